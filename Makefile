@@ -1,0 +1,66 @@
+# buudien: `make demo` builds and serves a demo province; `make test` runs every check.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/buudien
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install demo serve test test-sqlite test-postgres lint typecheck bench messages chromium postgres clean
+
+help:
+	@echo "make demo    - set up, build the demo province (Lạng Sơn) and serve it at http://127.0.0.1:8000"
+	@echo "make test    - set up and run every check, on SQLite and on PostgreSQL"
+	@echo "make serve   - serve what is in the database"
+	@echo "make lint    - ruff, mypy, makemigrations --check"
+	@echo "make bench   - benchmarks: ours against the raw baseline"
+
+# The virtual environment, made with the Python that .python-version names (via pyenv).
+$(VENV)/.installed: pyproject.toml
+	@PYBIN=$$(command -v python$$(cut -d. -f1,2 .python-version) || pyenv which python3 2>/dev/null || command -v python3); \
+	  [ -x "$(PY)" ] || "$$PYBIN" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q --python $(PY) -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+	cd buudien && ../$(BIN)/django-admin compilemessages -v 0
+
+demo: install
+	$(BIN)/buudien demo
+
+serve: install
+	$(BIN)/buudien serve
+
+# Debian's Chromium for the browser tests; Playwright cannot download a browser here.
+chromium:
+	@[ -x $(CHROMIUM) ] || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# The local PostgreSQL, started again when it has stopped.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+lint: install
+	$(BIN)/ruff check buudien bench
+	$(BIN)/ruff format --check buudien bench
+	$(BIN)/mypy buudien
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install chromium
+	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
+
+test-postgres: install chromium postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+test: lint test-sqlite test-postgres
+
+bench: install postgres
+	$(PY) -m bench
+
+messages:
+	cd buudien && ../$(BIN)/django-admin makemessages -l vi --no-obsolete --ignore='*/tests/*'
+	cd buudien && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var

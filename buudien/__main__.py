@@ -1,0 +1,3 @@
+from buudien.cli import main
+
+raise SystemExit(main())

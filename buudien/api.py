@@ -1,0 +1,83 @@
+"""The one HTTP API of buudien, under /api/. Each app adds its router here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from buudien.core.errors import DomainError
+from buudien.people.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` for scanners and other systems."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (
+            ApiToken.objects.select_related("user", "user__unit")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    """The same token in an ``X-API-Key`` header, for clients that cannot set Authorization."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return TokenAuth().authenticate(request, key) if key else None
+
+
+api = NinjaAPI(
+    title="buudien API",
+    version="1",
+    description="The HTTP API of buudien. Money is an integer number of đồng.",
+    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    extra: dict[str, Any] = {}
+    if exc.field:
+        extra["field"] = exc.field
+    if exc.errors:
+        extra["errors"] = exc.errors
+    return _error(request, exc.status, str(exc.message), **extra)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, _("Log in or send a valid API token."))
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, _("The request is not valid."), errors=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+from buudien.network.api import router as network_router  # noqa: E402
+
+api.add_router("/network/", network_router)

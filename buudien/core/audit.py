@@ -1,0 +1,50 @@
+"""Writing the audit log. Services call ``audit_record`` inside their own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from buudien.core.context import client_ip
+from buudien.core.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=actor.get_username() if is_user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        ip=client_ip.get(),
+        before=before,
+        after=after,
+    )
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The plain values of a row, for the before/after of an audit entry."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        value = field.value_from_object(obj)
+        data[field.attname] = value if isinstance(value, (int, str, bool, type(None))) else str(value)
+    return data

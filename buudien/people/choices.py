@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    ACCOUNTANT = "accountant", _("Accountant")
+    CLERK = "clerk", _("Counter clerk")
+    POSTMAN = "postman", _("Postman")
+    KT1_OPERATOR = "kt1_operator", _("KT1 operator")
+    HCC_OFFICER = "hcc_officer", _("Public administration officer")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from buudien.api import api
+
+admin.site.site_header = "buudien"
+admin.site.site_title = "buudien"
+
+urlpatterns = [
+    path("", include("buudien.web.urls")),
+    path("network/", include("buudien.network.urls")),
+    path("people/", include("buudien.people.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,119 @@
+"""The personas every test speaks of, in one small province.
+
+    VNP (corporation)
+    ├── BDT20  Bưu điện tỉnh Lạng Sơn      director, auditor, admin, kt1 operator
+    │   ├── UA  Bưu điện xã A               clerk_a at point A (240001)
+    │   └── UB  Bưu điện xã B               clerk_b at point B (240002)
+    └── BDT04  Bưu điện tỉnh Cao Bằng       outsider (a director elsewhere)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings: Any) -> None:
+    """Argon2 is the production hasher (tested on its own); tests log in with a faster one."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@dataclass
+class World:
+    corporation: Any
+    province: Any
+    unit_a: Any
+    unit_b: Any
+    other_province: Any
+    commune_a: Any
+    commune_b: Any
+    point_a: Any
+    point_b: Any
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from buudien.network.choices import PointKind, UnitKind
+    from buudien.network.tests.factories import AdminAreaFactory, PointFactory, UnitFactory
+
+    corporation = UnitFactory(code="VNP", name="Tổng công ty Bưu điện Việt Nam",
+                              kind=UnitKind.CORPORATION, province_code="")
+    province = UnitFactory(code="BDT20", name="Bưu điện tỉnh Lạng Sơn",
+                           kind=UnitKind.PROVINCE, parent=corporation)
+    unit_a = UnitFactory(code="UA", name="Bưu điện xã Đồng Đăng", parent=province)
+    unit_b = UnitFactory(code="UB", name="Bưu điện xã Chi Lăng", parent=province)
+    other = UnitFactory(code="BDT04", name="Bưu điện tỉnh Cao Bằng", kind=UnitKind.PROVINCE,
+                        parent=corporation, province_code="04")
+    commune_a = AdminAreaFactory(code="06001", name="Xã Đồng Đăng")
+    commune_b = AdminAreaFactory(code="06002", name="Xã Chi Lăng")
+    point_a = PointFactory(code="240001", name="Bưu cục Đồng Đăng", kind=PointKind.BC3,
+                           unit=unit_a, commune=commune_a, opened_on=dt.date(2015, 1, 1))
+    point_b = PointFactory(code="240002", name="Điểm BĐVHX Chi Lăng", kind=PointKind.BDVHX,
+                           unit=unit_b, commune=commune_b, opened_on=dt.date(2016, 1, 1))
+    return World(corporation, province, unit_a, unit_b, other, commune_a, commune_b,
+                 point_a, point_b)
+
+
+def _user(world: World, username: str, role: str, unit: Any, point: Any = None) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, unit=unit, point=point,
+                       is_staff=role == "admin")
+
+
+@pytest.fixture
+def clerk_a(world: World) -> Any:
+    return _user(world, "clerk_a", "clerk", world.unit_a, world.point_a)
+
+
+@pytest.fixture
+def clerk_b(world: World) -> Any:
+    return _user(world, "clerk_b", "clerk", world.unit_b, world.point_b)
+
+
+@pytest.fixture
+def director(world: World) -> Any:
+    return _user(world, "director", "director", world.province)
+
+
+@pytest.fixture
+def auditor(world: World) -> Any:
+    return _user(world, "auditor", "auditor", world.province)
+
+
+@pytest.fixture
+def admin_user(world: World) -> Any:
+    return _user(world, "admin", "admin", world.province)
+
+
+@pytest.fixture
+def kt1_operator(world: World) -> Any:
+    return _user(world, "kt1", "kt1_operator", world.province)
+
+
+@pytest.fixture
+def outsider(world: World) -> Any:
+    return _user(world, "outsider", "director", world.other_province)
+
+
+@pytest.fixture
+def client_as(client: Any) -> Any:
+    """``client_as(user)`` logs the test client in as that user."""
+
+    def login(user: Any) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
