@@ -142,7 +142,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 elif env_bool("DATABASE_POOL", True):
     # Django's psycopg pool bounds the connections whatever the server's thread count.
     DATABASES["default"]["OPTIONS"] = {
