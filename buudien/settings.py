@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "buudien.web.middleware.DomainErrorMiddleware",
     "buudien.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +189,7 @@ FORMAT_MODULE_PATH = ["buudien.formats"]
 # --- static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

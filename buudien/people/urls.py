@@ -1,4 +1,10 @@
 from django.urls import path
 
+from buudien.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.people, name="list"),
+    path("new/", views.user_create, name="create"),
+    path("<int:pk>/edit/", views.user_edit, name="edit"),
+]

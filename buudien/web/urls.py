@@ -1,4 +1,8 @@
 from django.urls import path
 
+from buudien.web import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

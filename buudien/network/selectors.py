@@ -1,0 +1,190 @@
+"""Reads of the network, always through the reader's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from buudien.core.errors import NotFound
+from buudien.core.text import fold
+from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
+from buudien.network.models import AdminArea, ServicePoint, Unit
+from buudien.people import access
+
+
+def unit_list(
+    *, user: Any, q: str = "", kind: str = "", active_on: dt.date | None = None
+) -> QuerySet[Unit]:
+    units = access.visible(user, Unit.objects.select_related("parent"), "path")
+    if q:
+        units = units.filter(Q(name_folded__contains=fold(q)) | Q(code__icontains=q.strip()))
+    if kind:
+        units = units.filter(kind=kind)
+    if active_on:
+        units = units.in_force_on(active_on)
+    return units.order_by("path")
+
+
+def unit_get(*, user: Any, code: str) -> Unit:
+    unit = Unit.objects.select_related("parent").filter(code=code).first()
+    if unit is None or not access.in_scope(user, unit.path):
+        raise NotFound(_("No such unit."))
+    return unit
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    depth: int
+    points_active: int
+    active: bool
+
+
+def unit_tree(*, user: Any, day: dt.date, include_inactive: bool = False) -> list[TreeNode]:
+    """The units the user may see, in tree order, each with the points it serves on ``day``."""
+    units = list(unit_list(user=user))
+    counts = dict(
+        ServicePoint.objects.in_force_on(day)
+        .filter(unit__in=[u.pk for u in units])
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    base = min((u.depth for u in units), default=0)
+    nodes = []
+    for unit in units:
+        active = unit.is_active_on(day)
+        if active or include_inactive:
+            nodes.append(TreeNode(unit, unit.depth - base, counts.get(unit.pk, 0), active))
+    return nodes
+
+
+POINT_ORDERINGS = {"code": "code", "name": "name_folded", "kind": "kind", "opened": "opened_on"}
+
+
+def point_list(
+    *,
+    user: Any,
+    q: str = "",
+    kind: str = "",
+    unit: str = "",
+    commune: str = "",
+    multi_service: bool | None = None,
+    cashless: bool | None = None,
+    service: str = "",
+    active_on: dt.date | None = None,
+    order: str = "code",
+) -> QuerySet[ServicePoint]:
+    """Points in the user's scope. ``q`` ignores case and diacritics ("dong dang")."""
+    points = access.visible(
+        user,
+        ServicePoint.objects.select_related("unit", "commune", "commune_legacy"),
+        "unit_path",
+    )
+    if q:
+        folded = fold(q)
+        points = points.filter(
+            Q(name_folded__contains=folded)
+            | Q(code__startswith=q.strip())
+            | Q(commune__name_folded__contains=folded)
+            | Q(commune_legacy__name_folded__contains=folded)
+        )
+    if kind:
+        points = points.filter(kind=kind)
+    if unit:
+        parent = Unit.objects.filter(code=unit).first()
+        points = points.filter(unit_path__startswith=parent.path) if parent else points.none()
+    if commune:
+        points = points.filter(Q(commune__code=commune) | Q(commune_legacy__code=commune))
+    if multi_service is not None:
+        points = points.filter(multi_service=multi_service)
+    if cashless is not None:
+        points = points.filter(cashless=cashless)
+    if service:
+        points = points.filter(offers__service=service)
+    if active_on:
+        points = points.in_force_on(active_on)
+    return points.order_by(POINT_ORDERINGS.get(order, "code"), "code")
+
+
+def point_get(*, user: Any, code: str) -> ServicePoint:
+    point = (
+        ServicePoint.objects.select_related("unit", "commune", "commune_legacy")
+        .prefetch_related("offers")
+        .filter(code=code)
+        .first()
+    )
+    if point is None or not access.in_scope(user, point.unit_path):
+        raise NotFound(_("No such service point."))
+    return point
+
+
+def point_staff(point: ServicePoint) -> QuerySet[Any]:
+    return point.staff.filter(is_active=True).order_by("role", "full_name")
+
+
+def point_counts_by_kind(points: QuerySet[ServicePoint]) -> dict[str, int]:
+    counts = dict(points.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {kind: counts.get(kind, 0) for kind in PointKind.values}
+
+
+@dataclass
+class Coverage:
+    province_code: str
+    province_name: str
+    day: dt.date
+    structure: str
+    communes_total: int
+    communes_covered: int
+    points_active: int
+    uncovered: list[AdminArea] = field(default_factory=list)
+
+    @property
+    def pct(self) -> float | None:
+        if not self.communes_total:
+            return None
+        return round(100 * self.communes_covered / self.communes_total, 1)
+
+
+def provinces_visible(user: Any) -> QuerySet[Unit]:
+    """Provincial posts the user can see whole: only those may have their coverage read."""
+    return unit_list(user=user, kind=UnitKind.PROVINCE).exclude(province_code="")
+
+
+def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
+    """Communes with at least one active counter on ``day``, out of all communes in force.
+
+    The structure (legacy or 2025) is the one in force on ``day``; each point's commune in
+    that structure is used.
+    """
+    province = provinces_visible(user).filter(province_code=province_code).first()
+    if province is None:
+        raise NotFound(_("No such province in your scope."))
+    structure = AdminAreaStructure.in_force_on(day)
+    communes = AdminArea.objects.in_force_on(day).filter(
+        structure=structure, level=AdminAreaLevel.COMMUNE, province_code=province_code
+    )
+    points = ServicePoint.objects.in_force_on(day).with_counter().filter(
+        unit_path__startswith=province.path
+    )
+    column = "commune" if structure == AdminAreaStructure.V2025 else "commune_legacy"
+    covered_ids = set(points.exclude(**{f"{column}__isnull": True}).values_list(column, flat=True))
+    all_communes = list(communes.order_by("name_folded"))
+    uncovered = [c for c in all_communes if c.pk not in covered_ids]
+    area = AdminArea.objects.filter(
+        structure=structure, level=AdminAreaLevel.PROVINCE, code=province_code
+    ).first()
+    return Coverage(
+        province_code=province_code,
+        province_name=area.name if area else province.name,
+        day=day,
+        structure=structure,
+        communes_total=len(all_communes),
+        communes_covered=len(all_communes) - len(uncovered),
+        points_active=points.count(),
+        uncovered=uncovered,
+    )

@@ -1,0 +1,36 @@
+"""The Django admin, held to the same scope and roles as the rest of buudien."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from buudien.people import access
+
+
+class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Administrators see and change only rows whose ``scope_field`` lies in their subtree."""
+
+    scope_field = "path"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return access.visible(request.user, super().get_queryset(request), self.scope_field)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.can_manage_network(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.can_manage_network(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.can_manage_network(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.can_manage_network(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Units and points are closed with a date, never deleted: history depends on them.
+        return False

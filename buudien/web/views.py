@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from buudien.core.bizdays import local_today
+from buudien.network import selectors as network
+from buudien.network.choices import PointKind
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: the network the user is responsible for, today."""
+    today = local_today()
+    points = network.point_list(user=request.user, active_on=today)
+    coverages = [
+        network.coverage(user=request.user, province_code=p.province_code, day=today)
+        for p in network.provinces_visible(request.user)[:5]
+    ]
+    context = {
+        "today": today,
+        "points_total": points.count(),
+        "by_kind": [
+            (kind, PointKind(kind).label, n)
+            for kind, n in network.point_counts_by_kind(points).items()
+        ],
+        "bdvhx": points.filter(kind=PointKind.BDVHX).count(),
+        "bdvhx_multi": points.filter(kind="bdvhx", multi_service=True).count(),
+        "cashless": points.filter(cashless=True).count(),
+        "coverages": coverages,
+        "units": network.unit_list(user=request.user, active_on=today).count(),
+    }
+    return render(request, "web/home.html", context)
