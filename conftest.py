@@ -1,10 +1,10 @@
 """The personas every test speaks of, in one small province.
 
-    VNP (corporation)
-    ├── BDT20  Bưu điện tỉnh Lạng Sơn      director, auditor, admin, kt1 operator
-    │   ├── UA  Bưu điện xã A               clerk_a at point A (240001)
-    │   └── UB  Bưu điện xã B               clerk_b at point B (240002)
-    └── BDT04  Bưu điện tỉnh Cao Bằng       outsider (a director elsewhere)
+VNP (corporation)
+├── BDT20  Bưu điện tỉnh Lạng Sơn      director, auditor, admin, kt1 operator
+│   ├── UA  Bưu điện xã A               clerk_a at point A (240001)
+│   └── UB  Bưu điện xã B               clerk_b at point B (240002)
+└── BDT04  Bưu điện tỉnh Cao Bằng       outsider (a director elsewhere)
 """
 
 from __future__ import annotations
@@ -48,29 +48,53 @@ def world(db: Any) -> World:
     from buudien.network.choices import PointKind, UnitKind
     from buudien.network.tests.factories import AdminAreaFactory, PointFactory, UnitFactory
 
-    corporation = UnitFactory(code="VNP", name="Tổng công ty Bưu điện Việt Nam",
-                              kind=UnitKind.CORPORATION, province_code="")
-    province = UnitFactory(code="BDT20", name="Bưu điện tỉnh Lạng Sơn",
-                           kind=UnitKind.PROVINCE, parent=corporation)
+    corporation = UnitFactory(
+        code="VNP",
+        name="Tổng công ty Bưu điện Việt Nam",
+        kind=UnitKind.CORPORATION,
+        province_code="",
+    )
+    province = UnitFactory(
+        code="BDT20", name="Bưu điện tỉnh Lạng Sơn", kind=UnitKind.PROVINCE, parent=corporation
+    )
     unit_a = UnitFactory(code="UA", name="Bưu điện xã Đồng Đăng", parent=province)
     unit_b = UnitFactory(code="UB", name="Bưu điện xã Chi Lăng", parent=province)
-    other = UnitFactory(code="BDT04", name="Bưu điện tỉnh Cao Bằng", kind=UnitKind.PROVINCE,
-                        parent=corporation, province_code="04")
+    other = UnitFactory(
+        code="BDT04",
+        name="Bưu điện tỉnh Cao Bằng",
+        kind=UnitKind.PROVINCE,
+        parent=corporation,
+        province_code="04",
+    )
     commune_a = AdminAreaFactory(code="06001", name="Xã Đồng Đăng")
     commune_b = AdminAreaFactory(code="06002", name="Xã Chi Lăng")
-    point_a = PointFactory(code="240001", name="Bưu cục Đồng Đăng", kind=PointKind.BC3,
-                           unit=unit_a, commune=commune_a, opened_on=dt.date(2015, 1, 1))
-    point_b = PointFactory(code="240002", name="Điểm BĐVHX Chi Lăng", kind=PointKind.BDVHX,
-                           unit=unit_b, commune=commune_b, opened_on=dt.date(2016, 1, 1))
-    return World(corporation, province, unit_a, unit_b, other, commune_a, commune_b,
-                 point_a, point_b)
+    point_a = PointFactory(
+        code="240001",
+        name="Bưu cục Đồng Đăng",
+        kind=PointKind.BC3,
+        unit=unit_a,
+        commune=commune_a,
+        opened_on=dt.date(2015, 1, 1),
+    )
+    point_b = PointFactory(
+        code="240002",
+        name="Điểm BĐVHX Chi Lăng",
+        kind=PointKind.BDVHX,
+        unit=unit_b,
+        commune=commune_b,
+        opened_on=dt.date(2016, 1, 1),
+    )
+    return World(
+        corporation, province, unit_a, unit_b, other, commune_a, commune_b, point_a, point_b
+    )
 
 
 def _user(world: World, username: str, role: str, unit: Any, point: Any = None) -> Any:
     from buudien.people.tests.factories import UserFactory
 
-    return UserFactory(username=username, role=role, unit=unit, point=point,
-                       is_staff=role == "admin")
+    return UserFactory(
+        username=username, role=role, unit=unit, point=point, is_staff=role == "admin"
+    )
 
 
 @pytest.fixture

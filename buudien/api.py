@@ -79,7 +79,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from buudien.network.api import router as network_router  # noqa: E402
-
 from buudien.people.api import router as people_router  # noqa: E402
 
 api.add_router("/network/", network_router)

@@ -39,7 +39,7 @@ def serve(argv: list[str]) -> int:
 
     from buudien.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", args.bind)
             self.cfg.set("workers", args.workers)

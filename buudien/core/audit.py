@@ -46,5 +46,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
         if fields is not None and field.name not in fields:
             continue
         value = field.value_from_object(obj)
-        data[field.attname] = value if isinstance(value, (int, str, bool, type(None))) else str(value)
+        data[field.attname] = (
+            value if isinstance(value, (int, str, bool, type(None))) else str(value)
+        )
     return data

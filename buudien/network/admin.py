@@ -32,8 +32,9 @@ class UnitAdmin(ScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["code"] if obj else []
 
-    def save_model(self, request: HttpRequest, obj: Unit, form: ModelForm[Unit], change: bool
-                   ) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Unit, form: ModelForm[Unit], change: bool
+    ) -> None:
         data = {f: form.cleaned_data[f] for f in services.UNIT_FIELDS if f in form.cleaned_data}
         if change:
             original = Unit.objects.get(pk=obj.pk)
@@ -46,20 +47,41 @@ class UnitAdmin(ScopedAdmin):
 @admin.register(ServicePoint)
 class ServicePointAdmin(ScopedAdmin):
     scope_field = "unit_path"
-    list_display = ["code", "name", "kind", "multi_service", "cashless", "unit", "opened_on",
-                    "closed_on"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "multi_service",
+        "cashless",
+        "unit",
+        "opened_on",
+        "closed_on",
+    ]
     list_filter = ["kind", "multi_service", "cashless", "province_code"]
     search_fields = ["code", "name", "name_folded"]
-    fields = ["code", "name", "kind", "multi_service", "cashless", "unit", "commune",
-              "commune_legacy", "address", "phone", "opened_on", "closed_on"]
+    fields = [
+        "code",
+        "name",
+        "kind",
+        "multi_service",
+        "cashless",
+        "unit",
+        "commune",
+        "commune_legacy",
+        "address",
+        "phone",
+        "opened_on",
+        "closed_on",
+    ]
     autocomplete_fields = ["unit", "commune", "commune_legacy"]
     list_select_related = ["unit"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["code"] if obj else []
 
-    def save_model(self, request: HttpRequest, obj: ServicePoint, form: ModelForm[ServicePoint],
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ServicePoint, form: ModelForm[ServicePoint], change: bool
+    ) -> None:
         data = {f: form.cleaned_data[f] for f in services.POINT_FIELDS if f in form.cleaned_data}
         if change:
             original = ServicePoint.objects.get(pk=obj.pk)
@@ -71,8 +93,7 @@ class ServicePointAdmin(ScopedAdmin):
 
 @admin.register(AdminArea)
 class AdminAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["code", "name", "structure", "level", "province_code", "valid_from",
-                    "valid_to"]
+    list_display = ["code", "name", "structure", "level", "province_code", "valid_from", "valid_to"]
     list_filter = ["structure", "level"]
     search_fields = ["code", "name", "name_folded"]
 

@@ -1,6 +1,5 @@
 """/api/network/: units, service points and commune coverage."""
 
-
 import datetime as dt
 from typing import Any
 

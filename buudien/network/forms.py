@@ -22,7 +22,9 @@ class VnDateInput(forms.DateInput):
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=VnDateInput(),
+        label=label,
+        required=required,
+        widget=VnDateInput(),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
 
@@ -33,8 +35,9 @@ class CommuneChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def _communes(user: Any, structure: str) -> Any:
-    provinces = set(unit_list(user=user).exclude(province_code="").values_list(
-        "province_code", flat=True))
+    provinces = set(
+        unit_list(user=user).exclude(province_code="").values_list("province_code", flat=True)
+    )
     communes = AdminArea.objects.filter(structure=structure, level=AdminAreaLevel.COMMUNE)
     if not user.is_superuser:
         communes = communes.filter(province_code__in=provinces)
@@ -45,10 +48,15 @@ class UnitForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.none(),
-                                    required=False)
-    province_code = forms.CharField(label=_("Province code"), max_length=2, required=False,
-                                    help_text=_("Two digits (GSO); empty for the corporation."))
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"), queryset=Unit.objects.none(), required=False
+    )
+    province_code = forms.CharField(
+        label=_("Province code"),
+        max_length=2,
+        required=False,
+        help_text=_("Two digits (GSO); empty for the corporation."),
+    )
     valid_from = _date_field(_("Valid from"))
     valid_to = _date_field(_("Valid to"))
 
@@ -69,12 +77,14 @@ class PointForm(forms.Form):
     cashless = forms.BooleanField(label=_("Takes cashless payments"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     commune = CommuneChoiceField(
-        label=_("Commune (structure since 1 July 2025)"), queryset=AdminArea.objects.none(),
+        label=_("Commune (structure since 1 July 2025)"),
+        queryset=AdminArea.objects.none(),
         required=False,
         help_text=_("Leave empty for a point that closed before 1 July 2025."),
     )
     commune_legacy = CommuneChoiceField(
-        label=_("Commune (structure before 1 July 2025)"), queryset=AdminArea.objects.none(),
+        label=_("Commune (structure before 1 July 2025)"),
+        queryset=AdminArea.objects.none(),
         required=False,
         help_text=_("Filled from the succession of communes when left empty."),
     )
@@ -83,7 +93,9 @@ class PointForm(forms.Form):
     opened_on = _date_field(_("Opened on"), required=True)
     closed_on = _date_field(_("Closed on"))
     services = forms.MultipleChoiceField(
-        label=_("Services offered"), choices=Service.choices, required=False,
+        label=_("Services offered"),
+        choices=Service.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -93,40 +105,58 @@ class PointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_list(user=user)  # type: ignore[attr-defined]
         self.fields["commune"].queryset = _communes(  # type: ignore[attr-defined]
-            user, AdminAreaStructure.V2025)
+            user, AdminAreaStructure.V2025
+        )
         self.fields["commune_legacy"].queryset = _communes(  # type: ignore[attr-defined]
-            user, AdminAreaStructure.LEGACY)
+            user, AdminAreaStructure.LEGACY
+        )
         if point is not None:
             self.fields["code"].disabled = True
 
     @staticmethod
     def initial_for(point: ServicePoint) -> dict[str, Any]:
         return {
-            "code": point.code, "name": point.name, "kind": point.kind,
-            "multi_service": point.multi_service, "cashless": point.cashless,
-            "unit": point.unit, "commune": point.commune,
-            "commune_legacy": point.commune_legacy, "address": point.address,
-            "phone": point.phone, "opened_on": point.opened_on, "closed_on": point.closed_on,
+            "code": point.code,
+            "name": point.name,
+            "kind": point.kind,
+            "multi_service": point.multi_service,
+            "cashless": point.cashless,
+            "unit": point.unit,
+            "commune": point.commune,
+            "commune_legacy": point.commune_legacy,
+            "address": point.address,
+            "phone": point.phone,
+            "opened_on": point.opened_on,
+            "closed_on": point.closed_on,
             "services": [o.service for o in point.offers.all()],
         }
 
 
 class PointFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("name, code or commune"),
-                                                      "type": "search"}))
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds")), *PointKind.choices])
-    unit = forms.CharField(label=_("Unit code"), required=False,
-                           widget=forms.TextInput(attrs={"size": 10}))
-    service = forms.ChoiceField(label=_("Service"), required=False,
-                                choices=[("", _("All services")), *Service.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("name, code or commune"), "type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *PointKind.choices]
+    )
+    unit = forms.CharField(
+        label=_("Unit code"), required=False, widget=forms.TextInput(attrs={"size": 10})
+    )
+    service = forms.ChoiceField(
+        label=_("Service"), required=False, choices=[("", _("All services")), *Service.choices]
+    )
     multi_service = forms.NullBooleanField(
-        label=_("Multi-service"), required=False,
-        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]))
+        label=_("Multi-service"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
     cashless = forms.NullBooleanField(
-        label=_("Cashless"), required=False,
-        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]))
+        label=_("Cashless"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
     active_on = _date_field(_("Active on"))
     include_closed = forms.BooleanField(label=_("Include closed points"), required=False)
 

@@ -43,7 +43,11 @@ class AdminArea(models.Model):
     name_folded = models.CharField(max_length=120, db_index=True, editable=False)
     division_type = models.CharField(_("division type"), max_length=40)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
@@ -79,11 +83,15 @@ class AdminAreaSuccession(models.Model):
     """A legacy commune and a 2025 commune it became (wholly, or partly when it was split)."""
 
     legacy = models.ForeignKey(
-        AdminArea, on_delete=models.CASCADE, related_name="successions",
+        AdminArea,
+        on_delete=models.CASCADE,
+        related_name="successions",
         verbose_name=_("legacy commune"),
     )
     successor = models.ForeignKey(
-        AdminArea, on_delete=models.CASCADE, related_name="predecessions",
+        AdminArea,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
         verbose_name=_("commune since 2025"),
     )
     partly = models.BooleanField(_("only partly"), default=False)
@@ -111,7 +119,11 @@ class Unit(models.Model):
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province_code = models.CharField(_("province code"), max_length=2, blank=True, db_index=True)
@@ -179,7 +191,8 @@ class ServicePoint(models.Model):
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=8, choices=PointKind, db_index=True)
     multi_service = models.BooleanField(
-        _("multi-service"), default=False,
+        _("multi-service"),
+        default=False,
         help_text=_("A commune cultural post office that offers the full range of services."),
     )
     cashless = models.BooleanField(_("takes cashless payments"), default=False)
@@ -189,12 +202,21 @@ class ServicePoint(models.Model):
     unit_path = models.CharField(max_length=400, db_index=True, editable=False)
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
     commune = models.ForeignKey(
-        AdminArea, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="points", limit_choices_to={"structure": "2025", "level": "commune"},
+        AdminArea,
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="points",
+        limit_choices_to={"structure": "2025", "level": "commune"},
     )
     commune_legacy = models.ForeignKey(
-        AdminArea, verbose_name=_("commune (before 1 July 2025)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="legacy_points",
+        AdminArea,
+        verbose_name=_("commune (before 1 July 2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legacy_points",
         limit_choices_to={"structure": "legacy", "level": "commune"},
     )
     address = models.CharField(_("address"), max_length=300, blank=True)

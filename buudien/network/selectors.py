@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
-from buudien.network.models import AdminArea, ServicePoint, Unit
+from buudien.network.models import AdminArea, EffectiveQuerySet, PointQuerySet, ServicePoint, Unit
 from buudien.people import access
 
 
@@ -25,7 +25,7 @@ def unit_list(
     if kind:
         units = units.filter(kind=kind)
     if active_on:
-        units = units.in_force_on(active_on)
+        units = cast(EffectiveQuerySet, units).in_force_on(active_on)
     return units.order_by("path")
 
 
@@ -107,7 +107,7 @@ def point_list(
     if service:
         points = points.filter(offers__service=service)
     if active_on:
-        points = points.in_force_on(active_on)
+        points = cast(PointQuerySet, points).in_force_on(active_on)
     return points.order_by(POINT_ORDERINGS.get(order, "code"), "code")
 
 
@@ -168,8 +168,10 @@ def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
     communes = AdminArea.objects.in_force_on(day).filter(
         structure=structure, level=AdminAreaLevel.COMMUNE, province_code=province_code
     )
-    points = ServicePoint.objects.in_force_on(day).with_counter().filter(
-        unit_path__startswith=province.path
+    points = (
+        ServicePoint.objects.in_force_on(day)
+        .with_counter()
+        .filter(unit_path__startswith=province.path)
     )
     column = "commune" if structure == AdminAreaStructure.V2025 else "commune_legacy"
     covered_ids = set(points.exclude(**{f"{column}__isnull": True}).values_list(column, flat=True))

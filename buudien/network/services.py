@@ -20,8 +20,17 @@ from buudien.people import access
 
 UNIT_FIELDS = ["name", "kind", "parent", "province_code", "valid_from", "valid_to"]
 POINT_FIELDS = [
-    "name", "kind", "unit", "commune", "commune_legacy", "multi_service", "cashless",
-    "address", "phone", "opened_on", "closed_on",
+    "name",
+    "kind",
+    "unit",
+    "commune",
+    "commune_legacy",
+    "multi_service",
+    "cashless",
+    "address",
+    "phone",
+    "opened_on",
+    "closed_on",
 ]
 
 
@@ -38,8 +47,9 @@ def _full_clean(obj: Any, *, exclude: list[str] | None = None) -> None:
 def _check_parent(actor: Any, parent: Unit | None) -> None:
     if parent is None:
         if not (actor is None or actor.is_superuser):
-            raise DomainError(_("Only a superuser may create a unit without a parent."),
-                              field="parent")
+            raise DomainError(
+                _("Only a superuser may create a unit without a parent."), field="parent"
+            )
         return
     if actor is not None and not access.in_scope(actor, parent.path):
         raise NotFound(_("No such unit."), field="parent")
@@ -49,7 +59,9 @@ def _refresh_subtree(unit: Unit, old_path: str) -> None:
     """After a unit moved, rewrite the paths below it and the points' unit paths."""
     if unit.path == old_path:
         return
-    for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
+    for child in (
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth")
+    ):
         child.save()  # save() rebuilds path from the (already moved) parent
     for point in ServicePoint.objects.filter(unit_path__startswith=old_path).select_related("unit"):
         ServicePoint.objects.filter(pk=point.pk).update(unit_path=point.unit.path)
@@ -72,12 +84,17 @@ def unit_create(
     _check_parent(actor, parent)
     code = code.strip().upper()
     if Unit.objects.filter(code=code).exists():
-        raise DomainError(_("A unit with code %(code)s already exists.") % {"code": code},
-                          field="code")
+        raise DomainError(
+            _("A unit with code %(code)s already exists.") % {"code": code}, field="code"
+        )
     unit = Unit(
-        code=code, name=name.strip(), kind=kind, parent=parent,
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
         province_code=province_code or (parent.province_code if parent else ""),
-        valid_from=valid_from, valid_to=valid_to,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     unit.path = (parent.path if parent else "") + code + "/"
     _full_clean(unit)
@@ -94,8 +111,9 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
             raise NotFound(_("No such unit."))
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s")
-                          % {"fields": ", ".join(sorted(unknown))})
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit)
     old_path = unit.path
@@ -118,7 +136,10 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
 
 
 def _resolve_communes(
-    *, commune: AdminArea | None, commune_legacy: AdminArea | None, opened_on: dt.date,
+    *,
+    commune: AdminArea | None,
+    commune_legacy: AdminArea | None,
+    opened_on: dt.date,
     closed_on: dt.date | None,
 ) -> tuple[AdminArea | None, AdminArea | None]:
     """Fill the commune of the other structure from the succession table where needed."""
@@ -127,11 +148,15 @@ def _resolve_communes(
     if commune is None and commune_legacy is None:
         raise DomainError(_("Give the commune where the point is."), field="commune")
     if commune is not None and commune.structure != AdminAreaStructure.V2025:
-        raise DomainError(_("The commune must be one of the structure in force since 1 July 2025."),
-                          field="commune")
+        raise DomainError(
+            _("The commune must be one of the structure in force since 1 July 2025."),
+            field="commune",
+        )
     if commune_legacy is not None and commune_legacy.structure != AdminAreaStructure.LEGACY:
-        raise DomainError(_("The legacy commune must be one of the structure before 1 July 2025."),
-                          field="commune_legacy")
+        raise DomainError(
+            _("The legacy commune must be one of the structure before 1 July 2025."),
+            field="commune_legacy",
+        )
     from buudien.network.choices import STRUCTURE_2025_FROM
 
     serves_after = closed_on is None or closed_on > STRUCTURE_2025_FROM
@@ -141,7 +166,8 @@ def _resolve_communes(
         if commune is None:
             raise DomainError(
                 _("No commune of the 2025 structure succeeds %(name)s; give it.")
-                % {"name": commune_legacy.name}, field="commune",
+                % {"name": commune_legacy.name},
+                field="commune",
             )
     if commune_legacy is None and serves_before and commune is not None:
         commune_legacy = commune_for_structure(commune, AdminAreaStructure.LEGACY)
@@ -152,8 +178,9 @@ def _set_services(point: ServicePoint, services: Iterable[str]) -> None:
     wanted = set(services)
     bad = wanted - set(Service.values)
     if bad:
-        raise DomainError(_("Unknown services: %(codes)s") % {"codes": ", ".join(sorted(bad))},
-                          field="services")
+        raise DomainError(
+            _("Unknown services: %(codes)s") % {"codes": ", ".join(sorted(bad))}, field="services"
+        )
     point.offers.exclude(service__in=wanted).delete()
     have = set(point.offers.values_list("service", flat=True))
     PointService.objects.bulk_create(
@@ -163,8 +190,9 @@ def _set_services(point: ServicePoint, services: Iterable[str]) -> None:
 
 def _check_point(actor: Any, point: ServicePoint) -> None:
     if point.multi_service and point.kind != PointKind.BDVHX:
-        raise DomainError(_("Only a commune cultural post office can be multi-service."),
-                          field="multi_service")
+        raise DomainError(
+            _("Only a commune cultural post office can be multi-service."), field="multi_service"
+        )
     if actor is not None and not access.in_scope(actor, point.unit.path):
         raise NotFound(_("No such unit."), field="unit")
 
@@ -191,25 +219,40 @@ def point_create(
         access.require_network_manager(actor)
     code = code.strip()
     if ServicePoint.objects.filter(code=code).exists():
-        raise DomainError(_("A service point with code %(code)s already exists.") % {"code": code},
-                          field="code")
+        raise DomainError(
+            _("A service point with code %(code)s already exists.") % {"code": code}, field="code"
+        )
     commune, commune_legacy = _resolve_communes(
         commune=commune, commune_legacy=commune_legacy, opened_on=opened_on, closed_on=closed_on
     )
     area = commune or commune_legacy
     assert area is not None
     point = ServicePoint(
-        code=code, name=name.strip(), kind=kind, unit=unit, unit_path=unit.path,
-        province_code=area.province_code, commune=commune, commune_legacy=commune_legacy,
-        multi_service=multi_service, cashless=cashless, address=address.strip(),
-        phone=phone.strip(), opened_on=opened_on, closed_on=closed_on,
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        unit=unit,
+        unit_path=unit.path,
+        province_code=area.province_code,
+        commune=commune,
+        commune_legacy=commune_legacy,
+        multi_service=multi_service,
+        cashless=cashless,
+        address=address.strip(),
+        phone=phone.strip(),
+        opened_on=opened_on,
+        closed_on=closed_on,
     )
     _check_point(actor, point)
     _full_clean(point)
     point.save()
     _set_services(point, services)
-    audit_record(actor=actor, action="point.create", obj=point,
-                 after={**snapshot(point), "services": sorted(services)})
+    audit_record(
+        actor=actor,
+        action="point.create",
+        obj=point,
+        after={**snapshot(point), "services": sorted(services)},
+    )
     return point
 
 
@@ -223,8 +266,9 @@ def point_update(
             raise NotFound(_("No such service point."))
     unknown = set(changes) - set(POINT_FIELDS)
     if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s")
-                          % {"fields": ", ".join(sorted(unknown))})
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     point = ServicePoint.objects.select_for_update().select_related("unit").get(pk=point.pk)
     before = {**snapshot(point), "services": sorted(point.offers.values_list("service", flat=True))}
     for field, value in changes.items():
@@ -233,7 +277,8 @@ def point_update(
         point.commune, point.commune_legacy = _resolve_communes(
             commune=point.commune,
             commune_legacy=point.commune_legacy,
-            opened_on=point.opened_on, closed_on=point.closed_on,
+            opened_on=point.opened_on,
+            closed_on=point.closed_on,
         )
         area = point.commune or point.commune_legacy
         assert area is not None
@@ -246,4 +291,3 @@ def point_update(
     after = {**snapshot(point), "services": sorted(point.offers.values_list("service", flat=True))}
     audit_record(actor=actor, action="point.update", obj=point, before=before, after=after)
     return point
-

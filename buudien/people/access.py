@@ -22,7 +22,7 @@ USER_MANAGERS = frozenset({Role.ADMIN})
 def _path(user: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    return user.scope_path  # type: ignore[no-any-return]
+    return user.scope_path
 
 
 def scope_q(user: Any, field: str) -> Q:

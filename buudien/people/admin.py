@@ -16,7 +16,7 @@ from buudien.people.services import SAFE, api_token_create
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "full_name", "role", "unit", "point", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "name_folded", "phone"]
@@ -51,16 +51,22 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # people are disabled, not deleted: the audit log names them
 
-    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
-                   ) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
         if obj.unit is None or not access.in_scope(request.user, obj.unit.path):
             messages.error(request, _("The unit is outside your scope; nothing was saved."))
             return
         before = snapshot(User.objects.get(pk=obj.pk), SAFE) if change else None
         obj.is_staff = obj.role == "admin" or obj.is_superuser
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="user.update" if change else "user.create",
-                     obj=obj, before=before, after=snapshot(obj, SAFE))
+        audit_record(
+            actor=request.user,
+            action="user.update" if change else "user.create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj, SAFE),
+        )
 
 
 @admin.register(ApiToken)
@@ -84,9 +90,9 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken],
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken], change: bool
+    ) -> None:
         token, key = api_token_create(actor=request.user, user=obj.user, name=obj.name)
         obj.pk = token.pk
-        messages.warning(request, _("The token is shown once, copy it now: %(key)s")
-                         % {"key": key})
+        messages.warning(request, _("The token is shown once, copy it now: %(key)s") % {"key": key})

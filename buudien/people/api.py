@@ -1,6 +1,5 @@
 """/api/people/: who am I, and the staff in my scope."""
 
-
 from typing import Any
 
 from django.http import HttpRequest

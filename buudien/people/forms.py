@@ -15,14 +15,17 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none(),
-                                   required=False)
+    point = forms.ModelChoiceField(
+        label=_("Service point"), queryset=ServicePoint.objects.none(), required=False
+    )
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     password = forms.CharField(
-        label=_("New password"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("New password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the password (a new user without one cannot log in)."),
     )
 
@@ -35,10 +38,14 @@ class UserForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("name or phone")}))
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
-    unit = forms.CharField(label=_("Unit code"), required=False,
-                           widget=forms.TextInput(attrs={"size": 10}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("name or phone")}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+    unit = forms.CharField(
+        label=_("Unit code"), required=False, widget=forms.TextInput(attrs={"size": 10})
+    )

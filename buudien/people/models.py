@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,18 +21,24 @@ class User(AbstractUser):
     name_folded = models.CharField(max_length=150, db_index=True, editable=False, default="")
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.CLERK)
     unit = models.ForeignKey(
-        "network.Unit", verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "network.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     point = models.ForeignKey(
-        "network.ServicePoint", verbose_name=_("service point"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "network.ServicePoint",
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         help_text=_("Where the person works, when it is a counter."),
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

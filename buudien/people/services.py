@@ -19,8 +19,18 @@ from buudien.people.choices import Role
 from buudien.people.models import ApiToken, User
 
 USER_FIELDS = ["full_name", "role", "unit", "point", "position", "phone", "email", "is_active"]
-SAFE = ["username", "full_name", "role", "unit_id", "point_id", "position", "phone", "email",
-        "is_active", "is_staff"]
+SAFE = [
+    "username",
+    "full_name",
+    "role",
+    "unit_id",
+    "point_id",
+    "position",
+    "phone",
+    "email",
+    "is_active",
+    "is_staff",
+]
 
 
 def _check_place(actor: Any, unit: Unit | None, point: ServicePoint | None) -> None:
@@ -59,11 +69,21 @@ def user_create(
         access.require_user_manager(actor)
     username = username.strip().lower()
     if User.objects.filter(username=username).exists():
-        raise DomainError(_("The user name %(name)s is taken.") % {"name": username},
-                          field="username")
+        raise DomainError(
+            _("The user name %(name)s is taken.") % {"name": username}, field="username"
+        )
     _check_place(actor, unit, point)
-    user = User(username=username, full_name=full_name.strip(), role=role, unit=unit, point=point,
-                position=position, phone=phone, email=email, is_staff=role == Role.ADMIN)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        role=role,
+        unit=unit,
+        point=point,
+        position=position,
+        phone=phone,
+        email=email,
+        is_staff=role == Role.ADMIN,
+    )
     _check_password(password, user)
     if password:
         user.set_password(password)
@@ -82,10 +102,13 @@ def user_update(*, actor: Any, user: User, password: str | None = None, **change
             raise NotFound(_("No such user."))
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s")
-                          % {"fields": ", ".join(sorted(unknown))})
-    if actor is not None and user.pk == actor.pk and (
-        changes.get("role", user.role) != user.role or changes.get("is_active") is False
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if (
+        actor is not None
+        and user.pk == actor.pk
+        and (changes.get("role", user.role) != user.role or changes.get("is_active") is False)
     ):
         raise DomainError(_("You cannot change your own role or disable yourself."))
     before = snapshot(user, SAFE)
@@ -112,8 +135,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
         if user.unit is None or not access.in_scope(actor, user.unit.path):
             raise NotFound(_("No such user."))
     key = "bd_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip() or "token", prefix=key[:8],
-                                    key_hash=ApiToken.hash_key(key))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "token", prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    )
     audit_record(actor=actor, action="token.create", obj=token, after={"user": user.username})
     return token, key
 

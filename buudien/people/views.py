@@ -10,23 +10,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
+from buudien.core.http import HtmxHttpRequest
 from buudien.core.forms import apply_domain_error
 from buudien.people import access, selectors, services
 from buudien.people.forms import UserFilterForm, UserForm
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: HtmxHttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     page = Paginator(selectors.user_list(user=request.user, **filters), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_manage": access.can_manage_users(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": access.can_manage_users(request.user),
+    }
     template = "people/partials/_rows.html" if request.htmx else "people/list.html"
     return render(request, template, context)
 
@@ -45,17 +51,29 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("User %(name)s created.") % {"name": person})
             return redirect("people:list")
-    return render(request, "network/form.html",
-                  {"form": form, "title": _("New user"), "back": "people:list"})
+    return render(
+        request, "network/form.html", {"form": form, "title": _("New user"), "back": "people:list"}
+    )
 
 
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_user_manager(request.user)
     person = selectors.user_get(user=request.user, pk=pk)
-    initial = {f: getattr(person, f) for f in
-               ["username", "full_name", "role", "unit", "point", "position", "phone", "email",
-                "is_active"]}
+    initial = {
+        f: getattr(person, f)
+        for f in [
+            "username",
+            "full_name",
+            "role",
+            "unit",
+            "point",
+            "position",
+            "phone",
+            "email",
+            "is_active",
+        ]
+    }
     form = UserForm(request.POST or None, user=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -67,6 +85,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("User %(name)s saved.") % {"name": person})
             return redirect("people:list")
-    return render(request, "network/form.html",
-                  {"form": form, "title": _("Edit user %(name)s") % {"name": person},
-                   "back": "people:list"})
+    return render(
+        request,
+        "network/form.html",
+        {"form": form, "title": _("Edit user %(name)s") % {"name": person}, "back": "people:list"},
+    )

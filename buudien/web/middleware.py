@@ -28,6 +28,8 @@ class DomainErrorMiddleware:
         else:
             title = _("Cannot do that")
         return render(
-            request, "web/forbidden.html", {"title": title, "message": exc.message},
+            request,
+            "web/forbidden.html",
+            {"title": title, "message": exc.message},
             status=exc.status,
         )

@@ -27,15 +27,19 @@ def _patch(client, url, payload):
 
 # --- units ----------------------------------------------------------------------------------
 
+
 def test_it_moves_a_unit_with_its_subtree_and_points(admin_user, world):
-    below = services.unit_create(actor=admin_user, code="UA1", name="Tổ A1", kind="commune",
-                                 parent=world.unit_a)
+    below = services.unit_create(
+        actor=admin_user, code="UA1", name="Tổ A1", kind="commune", parent=world.unit_a
+    )
     services.unit_update(actor=admin_user, unit=world.unit_a, parent=world.unit_b)
     below.refresh_from_db()
     world.point_a.refresh_from_db()
     assert below.path == "VNP/BDT20/UB/UA/UA1/"
     assert world.point_a.unit_path == "VNP/BDT20/UB/UA/"
-    assert AuditEntry.objects.filter(action="unit.update", object_id=str(world.unit_a.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="unit.update", object_id=str(world.unit_a.pk)).count() == 1
+    )
 
 
 def test_it_refuses_moving_a_unit_below_itself(admin_user, world):
@@ -47,28 +51,42 @@ def test_it_refuses_moving_a_unit_below_itself(admin_user, world):
 
 def test_it_refuses_a_duplicate_unit_code(admin_user, world):
     with pytest.raises(DomainError) as caught:
-        services.unit_create(actor=admin_user, code="ua", name="X", kind="commune",
-                             parent=world.province)
+        services.unit_create(
+            actor=admin_user, code="ua", name="X", kind="commune", parent=world.province
+        )
     assert caught.value.field == "code"
 
 
 def test_it_refuses_a_unit_that_ends_before_it_starts(admin_user, world):
     with pytest.raises(DomainError):
-        services.unit_create(actor=admin_user, code="UQ", name="X", kind="commune",
-                             parent=world.province, valid_from=dt.date(2025, 1, 2),
-                             valid_to=dt.date(2025, 1, 1))
+        services.unit_create(
+            actor=admin_user,
+            code="UQ",
+            name="X",
+            kind="commune",
+            parent=world.province,
+            valid_from=dt.date(2025, 1, 2),
+            valid_to=dt.date(2025, 1, 1),
+        )
     assert not Unit.objects.filter(code="UQ").exists()
 
 
 # --- points ---------------------------------------------------------------------------------
 
+
 def test_it_fills_the_2025_commune_of_a_point_recorded_in_the_legacy_structure(admin_user, world):
     legacy = LegacyCommuneFactory(code="05971", name="Xã Hoàng Đồng")
     AdminAreaSuccession.objects.create(legacy=legacy, successor=world.commune_a, partly=False)
     point = services.point_create(
-        actor=admin_user, code="240100", name="Điểm BĐVHX Hoàng Đồng", kind="bdvhx",
-        unit=world.unit_a, commune_legacy=legacy, opened_on=dt.date(2010, 5, 1),
-        multi_service=True, services=["registered", "pension"],
+        actor=admin_user,
+        code="240100",
+        name="Điểm BĐVHX Hoàng Đồng",
+        kind="bdvhx",
+        unit=world.unit_a,
+        commune_legacy=legacy,
+        opened_on=dt.date(2010, 5, 1),
+        multi_service=True,
+        services=["registered", "pension"],
     )
     assert (point.commune, point.commune_legacy) == (world.commune_a, legacy)
     assert sorted(point.offers.values_list("service", flat=True)) == ["pension", "registered"]
@@ -78,9 +96,16 @@ def test_it_fills_the_2025_commune_of_a_point_recorded_in_the_legacy_structure(a
 
 def test_it_refuses_multi_service_on_a_post_office_and_changes_nothing(admin_user, world):
     with pytest.raises(DomainError) as caught:
-        services.point_create(actor=admin_user, code="240101", name="X", kind="bc3",
-                              unit=world.unit_a, commune=world.commune_a,
-                              opened_on=dt.date(2024, 1, 1), multi_service=True)
+        services.point_create(
+            actor=admin_user,
+            code="240101",
+            name="X",
+            kind="bc3",
+            unit=world.unit_a,
+            commune=world.commune_a,
+            opened_on=dt.date(2024, 1, 1),
+            multi_service=True,
+        )
     assert caught.value.field == "multi_service"
     assert not ServicePoint.objects.filter(code="240101").exists()
 
@@ -93,14 +118,16 @@ def test_it_refuses_a_point_closing_before_it_opens(admin_user, world):
 
 
 def test_it_records_before_and_after_when_a_point_changes(admin_user, world):
-    services.point_update(actor=admin_user, point=world.point_a, cashless=True,
-                          services=["collection"])
+    services.point_update(
+        actor=admin_user, point=world.point_a, cashless=True, services=["collection"]
+    )
     entry = AuditEntry.objects.get(action="point.update")
     assert entry.before["cashless"] is False and entry.after["cashless"] is True
     assert entry.after["services"] == ["collection"]
 
 
 # --- search ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("query", ["dong dang", "Đồng Đăng", "ĐỒNG   đăng", "dong"])
 def test_it_finds_a_point_ignoring_diacritics_and_case(director, query):
@@ -114,8 +141,13 @@ def test_it_finds_units_by_folded_name(director):
 
 def test_it_filters_points_by_kind_service_and_date(director, world):
     world.point_b.offers.create(service="pension")
-    PointFactory(code="240003", unit=world.unit_a, commune=world.commune_a,
-                 opened_on=dt.date(2020, 1, 1), closed_on=dt.date(2022, 1, 1))
+    PointFactory(
+        code="240003",
+        unit=world.unit_a,
+        commune=world.commune_a,
+        opened_on=dt.date(2020, 1, 1),
+        closed_on=dt.date(2022, 1, 1),
+    )
     assert [p.code for p in selectors.point_list(user=director, kind="bdvhx")] == ["240002"]
     assert [p.code for p in selectors.point_list(user=director, service="pension")] == ["240002"]
     on_2021 = selectors.point_list(user=director, active_on=dt.date(2021, 6, 1))
@@ -125,6 +157,7 @@ def test_it_filters_points_by_kind_service_and_date(director, world):
 
 
 # --- coverage -------------------------------------------------------------------------------
+
 
 def test_it_counts_coverage_in_the_structure_in_force_on_the_day(director, world):
     lonely = AdminAreaFactory(code="06003", name="Xã Không Có Điểm")
@@ -152,6 +185,7 @@ def test_it_does_not_count_a_closed_point_or_a_centre(director, world):
 
 # --- API ------------------------------------------------------------------------------------
 
+
 def test_it_serves_the_openapi_document(client):
     doc = client.get("/api/openapi.json").json()
     assert "/api/network/points" in doc["paths"]
@@ -160,11 +194,21 @@ def test_it_serves_the_openapi_document(client):
 
 def test_it_creates_and_updates_a_point_through_the_api(client_as, admin_user, world):
     client = client_as(admin_user)
-    response = _post(client, "/api/network/points", {
-        "code": "240200", "name": "Bưu cục Tân Thanh", "kind": "bc3", "unit_code": "UA",
-        "commune_code": "6001", "geography": "2025", "opened_on": "2024-03-01",
-        "cashless": True, "services": ["ems", "registered"],
-    })
+    response = _post(
+        client,
+        "/api/network/points",
+        {
+            "code": "240200",
+            "name": "Bưu cục Tân Thanh",
+            "kind": "bc3",
+            "unit_code": "UA",
+            "commune_code": "6001",
+            "geography": "2025",
+            "opened_on": "2024-03-01",
+            "cashless": True,
+            "services": ["ems", "registered"],
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["commune"]["code"] == "06001" and body["services"] == ["ems", "registered"]
@@ -176,30 +220,75 @@ def test_it_answers_bad_input_with_a_4xx_and_changes_nothing(client_as, admin_us
     client = client_as(admin_user)
     count = ServicePoint.objects.count()
     cases = [
-        {"code": "240201", "name": "X", "kind": "nope", "unit_code": "UA",
-         "commune_code": "06001", "opened_on": "2024-01-01"},
-        {"code": "240201", "name": "X", "kind": "bc3", "unit_code": "UA",
-         "commune_code": "99999", "geography": "2025", "opened_on": "2024-01-01"},
-        {"code": "240201", "name": "X", "kind": "bc3", "unit_code": "NOPE",
-         "commune_code": "06001", "opened_on": "2024-01-01"},
-        {"code": "240201", "name": "X", "kind": "bc3", "unit_code": "UA",
-         "commune_code": "06001", "opened_on": "31/02/2024"},
-        {"code": "240001", "name": "X", "kind": "bc3", "unit_code": "UA",
-         "commune_code": "06001", "opened_on": "2025-08-01"},
+        {
+            "code": "240201",
+            "name": "X",
+            "kind": "nope",
+            "unit_code": "UA",
+            "commune_code": "06001",
+            "opened_on": "2024-01-01",
+        },
+        {
+            "code": "240201",
+            "name": "X",
+            "kind": "bc3",
+            "unit_code": "UA",
+            "commune_code": "99999",
+            "geography": "2025",
+            "opened_on": "2024-01-01",
+        },
+        {
+            "code": "240201",
+            "name": "X",
+            "kind": "bc3",
+            "unit_code": "NOPE",
+            "commune_code": "06001",
+            "opened_on": "2024-01-01",
+        },
+        {
+            "code": "240201",
+            "name": "X",
+            "kind": "bc3",
+            "unit_code": "UA",
+            "commune_code": "06001",
+            "opened_on": "31/02/2024",
+        },
+        {
+            "code": "240001",
+            "name": "X",
+            "kind": "bc3",
+            "unit_code": "UA",
+            "commune_code": "06001",
+            "opened_on": "2025-08-01",
+        },
     ]
     for payload in cases:
         response = _post(client, "/api/network/points", payload)
         assert 400 <= response.status_code < 500, (payload, response.content)
         assert response.json()["detail"]
-    assert client.post("/api/network/points", data="{not json",
-                       content_type="application/json").status_code < 500
+    assert (
+        client.post(
+            "/api/network/points", data="{not json", content_type="application/json"
+        ).status_code
+        < 500
+    )
     assert ServicePoint.objects.count() == count
 
 
 def test_it_speaks_vietnamese_in_api_errors_by_default(client_as, admin_user, world):
-    response = _post(client_as(admin_user), "/api/network/points", {
-        "code": "240001", "name": "X", "kind": "bc3", "unit_code": "UA",
-        "commune_code": "06001", "geography": "2025", "opened_on": "2025-08-01"})
+    response = _post(
+        client_as(admin_user),
+        "/api/network/points",
+        {
+            "code": "240001",
+            "name": "X",
+            "kind": "bc3",
+            "unit_code": "UA",
+            "commune_code": "06001",
+            "geography": "2025",
+            "opened_on": "2025-08-01",
+        },
+    )
     assert response.status_code == 400
     assert "đã có" in response.json()["detail"]
 
@@ -211,8 +300,10 @@ def test_it_reads_coverage_through_the_api(client_as, director, world):
 
 # --- pages ----------------------------------------------------------------------------------
 
-def test_it_lists_points_with_a_pinned_number_of_queries(client_as, director, world,
-                                                         django_assert_max_num_queries):
+
+def test_it_lists_points_with_a_pinned_number_of_queries(
+    client_as, director, world, django_assert_max_num_queries
+):
     for n in range(30):
         PointFactory(code=f"25{n:04d}", unit=world.unit_a, commune=world.commune_a)
     client = client_as(director)
@@ -223,8 +314,9 @@ def test_it_lists_points_with_a_pinned_number_of_queries(client_as, director, wo
 
 
 def test_it_answers_htmx_with_only_the_rows(client_as, director):
-    response = client_as(director).get(reverse("network:points"), {"q": "chi lang"},
-                                       HTTP_HX_REQUEST="true")
+    response = client_as(director).get(
+        reverse("network:points"), {"q": "chi lang"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "<html" not in html and "Điểm BĐVHX Chi Lăng" in html and "Đồng Đăng" not in html
 
@@ -236,24 +328,42 @@ def test_it_shows_a_point_page_with_commune_services_and_staff(client_as, direct
 
 def test_it_shows_the_coverage_page_with_uncovered_communes(client_as, director, world):
     AdminAreaFactory(code="06009", name="Xã Bắc Xa")
-    html = client_as(director).get(reverse("network:coverage"),
-                                   {"province": "20", "on": "01/01/2026"}).content.decode()
+    html = (
+        client_as(director)
+        .get(reverse("network:coverage"), {"province": "20", "on": "01/01/2026"})
+        .content.decode()
+    )
     assert "2/3" in html and "Xã Bắc Xa" in html
 
 
 def test_it_renders_every_page_for_the_director(client_as, director):
     client = client_as(director)
-    for url in ["/", "/network/units/", "/network/units/BDT20/", "/network/points/",
-                "/network/points/240001/", "/network/coverage/", "/people/"]:
+    for url in [
+        "/",
+        "/network/units/",
+        "/network/units/BDT20/",
+        "/network/points/",
+        "/network/points/240001/",
+        "/network/coverage/",
+        "/people/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 
 def test_it_lets_an_admin_edit_a_point_in_the_browser_form(client_as, admin_user, world):
-    response = client_as(admin_user).post(reverse("network:point_edit", args=["240001"]), {
-        "code": "240001", "name": "Bưu cục Đồng Đăng mới", "kind": "bc2", "unit": world.unit_a.pk,
-        "commune": world.commune_a.pk, "opened_on": "01/01/2015", "cashless": "on",
-        "services": ["ems", "pension"],
-    })
+    response = client_as(admin_user).post(
+        reverse("network:point_edit", args=["240001"]),
+        {
+            "code": "240001",
+            "name": "Bưu cục Đồng Đăng mới",
+            "kind": "bc2",
+            "unit": world.unit_a.pk,
+            "commune": world.commune_a.pk,
+            "opened_on": "01/01/2015",
+            "cashless": "on",
+            "services": ["ems", "pension"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     point = ServicePoint.objects.get(code="240001")
     assert (point.name, point.kind, point.cashless) == ("Bưu cục Đồng Đăng mới", "bc2", True)

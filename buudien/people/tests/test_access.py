@@ -43,9 +43,17 @@ def test_it_refuses_a_clerk_creating_a_point_and_changes_nothing(client_as, cler
     before = ServicePoint.objects.count(), AuditEntry.objects.count()
     response = client_as(clerk_a).post(
         "/api/network/points",
-        data=json.dumps({"code": "249999", "name": "X", "kind": "bc3", "unit_code": "UA",
-                         "commune_code": "06001", "geography": "2025",
-                         "opened_on": "2024-01-01"}),
+        data=json.dumps(
+            {
+                "code": "249999",
+                "name": "X",
+                "kind": "bc3",
+                "unit_code": "UA",
+                "commune_code": "06001",
+                "geography": "2025",
+                "opened_on": "2024-01-01",
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -55,7 +63,8 @@ def test_it_refuses_a_clerk_creating_a_point_and_changes_nothing(client_as, cler
 
 def test_it_refuses_a_clerk_changing_another_points_data(client_as, clerk_a, world):
     response = client_as(clerk_a).patch(
-        "/api/network/points/240002", data=json.dumps({"name": "Hijacked"}),
+        "/api/network/points/240002",
+        data=json.dumps({"name": "Hijacked"}),
         content_type="application/json",
     )
     assert response.status_code == 404
@@ -64,18 +73,22 @@ def test_it_refuses_a_clerk_changing_another_points_data(client_as, clerk_a, wor
 
 def test_it_refuses_the_director_editing_the_network_because_only_admins_do(client_as, director):
     response = client_as(director).patch(
-        "/api/network/points/240001", data=json.dumps({"name": "Renamed"}),
+        "/api/network/points/240001",
+        data=json.dumps({"name": "Renamed"}),
         content_type="application/json",
     )
     assert response.status_code == 403
     assert ServicePoint.objects.get(code="240001").name == "Bưu cục Đồng Đăng"
-    assert client_as(director).get(reverse("network:point_edit", args=["240001"])).status_code == 403
+    assert (
+        client_as(director).get(reverse("network:point_edit", args=["240001"])).status_code == 403
+    )
 
 
 def test_it_refuses_the_auditor_any_change(client_as, auditor):
     client = client_as(auditor)
-    response = client.post(reverse("network:unit_create"), {"code": "UX", "name": "X",
-                                                            "kind": "commune"})
+    response = client.post(
+        reverse("network:unit_create"), {"code": "UX", "name": "X", "kind": "commune"}
+    )
     assert response.status_code == 403
     assert not Unit.objects.filter(code="UX").exists()
 
@@ -84,16 +97,18 @@ def test_it_keeps_an_admin_inside_their_subtree(client_as, admin_user, world):
     client = client_as(admin_user)
     response = client.post(
         "/api/network/units",
-        data=json.dumps({"code": "UZ", "name": "Bưu điện xã Z", "kind": "commune",
-                         "parent_code": "BDT04"}),
+        data=json.dumps(
+            {"code": "UZ", "name": "Bưu điện xã Z", "kind": "commune", "parent_code": "BDT04"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 404
     assert not Unit.objects.filter(code="UZ").exists()
     response = client.post(
         "/api/network/units",
-        data=json.dumps({"code": "UZ", "name": "Bưu điện xã Z", "kind": "commune",
-                         "parent_code": "BDT20"}),
+        data=json.dumps(
+            {"code": "UZ", "name": "Bưu điện xã Z", "kind": "commune", "parent_code": "BDT20"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -126,8 +141,11 @@ def test_it_refuses_a_session_write_without_csrf(clerk_a, admin_user):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.patch("/api/network/points/240001", data=json.dumps({"name": "X"}),
-                            content_type="application/json")
+    response = client.patch(
+        "/api/network/points/240001",
+        data=json.dumps({"name": "X"}),
+        content_type="application/json",
+    )
     assert response.status_code in (401, 403)
     assert ServicePoint.objects.get(code="240001").name == "Bưu cục Đồng Đăng"
 
@@ -168,21 +186,33 @@ def test_it_shows_staff_only_within_scope(client_as, clerk_a, clerk_b, director)
 
 def test_it_lets_an_admin_create_a_user_in_scope_only(client_as, admin_user, world):
     client = client_as(admin_user)
-    response = client.post(reverse("people:create"), {
-        "username": "gdv.moi", "full_name": "Lê Thị Mới", "role": "clerk",
-        "unit": world.unit_a.pk, "point": world.point_a.pk, "is_active": "on",
-        "password": "Một-mật-khẩu-dài-2026",
-    })
+    response = client.post(
+        reverse("people:create"),
+        {
+            "username": "gdv.moi",
+            "full_name": "Lê Thị Mới",
+            "role": "clerk",
+            "unit": world.unit_a.pk,
+            "point": world.point_a.pk,
+            "is_active": "on",
+            "password": "Một-mật-khẩu-dài-2026",
+        },
+    )
     assert response.status_code == 302
     from buudien.people.models import User
 
     created = User.objects.get(username="gdv.moi")
     assert (created.unit, created.point, created.role) == (world.unit_a, world.point_a, "clerk")
     assert AuditEntry.objects.filter(action="user.create", object_id=str(created.pk)).exists()
-    response = client.post(reverse("people:create"), {
-        "username": "gdv.khac", "full_name": "X", "role": "clerk",
-        "unit": world.other_province.pk,
-    })
+    response = client.post(
+        reverse("people:create"),
+        {
+            "username": "gdv.khac",
+            "full_name": "X",
+            "role": "clerk",
+            "unit": world.other_province.pk,
+        },
+    )
     assert response.status_code == 200  # the form shows the error
     assert not User.objects.filter(username="gdv.khac").exists()
 
@@ -201,6 +231,8 @@ def test_it_keeps_the_django_admin_to_admins_in_scope(client_as, admin_user, cle
     assert "BDT20" in page and "BDT04" not in page
     closed = dt.date(2030, 1, 1)
     assert closed  # units are closed with a date, never deleted
-    assert client.post(f"/admin/network/unit/{world.unit_a.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/network/unit/{world.unit_a.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert Unit.objects.filter(pk=world.unit_a.pk).exists()

@@ -12,8 +12,9 @@ from buudien.people.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_director_logs_in_and_walks_the_network(live_server: Any, page: Any, director: Any,
-                                                   clerk_a: Any) -> None:
+def test_a_director_logs_in_and_walks_the_network(
+    live_server: Any, page: Any, director: Any, clerk_a: Any
+) -> None:
     page.goto(f"{live_server.url}/")
     expect = pytest.importorskip("playwright.sync_api").expect
 
