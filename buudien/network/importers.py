@@ -1,0 +1,650 @@
+"""Import and export kinds of the network: ``units`` (the organisational tree) and ``points``
+(the service points). Registered when the app is ready (see ``apps.py``).
+
+Both are all-or-nothing (``buudien.core.imports``); an existing code is updated, a new one
+created. An optional column left out of the file leaves the stored value alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from buudien.core import imports as im
+from buudien.core.catalogue import Service
+from buudien.core.imports import Column, ImportKind, ImportResult, Row, RowError, register
+from buudien.core.text import fold
+from buudien.network.choices import (
+    STRUCTURE_2025_FROM,
+    AdminAreaLevel,
+    AdminAreaStructure,
+    PointKind,
+    UnitKind,
+)
+from buudien.network.models import (
+    AdminArea,
+    AdminAreaSuccession,
+    PointService,
+    ServicePoint,
+    Unit,
+)
+from buudien.people.access import require_network_manager, visible
+
+# --------------------------------------------------------------------------------------------
+# Shared: access
+# --------------------------------------------------------------------------------------------
+
+
+class _NetworkKind(ImportKind):
+    """Importing changes the network: an administrator, and only inside their own subtree.
+    The console (``actor=None``) has full rights."""
+
+    exportable = True
+
+    def check_access(self) -> None:
+        if self.actor is not None:
+            require_network_manager(self.actor)
+
+    def in_scope(self, path: str) -> bool:
+        if self.actor is None:
+            return True
+        scope: str | None = getattr(self.actor, "scope_path", None)
+        return scope is not None and path.startswith(scope)
+
+
+def _duplicates(rows: Sequence[Row], column: str = "code") -> list[RowError]:
+    """Every row after the first that repeats a code."""
+    errors: list[RowError] = []
+    first: dict[str, int] = {}
+    for row in rows:
+        value = row[column]
+        if value is None:
+            continue
+        if value in first:
+            errors.append(
+                row.error(
+                    column,
+                    _("%(code)s appears more than once in the file (first in row %(row)d)")
+                    % {"code": value, "row": first[value]},
+                )
+            )
+        else:
+            first[value] = row.number
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------------------------
+
+
+@register
+class UnitImport(_NetworkKind):
+    name = "units"
+    help = gettext_lazy(
+        "The organisational tree: corporation, provincial posts, district/area/commune posts, "
+        "centres. Parents may come before or after their children in the file."
+    )
+    columns = (
+        Column("code", im.code(32), help=gettext_lazy("the unit's code; never changes")),
+        Column("name", im.text(200), help=gettext_lazy("the unit's name")),
+        Column("kind", im.choice(UnitKind), help=gettext_lazy("what the unit is")),
+        Column(
+            "parent_code",
+            im.code(32),
+            required=False,
+            help=gettext_lazy(
+                "code of the unit above, in the database or in this file; blank for the root"
+            ),
+        ),
+        Column(
+            "province_code",
+            im.code(digits=2),
+            required=False,
+            help=gettext_lazy("GSO code of the province the unit serves; blank above provinces"),
+        ),
+        Column("valid_from", im.date(), required=False, help=gettext_lazy("first day in force")),
+        Column("valid_to", im.date(), required=False, help=gettext_lazy("last day in force")),
+    )
+
+    def validate(self, rows: list[Row]) -> list[RowError]:
+        errors = _duplicates(rows)
+        codes = [row["code"] for row in rows if row["code"] is not None]
+        self.existing: dict[str, Unit] = Unit.objects.in_bulk(codes, field_name="code")
+        # The whole tree as code -> parent code: small (a country has a few thousand units)
+        # and it is what cycle detection needs.
+        parent_of: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
+        in_file = set(codes)
+
+        # The tree as it will be once the file is written.
+        for row in rows:
+            code = row["code"]
+            if code is None:
+                continue
+            if row.has("parent_code") and "parent_code" not in row.invalid:
+                parent = row["parent_code"]
+                if parent is not None and parent not in parent_of and parent not in in_file:
+                    errors.append(
+                        row.error("parent_code", _("unknown unit %(code)s") % {"code": parent})
+                    )
+                    parent = None
+                parent_of[code] = parent
+            elif code not in parent_of:
+                parent_of[code] = None
+
+        self.final_path: dict[str, str] = {}
+        cyclic: set[str] = set()
+        for start in codes:
+            chain: list[str] = []
+            on_chain: set[str] = set()
+            node: str | None = start
+            while node is not None and node not in self.final_path and node not in cyclic:
+                if node in on_chain:
+                    loop = chain[chain.index(node) :]
+                    cyclic.update(chain)
+                    for row in rows:
+                        if row["code"] in loop and row.has("parent_code"):
+                            errors.append(
+                                row.error(
+                                    "parent_code",
+                                    _("this parent makes a loop: %(loop)s")
+                                    % {"loop": " → ".join([*loop, loop[0]])},
+                                )
+                            )
+                    break
+                on_chain.add(node)
+                chain.append(node)
+                node = parent_of.get(node)
+            else:
+                if node is not None and node in cyclic:
+                    cyclic.update(chain)
+                    continue
+                path = self.final_path[node] if node is not None else ""
+                for code in reversed(chain):
+                    path += code + "/"
+                    self.final_path[code] = path
+        self.parent_of = parent_of
+
+        for row in rows:
+            code = row["code"]
+            existing = self.existing.get(code) if code is not None else None
+            valid_from = (
+                row["valid_from"] if row.has("valid_from") or not existing else existing.valid_from
+            )
+            valid_to = row["valid_to"] if row.has("valid_to") or not existing else existing.valid_to
+            if valid_from and valid_to and valid_to < valid_from:
+                errors.append(
+                    row.error(
+                        "valid_to" if row.has("valid_to") else "valid_from",
+                        _("the unit cannot end (%(to)s) before it starts (%(from)s)")
+                        % {"to": valid_to.isoformat(), "from": valid_from.isoformat()},
+                    )
+                )
+            if self.actor is not None and code is not None:
+                paths = [self.final_path.get(code, ""), existing.path if existing else ""]
+                if not all(self.in_scope(path) for path in paths if path):
+                    errors.append(row.error("code", _("outside your unit")))
+        return errors
+
+    def write(self, rows: list[Row]) -> ImportResult:
+        created = updated = unchanged = 0
+        cache: dict[str, Unit] = {}
+
+        def get(code: str) -> Unit | None:
+            if code not in cache:
+                unit = Unit.objects.filter(code=code).first()
+                if unit is None:
+                    return None
+                cache[code] = unit
+            return cache[code]
+
+        # Parents before children: by depth in the tree as it will be.
+        ordered = sorted(rows, key=lambda row: self.final_path[row["code"]].count("/"))
+        for row in ordered:
+            code: str = row["code"]
+            parent_code = self.parent_of.get(code)
+            parent = get(parent_code) if parent_code else None
+            unit = get(code)
+            if unit is None:
+                unit = Unit(
+                    code=code,
+                    name=row["name"],
+                    kind=row["kind"],
+                    parent=parent,
+                    province_code=row.get("province_code", ""),
+                    valid_from=row["valid_from"],
+                    valid_to=row["valid_to"],
+                )
+                unit.save()
+                cache[code] = unit
+                created += 1
+                continue
+
+            values: dict[str, Any] = {"name": row["name"], "kind": row["kind"]}
+            for column in ("valid_from", "valid_to"):
+                if row.has(column):
+                    values[column] = row[column]
+            if row.has("province_code"):
+                values["province_code"] = row.get("province_code", "")
+            if row.has("parent_code"):
+                values["parent_id"] = parent.pk if parent else None
+            changed = {key: value for key, value in values.items() if getattr(unit, key) != value}
+            if not changed:
+                unchanged += 1
+                continue
+            old_path, old_depth = unit.path, unit.depth
+            for key, value in changed.items():
+                setattr(unit, key, value)
+            if "parent_id" in changed:
+                unit.parent = parent
+            unit.save()
+            updated += 1
+            if unit.path != old_path:
+                _move_subtree(unit, old_path, old_depth)
+                cache.clear()
+        return ImportResult(created, updated, unchanged)
+
+    def export(self) -> Iterable[Sequence[Any]]:
+        units: QuerySet[Unit] = Unit.objects.select_related("parent").order_by("path")
+        if self.actor is not None:
+            units = visible(self.actor, units, "path")
+        for unit in units:
+            yield [
+                unit.code,
+                unit.name,
+                unit.kind,
+                unit.parent.code if unit.parent else None,
+                unit.province_code or None,
+                unit.valid_from,
+                unit.valid_to,
+            ]
+
+
+def _move_subtree(unit: Unit, old_path: str, old_depth: int) -> None:
+    """``unit`` moved from ``old_path``: carry its descendants and their points along."""
+    cut = len(old_path) + 1
+    Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+        path=Concat(Value(unit.path), Substr("path", cut)),
+        depth=F("depth") + (unit.depth - old_depth),
+    )
+    ServicePoint.objects.filter(unit_path__startswith=old_path).update(
+        unit_path=Concat(Value(unit.path), Substr("unit_path", cut))
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Geography: a commune in the other structure
+# (until buudien.network.geography_selectors.commune_for_structure exists; same rule)
+# --------------------------------------------------------------------------------------------
+
+
+def _communes(structure: str, codes: Iterable[str]) -> dict[str, AdminArea]:
+    return {
+        area.code: area
+        for area in AdminArea.objects.filter(
+            structure=structure, level=AdminAreaLevel.COMMUNE, code__in=set(codes)
+        )
+    }
+
+
+def _counterparts(structure: str, communes: Iterable[AdminArea]) -> dict[int, AdminArea]:
+    """Each commune's counterpart in the other structure, where the succession table has one.
+
+    legacy -> 2025: the successor that took it wholly, else the first by code.
+    2025 -> legacy: the lowest-code predecessor wholly merged into it, else the lowest code.
+    """
+    ids = [area.pk for area in communes]
+    best: dict[int, tuple[bool, str, AdminArea]] = {}
+    if structure == AdminAreaStructure.LEGACY:
+        for link in AdminAreaSuccession.objects.filter(legacy_id__in=ids).select_related(
+            "successor"
+        ):
+            candidate = (link.partly, link.successor.code, link.successor)
+            if link.legacy_id not in best or candidate[:2] < best[link.legacy_id][:2]:
+                best[link.legacy_id] = candidate
+    else:
+        for link in AdminAreaSuccession.objects.filter(successor_id__in=ids).select_related(
+            "legacy"
+        ):
+            candidate = (link.partly, link.legacy.code, link.legacy)
+            if link.successor_id not in best or candidate[:2] < best[link.successor_id][:2]:
+                best[link.successor_id] = candidate
+    return {key: value[2] for key, value in best.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Points
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Resolved:
+    unit: Unit
+    commune: AdminArea | None
+    commune_legacy: AdminArea | None
+    province_code: str
+
+
+_POINT_FIELDS = [
+    "name",
+    "name_folded",
+    "kind",
+    "multi_service",
+    "cashless",
+    "unit",
+    "unit_path",
+    "province_code",
+    "commune",
+    "commune_legacy",
+    "address",
+    "phone",
+    "opened_on",
+    "closed_on",
+]
+
+
+@register
+class PointImport(_NetworkKind):
+    name = "points"
+    help = gettext_lazy(
+        "Service points: post offices, BĐVHX, agents, kiosks, centres. The commune is one of "
+        "the structure named in geography; its counterpart in the other structure is filled "
+        "from the succession table."
+    )
+    columns = (
+        Column("code", im.code(16), help=gettext_lazy("the point's code (bưu cục code)")),
+        Column("name", im.text(200), help=gettext_lazy("the point's name")),
+        Column("kind", im.choice(PointKind), help=gettext_lazy("what the point is")),
+        Column(
+            "commune_code",
+            im.code(digits=5),
+            help=gettext_lazy("GSO code of the commune where the point is"),
+        ),
+        Column(
+            "geography",
+            im.choice(AdminAreaStructure),
+            required=False,
+            help=gettext_lazy(
+                "the structure commune_code belongs to: legacy or 2025; blank: the one in force "
+                "on opened_on (legacy before 2025-07-01)"
+            ),
+        ),
+        Column("unit_code", im.code(32), help=gettext_lazy("code of the unit the point is under")),
+        Column(
+            "multi_service",
+            im.boolean(),
+            help=gettext_lazy("a BĐVHX offering the full range of services (bdvhx only)"),
+        ),
+        Column("cashless", im.boolean(), help=gettext_lazy("takes cashless payments")),
+        Column("opened_on", im.date(), help=gettext_lazy("first day the point served")),
+        Column(
+            "closed_on",
+            im.date(),
+            required=False,
+            help=gettext_lazy("first day the point no longer served; blank while open"),
+        ),
+        Column("address", im.text(300), required=False, help=gettext_lazy("street address")),
+        Column("phone", im.text(20), required=False, help=gettext_lazy("telephone number")),
+        Column(
+            "services",
+            im.choice_list(Service),
+            required=False,
+            help=gettext_lazy("service codes offered at the counter (replaces the list)"),
+        ),
+    )
+
+    def validate(self, rows: list[Row]) -> list[RowError]:
+        errors = _duplicates(rows)
+        codes = [row["code"] for row in rows if row["code"] is not None]
+        existing: dict[str, ServicePoint] = ServicePoint.objects.in_bulk(codes, field_name="code")
+        units: dict[str, Unit] = Unit.objects.in_bulk(
+            {row["unit_code"] for row in rows if row["unit_code"] is not None},
+            field_name="code",
+        )
+
+        # Which structure each row's commune is in, then every commune in two queries and
+        # their counterparts in two more.
+        structure_of: dict[int, str] = {}
+        for row in rows:
+            if row["geography"] is not None:
+                structure_of[row.number] = row["geography"]
+            elif row["opened_on"] is not None and "geography" not in row.invalid:
+                structure_of[row.number] = AdminAreaStructure.in_force_on(row["opened_on"])
+        communes: dict[str, dict[str, AdminArea]] = {}
+        counterparts: dict[int, AdminArea] = {}
+        for name in AdminAreaStructure.values:
+            wanted = [
+                row["commune_code"]
+                for row in rows
+                if structure_of.get(row.number) == name and row["commune_code"] is not None
+            ]
+            communes[name] = _communes(name, wanted) if wanted else {}
+            if communes[name]:
+                counterparts.update(_counterparts(name, communes[name].values()))
+        # A row whose structure cannot be told (its opened_on did not parse): its commune
+        # should at least exist in one of them.
+        undecided = {
+            row["commune_code"]
+            for row in rows
+            if row.number not in structure_of and row["commune_code"] is not None
+        }
+        known_anywhere = (
+            set(
+                AdminArea.objects.filter(
+                    level=AdminAreaLevel.COMMUNE, code__in=undecided
+                ).values_list("code", flat=True)
+            )
+            if undecided
+            else set()
+        )
+
+        self.resolved: dict[int, _Resolved] = {}
+        for row in rows:
+            point = existing.get(row["code"]) if row["code"] is not None else None
+
+            unit = units.get(row["unit_code"]) if row["unit_code"] is not None else None
+            if row["unit_code"] is not None and unit is None:
+                errors.append(
+                    row.error("unit_code", _("unknown unit %(code)s") % {"code": row["unit_code"]})
+                )
+            if self.actor is not None and (
+                (unit is not None and not self.in_scope(unit.path))
+                or (point is not None and not self.in_scope(point.unit_path))
+            ):
+                errors.append(row.error("unit_code", _("outside your unit")))
+
+            if row["multi_service"] and row["kind"] not in (None, PointKind.BDVHX):
+                errors.append(
+                    row.error(
+                        "multi_service",
+                        _("only a commune cultural post office (bdvhx) can be multi-service"),
+                    )
+                )
+
+            opened_on: dt.date | None = row["opened_on"]
+            closed_on: dt.date | None = (
+                row["closed_on"] if row.has("closed_on") or point is None else point.closed_on
+            )
+            if opened_on and closed_on and closed_on < opened_on:
+                errors.append(
+                    row.error(
+                        "closed_on",
+                        _("a point cannot close (%(closed)s) before it opens (%(opened)s)")
+                        % {"closed": closed_on.isoformat(), "opened": opened_on.isoformat()},
+                    )
+                )
+
+            structure = structure_of.get(row.number)
+            commune_code = row["commune_code"]
+            if structure is None and commune_code is not None:
+                if commune_code not in known_anywhere:
+                    errors.append(
+                        row.error(
+                            "commune_code", _("unknown commune %(code)s") % {"code": commune_code}
+                        )
+                    )
+                continue
+            if structure is None or commune_code is None:
+                continue
+            commune = communes[structure].get(commune_code)
+            if commune is None:
+                errors.append(
+                    row.error(
+                        "commune_code",
+                        _("unknown commune %(code)s in the %(structure)s structure")
+                        % {"code": commune_code, "structure": structure},
+                    )
+                )
+                continue
+            other = counterparts.get(commune.pk)
+            new: AdminArea | None
+            legacy: AdminArea | None
+            if structure == AdminAreaStructure.V2025:
+                new, legacy = commune, other
+            else:
+                new, legacy = other, commune
+            open_under_2025 = closed_on is None or closed_on > STRUCTURE_2025_FROM
+            if new is None and open_under_2025 and "closed_on" not in row.invalid:
+                errors.append(
+                    row.error(
+                        "commune_code",
+                        _(
+                            "commune %(code)s of the legacy structure has no successor in the "
+                            "2025 structure, and the point is open on or after 2025-07-01; "
+                            "give the 2025 commune (geography 2025)"
+                        )
+                        % {"code": commune_code},
+                    )
+                )
+                continue
+            if unit is not None:
+                self.resolved[row.number] = _Resolved(unit, new, legacy, commune.province_code)
+        return errors
+
+    def write(self, rows: list[Row]) -> ImportResult:
+        codes = [row["code"] for row in rows]
+        existing: dict[str, ServicePoint] = ServicePoint.objects.in_bulk(codes, field_name="code")
+        with_services = bool(rows) and rows[0].has("services")
+        offered: dict[int, set[str]] = {}
+        if with_services and existing:
+            for point_id, service in PointService.objects.filter(
+                point__in=list(existing.values())
+            ).values_list("point_id", "service"):
+                offered.setdefault(point_id, set()).add(service)
+
+        to_create: list[ServicePoint] = []
+        to_update: list[ServicePoint] = []
+        wanted_services: dict[str, list[str]] = {}
+        unchanged = 0
+        for row in rows:
+            resolved = self.resolved[row.number]
+            values: dict[str, Any] = {
+                "name": row["name"],
+                "name_folded": fold(row["name"]),
+                "kind": row["kind"],
+                "multi_service": row.get("multi_service", False),
+                "cashless": row.get("cashless", False),
+                "unit_id": resolved.unit.pk,
+                "unit_path": resolved.unit.path,
+                "province_code": resolved.province_code,
+                "commune_id": resolved.commune.pk if resolved.commune else None,
+                "commune_legacy_id": (
+                    resolved.commune_legacy.pk if resolved.commune_legacy else None
+                ),
+                "opened_on": row["opened_on"],
+            }
+            for column in ("address", "phone"):
+                if row.has(column):
+                    values[column] = row.get(column, "")
+            if row.has("closed_on"):
+                values["closed_on"] = row["closed_on"]
+            if with_services:
+                wanted_services[row["code"]] = row.get("services", [])
+
+            point = existing.get(row["code"])
+            if point is None:
+                to_create.append(ServicePoint(code=row["code"], **values))
+                continue
+            changed = False
+            for key, value in values.items():
+                if getattr(point, key) != value:
+                    setattr(point, key, value)
+                    changed = True
+            if with_services and offered.get(point.pk, set()) != set(wanted_services[point.code]):
+                changed = True
+            if changed:
+                to_update.append(point)
+            else:
+                unchanged += 1
+
+        ServicePoint.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            ServicePoint.objects.bulk_update(to_update, _POINT_FIELDS, batch_size=500)
+
+        if with_services:
+            points = [*to_create, *to_update]
+            if any(point.pk is None for point in points):  # a backend without RETURNING
+                ids = dict(
+                    ServicePoint.objects.filter(
+                        code__in=[point.code for point in points]
+                    ).values_list("code", "pk")
+                )
+                for point in points:
+                    point.pk = ids[point.code]
+            stale = [
+                pk
+                for pk, point_id, service, code in PointService.objects.filter(
+                    point__in=to_update
+                ).values_list("pk", "point_id", "service", "point__code")
+                if service not in wanted_services[code]
+            ]
+            if stale:
+                PointService.objects.filter(pk__in=stale).delete()
+            PointService.objects.bulk_create(
+                [
+                    PointService(point=point, service=service)
+                    for point in points
+                    for service in wanted_services[point.code]
+                    if service not in offered.get(point.pk, set())
+                ],
+                batch_size=1000,
+            )
+        return ImportResult(len(to_create), len(to_update), unchanged)
+
+    def export(self) -> Iterable[Sequence[Any]]:
+        points: QuerySet[ServicePoint] = (
+            ServicePoint.objects.select_related("unit", "commune", "commune_legacy")
+            .prefetch_related("offers")
+            .order_by("code")
+        )
+        if self.actor is not None:
+            points = visible(self.actor, points, "unit_path")
+        order = {value: index for index, value in enumerate(Service.values)}
+        for point in points:
+            commune = point.commune_on(point.opened_on) or point.commune or point.commune_legacy
+            assert commune is not None  # the point_has_commune constraint
+            services = sorted(
+                (offer.service for offer in point.offers.all()), key=order.__getitem__
+            )
+            yield [
+                point.code,
+                point.name,
+                point.kind,
+                commune.code,
+                commune.structure,
+                point.unit.code,
+                point.multi_service,
+                point.cashless,
+                point.opened_on,
+                point.closed_on,
+                point.address or None,
+                point.phone or None,
+                services,
+            ]
