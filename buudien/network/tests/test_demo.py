@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.utils import timezone
+
+from buudien.network.models import AdminArea, PointService, ServicePoint, Unit
+from buudien.people.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ACCOUNTS = {
+    "admin": "admin",
+    "giamdoc": "director",
+    "ketoan": "accountant",
+    "kiemsoat": "auditor",
+    "kt1": "kt1_operator",
+    "gdv.240000": "clerk",
+    "buuta": "postman",
+}
+
+
+def _demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", "--no-migrate", *args, stdout=out)
+    return out.getvalue()
+
+
+def _fingerprint() -> dict[str, Any]:
+    return {
+        "units": sorted(Unit.objects.values_list("code", "name", "kind", "path")),
+        "points": sorted(
+            ServicePoint.objects.values_list(
+                "code",
+                "name",
+                "kind",
+                "unit__code",
+                "commune__code",
+                "commune_legacy__code",
+                "opened_on",
+                "closed_on",
+                "cashless",
+                "multi_service",
+                "address",
+                "phone",
+            )
+        ),
+        "services": PointService.objects.count(),
+        "users": sorted(
+            User.objects.values_list("username", "full_name", "role", "unit__code", "point__code")
+        ),
+    }
+
+
+def test_the_demo_covers_every_commune_of_both_structures() -> None:
+    _demo()
+
+    today = timezone.localdate()
+    serving = ServicePoint.objects.in_force_on(today).with_counter()
+    for structure, field in (("legacy", "commune_legacy"), ("2025", "commune")):
+        communes = AdminArea.objects.filter(
+            structure=structure, level="commune", province_code="20"
+        )
+        covered = set(serving.values_list(f"{field}_id", flat=True))
+        assert communes.count() == (194 if structure == "legacy" else 65)
+        assert [c.name for c in communes if c.pk not in covered] == []
+
+
+def test_the_demo_network_has_a_realistic_shape() -> None:
+    _demo()
+
+    points = ServicePoint.objects.all()
+    assert points.filter(kind="bc1").count() == 1
+    assert points.filter(kind="bc2").count() == 10
+    assert points.filter(kind="centre").count() == 1
+    assert 215 <= points.count() <= 245
+    serving_2023 = points.in_force_on(dt.date(2023, 12, 31)).with_counter().count()
+    assert 200 <= serving_2023 <= 240
+    open_now = points.filter(closed_on__isnull=True).exclude(kind="centre").count()
+    assert points.filter(cashless=True).count() == round(open_now * 0.4)
+    assert points.filter(closed_on__isnull=False).count() >= 3
+    assert points.filter(opened_on__year__gte=2024).count() >= 3
+    assert set(points.values_list("province_code", flat=True)) == {"20"}
+    assert all(
+        len(code) == 6 and code.startswith("24") for code in points.values_list("code", flat=True)
+    )
+
+    bc1 = points.get(kind="bc1")
+    assert (bc1.code, bc1.name) == ("240000", "Bưu cục cấp 1 Lạng Sơn")
+    assert bc1.unit.code == f"BDX{bc1.commune.code}" and bc1.unit_path == bc1.unit.path
+    assert bc1.commune.name == "Phường Đông Kinh"
+    # Each open point belongs to the post of its 2025 commune (the centre to the centre).
+    for point in (
+        points.filter(closed_on__isnull=True)
+        .exclude(kind="centre")
+        .select_related("unit", "commune")
+    ):
+        assert point.unit.code == f"BDX{point.commune.code}"
+        assert point.unit_path == point.unit.path
+
+    bdvhx = points.filter(kind="bdvhx", closed_on__isnull=True)
+    assert 0.25 <= bdvhx.filter(multi_service=True).count() / bdvhx.count() <= 0.35
+    plain = set(bdvhx.filter(multi_service=False).first().offers.values_list("service", flat=True))
+    assert plain == {
+        "registered",
+        "ordinary",
+        "collection",
+        "pension",
+        "press",
+        "public_press",
+        "dossier",
+        "consumer_goods",
+    }
+    multi = set(bdvhx.filter(multi_service=True).first().offers.values_list("service", flat=True))
+    assert {"savings", "payment_account"} <= multi
+
+    units = Unit.objects.all()
+    assert units.get(code="BDT20").path == "VNP/BDT20/"
+    assert units.filter(kind="district").count() == 11
+    assert units.filter(kind="commune").count() == 65
+    assert units.get(code="BDH187").name == "Bưu điện huyện Chi Lăng"
+    assert units.get(code="BDH178").name == "Bưu điện thành phố Lạng Sơn"
+    assert units.get(code="BDX05977").name == "Bưu điện phường Đông Kinh"
+    assert units.filter(kind="centre").get().name == "Trung tâm Khai thác Vận chuyển Lạng Sơn"
+    assert units.get(code="BDH187").valid_to == dt.date(2025, 8, 31)
+    assert units.get(code="BDX05977").valid_from == dt.date(2025, 9, 1)
+
+    assert 500 <= User.objects.count() <= 1000
+    assert User.objects.filter(role="postman").count() >= 65
+    director = User.objects.get(username="giamdoc")
+    assert (director.role, director.unit.code, director.name_folded) == (
+        "director",
+        "BDT20",
+        "hoang thi minh huong giamdoc",
+    )
+
+
+def test_demo_accounts_can_log_in_and_others_cannot(client: Any) -> None:
+    out = _demo()
+
+    request = RequestFactory().post("/login/")
+    for username, role in DEMO_ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert user.role == role
+        assert client.login(request=request, username=username, password="buudien2026"), username
+        client.logout()
+        assert username in out
+    clerks = User.objects.filter(username__startswith="gdv.")
+    assert clerks.count() == 2
+    assert set(clerks.values_list("point__kind", flat=True)) == {"bc1", "bdvhx"}
+    admin = User.objects.get(username="admin")
+    assert (admin.is_staff, admin.is_superuser) == (True, False)
+    assert User.objects.exclude(password__startswith="!").count() == 8
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_running_the_demo_again_keeps_the_same_data() -> None:
+    _demo()
+    first = _fingerprint()
+
+    out = _demo()
+
+    assert "already built" in out
+    assert _fingerprint() == first
+
+    _demo("--reset")
+
+    assert _fingerprint() == first
+
+
+def test_the_demo_does_not_take_over_a_province_unit_of_someone_else() -> None:
+    call_command("geography", "load", "--province", "20", stdout=StringIO())
+    root = Unit.objects.create(
+        code="VNP", name="Tổng công ty Bưu điện Việt Nam", kind="corporation"
+    )
+    Unit.objects.create(code="BDT20", name="Bưu điện tỉnh Lạng Sơn", kind="province", parent=root)
+
+    with pytest.raises(CommandError):
+        _demo()
+
+    assert Unit.objects.count() == 2
+    assert not ServicePoint.objects.exists()
