@@ -24,7 +24,7 @@ def test_a_director_logs_in_and_walks_the_network(
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_test_id("points-total")).to_have_text("2")
-    expect(page.get_by_test_id("who")).to_contain_text("director")
+    expect(page.get_by_test_id("who")).to_contain_text(director.full_name)
 
     # The unit tree.
     page.click("nav.main >> text=Đơn vị")
