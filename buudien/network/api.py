@@ -43,7 +43,7 @@ def commune_lookup(code: str, structure: str) -> AdminArea:
     ).first()
     if commune is None:
         raise DomainError(
-            _("Unknown commune %(code)s in the %(structure)s structure.")
+            _("No commune with code %(code)s in the %(structure)s.")
             % {"code": code, "structure": AdminAreaStructure(structure).label},
             field="commune_code",
         )

@@ -163,7 +163,7 @@ class PointFilterForm(forms.Form):
 
 class CoverageForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"))
-    on = _date_field(_("On"))
+    on = _date_field(_("Date"))
 
     def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -50,6 +50,7 @@ def unit_tree(*, user: Any, day: dt.date, include_inactive: bool = False) -> lis
     counts = dict(
         ServicePoint.objects.in_force_on(day)
         .filter(unit__in=[u.pk for u in units])
+        .order_by()
         .values_list("unit")
         .annotate(n=Count("pk"))
         .values_list("unit", "n")
@@ -128,7 +129,8 @@ def point_staff(point: ServicePoint) -> QuerySet[Any]:
 
 
 def point_counts_by_kind(points: QuerySet[ServicePoint]) -> dict[str, int]:
-    counts = dict(points.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    grouped = points.order_by().values_list("kind").annotate(n=Count("pk"))
+    counts = dict(grouped.values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in PointKind.values}
 
 

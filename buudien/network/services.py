@@ -146,7 +146,9 @@ def _resolve_communes(
     from buudien.network.geography_selectors import commune_for_structure
 
     if commune is None and commune_legacy is None:
-        raise DomainError(_("Give the commune where the point is."), field="commune")
+        raise DomainError(
+            _("Choose the commune where the service point is located."), field="commune"
+        )
     if commune is not None and commune.structure != AdminAreaStructure.V2025:
         raise DomainError(
             _("The commune must be one of the structure in force since 1 July 2025."),
@@ -165,7 +167,10 @@ def _resolve_communes(
         commune = commune_for_structure(commune_legacy, AdminAreaStructure.V2025)
         if commune is None:
             raise DomainError(
-                _("No commune of the 2025 structure succeeds %(name)s; give it.")
+                _(
+                    "No commune of the structure since 1 July 2025 replaces %(name)s; "
+                    "choose the new commune."
+                )
                 % {"name": commune_legacy.name},
                 field="commune",
             )

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
-from buudien.core.http import HtmxHttpRequest
 from buudien.core.forms import apply_domain_error
+from buudien.core.http import HtmxHttpRequest
 from buudien.network import selectors, services
 from buudien.network.choices import AdminAreaStructure
 from buudien.network.forms import CoverageForm, PointFilterForm, PointForm, UnitForm

@@ -35,7 +35,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
-        help_text=_("Where the person works, when it is a counter."),
+        help_text=_("The service point where the person works, if they work at a counter."),
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
-from buudien.core.http import HtmxHttpRequest
 from buudien.core.forms import apply_domain_error
+from buudien.core.http import HtmxHttpRequest
 from buudien.people import access, selectors, services
 from buudien.people.forms import UserFilterForm, UserForm
 

@@ -367,3 +367,12 @@ def test_it_lets_an_admin_edit_a_point_in_the_browser_form(client_as, admin_user
     assert response.status_code == 302, response.content.decode()[:2000]
     point = ServicePoint.objects.get(code="240001")
     assert (point.name, point.kind, point.cashless) == ("Bưu cục Đồng Đăng mới", "bc2", True)
+
+
+def test_it_counts_points_by_kind_and_per_unit(director, world):
+    PointFactory(code="240300", kind="bc3", unit=world.unit_a, commune=world.commune_a)
+    counts = selectors.point_counts_by_kind(selectors.point_list(user=director))
+    assert (counts["bc3"], counts["bdvhx"], counts["bc1"]) == (2, 1, 0)
+    nodes = {n.unit.code: n for n in selectors.unit_tree(user=director, day=dt.date(2026, 1, 1))}
+    assert (nodes["UA"].points_active, nodes["UB"].points_active) == (2, 1)
+    assert (nodes["BDT20"].depth, nodes["UA"].depth) == (0, 1)

@@ -1,0 +1,52 @@
+"""`make bench`: every benchmark, each printing ours against the raw baseline in one run.
+
+Each benchmark runs in its own process per database (SQLite in a scratch data dir, and the
+local PostgreSQL when it answers), because Django's settings are fixed per process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+BENCHMARKS = ["bench.network_search"]
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")
+
+
+def _postgres_ready() -> bool:
+    try:
+        import psycopg
+
+        admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            name = PG_URL.rsplit("/", 1)[1]
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        print(f"PostgreSQL not reachable ({exc}); SQLite only.")
+        return False
+
+
+def main() -> int:
+    targets = [("sqlite", None)]
+    if _postgres_ready():
+        targets.append(("postgresql", PG_URL))
+    failed = 0
+    for module in BENCHMARKS:
+        for label, url in targets:
+            with tempfile.TemporaryDirectory() as data_dir:
+                env = {**os.environ, "BUUDIEN_DATA_DIR": data_dir, "BENCH_DB_LABEL": label}
+                env.pop("DATABASE_URL", None)
+                if url:
+                    env["DATABASE_URL"] = url
+                result = subprocess.run([sys.executable, "-m", module], env=env, check=False)
+                failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
