@@ -165,7 +165,7 @@ def test_running_the_demo_again_keeps_the_same_data() -> None:
 
     out = _demo()
 
-    assert "already built" in out
+    assert "đã được tạo từ trước" in out  # the console speaks Vietnamese
     assert _fingerprint() == first
 
     _demo("--reset")

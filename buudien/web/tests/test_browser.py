@@ -43,7 +43,7 @@ def test_a_director_logs_in_and_walks_the_network(
     expect(page.locator("main")).to_contain_text(clerk_a.full_name)
 
     # Coverage today and on a date of the legacy structure.
-    page.click("nav.main >> text=Phủ sóng")
+    page.click("nav.main >> text=Độ phủ xã")
     expect(page.get_by_test_id("covered")).to_have_text("2/2")
     expect(page.get_by_test_id("coverage-pct")).to_have_text("100,0%")
 
