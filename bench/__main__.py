@@ -26,7 +26,7 @@ def _postgres_ready() -> bool:
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
         return True
-    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc}); SQLite only.")
         return False
 

@@ -20,9 +20,11 @@ def timings_us(fn: Callable[[], object], n: int, warmup: int = 20) -> list[float
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def row(label: str, values: list[float]) -> str:
-    return (f"  {label:<44} p50 {pct(values, 50):>9.0f} µs   p99 {pct(values, 99):>9.0f} µs"
-            f"   mean {statistics.fmean(values):>9.0f} µs")
+    return (
+        f"  {label:<44} p50 {pct(values, 50):>9.0f} µs   p99 {pct(values, 99):>9.0f} µs"
+        f"   mean {statistics.fmean(values):>9.0f} µs"
+    )
