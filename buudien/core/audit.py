@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.db import models
 
 from buudien.core.context import client_ip
 from buudien.core.models import AuditEntry
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def audit_record(
@@ -26,14 +34,21 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    ip = client_ip.get()
+    if is_user:
+        actor_name = actor.get_username()
+    elif ip is None:  # not in a request: the console (an import, the demo, a migration)
+        actor_name = f"console:{_os_user()}"
+    else:
+        actor_name = ""
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else "",
+        actor_name=actor_name,
         action=action,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr,
-        ip=client_ip.get(),
+        ip=ip,
         before=before,
         after=after,
     )

@@ -78,7 +78,11 @@ def test_it_writes_no_address_outside_a_request(clerk_a: Any) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", [None, AnonymousUser()], ids=["system", "anonymous"])
 def test_it_writes_an_entry_without_a_user_for_the_system(actor: Any) -> None:
-    entry = audit_record(actor=actor, action="login.failed", object_repr="clerk_a")
+    token = client_ip.set("203.0.113.9")
+    try:
+        entry = audit_record(actor=actor, action="login.failed", object_repr="clerk_a")
+    finally:
+        client_ip.reset(token)
     entry.refresh_from_db()
     assert entry.actor is None
     assert entry.actor_name == ""
@@ -159,3 +163,11 @@ def test_the_middleware_keeps_the_client_address_for_the_request_only() -> None:
     # then the view saw the address, and it is gone afterwards
     assert seen == ["198.51.100.20"]
     assert client_ip.get() is None
+
+
+def test_it_names_the_console_when_no_request_is_behind_a_change(db: Any) -> None:
+    import getpass
+
+    entry = audit_record(actor=None, action="import.points")
+    assert entry.actor is None
+    assert entry.actor_name == f"console:{getpass.getuser()}"

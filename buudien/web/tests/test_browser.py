@@ -53,3 +53,37 @@ def test_a_director_logs_in_and_walks_the_network(
 
     page.click("text=Log out")
     expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_an_admin_opens_a_point_from_the_form_and_finds_it(
+    live_server: Any, page: Any, admin_user: Any, world: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.click("nav.main >> text=Điểm phục vụ")
+    page.click("a[href='/network/points/new/']")
+
+    # A wrong date is refused with the reason next to the field; nothing is created.
+    page.fill("#id_code", "240555")
+    page.fill("#id_name", "Điểm Bưu điện văn hoá xã Tân Mỹ")
+    page.select_option("#id_kind", "bdvhx")
+    page.select_option("#id_unit", label="Bưu điện xã Đồng Đăng")
+    page.select_option("#id_commune", label="Xã Đồng Đăng (06001)")
+    page.fill("#id_opened_on", "31/02/2024")
+    page.click("main button[type=submit]")
+    expect(page.locator(".errorlist")).to_be_visible()
+
+    page.fill("#id_opened_on", "01/03/2024")
+    page.check("#id_multi_service")
+    page.check("input[name=services][value=pension]")
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/network/points/240555/$"))
+    expect(page.locator("main")).to_contain_text("01/03/2024")
+    expect(page.locator("main")).to_contain_text("Chi trả lương hưu")
+
+    page.click("nav.main >> text=Điểm phục vụ")
+    page.fill("input[name=q]", "tan my")
+    expect(page.get_by_test_id("points-table")).to_contain_text("240555")
