@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from buudien.core.audit import audit_record, snapshot
 from buudien.people import access
+from buudien.people.admin_scope import RoleGatedMixin
 from buudien.people.models import ApiToken, User
 from buudien.people.services import SAFE, api_token_create
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(RoleGatedMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "full_name", "role", "unit", "point", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "name_folded", "phone"]
@@ -36,16 +37,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return access.visible(request.user, super().get_queryset(request), "unit__path")
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.can_manage_users(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.can_manage_users(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.can_manage_users(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def _allowed(self, request: HttpRequest) -> bool:
         return access.can_manage_users(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -70,7 +62,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     fields = ["user", "name"]
     autocomplete_fields = ["user"]
@@ -78,13 +70,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         return access.visible(request.user, super().get_queryset(request), "user__unit__path")
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.can_manage_users(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.can_manage_users(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def _allowed(self, request: HttpRequest) -> bool:
         return access.can_manage_users(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
