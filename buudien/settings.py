@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "buudien.core",
     "buudien.people",
     "buudien.network",
+    "buudien.mail",
     "buudien.web",
 ]
 
