@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("buudien.web.urls")),
     path("network/", include("buudien.network.urls")),
     path("people/", include("buudien.people.urls")),
+    path("mail/", include("buudien.mail.urls")),
+    path("tracking/", include("buudien.mail.tracking_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

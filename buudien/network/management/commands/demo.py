@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from rich.table import Table
 
 from buudien.core.catalogue import Service
+from buudien.core.demo import demo_steps
 from buudien.core.text import fold
 from buudien.network.choices import (
     COMMUNE_POSTS_FROM,
@@ -808,6 +809,7 @@ class DemoSummary:
     users: int = 0
     points_by_kind: dict[str, int] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
+    extra: list[Any] = field(default_factory=list)
 
 
 def demo_is_built() -> bool:
@@ -910,6 +912,9 @@ class Command(BaseCommand):
             geography_load(province_codes=[PROVINCE])
             try:
                 summary = self._build(reset=bool(options["reset"]), report=report)
+                if summary.built:
+                    for step in demo_steps():
+                        summary.extra.append(step.build(seed=SEED, report=report))
             except ProtectedError as error:
                 raise CommandError(
                     _("The demo cannot be reset: other data refers to it (%(error)s).")
@@ -935,6 +940,9 @@ class Command(BaseCommand):
                     "n": summary.users,
                 }
             )
+            for line in summary.extra:
+                if line:
+                    self.stdout.write(str(line))
         else:
             self.stdout.write(_("The demo province is already built; --reset builds it again."))
         console.print(self._accounts_table(summary.accounts))
@@ -945,6 +953,9 @@ class Command(BaseCommand):
             return DemoSummary(built=False, accounts=demo_accounts())
         report(_("Deleting the previous demo"))
         if reset:
+            for step in reversed(demo_steps()):
+                if step.delete is not None:
+                    step.delete()
             demo_delete()
         elif Unit.objects.filter(code=PROVINCE_UNIT_CODE).exists():
             raise CommandError(

@@ -1,0 +1,5 @@
+"""/api/mail/: acceptance, items, price quotes."""
+
+from ninja import Router
+
+router = Router(tags=["mail"])
