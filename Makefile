@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/buudien
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint typecheck bench messages chromium postgres clean
+.PHONY: help install demo serve test test-sqlite test-postgres lint bench messages system-deps postgres clean
 
 help:
 	@echo "make demo    - set up, build the demo province (Lạng Sơn) and serve it at http://127.0.0.1:8000"
@@ -32,9 +32,14 @@ demo: install
 serve: install
 	$(BIN)/buudien serve
 
-# Debian's Chromium for the browser tests; Playwright cannot download a browser here.
-chromium:
-	@[ -x $(CHROMIUM) ] || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
+# a browser here), poppler-utils to read PDFs back, DejaVu fonts for Vietnamese in PDFs.
+system-deps:
+	@missing=""; \
+	  [ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 # The local PostgreSQL, started again when it has stopped.
 postgres:
@@ -47,10 +52,10 @@ lint: install
 	$(BIN)/mypy buudien
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install chromium
+test-sqlite: install system-deps
 	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
 
-test-postgres: install chromium postgres
+test-postgres: install system-deps postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
 test: lint test-sqlite test-postgres
