@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "buudien.people",
     "buudien.network",
     "buudien.mail",
+    "buudien.finance",
     "buudien.web",
 ]
 
