@@ -320,9 +320,14 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         constraints = [
-            models.UniqueConstraint(fields=["item", "kind"], name="booking_item_kind_uniq"),
+            models.UniqueConstraint(
+                fields=["province_code", "item", "kind"], name="booking_item_kind_uniq"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="booking_amount_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+from buudien.mail.ops_models import *  # noqa: E402, F403  (bags, rounds, custody)
