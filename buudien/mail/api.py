@@ -1,5 +1,153 @@
-"""/api/mail/: acceptance, items, price quotes."""
+"""/api/mail/: acceptance, items, price quotes, labels and receipts."""
 
-from ninja import Router
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from buudien.core.bizdays import local_today
+from buudien.core.errors import DomainError, NotFound
+from buudien.core.money import amount_in_words
+from buudien.mail import labels, pricing, selectors, services
+from buudien.mail.schemas import ItemFilters, ItemIn, ItemListOut, ItemOut, QuoteIn, QuoteOut
+from buudien.network.geography_selectors import commune_get
+from buudien.network.models import AdminArea, ServicePoint
 
 router = Router(tags=["mail"])
+
+
+def _point(request: HttpRequest, code: str | None) -> ServicePoint:
+    if code:
+        point = ServicePoint.objects.select_related("unit").filter(code=code).first()
+        if point is None:
+            raise NotFound(_("No such service point."), field="point_code")
+        return point
+    point = getattr(request.user, "point", None)
+    if point is None:
+        raise DomainError(_("Say at which service point the item is accepted."), field="point_code")
+    return point
+
+
+def _commune(code: str, structure: str) -> AdminArea:
+    try:
+        return commune_get(structure=structure, code=code)
+    except DomainError as exc:
+        exc.field = "recipient_commune_code"
+        raise
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@router.post("/items", response={201: ItemOut}, summary="Accept an item at a counter")
+def items_accept(request: HttpRequest, payload: ItemIn) -> Any:
+    item = services.item_accept(
+        actor=request.user,
+        point=_point(request, payload.point_code),
+        service=payload.service,
+        sender_name=payload.sender_name,
+        sender_phone=payload.sender_phone,
+        sender_address=payload.sender_address,
+        recipient_name=payload.recipient_name,
+        recipient_phone=payload.recipient_phone,
+        recipient_address=payload.recipient_address,
+        recipient_commune=_commune(
+            payload.recipient_commune_code, payload.recipient_commune_structure
+        ),
+        weight_g=payload.weight_g,
+        length_mm=payload.length_mm,
+        width_mm=payload.width_mm,
+        height_mm=payload.height_mm,
+        declared_value=payload.declared_value,
+        cod_amount=payload.cod_amount,
+        addons=payload.addons,
+        kt1_grade=payload.kt1_grade or "",
+        kt1_urgency=payload.kt1_urgency,
+        kt1_deadline=payload.kt1_deadline,
+    )
+    return Status(201, item)
+
+
+@router.get("/items", response=list[ItemListOut], summary="List items in your scope")
+@paginate
+def items_list(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
+    return selectors.item_list(
+        user=request.user,
+        point=filters.point,
+        status=filters.status or "",
+        service=filters.service or "",
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+
+
+@router.get("/items/{s10}", response=ItemOut, summary="One item")
+def items_get(request: HttpRequest, s10: str) -> Any:
+    return selectors.item_get(user=request.user, s10=s10)
+
+
+@router.get("/items/{s10}/label.pdf", summary="The item's label, 100×150 mm or A6")
+def items_label(
+    request: HttpRequest, s10: str, size: Literal["100x150", "a6"] = "100x150"
+) -> HttpResponse:
+    item = selectors.item_get(user=request.user, s10=s10)
+    return _pdf(labels.label_pdf(item, size=size, request=request), f"{item.s10}-{size}.pdf")
+
+
+@router.get("/items/{s10}/receipt.pdf", summary="The item's receipt, A6")
+def items_receipt(request: HttpRequest, s10: str) -> HttpResponse:
+    item = selectors.item_get(user=request.user, s10=s10)
+    return _pdf(labels.receipt_pdf(item, request=request), f"{item.s10}-receipt.pdf")
+
+
+@router.post("/quote", response=QuoteOut, auth=None, summary="Price an item (no login)")
+def quote(request: HttpRequest, payload: QuoteIn) -> Any:
+    if payload.origin_province:
+        origin = payload.origin_province.zfill(2)
+    elif payload.point_code:
+        origin = _point(request, payload.point_code).province_code
+    else:
+        raise DomainError(
+            _("Give the sender's province or the accepting point."), field="origin_province"
+        )
+    commune = None
+    if payload.recipient_commune_code:
+        commune = _commune(payload.recipient_commune_code, payload.recipient_commune_structure)
+    destination = payload.recipient_province.zfill(2) if payload.recipient_province else ""
+    day = payload.day or local_today()
+    result = pricing.quote(
+        service=payload.service,
+        sender_province=origin,
+        recipient_commune=commune,
+        recipient_province=destination,
+        weight_g=payload.weight_g,
+        dims=pricing.Dims(payload.length_mm, payload.width_mm, payload.height_mm),
+        declared_value=payload.declared_value,
+        addons=payload.addons,
+        day=day,
+    )
+    return {
+        "service": payload.service,
+        "day": day,
+        "tariff": result.tariff.name,
+        "zone": result.zone,
+        "charged_weight_g": result.charged_weight_g,
+        "volumetric_weight_g": result.volumetric_weight_g,
+        "remote": result.remote,
+        "base": result.base,
+        "surcharge": result.surcharge,
+        "addons": result.addons,
+        "addon_lines": [
+            {"code": line.code, "name": line.name, "amount": line.amount}
+            for line in result.addon_lines
+        ],
+        "vat_rate_bp": result.vat_rate_bp,
+        "vat": result.vat,
+        "total": result.total,
+        "total_in_words": amount_in_words(result.total, capitalize=True),
+    }

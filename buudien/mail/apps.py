@@ -6,3 +6,11 @@ class MailConfig(AppConfig):
     name = "buudien.mail"
     label = "mail"
     verbose_name = _("Mail")
+
+    def ready(self) -> None:
+        from buudien.core.demo import DemoStep, register_demo_step
+        from buudien.mail import demo
+
+        register_demo_step(
+            DemoStep(order=10, name="mail.tariffs", build=demo.build, delete=demo.delete)
+        )

@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Home"), "web:home", "/"),
         (_("Units"), "network:tree", "/network/units"),
         (_("Service points"), "network:points", "/network/points"),
+        (_("Mail"), "mail:items", "/mail/"),
         (_("Coverage"), "network:coverage", "/network/coverage"),
         (_("Staff"), "people:list", "/people/"),
     ]

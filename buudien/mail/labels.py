@@ -1,0 +1,310 @@
+"""The label and the receipt of an accepted item, as PDF (reportlab).
+
+The label prints at 100 × 150 mm (thermal label printers) or A6 (105 × 148 mm, a quarter of
+an A4 sheet); the receipt prints at A6. Both are in Vietnamese whatever the language of the
+page that asked for them, set in DejaVu Sans (it has every Vietnamese letter and the ₫ sign).
+
+The label carries a Code 128 barcode of the S10 identifier, for the scanners, and a QR code
+of the public tracking address ``/tracking/<s10>`` (absolute when a request is given), for
+the recipient's phone. A KT1 item's label shows its secrecy grade and urgency; no other
+label mentions KT1.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.graphics import renderPDF  # type: ignore[import-untyped]
+from reportlab.graphics.barcode import code128  # type: ignore[import-untyped]
+from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped]
+from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.money import amount_in_words, format_number, format_vnd
+from buudien.mail.models import PostalItem
+from buudien.mail.pricing import rate_text
+from buudien.network.choices import AdminAreaLevel, UnitKind
+from buudien.network.models import AdminArea, ServicePoint, Unit
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+
+LABEL_SIZES: dict[str, tuple[float, float]] = {
+    "100x150": (100 * mm, 150 * mm),
+    "a6": (105 * mm, 148 * mm),
+}
+RECEIPT_SIZE = (105 * mm, 148 * mm)  # A6
+MARGIN = 5 * mm
+LANGUAGE = "vi"
+
+
+@cache
+def register_fonts() -> None:
+    """Register DejaVu Sans and its bold once per process."""
+    pdfmetrics.registerFont(TTFont(FONT, f"{FONT_DIR}/DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
+
+
+def tracking_path(item: PostalItem) -> str:
+    return f"/tracking/{item.s10}"
+
+
+def tracking_url(item: PostalItem, request: HttpRequest | None = None) -> str:
+    path = tracking_path(item)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def province_post_name(point: ServicePoint) -> str:
+    """ "Bưu điện tỉnh Lạng Sơn": the provincial post the point belongs to."""
+    codes = [code for code in point.unit_path.split("/") if code]
+    unit = Unit.objects.filter(code__in=codes, kind=UnitKind.PROVINCE).order_by("-depth").first()
+    if unit is not None:
+        return unit.name
+    province = _province_name(point.province_code)
+    return f"Bưu điện {province}" if province else point.name
+
+
+def _province_name(code: str) -> str:
+    area = (
+        AdminArea.objects.filter(level=AdminAreaLevel.PROVINCE, code=code)
+        .order_by("structure")  # "2025" before "legacy"
+        .values_list("name", flat=True)
+        .first()
+    )
+    return area or ""
+
+
+def recipient_place(item: PostalItem) -> str:
+    """ "Xã Chi Lăng, Tỉnh Lạng Sơn"."""
+    province = _province_name(item.recipient_province_code) or item.recipient_province_code
+    return f"{item.recipient_commune.name}, {province}"
+
+
+def _when(item: PostalItem) -> str:
+    return item.accepted_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def _grams(grams: int) -> str:
+    return f"{format_number(grams)} g"
+
+
+class _Sheet:
+    """A page written from the top down, each line wrapped to the width."""
+
+    def __init__(self, canvas: Canvas, width: float, height: float) -> None:
+        self.canvas = canvas
+        self.width = width
+        self.left = MARGIN
+        self.right = width - MARGIN
+        self.y = height - MARGIN
+
+    @property
+    def inner(self) -> float:
+        return self.right - self.left
+
+    def text(
+        self,
+        text: str,
+        *,
+        size: float = 8,
+        bold: bool = False,
+        indent: float = 0,
+        width: float | None = None,
+        gap: float = 1.5,
+    ) -> None:
+        font = FONT_BOLD if bold else FONT
+        room = (width or self.inner) - indent
+        for line in simpleSplit(text, font, size, room) or [""]:
+            self.y -= size + gap
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(self.left + indent, self.y, line)
+
+    def center(self, text: str, *, size: float = 8, bold: bool = False) -> None:
+        self.y -= size + 1.5
+        self.canvas.setFont(FONT_BOLD if bold else FONT, size)
+        self.canvas.drawCentredString((self.left + self.right) / 2, self.y, text)
+
+    def pair(self, label: str, value: str, *, size: float = 8, bold: bool = False) -> None:
+        """A caption on the left and an amount flush right, on one line."""
+        self.y -= size + 2
+        self.canvas.setFont(FONT, size)
+        self.canvas.drawString(self.left, self.y, label)
+        self.canvas.setFont(FONT_BOLD if bold else FONT, size)
+        self.canvas.drawRightString(self.right, self.y, value)
+
+    def rule(self, gap: float = 3) -> None:
+        self.y -= gap
+        self.canvas.setLineWidth(0.6)
+        self.canvas.line(self.left, self.y, self.right, self.y)
+        self.y -= gap
+
+    def space(self, points: float) -> None:
+        self.y -= points
+
+    def barcode(self, value: str, *, height: float, width: float | None = None) -> None:
+        room = width or self.inner
+        modules = code128.Code128(value, barWidth=1, barHeight=height, quiet=False).width
+        symbol = code128.Code128(
+            value, barWidth=room / modules, barHeight=height, quiet=False, humanReadable=False
+        )
+        self.y -= height + 2
+        symbol.drawOn(self.canvas, self.left + (self.inner - symbol.width) / 2, self.y)
+
+    def qr(self, value: str, *, size: float, x: float, y: float) -> None:
+        widget = QrCodeWidget(value, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, self.canvas, x, y)
+
+
+def _pdf(size: tuple[float, float], title: str, draw: Callable[[_Sheet], None]) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("buudien")
+    canvas.setCreator("buudien")
+    with translation.override(LANGUAGE):
+        draw(_Sheet(canvas, *size))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def label_pdf(
+    item: PostalItem, *, size: str = "100x150", request: HttpRequest | None = None
+) -> bytes:
+    """The address label of ``item``: ``size`` is "100x150" or "a6"."""
+    if size not in LABEL_SIZES:
+        raise ValueError(f"unknown label size {size!r}")
+    width, height = LABEL_SIZES[size]
+    url = tracking_url(item, request)
+    header = province_post_name(item.accepted_point)
+
+    def draw(sheet: _Sheet) -> None:
+        point = item.accepted_point
+        sheet.text(header, size=10, bold=True)
+        sheet.text(f"{point.code} · {point.name}", size=7)
+        sheet.text(item.get_service_display(), size=11, bold=True)
+        if item.is_kt1:
+            grade = _("Secrecy grade %(grade)s") % {"grade": item.kt1_grade}
+            urgency = item.get_kt1_urgency_display() if item.kt1_urgency else ""
+            sheet.text(f"KT1 · {grade}" + (f" · {urgency}" if urgency else ""), size=10, bold=True)
+            if item.kt1_deadline:
+                deadline = item.kt1_deadline.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+                sheet.text(_("Deliver by %(time)s") % {"time": deadline}, size=8, bold=True)
+        sheet.space(4)
+        sheet.barcode(item.s10, height=16 * mm)
+        sheet.center(item.s10, size=12, bold=True)
+        sheet.rule()
+
+        sheet.text(_("From:"), size=7)
+        sheet.text(item.sender_name, size=9, bold=True, indent=6)
+        for line in (item.sender_phone, item.sender_address):
+            if line:
+                sheet.text(line, size=8, indent=6)
+        sheet.rule()
+
+        sheet.text(_("To:"), size=7)
+        sheet.text(item.recipient_name, size=11, bold=True, indent=6)
+        if item.recipient_phone:
+            sheet.text(item.recipient_phone, size=9, bold=True, indent=6)
+        sheet.text(item.recipient_address, size=9, indent=6)
+        sheet.text(recipient_place(item), size=9, bold=True, indent=6)
+        if item.delivery_point is not None:
+            office = _("Delivery office: %(code)s") % {"code": item.delivery_point.code}
+            sheet.text(office, size=7, indent=6)
+        sheet.rule()
+
+        qr_size = 24 * mm
+        facts_width = sheet.inner - qr_size - 3 * mm
+        top = sheet.y
+        weight = _("Weight: %(weight)s") % {"weight": _grams(item.weight_g)}
+        if item.charged_weight_g != item.weight_g:
+            weight += " · " + _("charged %(weight)s") % {"weight": _grams(item.charged_weight_g)}
+        sheet.text(weight, size=8, width=facts_width)
+        sheet.text(_("Accepted: %(when)s") % {"when": _when(item)}, size=8, width=facts_width)
+        if item.cod_amount:
+            sheet.text(_("COD to collect:"), size=8, width=facts_width)
+            sheet.text(format_vnd(item.cod_amount), size=13, bold=True, width=facts_width)
+        sheet.qr(url, size=qr_size, x=sheet.right - qr_size, y=top - qr_size - 2)
+        sheet.y = min(sheet.y, top - qr_size - 2)
+        sheet.text(url, size=6)
+
+    return _pdf((width, height), item.s10, draw)
+
+
+def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> bytes:
+    """The customer's receipt of ``item``: the price line by line, VAT and the total in
+    figures and in words, the clerk and the point, at A6."""
+    url = tracking_url(item, request)
+    header = province_post_name(item.accepted_point)
+    clerk: Any = item.accepted_by
+
+    def draw(sheet: _Sheet) -> None:
+        point = item.accepted_point
+        sheet.text(header, size=9, bold=True)
+        sheet.text(f"{point.code} · {point.name}", size=7)
+        if point.address:
+            sheet.text(point.address, size=7)
+        sheet.space(2)
+        sheet.text(_("RECEIPT"), size=12, bold=True)
+        sheet.text(f"{item.s10} · {item.get_service_display()}", size=9, bold=True)
+        sheet.text(_("Accepted: %(when)s") % {"when": _when(item)}, size=7)
+        sheet.barcode(item.s10, height=8 * mm, width=sheet.inner * 0.7)
+        sheet.rule()
+        sheet.text(_("From: %(name)s") % {"name": item.sender_name}, size=7)
+        sheet.text(_("To: %(name)s") % {"name": item.recipient_name}, size=7)
+        sheet.text(f"{item.recipient_address}, {recipient_place(item)}", size=7)
+        weight = _("Weight: %(weight)s") % {"weight": _grams(item.weight_g)}
+        if item.charged_weight_g != item.weight_g:
+            weight += " · " + _("charged %(weight)s") % {"weight": _grams(item.charged_weight_g)}
+        sheet.text(f"{weight} · {item.get_zone_display()}", size=7)
+        sheet.rule()
+
+        sheet.pair(_("Postage"), format_vnd(item.price_base))
+        if item.price_surcharge:
+            sheet.pair(_("Remote commune surcharge"), format_vnd(item.price_surcharge))
+        for addon in item.addons:
+            sheet.pair(str(addon.get("name", addon.get("code", ""))), format_vnd(addon["amount"]))
+        net = item.price_total - item.price_vat
+        sheet.pair(_("Price before VAT"), format_vnd(net))
+        rate = rate_text(item.tariff.vat_rate_bp)
+        sheet.pair(_("VAT (%(rate)s)") % {"rate": rate}, format_vnd(item.price_vat))
+        sheet.rule(2)
+        sheet.pair(_("Total"), format_vnd(item.price_total), size=10, bold=True)
+        sheet.text(
+            _("In words: %(words)s")
+            % {"words": amount_in_words(item.price_total, capitalize=True)},
+            size=7,
+        )
+        if item.cod_amount:
+            sheet.text(
+                _("COD to collect from the recipient: %(amount)s")
+                % {"amount": format_vnd(item.cod_amount)},
+                size=7,
+                bold=True,
+            )
+        if item.declared_value:
+            sheet.text(
+                _("Declared value: %(amount)s") % {"amount": format_vnd(item.declared_value)},
+                size=7,
+            )
+        sheet.rule()
+        name = (str(clerk) if clerk is not None else "") or "—"
+        sheet.text(_("Clerk: %(name)s") % {"name": name}, size=7)
+        sheet.text(_("Track this item at %(url)s") % {"url": url}, size=6)
+
+    return _pdf(RECEIPT_SIZE, item.s10, draw)

@@ -1,0 +1,71 @@
+"""A clerk accepts an item in a real browser (Debian's Chromium via Playwright): the commune
+search, the live price, the item page and its label; and anyone prices a parcel."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+
+from buudien.mail.models import PostalItem
+from buudien.mail.tests.factories import tariffs_for_all_services
+from buudien.people.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    }
+
+
+def test_a_clerk_accepts_a_letter_and_prints_its_label(
+    live_server: Any, page: Any, clerk_a: Any, world: Any
+) -> None:
+    tariffs_for_all_services()
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "clerk_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.click("nav.main a[href='/mail/items/']")
+    expect(page).to_have_url(re.compile(r"/mail/items/"))
+    page.get_by_test_id("accept-link").click()
+
+    page.fill("#id_sender_name", "Nguyễn Văn An")
+    page.fill("#id_recipient_name", "Hoàng Thị Bình")
+    page.fill("#id_recipient_address", "Thôn Pò Mỏ")
+    page.get_by_test_id("commune-search").fill("chi lang")
+    expect(page.locator("#id_recipient_commune option")).to_have_count(2)
+    page.select_option("#id_recipient_commune", str(world.commune_b.pk))
+    page.fill("#id_weight_g", "18")
+    page.locator("#id_weight_g").blur()
+    expect(page.get_by_test_id("quote-total")).to_contain_text("14.040")
+
+    page.get_by_test_id("accept-submit").click()
+    item = PostalItem.objects.get()
+    expect(page).to_have_url(re.compile(rf"/mail/items/{item.s10}/$"))
+    expect(page.locator("h1")).to_contain_text(item.s10)
+    href = page.get_by_test_id("print-links").locator("a").first.get_attribute("href")
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.headers["content-type"] == "application/pdf"
+
+
+def test_anyone_prices_a_parcel_without_logging_in(live_server: Any, page: Any, world: Any) -> None:
+    tariffs_for_all_services()
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto(f"{live_server.url}/mail/price/")
+    page.select_option("#id_service", "parcel")
+    page.select_option("#id_recipient_province", "79")
+    page.fill("#id_weight_g", "2600")
+    page.locator("#id_weight_g").blur()
+    # 75,000 up to 2 kg + 2 × 7,000 to another region; VAT 8 %.
+    expect(page.get_by_test_id("quote-total")).to_contain_text("96.120")
