@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-BENCHMARKS = ["bench.network_search"]
+BENCHMARKS = ["bench.network_search", "bench.ledger_posting"]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")
 
 

@@ -1,3 +1,193 @@
-from ninja import Router
+"""/api/finance/: the ledger's reports and the accountant's manual entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from buudien.core.bizdays import local_today
+from buudien.core.errors import DomainError
+from buudien.finance import ledger, selectors
+from buudien.finance.models import BusinessDay, Entry
+from buudien.finance.schemas import (
+    AccountOut,
+    BusinessDayOut,
+    EntryIn,
+    EntryOut,
+    ReverseIn,
+    StatementOut,
+    TrialBalanceOut,
+)
 
 router = Router(tags=["finance"])
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _province(request: HttpRequest, given: str | None) -> str:
+    province = given or selectors.user_province_code(request.user)
+    if not province:
+        raise DomainError(_("Say which province: province=NN."), field="province")
+    return province
+
+
+def _key(request: HttpRequest, given: str | None) -> str:
+    key = (request.headers.get(IDEMPOTENCY_HEADER) or given or "").strip()
+    if not key:
+        raise DomainError(
+            _("An idempotency key is required: the Idempotency-Key header or idempotency_key."),
+            field="idempotency_key",
+        )
+    return key
+
+
+def _range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    today = local_today()
+    end = date_to or today
+    return date_from or end.replace(day=1), end
+
+
+def _entry_out(entry: Entry) -> Entry:
+    return (
+        Entry.objects.select_related("point", "created_by")
+        .prefetch_related("transfers__debit", "transfers__credit")
+        .get(pk=entry.pk)
+    )
+
+
+@router.get("/accounts", response=list[AccountOut], summary="Accounts of a province you may see")
+def accounts_list(request: HttpRequest, province: str | None = None) -> Any:
+    return selectors.account_list(user=request.user, province_code=_province(request, province))
+
+
+@router.get("/trial-balance", response=TrialBalanceOut, summary="Trial balance of a province")
+def trial_balance(
+    request: HttpRequest,
+    province: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Any:
+    start, end = _range(date_from, date_to)
+    report = selectors.trial_balance(
+        user=request.user, province_code=_province(request, province), date_from=start, date_to=end
+    )
+
+    def row(r: selectors.TrialBalanceRow) -> dict[str, Any]:
+        return {
+            "code": r.account.code if r.account else None,
+            "name": r.account.name if r.account else None,
+            "kind": r.account.kind if r.account else None,
+            "opening_debit": r.opening_debit,
+            "opening_credit": r.opening_credit,
+            "debit": r.debit,
+            "credit": r.credit,
+            "closing_debit": r.closing_debit,
+            "closing_credit": r.closing_credit,
+            "transfers": r.transfers,
+        }
+
+    return {
+        "province_code": report.province_code,
+        "date_from": report.date_from,
+        "date_to": report.date_to,
+        "complete": report.complete,
+        "balanced": report.balanced,
+        "rows": [row(r) for r in report.rows],
+        "totals": row(report.totals),
+    }
+
+
+@router.get("/accounts/{code}/statement", response=StatementOut, summary="Statement of one account")
+def account_statement(
+    request: HttpRequest,
+    code: str,
+    province: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Any:
+    start, end = _range(date_from, date_to)
+    statement = selectors.account_statement(
+        user=request.user,
+        province_code=_province(request, province),
+        code=code,
+        date_from=start,
+        date_to=end,
+    )
+    return {
+        "account": statement.account,
+        "date_from": statement.date_from,
+        "date_to": statement.date_to,
+        "opening": statement.opening,
+        "debit_total": statement.debit_total,
+        "credit_total": statement.credit_total,
+        "closing": statement.closing,
+        "truncated": statement.truncated,
+        "lines": [
+            {
+                "transfer_id": line.transfer_id,
+                "business_date": line.business_date,
+                "entry_id": line.entry.pk,
+                "kind": line.entry.kind,
+                "reference": line.entry.reference,
+                "memo": line.entry.memo,
+                "other_account": line.other.code,
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": line.balance,
+                "service": line.service,
+            }
+            for line in statement.lines
+        ],
+    }
+
+
+@router.post("/entries", response={201: EntryOut}, summary="Post a manual entry")
+def entries_create(request: HttpRequest, payload: EntryIn) -> Any:
+    """Accountants and administrators: expenses, payments to the budget, bank deposits,
+    settlements, opening balances. Send an ``Idempotency-Key`` header (or the
+    ``idempotency_key`` field): a retry with the same key and body returns the same entry."""
+    entry = ledger.entry_post_manual(
+        actor=request.user,
+        idempotency_key=_key(request, payload.idempotency_key),
+        kind=payload.kind,
+        province_code=_province(request, payload.province_code),
+        legs=[
+            ledger.ManualLeg(
+                debit=leg.debit, credit=leg.credit, amount=leg.amount, service=leg.service
+            )
+            for leg in payload.legs
+        ],
+        reference=payload.reference,
+        business_date=payload.business_date,
+        late=payload.late,
+        memo=payload.memo,
+    )
+    return Status(201, _entry_out(entry))
+
+
+@router.get("/entries/{entry_id}", response=EntryOut, summary="One entry")
+def entries_get(request: HttpRequest, entry_id: int) -> Any:
+    return _entry_out(ledger.entry_get(user=request.user, entry_id=entry_id))
+
+
+@router.post("/entries/{entry_id}/reverse", response={201: EntryOut}, summary="Reverse an entry")
+def entries_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Any:
+    entry = ledger.entry_reverse_manual(
+        actor=request.user,
+        entry_id=entry_id,
+        idempotency_key=_key(request, payload.idempotency_key),
+        memo=payload.memo,
+    )
+    return Status(201, _entry_out(entry))
+
+
+@router.post("/days/{day}/close", response=BusinessDayOut, summary="Close a business day")
+def days_close(request: HttpRequest, day: dt.date, province: str | None = None) -> Any:
+    closed = ledger.business_day_close(
+        actor=request.user, province_code=_province(request, province), date=day
+    )
+    return BusinessDay.objects.select_related("closed_by").get(pk=closed.pk)

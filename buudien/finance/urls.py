@@ -1,4 +1,12 @@
 from django.urls import path
 
+from buudien.finance import views
+
 app_name = "finance"
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("trial-balance/", views.trial_balance, name="trial_balance"),
+    path("accounts/<str:code>/", views.account_statement, name="statement"),
+    path("journal/<str:point_code>/", views.point_journal, name="journal"),
+    path("days/close/", views.day_close, name="day_close"),
+]

@@ -1,0 +1,67 @@
+"""The ledger in the admin: read-only for everyone (postings go through the ledger's
+services, corrections are reversals), shown to administrators only, in their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from buudien.finance.models import Account, BusinessDay, DailyBalance, Entry, Transfer
+from buudien.finance.selectors import account_scope_q
+from buudien.people.admin_scope import RoleGatedMixin
+
+
+class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    show_full_result_count = False
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(_ReadOnly):
+    list_display = ["code", "name", "kind", "province_code", "balance", "allow_negative"]
+    list_filter = ["province_code", "kind"]
+    search_fields = ["code", "name"]
+    list_select_related = ["point", "unit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(account_scope_q(request.user))
+
+
+@admin.register(Entry)
+class EntryAdmin(_ReadOnly):
+    list_display = ["id", "province_code", "kind", "business_date", "reference", "late_for"]
+    list_filter = ["province_code", "kind", "business_date"]
+    search_fields = ["reference", "idempotency_key"]
+    date_hierarchy = "business_date"
+
+
+@admin.register(Transfer)
+class TransferAdmin(_ReadOnly):
+    list_display = ["id", "entry", "debit", "credit", "amount", "service", "business_date"]
+    list_filter = ["province_code", "business_date"]
+    list_select_related = ["entry", "debit", "credit"]
+
+
+@admin.register(BusinessDay)
+class BusinessDayAdmin(_ReadOnly):
+    list_display = ["province_code", "date", "closed_at", "closed_by"]
+    list_filter = ["province_code"]
+
+
+@admin.register(DailyBalance)
+class DailyBalanceAdmin(_ReadOnly):
+    list_display = ["province_code", "date", "account", "debit_total", "credit_total"]
+    list_filter = ["province_code", "date"]
+    list_select_related = ["account"]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountKind(models.TextChoices):
+    """The five kinds of a chart of accounts. Assets and expenses are debit-normal: their
+    balance is debits minus credits. Liabilities, revenue and equity are credit-normal: their
+    balance is credits minus debits. Either way a positive balance is the ordinary one."""
+
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    REVENUE = "revenue", _("Revenue")
+    EXPENSE = "expense", _("Expense")
+    EQUITY = "equity", _("Equity")
+
+    @classmethod
+    def debit_normal(cls) -> frozenset[str]:
+        return frozenset({cls.ASSET.value, cls.EXPENSE.value})
+
+
+DEBIT_NORMAL = AccountKind.debit_normal()
+
+
+class EntryKind(models.TextChoices):
+    FEE = "fee", _("Fee")
+    COD_COLLECTED = "cod_collected", _("COD collected")
+    COD_PAID = "cod_paid", _("COD paid to the sender")
+    COLLECTION = "collection", _("Bill collection")
+    COLLECTION_SETTLEMENT = "collection_settlement", _("Settlement with a partner")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+    PENSION = "pension", _("Pension payment")
+    SAVINGS_DEPOSIT = "savings_deposit", _("Savings deposit")
+    SAVINGS_WITHDRAWAL = "savings_withdrawal", _("Savings withdrawal")
+    LOAN_REPAYMENT = "loan_repayment", _("Loan repayment")
+    COMMISSION = "commission", _("Commission")
+    REMITTANCE = "remittance", _("Remittance")
+    PAYMENT_ACCOUNT_FEE = "payment_account_fee", _("Payment account fee")
+    CASH_DISCREPANCY = "cash_discrepancy", _("Cash discrepancy")
+    CASH_TRANSFER = "cash_transfer", _("Cash transfer")
+    BANK_DEPOSIT = "bank_deposit", _("Bank deposit")
+    EXPENSE = "expense", _("Expense")
+    BUDGET_CONTRIBUTION = "budget_contribution", _("Payment to the state budget")
+    REVERSAL = "reversal", _("Reversal")
+    OPENING_BALANCE = "opening_balance", _("Opening balance")
+
+    @classmethod
+    def manual(cls) -> frozenset[str]:
+        """Kinds an accountant posts by hand (through the API or a page); the others are
+        posted by the service of their operation (a fee by acceptance, a pension by its
+        payment), never by hand."""
+        return frozenset(
+            {
+                cls.COLLECTION_SETTLEMENT.value,
+                cls.CASH_DISCREPANCY.value,
+                cls.CASH_TRANSFER.value,
+                cls.BANK_DEPOSIT.value,
+                cls.EXPENSE.value,
+                cls.BUDGET_CONTRIBUTION.value,
+                cls.OPENING_BALANCE.value,
+            }
+        )
+
+
+# Postings of these kinds are written to the audit log as well; the everyday postings of the
+# counters are not (they are a hot path, and the entry itself records who, when and what).
+AUDITED_KINDS = EntryKind.manual() | {EntryKind.REVERSAL.value}

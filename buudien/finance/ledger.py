@@ -1,0 +1,1218 @@
+"""The ledger core: posting entries, reversing them, closing business days, the chart.
+
+Every money movement of buudien is posted here with ``entry_post``: one transaction that
+locks the accounts it touches (in primary-key order, so two postings over the same hot
+accounts in opposite directions cannot deadlock), refuses what would take a cash drawer or a
+bank account below zero, applies the balances with ``balance = balance + delta`` in SQL,
+writes the transfers and adds them to the daily rollup. Nothing is posted unless all of it is.
+
+Idempotency: each entry carries a key unique in its province. Posting the same request
+again under the same key returns the entry already posted; a different request under a used
+key is refused. Keys are chosen by the caller from the operation they record
+(``mail-booking:42``, ``pension-line:2026-01:17``) or sent by a client (``Idempotency-Key``).
+
+Business days: a posting is dated on the open business day (today in Vietnam) unless told
+otherwise. A closed day takes no more postings; a caller that knows it is late passes
+``late=True`` and the entry goes into the open day with ``late_for`` set to the closed one.
+
+Concurrency on both databases:
+- PostgreSQL: ``SELECT ... FOR UPDATE ORDER BY id`` on the accounts; a shared advisory lock on
+  (province, day) that closing the day takes exclusively, so no posting lands in a day that
+  closed under it; the whole transaction is retried on 40001/40P01 (and on a clash of
+  idempotency keys, which then finds the entry posted by the other request).
+- SQLite: the transaction begins IMMEDIATE (settings), so writers are serialised by the
+  database lock and the balances read inside the transaction are the current ones.
+Either way the database has the last word: a CHECK constraint refuses a negative balance on
+an account that may not go negative.
+
+The services here are the ledger's own and do not check roles: the operations built on them
+(acceptance of mail, a pension payment, a manual entry) check their actor first. Manual
+entries by accountants go through ``entry_post_manual`` / ``entry_reverse_manual``, which do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import re
+import time
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from buudien.core.audit import audit_record
+from buudien.core.bizdays import local_today
+from buudien.core.catalogue import Service
+from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.money import format_vnd
+from buudien.finance.choices import AUDITED_KINDS, DEBIT_NORMAL, AccountKind, EntryKind
+from buudien.finance.models import Account, BusinessDay, DailyBalance, Entry, Transfer
+from buudien.finance.selectors import account_scope_q
+from buudien.network.choices import UnitKind
+from buudien.network.models import ServicePoint, Unit
+from buudien.people import access
+from buudien.people.choices import Role
+
+log = logging.getLogger(__name__)
+
+# Whole attempts of one posting when PostgreSQL reports a serialization failure or a deadlock.
+MAX_ATTEMPTS = 5
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+UNIQUE_VIOLATION = "23505"
+# No single movement of money is larger than this (a million billion đồng).
+MAX_AMOUNT = 10**15
+MAX_LEGS = 100
+# The advisory locks of business days: (namespace, crc32 of "province:date").
+_DAY_LOCK_NAMESPACE = 0x1ED6
+
+ENTRY_ROLES = frozenset({Role.ACCOUNTANT, Role.ADMIN})
+CLOSE_ROLES = frozenset({Role.ACCOUNTANT, Role.DIRECTOR, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One transfer of an entry: ``amount`` đồng debited to ``debit``, credited to ``credit``.
+    ``service`` is the catalogue code whose revenue or volume this is (blank if none)."""
+
+    debit: Account
+    credit: Account
+    amount: int
+    service: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    actor: Any
+    province_code: str
+    idempotency_key: str
+    kind: str
+    reference: str
+    legs: tuple[Leg, ...]
+    business_date: dt.date | None
+    late: bool
+    point: ServicePoint | None
+    memo: str
+    reverses: Entry | None = None
+
+
+# --- the chart of accounts -------------------------------------------------------------------
+
+# Province-wide accounts of the chart (Vietnamese chart of accounts, Circular 200).
+VAT_PAYABLE = "3331"
+COD_PAYABLE = "3388.cod"
+EXPENSES = "642"
+CASH_SHORTAGE = "1381"
+CASH_SURPLUS = "3381"
+OWNER_CAPITAL = "411"
+DRAWER_PREFIX = "1111."
+BANK_PREFIX = "1121."
+REVENUE_PREFIX = "5113."
+PARTNER_PREFIX = "3388.partner."
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def _fixed_chart() -> dict[str, tuple[str, str, bool]]:
+    """code -> (kind, name, allow_negative) of the province-wide accounts with fixed codes."""
+    return {
+        VAT_PAYABLE: (AccountKind.LIABILITY, _("VAT payable"), True),
+        COD_PAYABLE: (AccountKind.LIABILITY, _("COD owed to senders"), True),
+        EXPENSES: (AccountKind.EXPENSE, _("Operating expenses"), True),
+        CASH_SHORTAGE: (AccountKind.ASSET, _("Cash shortage awaiting settlement"), True),
+        CASH_SURPLUS: (AccountKind.LIABILITY, _("Cash surplus awaiting settlement"), True),
+        OWNER_CAPITAL: (AccountKind.EQUITY, _("Owner's capital"), True),
+    }
+
+
+def _in_default_language[T](build: Callable[[], T]) -> T:
+    """Account names are stored data: written in the default language of the system, not
+    in the language of whoever happened to make the account."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return build()
+
+
+def province_unit(province_code: str) -> Unit:
+    """The provincial post of a province: the owner of its province-wide accounts."""
+    units = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
+    unit = units.in_force_on(local_today()).order_by("path").first() or units.first()
+    if unit is None:
+        raise DomainError(
+            _("There is no provincial post with province code %(code)s.") % {"code": province_code}
+        )
+    return unit
+
+
+def _account_ensure(
+    *,
+    province_code: str,
+    code: str,
+    kind: str,
+    name: Callable[[], str],
+    allow_negative: bool = True,
+    point: ServicePoint | None = None,
+    unit: Unit | None = None,
+    service: str = "",
+    partner: str = "",
+) -> Account:
+    account = Account.objects.filter(province_code=province_code, code=code).first()
+    if account is not None:
+        return account
+    if point is None and unit is None:
+        unit = province_unit(province_code)
+    # get_or_create takes a savepoint and reads again when a concurrent caller won the race.
+    account, _created = Account.objects.get_or_create(
+        province_code=province_code,
+        code=code,
+        defaults={
+            "name": _in_default_language(name)[:200],
+            "kind": kind,
+            "allow_negative": allow_negative,
+            "point": point,
+            "unit": unit,
+            "service": service,
+            "partner": partner,
+        },
+    )
+    return account
+
+
+def account_for_drawer(point: ServicePoint) -> Account:
+    """``1111.<point code>``: the cash drawer of a point (asset; never below zero)."""
+    return _account_ensure(
+        province_code=point.province_code,
+        code=f"{DRAWER_PREFIX}{point.code}",
+        kind=AccountKind.ASSET,
+        name=lambda: _("Cash drawer of %(point)s") % {"point": point},
+        allow_negative=False,
+        point=point,
+    )
+
+
+def account_for_revenue(province_code: str, service: str) -> Account:
+    """``5113.<service>``: revenue of one service of the catalogue."""
+    if service not in Service.values:
+        raise DomainError(_("Unknown service %(service)s.") % {"service": service}, field="service")
+    return _account_ensure(
+        province_code=province_code,
+        code=f"{REVENUE_PREFIX}{service}",
+        kind=AccountKind.REVENUE,
+        name=lambda: _("Revenue: %(service)s") % {"service": Service(service).label},
+        service=service,
+    )
+
+
+def _slug(value: str, field: str) -> str:
+    if not _SLUG.match(value):
+        raise DomainError(
+            _(
+                "%(value)r is not a valid short code: lowercase letters, digits, '-' and '_', "
+                "at most 32."
+            )
+            % {"value": value},
+            field=field,
+        )
+    return value
+
+
+def account_for_partner(province_code: str, partner: str) -> Account:
+    """``3388.partner.<partner>``: what the post owes a partner (EVN, BHXH, a bank) for the
+    money it collected on the partner's behalf (liability)."""
+    partner = _slug(partner, "partner")
+    return _account_ensure(
+        province_code=province_code,
+        code=f"{PARTNER_PREFIX}{partner}",
+        kind=AccountKind.LIABILITY,
+        name=lambda: _("Payable to partner %(partner)s") % {"partner": partner.upper()},
+        partner=partner,
+    )
+
+
+def account_for_bank(province_code: str, bank: str) -> Account:
+    """``1121.<bank>``: a bank account of the provincial post (asset; never below zero)."""
+    bank = _slug(bank, "bank")
+    return _account_ensure(
+        province_code=province_code,
+        code=f"{BANK_PREFIX}{bank}",
+        kind=AccountKind.ASSET,
+        name=lambda: _("Bank account at %(bank)s") % {"bank": bank.upper()},
+        allow_negative=False,
+        partner=bank,
+    )
+
+
+def _fixed_account(province_code: str, code: str) -> Account:
+    kind, _name, allow_negative = _fixed_chart()[code]
+    return _account_ensure(
+        province_code=province_code,
+        code=code,
+        kind=kind,
+        name=lambda: _fixed_chart()[code][1],
+        allow_negative=allow_negative,
+    )
+
+
+def account_vat_payable(province_code: str) -> Account:
+    """``3331``: VAT collected, owed to the state (liability)."""
+    return _fixed_account(province_code, VAT_PAYABLE)
+
+
+def account_cod_payable(province_code: str) -> Account:
+    """``3388.cod``: COD collected on delivery, owed to the senders (liability)."""
+    return _fixed_account(province_code, COD_PAYABLE)
+
+
+def account_expenses(province_code: str) -> Account:
+    """``642``: operating expenses (expense)."""
+    return _fixed_account(province_code, EXPENSES)
+
+
+def account_cash_shortage(province_code: str) -> Account:
+    """``1381``: cash found missing at a closing, awaiting a decision (asset)."""
+    return _fixed_account(province_code, CASH_SHORTAGE)
+
+
+def account_cash_surplus(province_code: str) -> Account:
+    """``3381``: cash found in excess at a closing, awaiting a decision (liability)."""
+    return _fixed_account(province_code, CASH_SURPLUS)
+
+
+def account_owner_capital(province_code: str) -> Account:
+    """``411``: the counterpart of opening balances (equity)."""
+    return _fixed_account(province_code, OWNER_CAPITAL)
+
+
+def account_resolve(province_code: str, code: str) -> Account | None:
+    """The account ``code`` of a province; accounts of the scheme that do not exist yet are
+    made (the fixed chart, a drawer of a point of the province, revenue of a catalogue
+    service). Partner and bank accounts are made by their own services; None if unknown."""
+    account = Account.objects.filter(province_code=province_code, code=code).first()
+    if account is not None:
+        return account
+    if code in _fixed_chart():
+        return _fixed_account(province_code, code)
+    if code.startswith(DRAWER_PREFIX):
+        point = ServicePoint.objects.filter(
+            province_code=province_code, code=code.removeprefix(DRAWER_PREFIX)
+        ).first()
+        return account_for_drawer(point) if point is not None else None
+    if code.startswith(REVENUE_PREFIX) and code.removeprefix(REVENUE_PREFIX) in Service.values:
+        return account_for_revenue(province_code, code.removeprefix(REVENUE_PREFIX))
+    return None
+
+
+def chart_ensure(*, province_code: str) -> int:
+    """Make the accounts of a province's chart that do not exist yet: the fixed ones, the
+    revenue of every service, a drawer for every point with a counter. Returns how many
+    accounts the province has."""
+    with transaction.atomic():
+        for code in _fixed_chart():
+            _fixed_account(province_code, code)
+        for service in Service.values:
+            account_for_revenue(province_code, service)
+        for point in ServicePoint.objects.filter(province_code=province_code).with_counter():
+            account_for_drawer(point)
+    return Account.objects.filter(province_code=province_code).count()
+
+
+# --- business days ---------------------------------------------------------------------------
+
+
+def _day_lock_key(province_code: str, day: dt.date) -> int:
+    key = zlib.crc32(f"{province_code}:{day.isoformat()}".encode())
+    return key - (1 << 32) if key >= (1 << 31) else key
+
+
+def _day_lock(province_code: str, day: dt.date, *, exclusive: bool) -> None:
+    """A transaction-scoped lock on (province, day): shared by postings, exclusive for closing
+    the day and rebuilding its rollups. SQLite needs none: its IMMEDIATE transactions already
+    hold the database's write lock."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {function}(%s, %s)", [_DAY_LOCK_NAMESPACE, _day_lock_key(province_code, day)]
+        )
+
+
+def _is_closed(province_code: str, day: dt.date) -> bool:
+    return BusinessDay.objects.filter(
+        province_code=province_code, date=day, closed_at__isnull=False
+    ).exists()
+
+
+def business_day_open_date(province_code: str) -> dt.date:
+    """The day postings go into by default: today in Vietnam, or the first day after it that
+    is not closed (when today has been closed already)."""
+    today = local_today()
+    closed = set(
+        BusinessDay.objects.filter(
+            province_code=province_code, date__gte=today, closed_at__isnull=False
+        ).values_list("date", flat=True)
+    )
+    day = today
+    while day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def business_day_close(*, actor: Any, province_code: str, date: dt.date) -> BusinessDay:
+    """Close a business day of a province: it takes no more postings. Closing a closed day
+    changes nothing. An accountant, the director or an administrator whose scope holds the
+    provincial post may close; not a day still to come."""
+    if not access.has_role(actor, CLOSE_ROLES):
+        raise AccessDenied(
+            _("Only an accountant, a director or an administrator may close a business day.")
+        )
+    unit = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code).first()
+    if unit is None or not access.in_scope(actor, unit.path):
+        raise NotFound(_("No such province."))
+    if date > local_today():
+        raise DomainError(
+            _("The business day %(day)s has not come yet: it cannot be closed.")
+            % {"day": f"{date:%d/%m/%Y}"},
+            field="date",
+        )
+    with transaction.atomic():
+        _day_lock(province_code, date, exclusive=True)
+        day, created = BusinessDay.objects.get_or_create(
+            province_code=province_code,
+            date=date,
+            defaults={"closed_at": timezone.now(), "closed_by": actor},
+        )
+        if not created:
+            if day.closed_at is not None:
+                return day
+            day.closed_at = timezone.now()
+            day.closed_by = actor
+            day.save(update_fields=["closed_at", "closed_by"])
+        audit_record(
+            actor=actor,
+            action="ledger.day_close",
+            obj=day,
+            after={"province_code": province_code, "date": date.isoformat()},
+        )
+        return day
+
+
+# --- posting ---------------------------------------------------------------------------------
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) if cause is not None else None
+
+
+def _with_retries[T](work: Callable[[], T]) -> T:
+    """Run ``work`` (one transaction) again when PostgreSQL reports a serialization failure
+    or a deadlock, or a concurrent request took the same idempotency key first (the next
+    attempt finds its entry). Inside a caller's transaction nothing can be retried here: the
+    error goes up to whoever owns the transaction."""
+    if connection.in_atomic_block:
+        return work()
+    attempt = 1
+    while True:
+        try:
+            return work()
+        except (OperationalError, IntegrityError) as exc:
+            state = _sqlstate(exc)
+            retryable = state in RETRY_SQLSTATES or (
+                isinstance(exc, IntegrityError) and state == UNIQUE_VIOLATION
+            )
+            if not retryable or attempt >= MAX_ATTEMPTS:
+                raise
+            log.info("ledger: retrying a posting after %s (attempt %d)", state, attempt)
+            time.sleep(random.uniform(0, 0.005 * attempt))
+            attempt += 1
+
+
+def _check_amount(amount: object, index: int) -> int:
+    field = f"legs.{index}.amount"
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise DomainError(
+            _("An amount is a whole number of đồng, not %(value)r.") % {"value": amount},
+            field=field,
+        )
+    if amount <= 0:
+        raise DomainError(
+            _("An amount must be more than zero, not %(value)s.") % {"value": amount}, field=field
+        )
+    if amount > MAX_AMOUNT:
+        raise DomainError(
+            _("An amount cannot be more than %(max)s.") % {"max": format_vnd(MAX_AMOUNT)},
+            field=field,
+        )
+    return amount
+
+
+def _validate(request: _Request) -> None:
+    key = request.idempotency_key
+    if not isinstance(key, str) or not key.strip() or len(key) > 128:
+        raise DomainError(
+            _("An idempotency key of 1 to 128 characters is required."), field="idempotency_key"
+        )
+    if request.kind not in EntryKind.values:
+        raise DomainError(_("Unknown entry kind %(kind)s.") % {"kind": request.kind}, field="kind")
+    if len(request.reference) > 100:
+        raise DomainError(_("The reference is longer than 100 characters."), field="reference")
+    if len(request.memo) > 500:
+        raise DomainError(_("The memo is longer than 500 characters."), field="memo")
+    if not request.legs:
+        raise DomainError(_("An entry needs at least one transfer."), field="legs")
+    if len(request.legs) > MAX_LEGS:
+        raise DomainError(
+            _("An entry has at most %(max)s transfers.") % {"max": MAX_LEGS}, field="legs"
+        )
+    for index, leg in enumerate(request.legs):
+        if not isinstance(leg, Leg):
+            raise DomainError(_("A transfer must be a Leg."), field=f"legs.{index}")
+        _check_amount(leg.amount, index)
+        for side in (leg.debit, leg.credit):
+            if not isinstance(side, Account) or side.pk is None:
+                raise DomainError(_("Unknown account."), field=f"legs.{index}")
+        if leg.debit.pk == leg.credit.pk:
+            raise DomainError(
+                _("A transfer moves money between two different accounts, not %(code)s to itself.")
+                % {"code": leg.debit.code},
+                field=f"legs.{index}",
+            )
+        if leg.service and leg.service not in Service.values:
+            raise DomainError(
+                _("Unknown service %(service)s.") % {"service": leg.service},
+                field=f"legs.{index}.service",
+            )
+    if request.point is not None and request.point.province_code != request.province_code:
+        raise DomainError(
+            _("Point %(point)s is not in province %(province)s.")
+            % {"point": request.point.code, "province": request.province_code},
+            field="point",
+        )
+
+
+def _signature(legs: Iterable[tuple[int, int, int, str]]) -> Counter[tuple[int, int, int, str]]:
+    return Counter(legs)
+
+
+def _same_request_or_refuse(entry: Entry, request: _Request) -> Entry:
+    """A retry returns the entry already posted; a different request under its key is
+    refused."""
+    asked = _signature(
+        (leg.debit.pk, leg.credit.pk, leg.amount, leg.service) for leg in request.legs
+    )
+    posted = _signature(entry.transfers.values_list("debit_id", "credit_id", "amount", "service"))
+    same = (
+        entry.kind == request.kind
+        and entry.reference == request.reference
+        and (request.point is None or entry.point_id == request.point.pk)
+        and entry.reverses_id == (request.reverses.pk if request.reverses else None)
+        and asked == posted
+    )
+    if not same:
+        raise DomainError(
+            _(
+                "Idempotency key reused with a different request: %(key)s was already used "
+                "for entry #%(entry)s."
+            )
+            % {"key": request.idempotency_key, "entry": entry.pk},
+            field="idempotency_key",
+        )
+    return entry
+
+
+def _check_not_future(request: _Request) -> dt.date:
+    """The day asked for (today by default), refused when it has not come yet."""
+    today = local_today()
+    wanted = request.business_date or today
+    if wanted > today and wanted > business_day_open_date(request.province_code):
+        raise DomainError(
+            _("A posting cannot be dated %(day)s: that business day has not come yet.")
+            % {"day": f"{wanted:%d/%m/%Y}"},
+            field="business_date",
+        )
+    return wanted
+
+
+def _refuse_closed_day(day: dt.date) -> DomainError:
+    return DomainError(
+        _(
+            "The business day %(day)s is closed: it takes no more postings. Post it into "
+            "the open day as a late entry."
+        )
+        % {"day": f"{day:%d/%m/%Y}"},
+        field="business_date",
+    )
+
+
+@dataclass(slots=True)
+class _Locked:
+    """An account row as read (and, on PostgreSQL, locked) by a posting."""
+
+    pk: int
+    province_code: str
+    code: str
+    name: str
+    kind: str
+    allow_negative: bool
+    balance: int
+    closed_at: Any
+    point_id: int | None
+
+
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _lock_accounts(cursor: Any, ids: list[int]) -> dict[int, _Locked]:
+    """The accounts, locked in primary-key order (PostgreSQL; SQLite's IMMEDIATE transaction
+    already holds the database's write lock)."""
+    sql = (
+        "SELECT id, province_code, code, name, kind, allow_negative, balance, closed_at, point_id "
+        f"FROM {_table(Account)} WHERE id IN ({_marks(len(ids))}) ORDER BY id"
+    )
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    cursor.execute(sql, ids)
+    return {
+        row[0]: _Locked(row[0], row[1], row[2], row[3], row[4], bool(row[5]), *row[6:])
+        for row in cursor.fetchall()
+    }
+
+
+def _find_entry_and_lock_day(cursor: Any, province: str, key: str, day: dt.date) -> int | None:
+    """The id of the entry already posted under ``key``, if any; on PostgreSQL the shared
+    lock of the business day is taken by the same statement (one round trip)."""
+    lookup = f"SELECT id FROM {_table(Entry)} WHERE province_code = %s AND idempotency_key = %s"
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock_shared(%s, %s), ({lookup})",
+            [_DAY_LOCK_NAMESPACE, _day_lock_key(province, day), province, key],
+        )
+        return cursor.fetchone()[1]
+    cursor.execute(lookup, [province, key])
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_ENTRY_COLUMNS = (
+    "province_code, idempotency_key, kind, business_date, reference, point_id, memo, "
+    "created_by_id, created_at, reverses_id, late_for"
+)
+
+
+def _insert_entry(cursor: Any, values: list[Any], province: str, day: dt.date) -> int | None:
+    """Insert the entry unless its business day is closed (None then). Run after the day's
+    lock is held, so a close that committed meanwhile is seen."""
+    ops = connection.ops
+    cursor.execute(
+        f"INSERT INTO {_table(Entry)} ({_ENTRY_COLUMNS}) SELECT {_marks(len(values))} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_table(BusinessDay)} WHERE province_code = %s "
+        "AND date = %s AND closed_at IS NOT NULL) RETURNING id",
+        [*values, province, ops.adapt_datefield_value(day)],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+Sql = tuple[str, list[Any]]
+
+
+def _balances_sql(deltas: dict[int, int]) -> Sql | None:
+    """``balance = balance + delta`` on every account touched, in one UPDATE: the rows are
+    locked already (in primary-key order), so the order it visits them in does not matter."""
+    changed = {pk: delta for pk, delta in sorted(deltas.items()) if delta}
+    if not changed:
+        return None
+    cases = " ".join(["WHEN %s THEN %s"] * len(changed))
+    params: list[Any] = [value for item in changed.items() for value in item]
+    return (
+        f"UPDATE {_table(Account)} SET balance = balance + CASE id {cases} END "
+        f"WHERE id IN ({_marks(len(changed))})",
+        [*params, *changed],
+    )
+
+
+def _transfers_sql(rows: list[tuple[Any, ...]]) -> Sql:
+    columns = (
+        "province_code, entry_id, debit_id, credit_id, amount, service, point_id, business_date"
+    )
+    return (
+        f"INSERT INTO {_table(Transfer)} ({columns}) VALUES "
+        + ", ".join([f"({_marks(8)})"] * len(rows)),
+        [value for row in rows for value in row],
+    )
+
+
+def _rollup_sql(province_code: str, day: dt.date, totals: dict[int, tuple[int, int, int]]) -> Sql:
+    """Add (debits, credits, transfers) per account to the day's rollup: INSERT ... ON
+    CONFLICT DO UPDATE, the same SQL on PostgreSQL and SQLite, so two postings creating the
+    same row at once both count."""
+    table = _table(DailyBalance)
+    params: list[Any] = []
+    date_value = connection.ops.adapt_datefield_value(day)
+    for account_id in sorted(totals):
+        debits, credits, count = totals[account_id]
+        params += [province_code, date_value, account_id, debits, credits, count]
+    return (
+        f"INSERT INTO {table} (province_code, date, account_id, debit_total, credit_total, "
+        "transfer_count) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(totals))
+        + " ON CONFLICT (province_code, date, account_id) DO UPDATE SET "
+        f"debit_total = {table}.debit_total + excluded.debit_total, "
+        f"credit_total = {table}.credit_total + excluded.credit_total, "
+        f"transfer_count = {table}.transfer_count + excluded.transfer_count",
+        params,
+    )
+
+
+def _write_postings(cursor: Any, statements: list[Sql]) -> None:
+    """The balances, the transfers and the rollup. On PostgreSQL as one statement (the first
+    ones as data-modifying WITH queries: they touch different tables, so that they share one
+    snapshot does not matter): one round trip instead of three on the hot path."""
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        *first, (last_sql, last_params) = statements
+        ctes = ", ".join(f"w{i} AS ({sql} RETURNING 1)" for i, (sql, _p) in enumerate(first))
+        params = [value for _sql, p in first for value in p]
+        cursor.execute(f"WITH {ctes} {last_sql}", [*params, *last_params])
+        return
+    for sql, params in statements:
+        cursor.execute(sql, params)
+
+
+def _check_accounts(ids: list[int], accounts: dict[int, _Locked], province: str) -> None:
+    for pk in ids:
+        account = accounts.get(pk)
+        if account is None:
+            raise DomainError(_("Unknown account."), field="legs")
+        if account.province_code != province:
+            raise DomainError(
+                _("Account %(code)s belongs to province %(other)s, not %(province)s.")
+                % {"code": account.code, "other": account.province_code, "province": province},
+                field="legs",
+            )
+        if account.closed_at is not None:
+            raise DomainError(
+                _("Account %(code)s %(name)s is closed.")
+                % {"code": account.code, "name": account.name},
+                field="legs",
+            )
+
+
+def _post(request: _Request) -> Entry:
+    """One posting, one transaction. The hot path of every counter in the province, so it is
+    plain SQL rather than the ORM, which cost three to four times as much here
+    (bench/ledger_posting, docs/adr/0002-ledger.md): four statements on PostgreSQL (lock the
+    accounts; find the key and lock the day; insert the entry unless the day is closed; the
+    balances, transfers and rollup in one), six on SQLite."""
+    province = request.province_code
+    ids = sorted({leg.debit.pk for leg in request.legs} | {leg.credit.pk for leg in request.legs})
+    wanted = _check_not_future(request)
+    ops = connection.ops
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The accounts first, in primary-key order: two requests over the same accounts queue
+        # here, so the second one sees the first one's entry and balances.
+        accounts = _lock_accounts(cursor, ids)
+        existing = _find_entry_and_lock_day(cursor, province, request.idempotency_key, wanted)
+        if existing is not None:
+            return _same_request_or_refuse(Entry.objects.get(pk=existing), request)
+        _check_accounts(ids, accounts, province)
+        if request.reverses is not None:
+            done = Entry.objects.filter(province_code=province, reverses=request.reverses).first()
+            if done is not None:
+                raise DomainError(
+                    _("Entry #%(entry)s was already reversed by entry #%(reversal)s.")
+                    % {"entry": request.reverses.pk, "reversal": done.pk}
+                )
+
+        deltas: dict[int, int] = dict.fromkeys(ids, 0)
+        totals: dict[int, tuple[int, int, int]] = dict.fromkeys(ids, (0, 0, 0))
+        for leg in request.legs:
+            debit, credit = accounts[leg.debit.pk], accounts[leg.credit.pk]
+            deltas[debit.pk] += leg.amount if debit.kind in DEBIT_NORMAL else -leg.amount
+            deltas[credit.pk] += -leg.amount if credit.kind in DEBIT_NORMAL else leg.amount
+            d, c, n = totals[debit.pk]
+            totals[debit.pk] = (d + leg.amount, c, n + 1)
+            d, c, n = totals[credit.pk]
+            totals[credit.pk] = (d, c + leg.amount, n + 1)
+        for pk in ids:
+            account = accounts[pk]
+            if not account.allow_negative and account.balance + deltas[pk] < 0:
+                raise DomainError(
+                    _("Not enough money in %(name)s: balance %(balance)s, needed %(needed)s.")
+                    % {
+                        "name": account.name,
+                        "balance": format_vnd(account.balance),
+                        "needed": format_vnd(-deltas[pk]),
+                    },
+                    field="amount",
+                )
+
+        points = {accounts[pk].point_id for pk in ids if accounts[pk].point_id is not None}
+        point_id = (
+            request.point.pk
+            if request.point is not None
+            else (next(iter(points)) if len(points) == 1 else None)
+        )
+        actor = request.actor
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        now = timezone.now()
+        day, late_for = wanted, None
+        while True:
+            values = [
+                province,
+                request.idempotency_key,
+                request.kind,
+                ops.adapt_datefield_value(day),
+                request.reference,
+                point_id,
+                request.memo,
+                actor_id,
+                ops.adapt_datetimefield_value(now),
+                request.reverses.pk if request.reverses is not None else None,
+                ops.adapt_datefield_value(late_for),
+            ]
+            entry_id = _insert_entry(cursor, values, province, day)
+            if entry_id is not None:
+                break
+            # The day is closed: refused, unless the caller knows it is late (or the day was
+            # not chosen by the caller: the default day closed meanwhile).
+            if request.business_date is not None and not request.late:
+                raise _refuse_closed_day(day)
+            late_for = request.business_date
+            day = business_day_open_date(province)
+            _day_lock(province, day, exclusive=False)
+
+        date_value = ops.adapt_datefield_value(day)
+        transfers = [
+            (
+                province,
+                entry_id,
+                leg.debit.pk,
+                leg.credit.pk,
+                leg.amount,
+                leg.service,
+                point_id or accounts[leg.debit.pk].point_id or accounts[leg.credit.pk].point_id,
+                date_value,
+            )
+            for leg in request.legs
+        ]
+        balances = _balances_sql(deltas)
+        _write_postings(
+            cursor,
+            [
+                *([balances] if balances else []),
+                _transfers_sql(transfers),
+                _rollup_sql(province, day, totals),
+            ],
+        )
+
+        entry = Entry(
+            id=entry_id,
+            province_code=province,
+            idempotency_key=request.idempotency_key,
+            kind=request.kind,
+            business_date=day,
+            reference=request.reference,
+            point_id=point_id,
+            memo=request.memo,
+            created_by_id=actor_id,
+            created_at=now,
+            reverses=request.reverses,
+            late_for=late_for,
+        )
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        if request.kind in AUDITED_KINDS:
+            audit_record(
+                actor=actor,
+                action=f"ledger.{request.kind}",
+                obj=entry,
+                after={
+                    "key": request.idempotency_key,
+                    "business_date": day.isoformat(),
+                    "late_for": late_for.isoformat() if late_for else None,
+                    "reverses": request.reverses.pk if request.reverses else None,
+                    "legs": [
+                        [accounts[leg.debit.pk].code, accounts[leg.credit.pk].code, leg.amount]
+                        for leg in request.legs
+                    ],
+                },
+            )
+        return entry
+
+
+def entry_post(
+    *,
+    actor: Any,
+    idempotency_key: str,
+    kind: str,
+    reference: str,
+    legs: Sequence[Leg],
+    province_code: str,
+    business_date: dt.date | None = None,
+    point: ServicePoint | None = None,
+    memo: str = "",
+    late: bool = False,
+) -> Entry:
+    """Post an entry of ``legs`` atomically and return it (or the entry already posted under
+    ``idempotency_key`` for the same request). Refused with a DomainError, nothing posted:
+    an amount that is not a positive whole number of đồng, an account that is closed,
+    unknown or of another province, a closed business day (unless ``late``: then the entry
+    goes into the open day with ``late_for`` set), a balance that would go below zero where
+    the account does not allow it, a used key with a different request."""
+    if kind == EntryKind.REVERSAL:
+        raise DomainError(_("A reversal is posted with entry_reverse."), field="kind")
+    request = _Request(
+        actor=actor,
+        province_code=province_code,
+        idempotency_key=idempotency_key,
+        kind=kind,
+        reference=reference,
+        legs=tuple(legs),
+        business_date=business_date,
+        late=late,
+        point=point,
+        memo=memo,
+    )
+    _validate(request)
+    return _with_retries(lambda: _post(request))
+
+
+def entry_reverse(*, actor: Any, entry: Entry, idempotency_key: str, memo: str = "") -> Entry:
+    """Post the mirror image of ``entry`` (each transfer's debit and credit swapped) into the
+    open day, as a reversal of it. An entry is reversed once; a reversal is never reversed
+    (post a new entry instead). Reversing takes money back out of a drawer, so it is refused
+    when the drawer no longer holds it."""
+    if entry.kind == EntryKind.REVERSAL or entry.reverses_id is not None:
+        raise DomainError(_("A reversal cannot be reversed: post a new entry instead."))
+    legs = tuple(
+        Leg(debit=t.credit, credit=t.debit, amount=t.amount, service=t.service)
+        for t in entry.transfers.select_related("debit", "credit").order_by("id")
+    )
+    request = _Request(
+        actor=actor,
+        province_code=entry.province_code,
+        idempotency_key=idempotency_key,
+        kind=EntryKind.REVERSAL,
+        reference=entry.reference,
+        legs=legs,
+        business_date=None,
+        late=False,
+        point=entry.point,
+        memo=memo,
+        reverses=entry,
+    )
+    _validate(request)
+    return _with_retries(lambda: _post(request))
+
+
+# --- manual entries (accountants) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ManualLeg:
+    """A leg of a manual entry as a person gives it: account codes, not rows."""
+
+    debit: str
+    credit: str
+    amount: int
+    service: str = ""
+
+
+def _require_entry_role(actor: Any) -> None:
+    if not access.has_role(actor, ENTRY_ROLES):
+        raise AccessDenied(_("Only an accountant or an administrator may post entries by hand."))
+
+
+def account_usable(*, actor: Any, province_code: str, code: str) -> Account:
+    """An account ``actor`` may post to by hand: in their scope, and when they work at a
+    point, no cash drawer but their own point's."""
+    account = account_resolve(province_code, code)
+    if account is not None:
+        visible = Account.objects.filter(pk=account.pk).filter(account_scope_q(actor)).exists()
+        if visible:
+            if (
+                account.code.startswith(DRAWER_PREFIX)
+                and getattr(actor, "point_id", None) is not None
+                and account.point_id != actor.point_id
+            ):
+                raise AccessDenied(
+                    _("You may only use the cash drawer of your own point, not %(code)s.")
+                    % {"code": account.code}
+                )
+            return account
+    raise NotFound(
+        _("No account %(code)s in province %(province)s that you may use.")
+        % {"code": code, "province": province_code}
+    )
+
+
+def entry_post_manual(
+    *,
+    actor: Any,
+    idempotency_key: str,
+    kind: str,
+    province_code: str,
+    legs: Sequence[ManualLeg],
+    reference: str = "",
+    business_date: dt.date | None = None,
+    late: bool = False,
+    memo: str = "",
+) -> Entry:
+    """An entry posted by hand by an accountant or an administrator (an expense, a payment
+    to the budget, a bank deposit, an opening balance ...), with account codes."""
+    _require_entry_role(actor)
+    if kind not in EntryKind.manual():
+        raise DomainError(
+            _("Entries of kind %(kind)s are posted by their own service, not by hand.")
+            % {"kind": kind},
+            field="kind",
+        )
+    for index, leg in enumerate(legs):
+        _check_amount(leg.amount, index)
+
+    def work() -> Entry:
+        # The accounts are resolved (and, for accounts of the chart, made) in the posting's
+        # own transaction: a refused entry leaves no new account behind either.
+        with transaction.atomic():
+            resolved = tuple(
+                Leg(
+                    debit=account_usable(actor=actor, province_code=province_code, code=leg.debit),
+                    credit=account_usable(
+                        actor=actor, province_code=province_code, code=leg.credit
+                    ),
+                    amount=leg.amount,
+                    service=leg.service,
+                )
+                for leg in legs
+            )
+            request = _Request(
+                actor=actor,
+                province_code=province_code,
+                idempotency_key=idempotency_key,
+                kind=kind,
+                reference=reference,
+                legs=resolved,
+                business_date=business_date,
+                late=late,
+                point=None,
+                memo=memo,
+            )
+            _validate(request)
+            return _post(request)
+
+    return _with_retries(work)
+
+
+def entry_get(*, user: Any, entry_id: int) -> Entry:
+    """An entry whose every account ``user`` may see."""
+    entry = Entry.objects.filter(pk=entry_id).first()
+    if entry is not None:
+        ids = set(entry.transfers.values_list("debit_id", flat=True)) | set(
+            entry.transfers.values_list("credit_id", flat=True)
+        )
+        seen = Account.objects.filter(pk__in=ids).filter(account_scope_q(user)).count()
+        if ids and seen == len(ids):
+            return entry
+    raise NotFound(_("No such entry."))
+
+
+def entry_reverse_manual(
+    *, actor: Any, entry_id: int, idempotency_key: str, memo: str = ""
+) -> Entry:
+    """A reversal asked for by an accountant or an administrator who may see the entry."""
+    _require_entry_role(actor)
+    entry = entry_get(user=actor, entry_id=entry_id)
+    touched = set(entry.transfers.values_list("debit_id", flat=True)) | set(
+        entry.transfers.values_list("credit_id", flat=True)
+    )
+    for code in Account.objects.filter(pk__in=touched).values_list("code", flat=True):
+        account_usable(actor=actor, province_code=entry.province_code, code=code)
+    return entry_reverse(actor=actor, entry=entry, idempotency_key=idempotency_key, memo=memo)
+
+
+# --- rollups ---------------------------------------------------------------------------------
+
+
+def rollups_rebuild(
+    *,
+    province_code: str | None = None,
+    date_from: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute the daily rollups from the transfers, one (province, day) per transaction,
+    each under the day's exclusive lock so no posting of that day runs meanwhile. Idempotent.
+    Returns the number of rollup rows written."""
+    transfers = Transfer.objects.all()
+    rollups = DailyBalance.objects.all()
+    if province_code:
+        transfers = transfers.filter(province_code=province_code)
+        rollups = rollups.filter(province_code=province_code)
+    if date_from:
+        transfers = transfers.filter(business_date__gte=date_from)
+        rollups = rollups.filter(date__gte=date_from)
+    days = sorted(
+        set(transfers.values_list("province_code", "business_date").distinct())
+        | set(rollups.values_list("province_code", "date").distinct())
+    )
+    written = 0
+    for done, (province, day) in enumerate(days, start=1):
+        with transaction.atomic():
+            _day_lock(province, day, exclusive=True)
+            DailyBalance.objects.filter(province_code=province, date=day).delete()
+            totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+            of_day = Transfer.objects.filter(province_code=province, business_date=day)
+            for account_id, amount, count in _sums(of_day, "debit_id"):
+                totals[account_id][0] += amount
+                totals[account_id][2] += count
+            for account_id, amount, count in _sums(of_day, "credit_id"):
+                totals[account_id][1] += amount
+                totals[account_id][2] += count
+            DailyBalance.objects.bulk_create(
+                [
+                    DailyBalance(
+                        province_code=province,
+                        date=day,
+                        account_id=account_id,
+                        debit_total=d,
+                        credit_total=c,
+                        transfer_count=n,
+                    )
+                    for account_id, (d, c, n) in sorted(totals.items())
+                ]
+            )
+            written += len(totals)
+        if progress is not None:
+            progress(done, len(days))
+    return written
+
+
+def _sums(transfers: QuerySet[Transfer], side: str) -> list[tuple[int, int, int]]:
+    rows = transfers.values(side).annotate(total=Sum("amount"), count=Count("id")).order_by()
+    return [(row[side], row["total"], row["count"]) for row in rows]
+
+
+# --- mail's bookings -------------------------------------------------------------------------
+
+
+def mail_booking_key(booking_id: int) -> str:
+    return f"mail-booking:{booking_id}"
+
+
+def mail_bookings_pending(*, province_code: str | None = None) -> Any:
+    """Mail's bookings not yet posted to the ledger, oldest first."""
+    from buudien.mail.models import Booking
+
+    posted = Entry.objects.filter(
+        province_code=OuterRef("province_code"),
+        idempotency_key=Concat(
+            Value("mail-booking:"), Cast(OuterRef("pk"), output_field=CharField())
+        ),
+    )
+    bookings = Booking.objects.filter(~Exists(posted))
+    if province_code:
+        bookings = bookings.filter(province_code=province_code)
+    return bookings.select_related("point").annotate(s10=F("item__s10")).order_by("pk")
+
+
+def mail_bookings_post(*, province_code: str | None = None, limit: int | None = None) -> int:
+    """Post mail's bookings waiting in its inbox (``mail.Booking``), one entry each:
+    a fee: the drawer of the booking's point is debited with what the customer paid, the
+    revenue of the service credited with the fee net of VAT and VAT payable with the VAT;
+    COD collected: the drawer debited, COD owed to senders credited. The key
+    ``mail-booking:<id>`` makes a second run post nothing new. A booking dated on a closed
+    day goes into the open day as a late entry. Returns how many entries were posted; a
+    booking the ledger refuses is logged and left for the next run."""
+    return mail_bookings_post_report(province_code=province_code, limit=limit)[0]
+
+
+def mail_bookings_post_report(
+    *, province_code: str | None = None, limit: int | None = None
+) -> tuple[int, list[str]]:
+    """``mail_bookings_post`` with the problems: (posted, one line per refused booking)."""
+    from buudien.mail.models import Booking
+
+    bookings = mail_bookings_pending(province_code=province_code)
+    if limit is not None:
+        bookings = bookings[:limit]
+    drawers: dict[int, Account] = {}
+    posted = 0
+    problems: list[str] = []
+    for booking in bookings:
+        province = booking.province_code
+        drawer = drawers.get(booking.point_id)
+        if drawer is None:
+            drawer = drawers[booking.point_id] = account_for_drawer(booking.point)
+        if booking.kind == Booking.Kind.FEE:
+            kind = EntryKind.FEE
+            legs = [
+                Leg(
+                    debit=drawer,
+                    credit=account_for_revenue(province, booking.service),
+                    amount=booking.amount,
+                    service=booking.service,
+                )
+            ]
+            if booking.vat:
+                legs.append(
+                    Leg(
+                        debit=drawer,
+                        credit=account_vat_payable(province),
+                        amount=booking.vat,
+                        service=booking.service,
+                    )
+                )
+        elif booking.kind == Booking.Kind.COD_COLLECTED:
+            kind = EntryKind.COD_COLLECTED
+            legs = [
+                Leg(
+                    debit=drawer,
+                    credit=account_cod_payable(province),
+                    amount=booking.amount,
+                    service=booking.service,
+                )
+            ]
+        else:  # pragma: no cover - a kind mail adds later
+            problems.append(f"booking {booking.pk}: unknown kind {booking.kind}")
+            continue
+        try:
+            entry = entry_post(
+                actor=None,
+                idempotency_key=mail_booking_key(booking.pk),
+                kind=kind,
+                reference=f"item:{booking.s10}" if booking.s10 else f"booking:{booking.pk}",
+                legs=legs,
+                province_code=province,
+                business_date=booking.business_date,
+                point=booking.point,
+                late=True,
+            )
+        except DomainError as exc:
+            problems.append(f"booking {booking.pk}: {exc.message}")
+            log.warning("ledger: booking %s not posted: %s", booking.pk, exc.message)
+            continue
+        log.debug("ledger: booking %s posted as entry %s", booking.pk, entry.pk)
+        posted += 1
+    return posted, problems

@@ -1,0 +1,101 @@
+"""``buudien ledger ACTION``: the ledger's maintenance work.
+
+- ``rebuild-rollups [--province 20] [--from YYYY-MM-DD]``: recompute the daily rollups from
+  the transfers (idempotent; each day under its lock, so it can run beside the counters).
+- ``post-mail-bookings [--province 20] [--limit N]``: post mail's waiting bookings.
+- ``chart --province 20``: make the accounts of a province's chart that are missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from buudien.core.errors import DomainError
+from buudien.finance import ledger
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("%(value)r is not a date (YYYY-MM-DD).") % {"value": value}) from None
+
+
+class Command(BaseCommand):
+    help = "The ledger: rebuild the daily rollups, post mail's bookings, make the chart."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        rebuild = actions.add_parser(
+            "rebuild-rollups",
+            help=str(gettext_lazy("recompute the daily rollups from the transfers (idempotent)")),
+        )
+        rebuild.add_argument("--province", metavar="CODE", help=str(gettext_lazy("one province")))
+        rebuild.add_argument(
+            "--from",
+            dest="date_from",
+            metavar="DATE",
+            help=str(gettext_lazy("only days from DATE (YYYY-MM-DD)")),
+        )
+        bookings = actions.add_parser(
+            "post-mail-bookings", help=str(gettext_lazy("post mail's waiting bookings"))
+        )
+        bookings.add_argument("--province", metavar="CODE", help=str(gettext_lazy("one province")))
+        bookings.add_argument(
+            "--limit", type=int, metavar="N", help=str(gettext_lazy("at most N bookings"))
+        )
+        chart = actions.add_parser(
+            "chart", help=str(gettext_lazy("make the missing accounts of a province's chart"))
+        )
+        chart.add_argument("--province", metavar="CODE", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out: TextIO = getattr(self.stdout, "_out", sys.stdout)
+        console = Console(file=out, highlight=False)
+        try:
+            if options["action"] == "rebuild-rollups":
+                self._rebuild(console, options)
+            elif options["action"] == "post-mail-bookings":
+                posted, problems = ledger.mail_bookings_post_report(
+                    province_code=options.get("province"), limit=options.get("limit")
+                )
+                console.print(_("Bookings posted: %(n)d") % {"n": posted})
+                for problem in problems:
+                    self.stderr.write(problem)
+                if problems:
+                    raise CommandError(_("%(n)d bookings were not posted.") % {"n": len(problems)})
+            elif options["action"] == "chart":
+                count = ledger.chart_ensure(province_code=options["province"])
+                console.print(
+                    _("Province %(p)s has %(n)d accounts.") % {"p": options["province"], "n": count}
+                )
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+
+    def _rebuild(self, console: Console, options: dict[str, Any]) -> None:
+        date_from = _date(options["date_from"]) if options.get("date_from") else None
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        ) as bar:
+            task = bar.add_task(_("Rebuilding rollups"), total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            written = ledger.rollups_rebuild(
+                province_code=options.get("province"), date_from=date_from, progress=progress
+            )
+        console.print(_("Rollup rows written: %(n)d") % {"n": written})

@@ -1,0 +1,325 @@
+"""Reads of the ledger: trial balance, account statement, a point's daily journal.
+
+All of them are scoped by the user: the accounts of points and units in their subtree, and
+the province-wide accounts (owned by the provincial post) only for users whose scope holds
+the provincial post. Reports read the daily rollups (``DailyBalance``), never a full scan of
+the transfers; a statement and a journal read the transfers of one account or one point over
+the dates asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from buudien.core.errors import DomainError, NotFound
+from buudien.finance.choices import DEBIT_NORMAL
+from buudien.finance.models import Account, DailyBalance, Entry, Transfer
+from buudien.network import selectors as network_selectors
+from buudien.network.choices import UnitKind
+from buudien.network.models import ServicePoint, Unit
+from buudien.people import access
+
+# A statement page shows at most this many transfers; its totals and closing balance come
+# from the rollups and are right whatever the number of lines.
+STATEMENT_MAX_LINES = 5_000
+# No report covers more than this many days at once.
+MAX_RANGE_DAYS = 3_660
+
+
+def account_scope_q(user: Any, prefix: str = "") -> Q:
+    """Accounts ``user`` may see: of points and units in their subtree; province-wide
+    accounts (owned by the provincial post) only when their scope holds the provincial post."""
+    return access.scope_q(user, f"{prefix}point__unit_path") | (
+        Q(**{f"{prefix}point__isnull": True}) & access.scope_q(user, f"{prefix}unit__path")
+    )
+
+
+def user_province_code(user: Any) -> str:
+    """The province a user works in, for a default ("" for the corporation and superusers)."""
+    unit = getattr(user, "unit", None)
+    return (unit.province_code if unit is not None else "") or ""
+
+
+def check_range(date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from:
+        raise DomainError(_("The range ends before it starts."), field="date_to")
+    if (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise DomainError(
+            _("A report covers at most %(days)s days.") % {"days": MAX_RANGE_DAYS},
+            field="date_from",
+        )
+
+
+def account_list(*, user: Any, province_code: str) -> QuerySet[Account]:
+    return (
+        Account.objects.filter(province_code=province_code)
+        .filter(account_scope_q(user))
+        .select_related("point", "unit")
+        .order_by("code")
+    )
+
+
+def account_get(*, user: Any, province_code: str, code: str) -> Account:
+    account = account_list(user=user, province_code=province_code).filter(code=code).first()
+    if account is None:
+        raise NotFound(
+            _("No account %(code)s in province %(province)s.")
+            % {"code": code, "province": province_code or "-"}
+        )
+    return account
+
+
+def _signed(account: Account, debits: int, credits: int) -> int:
+    """The movement on the account's normal side."""
+    return debits - credits if account.kind in DEBIT_NORMAL else credits - debits
+
+
+# --- trial balance ---------------------------------------------------------------------------
+
+
+@dataclass
+class TrialBalanceRow:
+    """One account's line, in the six columns of a trial balance: a debit balance is shown in
+    the debit column, a credit balance in the credit column."""
+
+    account: Account | None
+    opening_debit: int = 0
+    opening_credit: int = 0
+    debit: int = 0
+    credit: int = 0
+    closing_debit: int = 0
+    closing_credit: int = 0
+    transfers: int = 0
+
+    def add(self, other: TrialBalanceRow) -> None:
+        self.opening_debit += other.opening_debit
+        self.opening_credit += other.opening_credit
+        self.debit += other.debit
+        self.credit += other.credit
+        self.closing_debit += other.closing_debit
+        self.closing_credit += other.closing_credit
+        self.transfers += other.transfers
+
+
+@dataclass
+class TrialBalance:
+    province_code: str
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[TrialBalanceRow]
+    totals: TrialBalanceRow
+    complete: bool = field(default=True)
+
+    @property
+    def balanced(self) -> bool:
+        """Debits equal credits in each pair of columns: the ledger sums to zero."""
+        t = self.totals
+        return (
+            t.opening_debit == t.opening_credit
+            and t.debit == t.credit
+            and t.closing_debit == t.closing_credit
+        )
+
+
+def _split(net: int) -> tuple[int, int]:
+    """A debit-minus-credit figure as (debit column, credit column)."""
+    return (net, 0) if net >= 0 else (0, -net)
+
+
+def trial_balance(
+    *, user: Any, province_code: str, date_from: dt.date, date_to: dt.date
+) -> TrialBalance:
+    """Opening balance, debits and credits of the range, closing balance, per account the
+    user may see. ``complete`` says whether the user sees the whole province (then the
+    totals balance); a user who sees a part sees that part's figures only."""
+    check_range(date_from, date_to)
+    accounts = {a.pk: a for a in account_list(user=user, province_code=province_code)}
+    rollups = DailyBalance.objects.filter(
+        province_code=province_code, account_id__in=list(accounts)
+    )
+    opening = {
+        row["account_id"]: row["net"]
+        for row in rollups.filter(date__lt=date_from)
+        .values("account_id")
+        .annotate(net=Sum("debit_total") - Sum("credit_total"))
+        .order_by()
+    }
+    period = {
+        row["account_id"]: (row["d"], row["c"], row["n"])
+        for row in rollups.filter(date__gte=date_from, date__lte=date_to)
+        .values("account_id")
+        .annotate(d=Sum("debit_total"), c=Sum("credit_total"), n=Sum("transfer_count"))
+        .order_by()
+    }
+    rows: list[TrialBalanceRow] = []
+    totals = TrialBalanceRow(account=None)
+    for pk, account in accounts.items():  # ordered by code
+        before = opening.get(pk, 0) or 0
+        debit, credit, count = period.get(pk, (0, 0, 0))
+        if not before and not count:
+            continue
+        opening_debit, opening_credit = _split(before)
+        closing_debit, closing_credit = _split(before + debit - credit)
+        row = TrialBalanceRow(
+            account=account,
+            opening_debit=opening_debit,
+            opening_credit=opening_credit,
+            debit=debit,
+            credit=credit,
+            closing_debit=closing_debit,
+            closing_credit=closing_credit,
+            transfers=count,
+        )
+        rows.append(row)
+        totals.add(row)
+    province = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
+        .values_list("path", flat=True)
+        .first()
+    )
+    complete = province is not None and access.in_scope(user, province)
+    return TrialBalance(province_code, date_from, date_to, rows, totals, complete)
+
+
+# --- account statement -----------------------------------------------------------------------
+
+
+@dataclass
+class StatementLine:
+    transfer_id: int
+    business_date: dt.date
+    entry: Entry
+    other: Account
+    debit: int
+    credit: int
+    balance: int
+    service: str
+
+
+@dataclass
+class Statement:
+    """An account's movements over a range, on its normal side (see ``Account.balance``)."""
+
+    account: Account
+    date_from: dt.date
+    date_to: dt.date
+    opening: int
+    lines: list[StatementLine]
+    debit_total: int
+    credit_total: int
+    closing: int
+    truncated: bool
+
+
+def _rollup_sums(account: Account, **dates: Any) -> tuple[int, int]:
+    sums = DailyBalance.objects.filter(
+        province_code=account.province_code, account=account, **dates
+    ).aggregate(d=Sum("debit_total"), c=Sum("credit_total"))
+    return sums["d"] or 0, sums["c"] or 0
+
+
+def account_statement(
+    *, user: Any, province_code: str, code: str, date_from: dt.date, date_to: dt.date
+) -> Statement:
+    """Opening balance, the transfers of the range with the running balance, closing."""
+    check_range(date_from, date_to)
+    account = account_get(user=user, province_code=province_code, code=code)
+    opening = _signed(account, *_rollup_sums(account, date__lt=date_from))
+    debit_total, credit_total = _rollup_sums(account, date__gte=date_from, date__lte=date_to)
+    transfers = (
+        Transfer.objects.filter(province_code=province_code, business_date__gte=date_from)
+        .filter(business_date__lte=date_to)
+        .filter(Q(debit=account) | Q(credit=account))
+        .select_related("entry", "debit", "credit")
+        .order_by("business_date", "entry_id", "id")[: STATEMENT_MAX_LINES + 1]
+    )
+    lines: list[StatementLine] = []
+    balance = opening
+    for transfer in transfers:
+        if len(lines) == STATEMENT_MAX_LINES:
+            break
+        is_debit = transfer.debit_id == account.pk
+        debit, credit = (transfer.amount, 0) if is_debit else (0, transfer.amount)
+        balance += _signed(account, debit, credit)
+        lines.append(
+            StatementLine(
+                transfer_id=transfer.pk,
+                business_date=transfer.business_date,
+                entry=transfer.entry,
+                other=transfer.credit if is_debit else transfer.debit,
+                debit=debit,
+                credit=credit,
+                balance=balance,
+                service=transfer.service,
+            )
+        )
+    return Statement(
+        account=account,
+        date_from=date_from,
+        date_to=date_to,
+        opening=opening,
+        lines=lines,
+        debit_total=debit_total,
+        credit_total=credit_total,
+        closing=opening + _signed(account, debit_total, credit_total),
+        truncated=len(transfers) > STATEMENT_MAX_LINES,
+    )
+
+
+# --- a point's daily journal -----------------------------------------------------------------
+
+
+@dataclass
+class JournalEntry:
+    entry: Entry
+    transfers: list[Transfer]
+
+    @property
+    def total(self) -> int:
+        return sum(t.amount for t in self.transfers)
+
+
+@dataclass
+class Journal:
+    point: ServicePoint
+    day: dt.date
+    entries: list[JournalEntry]
+    drawer: Account | None
+    drawer_opening: int
+    drawer_in: int
+    drawer_out: int
+
+    @property
+    def drawer_closing(self) -> int:
+        return self.drawer_opening + self.drawer_in - self.drawer_out
+
+
+def point_journal(*, user: Any, point_code: str, day: dt.date) -> Journal:
+    """Every entry of ``day`` that touches the accounts of a point (its drawer ...) or was
+    made at it, with its transfers, and what went into and out of the point's drawer."""
+    point = network_selectors.point_get(user=user, code=point_code)
+    own = list(Account.objects.filter(point=point).order_by("code"))
+    ids = [a.pk for a in own]
+    transfers = (
+        Transfer.objects.filter(province_code=point.province_code, business_date=day)
+        .filter(Q(point=point) | Q(debit_id__in=ids) | Q(credit_id__in=ids))
+        .select_related("entry", "entry__created_by", "debit", "credit")
+        .order_by("entry_id", "id")
+    )
+    grouped: dict[int, JournalEntry] = {}
+    for transfer in transfers:
+        item = grouped.get(transfer.entry_id)
+        if item is None:
+            item = grouped[transfer.entry_id] = JournalEntry(transfer.entry, [])
+        item.transfers.append(transfer)
+    drawer = next((a for a in own if a.code.startswith("1111.")), None)
+    opening = drawer_in = drawer_out = 0
+    if drawer is not None:
+        opening = _signed(drawer, *_rollup_sums(drawer, date__lt=day))
+        drawer_in, drawer_out = _rollup_sums(drawer, date=day)
+    return Journal(point, day, list(grouped.values()), drawer, opening, drawer_in, drawer_out)
