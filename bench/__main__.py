@@ -11,7 +11,12 @@ import subprocess
 import sys
 import tempfile
 
-BENCHMARKS = ["bench.network_search", "bench.ledger_posting"]
+BENCHMARKS = [
+    "bench.network_search",
+    "bench.ledger_posting",
+    "bench.tracking_ingest",
+    "bench.tracking_lookup",
+]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")
 
 

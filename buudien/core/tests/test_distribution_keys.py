@@ -25,7 +25,5 @@ def test_every_unique_key_of_a_large_table_includes_the_province_code(label: str
     assert uniques, f"{label} has no business key"
     for constraint in uniques:
         assert "province_code" in constraint.fields, (label, constraint.name)
-    unique_fields = [
-        f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key
-    ]
+    unique_fields = [f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     assert unique_fields == [], (label, unique_fields)

@@ -1,0 +1,109 @@
+# ruff: noqa: F811  (fixtures imported from ops_factories are parameters of the tests)
+"""In a real browser (Debian's Chromium via Playwright): a bag scanned from office A to
+office B, then a postman's round on a phone-sized screen, with a signature drawn on it."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+
+from buudien.mail.models import Bag, Booking, DeliveryAttempt
+from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
+from buudien.people.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    }
+
+
+def _login(page: Any, url: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
+    live_server: Any, page: Any, world: Any, clerk_a: Any, clerk_b: Any, postman_b: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    cod = ops_item(point=world.point_a, delivery_point=world.point_b, cod_amount=85_000)
+    absent = ops_item(point=world.point_a, delivery_point=world.point_b)
+
+    # Office A opens a bag for B and scans both items in (htmx keeps the page).
+    _login(page, live_server.url, "clerk_a")
+    page.goto(f"{live_server.url}/mail/ops/bags/")
+    page.select_option("select[name=destination]", str(world.point_b.pk))
+    page.click("[data-testid=bag-open-form] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/mail/ops/bags/BG240001000001/$"))
+    for item in (cod, absent):
+        page.fill("input[name=s10]", item.s10)
+        page.press("input[name=s10]", "Enter")
+        expect(page.get_by_test_id("manifest")).to_contain_text(item.s10)
+    page.fill("input[name=s10]", cod.s10)
+    page.press("input[name=s10]", "Enter")
+    expect(page.get_by_test_id("scan-error")).to_contain_text("already in this bag")
+    page.click("[data-testid=bag-close]")
+    page.click("[data-testid=bag-dispatch]")
+    expect(page.get_by_test_id("bag-status")).to_have_text(re.compile("Dispatched|chuyển"))
+
+    # Office B receives it, opens it, and starts the postman's round.
+    _login(page, live_server.url, "clerk_b")
+    page.goto(f"{live_server.url}/mail/ops/bags/BG240001000001/")
+    page.click("[data-testid=bag-receive]")
+    page.fill("textarea[name=scanned]", f"{cod.s10}\n{absent.s10}")
+    page.click("[data-testid=bag-open-destination] button[type=submit]")
+    expect(page.get_by_test_id("bag-report")).to_be_visible()
+    assert Bag.objects.get().status == "opened"
+    page.goto(f"{live_server.url}/mail/ops/rounds/start/")
+    page.select_option("select[name=postman]", str(postman_b.pk))
+    page.click("[data-testid=round-start-form] button[type=submit]")
+    expect(page.get_by_test_id("attempt")).to_have_count(2)
+
+    # The postman, on a phone: delivered with a signature and the COD, then not delivered.
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, live_server.url, "postman_b")
+    page.goto(f"{live_server.url}/mail/ops/rounds/")
+    card = page.locator(f"[data-s10={cod.s10}]")
+    expect(card).to_contain_text("85.000")
+    card.get_by_test_id("deliver-open").click()
+    pad = card.locator("canvas.signature")
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + 90, steps=8)
+    page.mouse.move(box["x"] + 200, box["y"] + 40, steps=8)
+    page.mouse.up()
+    card.get_by_test_id("deliver-submit").click()
+    expect(page.locator(f"[data-s10={cod.s10}] [data-testid=attempt-outcome]")).to_have_text(
+        re.compile("Delivered|phát")
+    )
+
+    other = page.locator(f"[data-s10={absent.s10}]")
+    other.get_by_test_id("fail-open").click()
+    other.locator("select[name=reason]").select_option("absent")
+    other.locator("select[name=action]").select_option("retry")
+    other.get_by_test_id("fail-submit").click()
+    expect(page.locator(f"[data-s10={absent.s10}] [data-testid=attempt-outcome]")).not_to_have_text(
+        re.compile("Not recorded|Chưa")
+    )
+    page.click("[data-testid=round-close]")
+    expect(page.get_by_test_id("round-status")).to_have_text(re.compile("Closed|đóng"))
+
+    delivered = DeliveryAttempt.objects.get(item=cod)
+    assert delivered.outcome == "delivered" and delivered.cod_collected == 85_000
+    assert delivered.signature.startswith("data:image/png;base64,")
+    assert Booking.objects.get(item=cod, kind="cod_collected").amount == 85_000
+    assert DeliveryAttempt.objects.get(item=absent).outcome == "failed"

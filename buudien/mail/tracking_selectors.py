@@ -1,0 +1,298 @@
+"""Public tracking reads: an item's timeline by its S10 id, and a summary of several ids.
+
+These answer anyone, without a login, so they show only what the public may know: the
+service, the status, the origin and destination communes, and each event with its office
+and time. Never the sender or recipient (a delivery shows the receiver's initials only),
+never a note. A KT1 item does not exist here: it is filtered out in SQL, so the answer for
+it is the answer for an unknown number.
+
+The timeline is a hot path: two queries (the item by its indexed id with its places, then
+its events with their offices), plain rows, no model instances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.utils.translation import get_language
+
+from buudien.core.bizdays import VIETNAM
+from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
+from buudien.mail.models import PostalItem, TrackingEvent
+from buudien.network.choices import AdminAreaLevel
+
+PROVINCE = AdminAreaLevel.PROVINCE.value
+EMI = EventCode.EMI.value
+MAX_IDS = 20
+PREPARE_AFTER = 0  # psycopg's prepare_threshold while the timeline's queries run
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    commune: str
+    province: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    code: str
+    label: str
+    office_code: str
+    office_name: str
+    occurred_at: dt.datetime  # aware, in Asia/Ho_Chi_Minh
+    reason: str
+    reason_label: str
+    action: str
+    action_label: str
+    received_by: str  # the receiver's initials on a delivery, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    s10: str
+    service: str
+    service_label: str
+    status: str
+    status_label: str
+    returning: bool
+    delivered_at: dt.datetime | None
+    origin: Place
+    destination: Place
+    events: list[TimelineEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSummary:
+    s10: str
+    service_label: str
+    status: str
+    status_label: str
+    last_event_label: str
+    last_event_at: dt.datetime | None
+
+
+def initials(name: str) -> str:
+    """ "Nguyễn Văn An" -> "N.V.A."; what the public sees of who received an item."""
+    return "".join(f"{word[0].upper()}." for word in name.split() if word[:1].isalpha())
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(VIETNAM) if value is not None else None
+
+
+def _province_name(parent_level: str | None, parent: str | None, grandparent: str | None) -> str:
+    """A 2025 commune's parent is its province; a legacy commune's is its district."""
+    if parent_level == PROVINCE:
+        return parent or ""
+    return grandparent or ""
+
+
+_ITEM_FIELDS = (
+    "id",
+    "province_code",
+    "s10",
+    "service",
+    "status",
+    "returning",
+    "delivered_at",
+    "accepted_point__commune__name",
+    "accepted_point__commune__parent__level",
+    "accepted_point__commune__parent__name",
+    "accepted_point__commune__parent__parent__name",
+    "accepted_point__commune_legacy__name",
+    "accepted_point__commune_legacy__parent__parent__name",
+    "recipient_commune__name",
+    "recipient_commune__parent__level",
+    "recipient_commune__parent__name",
+    "recipient_commune__parent__parent__name",
+)
+_EVENT_FIELDS = (
+    "code",
+    "occurred_at",
+    "office_code",
+    "point__name",
+    "reason",
+    "action",
+    "recipient_name",
+)
+
+
+_S10 = "\x00s10"  # stand-ins for the parameters of the SQL compiled once below
+_PROVINCE = "\x00province"
+_ITEM_ID = -1
+
+
+@lru_cache(maxsize=1)
+def _timeline_sql() -> tuple[str, list[Any], str, list[Any]]:
+    """The two queries of a timeline, compiled once by the ORM (so they follow the models)
+    and then run with new parameters: compiling them costs more than running them."""
+    item = (
+        PostalItem.objects.filter(s10=_S10)
+        .exclude(service=MailService.KT1)
+        .order_by("id")
+        .values_list(*_ITEM_FIELDS)[:1]
+    )
+    events = (
+        TrackingEvent.objects.filter(province_code=_PROVINCE, item_id=_ITEM_ID)
+        .order_by("occurred_at", "id")
+        .values_list(*_EVENT_FIELDS)
+    )
+    item_sql, item_params = item.query.sql_with_params()
+    event_sql, event_params = events.query.sql_with_params()
+    return item_sql, _plain(item_params), event_sql, _plain(event_params)
+
+
+def _plain(params: Iterable[Any]) -> list[Any]:
+    return [p.value if isinstance(p, Enum) else p for p in params]
+
+
+def _bind(params: list[Any], values: dict[Any, Any]) -> list[Any]:
+    return [values.get(p, p) for p in params]
+
+
+def _rows(sql: str, params: list[Any], *, one: bool = False) -> list[tuple[Any, ...]]:
+    """Run one of the compiled queries. On PostgreSQL as a prepared statement: the item
+    query joins eleven tables, and planning it afresh (~3 ms here) costs ten times more
+    than running it. Django turns psycopg's prepared statements off on its connections
+    (``prepare_threshold=None``, for poolers such as PgBouncer in transaction mode); they
+    are turned on for these two queries only, on a server-side binding cursor. Django's
+    own pool keeps each connection, and its prepared statements, across requests."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        raw = connection.connection
+        threshold = raw.prepare_threshold
+        raw.prepare_threshold = PREPARE_AFTER
+        try:
+            with psycopg.Cursor(raw) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchmany(1) if one else cursor.fetchall()
+        finally:
+            raw.prepare_threshold = threshold
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchmany(1) if one else cursor.fetchall()
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A raw SQLite cursor gives naive UTC datetimes."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[tuple[str, str], str]:
+    """(vocabulary, code) -> label, in one language: looked up once, not per event."""
+    labels: dict[tuple[str, str], str] = {}
+    for name, choices in (
+        ("event", EventCode),
+        ("reason", FailureReason),
+        ("action", FailureAction),
+        ("status", ItemStatus),
+        ("service", MailService),
+    ):
+        for value, label in choices.choices:
+            labels[name, value] = str(label)
+    return labels
+
+
+def item_timeline(s10: str) -> Timeline | None:
+    """The public timeline of the item with this (normalised, valid) S10 id; None when there
+    is no such item, or it is a KT1 item."""
+    item_sql, item_params, event_sql, event_params = _timeline_sql()
+    found = _rows(item_sql, _bind(item_params, {_S10: s10}), one=True)
+    if not found:
+        return None
+    row = found[0]
+    rows = _rows(event_sql, _bind(event_params, {_PROVINCE: row[1], _ITEM_ID: row[0]}))
+    (
+        _pk,
+        _province,
+        s10,
+        service,
+        status,
+        returning,
+        delivered_at,
+        origin_commune,
+        origin_parent_level,
+        origin_parent,
+        origin_grandparent,
+        origin_legacy,
+        origin_legacy_province,
+        dest_commune,
+        dest_parent_level,
+        dest_parent,
+        dest_grandparent,
+    ) = row
+    if origin_commune is not None:
+        origin = Place(
+            origin_commune, _province_name(origin_parent_level, origin_parent, origin_grandparent)
+        )
+    else:
+        origin = Place(origin_legacy or "", origin_legacy_province or "")
+    destination = Place(
+        dest_commune or "", _province_name(dest_parent_level, dest_parent, dest_grandparent)
+    )
+    labels = _labels(get_language())
+    events = [
+        TimelineEvent(
+            code=code,
+            label=labels.get(("event", code), code),
+            office_code=office_code,
+            office_name=office_name or "",
+            occurred_at=_aware(at).astimezone(VIETNAM),  # type: ignore[union-attr]
+            reason=reason,
+            reason_label=labels.get(("reason", reason), reason),
+            action=action,
+            action_label=labels.get(("action", action), action),
+            received_by=initials(recipient) if code == EMI else "",
+        )
+        for code, at, office_code, office_name, reason, action, recipient in rows
+    ]
+    return Timeline(
+        s10=s10,
+        service=service,
+        service_label=labels.get(("service", service), service),
+        status=status,
+        status_label=labels.get(("status", status), status),
+        returning=bool(returning),
+        delivered_at=_local(_aware(delivered_at)),
+        origin=origin,
+        destination=destination,
+        events=events,
+    )
+
+
+def item_summaries(s10s: Iterable[str]) -> dict[str, ItemSummary]:
+    """Where several items are (normalised, valid ids, at most MAX_IDS), in one query;
+    unknown and KT1 ids are absent."""
+    wanted = list(dict.fromkeys(s10s))[:MAX_IDS]
+    rows = (
+        PostalItem.objects.filter(s10__in=wanted)
+        .exclude(service=MailService.KT1)
+        .order_by("id")
+        .values_list("s10", "service", "status", "last_event_code", "last_event_at")
+    )
+    found: dict[str, ItemSummary] = {}
+    labels = _labels(get_language())
+    for s10, service, status, code, at in rows:
+        found.setdefault(
+            s10,
+            ItemSummary(
+                s10=s10,
+                service_label=labels.get(("service", service), service),
+                status=status,
+                status_label=labels.get(("status", status), status),
+                last_event_label=labels.get(("event", code), code),
+                last_event_at=_local(at),
+            ),
+        )
+    return found
