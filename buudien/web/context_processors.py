@@ -20,23 +20,64 @@ class NavItem:
     active: bool
 
 
+FINANCE_ROLES = frozenset({"accountant", "director", "auditor", "admin"})
+SUPERVISORS = frozenset({"director", "auditor", "admin"})
+COUNTER_ROLES = frozenset({"clerk", "admin", "kt1_operator"})
+
+
+def _has(user: Any, roles: frozenset[str]) -> bool:
+    return bool(user.is_superuser or user.role in roles)
+
+
+def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
+    entries: list[tuple[Any, str, str]] = []
+    if _has(user, COUNTER_ROLES):
+        entries.append((_("Accept an item"), "mail:accept", "/mail/accept"))
+    entries.append((_("Items"), "mail:items", "/mail/items"))
+    entries.append((_("Dispatch bags"), "mailops:bags", "/mail/ops/bags"))
+    entries.append((_("Delivery rounds"), "mailops:rounds", "/mail/ops/rounds"))
+    if _has(user, frozenset({"kt1_operator"})):
+        entries.append((_("KT1"), "mailops:kt1_home", "/mail/ops/kt1"))
+    if _has(user, SUPERVISORS):
+        entries.append((_("Supervision"), "mailops:supervisor_items", "/mail/ops/items"))
+        entries.append((_("Daily counts"), "mailops:daily_counts", "/mail/ops/counts"))
+    entries.append((_("Price calculator"), "mail:price", "/mail/price"))
+    entries.append((_("Public tracking"), "tracking:search", "/tracking"))
+    return entries
+
+
+def _items(entries: list[tuple[Any, str, str]], path: str) -> list[NavItem]:
+    items = []
+    for label, name, prefix in entries:
+        active = path == "/" if prefix == "/" else path.startswith(prefix)
+        items.append(NavItem(label, reverse(name), active))
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    path = request.path
     if user is None or not user.is_authenticated:
-        return {}
+        public = [
+            (_("Track an item"), "tracking:search", "/tracking"),
+            (_("Price calculator"), "mail:price", "/mail/price"),
+        ]
+        return {"nav_items": _items(public, path)}
     entries: list[tuple[Any, str, str]] = [
         (_("Home"), "web:home", "/"),
         (_("Units"), "network:tree", "/network/units"),
         (_("Service points"), "network:points", "/network/points"),
         (_("Mail"), "mail:items", "/mail/"),
+    ]
+    if _has(user, FINANCE_ROLES):
+        entries.append((_("Ledger"), "finance:index", "/finance/"))
+    entries += [
         (_("Coverage"), "network:coverage", "/network/coverage"),
         (_("Staff"), "people:list", "/people/"),
     ]
     if access.can_manage_users(user):
         entries.append((_("Administration"), "admin:index", "/admin/"))
-    path = request.path
-    items = []
-    for label, name, prefix in entries:
-        active = path == "/" if prefix == "/" else path.startswith(prefix)
-        items.append(NavItem(label, reverse(name), active))
-    return {"nav_items": items}
+    context: dict[str, Any] = {"nav_items": _items(entries, path)}
+    if path.startswith("/mail/"):
+        context["subnav_items"] = _items(_mail_subnav(user), path)
+    return context
