@@ -46,16 +46,10 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import (
-    CharField,
     Count,
-    Exists,
-    F,
-    OuterRef,
     QuerySet,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -1112,107 +1106,3 @@ def rollups_rebuild(
 def _sums(transfers: QuerySet[Transfer], side: str) -> list[tuple[int, int, int]]:
     rows = transfers.values(side).annotate(total=Sum("amount"), count=Count("id")).order_by()
     return [(row[side], row["total"], row["count"]) for row in rows]
-
-
-# --- mail's bookings -------------------------------------------------------------------------
-
-
-def mail_booking_key(booking_id: int) -> str:
-    return f"mail-booking:{booking_id}"
-
-
-def mail_bookings_pending(*, province_code: str | None = None) -> Any:
-    """Mail's bookings not yet posted to the ledger, oldest first."""
-    from buudien.mail.models import Booking
-
-    posted = Entry.objects.filter(
-        province_code=OuterRef("province_code"),
-        idempotency_key=Concat(
-            Value("mail-booking:"), Cast(OuterRef("pk"), output_field=CharField())
-        ),
-    )
-    bookings = Booking.objects.filter(~Exists(posted))
-    if province_code:
-        bookings = bookings.filter(province_code=province_code)
-    return bookings.select_related("point").annotate(s10=F("item__s10")).order_by("pk")
-
-
-def mail_bookings_post(*, province_code: str | None = None, limit: int | None = None) -> int:
-    """Post mail's bookings waiting in its inbox (``mail.Booking``), one entry each:
-    a fee: the drawer of the booking's point is debited with what the customer paid, the
-    revenue of the service credited with the fee net of VAT and VAT payable with the VAT;
-    COD collected: the drawer debited, COD owed to senders credited. The key
-    ``mail-booking:<id>`` makes a second run post nothing new. A booking dated on a closed
-    day goes into the open day as a late entry. Returns how many entries were posted; a
-    booking the ledger refuses is logged and left for the next run."""
-    return mail_bookings_post_report(province_code=province_code, limit=limit)[0]
-
-
-def mail_bookings_post_report(
-    *, province_code: str | None = None, limit: int | None = None
-) -> tuple[int, list[str]]:
-    """``mail_bookings_post`` with the problems: (posted, one line per refused booking)."""
-    from buudien.mail.models import Booking
-
-    bookings = mail_bookings_pending(province_code=province_code)
-    if limit is not None:
-        bookings = bookings[:limit]
-    drawers: dict[int, Account] = {}
-    posted = 0
-    problems: list[str] = []
-    for booking in bookings:
-        province = booking.province_code
-        drawer = drawers.get(booking.point_id)
-        if drawer is None:
-            drawer = drawers[booking.point_id] = account_for_drawer(booking.point)
-        if booking.kind == Booking.Kind.FEE:
-            kind = EntryKind.FEE
-            legs = [
-                Leg(
-                    debit=drawer,
-                    credit=account_for_revenue(province, booking.service),
-                    amount=booking.amount,
-                    service=booking.service,
-                )
-            ]
-            if booking.vat:
-                legs.append(
-                    Leg(
-                        debit=drawer,
-                        credit=account_vat_payable(province),
-                        amount=booking.vat,
-                        service=booking.service,
-                    )
-                )
-        elif booking.kind == Booking.Kind.COD_COLLECTED:
-            kind = EntryKind.COD_COLLECTED
-            legs = [
-                Leg(
-                    debit=drawer,
-                    credit=account_cod_payable(province),
-                    amount=booking.amount,
-                    service=booking.service,
-                )
-            ]
-        else:  # pragma: no cover - a kind mail adds later
-            problems.append(f"booking {booking.pk}: unknown kind {booking.kind}")
-            continue
-        try:
-            entry = entry_post(
-                actor=None,
-                idempotency_key=mail_booking_key(booking.pk),
-                kind=kind,
-                reference=f"item:{booking.s10}" if booking.s10 else f"booking:{booking.pk}",
-                legs=legs,
-                province_code=province,
-                business_date=booking.business_date,
-                point=booking.point,
-                late=True,
-            )
-        except DomainError as exc:
-            problems.append(f"booking {booking.pk}: {exc.message}")
-            log.warning("ledger: booking %s not posted: %s", booking.pk, exc.message)
-            continue
-        log.debug("ledger: booking %s posted as entry %s", booking.pk, entry.pk)
-        posted += 1
-    return posted, problems

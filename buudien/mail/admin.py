@@ -12,10 +12,8 @@ from django.http import HttpRequest
 
 from buudien.core.audit import audit_record
 from buudien.mail import selectors
-from buudien.mail.choices import MailService
 from buudien.mail.models import (
     AddOn,
-    Booking,
     PostalItem,
     RemoteCommune,
     Tariff,
@@ -127,20 +125,5 @@ class PostalItemAdmin(_ReadOnly):
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         item = super().get_object(request, object_id, from_field)
         if item is not None and item.is_kt1:
-            audit_record(actor=request.user, action="item.kt1_view", obj=item)
+            audit_record(actor=request.user, action="kt1.view", obj=item)
         return item
-
-
-@admin.register(Booking)
-class BookingAdmin(_ReadOnly):
-    list_display = ["business_date", "kind", "service", "point", "amount", "vat", "item"]
-    list_filter = ["kind", "service", "business_date"]
-    date_hierarchy = "business_date"
-    list_select_related = ["point", "item"]
-    show_full_result_count = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        bookings = access.visible(request.user, super().get_queryset(request), "point__unit_path")
-        if not selectors.can_see_kt1(request.user):
-            bookings = bookings.exclude(service=MailService.KT1)
-        return bookings

@@ -303,39 +303,4 @@ class TrackingEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-class Booking(models.Model):
-    """Money the mail service earned or owes, waiting for the ledger to take it over.
-
-    One place only: acceptance books the fee here, delivery books COD collected. When the
-    ledger lands it posts these as transfers and this table becomes its inbox.
-    """
-
-    class Kind(models.TextChoices):
-        FEE = "fee", _("Postage and fees")
-        COD_COLLECTED = "cod_collected", _("COD collected, owed to the sender")
-
-    province_code = models.CharField(_("province code"), max_length=2)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
-    service = models.CharField(_("service"), max_length=32, choices=MailService)
-    point = models.ForeignKey("network.ServicePoint", on_delete=models.PROTECT, related_name="+")
-    business_date = models.DateField(_("business day"))
-    amount = models.BigIntegerField(_("amount (đồng)"))
-    vat = models.BigIntegerField(_("VAT (đồng)"), default=0)
-    item = models.ForeignKey(PostalItem, on_delete=models.PROTECT, related_name="bookings")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("booking")
-        verbose_name_plural = _("bookings")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["province_code", "item", "kind"], name="booking_item_kind_uniq"
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="booking_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.amount}"
-
-
 from buudien.mail.ops_models import *  # noqa: E402, F403  (bags, rounds, custody)

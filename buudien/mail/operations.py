@@ -58,7 +58,8 @@ from buudien.core.s10 import s10_normalise
 from buudien.core.sequences import sequence_next
 from buudien.mail import ops_selectors
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
-from buudien.mail.models import Booking, PostalItem, TrackingEvent
+from buudien.mail.ledger import cod_collected_post, cod_is_collected
+from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.ops_choices import AttemptOutcome, BagStatus, RoundStatus
 from buudien.mail.ops_models import Bag, BagItem, CustodyTransfer, DeliveryAttempt, DeliveryRound
 from buudien.mail.tracking import FUTURE_TOLERANCE, event_record, item_status_refresh
@@ -790,9 +791,9 @@ def attempt_deliver(
     cod_collected: int = 0,
 ) -> DeliveryAttempt:
     """Record the item delivered to ``recipient_name`` (EMI). The COD amount collected
-    must be the item's (nothing for an item going back to its sender); it is booked as
-    money owed to the sender (``Booking`` COD_COLLECTED) in the same transaction. Recording
-    a delivery twice is refused."""
+    must be the item's (nothing for an item going back to its sender); it is posted on the
+    ledger as money owed to the sender (``buudien.mail.ledger``) in the same transaction.
+    Recording a delivery twice is refused."""
     attempt = _attempt_locked(actor, attempt)
     item = attempt.item
     name = _clean_text(
@@ -814,7 +815,7 @@ def attempt_deliver(
         raise DomainError(message, field="cod_collected")
     extension = _photo_kind(photo) if photo is not None else ""
     when = _when(at, not_before=attempt.round.started_at)
-    if expected and Booking.objects.filter(item=item, kind=Booking.Kind.COD_COLLECTED).exists():
+    if expected and cod_is_collected(item):
         raise DomainError(
             _("The COD amount of %(s10)s is already booked.") % {"s10": item.s10},
             field="cod_collected",
@@ -838,15 +839,12 @@ def attempt_deliver(
         recipient_name=name,
     )
     if expected:
-        Booking.objects.create(
-            province_code=item.province_code,
-            kind=Booking.Kind.COD_COLLECTED,
-            service=item.service,
-            point=attempt.round.point,
-            business_date=_local_day(when),
-            amount=expected,
-            vat=0,
+        cod_collected_post(
+            actor=_user_or_none(actor),
             item=item,
+            point=attempt.round.point,
+            amount=expected,
+            day=_local_day(when),
         )
     if photo is not None:
         # Last, so that a refusal above leaves no file behind.

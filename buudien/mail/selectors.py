@@ -97,7 +97,7 @@ def item_get(*, user: Any, s10: str) -> PostalItem:
     if item is None:
         raise NotFound(_("No such item."), field="s10")
     if item.is_kt1:
-        audit_record(actor=user, action="item.kt1_view", obj=item)
+        audit_record(actor=user, action="kt1.view", obj=item)
     return item
 
 

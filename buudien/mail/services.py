@@ -1,9 +1,9 @@
 """Writes of the mail service. Each function is one transaction: it checks the actor's role
 and scope, writes its rows and their events together, and changes nothing when it refuses.
 
-Acceptance books the fee in ``Booking`` (the ledger's inbox until the ledger exists): the
-revenue of the service net of VAT in ``amount``, the VAT collected in ``vat``; the two add up
-to what the customer paid (``PostalItem.price_total``).
+Acceptance posts the fee on the ledger in the same transaction (``buudien.mail.ledger``): the
+revenue of the service net of VAT and the VAT collected, which add up to what the customer
+paid (``PostalItem.price_total``).
 
 Audit: the EMA event (who, where, when) is the record of an ordinary acceptance; a KT1
 acceptance is written to the audit log as well, as every KT1 hand-over is.
@@ -29,7 +29,8 @@ from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
 from buudien.mail import pricing, selectors
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
-from buudien.mail.models import Booking, PostalItem, TrackingEvent
+from buudien.mail.ledger import fee_post
+from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.network.choices import AdminAreaLevel, PointKind
 from buudien.network.models import AdminArea, ServicePoint
 
@@ -325,17 +326,7 @@ def item_accept(
         actor=item.accepted_by,
         source=ACCEPT_SOURCE,
     )
-    if quote.net > 0:
-        Booking.objects.create(
-            province_code=item.province_code,
-            kind=Booking.Kind.FEE,
-            service=service,
-            point=point,
-            business_date=day,
-            amount=quote.net,
-            vat=quote.vat,
-            item=item,
-        )
+    fee_post(actor=actor, item=item, point=point, net=quote.net, vat=quote.vat, day=day)
     if item.is_kt1:
         audit_record(
             actor=actor,

@@ -11,10 +11,12 @@ from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.models import AuditEntry, Sequence
 from buudien.core.s10 import s10_parse
+from buudien.finance.models import Entry
 from buudien.mail import selectors, services
 from buudien.mail.choices import EventCode, ItemStatus, Zone
-from buudien.mail.models import Booking, PostalItem, TrackingEvent
+from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
+from buudien.mail.tests.money import posted
 from buudien.network.choices import AdminAreaLevel, PointKind
 from buudien.network.models import AdminAreaSuccession
 from buudien.network.tests.factories import AdminAreaFactory, LegacyCommuneFactory, PointFactory
@@ -35,7 +37,7 @@ def _state():
     return (
         PostalItem.objects.count(),
         TrackingEvent.objects.count(),
-        Booking.objects.count(),
+        Entry.objects.count(),
         AuditEntry.objects.count(),
         sorted(Sequence.objects.values_list("name", "value")),
     )
@@ -66,15 +68,16 @@ def test_it_accepts_a_registered_letter_with_its_event_and_booking(clerk_a, worl
         clerk_a,
     )
     assert event.occurred_at == item.accepted_at == item.last_event_at
-    booking = Booking.objects.get(item=item)
-    assert (booking.kind, booking.service, booking.point, booking.amount, booking.vat) == (
-        Booking.Kind.FEE,
+    fee = posted(item)
+    assert (fee.kind, fee.service, fee.point, fee.revenue, fee.vat, fee.drawer) == (
+        "fee",
         "registered",
         world.point_a,
         13_000,
         1_040,
+        14_040,
     )
-    assert booking.business_date == item.accepted_on
+    assert fee.business_date == item.accepted_on
     assert not AuditEntry.objects.filter(action="item.accept").exists()
 
 
@@ -156,14 +159,14 @@ def test_it_adds_the_cod_fee_when_an_item_carries_cod(clerk_a, world):
     assert (item.price_addons, item.cod_amount) == (17_000, 350_000)
     # (13,000 + 17,000) + 8 % VAT.
     assert item.price_total == 32_400
-    assert Booking.objects.get(item=item).amount == 30_000
+    assert posted(item).revenue == 30_000
 
 
 def test_the_business_day_is_the_day_in_vietnam(clerk_a, world):
     at = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)  # 06:30 on 2 March in Hà Nội
     item = _accept(clerk_a, world.point_a, world.commune_b, at=at)
     assert item.accepted_on == dt.date(2026, 3, 2)
-    assert Booking.objects.get(item=item).business_date == dt.date(2026, 3, 2)
+    assert posted(item).business_date == dt.date(2026, 3, 2)
 
 
 def test_a_kt1_operator_accepts_kt1_with_an_audit_entry(kt1_operator, world):
@@ -319,9 +322,9 @@ def test_a_kt1_item_does_not_exist_for_anyone_but_a_kt1_operator(
         with pytest.raises(NotFound):
             selectors.item_get(user=user, s10=item.s10)
         assert not selectors.item_list(user=user).exists()
-    views_before = AuditEntry.objects.filter(action="item.kt1_view").count()
+    views_before = AuditEntry.objects.filter(action="kt1.view").count()
     assert selectors.item_get(user=kt1_operator, s10=item.s10) == item
-    assert AuditEntry.objects.filter(action="item.kt1_view").count() == views_before + 1
+    assert AuditEntry.objects.filter(action="kt1.view").count() == views_before + 1
 
 
 def test_the_counter_list_holds_the_days_items_of_the_point(clerk_a, clerk_b, world):

@@ -8,7 +8,8 @@ import pytest
 
 from buudien.core.models import AuditEntry
 from buudien.core.s10 import s10_is_valid
-from buudien.mail.models import Booking, PostalItem, TrackingEvent
+from buudien.finance.models import Entry
+from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def _payload(**changes):
 
 def _nothing_written():
     return not (
-        PostalItem.objects.exists() or TrackingEvent.objects.exists() or Booking.objects.exists()
+        PostalItem.objects.exists() or TrackingEvent.objects.exists() or Entry.objects.exists()
     )
 
 
@@ -174,7 +175,7 @@ def test_a_kt1_item_is_not_found_through_the_api_but_for_the_operator(
         assert client.get("/api/mail/items").json()["count"] == 0
     client = client_as(kt1_operator)
     assert client.get(f"/api/mail/items/{item.s10}").json()["kt1_grade"] == "C"
-    assert AuditEntry.objects.filter(action="item.kt1_view").count() == 1
+    assert AuditEntry.objects.filter(action="kt1.view").count() == 1
 
 
 def test_it_serves_the_label_and_the_receipt(client_as, clerk_a, world):

@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
+from buudien.finance.models import Entry
 from buudien.mail.choices import EventCode, MailService
-from buudien.mail.models import Bag, BagItem, Booking, DeliveryAttempt, DeliveryRound
+from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     codes,
     delete_json,
@@ -156,7 +157,7 @@ def test_a_round_through_the_api(world, clerk_b, postman_b, client_as, tariffs):
         {"recipient_name": "An", "cod_collected": 120_000},
     )
     assert again.status_code == 400
-    assert Booking.objects.filter(kind="cod_collected").count() == 1
+    assert Entry.objects.filter(kind="cod_collected").count() == 1
 
     pending = post_json(client, f"{API}/rounds/{round_id}/close")
     assert pending.status_code == 400

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from buudien.mail.models import Bag, Booking, DeliveryAttempt
+from buudien.mail.models import Bag, DeliveryAttempt
+from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
 from buudien.people.tests.factories import PASSWORD
 
@@ -105,5 +106,5 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
     delivered = DeliveryAttempt.objects.get(item=cod)
     assert delivered.outcome == "delivered" and delivered.cod_collected == 85_000
     assert delivered.signature.startswith("data:image/png;base64,")
-    assert Booking.objects.get(item=cod, kind="cod_collected").amount == 85_000
+    assert posted(cod, "cod_collected").cod == 85_000
     assert DeliveryAttempt.objects.get(item=absent).outcome == "failed"

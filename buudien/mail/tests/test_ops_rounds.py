@@ -12,10 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.finance.models import Entry
 from buudien.mail import operations
 from buudien.mail.choices import EventCode, ItemStatus, MailService
-from buudien.mail.models import Booking, DeliveryAttempt, DeliveryRound, TrackingEvent
+from buudien.mail.models import DeliveryAttempt, DeliveryRound, TrackingEvent
 from buudien.mail.ops_choices import AttemptOutcome, RoundStatus
+from buudien.mail.tests.money import posted, posted_count
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     centre,
     codes,
@@ -99,8 +101,9 @@ def test_a_postman_delivers_a_cod_item_and_the_cod_becomes_money_owed_to_the_sen
         "240002",
         postman_b,
     )
-    booking = Booking.objects.get(item=item, kind=Booking.Kind.COD_COLLECTED)
-    assert (booking.amount, booking.point, booking.service) == (
+    cod = posted(item, "cod_collected")
+    assert (cod.cod, cod.drawer, cod.point, cod.service) == (
+        150_000,
         150_000,
         world.point_b,
         "registered",
@@ -128,7 +131,7 @@ def test_delivering_twice_is_refused_and_the_cod_is_booked_once(world, clerk_b, 
     assert caught.value.field == "outcome"
     with pytest.raises(DomainError):
         operations.attempt_fail(actor=postman_b, attempt=attempt, reason="absent", action="hold")
-    assert Booking.objects.filter(item=item, kind=Booking.Kind.COD_COLLECTED).count() == 1
+    assert posted_count(item, "cod_collected") == 1
     assert TrackingEvent.objects.filter(item=item, code="EMI").count() == 1
     assert TrackingEvent.objects.filter(item=item, code="EMH").count() == 0
 
@@ -150,7 +153,7 @@ def test_a_wrong_cod_amount_is_refused_and_changes_nothing(
     item.refresh_from_db()
     assert attempt.outcome == AttemptOutcome.PENDING
     assert item.status == ItemStatus.OUT_FOR_DELIVERY
-    assert not Booking.objects.filter(kind=Booking.Kind.COD_COLLECTED).exists()
+    assert not Entry.objects.filter(kind="cod_collected").exists()
 
 
 def test_cod_on_an_item_without_cod_is_refused(world, clerk_b, postman_b, tariffs):
@@ -322,7 +325,7 @@ def test_a_returning_item_is_delivered_back_without_cod(world, clerk_a, clerk_b,
     )
     item.refresh_from_db()
     assert item.status == ItemStatus.RETURNED
-    assert not Booking.objects.filter(kind=Booking.Kind.COD_COLLECTED).exists()
+    assert not Entry.objects.filter(kind="cod_collected").exists()
 
 
 def test_local_mail_accepted_at_the_delivering_office_goes_out_directly(

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from buudien.mail.choices import EventCode
-from buudien.mail.models import Bag, BagItem, Booking, DeliveryAttempt, DeliveryRound
+from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
 from buudien.mail.ops_choices import AttemptOutcome, BagStatus
+from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     codes,
     english,
@@ -190,7 +191,7 @@ def test_the_postman_delivers_and_fails_items_on_the_phone_page(
     assert "<html" not in done.content.decode()
     attempt.refresh_from_db()
     assert attempt.outcome == AttemptOutcome.DELIVERED and attempt.signature == PNG
-    assert Booking.objects.get(kind="cod_collected").amount == 99_000
+    assert posted(attempt.item, "cod_collected").cod == 99_000
 
     close_early = client.post(reverse("mailops:round_close", args=[delivery_round.pk]), follow=True)
     assert absent.s10 in close_early.content.decode()

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.models import AuditEntry
-from buudien.mail.models import Booking, PostalItem
+from buudien.finance.models import Entry
+from buudien.mail.models import PostalItem
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
 from buudien.network.tests.factories import LegacyCommuneFactory
 
@@ -80,7 +81,7 @@ def test_the_form_shows_a_refusal_on_its_field_and_nothing_is_written(client_as,
     )
     assert response.status_code == 200
     assert 'data-testid="error-cod_amount"' in response.content.decode()
-    assert not PostalItem.objects.exists() and not Booking.objects.exists()
+    assert not PostalItem.objects.exists() and not Entry.objects.exists()
 
 
 def test_a_clerk_cannot_choose_another_units_point(client_as, clerk_b, world):
@@ -215,7 +216,7 @@ def test_a_kt1_item_page_is_not_found_for_a_clerk_and_audited_for_the_operator(
     assert client_as(clerk_a).get(reverse("mail:item", args=[item.s10])).status_code == 404
     response = client_as(kt1_operator).get(reverse("mail:item", args=[item.s10]))
     assert response.status_code == 200
-    assert AuditEntry.objects.filter(action="item.kt1_view", object_id=str(item.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="kt1.view", object_id=str(item.pk)).count() == 1
 
 
 def test_the_mail_pages_need_a_login(client, world):

@@ -2,7 +2,6 @@
 
 - ``rebuild-rollups [--province 20] [--from YYYY-MM-DD]``: recompute the daily rollups from
   the transfers (idempotent; each day under its lock, so it can run beside the counters).
-- ``post-mail-bookings [--province 20] [--limit N]``: post mail's waiting bookings.
 - ``chart --province 20``: make the accounts of a province's chart that are missing.
 """
 
@@ -45,13 +44,6 @@ class Command(BaseCommand):
             metavar="DATE",
             help=str(gettext_lazy("only days from DATE (YYYY-MM-DD)")),
         )
-        bookings = actions.add_parser(
-            "post-mail-bookings", help=str(gettext_lazy("post mail's waiting bookings"))
-        )
-        bookings.add_argument("--province", metavar="CODE", help=str(gettext_lazy("one province")))
-        bookings.add_argument(
-            "--limit", type=int, metavar="N", help=str(gettext_lazy("at most N bookings"))
-        )
         chart = actions.add_parser(
             "chart", help=str(gettext_lazy("make the missing accounts of a province's chart"))
         )
@@ -63,15 +55,6 @@ class Command(BaseCommand):
         try:
             if options["action"] == "rebuild-rollups":
                 self._rebuild(console, options)
-            elif options["action"] == "post-mail-bookings":
-                posted, problems = ledger.mail_bookings_post_report(
-                    province_code=options.get("province"), limit=options.get("limit")
-                )
-                console.print(_("Bookings posted: %(n)d") % {"n": posted})
-                for problem in problems:
-                    self.stderr.write(problem)
-                if problems:
-                    raise CommandError(_("%(n)d bookings were not posted.") % {"n": len(problems)})
             elif options["action"] == "chart":
                 count = ledger.chart_ensure(province_code=options["province"])
                 console.print(

@@ -1,0 +1,100 @@
+"""Mail's money on the ledger: the fee of an accepted item and COD collected on delivery.
+
+Every đồng the counter or the postman takes is a balanced ledger entry posted in the same
+transaction as the mail operation:
+
+- acceptance: debit the point's cash drawer, credit the service's revenue (the price net of
+  VAT) and VAT payable (the VAT);
+- delivery with COD: debit the delivering office's drawer, credit COD owed to senders.
+
+The idempotency keys name the item, so an operation retried after a lost answer posts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.finance.models import Entry
+from buudien.mail.models import PostalItem
+from buudien.network.models import ServicePoint
+
+
+def fee_key(item: PostalItem) -> str:
+    return f"mail:fee:{item.pk}"
+
+
+def cod_key(item: PostalItem) -> str:
+    return f"mail:cod:{item.pk}"
+
+
+def item_reference(item: PostalItem) -> str:
+    return f"item:{item.s10}"
+
+
+def fee_post(
+    *, actor: Any, item: PostalItem, point: ServicePoint, net: int, vat: int, day: dt.date
+) -> Entry | None:
+    """Post the price the sender paid at the counter. Nothing to post for a free item."""
+    drawer = ledger.account_for_drawer(point)
+    legs = []
+    if net > 0:
+        revenue = ledger.account_for_revenue(item.province_code, item.service)
+        legs.append(ledger.Leg(drawer, revenue, net, item.service))
+    if vat > 0:
+        legs.append(
+            ledger.Leg(drawer, ledger.account_vat_payable(item.province_code), vat, item.service)
+        )
+    if not legs:
+        return None
+    return ledger.entry_post(
+        actor=actor,
+        idempotency_key=fee_key(item),
+        kind=EntryKind.FEE,
+        reference=item_reference(item),
+        legs=legs,
+        province_code=item.province_code,
+        business_date=day,
+        point=point,
+        late=True,
+    )
+
+
+def cod_collected_post(
+    *, actor: Any, item: PostalItem, point: ServicePoint, amount: int, day: dt.date
+) -> Entry:
+    """Post the COD amount the postman collected: money owed to the sender from now on."""
+    leg = ledger.Leg(
+        ledger.account_for_drawer(point),
+        ledger.account_cod_payable(item.province_code),
+        amount,
+        item.service,
+    )
+    return ledger.entry_post(
+        actor=actor,
+        idempotency_key=cod_key(item),
+        kind=EntryKind.COD_COLLECTED,
+        reference=item_reference(item),
+        legs=[leg],
+        province_code=item.province_code,
+        business_date=day,
+        point=point,
+        late=True,
+    )
+
+
+def cod_is_collected(item: PostalItem) -> bool:
+    return Entry.objects.filter(
+        province_code=item.province_code, idempotency_key=cod_key(item)
+    ).exists()
+
+
+def item_entries(item: PostalItem) -> QuerySet[Entry]:
+    """The ledger entries of an item, oldest first."""
+    return Entry.objects.filter(
+        province_code=item.province_code, reference=item_reference(item)
+    ).order_by("created_at", "pk")
