@@ -153,3 +153,14 @@ def client_as(client: Any) -> Any:
         return client
 
     return login
+
+
+@pytest.fixture
+def english(client: Any, settings: Any) -> Any:
+    """Messages in English, the source language, in services and pages alike, for tests that
+    assert a message's words: they read the same whatever the Vietnamese translation says."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

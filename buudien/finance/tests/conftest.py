@@ -70,3 +70,8 @@ def fund(capital: Account) -> Callable[..., Entry]:
 
 def balances() -> dict[str, int]:
     return dict(Account.objects.values_list("code", "balance"))
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(english: Any) -> None:
+    """The ledger tests assert messages in the source language (English)."""

@@ -10,7 +10,7 @@ import pytest
 
 from buudien.core.bizdays import local_today
 from buudien.core.models import AuditEntry
-from buudien.finance.models import BusinessDay, Entry, Transfer
+from buudien.finance.models import Account, BusinessDay, Entry, Transfer
 from buudien.finance.tests.conftest import PROVINCE, balances
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_it_refuses_to_overdraw_the_drawer(funded, accountant, client_as):
     response = _post(client_as(accountant), "/api/finance/entries", _expense(1_000_001), key="x")
     assert response.status_code == 400
     assert response.json()["detail"] == (
-        "Not enough money in Cash drawer of 240001 Bưu cục Đồng Đăng: "
+        f"Not enough money in {Account.objects.get(code='1111.240001').name}: "
         "balance 1.000.000\xa0₫, needed 1.000.001\xa0₫."
     )
     assert response.json()["field"] == "amount"

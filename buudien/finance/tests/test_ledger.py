@@ -309,7 +309,7 @@ def test_it_refuses_to_overdraw_a_drawer(world, drawer_a, fund):
     with pytest.raises(DomainError) as caught:
         _pay(drawer_a, pensions, 60_000, key="p1")
     assert str(caught.value) == (
-        "Not enough money in Cash drawer of 240001 Bưu cục Đồng Đăng: "
+        f"Not enough money in {Account.objects.get(code='1111.240001').name}: "
         "balance 50.000\xa0₫, needed 60.000\xa0₫."
     )
     assert _state() == before
@@ -321,7 +321,7 @@ def test_it_refuses_to_overdraw_a_drawer(world, drawer_a, fund):
 def test_a_bank_account_cannot_go_below_zero_either(world, capital):
     bank = ledger.account_for_bank(PROVINCE, "bidv")
     expenses = ledger.account_expenses(PROVINCE)
-    with pytest.raises(DomainError, match="Not enough money in Bank account at BIDV"):
+    with pytest.raises(DomainError, match="Not enough money in Tiền gửi ngân hàng tại BIDV"):
         ledger.entry_post(
             actor=None,
             idempotency_key="e",
@@ -496,7 +496,7 @@ def test_a_reversal_that_would_overdraw_the_drawer_is_refused(world, accountant,
     )
     _pay(drawer_a, pensions, 12_000, key="out")
     before = _state()
-    with pytest.raises(DomainError, match="Not enough money in Cash drawer"):
+    with pytest.raises(DomainError, match="Not enough money in Két tiền"):
         ledger.entry_reverse(actor=accountant, entry=received, idempotency_key="rev")
     assert _state() == before
 

@@ -55,7 +55,7 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
         expect(page.get_by_test_id("manifest")).to_contain_text(item.s10)
     page.fill("input[name=s10]", cod.s10)
     page.press("input[name=s10]", "Enter")
-    expect(page.get_by_test_id("scan-error")).to_contain_text("already in this bag")
+    expect(page.get_by_test_id("scan-error")).to_contain_text("đã có trong túi này")
     page.click("[data-testid=bag-close]")
     page.click("[data-testid=bag-dispatch]")
     expect(page.get_by_test_id("bag-status")).to_have_text(re.compile("Dispatched|chuyển"))
