@@ -231,7 +231,7 @@ class PostalItem(models.Model):
         # No index holds a derived tracking field (status, returning, delivered_at,
         # last_event_*): every event rewrites them, and on PostgreSQL an update that changes
         # no indexed column is a HOT update (no new entry in any of the table's dozen indexes),
-        # given free room in the page (fillfactor 70, set by a RunSQL in the migration).
+        # given free room in the page: fillfactor 50 on PostgreSQL (RunSQL in a migration).
         # Lists filter status after the point/day or province/day index.
         indexes = [
             models.Index(fields=["accepted_point", "accepted_on"], name="item_point_day_idx"),

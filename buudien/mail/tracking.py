@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -441,24 +442,26 @@ def _insert_postgresql(rows: list[tuple[Any, ...]]) -> list[int]:
 
 
 def _insert_sqlite(rows: list[tuple[Any, ...]], source: str) -> list[int]:
-    """One prepared INSERT ... ON CONFLICT DO NOTHING, executemany. When it stored fewer
-    rows than given (keys already stored: a retry), which ones it stored is read back by
-    id. The positions inserted.
+    """One prepared INSERT, executemany, in a savepoint. When a key is stored already (a
+    retried batch), the unique constraint refuses it: the rows go again with ON CONFLICT DO
+    NOTHING, and which ones it stored is read back by id. The positions inserted.
 
     No race to fear here: SQLite transactions begin IMMEDIATE, one writer at a time.
     """
     columns = ", ".join(COLUMNS)
     marks = ", ".join("?" * len(COLUMNS))
+    insert = f"INSERT INTO {EVENT_TABLE} ({columns}) VALUES ({marks})"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.cursor.executemany(insert, rows)
+        return list(range(len(rows)))
+    except (IntegrityError, sqlite3.IntegrityError):  # the raw cursor's, unwrapped
+        pass
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.execute(f"SELECT max(id) FROM {EVENT_TABLE}")
         before = raw.fetchone()[0] or 0
-        raw.executemany(
-            f"INSERT INTO {EVENT_TABLE} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",
-            rows,
-        )
-        if raw.rowcount == len(rows):
-            return list(range(len(rows)))
+        raw.executemany(f"{insert} ON CONFLICT DO NOTHING", rows)
         raw.execute(
             f"SELECT province_code, source_event_id FROM {EVENT_TABLE} "
             "WHERE id > ? AND source = ? AND NOT (source_event_id = '')",
@@ -472,11 +475,9 @@ def _insert_sqlite(rows: list[tuple[Any, ...]], source: str) -> list[int]:
 StateRow = tuple[str, bool, Any, str, Any, int]
 
 
-def _update_items(rows: list[StateRow], *, same_status: frozenset[int] = frozenset()) -> None:
+def _update_items(rows: list[StateRow]) -> None:
     """Write the derived fields of many items: one UPDATE ... FROM unnest(...) on
-    PostgreSQL, prepared UPDATEs executemany on SQLite, where the items whose status stays
-    the same (ids in ``same_status``) leave the status column alone: SQLite rewrites an
-    index entry for every column set, even to its own value."""
+    PostgreSQL, one prepared UPDATE executemany on SQLite."""
     if not rows:
         return
     if connection.vendor == "postgresql":
@@ -492,21 +493,12 @@ def _update_items(rows: list[StateRow], *, same_status: frozenset[int] = frozens
                 [status, returning, delivered, code, at, ids],
             )
         return
-    changed = [row for row in rows if row[5] not in same_status] if same_status else rows
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if changed:
-            raw.executemany(
-                f'UPDATE {ITEM_TABLE} SET status = ?, "returning" = ?, delivered_at = ?, '
-                "last_event_code = ?, last_event_at = ? WHERE id = ?",
-                changed,
-            )
-        if same_status:
-            raw.executemany(
-                f'UPDATE {ITEM_TABLE} SET "returning" = ?, delivered_at = ?, '
-                "last_event_code = ?, last_event_at = ? WHERE id = ?",
-                [row[1:] for row in rows if row[5] in same_status],
-            )
+        cursor.cursor.executemany(
+            f'UPDATE {ITEM_TABLE} SET status = ?, "returning" = ?, delivered_at = ?, '
+            "last_event_code = ?, last_event_at = ? WHERE id = ?",
+            rows,
+        )
 
 
 def _states_from_events(item_ids: Sequence[int]) -> list[StateRow]:
@@ -563,39 +555,58 @@ def _group(rows: list[tuple[Any, ...]]) -> NewEvents:
     return new
 
 
-def _apply_states(new: NewEvents, item_rows: dict[int, ItemRow]) -> None:
-    """Bring the status fields of the items the new events touched up to date: fold the new
-    events onto the stored state when none of them comes before the item's last event (the
-    usual case), or derive the state again from all the item's events when one arrived
-    late."""
-    rows: list[StateRow] = []
+def _apply_states(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) -> None:
+    """Bring the status fields of the items the new events (stored rows) touched up to
+    date: fold the new events onto the stored state when none of them comes before the
+    item's last event (the usual case), or derive the state again from all the item's
+    events when one arrived late."""
+    if len({row[1] for row in rows}) == len(rows):
+        states, late = _fold_one_each(rows, item_rows)
+    else:
+        states, late = _fold_grouped(_group(rows), item_rows)
+    if late:
+        states.extend(_states_from_events(late))
+    _update_items(states)
+
+
+Folded = tuple[list[StateRow], list[int]]  # the states, the items with a late event
+
+
+def _fold_one_each(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) -> Folded:
+    """One new event per item (the usual batch: a leg of many items)."""
+    states: list[StateRow] = []
     late: list[int] = []
-    same: set[int] = set()
+    step = _STEP
+    for row in rows:
+        pk, code, at = row[1], row[2], row[3]
+        item = item_rows[pk]
+        last_at = item[6]
+        if last_at is not None and at < last_at:
+            late.append(pk)
+            continue
+        status, returning = step[code, row[7], item[5]]
+        states.append((status, returning, at if code == EMI else None, code, at, pk))
+    return states, late
+
+
+def _fold_grouped(new: NewEvents, item_rows: dict[int, ItemRow]) -> Folded:
+    """Several new events for some items: each item's in time order (then batch order)."""
+    states: list[StateRow] = []
+    late: list[int] = []
     step = _STEP
     for pk, found in new.items():
         item = item_rows[pk]
         last_at = item[6]
-        if len(found) == 1:
-            at, code, action = found[0]
-            if last_at is not None and at < last_at:
-                late.append(pk)
-                continue
-            status, returning = step[code, action, item[5]]
-        else:
-            found.sort(key=_first)  # stable: same time, batch order (= id order)
-            if last_at is not None and found[0][0] < last_at:
-                late.append(pk)
-                continue
-            returning = item[5]
-            for _at, code, action in found:
-                status, returning = step[code, action, returning]
-            at = found[-1][0]
-        rows.append((status, returning, at if code == EMI else None, code, at, pk))
-        if status == item[4]:
-            same.add(pk)
-    if late:
-        rows.extend(_states_from_events(late))
-    _update_items(rows, same_status=frozenset(same))
+        found.sort(key=_first)  # stable: same time, batch order (= id order)
+        if last_at is not None and found[0][0] < last_at:
+            late.append(pk)
+            continue
+        returning = item[5]
+        for _at, code, action in found:
+            status, returning = step[code, action, returning]
+        at, code = found[-1][0], found[-1][1]
+        states.append((status, returning, at if code == EMI else None, code, at, pk))
+    return states, late
 
 
 def _first(entry: tuple[Any, ...]) -> Any:
@@ -659,8 +670,10 @@ def events_ingest(*, actor: Any, source: str, events: list[Any]) -> IngestResult
     duplicate and is stored once. KT1 items are "unknown" to anyone but a KT1 operator; a KT1
     operator's KT1 events are audited, one entry per item.
 
-    Three lookups whatever the batch size (items, offices, keys already stored), one write
-    (COPY on PostgreSQL, executemany on SQLite), one status update of the items touched.
+    Two lookups whatever the batch size (items, locked in id order on PostgreSQL; offices),
+    one write (COPY on PostgreSQL, executemany on SQLite) whose unique constraint finds the
+    keys already stored, one status update of the items touched. The usual batch is judged
+    with set operations over the whole batch; an unusual one event by event.
     """
     if (
         not isinstance(source, str)
@@ -860,8 +873,10 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
         s10_given = {event["s10"] for event in events}
         office_given = {event["office_code"] for event in events}
         times_given = {event["occurred_at"] for event in events}
+        complete = True  # every event has the three, all of them hashable
     except (TypeError, KeyError):
         s10_given, office_given, times_given = _wanted(events)
+        complete = False
     normal: dict[str, str] = {}
     s10_wanted: list[str] = []
     for raw in s10_given:
@@ -890,15 +905,14 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
         plain_codes = _PLAIN_CODES
         seen: set[tuple[str, str]] = set()
         item_rows: dict[int, ItemRow] = {}
-        new: NewEvents = {}
         kt1_events: list[tuple[int, str, dt.datetime, str]] = []
 
         # The usual batch (every event the usual scan, as the batch-wide checks below show)
         # is built in one go; any other is judged event by event.
-        clean = _clean_batch(
+        clean = complete and _clean_batch(
             events, batch, scoped, ready_times, len(s10_given), office_given, len(times_given)
         )
-        if clean is not None:
+        if clean:
             names = clean.recipients or repeat("")
             good = [
                 (
@@ -919,7 +933,6 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
                 for event, name in zip(events, names, strict=False)  # names may be endless
             ]
             item_rows = {item[0]: item for item in items.values()}
-            new = _group(good)
         else:
             # Pass 2: judge each event. The usual scan (the five fields, all well-formed, a plain
             # code, a known non-KT1 item, an office in scope) takes the fast path; anything else
@@ -937,7 +950,8 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
                         pass
                     else:
                         fast = (
-                            code in plain_codes
+                            type(code) is str
+                            and code in plain_codes
                             and item[3] != KT1
                             and type(event_id) is str
                             and 0 < len(event_id) <= EVENT_ID_MAX
@@ -974,12 +988,7 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
                     continue
                 seen.add(batch_key)
                 pk = item[0]
-                found = new.get(pk)
-                if found is None:
-                    new[pk] = [(stored_at, code, action)]
-                    item_rows[pk] = item
-                else:
-                    found.append((stored_at, code, action))
+                item_rows[pk] = item
                 good.append(
                     (
                         province,
@@ -1004,10 +1013,9 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
             if len(positions) != len(good):
                 duplicates += len(good) - len(positions)
                 good = [good[i] for i in positions]
-                new = _group(good)
-            _apply_states(new, item_rows)
+            _apply_states(good, item_rows)
             if kt1_events:
-                _audit_kt1(actor, kt1_events, set(new), item_rows)
+                _audit_kt1(actor, kt1_events, {row[1] for row in good}, item_rows)
     return IngestResult(accepted=len(good), duplicates=duplicates, rejected=rejected)
 
 

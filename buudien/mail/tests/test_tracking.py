@@ -481,3 +481,13 @@ def test_a_name_on_any_event_is_kept_and_checked(clerk_a, world):
     result = events_ingest(actor=clerk_a, source="s", events=events)
     assert [(r.index, r.fault) for r in result.rejected] == [(1, "bad_field")]
     assert TrackingEvent.objects.get().recipient_name == "Chị Hoa"
+
+
+@pytest.mark.parametrize("field", ["s10", "office_code", "occurred_at", "event_id", "code"])
+def test_an_event_with_a_list_where_text_belongs_is_rejected_alone(clerk_a, world, field):
+    item = item_make(point=world.point_a)
+    odd = _scan(item, "EMC", event_id="2")
+    odd[field] = ["RR"]
+    result = events_ingest(actor=clerk_a, source="s", events=[_scan(item, event_id="1"), odd])
+    assert result.accepted == 1
+    assert [r.index for r in result.rejected] == [1]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from buudien.core.bizdays import VIETNAM
 from buudien.core.s10 import s10_make
 from buudien.mail import tracking_selectors
-from buudien.mail.models import TrackingEvent
+from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.tracking_factories import item_make
 from buudien.mail.tracking import event_record
 from buudien.people.services import api_token_create
@@ -182,6 +182,38 @@ _event_like = st.fixed_dictionaries(
 def test_no_shape_of_body_makes_a_500(client, clerk_a, world, payload):
     response = _post(client, payload, **_bearer(clerk_a))
     assert response.status_code in {200, 400, 413, 422}, response.content
+
+
+_FIELDS = ["s10", "code", "occurred_at", "office_code", "event_id", "reason", "action"]
+_FIELDS += ["recipient_name", "note"]
+
+
+def _mutations(valid: dict) -> st.SearchStrategy:
+    """A good scan with some fields dropped and others replaced by any JSON value."""
+    changed = st.dictionaries(st.sampled_from(_FIELDS), _json, max_size=3)
+    dropped = st.sets(st.sampled_from(list(valid)), max_size=2)
+    return st.tuples(changed, dropped).map(
+        lambda cd: {k: v for k, v in {**valid, **cd[0]}.items() if k not in cd[1]}
+    )
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_broken_field_of_a_good_scan_makes_a_500(client, clerk_a, world, data):
+    item = PostalItem.objects.filter(s10__startswith="RR").first() or item_make(point=world.point_a)
+    serial = data.draw(st.integers(0, 10**9))
+    valid = _scan(item, event_id=f"fz-{serial}")
+    events = data.draw(st.lists(_mutations(valid) | st.just(valid), min_size=1, max_size=5))
+    for i, event in enumerate(events):
+        if isinstance(event, dict) and event.get("event_id") == valid["event_id"]:
+            event["event_id"] = f"fz-{serial}-{i}"
+    response = _post(client, {"source": "fuzz", "events": events}, **_bearer(clerk_a))
+    assert response.status_code == 200, response.content
+    assert response.json()["accepted"] + len(response.json()["rejected"]) <= len(events)
 
 
 # --- GET /api/tracking/{s10} -----------------------------------------------------------------
