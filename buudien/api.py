@@ -80,6 +80,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 from buudien.finance.api import router as finance_router  # noqa: E402
 from buudien.mail.api import router as mail_router  # noqa: E402
+from buudien.mail.batch_api import router as mail_batch_router  # noqa: E402
 from buudien.mail.ops_api import router as mail_ops_router  # noqa: E402
 from buudien.mail.tracking_api import router as tracking_router  # noqa: E402
 from buudien.network.api import router as network_router  # noqa: E402
@@ -88,6 +89,7 @@ from buudien.people.api import router as people_router  # noqa: E402
 api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
 api.add_router("/mail/ops/", mail_ops_router)
+api.add_router("/mail/batches/", mail_batch_router)
 api.add_router("/mail/", mail_router)
 api.add_router("/tracking/", tracking_router)
 api.add_router("/finance/", finance_router)

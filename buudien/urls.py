@@ -12,6 +12,7 @@ urlpatterns = [
     path("network/", include("buudien.network.urls")),
     path("people/", include("buudien.people.urls")),
     path("mail/ops/", include("buudien.mail.ops_urls")),
+    path("mail/batches/", include("buudien.mail.batch_urls")),
     path("mail/", include("buudien.mail.urls")),
     path("tracking/", include("buudien.mail.tracking_urls")),
     path("finance/", include("buudien.finance.urls")),

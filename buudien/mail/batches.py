@@ -22,12 +22,12 @@ gives it (``BatchRow.line``: the spreadsheet row of an import).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,10 +40,11 @@ from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.finance.models import Entry
-from buudien.mail import pricing, selectors, services
+from buudien.finance.models import Account, Entry
+from buudien.mail import pricing, services, tracking
 from buudien.mail.choices import EventCode, ItemStatus, MailService
-from buudien.mail.models import PostalItem, TrackingEvent
+from buudien.mail.models import PostalItem, RemoteCommune, Tariff
+from buudien.network.choices import PointKind
 from buudien.network.models import AdminArea, ServicePoint
 
 # The most items one list may hold.
@@ -53,6 +54,7 @@ BATCH_SOURCE = "batch"
 KEY_PREFIX = "mail:batch:"
 KEY_MAX = 100  # the ledger's key holds 128 characters, the prefix included
 REFERENCE_MAX = 100
+_COUNTERS = Counter._meta.db_table
 # Foreign keys of an item the service sets from rows it holds: not checked again row by row.
 _RELATED = [
     "s10",
@@ -68,7 +70,9 @@ _RELATED = [
 @dataclass(frozen=True, slots=True)
 class BatchRow:
     """One item of a list. ``line`` is the number problems are reported on (0: the row's
-    position in the list, from 1). The KT1 fields are for a KT1 operator's list only."""
+    position in the list, from 1). The KT1 fields are for a KT1 operator's list only. A row
+    that names a sender of its own (the walk-in customers of a counter's day, handed over as
+    one list) has that sender instead of the list's."""
 
     recipient_name: str
     recipient_phone: str
@@ -84,6 +88,9 @@ class BatchRow:
     kt1_grade: str = ""
     kt1_urgency: str = ""
     kt1_deadline: dt.datetime | None = None
+    sender_name: str = ""
+    sender_phone: str = ""
+    sender_address: str = ""
     line: int = 0
 
 
@@ -98,7 +105,6 @@ class BatchResult:
     key: str = ""
     reference: str = ""
     entry: Entry | None = None
-    net_by_service: dict[str, int] = field(default_factory=dict)
 
 
 # --- S10 identifiers, a block at a time -----------------------------------------------------
@@ -120,7 +126,7 @@ def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]
     block_size = services.S10_BLOCK
     office = services.s10_sequence(point, prefix)
     block_name = f"{office}:block"
-    last = sequence_next(office, count)
+    last = _counter_next(office, count)
     first = last - count + 1
     # The office's items first..last; item c lies in the office's block (c - 1) // size.
     first_chunk, last_chunk = (first - 1) // block_size, (last - 1) // block_size
@@ -128,9 +134,9 @@ def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]
     new_blocks = last_chunk - first_chunk + (1 if starts_new else 0)
     blocks: dict[int, int] = {}  # office chunk -> national block
     if not starts_new:
-        blocks[first_chunk] = Counter.objects.values_list("value", flat=True).get(name=block_name)
+        blocks[first_chunk] = _counter_value(block_name)
     if new_blocks:
-        top = sequence_next(f"s10:{prefix}:blocks", new_blocks)
+        top = _counter_next(f"s10:{prefix}:blocks", new_blocks)
         chunks = range(last_chunk - new_blocks + 1, last_chunk + 1)
         for chunk, block in zip(chunks, range(top - new_blocks + 1, top + 1), strict=True):
             blocks[chunk] = block
@@ -144,6 +150,28 @@ def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]
             )
         numbers.append(s10_make(prefix, serial, services.COUNTRY))
     return numbers
+
+
+def _counter_next(name: str, count: int) -> int:
+    """``sequence_next(name, count)``: the last of ``count`` new values of the counter. One
+    ``UPDATE ... RETURNING`` when the counter exists (the row lock serialises the takers, as
+    in ``sequence_next``); ``sequence_next`` itself makes a counter that does not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_COUNTERS} SET value = value + %s WHERE name = %s RETURNING value",
+            [count, name],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else sequence_next(name, count)
+
+
+def _counter_value(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {_COUNTERS} WHERE name = %s", [name])
+        row = cursor.fetchone()
+    if row is None:
+        raise Counter.DoesNotExist(name)
+    return int(row[0])
 
 
 # --- judging the list --------------------------------------------------------------------------
@@ -173,13 +201,14 @@ def _moment(day: dt.date | None, at: dt.datetime | None) -> dt.datetime:
 def _errors_of(exc: DomainError, line: int, columns: dict[str, str]) -> list[RowError]:
     """A refusal of one row as row errors: every field a form-like check names, else the
     one field of the refusal."""
-    found = exc.errors if isinstance(exc.errors, dict) else {}
+    found: dict[str, list[str]] = exc.errors if isinstance(exc.errors, dict) else {}
     if found:
         return [
-            RowError(line, columns.get(name, name), str(problems[0] if problems else exc.message))
-            for name, problems in found.items()
+            RowError(line, columns.get(key, key), str(problems[0] if problems else exc.message))
+            for key, problems in found.items()
         ]
-    return [RowError(line, columns.get(exc.field or "", exc.field or ""), str(exc.message))]
+    name = exc.field or ""
+    return [RowError(line, columns.get(name, name), str(exc.message))]
 
 
 def _clean(item: PostalItem) -> None:
@@ -193,26 +222,73 @@ def _clean(item: PostalItem) -> None:
         raise DomainError(problems[0], field=name, errors=errors) from exc
 
 
-@dataclass(slots=True)
-class _Prices:
-    """What one list looks up once however many rows ask: quotes of identical rows, the 2025
-    commune and the delivery office of each commune."""
+class Lookups:
+    """What a list looks up once, however many rows ask: the tariff of the service on the
+    day, the 2025 commune, remote periods and delivery office of each commune, the quotes of
+    rows that price alike, the ledger accounts.
 
-    day: dt.date
-    quotes: dict[tuple[Any, ...], pricing.Quote] = field(default_factory=dict)
-    communes: dict[int, AdminArea] = field(default_factory=dict)
-    offices: dict[int, ServicePoint | None] = field(default_factory=dict)
+    Lists accepted one after another may share one (``items_accept_batch(lookups=...)``), so
+    that each lookup is made once for all of them, as long as none of these changes meanwhile:
+    no tariff, remote commune, service point or account is edited (the demo's year is built
+    so). A list accepted alone makes its own.
+
+    Two rows price alike when they have the same tariff, zone, remoteness, weight, size,
+    declared value and add-ons: ``pricing.quote`` depends on nothing else, so the quote of the
+    first is the quote of all. The delivery office is chosen as
+    ``selectors.delivery_point_for`` chooses it, from the commune's offices read once.
+    """
+
+    def __init__(self) -> None:
+        self._tariffs: dict[str, list[Tariff]] = {}
+        self._cod_addon: dict[int, bool] = {}
+        self._quotes: dict[tuple[Any, ...], pricing.Quote] = {}
+        self._communes: dict[int, AdminArea] = {}
+        self._remote: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+        self._offices: dict[int, list[ServicePoint]] = {}
+        self._accounts: dict[tuple[str, str], Account] = {}
+
+    # --- pricing ---------------------------------------------------------------------------
+
+    def tariff(self, service: str, day: dt.date) -> Tariff:
+        """``pricing.tariff_in_force``, from the service's tariffs read once: the one valid
+        on ``day`` with the latest start."""
+        tariffs = self._tariffs.get(service)
+        if tariffs is None:
+            tariffs = self._tariffs[service] = list(
+                Tariff.objects.filter(service=service).order_by("-valid_from")
+            )
+        for tariff in tariffs:
+            if tariff.valid_from <= day and (tariff.valid_to is None or tariff.valid_to >= day):
+                return tariff
+        return pricing.tariff_in_force(service, day)  # none in force: its refusal
+
+    def addons(self, tariff: Tariff, chosen: Sequence[str], *, cod_amount: int) -> list[str]:
+        """``pricing.addons_for_item``, asking the tariff once whether it has the COD fee."""
+        codes = list(dict.fromkeys(code.strip() for code in chosen if code and code.strip()))
+        if cod_amount > 0 and pricing.COD_ADDON not in codes:
+            has_cod = self._cod_addon.get(tariff.pk)
+            if has_cod is None:
+                has_cod = self._cod_addon[tariff.pk] = tariff.addons.filter(
+                    code=pricing.COD_ADDON
+                ).exists()
+            if has_cod:
+                codes.append(pricing.COD_ADDON)
+        return codes
 
     def commune(self, area: AdminArea) -> AdminArea:
-        found = self.communes.get(area.pk)
+        found = self._communes.get(area.pk)
         if found is None:
-            found = self.communes[area.pk] = pricing.commune_2025(area)
+            found = self._communes[area.pk] = pricing.commune_2025(area)
         return found
 
-    def office(self, commune: AdminArea) -> ServicePoint | None:
-        if commune.pk not in self.offices:
-            self.offices[commune.pk] = selectors.delivery_point_for(commune, self.day)
-        return self.offices[commune.pk]
+    def is_remote(self, commune: AdminArea, day: dt.date) -> bool:
+        """``pricing.is_remote``, from the commune's remote periods read once."""
+        periods = self._remote.get(commune.pk)
+        if periods is None:
+            periods = self._remote[commune.pk] = list(
+                RemoteCommune.objects.filter(commune=commune).values_list("valid_from", "valid_to")
+            )
+        return any(start <= day and (end is None or end >= day) for start, end in periods)
 
     def quote(
         self,
@@ -220,14 +296,18 @@ class _Prices:
         service: str,
         point: ServicePoint,
         commune: AdminArea,
+        tariff: Tariff,
         row: BatchRow,
         chosen: list[str],
+        day: dt.date,
     ) -> pricing.Quote:
         dims = pricing.Dims(row.length_mm, row.width_mm, row.height_mm)
-        key = (commune.pk, row.weight_g, dims, row.declared_value, tuple(chosen))
-        found = self.quotes.get(key)
+        zone = pricing.zone_for(point.province_code, commune.province_code)
+        remote = self.is_remote(commune, day)
+        key = (tariff.pk, zone, remote, row.weight_g, dims, row.declared_value, tuple(chosen))
+        found = self._quotes.get(key)
         if found is None:
-            found = self.quotes[key] = pricing.quote(
+            found = pricing.quote(
                 service=service,
                 sender_province=point.province_code,
                 recipient_commune=commune,
@@ -235,9 +315,45 @@ class _Prices:
                 dims=dims,
                 declared_value=row.declared_value,
                 addons=chosen,
-                day=self.day,
+                day=day,
             )
+            if found.tariff.pk == tariff.pk and found.zone == zone and found.remote == remote:
+                self._quotes[key] = found
         return found
+
+    # --- routing ---------------------------------------------------------------------------
+
+    def office(self, commune: AdminArea, day: dt.date) -> ServicePoint | None:
+        """``selectors.delivery_point_for``: the first of the commune's post offices (level I,
+        then II, then III), else BĐVHX, serving on ``day``, by code."""
+        offices = self._offices.get(commune.pk)
+        if offices is None:
+            ranked = [PointKind.BC1, PointKind.BC2, PointKind.BC3, PointKind.BDVHX]
+            found = list(
+                ServicePoint.objects.filter(commune=commune, kind__in=ranked).order_by("code")
+            )
+            found.sort(key=lambda point: ranked.index(PointKind(point.kind)))
+            offices = self._offices[commune.pk] = found
+        return next((point for point in offices if point.is_active_on(day)), None)
+
+    # --- the ledger ------------------------------------------------------------------------
+
+    def _account(self, key: tuple[str, str], make: Callable[[], Account]) -> Account:
+        found = self._accounts.get(key)
+        if found is None:
+            found = self._accounts[key] = make()
+        return found
+
+    def drawer(self, point: ServicePoint) -> Account:
+        return self._account(("drawer", point.code), lambda: ledger.account_for_drawer(point))
+
+    def revenue(self, province_code: str, service: str) -> Account:
+        return self._account(
+            (province_code, service), lambda: ledger.account_for_revenue(province_code, service)
+        )
+
+    def vat_payable(self, province_code: str) -> Account:
+        return self._account((province_code, ""), lambda: ledger.account_vat_payable(province_code))
 
 
 def _item(
@@ -248,8 +364,9 @@ def _item(
     sender: tuple[str, str, str],
     row: BatchRow,
     at: dt.datetime,
-    prices: _Prices,
-    tariff: Any,
+    day: dt.date,
+    lookups: Lookups,
+    tariff: Tariff,
 ) -> PostalItem:
     """The unsaved item of one row, judged by the rules of ``services.item_accept``."""
     deadline = services._aware(row.kt1_deadline) if row.kt1_deadline is not None else None
@@ -273,11 +390,27 @@ def _item(
     phone = services._text(
         row.recipient_phone, field="recipient_phone", label=_("The recipient's phone")
     )
+    if row.sender_name.strip():
+        sender = (
+            services._text(row.sender_name, field="sender_name", label=_("The sender")),
+            services._text(row.sender_phone, field="sender_phone", label=_("The sender's phone")),
+            services._text(
+                row.sender_address, field="sender_address", label=_("The sender's address")
+            ),
+        )
     if row.recipient_commune is None:
         raise DomainError(_("Choose the recipient's commune."), field="recipient_commune")
-    commune = prices.commune(row.recipient_commune)
-    chosen = pricing.addons_for_item(tariff, row.addons, cod_amount=row.cod_amount)
-    quote = prices.quote(service=service, point=point, commune=commune, row=row, chosen=chosen)
+    commune = lookups.commune(row.recipient_commune)
+    chosen = lookups.addons(tariff, row.addons, cod_amount=row.cod_amount)
+    quote = lookups.quote(
+        service=service,
+        point=point,
+        commune=commune,
+        tariff=tariff,
+        row=row,
+        chosen=chosen,
+        day=day,
+    )
     item = PostalItem(
         province_code=point.province_code,
         service=service,
@@ -285,7 +418,7 @@ def _item(
         accepted_point=point,
         accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
         accepted_at=at,
-        accepted_on=prices.day,
+        accepted_on=day,
         sender_name=sender[0],
         sender_phone=sender[1],
         sender_address=sender[2],
@@ -294,7 +427,7 @@ def _item(
         recipient_address=address,
         recipient_commune=commune,
         recipient_province_code=commune.province_code,
-        delivery_point=prices.office(commune),
+        delivery_point=lookups.office(commune, day),
         weight_g=row.weight_g,
         length_mm=row.length_mm,
         width_mm=row.width_mm,
@@ -339,43 +472,43 @@ def _reference(reference: str) -> str:
     return services._text(reference, field="reference", label=_("The reference of the list"))
 
 
-@transaction.atomic
-def items_accept_batch(
+@dataclass(slots=True)
+class _Judged:
+    """A list that passed: its items, unsaved, and what the writing needs."""
+
+    items: list[PostalItem]
+    at: dt.datetime
+    day: dt.date
+    sender: tuple[str, str, str]
+    reference: str
+    key: str
+    lookups: Lookups
+
+
+def _judge(
     *,
     actor: Any,
     point: ServicePoint,
     service: str,
     sender_name: str,
-    sender_phone: str = "",
-    sender_address: str = "",
+    sender_phone: str,
+    sender_address: str,
     rows: Sequence[BatchRow],
-    day: dt.date | None = None,
-    at: dt.datetime | None = None,
-    reference: str = "",
-    key: str = "",
-    columns: dict[str, str] | None = None,
-) -> BatchResult:
-    """Accept a list of items from one sender at ``point``'s counter, for one service, all or
-    nothing.
-
-    ``at`` is the time of acceptance (now by default; with only ``day``, this time of day on
-    that day); ``reference`` is the customer's own number of the list (the ledger entry's
-    reference; the key of the list when blank). ``key`` names the list for the ledger (the
-    first item's S10 id by default): a list accepted under a key already used is refused.
-    ``columns`` renames the fields in the row errors (``{"recipient_commune":
-    "recipient_commune_code"}`` for an import).
-
-    Refused, changing nothing: the actor may not accept the service at the point
-    (``AccessDenied``), the point does not serve that day, no tariff for the service on the
-    day, an empty list or one above ``MAX_ROWS``, a missing sender (``DomainError``); any row
-    that ``item_accept`` would refuse (``ImportFailed``, every row's problems).
-    """
-    names = columns or {}
+    day: dt.date | None,
+    at: dt.datetime | None,
+    reference: str,
+    key: str,
+    columns: dict[str, str],
+    lookups: Lookups | None,
+) -> _Judged:
+    """Every check of ``items_accept_batch``, reading only: the list's problems raised as
+    a DomainError (the list as a whole) or ImportFailed (its rows)."""
     if service not in MailService.values:
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
         )
-    services._check_actor(actor, point, service)
+    if actor is not None:
+        services._check_actor(actor, point, service)
     accepted_at = _moment(day, at)
     business_day = accepted_at.astimezone(VIETNAM).date()
     services._check_point(point, business_day)
@@ -399,13 +532,12 @@ def items_accept_batch(
             field="reference",
         )
     chosen_key = _key(key)
-    tariff = pricing.tariff_in_force(service, business_day)
 
-    prices = _Prices(business_day)
+    lookups = lookups or Lookups()
+    tariff = lookups.tariff(service, business_day)
     items: list[PostalItem] = []
     errors: list[RowError] = []
     for position, row in enumerate(rows, start=1):
-        line = row.line or position
         try:
             items.append(
                 _item(
@@ -415,52 +547,137 @@ def items_accept_batch(
                     sender=sender,
                     row=row,
                     at=accepted_at,
-                    prices=prices,
+                    day=business_day,
+                    lookups=lookups,
                     tariff=tariff,
                 )
             )
         except DomainError as exc:
-            errors.extend(_errors_of(exc, line, names))
+            errors.extend(_errors_of(exc, row.line or position, columns))
     if errors:
         raise ImportFailed(errors)
     if chosen_key and _key_used(point.province_code, chosen_key):
         raise DomainError(
             _("The list %(key)s was accepted already.") % {"key": chosen_key}, field="key"
         )
+    return _Judged(items, accepted_at, business_day, sender, list_reference, chosen_key, lookups)
+
+
+def items_batch_problems(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    service: str,
+    sender_name: str,
+    sender_phone: str = "",
+    sender_address: str = "",
+    rows: Sequence[BatchRow],
+    day: dt.date | None = None,
+    at: dt.datetime | None = None,
+    reference: str = "",
+    columns: dict[str, str] | None = None,
+    lookups: Lookups | None = None,
+) -> list[RowError]:
+    """What ``items_accept_batch`` would refuse in this list, changing nothing: every row's
+    problems, or one problem of the list as a whole, reported on its first row."""
+    names = columns or {}
+    try:
+        _judge(
+            actor=actor,
+            point=point,
+            service=service,
+            sender_name=sender_name,
+            sender_phone=sender_phone,
+            sender_address=sender_address,
+            rows=rows,
+            day=day,
+            at=at,
+            reference=reference,
+            key="",
+            columns=names,
+            lookups=lookups,
+        )
+    except ImportFailed as exc:
+        return exc.errors
+    except DomainError as exc:
+        line = (rows[0].line or 1) if rows else 0
+        return _errors_of(exc, line, names)
+    return []
+
+
+@transaction.atomic
+def items_accept_batch(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    service: str,
+    sender_name: str,
+    sender_phone: str = "",
+    sender_address: str = "",
+    rows: Sequence[BatchRow],
+    day: dt.date | None = None,
+    at: dt.datetime | None = None,
+    reference: str = "",
+    key: str = "",
+    columns: dict[str, str] | None = None,
+    lookups: Lookups | None = None,
+) -> BatchResult:
+    """Accept a list of items from one sender at ``point``'s counter, for one service, all or
+    nothing.
+
+    ``at`` is the time of acceptance (now by default; with only ``day``, this time of day on
+    that day); ``reference`` is the customer's own number of the list (the ledger entry's
+    reference; the key of the list when blank). ``key`` names the list for the ledger (the
+    first item's S10 id by default): a list accepted under a key already used is refused.
+    ``columns`` renames the fields in the row errors (``{"recipient_commune":
+    "recipient_commune_code"}`` for an import); ``lookups`` shares lookups with other lists
+    (see ``Lookups``). ``actor=None`` is the system itself (an import at the console): no
+    role or scope applies, and the items have no clerk.
+
+    Refused, changing nothing: the actor may not accept the service at the point
+    (``AccessDenied``), the point does not serve that day, no tariff for the service on the
+    day, an empty list or one above ``MAX_ROWS``, a missing sender, a key used already
+    (``DomainError``); any row that ``item_accept`` would refuse (``ImportFailed``, every
+    row's problems).
+    """
+    judged = _judge(
+        actor=actor,
+        point=point,
+        service=service,
+        sender_name=sender_name,
+        sender_phone=sender_phone,
+        sender_address=sender_address,
+        rows=rows,
+        day=day,
+        at=at,
+        reference=reference,
+        key=key,
+        columns=columns or {},
+        lookups=lookups,
+    )
+    items, accepted_at = judged.items, judged.at
 
     # The serials last: the office's counter stays locked until the transaction ends.
     numbers = s10_take_block(point=point, prefix=services.S10_PREFIXES[service], count=len(items))
     for item, number in zip(items, numbers, strict=True):
         item.s10 = number
-    PostalItem.objects.bulk_create(items)
-    user = items[0].accepted_by
-    TrackingEvent.objects.bulk_create(
-        TrackingEvent(
-            province_code=item.province_code,
-            item=item,
-            code=EventCode.EMA,
-            occurred_at=accepted_at,
-            point=point,
-            office_code=point.code,
-            actor=user,
-            source=BATCH_SOURCE,
-        )
-        for item in items
-    )
+    _insert(items)
+    _postings(items, point=point, at=accepted_at)
 
-    list_key = chosen_key or numbers[0]
+    list_key = judged.key or numbers[0]
+    list_reference = judged.reference or list_key
     net = sum(item.price_total - item.price_vat for item in items)
     vat = sum(item.price_vat for item in items)
-    total = net + vat
     entry = _post(
+        lookups=judged.lookups,
         actor=actor,
         point=point,
         service=service,
         key=list_key,
-        reference=list_reference or list_key,
+        reference=list_reference,
         net=net,
         vat=vat,
-        day=business_day,
+        day=judged.day,
         memo=_memo(numbers),
     )
     audit_record(
@@ -468,15 +685,15 @@ def items_accept_batch(
         action="item.accept_batch",
         object_type="mail.batch",
         object_id=list_key[:64],
-        object_repr=(list_reference or list_key)[:200],
+        object_repr=list_reference[:200],
         after={
             "point": point.code,
             "service": service,
-            "sender": sender[0],
-            "reference": list_reference,
+            "sender": judged.sender[0],
+            "reference": judged.reference,
             "accepted_at": accepted_at.isoformat(),
             "count": len(items),
-            "total": total,
+            "total": net + vat,
             "vat": vat,
             "entry": entry.pk if entry is not None else None,
             "items": numbers,
@@ -501,13 +718,72 @@ def items_accept_batch(
             )
     return BatchResult(
         items=items,
-        total=total,
+        total=net + vat,
         vat=vat,
         key=list_key,
-        reference=list_reference or list_key,
+        reference=list_reference,
         entry=entry,
-        net_by_service={service: net},
     )
+
+
+def _insert(items: list[PostalItem]) -> None:
+    """Write the items in one ``INSERT ... RETURNING`` (what ``bulk_create`` does, without
+    its per-call overhead, which a counter's list of one or two items would mostly pay), and
+    give each its id."""
+    fields = [f for f in PostalItem._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [
+        f.get_db_prep_save(getattr(item, f.attname), connection) for item in items for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(PostalItem._meta.db_table)} ({columns}) VALUES "
+            + ", ".join([marks] * len(items))
+            + " RETURNING id, s10",
+            values,
+        )
+        ids = {s10: pk for pk, s10 in cursor.fetchall()}
+    for item in items:
+        item.pk = ids[item.s10]
+        item._state.adding = False
+        item._state.db = connection.alias
+
+
+def _postings(items: list[PostalItem], *, point: ServicePoint, at: dt.datetime) -> None:
+    """The EMA event of every item, in one INSERT (the columns of ``tracking``'s bulk
+    writes)."""
+    ops = connection.ops
+    when = ops.adapt_datetimefield_value(at)
+    recorded = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = items[0].accepted_by_id
+    rows = [
+        (
+            item.province_code,
+            item.pk,
+            EventCode.EMA.value,
+            when,
+            point.pk,
+            point.code,
+            "",
+            "",
+            "",
+            "",
+            actor_id,
+            BATCH_SOURCE,
+            "",
+            recorded,
+        )
+        for item in items
+    ]
+    marks = "(" + ", ".join(["%s"] * len(tracking.COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tracking.EVENT_TABLE} ({', '.join(tracking.COLUMNS)}) VALUES "
+            + ", ".join([marks] * len(rows)),
+            [value for row in rows for value in row],
+        )
 
 
 def ledger_key(key: str) -> str:
@@ -534,6 +810,7 @@ def _memo(numbers: list[str]) -> str:
 
 def _post(
     *,
+    lookups: Lookups,
     actor: Any,
     point: ServicePoint,
     service: str,
@@ -545,15 +822,12 @@ def _post(
     memo: str,
 ) -> Entry | None:
     """One entry for the list: the drawer pays the service's revenue and VAT payable."""
-    drawer = ledger.account_for_drawer(point)
+    drawer = lookups.drawer(point)
     legs: list[ledger.Leg] = []
     if net > 0:
-        revenue = ledger.account_for_revenue(point.province_code, service)
-        legs.append(ledger.Leg(drawer, revenue, net, service))
+        legs.append(ledger.Leg(drawer, lookups.revenue(point.province_code, service), net, service))
     if vat > 0:
-        legs.append(
-            ledger.Leg(drawer, ledger.account_vat_payable(point.province_code), vat, service)
-        )
+        legs.append(ledger.Leg(drawer, lookups.vat_payable(point.province_code), vat, service))
     if not legs:
         return None
     return ledger.entry_post(

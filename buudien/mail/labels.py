@@ -189,7 +189,25 @@ def label_pdf(
     """The address label of ``item``: ``size`` is "100x150" or "a6"."""
     if size not in LABEL_SIZES:
         raise ValueError(f"unknown label size {size!r}")
-    width, height = LABEL_SIZES[size]
+    return _pdf(LABEL_SIZES[size], item.s10, label_drawing(item, request=request))
+
+
+def label_page(
+    canvas: Canvas, item: PostalItem, *, size: str = "100x150", request: HttpRequest | None = None
+) -> None:
+    """Draw the label of ``item`` on the current page of ``canvas`` (a page of ``size``), in
+    Vietnamese, as ``label_pdf`` does: for several labels in one PDF, a page each."""
+    if size not in LABEL_SIZES:
+        raise ValueError(f"unknown label size {size!r}")
+    register_fonts()
+    with translation.override(LANGUAGE):
+        label_drawing(item, request=request)(_Sheet(canvas, *LABEL_SIZES[size]))
+
+
+def label_drawing(
+    item: PostalItem, *, request: HttpRequest | None = None
+) -> Callable[[_Sheet], None]:
+    """What draws the label of ``item`` on a page."""
     url = tracking_url(item, request)
     header = province_post_name(item.accepted_point)
 
@@ -243,7 +261,7 @@ def label_pdf(
         sheet.y = min(sheet.y, top - qr_size - 2)
         sheet.text(url, size=6)
 
-    return _pdf((width, height), item.s10, draw)
+    return draw
 
 
 def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> bytes:

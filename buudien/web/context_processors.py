@@ -33,6 +33,7 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     entries: list[tuple[Any, str, str]] = []
     if _has(user, COUNTER_ROLES):
         entries.append((_("Accept an item"), "mail:accept", "/mail/accept"))
+        entries.append((_("Accept a list"), "mailbatch:new", "/mail/batches"))
     entries.append((_("Items"), "mail:items", "/mail/items"))
     entries.append((_("Dispatch bags"), "mailops:bags", "/mail/ops/bags"))
     entries.append((_("Delivery rounds"), "mailops:rounds", "/mail/ops/rounds"))

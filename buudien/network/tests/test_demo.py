@@ -25,6 +25,12 @@ DEMO_ACCOUNTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _small_mail_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The network is what these tests check; the demo's year of mail is kept small."""
+    monkeypatch.setenv("BUUDIEN_DEMO_MAIL_ITEMS", "200")
+
+
 def _demo(*args: str) -> str:
     out = StringIO()
     call_command("demo", "--no-migrate", *args, stdout=out)

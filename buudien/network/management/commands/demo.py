@@ -28,7 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
@@ -816,21 +816,6 @@ def demo_is_built() -> bool:
     return ServicePoint.objects.filter(code=BUILT_MARKER_POINT, province_code=PROVINCE).exists()
 
 
-def demo_delete() -> None:
-    """Delete the demo's users, points and units; the geography stays."""
-    province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
-    if province is None:
-        return
-    prefix = province.path
-    User.objects.filter(
-        Q(unit__path__startswith=prefix) | Q(point__unit_path__startswith=prefix)
-    ).delete()
-    ServicePoint.objects.filter(unit_path__startswith=prefix).delete()
-    units = Unit.objects.filter(path__startswith=prefix)
-    for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
-        Unit.objects.filter(path__startswith=prefix, depth=depth).delete()
-
-
 def demo_accounts() -> list[DemoAccount]:
     province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
     if province is None:
@@ -886,7 +871,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help=str(gettext_lazy("delete the demo's data and build it again")),
+            help=str(
+                gettext_lazy(
+                    "empty the whole database and build the demo again (a demo database only: "
+                    "the ledger and the audit log are append-only, so nothing less can go)"
+                )
+            ),
         )
         parser.add_argument(
             "--no-migrate",
@@ -908,18 +898,17 @@ class Command(BaseCommand):
             if not options["no_migrate"]:
                 report(_("Migrations"))
                 call_command("migrate", interactive=False, verbosity=0)
+            if options["reset"]:
+                report(_("Deleting the previous demo"))
+                # Posted ledger entries and audit entries are never deleted one by one; a demo
+                # database is emptied whole instead.
+                call_command("flush", interactive=False, verbosity=0)
             report(_("Geography of province %(code)s") % {"code": PROVINCE})
             geography_load(province_codes=[PROVINCE])
-            try:
-                summary = self._build(reset=bool(options["reset"]), report=report)
-                if summary.built:
-                    for step in demo_steps():
-                        summary.extra.append(step.build(seed=SEED, report=report))
-            except ProtectedError as error:
-                raise CommandError(
-                    _("The demo cannot be reset: other data refers to it (%(error)s).")
-                    % {"error": error.args[0]}
-                ) from error
+            summary = self._build(report=report)
+            if summary.built:
+                for step in demo_steps():
+                    summary.extra.append(step.build(seed=SEED, report=report))
             bar.update(task, completed=steps, description=_("Done"))
         if verbosity == 0:
             return
@@ -948,16 +937,10 @@ class Command(BaseCommand):
         console.print(self._accounts_table(summary.accounts))
 
     @transaction.atomic
-    def _build(self, *, reset: bool, report: Report) -> DemoSummary:
-        if demo_is_built() and not reset:
+    def _build(self, *, report: Report) -> DemoSummary:
+        if demo_is_built():
             return DemoSummary(built=False, accounts=demo_accounts())
-        report(_("Deleting the previous demo"))
-        if reset:
-            for step in reversed(demo_steps()):
-                if step.delete is not None:
-                    step.delete()
-            demo_delete()
-        elif Unit.objects.filter(code=PROVINCE_UNIT_CODE).exists():
+        if Unit.objects.filter(code=PROVINCE_UNIT_CODE).exists():
             raise CommandError(
                 _("Unit %(code)s exists but is not the demo's; --reset replaces it.")
                 % {"code": PROVINCE_UNIT_CODE}
