@@ -89,7 +89,7 @@ from buudien.people.api import router as people_router  # noqa: E402
 api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
 api.add_router("/mail/ops/", mail_ops_router)
-api.add_router("/mail/batches/", mail_batch_router)
+api.add_router("/mail/batches", mail_batch_router)
 api.add_router("/mail/", mail_router)
 api.add_router("/tracking/", tracking_router)
 api.add_router("/finance/", finance_router)

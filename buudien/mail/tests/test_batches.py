@@ -680,3 +680,10 @@ def test_the_template_has_the_columns_of_the_import(client):
     response = client.get("/mail/batches/template.csv")
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").splitlines()[0] == HEADER
+
+
+def test_the_project_serves_the_batch_api_where_the_readme_says(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/mail/batches", "/api/mail/batches/file", "/api/mail/batches/labels.pdf"} <= set(
+        paths
+    )
