@@ -164,3 +164,13 @@ def english(client: Any, settings: Any) -> Any:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _patient_browser_assertions() -> None:
+    """Browser assertions wait up to 15 s: CI runs both databases on two loaded cores."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        return
+    expect.set_options(timeout=15_000)

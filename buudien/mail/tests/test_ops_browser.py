@@ -49,12 +49,19 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
     page.select_option("select[name=destination]", str(world.point_b.pk))
     page.click("[data-testid=bag-open-form] button[type=submit]")
     expect(page).to_have_url(re.compile(r"/mail/ops/bags/BG240001000001/$"))
+
+    def scan(s10: str) -> None:
+        # Each scan waits for its answer: under load a scan typed while the previous answer
+        # is still being swapped in would otherwise race it.
+        page.fill("input[name=s10]", s10)
+        with page.expect_response(lambda r: "/items/" in r.url and r.request.method == "POST"):
+            page.press("input[name=s10]", "Enter")
+        page.wait_for_load_state("networkidle")
+
     for item in (cod, absent):
-        page.fill("input[name=s10]", item.s10)
-        page.press("input[name=s10]", "Enter")
+        scan(item.s10)
         expect(page.get_by_test_id("manifest")).to_contain_text(item.s10)
-    page.fill("input[name=s10]", cod.s10)
-    page.press("input[name=s10]", "Enter")
+    scan(cod.s10)
     expect(page.get_by_test_id("scan-error")).to_contain_text("đã có trong túi này")
     page.click("[data-testid=bag-close]")
     page.click("[data-testid=bag-dispatch]")
