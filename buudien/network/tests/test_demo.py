@@ -165,6 +165,7 @@ def test_demo_accounts_can_log_in_and_others_cannot(client: Any) -> None:
     assert not User.objects.filter(is_superuser=True).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # --reset flushes: TRUNCATE needs no open transaction
 def test_running_the_demo_again_keeps_the_same_data() -> None:
     _demo()
     first = _fingerprint()
