@@ -12,48 +12,33 @@ label mentions KT1.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.graphics import renderPDF  # type: ignore[import-untyped]
-from reportlab.graphics.barcode import code128  # type: ignore[import-untyped]
-from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped]
-from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.money import amount_in_words, format_number, format_vnd
+from buudien.core.pdf import (
+    LANGUAGE,
+    Sheet,
+    pdf_render,
+    province_name,
+    province_post_name,
+    register_fonts,
+)
 from buudien.mail.models import PostalItem
 from buudien.mail.pricing import rate_text
-from buudien.network.choices import AdminAreaLevel, UnitKind
-from buudien.network.models import AdminArea, ServicePoint, Unit
-
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x150": (100 * mm, 150 * mm),
     "a6": (105 * mm, 148 * mm),
 }
 RECEIPT_SIZE = (105 * mm, 148 * mm)  # A6
-MARGIN = 5 * mm
-LANGUAGE = "vi"
-
-
-@cache
-def register_fonts() -> None:
-    """Register DejaVu Sans and its bold once per process."""
-    pdfmetrics.registerFont(TTFont(FONT, f"{FONT_DIR}/DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
 
 
 def tracking_path(item: PostalItem) -> str:
@@ -65,29 +50,9 @@ def tracking_url(item: PostalItem, request: HttpRequest | None = None) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def province_post_name(point: ServicePoint) -> str:
-    """ "Bưu điện tỉnh Lạng Sơn": the provincial post the point belongs to."""
-    codes = [code for code in point.unit_path.split("/") if code]
-    unit = Unit.objects.filter(code__in=codes, kind=UnitKind.PROVINCE).order_by("-depth").first()
-    if unit is not None:
-        return unit.name
-    province = _province_name(point.province_code)
-    return f"Bưu điện {province}" if province else point.name
-
-
-def _province_name(code: str) -> str:
-    area = (
-        AdminArea.objects.filter(level=AdminAreaLevel.PROVINCE, code=code)
-        .order_by("structure")  # "2025" before "legacy"
-        .values_list("name", flat=True)
-        .first()
-    )
-    return area or ""
-
-
 def recipient_place(item: PostalItem) -> str:
     """ "Xã Chi Lăng, Tỉnh Lạng Sơn"."""
-    province = _province_name(item.recipient_province_code) or item.recipient_province_code
+    province = province_name(item.recipient_province_code) or item.recipient_province_code
     return f"{item.recipient_commune.name}, {province}"
 
 
@@ -99,97 +64,13 @@ def _grams(grams: int) -> str:
     return f"{format_number(grams)} g"
 
 
-class _Sheet:
-    """A page written from the top down, each line wrapped to the width."""
-
-    def __init__(self, canvas: Canvas, width: float, height: float) -> None:
-        self.canvas = canvas
-        self.width = width
-        self.left = MARGIN
-        self.right = width - MARGIN
-        self.y = height - MARGIN
-
-    @property
-    def inner(self) -> float:
-        return self.right - self.left
-
-    def text(
-        self,
-        text: str,
-        *,
-        size: float = 8,
-        bold: bool = False,
-        indent: float = 0,
-        width: float | None = None,
-        gap: float = 1.5,
-    ) -> None:
-        font = FONT_BOLD if bold else FONT
-        room = (width or self.inner) - indent
-        for line in simpleSplit(text, font, size, room) or [""]:
-            self.y -= size + gap
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(self.left + indent, self.y, line)
-
-    def center(self, text: str, *, size: float = 8, bold: bool = False) -> None:
-        self.y -= size + 1.5
-        self.canvas.setFont(FONT_BOLD if bold else FONT, size)
-        self.canvas.drawCentredString((self.left + self.right) / 2, self.y, text)
-
-    def pair(self, label: str, value: str, *, size: float = 8, bold: bool = False) -> None:
-        """A caption on the left and an amount flush right, on one line."""
-        self.y -= size + 2
-        self.canvas.setFont(FONT, size)
-        self.canvas.drawString(self.left, self.y, label)
-        self.canvas.setFont(FONT_BOLD if bold else FONT, size)
-        self.canvas.drawRightString(self.right, self.y, value)
-
-    def rule(self, gap: float = 3) -> None:
-        self.y -= gap
-        self.canvas.setLineWidth(0.6)
-        self.canvas.line(self.left, self.y, self.right, self.y)
-        self.y -= gap
-
-    def space(self, points: float) -> None:
-        self.y -= points
-
-    def barcode(self, value: str, *, height: float, width: float | None = None) -> None:
-        room = width or self.inner
-        modules = code128.Code128(value, barWidth=1, barHeight=height, quiet=False).width
-        symbol = code128.Code128(
-            value, barWidth=room / modules, barHeight=height, quiet=False, humanReadable=False
-        )
-        self.y -= height + 2
-        symbol.drawOn(self.canvas, self.left + (self.inner - symbol.width) / 2, self.y)
-
-    def qr(self, value: str, *, size: float, x: float, y: float) -> None:
-        widget = QrCodeWidget(value, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, self.canvas, x, y)
-
-
-def _pdf(size: tuple[float, float], title: str, draw: Callable[[_Sheet], None]) -> bytes:
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
-    canvas.setTitle(title)
-    canvas.setAuthor("buudien")
-    canvas.setCreator("buudien")
-    with translation.override(LANGUAGE):
-        draw(_Sheet(canvas, *size))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
 def label_pdf(
     item: PostalItem, *, size: str = "100x150", request: HttpRequest | None = None
 ) -> bytes:
     """The address label of ``item``: ``size`` is "100x150" or "a6"."""
     if size not in LABEL_SIZES:
         raise ValueError(f"unknown label size {size!r}")
-    return _pdf(LABEL_SIZES[size], item.s10, label_drawing(item, request=request))
+    return pdf_render(LABEL_SIZES[size], item.s10, label_drawing(item, request=request))
 
 
 def label_page(
@@ -201,17 +82,17 @@ def label_page(
         raise ValueError(f"unknown label size {size!r}")
     register_fonts()
     with translation.override(LANGUAGE):
-        label_drawing(item, request=request)(_Sheet(canvas, *LABEL_SIZES[size]))
+        label_drawing(item, request=request)(Sheet(canvas, *LABEL_SIZES[size]))
 
 
 def label_drawing(
     item: PostalItem, *, request: HttpRequest | None = None
-) -> Callable[[_Sheet], None]:
+) -> Callable[[Sheet], None]:
     """What draws the label of ``item`` on a page."""
     url = tracking_url(item, request)
     header = province_post_name(item.accepted_point)
 
-    def draw(sheet: _Sheet) -> None:
+    def draw(sheet: Sheet) -> None:
         point = item.accepted_point
         sheet.text(header, size=10, bold=True)
         sheet.text(f"{point.code} · {point.name}", size=7)
@@ -271,7 +152,7 @@ def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> byte
     header = province_post_name(item.accepted_point)
     clerk: Any = item.accepted_by
 
-    def draw(sheet: _Sheet) -> None:
+    def draw(sheet: Sheet) -> None:
         point = item.accepted_point
         sheet.text(header, size=9, bold=True)
         sheet.text(f"{point.code} · {point.name}", size=7)
@@ -325,4 +206,4 @@ def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> byte
         sheet.text(_("Clerk: %(name)s") % {"name": name}, size=7)
         sheet.text(_("Track this item at %(url)s") % {"url": url}, size=6)
 
-    return _pdf(RECEIPT_SIZE, item.s10, draw)
+    return pdf_render(RECEIPT_SIZE, item.s10, draw)
