@@ -2,10 +2,18 @@
 
 Each benchmark runs in its own process per database (SQLite in a scratch data dir, and the
 local PostgreSQL when it answers), because Django's settings are fixed per process.
+
+    python -m bench                          # all of them, on both databases
+    python -m bench tracking_ingest          # some of them (names without "bench.")
+    python -m bench tracking_ingest --db sqlite
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/h_mail python -m bench tracking_ingest
+
+Sizes come from each benchmark's environment variables (BENCH_EVENTS for tracking_ingest).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -16,6 +24,7 @@ BENCHMARKS = [
     "bench.ledger_posting",
     "bench.tracking_ingest",
     "bench.tracking_lookup",
+    "bench.year_report",
 ]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")
 
@@ -36,12 +45,23 @@ def _postgres_ready() -> bool:
         return False
 
 
-def main() -> int:
-    targets = [("sqlite", None)]
-    if _postgres_ready():
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    names = [module.removeprefix("bench.") for module in BENCHMARKS]
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(names))
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - set(names))
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(names)}")
+    modules = [f"bench.{name}" for name in args.names] or BENCHMARKS
+    targets: list[tuple[str, str | None]] = []
+    if args.db != "postgresql":
+        targets.append(("sqlite", None))
+    if args.db != "sqlite" and _postgres_ready():
         targets.append(("postgresql", PG_URL))
     failed = 0
-    for module in BENCHMARKS:
+    for module in modules:
         for label, url in targets:
             with tempfile.TemporaryDirectory() as data_dir:
                 env = {**os.environ, "BUUDIEN_DATA_DIR": data_dir, "BENCH_DB_LABEL": label}

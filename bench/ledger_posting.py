@@ -37,7 +37,14 @@ from django.utils import timezone  # noqa: E402
 from buudien.core.bizdays import local_today  # noqa: E402
 from buudien.finance import ledger  # noqa: E402
 from buudien.finance.choices import EntryKind  # noqa: E402
-from buudien.finance.models import Account, DailyBalance, Entry, Transfer  # noqa: E402
+from buudien.finance.models import (  # noqa: E402
+    Account,
+    DailyBalance,
+    DailyFigure,
+    Entry,
+    MonthlyFigure,
+    Transfer,
+)
 from buudien.network.models import AdminArea, ServicePoint, Unit  # noqa: E402
 
 N = int(os.environ.get("BENCH_POSTINGS", "3000"))
@@ -51,6 +58,8 @@ def cleanup() -> None:
     """The scratch province's rows, in plain SQL (the ledger's rows refuse ORM deletes)."""
     tables = [
         (DailyBalance._meta.db_table, "province_code = %s", [PROVINCE]),
+        (DailyFigure._meta.db_table, "province_code = %s", [PROVINCE]),
+        (MonthlyFigure._meta.db_table, "province_code = %s", [PROVINCE]),
         (Transfer._meta.db_table, "province_code = %s", [PROVINCE]),
         (Entry._meta.db_table, "province_code = %s", [PROVINCE]),
         (Account._meta.db_table, "province_code = %s", [PROVINCE]),

@@ -40,6 +40,7 @@ class EntryKind(models.TextChoices):
     CASH_DISCREPANCY = "cash_discrepancy", _("Cash discrepancy")
     CASH_TRANSFER = "cash_transfer", _("Cash transfer")
     BANK_DEPOSIT = "bank_deposit", _("Bank deposit")
+    CASHLESS_PAYMENT = "cashless_payment", _("Cashless payment")
     EXPENSE = "expense", _("Expense")
     BUDGET_CONTRIBUTION = "budget_contribution", _("Payment to the state budget")
     REVERSAL = "reversal", _("Reversal")

@@ -59,7 +59,15 @@ from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.finance.choices import AUDITED_KINDS, DEBIT_NORMAL, AccountKind, EntryKind
-from buudien.finance.models import Account, BusinessDay, DailyBalance, Entry, Transfer
+from buudien.finance.models import (
+    Account,
+    BusinessDay,
+    DailyBalance,
+    DailyFigure,
+    Entry,
+    MonthlyFigure,
+    Transfer,
+)
 from buudien.finance.selectors import account_scope_q
 from buudien.network.choices import UnitKind
 from buudien.network.models import ServicePoint, Unit
@@ -681,6 +689,62 @@ def _rollup_sql(province_code: str, day: dt.date, totals: dict[int, tuple[int, i
     )
 
 
+# The measures of DailyFigure, in the order of its columns after the key.
+_FIGURES = ("revenue", "volume", "turnover", "expense", "budget")
+
+
+def _figures(
+    request: _Request, accounts: dict[int, _Locked], transfers: list[tuple[Any, ...]]
+) -> dict[tuple[int | None, str], list[int]]:
+    """(point, service) -> [revenue, volume, turnover, expense, budget] of one entry: what it
+    adds to DailyFigure. A reversal's legs are mirrored already, so revenue and expenses
+    net out by themselves; its volume, turnover and budget count negative."""
+    sign = -1 if request.kind == EntryKind.REVERSAL else 1
+    kind = request.reverses.kind if request.reverses is not None else request.kind
+    budget = kind == EntryKind.BUDGET_CONTRIBUTION
+    revenue, expense = AccountKind.REVENUE.value, AccountKind.EXPENSE.value
+    out: dict[tuple[int | None, str], list[int]] = {}
+    for leg, row in zip(request.legs, transfers, strict=True):
+        debit, credit = accounts[leg.debit.pk].kind, accounts[leg.credit.pk].kind
+        amount = leg.amount
+        figures = out.setdefault((row[6], leg.service), [0, sign, 0, 0, 0])
+        figures[0] += (amount if credit == revenue else 0) - (amount if debit == revenue else 0)
+        figures[2] += sign * amount
+        figures[3] += (amount if debit == expense else 0) - (amount if credit == expense else 0)
+        if budget:
+            figures[4] += sign * amount
+    return out
+
+
+def _figures_sql(
+    province_code: str,
+    day: dt.date,
+    figures: dict[tuple[int | None, str], list[int]],
+    *,
+    monthly: bool = False,
+) -> Sql:
+    """Add an entry's figures to DailyFigure (or, ``monthly``, to MonthlyFigure under the
+    first day of the month): INSERT ... ON CONFLICT DO UPDATE on the key (province, day,
+    point or 0, service), the same SQL on PostgreSQL and SQLite."""
+    table = _table(MonthlyFigure if monthly else DailyFigure)
+    column = "month" if monthly else "date"
+    params: list[Any] = []
+    date_value = connection.ops.adapt_datefield_value(day.replace(day=1) if monthly else day)
+    for (point_id, service), values in sorted(
+        figures.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    ):
+        params += [province_code, date_value, point_id, service, *values]
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _FIGURES)
+    return (
+        f"INSERT INTO {table} (province_code, {column}, point_id, service, "
+        f"{', '.join(_FIGURES)}) VALUES "
+        + ", ".join([f"({_marks(4 + len(_FIGURES))})"] * len(figures))
+        + f" ON CONFLICT (province_code, {column}, COALESCE(point_id, 0), service) DO UPDATE SET "
+        + updates,
+        params,
+    )
+
+
 def _write_postings(cursor: Any, statements: list[Sql]) -> None:
     """The balances, the transfers and the rollup. On PostgreSQL as one statement (the first
     ones as data-modifying WITH queries: they touch different tables, so that they share one
@@ -719,7 +783,7 @@ def _post(request: _Request) -> Entry:
     plain SQL rather than the ORM, which cost three to four times as much here
     (bench/ledger_posting, docs/adr/0002-ledger.md): four statements on PostgreSQL (lock the
     accounts; find the key and lock the day; insert the entry unless the day is closed; the
-    balances, transfers and rollup in one), six on SQLite."""
+    balances, transfers and the three rollups in one), eight on SQLite."""
     province = request.province_code
     ids = sorted({leg.debit.pk for leg in request.legs} | {leg.credit.pk for leg in request.legs})
     wanted = _check_not_future(request)
@@ -813,12 +877,15 @@ def _post(request: _Request) -> Entry:
             for leg in request.legs
         ]
         balances = _balances_sql(deltas)
+        figures = _figures(request, accounts, transfers)
         _write_postings(
             cursor,
             [
                 *([balances] if balances else []),
                 _transfers_sql(transfers),
                 _rollup_sql(province, day, totals),
+                _figures_sql(province, day, figures),
+                _figures_sql(province, day, figures, monthly=True),
             ],
         )
 
@@ -1056,7 +1123,8 @@ def rollups_rebuild(
     date_from: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Recompute the daily rollups from the transfers, one (province, day) per transaction,
+    """Recompute the daily rollups (DailyBalance and DailyFigure) from the transfers, one
+    (province, day) per transaction,
     each under the day's exclusive lock so no posting of that day runs meanwhile. Idempotent.
     Returns the number of rollup rows written."""
     transfers = Transfer.objects.all()
@@ -1067,9 +1135,21 @@ def rollups_rebuild(
     if date_from:
         transfers = transfers.filter(business_date__gte=date_from)
         rollups = rollups.filter(date__gte=date_from)
+    figures = DailyFigure.objects.all()
+    if province_code:
+        figures = figures.filter(province_code=province_code)
+    if date_from:
+        figures = figures.filter(date__gte=date_from)
+    stray_months = MonthlyFigure.objects.all()
+    if province_code:
+        stray_months = stray_months.filter(province_code=province_code)
+    if date_from:
+        stray_months = stray_months.filter(month__gte=date_from.replace(day=1))
     days = sorted(
-        set(transfers.values_list("province_code", "business_date").distinct())
+        set(stray_months.values_list("province_code", "month").distinct())
+        | set(transfers.values_list("province_code", "business_date").distinct())
         | set(rollups.values_list("province_code", "date").distinct())
+        | set(figures.values_list("province_code", "date").distinct())
     )
     written = 0
     for done, (province, day) in enumerate(days, start=1):
@@ -1098,11 +1178,105 @@ def rollups_rebuild(
                 ]
             )
             written += len(totals)
+            written += _figures_rebuild(province, day)
         if progress is not None:
             progress(done, len(days))
+    months = sorted({(province, day.replace(day=1)) for province, day in days})
+    for province, month in months:
+        with transaction.atomic():
+            written += _months_rebuild(province, month)
     return written
 
 
 def _sums(transfers: QuerySet[Transfer], side: str) -> list[tuple[int, int, int]]:
     rows = transfers.values(side).annotate(total=Sum("amount"), count=Count("id")).order_by()
     return [(row[side], row["total"], row["count"]) for row in rows]
+
+
+def _figures_rebuild(province_code: str, day: dt.date) -> int:
+    """Replace a day's DailyFigure rows by what its transfers add up to: the same figures as
+    ``_figures`` computes posting by posting, here in one INSERT ... SELECT."""
+    table = _table(DailyFigure)
+    measures = ", ".join(_FIGURES)
+    revenue, expense = AccountKind.REVENUE.value, AccountKind.EXPENSE.value
+    reversal, budget = EntryKind.REVERSAL.value, EntryKind.BUDGET_CONTRIBUTION.value
+    date_value = connection.ops.adapt_datefield_value(day)
+    sql = f"""
+        INSERT INTO {table} (province_code, date, point_id, service, {measures})
+        SELECT %s, %s, point_id, service, SUM(revenue), SUM(sign), SUM(turnover),
+               SUM(expense), SUM(budget)
+        FROM (
+            SELECT t.entry_id, t.point_id, t.service,
+                   SUM(CASE WHEN c.kind = %s THEN t.amount ELSE 0 END)
+                   - SUM(CASE WHEN d.kind = %s THEN t.amount ELSE 0 END) AS revenue,
+                   MAX(CASE WHEN e.kind = %s THEN -1 ELSE 1 END) AS sign,
+                   SUM(CASE WHEN e.kind = %s THEN -t.amount ELSE t.amount END) AS turnover,
+                   SUM(CASE WHEN d.kind = %s THEN t.amount ELSE 0 END)
+                   - SUM(CASE WHEN c.kind = %s THEN t.amount ELSE 0 END) AS expense,
+                   SUM(CASE WHEN COALESCE(o.kind, e.kind) <> %s THEN 0
+                            WHEN e.kind = %s THEN -t.amount ELSE t.amount END) AS budget
+            FROM {_table(Transfer)} t
+            JOIN {_table(Entry)} e ON e.id = t.entry_id
+            LEFT JOIN {_table(Entry)} o ON o.id = e.reverses_id
+            JOIN {_table(Account)} d ON d.id = t.debit_id
+            JOIN {_table(Account)} c ON c.id = t.credit_id
+            WHERE t.province_code = %s AND t.business_date = %s
+            GROUP BY t.entry_id, t.point_id, t.service
+        ) per_entry
+        GROUP BY point_id, service
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE province_code = %s AND date = %s",
+            [province_code, date_value],
+        )
+        cursor.execute(
+            sql,
+            [
+                province_code,
+                date_value,
+                revenue,
+                revenue,
+                reversal,
+                reversal,
+                expense,
+                expense,
+                budget,
+                reversal,
+                province_code,
+                date_value,
+            ],
+        )
+        return int(cursor.rowcount)
+
+
+def _months_rebuild(province_code: str, month: dt.date) -> int:
+    """Replace a month's MonthlyFigure rows by the sum of its DailyFigure rows. Under the
+    exclusive lock of every day of the month (PostgreSQL), so no posting adds to it meanwhile."""
+    last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    day = month
+    while day <= last:
+        _day_lock(province_code, day, exclusive=True)
+        day += dt.timedelta(days=1)
+    ops = connection.ops
+    daily, monthly = _table(DailyFigure), _table(MonthlyFigure)
+    measures = ", ".join(_FIGURES)
+    sums = ", ".join(f"SUM({name})" for name in _FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {monthly} WHERE province_code = %s AND month = %s",
+            [province_code, ops.adapt_datefield_value(month)],
+        )
+        cursor.execute(
+            f"INSERT INTO {monthly} (province_code, month, point_id, service, {measures}) "
+            f"SELECT province_code, %s, point_id, service, {sums} FROM {daily} "
+            "WHERE province_code = %s AND date BETWEEN %s AND %s "
+            "GROUP BY province_code, point_id, service",
+            [
+                ops.adapt_datefield_value(month),
+                province_code,
+                ops.adapt_datefield_value(month),
+                ops.adapt_datefield_value(last),
+            ],
+        )
+        return int(cursor.rowcount)

@@ -13,7 +13,9 @@ of the credit-normal ones is always zero.
 
 ``DailyBalance`` is the rollup the reports read: per account and business day, the debit
 total, the credit total and the number of transfers, kept in the same transaction as each
-posting and rebuilt from the transfers by ``buudien ledger rebuild-rollups``.
+posting and rebuilt from the transfers by ``buudien ledger rebuild-rollups``. ``DailyFigure``
+is the other rollup, per point and service (revenue, volume ...), kept and rebuilt the same
+way, for the plans and the year-end report.
 
 Every table carries ``province_code`` and every unique key includes it, so the ledger can be
 distributed by province (DESIGN.md, "Scale").
@@ -25,7 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from buudien.core.catalogue import Service
@@ -315,3 +318,98 @@ class DailyBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.account_id} +{self.debit_total} -{self.credit_total}"
+
+
+class DailyFigure(models.Model):
+    """What one point did in one service on one business day: the rollup the plans and the
+    year-end report read (``buudien.planning``), kept in the same transaction as each posting
+    and rebuilt from the transfers by ``buudien ledger rebuild-rollups``.
+
+    Per (province, day, point, service); ``point`` is the transfer's point, null for the
+    province-wide entries that have none (an expense, a payment to the budget); ``service``
+    is the leg's catalogue code, blank for legs without one. The figures, signed so that a
+    reversal cancels what it reverses:
+
+    - ``revenue``: net credits to revenue accounts by legs of the service (credits minus
+      debits);
+    - ``volume``: entries with at least one leg of the service (a reversal counts -1);
+    - ``turnover``: the amounts of the legs of the service (what went through the counter);
+    - ``expense``: net debits to expense accounts (debits minus credits);
+    - ``budget``: the amounts of entries of kind ``budget_contribution`` (paid to the state).
+    """
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    date = models.DateField(_("date"))
+    point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service = models.CharField(_("service"), max_length=32, choices=Service, blank=True)
+    revenue = models.BigIntegerField(_("revenue (đồng)"), default=0)
+    volume = models.IntegerField(_("volume"), default=0)
+    turnover = models.BigIntegerField(_("turnover (đồng)"), default=0)
+    expense = models.BigIntegerField(_("expenses (đồng)"), default=0)
+    budget = models.BigIntegerField(_("paid to the budget (đồng)"), default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        ordering = ["province_code", "date", "point", "service"]
+        constraints = [
+            # A null point is one key, not many: the upsert's conflict target is this
+            # expression, the same on PostgreSQL and SQLite.
+            models.UniqueConstraint(
+                F("province_code"),
+                F("date"),
+                Coalesce(F("point"), Value(0)),
+                F("service"),
+                name="finance_dailyfigure_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.point_id} {self.service} {self.revenue}"
+
+
+class MonthlyFigure(models.Model):
+    """``DailyFigure`` summed over a calendar month (``month`` is its first day): the same
+    key and figures, kept by the same posting statement and rebuilt with it, so a year's
+    report reads ~12 rows per point and service instead of ~365."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service = models.CharField(_("service"), max_length=32, choices=Service, blank=True)
+    revenue = models.BigIntegerField(_("revenue (đồng)"), default=0)
+    volume = models.IntegerField(_("volume"), default=0)
+    turnover = models.BigIntegerField(_("turnover (đồng)"), default=0)
+    expense = models.BigIntegerField(_("expenses (đồng)"), default=0)
+    budget = models.BigIntegerField(_("paid to the budget (đồng)"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
+        ordering = ["province_code", "month", "point", "service"]
+        constraints = [
+            models.UniqueConstraint(
+                F("province_code"),
+                F("month"),
+                Coalesce(F("point"), Value(0)),
+                F("service"),
+                name="finance_monthlyfigure_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.point_id} {self.service} {self.revenue}"

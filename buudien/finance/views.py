@@ -32,6 +32,12 @@ def _range_form(request: HttpRequest) -> tuple[RangeForm, str, dt.date, dt.date]
     return form, province, date_from, date_to
 
 
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     form, province, _start, _end = _range_form(request)
@@ -83,7 +89,16 @@ def account_statement(request: HttpRequest, code: str) -> HttpResponse:
         date_from=date_from,
         date_to=date_to,
     )
-    return render(request, "finance/statement.html", {"form": form, "statement": statement})
+    if request.GET.get("format") == "xlsx":
+        name = f"statement-{code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"
+        return _xlsx(exports.statement_xlsx(statement), name)
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "finance/statement.html",
+        {"form": form, "statement": statement, "xlsx_query": query.urlencode()},
+    )
 
 
 @login_required
@@ -93,7 +108,16 @@ def point_journal(request: HttpRequest, point_code: str) -> HttpResponse:
     if not form.is_bound:
         form = DayForm(initial={"day": day})
     journal = selectors.point_journal(user=request.user, point_code=point_code, day=day)
-    return render(request, "finance/journal.html", {"form": form, "journal": journal})
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.journal_xlsx(journal), f"journal-{point_code}-{day:%Y%m%d}.xlsx")
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    query.setdefault("day", day.isoformat())
+    return render(
+        request,
+        "finance/journal.html",
+        {"form": form, "journal": journal, "xlsx_query": query.urlencode()},
+    )
 
 
 @login_required
