@@ -1,6 +1,8 @@
 """Steps that domain apps add to ``buudien demo``, run in order after the network is built.
 
-An app registers a step in its ``AppConfig.ready``; core knows none of them by name.
+An app registers a step in its ``AppConfig.ready``; core knows none of them by name. Steps
+run on a freshly built province (``demo --reset`` empties the database first), so they have
+nothing to undo.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ class DemoStep:
     order: int
     name: str
     build: Callable[..., Any]  # build(*, seed: int, report: Callable[[str], None]) -> str
-    delete: Callable[[], Any] | None = None  # undo build, before the network is deleted
 
 
 _steps: dict[str, DemoStep] = {}

@@ -12,9 +12,5 @@ class MailConfig(AppConfig):
         from buudien.mail import demo, demo_year
         from buudien.mail import importers as _importers  # noqa: F401  (registers "items")
 
-        register_demo_step(
-            DemoStep(order=10, name="mail.tariffs", build=demo.build, delete=demo.delete)
-        )
-        register_demo_step(
-            DemoStep(order=20, name="mail.year", build=demo_year.build, delete=demo_year.delete)
-        )
+        register_demo_step(DemoStep(order=10, name="mail.tariffs", build=demo.build))
+        register_demo_step(DemoStep(order=20, name="mail.year", build=demo_year.build))

@@ -75,7 +75,7 @@ class BatchIn(Schema):
 class BatchOut(Schema):
     key: str
     reference: str
-    entry_id: int | None
+    entry_ids: list[int]  # the ledger entries: one per item with a price, in list order
     count: int
     total: int
     vat: int
@@ -170,7 +170,7 @@ def _out(result: BatchResult) -> dict[str, Any]:
     return {
         "key": result.key,
         "reference": result.reference,
-        "entry_id": result.entry.pk if result.entry is not None else None,
+        "entry_ids": [entry.pk for entry in result.entries],
         "count": len(result.items),
         "total": result.total,
         "vat": result.vat,

@@ -10,8 +10,12 @@ in bulk, in one transaction:
 - the S10 identifiers of the whole list, from the office's counter in one step
   (``s10_take_block``: the numbering and guarantee of ``services.s10_take``);
 - the items and their EMA events, each with one INSERT;
-- ONE ledger entry for the list (key ``mail:batch:<key>``, kind ``fee``): the drawer of the
-  point pays the revenue of the service (the prices net of VAT) and VAT payable (the VAT);
+- one ledger entry per item (kind ``fee``, key ``mail:fee:<item id>``, reference
+  ``item:<s10>``: the entry of an item accepted alone), the drawer of the point paying the
+  revenue of the service (the price net of VAT) and VAT payable (the VAT); so one item's fee
+  can be reversed alone, and the year-end report counts one operation per item;
+- the list's key claimed (a named counter ``mail:list:<province>:<key>``): a list sent
+  again under a key used already is refused, also when the two race;
 - one audit entry naming the list, its entry and its items (and, as for a single
   acceptance, one audit entry per KT1 item).
 
@@ -22,8 +26,9 @@ gives it (``BatchRow.line``: the spreadsheet row of an import).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,8 +44,8 @@ from buudien.core.models import Sequence as Counter
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
 from buudien.finance import ledger
-from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
+from buudien.mail import ledger as mail_ledger
 from buudien.mail import pricing, services, tracking
 from buudien.mail.choices import EventCode, ItemStatus, MailService
 from buudien.mail.models import PostalItem, RemoteCommune, Tariff
@@ -51,8 +56,8 @@ from buudien.network.models import AdminArea, ServicePoint
 MAX_ROWS = 2_000
 # The source of the EMA events of items accepted from a list.
 BATCH_SOURCE = "batch"
-KEY_PREFIX = "mail:batch:"
-KEY_MAX = 100  # the ledger's key holds 128 characters, the prefix included
+KEY_PREFIX = "mail:list:"  # the counter that claims a list's key: + "<province>:<key>"
+KEY_MAX = 100
 REFERENCE_MAX = 100
 _COUNTERS = Counter._meta.db_table
 # Foreign keys of an item the service sets from rows it holds: not checked again row by row.
@@ -97,14 +102,15 @@ class BatchRow:
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """The items written (in the order of the list), what the customer paid in all (VAT
-    included), the VAT in it, the key of the list and its ledger entry."""
+    included), the VAT in it, the key of the list and its ledger entries (one per item
+    with a price, in the order of the list)."""
 
     items: list[PostalItem]
     total: int
     vat: int
     key: str = ""
     reference: str = ""
-    entry: Entry | None = None
+    entries: list[Entry] = field(default_factory=list)
 
 
 # --- S10 identifiers, a block at a time -----------------------------------------------------
@@ -369,32 +375,32 @@ def _item(
     tariff: Tariff,
 ) -> PostalItem:
     """The unsaved item of one row, judged by the rules of ``services.item_accept``."""
-    deadline = services._aware(row.kt1_deadline) if row.kt1_deadline is not None else None
+    deadline = services.aware(row.kt1_deadline) if row.kt1_deadline is not None else None
     grade, urgency = (row.kt1_grade or "").strip().upper(), (row.kt1_urgency or "").strip()
-    services._check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=at)
-    services._check_amounts(
+    services.check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=at)
+    services.check_amounts(
         service=service,
         weight_g=row.weight_g,
         declared_value=row.declared_value,
         cod_amount=row.cod_amount,
     )
-    recipient = services._text(
+    recipient = services.text(
         row.recipient_name, field="recipient_name", label=_("The recipient"), required=True
     )
-    address = services._text(
+    address = services.text(
         row.recipient_address,
         field="recipient_address",
         label=_("The recipient's address"),
         required=True,
     )
-    phone = services._text(
+    phone = services.text(
         row.recipient_phone, field="recipient_phone", label=_("The recipient's phone")
     )
     if row.sender_name.strip():
         sender = (
-            services._text(row.sender_name, field="sender_name", label=_("The sender")),
-            services._text(row.sender_phone, field="sender_phone", label=_("The sender's phone")),
-            services._text(
+            services.text(row.sender_name, field="sender_name", label=_("The sender")),
+            services.text(row.sender_phone, field="sender_phone", label=_("The sender's phone")),
+            services.text(
                 row.sender_address, field="sender_address", label=_("The sender's address")
             ),
         )
@@ -469,7 +475,7 @@ def _key(key: str) -> str:
 
 
 def _reference(reference: str) -> str:
-    return services._text(reference, field="reference", label=_("The reference of the list"))
+    return services.text(reference, field="reference", label=_("The reference of the list"))
 
 
 @dataclass(slots=True)
@@ -508,10 +514,10 @@ def _judge(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
         )
     if actor is not None:
-        services._check_actor(actor, point, service)
+        services.check_actor(actor, point, service)
     accepted_at = _moment(day, at)
     business_day = accepted_at.astimezone(VIETNAM).date()
-    services._check_point(point, business_day)
+    services.check_point(point, business_day)
     if not rows:
         raise DomainError(_("The list has no items."), field="rows")
     if len(rows) > MAX_ROWS:
@@ -521,9 +527,9 @@ def _judge(
             field="rows",
         )
     sender = (
-        services._text(sender_name, field="sender_name", label=_("The sender"), required=True),
-        services._text(sender_phone, field="sender_phone", label=_("The sender's phone")),
-        services._text(sender_address, field="sender_address", label=_("The sender's address")),
+        services.text(sender_name, field="sender_name", label=_("The sender"), required=True),
+        services.text(sender_phone, field="sender_phone", label=_("The sender's phone")),
+        services.text(sender_address, field="sender_address", label=_("The sender's address")),
     )
     list_reference = _reference(reference)
     if len(list_reference) > REFERENCE_MAX:
@@ -626,9 +632,10 @@ def items_accept_batch(
     nothing.
 
     ``at`` is the time of acceptance (now by default; with only ``day``, this time of day on
-    that day); ``reference`` is the customer's own number of the list (the ledger entry's
-    reference; the key of the list when blank). ``key`` names the list for the ledger (the
-    first item's S10 id by default): a list accepted under a key already used is refused.
+    that day); ``reference`` is the customer's own number of the list (named in the memo of
+    each item's ledger entry; the key of the list when blank). ``key`` names the list once
+    (the first item's S10 id by default): a list accepted under a key already used is
+    refused.
     ``columns`` renames the fields in the row errors (``{"recipient_commune":
     "recipient_commune_code"}`` for an import); ``lookups`` shares lookups with other lists
     (see ``Lookups``). ``actor=None`` is the system itself (an import at the console): no
@@ -666,20 +673,18 @@ def items_accept_batch(
 
     list_key = judged.key or numbers[0]
     list_reference = judged.reference or list_key
-    net = sum(item.price_total - item.price_vat for item in items)
-    vat = sum(item.price_vat for item in items)
-    entry = _post(
-        lookups=judged.lookups,
+    if judged.key:
+        _key_claim(point.province_code, judged.key)
+    entries = _post_fees(
+        items,
         actor=actor,
         point=point,
-        service=service,
-        key=list_key,
-        reference=list_reference,
-        net=net,
-        vat=vat,
         day=judged.day,
-        memo=_memo(numbers),
+        lookups=judged.lookups,
+        reference=list_reference,
     )
+    net = sum(item.price_total - item.price_vat for item in items)
+    vat = sum(item.price_vat for item in items)
     audit_record(
         actor=actor,
         action="item.accept_batch",
@@ -695,7 +700,7 @@ def items_accept_batch(
             "count": len(items),
             "total": net + vat,
             "vat": vat,
-            "entry": entry.pk if entry is not None else None,
+            "entries": [entry.pk for entry in entries],
             "items": numbers,
         },
     )
@@ -722,7 +727,7 @@ def items_accept_batch(
         vat=vat,
         key=list_key,
         reference=list_reference,
-        entry=entry,
+        entries=entries,
     )
 
 
@@ -786,59 +791,57 @@ def _postings(items: list[PostalItem], *, point: ServicePoint, at: dt.datetime) 
         )
 
 
-def ledger_key(key: str) -> str:
-    """The ledger's idempotency key of the list ``key``."""
-    return f"{KEY_PREFIX}{key}"
+def _key_counter(province_code: str, key: str) -> str:
+    """The name of the counter that claims the list key ``key`` (a digest for long keys:
+    counter names hold 64 characters)."""
+    name = f"{KEY_PREFIX}{province_code}:{key}"
+    if len(name) <= Counter._meta.get_field("name").max_length:  # type: ignore[operator]
+        return name
+    return f"{KEY_PREFIX}{province_code}:#{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 def _key_used(province_code: str, key: str) -> bool:
-    return Entry.objects.filter(
-        province_code=province_code, idempotency_key=ledger_key(key)
-    ).exists()
+    return Counter.objects.filter(name=_key_counter(province_code, key), value__gt=0).exists()
 
 
-def _memo(numbers: list[str]) -> str:
-    count = len(numbers)
-    if count == 1:
-        return _("List of 1 item: %(s10)s") % {"s10": numbers[0]}
-    return _("List of %(count)d items: %(first)s … %(last)s") % {
-        "count": count,
-        "first": numbers[0],
-        "last": numbers[-1],
-    }
+def _key_claim(province_code: str, key: str) -> None:
+    """Claim the list key for this list: refused when a list took it first. The counter's
+    row stays locked until the transaction ends, so a list racing this one under the same
+    key waits, then is refused (or takes the key, when this one rolls back)."""
+    if sequence_next(_key_counter(province_code, key)) > 1:
+        raise DomainError(_("The list %(key)s was accepted already.") % {"key": key}, field="key")
 
 
-def _post(
+def _post_fees(
+    items: list[PostalItem],
     *,
-    lookups: Lookups,
     actor: Any,
     point: ServicePoint,
-    service: str,
-    key: str,
-    reference: str,
-    net: int,
-    vat: int,
     day: dt.date,
-    memo: str,
-) -> Entry | None:
-    """One entry for the list: the drawer pays the service's revenue and VAT payable."""
-    drawer = lookups.drawer(point)
-    legs: list[ledger.Leg] = []
-    if net > 0:
-        legs.append(ledger.Leg(drawer, lookups.revenue(point.province_code, service), net, service))
-    if vat > 0:
-        legs.append(ledger.Leg(drawer, lookups.vat_payable(point.province_code), vat, service))
-    if not legs:
-        return None
-    return ledger.entry_post(
-        actor=actor,
-        idempotency_key=ledger_key(key),
-        kind=EntryKind.FEE,
-        reference=reference[:REFERENCE_MAX],
-        legs=legs,
-        province_code=point.province_code,
-        business_date=day,
-        point=point,
-        memo=memo,
-        late=True,
-    )
+    lookups: Lookups,
+    reference: str,
+) -> list[Entry]:
+    """Each item's fee, an entry of its own (``mail.ledger.fee_post``, as for an item
+    accepted alone), its memo naming the list and the row."""
+    count = len(items)
+    entries: list[Entry] = []
+    for position, item in enumerate(items, start=1):
+        accounts = mail_ledger.FeeAccounts(
+            lookups.drawer(point),
+            lookups.revenue(item.province_code, item.service),
+            lookups.vat_payable(item.province_code),
+        )
+        entry = mail_ledger.fee_post(
+            actor=actor,
+            item=item,
+            point=point,
+            net=item.price_total - item.price_vat,
+            vat=item.price_vat,
+            day=day,
+            accounts=accounts,
+            memo=_("List %(reference)s, item %(position)d of %(count)d")
+            % {"reference": reference[:REFERENCE_MAX], "position": position, "count": count},
+        )
+        if entry is not None:
+            entries.append(entry)
+    return entries

@@ -220,14 +220,3 @@ def _delete_remote() -> None:
     RemoteCommune.objects.filter(
         commune__province_code=PROVINCE, valid_from=STRUCTURE_2025_FROM
     ).delete()
-
-
-@transaction.atomic
-def delete() -> None:
-    """Undo ``build``. Items priced with these tariffs must be deleted first (their own demo
-    step runs later in a build, so earlier in a reset)."""
-    _delete_remote()
-    for service in TABLES:
-        Tariff.objects.filter(
-            service=service, valid_from__in=[p.valid_from for p in PERIODS]
-        ).delete()

@@ -24,12 +24,11 @@ Everything goes through the services a person or a scanner would use:
 
 Volumes: about ``DEFAULT_ITEMS`` items (``BUUDIEN_DEMO_MAIL_ITEMS`` or ``build(items=...)``;
 0 skips the step), most at the main office and the level II offices, registered and
-ordinary letters first. Seeded (``random.Random``) and repeatable: a second build deletes
-the first (``delete``) and makes the same items again, with new S10 ids (identifiers are
-never handed out twice).
+ordinary letters first. Seeded (``random.Random``) and repeatable: a build on a fresh
+province (``demo --reset`` empties the database first) makes the same items as any other,
+with new S10 ids where the office sequences have moved on.
 
-The ledger keeps the fees (and COD collected) of the demo's items: it is append-only, so
-``delete`` leaves its entries where they are.
+The fees (and COD collected) of the demo's items are posted on the ledger, as at a counter.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import ONE_DAY, VIETNAM, business_days_in, local_now
@@ -63,7 +61,7 @@ from buudien.mail.choices import (
     MailService,
 )
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.ops_models import Bag, BagItem, CustodyTransfer, DeliveryAttempt, DeliveryRound
+from buudien.mail.ops_models import Bag
 from buudien.mail.tracking import MAX_EVENTS, events_ingest
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind
 from buudien.network.management.commands.demo import (
@@ -1108,7 +1106,7 @@ def build(
     items: int | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """Build the year (after deleting any earlier one) and say what was made, in one line.
+    """Build the year on a fresh demo province and say what was made, in one line.
     ``items`` is about how many (``BUUDIEN_DEMO_MAIL_ITEMS``, else ``DEFAULT_ITEMS``);
     ``now`` is when the year ends (now by default: two builds from the same ``now`` and
     seed make the same year)."""
@@ -1118,7 +1116,6 @@ def build(
     if world is None or not world.counters or not world.communes:
         return ""
     report(_("Mail: a year of items"))
-    delete()
     rng = random.Random(seed)
     now = (now or local_now()).astimezone(VIETNAM)
     today = now.date()
@@ -1142,26 +1139,6 @@ def build(
     _ingest(journeys, now)
     _operations(world, ops, found)
     return _summary(world, accepted, ops, time.perf_counter() - started)
-
-
-@transaction.atomic
-def delete() -> None:
-    """Delete the mail of the demo province: its items and their events, bags, rounds and
-    hand-overs (also those made by hand in the demo). The ledger keeps its entries."""
-    province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
-    if province is None:
-        return
-    points = ServicePoint.objects.filter(unit_path__startswith=province.path)
-    items = PostalItem.objects.filter(Q(accepted_point__in=points) | Q(delivery_point__in=points))
-    DeliveryAttempt.objects.filter(Q(item__in=items) | Q(round__point__in=points)).delete()
-    DeliveryRound.objects.filter(point__in=points).delete()
-    BagItem.objects.filter(
-        Q(item__in=items) | Q(bag__origin__in=points) | Q(bag__destination__in=points)
-    ).delete()
-    Bag.objects.filter(Q(origin__in=points) | Q(destination__in=points)).delete()
-    CustodyTransfer.objects.filter(item__in=items).delete()
-    TrackingEvent.objects.filter(item__in=items).delete()
-    items.delete()
 
 
 def _summary(world: _World, accepted: _Accepted, ops: _Today, seconds: float) -> str:

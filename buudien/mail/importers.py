@@ -3,9 +3,9 @@ file, accepted through ``batches.items_accept_batch``. Registered when the app i
 (see ``apps.py``).
 
 One file may hold several lists: the rows of one point, service and sender (name, phone,
-address) make one list, accepted with one ledger entry. All or nothing: every row of every
-list is judged first (the rules of a counter acceptance), and one problem anywhere refuses
-the whole file with every problem, by row and column.
+address) make one list, each item with its fee as a ledger entry of its own. All or nothing:
+every row of every list is judged first (the rules of a counter acceptance), and one problem
+anywhere refuses the whole file with every problem, by row and column.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class ItemImport(ImportKind):
     name = "items"
     help = gettext_lazy(
         "A customer's list of items (bảng kê), accepted at a counter: one list per point, "
-        "service and sender, each with one ledger entry. All or nothing."
+        "service and sender, each item with its own ledger entry. All or nothing."
     )
     columns = (
         Column("point_code", im.code(16), help=gettext_lazy("the accepting point's code")),

@@ -7,19 +7,23 @@ transaction as the mail operation:
   VAT) and VAT payable (the VAT);
 - delivery with COD: debit the delivering office's drawer, credit COD owed to senders.
 
-The idempotency keys name the item, so an operation retried after a lost answer posts once.
+Each item's fee is an entry of its own, whether the item was accepted alone or on a list
+(so one item's fee can be reversed alone, and the year-end report counts one operation per
+item). The idempotency keys name the item (``mail:fee:<item id>``, ``mail:cod:<item id>``;
+cashdesk reads the COD key), so an operation retried after a lost answer posts once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.finance.models import Entry
+from buudien.finance.models import Account, Entry
 from buudien.mail.models import PostalItem
 from buudien.network.models import ServicePoint
 
@@ -36,21 +40,45 @@ def item_reference(item: PostalItem) -> str:
     return f"item:{item.s10}"
 
 
+@dataclass(frozen=True, slots=True)
+class FeeAccounts:
+    """The accounts a fee moves between: the point's drawer, the service's revenue, VAT."""
+
+    drawer: Account
+    revenue: Account
+    vat_payable: Account
+
+
+def fee_accounts(item: PostalItem, point: ServicePoint) -> FeeAccounts:
+    return FeeAccounts(
+        ledger.account_for_drawer(point),
+        ledger.account_for_revenue(item.province_code, item.service),
+        ledger.account_vat_payable(item.province_code),
+    )
+
+
 def fee_post(
-    *, actor: Any, item: PostalItem, point: ServicePoint, net: int, vat: int, day: dt.date
+    *,
+    actor: Any,
+    item: PostalItem,
+    point: ServicePoint,
+    net: int,
+    vat: int,
+    day: dt.date,
+    accounts: FeeAccounts | None = None,
+    memo: str = "",
 ) -> Entry | None:
-    """Post the price the sender paid at the counter. Nothing to post for a free item."""
-    drawer = ledger.account_for_drawer(point)
+    """Post the price the sender paid at the counter for ``item``: its own entry (the
+    drawer pays the service's revenue, net of VAT, and VAT payable). Nothing to post for a
+    free item. ``accounts`` spares the lookups when many items are posted together."""
+    if net <= 0 and vat <= 0:
+        return None
+    found = accounts or fee_accounts(item, point)
     legs = []
     if net > 0:
-        revenue = ledger.account_for_revenue(item.province_code, item.service)
-        legs.append(ledger.Leg(drawer, revenue, net, item.service))
+        legs.append(ledger.Leg(found.drawer, found.revenue, net, item.service))
     if vat > 0:
-        legs.append(
-            ledger.Leg(drawer, ledger.account_vat_payable(item.province_code), vat, item.service)
-        )
-    if not legs:
-        return None
+        legs.append(ledger.Leg(found.drawer, found.vat_payable, vat, item.service))
     return ledger.entry_post(
         actor=actor,
         idempotency_key=fee_key(item),
@@ -60,6 +88,7 @@ def fee_post(
         province_code=item.province_code,
         business_date=day,
         point=point,
+        memo=memo,
         late=True,
     )
 

@@ -304,3 +304,4 @@ class TrackingEvent(models.Model):
 
 
 from buudien.mail.ops_models import *  # noqa: E402, F403  (bags, rounds, custody)
+from buudien.mail.rollup_models import *  # noqa: E402, F403  (the delivery rollup)

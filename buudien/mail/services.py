@@ -91,16 +91,18 @@ def s10_take(*, point: ServicePoint, prefix: str) -> str:
     return s10_make(prefix, serial, COUNTRY)
 
 
-def _text(value: str | None, *, field: str, label: str, required: bool = False) -> str:
-    text = (value or "").strip()
-    if "\x00" in text:
+def text(value: str | None, *, field: str, label: str, required: bool = False) -> str:
+    """``value`` stripped; refused when it holds a NUL, or is empty and ``required``."""
+    cleaned = (value or "").strip()
+    if "\x00" in cleaned:
         raise DomainError(_("%(label)s contains a null character.") % {"label": label}, field=field)
-    if required and not text:
+    if required and not cleaned:
         raise DomainError(_("%(label)s is required.") % {"label": label}, field=field)
-    return text
+    return cleaned
 
 
-def _check_actor(actor: Any, point: ServicePoint, service: str) -> None:
+def check_actor(actor: Any, point: ServicePoint, service: str) -> None:
+    """Refused (AccessDenied) unless ``actor`` may accept ``service`` at ``point``."""
     allowed = selectors.services_acceptable_by(actor)
     if service not in allowed:
         if service == MailService.KT1:
@@ -117,7 +119,8 @@ def _check_actor(actor: Any, point: ServicePoint, service: str) -> None:
         )
 
 
-def _check_point(point: ServicePoint, day: dt.date) -> None:
+def check_point(point: ServicePoint, day: dt.date) -> None:
+    """Refused unless ``point`` is open with a counter on ``day``."""
     if not point.is_active_on(day) or point.kind not in PointKind.with_counter():
         raise DomainError(
             _("%(point)s does not serve at a counter on %(day)s.")
@@ -126,7 +129,7 @@ def _check_point(point: ServicePoint, day: dt.date) -> None:
         )
 
 
-def _check_kt1(
+def check_kt1(
     *,
     service: str,
     grade: str,
@@ -134,6 +137,8 @@ def _check_kt1(
     deadline: dt.datetime | None,
     at: dt.datetime,
 ) -> None:
+    """The KT1 fields: required for a KT1 item (a timed one with a deadline after ``at``),
+    refused on any other."""
     if service != MailService.KT1:
         if grade or urgency or deadline:
             raise DomainError(
@@ -153,7 +158,8 @@ def _check_kt1(
         )
 
 
-def _check_amounts(*, service: str, weight_g: int, declared_value: int, cod_amount: int) -> None:
+def check_amounts(*, service: str, weight_g: int, declared_value: int, cod_amount: int) -> None:
+    """A positive weight; COD and declared value within bounds; COD only where offered."""
     if weight_g <= 0:
         raise DomainError(_("The weight must be more than 0 g."), field="weight_g")
     if cod_amount < 0:
@@ -171,7 +177,8 @@ def _check_amounts(*, service: str, weight_g: int, declared_value: int, cod_amou
         )
 
 
-def _aware(at: dt.datetime | None) -> dt.datetime:
+def aware(at: dt.datetime | None) -> dt.datetime:
+    """``at`` as an aware datetime (naive means Vietnam's time); now when None."""
     if at is None:
         return local_now()
     if timezone.is_naive(at):
@@ -223,21 +230,21 @@ def item_accept(
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
         )
-    _check_actor(actor, point, service)
-    accepted_at = _aware(at)
+    check_actor(actor, point, service)
+    accepted_at = aware(at)
     day = accepted_at.astimezone(VIETNAM).date()
-    _check_point(point, day)
-    deadline = _aware(kt1_deadline) if kt1_deadline is not None else None
+    check_point(point, day)
+    deadline = aware(kt1_deadline) if kt1_deadline is not None else None
     grade, urgency = (kt1_grade or "").strip().upper(), (kt1_urgency or "").strip()
-    _check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=accepted_at)
-    _check_amounts(
+    check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=accepted_at)
+    check_amounts(
         service=service, weight_g=weight_g, declared_value=declared_value, cod_amount=cod_amount
     )
-    sender = _text(sender_name, field="sender_name", label=_("The sender"), required=True)
-    recipient = _text(
+    sender = text(sender_name, field="sender_name", label=_("The sender"), required=True)
+    recipient = text(
         recipient_name, field="recipient_name", label=_("The recipient"), required=True
     )
-    address = _text(
+    address = text(
         recipient_address,
         field="recipient_address",
         label=_("The recipient's address"),
@@ -273,13 +280,13 @@ def item_accept(
         accepted_at=accepted_at,
         accepted_on=day,
         sender_name=sender,
-        sender_phone=_text(sender_phone, field="sender_phone", label=_("The sender's phone")),
-        sender_address=_text(
+        sender_phone=text(sender_phone, field="sender_phone", label=_("The sender's phone")),
+        sender_address=text(
             sender_address, field="sender_address", label=_("The sender's address")
         ),
         sender_commune=sender_commune,
         recipient_name=recipient,
-        recipient_phone=_text(
+        recipient_phone=text(
             recipient_phone, field="recipient_phone", label=_("The recipient's phone")
         ),
         recipient_address=address,

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
+from operator import contains, itemgetter
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -34,7 +35,8 @@ from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.s10 import LENGTH as S10_LENGTH
 from buudien.core.s10 import S10Error, s10_normalise, s10_parse
-from buudien.mail.choices import EventCode, FailureAction, FailureReason, MailService
+from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
+from buudien.mail.delivery_rollup import delivery_rollup_add
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.status import ItemState, state_of, status_step
 from buudien.network.models import ServicePoint
@@ -55,6 +57,7 @@ ACTIONS = frozenset(FailureAction.values)
 KT1 = MailService.KT1.value
 EMH = EventCode.EMH.value
 EMI = EventCode.EMI.value
+DELIVERED = ItemStatus.DELIVERED.value
 _PLAIN_CODES = EVENT_CODES - {EMH, EMI}  # codes that need no reason, action nor recipient
 
 # The columns a bulk insert writes, in this order.
@@ -76,6 +79,14 @@ COLUMNS = (
 )
 EVENT_TABLE = TrackingEvent._meta.db_table
 ITEM_TABLE = PostalItem._meta.db_table
+
+# Whole-batch work is done a column at a time, with map / zip / set over these getters (C
+# loops) rather than a Python loop over 10,000 events.
+_S10 = itemgetter("s10")
+_OFFICE = itemgetter("office_code")
+_AT = itemgetter("occurred_at")
+_CODE = itemgetter("code")
+_EVENT_ID = itemgetter("event_id")
 
 
 class TooManyEvents(DomainError):
@@ -127,6 +138,12 @@ def _scope_path(actor: Any) -> str | None:
         return None
     path: str | None = actor.scope_path
     return path
+
+
+def recorder_check(actor: Any) -> None:
+    """Auditors read and never act: no event of theirs is stored (AccessDenied, a 403)."""
+    if actor is not None and getattr(actor, "role", None) == Role.AUDITOR:
+        raise AccessDenied(_("Auditors have read-only access: they cannot record tracking events."))
 
 
 def _actor_id(actor: Any) -> int | None:
@@ -222,8 +239,10 @@ def event_record(
     Refused, changing nothing: a KT1 item for anyone but a KT1 operator (as if it did not
     exist), an office outside the actor's scope, an unknown code, an EMH without reason and
     action, an EMI without the recipient's name, a time more than 10 minutes ahead.
-    ``actor=None`` is the system itself (the demo, an import): no scope applies.
+    ``actor=None`` is the system itself (the demo, an import): no scope applies. An auditor
+    is refused (read-only).
     """
+    recorder_check(actor)
     locked = PostalItem.objects.select_for_update().get(pk=item.pk)
     if locked.service == KT1 and not _may_handle_kt1(actor):
         raise NotFound(_("No item with this number."))
@@ -259,9 +278,12 @@ def event_record(
     )
     rows = TrackingEvent.objects.filter(item_id=locked.pk).order_by("occurred_at", "id")
     state = state_of(rows.values_list("code", "action", "occurred_at"))
+    was_delivered = locked.status == DELIVERED
     _state_save(locked, state)
     _state_save(item, state)
     PostalItem.objects.filter(pk=locked.pk).update(**_state_fields(state))
+    if state.status == DELIVERED and not was_delivered:
+        delivery_rollup_add(item_ids=[locked.pk])
     if locked.service == KT1:
         audit_record(
             actor=actor,
@@ -311,6 +333,32 @@ def _s10_fault(raw: str) -> tuple[str, str] | None:
     return None
 
 
+def _s10_keys(given: set[Any]) -> tuple[dict[str, str], list[str]]:
+    """(id as given -> normalised, for the ids not given normalised; the ids to look up).
+    The usual batch, every id given normalised, is seen so over the whole batch at once."""
+    try:
+        joined = "".join(given)
+    except TypeError:
+        joined = ""
+    if (
+        joined.isalnum()
+        and joined.isupper()
+        and len(joined) == S10_LENGTH * len(given)
+        and min(map(len, given)) == S10_LENGTH
+    ):
+        return {}, list(given)
+    normal: dict[str, str] = {}
+    wanted: list[str] = []
+    for raw in given:
+        if type(raw) is str:
+            key = _s10_key(raw)
+            if key != raw:
+                normal[raw] = key
+            if len(key) == S10_LENGTH:
+                wanted.append(key)
+    return normal, wanted
+
+
 # --- bulk ingestion --------------------------------------------------------------------------
 #
 # Times travel in the form the database stores: aware datetimes for PostgreSQL (psycopg
@@ -319,6 +367,8 @@ def _s10_fault(raw: str) -> tuple[str, str] | None:
 
 # (id, s10, province_code, service, status, returning, last_event_at as stored)
 ItemRow = tuple[int, str, str, str, str, Any, Any]
+_ITEM_ID, _ITEM_S10, _ITEM_PROVINCE, _ITEM_SERVICE = (itemgetter(i) for i in range(4))
+_ITEM_RETURNING, _ITEM_LAST_AT = itemgetter(5), itemgetter(6)
 _BAD_TIME = (None, None, False)
 
 
@@ -384,7 +434,7 @@ def _items_by_s10(keys: list[str]) -> tuple[dict[str, ItemRow], dict[str, list[I
                 [json.dumps(sorted(keys))],
             )
             rows = cursor.cursor.fetchall()
-    found = {row[1]: row for row in rows}
+    found = dict(zip(map(_ITEM_S10, rows), rows, strict=True))
     shared: dict[str, list[ItemRow]] = {}
     if len(found) < len(rows):
         for row in sorted(rows):
@@ -442,25 +492,28 @@ def _insert_postgresql(rows: list[tuple[Any, ...]]) -> list[int]:
 
 
 def _insert_sqlite(rows: list[tuple[Any, ...]], source: str) -> list[int]:
-    """One prepared INSERT, executemany, in a savepoint. When a key is stored already (a
-    retried batch), the unique constraint refuses it: the rows go again with ON CONFLICT DO
-    NOTHING, and which ones it stored is read back by id. The positions inserted.
+    """One prepared INSERT, executemany. When a key is stored already (a retried batch), the
+    unique constraint refuses its row: the rows go again with ON CONFLICT DO NOTHING, and
+    which ones are stored is read back by id (ids only grow: AUTOINCREMENT). The positions
+    inserted.
 
+    No savepoint around the first try: SQLite backs out only the refused row's statement,
+    and the transaction goes on (the rows before it are kept, and skipped by the second
+    try as stored). A savepoint would copy every page the INSERT touches to its journal.
     No race to fear here: SQLite transactions begin IMMEDIATE, one writer at a time.
     """
     columns = ", ".join(COLUMNS)
     marks = ", ".join("?" * len(COLUMNS))
     insert = f"INSERT INTO {EVENT_TABLE} ({columns}) VALUES ({marks})"
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.cursor.executemany(insert, rows)
-        return list(range(len(rows)))
-    except (IntegrityError, sqlite3.IntegrityError):  # the raw cursor's, unwrapped
-        pass
     with connection.cursor() as cursor:
-        raw = cursor.cursor
+        raw = cursor.cursor  # the sqlite3 cursor: its errors reach here unwrapped
         raw.execute(f"SELECT max(id) FROM {EVENT_TABLE}")
         before = raw.fetchone()[0] or 0
+        try:
+            raw.executemany(insert, rows)
+            return list(range(len(rows)))
+        except sqlite3.IntegrityError:
+            pass
         raw.executemany(f"{insert} ON CONFLICT DO NOTHING", rows)
         raw.execute(
             f"SELECT province_code, source_event_id FROM {EVENT_TABLE} "
@@ -532,7 +585,16 @@ def item_status_refresh(*, item_ids: Sequence[int]) -> int:
     """Derive the status fields of these items again from all their events (after events
     were written by other means, or to repair). The number of items written."""
     rows = _states_from_events(item_ids)
+    now_delivered = [row[5] for row in rows if row[0] == DELIVERED]
+    if now_delivered:
+        before = set(
+            PostalItem.objects.filter(pk__in=now_delivered, status=DELIVERED).values_list(
+                "pk", flat=True
+            )
+        )
+        now_delivered = [pk for pk in now_delivered if pk not in before]
     _update_items(rows)
+    delivery_rollup_add(item_ids=now_delivered)
     return len(rows)
 
 
@@ -543,6 +605,11 @@ _STEP = {
     for action in ("", *ACTIONS)
     for returning in (False, True)
 }
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+# The columns of an event row (COLUMNS' order) that the states need.
+_ROW_ITEM, _ROW_CODE, _ROW_AT, _ROW_ACTION = (itemgetter(i) for i in (1, 2, 3, 7))
 
 # item id -> the new events of the item: (occurred_at as stored, code, action), batch order
 NewEvents = dict[int, list[tuple[Any, str, str]]]
@@ -567,13 +634,53 @@ def _apply_states(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) ->
     if late:
         states.extend(_states_from_events(late))
     _update_items(states)
+    if EMI in set(map(_ROW_CODE, rows)):
+        # The items that became delivered in this batch: counted in the delivery rollup.
+        delivery_rollup_add(
+            item_ids=[
+                state[5]
+                for state in states
+                if state[0] == DELIVERED and item_rows[state[5]][4] != DELIVERED
+            ]
+        )
 
 
 Folded = tuple[list[StateRow], list[int]]  # the states, the items with a late event
 
 
 def _fold_one_each(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) -> Folded:
-    """One new event per item (the usual batch: a leg of many items)."""
+    """One new event per item (the usual batch: a leg of many items). When every new event
+    comes after every item's last one (seen with one max and one min), the states are
+    zipped from the columns; otherwise each event is compared with its item's last."""
+    ids = list(map(_ROW_ITEM, rows))
+    times = list(map(_ROW_AT, rows))
+    items = list(map(item_rows.__getitem__, ids))
+    last = max(filter(None, map(_ITEM_LAST_AT, items)), default=None)
+    if last is not None and last > min(times):
+        return _fold_one_each_late(rows, item_rows)
+    codes = list(map(_ROW_CODE, rows))
+    steps = list(
+        map(
+            _STEP.__getitem__,
+            zip(codes, map(_ROW_ACTION, rows), map(_ITEM_RETURNING, items), strict=True),
+        )
+    )
+    code_set = set(codes)
+    delivered: Iterable[Any]
+    if EMI not in code_set:
+        delivered = repeat(None)
+    elif code_set == {EMI}:
+        delivered = times
+    else:
+        delivered = [at if code == EMI else None for code, at in zip(codes, times, strict=True)]
+    states = list(
+        zip(map(_FIRST, steps), map(_SECOND, steps), delivered, codes, times, ids, strict=False)
+    )
+    return states, []
+
+
+def _fold_one_each_late(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) -> Folded:
+    """One new event per item, some of them perhaps before their item's last event."""
     states: list[StateRow] = []
     late: list[int] = []
     step = _STEP
@@ -597,7 +704,7 @@ def _fold_grouped(new: NewEvents, item_rows: dict[int, ItemRow]) -> Folded:
     for pk, found in new.items():
         item = item_rows[pk]
         last_at = item[6]
-        found.sort(key=_first)  # stable: same time, batch order (= id order)
+        found.sort(key=_FIRST)  # stable: same time, batch order (= id order)
         if last_at is not None and found[0][0] < last_at:
             late.append(pk)
             continue
@@ -607,10 +714,6 @@ def _fold_grouped(new: NewEvents, item_rows: dict[int, ItemRow]) -> Folded:
         at, code = found[-1][0], found[-1][1]
         states.append((status, returning, at if code == EMI else None, code, at, pk))
     return states, late
-
-
-def _first(entry: tuple[Any, ...]) -> Any:
-    return entry[0]
 
 
 def _parse_time(value: Any, latest: dt.datetime, sqlite: bool) -> tuple[Any, Any, bool]:
@@ -668,13 +771,15 @@ def events_ingest(*, actor: Any, source: str, events: list[Any]) -> IngestResult
     ``recipient_name``, ``note``. Bad events are rejected one by one with a reason, the good
     ones stored; an event whose key is already stored, or repeated in the batch, counts as a
     duplicate and is stored once. KT1 items are "unknown" to anyone but a KT1 operator; a KT1
-    operator's KT1 events are audited, one entry per item.
+    operator's KT1 events are audited, one entry per item. An auditor's batch is refused
+    whole (AccessDenied): auditors have read-only access.
 
     Two lookups whatever the batch size (items, locked in id order on PostgreSQL; offices),
     one write (COPY on PostgreSQL, executemany on SQLite) whose unique constraint finds the
     keys already stored, one status update of the items touched. The usual batch is judged
     with set operations over the whole batch; an unusual one event by event.
     """
+    recorder_check(actor)
     if (
         not isinstance(source, str)
         or not source.strip()
@@ -788,28 +893,35 @@ def _judge(index: int, event: Any, batch: _Batch) -> Judged | Rejection:
 
 
 @dataclass(frozen=True, slots=True)
-class _Clean:
-    """A batch of usual scans, ready to be built in one go."""
+class _Columns:
+    """A batch's events a field at a time, in batch order (when every event has them)."""
 
-    items: dict[str, tuple[str, int]]  # s10 id -> (province, item id)
-    recipients: list[str] | None  # per event, stripped; None when no event names one
+    s10: list[Any]
+    office_code: list[Any]
+    occurred_at: list[Any]
 
 
-def _clean_batch(
+def _clean_rows(
     events: list[Any],
+    columns: _Columns,
     batch: _Batch,
     scoped: dict[str, int],
     ready_times: dict[str, Any],
-    s10_count: int,
+    given_counts: tuple[int, int],
     office_given: set[Any],
-    times_count: int,
-) -> _Clean | None:
-    """The batch when every event of it is a usual scan, else None. Checked over the whole
-    batch with set operations: every id normalised, known, of one province, none KT1, none
-    shared by two provinces; every office in scope; every time fit to store; the five
-    fields, and the recipient's name only; a code that needs no reason nor action, a
-    delivery with a name; event ids that are text of the right length, all different."""
+    fixed: tuple[Any, Any, Any],
+) -> list[tuple[Any, ...]] | None:
+    """The rows to store when every event of the batch is a usual scan, else None.
+
+    Checked over the whole batch with set operations, a column at a time: every id
+    normalised, known, of one province, none KT1, none shared by two provinces; every office
+    in scope; every time fit to store; the five fields, and the recipient's name only; a
+    code that needs no reason nor action, a delivery with a name; event ids that are text of
+    the right length, all different. The rows are then zipped from the columns.
+    ``given_counts``: the numbers of different ids and times named; ``fixed``: (actor id,
+    source, recorded at as stored)."""
     items = batch.items
+    s10_count, times_count = given_counts
     if (
         batch.normal
         or batch.shared
@@ -818,45 +930,73 @@ def _clean_batch(
         or len(ready_times) != times_count
     ):
         return None
-    provinces = {item[2] for item in items.values()}
-    if len(provinces) != 1 or any(item[3] == KT1 for item in items.values()):
+    provinces = set(map(_ITEM_PROVINCE, items.values()))
+    if len(provinces) != 1 or KT1 in set(map(_ITEM_SERVICE, items.values())):
         return None
+    if set(map(type, events)) != {dict}:
+        return None
+    sizes = set(map(len, events))
     try:
-        if not all(type(event) is dict for event in events):
-            return None
-        sizes = {len(event) for event in events}
-        codes = {event["code"] for event in events}
-        ids = [event["event_id"] for event in events]
+        codes = list(map(_CODE, events))
+        code_set = set(codes)
+        ids = list(map(_EVENT_ID, events))
         if len(set(ids)) != len(ids):
             return None
     except (KeyError, TypeError):
         return None
-    if not all(type(i) is str and 0 < len(i) <= EVENT_ID_MAX for i in ids):
+    if (
+        set(map(type, ids)) != {str}
+        or min(map(len, ids)) == 0
+        or max(map(len, ids)) > EVENT_ID_MAX
+        or "\x00" in "".join(ids)
+    ):
         return None
-    if "\x00" in "".join(ids):
-        return None
-    recipients = None
+    names: Iterable[str] = repeat("")
     if sizes == {5}:
-        if not codes <= _PLAIN_CODES:
+        if not code_set <= _PLAIN_CODES:
             return None
-    elif sizes <= {5, 6} and codes <= _PLAIN_CODES | {EMI}:
-        named = [event.get("recipient_name", "") for event in events]
-        if sum(len(event) == 6 for event in events) != sum(
-            "recipient_name" in event for event in events
+    elif sizes <= {5, 6} and code_set <= _PLAIN_CODES | {EMI}:
+        # The sixth field, where there is one, is the recipient's name.
+        sixes = sum(map(len, events)) - 5 * len(events)
+        if sixes != sum(map(contains, events, repeat("recipient_name"))):
+            return None
+        named = list(map(dict.get, events, repeat("recipient_name"), repeat("")))
+        if (
+            set(map(type, named)) != {str}
+            or max(map(len, named)) > RECIPIENT_MAX
+            or "\x00" in "".join(named)
         ):
             return None
-        if not all(type(name) is str and len(name) <= RECIPIENT_MAX for name in named):
-            return None
-        if "\x00" in "".join(named):
-            return None
-        recipients = [name.strip() for name in named]
-        if EMI in codes and not all(
-            name for event, name in zip(events, recipients, strict=True) if event["code"] == EMI
+        names = recipients = list(map(str.strip, named))
+        if (
+            EMI in code_set
+            and "" in recipients
+            and any(code == EMI and not name for code, name in zip(codes, recipients, strict=True))
         ):
             return None
     else:
         return None
-    return _Clean({s10: (item[2], item[0]) for s10, item in items.items()}, recipients)
+    province = provinces.pop()
+    item_id = dict(zip(items.keys(), map(_ITEM_ID, items.values()), strict=True))
+    actor_id, source, recorded = fixed
+    return list(
+        zip(  # the finite columns end it: repeat() is endless
+            repeat(province),
+            map(item_id.__getitem__, columns.s10),
+            codes,
+            map(ready_times.__getitem__, columns.occurred_at),
+            map(scoped.__getitem__, columns.office_code),
+            columns.office_code,
+            repeat(""),
+            repeat(""),
+            names,
+            repeat(""),
+            repeat(actor_id),
+            repeat(source),
+            ids,
+            repeat(recorded),
+        )
+    )
 
 
 def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestResult:
@@ -869,29 +1009,24 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
 
     # Pass 1: what to look up and parse, each once (the fast way first; the careful way
     # when an event is not an object or lacks a field).
+    columns: _Columns | None
     try:
-        s10_given = {event["s10"] for event in events}
-        office_given = {event["office_code"] for event in events}
-        times_given = {event["occurred_at"] for event in events}
-        complete = True  # every event has the three, all of them hashable
+        columns = _Columns(
+            list(map(_S10, events)), list(map(_OFFICE, events)), list(map(_AT, events))
+        )
+        s10_given = set(columns.s10)
+        office_given = set(columns.office_code)
+        times_given = set(columns.occurred_at)
     except (TypeError, KeyError):
+        columns = None  # not every event has the three, all of them hashable
         s10_given, office_given, times_given = _wanted(events)
-        complete = False
-    normal: dict[str, str] = {}
-    s10_wanted: list[str] = []
-    for raw in s10_given:
-        if type(raw) is str:
-            key = raw if len(raw) == 13 and raw.isalnum() and raw.isupper() else _s10_key(raw)
-            if key != raw:
-                normal[raw] = key
-            if len(key) == S10_LENGTH:
-                s10_wanted.append(key)
+    normal, s10_wanted = _s10_keys(s10_given)
     times = {raw: _parse_time(raw, latest, sqlite) for raw in times_given if type(raw) is str}
     # The times fit to store as they are: what the fast path below may take.
     ready_times = {raw: parsed[1] for raw, parsed in times.items() if parsed[0] and not parsed[2]}
 
     rejected: list[Rejection] = []
-    good: list[tuple[Any, ...]] = []
+    good: list[tuple[Any, ...]] | None
     duplicates = 0
     with transaction.atomic():
         if not sqlite:
@@ -909,31 +1044,24 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
 
         # The usual batch (every event the usual scan, as the batch-wide checks below show)
         # is built in one go; any other is judged event by event.
-        clean = complete and _clean_batch(
-            events, batch, scoped, ready_times, len(s10_given), office_given, len(times_given)
+        good = (
+            _clean_rows(
+                events,
+                columns,
+                batch,
+                scoped,
+                ready_times,
+                (len(s10_given), len(times_given)),
+                office_given,
+                (actor_id, source, recorded),
+            )
+            if columns is not None
+            else None
         )
-        if clean:
-            names = clean.recipients or repeat("")
-            good = [
-                (
-                    *clean.items[event["s10"]],
-                    event["code"],
-                    ready_times[event["occurred_at"]],
-                    scoped[event["office_code"]],
-                    event["office_code"],
-                    "",
-                    "",
-                    name,
-                    "",
-                    actor_id,
-                    source,
-                    event["event_id"],
-                    recorded,
-                )
-                for event, name in zip(events, names, strict=False)  # names may be endless
-            ]
-            item_rows = {item[0]: item for item in items.values()}
+        if good is not None:
+            item_rows = dict(zip(map(_ITEM_ID, items.values()), items.values(), strict=True))
         else:
+            good = []
             # Pass 2: judge each event. The usual scan (the five fields, all well-formed, a plain
             # code, a known non-KT1 item, an office in scope) takes the fast path; anything else
             # is judged in full by _judge, which names the first fault.

@@ -3,8 +3,8 @@
 ``POST /api/tracking/events`` answers 200 whenever the batch was judged, even when some or
 all events were rejected: the body says which, one by one (a 207 Multi-Status would tell no
 more, and clients handle 200 better). 400 for a body that is not JSON, 422 for JSON of the
-wrong shape, 413 above 10,000 events, 401 without a token or session; nothing is stored
-then.
+wrong shape, 413 above 10,000 events, 401 without a token or session, 403 for a user who may
+not record events (an auditor: read-only) or has no unit; nothing is stored then.
 
 The body is parsed by hand, not by pydantic: a batch of 10,000 events is judged event by
 event in ``events_ingest``, which reports each bad one instead of refusing the whole batch.
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from buudien.core.s10 import S10Error, s10_parse
-from buudien.mail.tracking import MAX_EVENTS, events_ingest
+from buudien.mail.tracking import MAX_EVENTS, events_ingest, recorder_check
 from buudien.mail.tracking_selectors import Timeline, item_timeline
 
 router = Router(tags=["tracking"])
@@ -143,11 +143,12 @@ def _read_body(request: HttpRequest) -> bytes | None:
 
 @router.post(
     "/events",
-    response={200: IngestOut, 400: DetailOut, 413: DetailOut, 422: DetailOut},
+    response={200: IngestOut, 400: DetailOut, 403: DetailOut, 413: DetailOut, 422: DetailOut},
     summary="Send scanned events in bulk (up to 10,000)",
     openapi_extra=_INGEST_BODY,
 )
 def events_post(request: HttpRequest) -> HttpResponse:
+    recorder_check(request.user)  # an auditor gets the 403 whatever the body
     body = _read_body(request)
     if body is None:
         return _json(413, {"detail": _("The request body is too large.")})

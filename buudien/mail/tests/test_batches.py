@@ -1,4 +1,4 @@
-"""Lists of items (bảng kê): acceptance all or nothing, S10 blocks, one ledger entry per list,
+"""Lists of items (bảng kê): acceptance all or nothing, S10 blocks, one ledger entry per item,
 the import kind ``items``, the API and the page; refusals that change nothing."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 from openpyxl import Workbook
 
 from buudien.core.bizdays import VIETNAM
@@ -17,7 +18,8 @@ from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.imports import ImportFailed, import_file
 from buudien.core.models import AuditEntry, Sequence
 from buudien.core.s10 import s10_parse
-from buudien.finance.models import Entry, Transfer
+from buudien.finance import ledger
+from buudien.finance.models import Account, Entry, Transfer
 from buudien.mail import services
 from buudien.mail.batch_labels import labels_pdf
 from buudien.mail.batches import (
@@ -28,6 +30,7 @@ from buudien.mail.batches import (
     s10_take_block,
 )
 from buudien.mail.choices import EventCode, ItemStatus
+from buudien.mail.ledger import item_entries
 from buudien.mail.models import PostalItem, RemoteCommune, TrackingEvent
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
 from buudien.network.choices import PointKind
@@ -37,7 +40,7 @@ from buudien.network.tests.factories import AdminAreaFactory, LegacyCommuneFacto
 pytestmark = pytest.mark.django_db
 
 AT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=VIETNAM)
-API = "/api-batches-test/mail/batches"
+API = "/api/mail/batches"  # as mounted in buudien/api.py; the pages at /mail/batches/
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +136,7 @@ def test_a_block_crossing_a_thousand_takes_the_next_national_block(world):
 # --- accepting a list ------------------------------------------------------------------------
 
 
-def test_it_accepts_a_list_with_one_ledger_entry(clerk_a, world):
+def test_it_accepts_a_list_with_a_ledger_entry_per_item(clerk_a, world):
     rows = [
         _row(world.commune_b),
         _row(world.commune_b, weight_g=450, addons=("ar",)),
@@ -164,19 +167,29 @@ def test_it_accepts_a_list_with_one_ledger_entry(clerk_a, world):
     ]
     assert {e.occurred_at for e in events} == {AT}
 
-    entry = Entry.objects.get()
-    assert entry == result.entry
-    assert (entry.idempotency_key, entry.kind, entry.reference, entry.point) == (
-        f"mail:batch:{items[0].s10}",
-        "fee",
-        "BK-2026-031",
-        world.point_a,
-    )
-    assert entry.business_date == dt.date(2026, 3, 10)
-    assert _legs(entry) == [
-        ("1111.240001", "3331", 5_440, "registered"),
-        ("1111.240001", "5113.registered", 68_000, "registered"),
+    entries = list(Entry.objects.order_by("id"))
+    assert entries == result.entries
+    assert [(e.idempotency_key, e.kind, e.reference, e.point) for e in entries] == [
+        (f"mail:fee:{item.pk}", "fee", f"item:{item.s10}", world.point_a) for item in items
     ]
+    assert [e.memo for e in entries] == [f"Bảng kê BK-2026-031, bưu gửi {n}/3" for n in (1, 2, 3)]
+    assert {e.business_date for e in entries} == {dt.date(2026, 3, 10)}
+    assert [_legs(e) for e in entries] == [
+        [
+            ("1111.240001", "3331", 1_040, "registered"),
+            ("1111.240001", "5113.registered", 13_000, "registered"),
+        ],
+        [
+            ("1111.240001", "3331", 2_400, "registered"),
+            ("1111.240001", "5113.registered", 30_000, "registered"),
+        ],
+        [
+            ("1111.240001", "3331", 2_000, "registered"),
+            ("1111.240001", "5113.registered", 25_000, "registered"),
+        ],
+    ]
+    # Each item's fee is found, and reversed, as that of an item accepted alone.
+    assert list(item_entries(items[1])) == [entries[1]]
     audit = AuditEntry.objects.get(action="item.accept_batch")
     assert (audit.actor, audit.object_id, audit.object_repr) == (
         clerk_a,
@@ -184,11 +197,24 @@ def test_it_accepts_a_list_with_one_ledger_entry(clerk_a, world):
         "BK-2026-031",
     )
     assert audit.after["items"] == [i.s10 for i in items]
-    assert (audit.after["count"], audit.after["total"], audit.after["entry"]) == (
+    assert (audit.after["count"], audit.after["total"], audit.after["entries"]) == (
         3,
         73_440,
-        entry.pk,
+        [e.pk for e in entries],
     )
+
+
+def test_one_item_of_a_list_is_reversed_alone(clerk_a, world):
+    items = _accept(clerk_a, world.point_a, [_row(world.commune_b)] * 2).items
+    first, second = (item_entries(item).get() for item in items)
+    drawer = ledger.account_for_drawer(world.point_a)
+    before = Account.objects.get(pk=drawer.pk).balance
+
+    reversal = ledger.entry_reverse(actor=clerk_a, entry=first, idempotency_key="undo-1")
+
+    assert reversal.reverses == first
+    assert Account.objects.get(pk=drawer.pk).balance == before - 14_040
+    assert list(item_entries(items[1])) == [second]
 
 
 def test_a_list_prices_and_routes_each_item_as_a_single_acceptance_does(clerk_a, world):
@@ -284,7 +310,7 @@ def test_only_a_day_gives_this_time_of_that_day(clerk_a, world):
         clerk_a, world.point_a, [_row(world.commune_b)], at=None, day=dt.date(2026, 3, 9)
     )
     assert result.items[0].accepted_on == dt.date(2026, 3, 9)
-    assert result.entry.business_date == dt.date(2026, 3, 9)
+    assert [e.business_date for e in result.entries] == [dt.date(2026, 3, 9)]
 
 
 # --- refusals change nothing -------------------------------------------------------------------
@@ -398,6 +424,47 @@ def test_a_list_is_accepted_once_under_its_key(clerk_a, world):
     assert _state() == before
 
 
+def test_a_long_key_is_claimed_once_too(clerk_a, world):
+    key = "cua-hang-dac-san-xu-lang/" + "2026-03-10/" * 6 + "BK-7"
+    _accept(clerk_a, world.point_a, [_row(world.commune_b)], key=key)
+    with pytest.raises(DomainError) as refused:
+        _accept(clerk_a, world.point_a, [_row(world.commune_b)], key=key)
+    assert refused.value.field == "key"
+    assert _accept(clerk_a, world.point_a, [_row(world.commune_b)], key=key[:-1]).items
+
+
+def test_a_refused_list_leaves_its_key_free(clerk_a, world):
+    with pytest.raises(ImportFailed):
+        _accept(clerk_a, world.point_a, [_row(world.commune_b, recipient_name=" ")], key="shop-43")
+    assert len(_accept(clerk_a, world.point_a, [_row(world.commune_b)], key="shop-43").items) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_lists_racing_under_one_key_are_accepted_once(clerk_a, world):
+    results, refusals, errors = [], [], []
+    start = threading.Barrier(2)
+
+    def send():
+        try:
+            start.wait()
+            results.append(_accept(clerk_a, world.point_a, [_row(world.commune_b)], key="race"))
+        except DomainError as exc:
+            refusals.append(exc.field)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (errors, refusals, len(results)) == ([], ["key"], 1)
+    assert PostalItem.objects.count() == Entry.objects.count() == 1
+
+
 def test_a_closed_point_accepts_no_list(clerk_a, world):
     world.point_a.closed_on = dt.date(2026, 1, 1)
     world.point_a.save()
@@ -433,8 +500,7 @@ def test_a_file_makes_one_list_per_point_service_and_sender(clerk_a, world):
     result = import_file("items", source, actor=clerk_a, name="bang-ke.csv")
 
     assert result.created == 4
-    entries = Entry.objects.filter(idempotency_key__startswith="mail:batch:").order_by("id")
-    assert entries.count() == 3
+    assert Entry.objects.filter(kind="fee").count() == 4  # one per item
     lists = [
         sorted(
             PostalItem.objects.filter(s10__in=a.after["items"]).values_list(
@@ -530,7 +596,6 @@ def _post(client, url, payload):
     return client.post(url, data=json.dumps(payload), content_type="application/json")
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_accepts_a_list(client_as, clerk_a, world):
     response = _post(client_as(clerk_a), API, _payload())
 
@@ -542,11 +607,11 @@ def test_the_api_accepts_a_list(client_as, clerk_a, world):
         14_040 + 32_400,  # 13,000; and 25,000 up to 500 g + AR 5,000; 8 % VAT on each
         1_040 + 2_400,
     )
-    assert body["entry_id"] == Entry.objects.get().pk
+    assert body["entry_ids"] == list(Entry.objects.order_by("id").values_list("id", flat=True))
+    assert len(body["entry_ids"]) == 2
     assert [i["recipient_name"] for i in body["items"]] == ["Lan", "Hùng"]
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_refuses_a_list_with_its_problems_and_changes_nothing(client_as, clerk_a, world):
     before = _state()
     payload = _payload()
@@ -565,7 +630,6 @@ def test_the_api_refuses_a_list_with_its_problems_and_changes_nothing(client_as,
     assert _state() == before
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_refuses_rows_by_number(client_as, clerk_a, world):
     before = _state()
     payload = _payload(service="ordinary")
@@ -576,7 +640,6 @@ def test_the_api_refuses_rows_by_number(client_as, clerk_a, world):
     assert _state() == before
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_refuses_another_point_and_the_public(client, client_as, clerk_b, world):
     before = _state()
     assert _post(client, API, _payload()).status_code == 401
@@ -584,7 +647,6 @@ def test_the_api_refuses_another_point_and_the_public(client, client_as, clerk_b
     assert _state() == before
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_accepts_a_spreadsheet(client_as, clerk_a, world):
     book = Workbook()
     sheet = book.active
@@ -603,7 +665,6 @@ def test_the_api_accepts_a_spreadsheet(client_as, clerk_a, world):
     assert PostalItem.objects.get().service == "ems"
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_api_prints_the_labels_of_a_list(client_as, clerk_a, clerk_b, outsider, world):
     items = _accept(clerk_a, world.point_a, [_row(world.commune_b), _row(world.commune_b)]).items
     numbers = [i.s10 for i in items]
@@ -631,7 +692,6 @@ def test_one_pdf_holds_a_page_per_label(clerk_a, world):
 # --- the page ----------------------------------------------------------------------------------
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_a_clerk_uploads_a_list_and_gets_the_items_and_their_labels(client_as, clerk_a, world):
     client = client_as(clerk_a)
     assert client.get("/mail/batches/new/").status_code == 200
@@ -655,7 +715,6 @@ def test_a_clerk_uploads_a_list_and_gets_the_items_and_their_labels(client_as, c
     assert _pages(pdf.content) == 2
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_page_lists_the_problems_and_accepts_nothing(client_as, clerk_a, world):
     before = _state()
     upload = _csv("240001,registered,Shop A,,,Lan,,Thôn Pò Mỏ,09999,,18,,,,,,")
@@ -670,12 +729,10 @@ def test_the_page_lists_the_problems_and_accepts_nothing(client_as, clerk_a, wor
     assert _state() == before
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_page_is_for_counters_only(client_as, director, world):
     assert client_as(director).get("/mail/batches/new/").status_code == 403
 
 
-@pytest.mark.urls("buudien.mail.tests.batch_urls")
 def test_the_template_has_the_columns_of_the_import(client):
     response = client.get("/mail/batches/template.csv")
     assert response.status_code == 200

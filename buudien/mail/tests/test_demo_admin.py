@@ -63,14 +63,12 @@ def test_the_demo_builds_three_periods_of_six_services(communes):
     assert tariff_in_force("parcel", dt.date(2026, 1, 1)).max_weight_g == 30_000
 
 
-def test_the_demo_build_is_repeatable_and_deletable(communes):
+def test_the_demo_build_is_repeatable(communes):
     first = demo.build(seed=2023, report=lambda _text: None)
     remote = set(RemoteCommune.objects.values_list("commune__code", flat=True))
     assert demo.build(seed=2023, report=lambda _text: None) == first
     assert Tariff.objects.count() == 18
     assert set(RemoteCommune.objects.values_list("commune__code", flat=True)) == remote
-    demo.delete()
-    assert not Tariff.objects.exists() and not RemoteCommune.objects.exists()
 
 
 # --- admin ----------------------------------------------------------------------------------

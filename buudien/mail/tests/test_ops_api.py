@@ -94,6 +94,50 @@ def test_another_office_cannot_touch_the_bag_through_the_api(world, clerk_a, cle
     assert Bag.objects.get().status == "open"
 
 
+def test_an_auditor_scans_nothing_into_or_out_of_bags_nor_starts_rounds(
+    world, clerk_a, clerk_b, auditor, postman_b, client_as, tariffs
+):
+    item = ops_item(point=world.point_a, delivery_point=world.point_b)
+    sent = ops_item(point=world.point_a, delivery_point=world.point_b)
+    clerk = client_as(clerk_a)
+    code = post_json(clerk, f"{API}/bags", {"destination_code": "240002"}).json()["code"]
+    other = post_json(clerk, f"{API}/bags", {"destination_code": "240002"}).json()["code"]
+    post_json(clerk, f"{API}/bags/{other}/items", {"s10": sent.s10})
+    post_json(clerk, f"{API}/bags/{other}/close")
+    post_json(clerk, f"{API}/bags/{other}/dispatch")
+    before = (
+        list(Bag.objects.order_by("id").values_list("status", flat=True)),
+        BagItem.objects.count(),
+        codes(item),
+        codes(sent),
+    )
+    client = client_as(auditor)
+
+    refused = [
+        post_json(client, f"{API}/bags", {"origin_code": "240001", "destination_code": "240002"}),
+        post_json(client, f"{API}/bags/{code}/items", {"s10": item.s10}),
+        post_json(client, f"{API}/bags/{code}/close"),
+        post_json(client, f"{API}/bags/{other}/receive", {}),
+        post_json(client, f"{API}/bags/{other}/open", {"scanned": [sent.s10]}),
+        post_json(
+            client,
+            f"{API}/rounds",
+            {"point_code": "240002", "postman": "postman_b", "s10": [sent.s10]},
+        ),
+    ]
+
+    assert [r.status_code for r in refused] == [403] * len(refused), [r.content for r in refused]
+    assert all(r.json()["detail"] for r in refused)
+    after = (
+        list(Bag.objects.order_by("id").values_list("status", flat=True)),
+        BagItem.objects.count(),
+        codes(item),
+        codes(sent),
+    )
+    assert after == before
+    assert client.get(f"{API}/bags/{code}").status_code == 200  # reading is allowed
+
+
 def test_a_bag_of_another_province_does_not_exist(world, clerk_a, outsider, client_as):
     code = post_json(client_as(clerk_a), f"{API}/bags", {"destination_code": "240002"}).json()[
         "code"

@@ -270,6 +270,24 @@ def test_a_user_without_a_unit_cannot_ingest(world):
         events_ingest(actor=drifter, source="s", events=[])
 
 
+def test_an_auditor_records_no_event_one_by_one_or_in_bulk(auditor, world):
+    item = item_make(point=world.point_a)
+    scan = {
+        "s10": item.s10,
+        "code": "EMB",
+        "occurred_at": T0.isoformat(),
+        "office_code": world.point_a.code,
+        "event_id": "1",
+    }
+    before = _state(item)
+    with pytest.raises(AccessDenied):
+        events_ingest(actor=auditor, source="s", events=[scan])
+    with pytest.raises(AccessDenied):
+        event_record(actor=auditor, item=item, code="EMB", point=world.point_a, at=T0)
+    assert not TrackingEvent.objects.exists()
+    assert _state(item) == before
+
+
 # --- events_ingest: duplicates --------------------------------------------------------------
 
 
@@ -307,6 +325,16 @@ def test_a_partly_stored_batch_stores_only_the_rest(clerk_a, world):
         "in_transit",
         "at_delivery_office",
     ]
+
+
+def test_a_batch_whose_middle_event_is_stored_keeps_the_events_on_either_side(clerk_a, world):
+    items = [item_make(point=world.point_a) for _ in range(3)]
+    events = [_scan(item, "EMB", event_id=f"m-{i}") for i, item in enumerate(items)]
+    events_ingest(actor=clerk_a, source="s", events=events[1:2])
+    result = events_ingest(actor=clerk_a, source="s", events=events)
+    assert (result.accepted, result.duplicates, result.rejected) == (2, 1, [])
+    assert TrackingEvent.objects.count() == 3
+    assert {_state(item)[0] for item in items} == {"in_transit"}
 
 
 def test_the_same_event_id_from_another_source_is_another_event(clerk_a, world):
@@ -349,6 +377,45 @@ def test_an_event_sent_late_by_an_offline_scanner_keeps_the_right_status(clerk_a
         events=[_scan(item, "EMC", at=T0 - dt.timedelta(days=1), event_id="1")],
     )
     assert _state(item) == ("delivered", False, "EMI", T0)
+
+
+def test_a_late_event_in_a_batch_leaves_the_other_items_folded_on(clerk_a, world):
+    late, fresh = item_make(point=world.point_a), item_make(point=world.point_a)
+    events_ingest(
+        actor=clerk_a,
+        source="s",
+        events=[_scan(late, "EMI", at=T0, event_id="1", recipient_name="An")],
+    )
+    result = events_ingest(
+        actor=clerk_a,
+        source="offline",
+        events=[
+            _scan(late, "EMC", at=T0 - dt.timedelta(days=1), event_id="1"),
+            _scan(fresh, "EMG", at=T0, event_id="2"),
+        ],
+    )
+    assert result.accepted == 2
+    assert _state(late) == ("delivered", False, "EMI", T0)
+    assert _state(fresh) == ("at_delivery_office", False, "EMG", T0)
+
+
+def test_a_batch_of_legs_and_deliveries_sets_the_delivery_time_of_the_delivered_only(
+    clerk_a, world
+):
+    moving, delivered = item_make(point=world.point_a), item_make(point=world.point_a)
+    events_ingest(
+        actor=clerk_a,
+        source="s",
+        events=[
+            _scan(moving, "EMB", at=T0, event_id="1"),
+            _scan(delivered, "EMI", at=T0, event_id="2", recipient_name=" Lê Văn Cường "),
+        ],
+    )
+    moving.refresh_from_db()
+    delivered.refresh_from_db()
+    assert (moving.status, moving.delivered_at) == ("in_transit", None)
+    assert (delivered.status, delivered.delivered_at) == ("delivered", T0)
+    assert delivered.events.get().recipient_name == "Lê Văn Cường"
 
 
 def test_a_return_through_the_scanners(clerk_a, world):

@@ -94,6 +94,35 @@ def test_sending_events_needs_a_login_or_a_token(client, world):
     assert not TrackingEvent.objects.exists()
 
 
+def test_an_auditor_s_scanner_is_refused_with_403_and_nothing_stored(client, auditor, world):
+    item = item_make(point=world.point_a)
+    before = (TrackingEvent.objects.count(), PostalItem.objects.values_list("status").get())
+    payload = {"source": "scanner-01", "events": [_scan(item), _scan(item, "EMC", "2")]}
+
+    with_token = _post(client, payload, **_bearer(auditor))
+    bad_body = _post(client, b"not json", **_bearer(auditor))
+
+    assert (with_token.status_code, bad_body.status_code) == (403, 403)
+    assert with_token.json() == {
+        "detail": "Auditors have read-only access: they cannot record tracking events."
+    }
+    assert (TrackingEvent.objects.count(), PostalItem.objects.values_list("status").get()) == (
+        before
+    )
+
+
+def test_an_auditor_s_refusal_is_in_vietnamese_by_default(client, auditor, world):
+    item = item_make(point=world.point_a)
+    response = client.post(
+        EVENTS,
+        data=json.dumps({"source": "s", "events": [_scan(item)]}),
+        content_type="application/json",
+        **_bearer(auditor),
+    )
+    assert response.status_code == 403
+    assert "chỉ được xem" in response.json()["detail"]
+
+
 def test_more_than_10000_events_are_refused_whole(client, clerk_a, world):
     item = item_make(point=world.point_a)
     events = [_scan(item, event_id=str(i)) for i in range(10_001)]
