@@ -1,0 +1,235 @@
+"""Forms of the counter screens. They only parse; the services decide.
+
+Every operation form carries a hidden ``token`` made when the form is first shown: it is
+the operation's idempotency key, so a form sent twice (a double click, a reload after a lost
+answer) records the operation once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from buudien.agency.choices import OpeningChannel, Partner, SavingsTerm
+from buudien.core.bizdays import local_today
+from buudien.network.models import ServicePoint, Unit
+from buudien.people import access
+
+_MONEY_JUNK = re.compile(r"[\s.,₫đĐ]|vnd|VND")
+
+
+class MoneyField(forms.Field):
+    """Whole đồng, written as the counter writes it: 1500000, 1.500.000 or 1 500 000 ₫."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 24})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        text = _MONEY_JUNK.sub("", str(value or "")[:40])
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 16:
+            raise forms.ValidationError(_("Write an amount in đồng, e.g. 1.500.000."))
+        amount = int(text)
+        if amount <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        return amount
+
+
+def _date(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+def counter_points(user: Any) -> QuerySet[ServicePoint]:
+    """Points with a counter, open today, in the user's scope."""
+    return (
+        ServicePoint.objects.filter(access.scope_q(user, "unit_path"))
+        .with_counter()
+        .in_force_on(local_today())
+        .order_by("code")
+    )
+
+
+def _citizen_id(label: Any = None, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Citizen ID"),
+        max_length=20,
+        required=required,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("12 digits."),
+    )
+
+
+class CounterForm(forms.Form):
+    """An operation at a counter: the clerk's own point, or a point chosen by an
+    administrator who has none."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.own_point: ServicePoint | None = getattr(user, "point", None)
+        if self.own_point is None:
+            self.fields["point"] = forms.ModelChoiceField(
+                label=_("Service point"),
+                queryset=counter_points(user),
+                to_field_name="code",
+            )
+            self.order_fields(["point"])
+
+    def point(self) -> ServicePoint | None:
+        chosen = self.cleaned_data.get("point")
+        return chosen if isinstance(chosen, ServicePoint) else self.own_point
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("token", None)
+        data.pop("point", None)
+        return data
+
+
+def _partner_field(label: Any = None, initial: str = Partner.LPBANK) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label or _("Partner"), choices=Partner.choices, initial=initial)
+
+
+class DepositForm(CounterForm):
+    book_number = forms.CharField(label=_("Book number"), max_length=20)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=150)
+    citizen_id = _citizen_id()
+    term_months = forms.TypedChoiceField(
+        label=_("Term"),
+        choices=[("", _("— an existing book —")), *SavingsTerm.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Only when the book is opened now."),
+    )
+    amount = MoneyField(label=_("Amount (đồng)"))
+
+
+class WithdrawalForm(CounterForm):
+    book_number = forms.CharField(label=_("Book number"), max_length=20)
+    citizen_id = _citizen_id(_("Holder's citizen ID"))
+    amount = MoneyField(label=_("Amount (đồng)"))
+
+
+class LoanRepaymentForm(CounterForm):
+    partner = _partner_field(_("Partner bank"))
+    contract_number = forms.CharField(label=_("Loan contract number"), max_length=40)
+    borrower_name = forms.CharField(label=_("Borrower"), max_length=150)
+    citizen_id = _citizen_id(required=False)
+    amount = MoneyField(label=_("Amount (đồng)"))
+
+
+class ReferralForm(CounterForm):
+    partner = _partner_field(_("Partner bank"))
+    applicant_name = forms.CharField(label=_("Applicant"), max_length=150)
+    citizen_id = _citizen_id()
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    amount_requested = MoneyField(label=_("Amount requested (đồng)"))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+
+class PaymentAccountForm(CounterForm):
+    partner = _partner_field()
+    account_number = forms.CharField(label=_("Account number"), max_length=20)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=150)
+    citizen_id = _citizen_id()
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    channel = forms.ChoiceField(
+        label=_("How it was opened"), choices=OpeningChannel.choices, initial=OpeningChannel.COUNTER
+    )
+
+
+class RemittanceForm(CounterForm):
+    sender_name = forms.CharField(label=_("Sender"), max_length=150)
+    sender_citizen_id = _citizen_id(_("Sender's citizen ID"))
+    sender_phone = forms.CharField(label=_("Sender's phone"), max_length=20, required=False)
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=150)
+    recipient_citizen_id = _citizen_id(_("Recipient's citizen ID"), required=False)
+    recipient_phone = forms.CharField(label=_("Recipient's phone"), max_length=20, required=False)
+    destination_point = forms.ModelChoiceField(
+        label=_("Paid in cash at"),
+        queryset=ServicePoint.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— not in cash —"),
+        help_text=_("The recipient brings their citizen ID and the code on the receipt."),
+    )
+    recipient_bank = forms.ChoiceField(
+        label=_("Or credited to an account at"),
+        choices=[("", "—"), *Partner.choices],
+        required=False,
+    )
+    recipient_account = forms.CharField(label=_("Account number"), max_length=20, required=False)
+    amount = MoneyField(label=_("Amount sent (đồng)"), help_text=_("The fee and VAT come on top."))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        own = self.own_point
+        points = ServicePoint.objects.with_counter().in_force_on(local_today()).order_by("code")
+        if own is not None:
+            points = points.filter(province_code=own.province_code)
+        field = self.fields["destination_point"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = points
+        field.label_from_instance = _point_label  # type: ignore[assignment,method-assign]
+
+
+class PayForm(CounterForm):
+    number = forms.CharField(label=_("Remittance number"), max_length=24)
+    secret_code = forms.CharField(
+        label=_("Payment code"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    recipient_citizen_id = _citizen_id(_("Recipient's citizen ID"))
+
+
+def _point_label(point: ServicePoint) -> str:
+    return f"{point.code} · {point.name}"
+
+
+def _units(user: Any) -> list[tuple[str, Any]]:
+    units = Unit.objects.filter(access.scope_q(user, "path")).order_by("path")[:500]
+    return [
+        ("", _("Everything I may see")),
+        *((u.code, f"{'· ' * u.depth}{u.name}") for u in units),
+    ]
+
+
+class MobilisedForm(forms.Form):
+    on = _date(_("As at"))
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = _units(user)  # type: ignore[attr-defined]
+
+
+class MonthlyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = _units(user)  # type: ignore[attr-defined]
+
+
+class BookSearchForm(forms.Form):
+    q = forms.CharField(label=_("Book number, name or citizen ID"), max_length=60, required=False)

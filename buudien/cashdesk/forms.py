@@ -1,0 +1,142 @@
+"""Forms only parse; the services decide. The count form has a field per banknote."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from buudien.cashdesk.choices import DENOMINATIONS, PayoutMethod
+from buudien.core.money import format_number
+from buudien.network.models import ServicePoint
+
+BANKS = [
+    ("vietinbank", "VietinBank"),
+    ("agribank", "Agribank"),
+    ("bidv", "BIDV"),
+    ("vietcombank", "Vietcombank"),
+]
+
+
+def new_token() -> str:
+    """The idempotency key of a form, made when the form is shown: a double submit or a
+    retried request posts once."""
+    return secrets.token_urlsafe(18)
+
+
+def _date(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+def note_field(name: str) -> str:
+    return f"count_{name}"
+
+
+class CountForm(forms.Form):
+    """The number of notes of each denomination, the coins as one amount, a note."""
+
+    coins = forms.IntegerField(
+        label=_("Coins and small change (đồng)"),
+        min_value=0,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for denomination in DENOMINATIONS:
+            self.fields[note_field(str(denomination))] = forms.IntegerField(
+                label=format_number(denomination),
+                min_value=0,
+                max_value=100_000,
+                initial=0,
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "count"}
+                ),
+            )
+        self.order_fields([note_field(str(d)) for d in DENOMINATIONS] + ["coins", "note"])
+
+    def note_fields(self) -> list[tuple[int, forms.BoundField]]:
+        return [(d, self[note_field(str(d))]) for d in DENOMINATIONS]
+
+    def counts(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {str(d): data.get(note_field(str(d))) or 0 for d in DENOMINATIONS}
+
+    def coins_value(self) -> int:
+        return self.cleaned_data.get("coins") or 0
+
+
+class DecisionForm(forms.Form):
+    recounts = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    decision_note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HandoverForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    amount = forms.IntegerField(
+        label=_("Amount (đồng)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"}),
+    )
+    bank = forms.ChoiceField(
+        label=_("Deposited at the bank"), choices=[("", "—"), *BANKS], required=False
+    )
+    to_point = forms.ModelChoiceField(
+        label=_("Or handed to the safe of"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        help_text=_("Another counter of your unit, e.g. its main office."),
+    )
+    slip = forms.CharField(label=_("Slip number"), required=False, max_length=64)
+
+    def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_point"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = points
+
+
+class ClosingFilterForm(forms.Form):
+    date_from = _date(_("From"))
+    date_to = _date(_("To"))
+
+
+class PayoutForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    method = forms.ChoiceField(
+        label=_("Pay by"), choices=PayoutMethod.choices, widget=forms.RadioSelect
+    )
+    items = forms.MultipleChoiceField(
+        label=_("Items"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    payee_name = forms.CharField(label=_("Received by"), required=False, max_length=200)
+    payee_id_number = forms.CharField(label=_("ID card number"), required=False, max_length=20)
+    bank = forms.ChoiceField(label=_("From the account at"), choices=BANKS, required=False)
+    payee_account = forms.CharField(label=_("Sender's bank account"), required=False, max_length=40)
+
+    def __init__(self, *args: Any, items: list[str], methods: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items_field = self.fields["items"]
+        assert isinstance(items_field, forms.MultipleChoiceField)
+        items_field.choices = [(s10, s10) for s10 in items]
+        method_field = self.fields["method"]
+        assert isinstance(method_field, forms.ChoiceField)
+        method_field.choices = [(v, lbl) for v, lbl in PayoutMethod.choices if v in methods]
+        if len(methods) == 1:
+            method_field.initial = methods[0]

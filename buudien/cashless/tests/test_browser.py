@@ -1,0 +1,52 @@
+"""A clerk makes a QR code in a real browser (Debian's Chromium via Playwright); the page
+polls its status and shows the payment as soon as the accountant confirms it."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+
+from buudien.cashless import services
+from buudien.cashless.models import PaymentRequest
+from buudien.people.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    }
+
+
+def test_the_customer_sees_the_payment_arrive(
+    live_server: Any, page: Any, clerk_a: Any, accountant: Any, bank: Any, fund: Any, world: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    fund(world.point_a, 500_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "clerk_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/cashless/")
+    page.get_by_test_id("create-link").click()
+    page.fill("#id_amount", "85000")
+    page.fill("#id_purpose", "Cước EMS đi Hà Nội")
+    page.click("form[data-testid=create-form] button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/cashless/requests/\d+/"))
+    expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("payment-status")).to_have_attribute("data-status", "pending")
+
+    payment = PaymentRequest.objects.get()
+    services.payment_request_confirm(actor=accountant, request=payment, bank_reference="FT88")
+    status = page.get_by_test_id("payment-status")
+    expect(status).to_have_attribute("data-status", "confirmed")
+    expect(status).to_contain_text("Đã nhận thanh toán")
+    expect(status).to_contain_text("FT88")

@@ -1,0 +1,214 @@
+"""Forms only parse; the services decide and refuse. Each form that posts money carries a
+token made when it is shown: its idempotency key, so a form sent twice posts once."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
+from buudien.collection.models import Partner
+from buudien.collection.services import MAX_BILL, MAX_FEE
+from buudien.network.models import ServicePoint, Unit
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _date(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class _Tokened(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", new_token())
+
+    def idempotency_key(self) -> str:
+        return f"form:{self.cleaned_data['token']}"
+
+
+class CollectForm(_Tokened):
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), empty_label="—"
+    )
+    customer_code = forms.CharField(label=_("Customer code"), max_length=40)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        required=False,
+        help_text=_('The month or term the bill is for, e.g. "10/2026".'),
+    )
+    amount = forms.IntegerField(
+        label=_("Amount (đồng)"),
+        min_value=1,
+        max_value=MAX_BILL,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+    method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=PaymentMethod.choices,
+        initial=PaymentMethod.CASH,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partners: QuerySet[Partner],
+        points: QuerySet[ServicePoint] | None,
+        cashless: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        partner_field = self.fields["partner"]
+        assert isinstance(partner_field, forms.ModelChoiceField)
+        partner_field.queryset = partners
+        point_field = self.fields["point"]
+        assert isinstance(point_field, forms.ModelChoiceField)
+        if points is None:
+            del self.fields["point"]
+        else:
+            point_field.queryset = points
+            point_field.required = True
+        if not cashless:
+            method = self.fields["method"]
+            assert isinstance(method, forms.ChoiceField)
+            method.choices = [(PaymentMethod.CASH.value, PaymentMethod.CASH.label)]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class BillFilterForm(forms.Form):
+    date_from = _date(_("From"))
+    date_to = _date(_("To"))
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label="—"
+    )
+    point = forms.CharField(label=_("Point code"), max_length=16, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *BillStatus.choices], required=False
+    )
+    q = forms.CharField(
+        label=_("Customer or reference"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = partners
+
+
+class PartnerForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[a-z0-9][a-z0-9_-]{0,31}$",
+        max_length=32,
+        help_text=_("Lowercase letters, digits, '-' and '_'; names the payable account."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartnerKind.choices)
+    bank = forms.RegexField(
+        label=_("Settlement bank account"),
+        regex=r"^[a-z0-9][a-z0-9_-]{0,31}$",
+        max_length=32,
+        help_text=_("Short code of the post's bank account (1121.<code>), e.g. vietinbank."),
+    )
+    payee_account = forms.CharField(
+        label=_("Partner's bank account"), max_length=200, required=False
+    )
+    commission_fixed = forms.IntegerField(
+        label=_("Commission per bill (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    )
+    commission_bp = forms.IntegerField(
+        label=_("Commission (basis points of the amount)"),
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        help_text=_("100 basis points = 1 %."),
+    )
+    commission_min = forms.IntegerField(
+        label=_("Minimum commission (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    )
+    customer_fee = forms.IntegerField(
+        label=_("Customer fee before VAT (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    )
+    fee_vat_rate_bp = forms.IntegerField(
+        label=_("VAT on the fee (basis points)"), min_value=0, max_value=10_000, initial=1_000
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "code"}
+
+
+class SettlementForm(_Tokened):
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), empty_label="—"
+    )
+    date_from = _date(_("From"), required=True)
+    date_to = _date(_("To"), required=True)
+    memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = partners
+
+
+class ReconciliationForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label="—"
+    )
+    date_from = _date(_("From"))
+    date_to = _date(_("To"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="—",
+    )
+
+    def __init__(
+        self, *args: Any, partners: QuerySet[Partner], units: QuerySet[Unit], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        partner = self.fields["partner"]
+        assert isinstance(partner, forms.ModelChoiceField)
+        partner.queryset = partners
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = units

@@ -1,0 +1,58 @@
+"""The demo's year of pensions and disbursements, built through the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import F, Sum
+
+from buudien.core.bizdays import local_now
+from buudien.core.demo import demo_steps
+from buudien.finance.models import Account, Entry
+from buudien.network.geography import geography_load
+from buudien.network.management.commands.demo import demo_build
+from buudien.payouts import demo
+from buudien.payouts.choices import LineStatus, ListStatus
+from buudien.payouts.models import Payment, PayoutLine, PayoutList
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province(db):
+    geography_load(province_codes=["20"])
+    demo_build()
+
+
+def test_the_step_is_registered():
+    assert "payouts.year" in [step.name for step in demo_steps()]
+
+
+def test_a_year_of_lists_paid_through_the_services(province):
+    now = local_now()
+
+    summary = demo.build(seed=2023, report=lambda _text: None, now=now)
+
+    assert summary
+    lists = PayoutList.objects.filter(province_code="20")
+    assert lists.filter(service="pension").count() == 12
+    assert lists.filter(service="disbursement").count() == 12
+    assert lists.filter(status=ListStatus.OPEN).count() == 2  # this month's
+    lines = PayoutLine.objects.filter(province_code="20")
+    assert lines.count() == 12 * (demo.PENSIONERS + demo.ALLOWANCES)
+    paid = lines.filter(status=LineStatus.PAID)
+    assert paid.count() > 0.85 * 11 * (demo.PENSIONERS + demo.ALLOWANCES)
+    assert lines.filter(status=LineStatus.RETURNED).exists()
+    assert Payment.objects.exclude(proxy_name="").exists()
+    assert Payment.objects.exclude(point_id=F("line__point_id")).exists()  # paid elsewhere
+    # One pension entry per pension line paid; its commission is pension revenue.
+    assert (
+        Entry.objects.filter(kind="pension").count()
+        == paid.filter(payout_list__service="pension").count()
+    )
+    revenue = Account.objects.get(province_code="20", code="5113.pension").balance
+    expected = paid.filter(payout_list__service="pension").aggregate(c=Sum("commission"))["c"]
+    assert revenue == expected
+    # Closed months leave every drawer where it was and the bank account empty.
+    assert Account.objects.get(province_code="20", code="1121.bidv").balance == 0
+
+    assert demo.build(seed=2023, report=lambda _text: None, now=now) == ""
