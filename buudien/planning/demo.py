@@ -1,0 +1,129 @@
+"""The demo's plans and history (a step of ``buudien demo``, after the operations' years).
+
+For the demo province: the revenue of the months of last year that came before the ledger's
+first posting, imported as history (``revenue`` and ``finance`` imports, the way a province
+going live brings its past); this year's plan per unit and business line, set near what the
+units are heading for; and next year's plan drafted as this year's plan plus 2 % (``vượt mức
+2%``), all through the services and imports a planner would use. Seeded and repeatable: a
+second build replaces the rows of the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from collections.abc import Callable
+
+from django.db.models import Count, Min
+from django.utils.translation import gettext as _
+
+from buudien.core.bizdays import local_today
+from buudien.core.imports import import_file, write_csv
+from buudien.finance.models import DailyFigure
+from buudien.network.choices import UnitKind
+from buudien.network.models import ServicePoint, Unit
+from buudien.people.choices import Role
+from buudien.people.models import User
+from buudien.planning import selectors, services
+from buudien.planning.choices import TOTAL, PlanMetric, UpliftBasis
+from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
+
+UPLIFT_PCT = 2
+
+
+def build(*, seed: int, report: Callable[[str], None]) -> str:
+    # The demo's province: the one with the most service points.
+    busiest = (
+        ServicePoint.objects.values("province_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "province_code")
+        .first()
+    )
+    province = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=busiest["province_code"])
+        .order_by("path")
+        .first()
+        if busiest
+        else None
+    )
+    if province is None:
+        return ""
+    planner = (
+        User.objects.filter(role__in=[Role.DIRECTOR, Role.ADMIN], unit=province).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+    if planner is None:
+        return ""
+    report(_("Plans: history, this year's plan and next year's"))
+    rng = random.Random(seed)
+    code = province.province_code
+    today = local_today()
+    year = today.year
+    Plan.objects.filter(province_code=code).delete()
+    RevenueHistory.objects.filter(province_code=code).delete()
+    FinanceHistory.objects.filter(province_code=code).delete()
+
+    # Months of last year before the ledger's first day: imported history, scaled from the
+    # same month of the ledger's first year so the trend chart has a last year to show.
+    first = DailyFigure.objects.filter(province_code=code).aggregate(first=Min("date"))["first"]
+    first = first or today
+    children = list(Unit.objects.filter(parent=province).order_by("code"))
+    units = children or [province]
+    revenue_rows: list[list[object]] = []
+    base = selectors.year_report(user=None, province_code=code, year=year)
+    for month in range(1, 13):
+        day = dt.date(year - 1, month, 1)
+        if day >= first.replace(day=1):
+            break
+        for unit in units:
+            for service in base["services"]:
+                if service["actual"] is None:
+                    continue
+                amount = int(service["actual"] / max(1, len(units)) / 12 * rng.uniform(0.85, 1.0))
+                volume = service["volume"] or 0
+                revenue_rows.append(
+                    [f"{year - 1}-{month:02d}", unit.code, service["code"], amount,
+                     int(volume / max(1, len(units)) / 12 * rng.uniform(0.85, 1.0))]
+                )  # fmt: skip
+    if revenue_rows:
+        _import(
+            "revenue", ["month", "unit_code", "service", "amount", "volume"], revenue_rows, planner
+        )
+    # This year's plan per unit and line, near where the year is heading.
+    elapsed = max(1, (today - dt.date(year, 1, 1)).days + 1)
+    plan_rows: list[list[object]] = []
+    for unit in units:
+        figures = selectors.year_report(user=None, province_code=code, year=year, unit=unit.code)
+        for line in figures["lines"]:
+            if line["actual"]:
+                target = line["actual"] * 365 / elapsed * rng.uniform(0.95, 1.04)
+                plan_rows.append([year, unit.code, PlanMetric.REVENUE, line["code"], int(target)])
+    if plan_rows:
+        _import("plans", ["year", "unit_code", "metric", "service", "amount"], plan_rows, planner)
+    total = selectors.year_report(user=None, province_code=code, year=year)["revenue"]["plan"]
+    if total:
+        services.plan_set(
+            actor=planner,
+            unit_code=province.code,
+            year=year,
+            metric=PlanMetric.SURPLUS,
+            subject=TOTAL,
+            amount=int(total * 0.08),
+        )
+    written = services.plan_uplift(
+        actor=planner, province_code=code, year=year, pct=UPLIFT_PCT, basis=UpliftBasis.PLAN
+    )
+    return _("%(rows)d plan rows for %(year)d, %(next)d drafted for %(after)d (+%(pct)d%%)") % {
+        "rows": len(plan_rows) + 1,
+        "year": year,
+        "next": written,
+        "after": year + 1,
+        "pct": UPLIFT_PCT,
+    }
+
+
+def _import(kind: str, header: list[str], rows: list[list[object]], actor: object) -> None:
+    out = io.StringIO()
+    write_csv(header, rows, out)
+    import_file(kind, io.BytesIO(out.getvalue().encode()), actor=actor, name=f"demo-{kind}.csv")

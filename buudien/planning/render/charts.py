@@ -1,0 +1,231 @@
+"""The report's charts, drawn with matplotlib's Agg backend (no display, no pyplot state):
+plan against actual per business line, the monthly trend (this year against last) and the
+growth per service. SVG (text kept as text) for the page, PNG for the .docx.
+
+Every chart answers None when the report has nothing to draw, so a report without data has
+no empty axes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from buudien.core.money import format_number
+from buudien.planning.render.numbers import BILLION, billions, is_number
+
+FONTS = ["Liberation Sans", "DejaVu Sans"]  # both draw every Vietnamese letter
+ACTUAL, PLAN, PREVIOUS = "#f5a300", "#0b5cad", "#9aa5b1"
+UP, DOWN = "#1f7a3d", "#b42318"
+RC: Any = {  # typed loosely: matplotlib types rc keys as literals
+    "font.family": "sans-serif",
+    "font.sans-serif": FONTS,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "buudien",  # the same report gives the same SVG
+    "axes.unicode_minus": False,
+}
+
+
+def _b(amount: Any) -> float | None:
+    """Đồng to billions for plotting (a drawing, not a figure printed anywhere)."""
+    return float(Decimal(amount) / BILLION) if is_number(amount) else None
+
+
+def _axis_billions(value: float, _pos: Any) -> str:
+    value = float(value)
+    return format_number(Decimal(repr(value)), 0 if value.is_integer() else 1)
+
+
+def _figure(width: float, height: float) -> Figure:
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure
+
+
+def lines_chart(report: dict[str, Any]) -> Figure | None:
+    """Grouped bars per business line: actual, plan and last year, in billions of đồng."""
+    lines = [
+        line
+        for line in report.get("lines") or []
+        if any(is_number(line.get(key)) for key in ("actual", "plan", "previous"))
+    ]
+    if not lines:
+        return None
+    year = report.get("year")
+    with matplotlib.rc_context(RC):
+        figure = _figure(7.0, 3.4)
+        ax = figure.add_subplot()
+        names = [_wrap(str(line.get("name") or line.get("code"))) for line in lines]
+        series = [
+            ("actual", f"Thực hiện {year}", ACTUAL),
+            ("plan", f"Kế hoạch {year}", PLAN),
+            (
+                "previous",
+                f"Thực hiện {year - 1}" if isinstance(year, int) else "Năm trước",
+                PREVIOUS,
+            ),
+        ]
+        width = 0.26
+        for index, (key, label, color) in enumerate(series):
+            xs = [i + (index - 1) * width for i in range(len(lines))]
+            values = [_b(line.get(key)) for line in lines]
+            drawn = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+            if not drawn:
+                continue
+            bars = ax.bar(
+                [x for x, _ in drawn], [v for _, v in drawn], width, label=label, color=color
+            )
+            if key == "actual":
+                ax.bar_label(
+                    bars,
+                    labels=[billions(Decimal(repr(v)) * BILLION) for _, v in drawn],
+                    fontsize=7,
+                )
+        ax.set_xticks(range(len(lines)), names)
+        ax.set_ylabel("tỷ đồng")
+        ax.yaxis.set_major_formatter(FuncFormatter(_axis_billions))
+        ax.set_title("Doanh thu theo mảng kinh doanh: thực hiện và kế hoạch")
+        ax.legend(fontsize=8, frameon=False)
+    return figure
+
+
+def monthly_chart(report: dict[str, Any]) -> Figure | None:
+    """Revenue per month, this year against last, in billions of đồng."""
+    rows = report.get("monthly") or []
+    if not any(is_number(row.get("actual")) or is_number(row.get("previous")) for row in rows):
+        return None
+    year = report.get("year")
+    with matplotlib.rc_context(RC):
+        figure = _figure(7.0, 3.0)
+        ax = figure.add_subplot()
+        months = [_month(row.get("month"), i) for i, row in enumerate(rows)]
+        for key, label, color, style in (
+            (
+                "previous",
+                f"Năm {year - 1}" if isinstance(year, int) else "Năm trước",
+                PREVIOUS,
+                "--",
+            ),
+            ("actual", f"Năm {year}" if year else "Năm nay", ACTUAL, "-"),
+        ):
+            points = [(m, _b(row.get(key))) for m, row in zip(months, rows, strict=True)]
+            drawn = [(m, v) for m, v in points if v is not None]
+            if drawn:
+                ax.plot(
+                    [m for m, _ in drawn],
+                    [v for _, v in drawn],
+                    style,
+                    marker="o",
+                    markersize=3,
+                    color=color,
+                    label=label,
+                )
+        ax.set_xticks(months, [f"T{m}" for m in months])
+        ax.set_ylabel("tỷ đồng")
+        ax.yaxis.set_major_formatter(FuncFormatter(_axis_billions))
+        ax.set_ylim(bottom=0)
+        ax.set_title("Doanh thu theo tháng")
+        ax.legend(fontsize=8, frameon=False)
+    return figure
+
+
+def services_chart(report: dict[str, Any]) -> Figure | None:
+    """Horizontal bars: each service's revenue growth on last year, in percent."""
+    services = [s for s in report.get("services") or [] if is_number(s.get("growth_pct"))]
+    if not services:
+        return None
+    with matplotlib.rc_context(RC):
+        figure = _figure(7.0, 0.8 + 0.28 * len(services))
+        ax = figure.add_subplot()
+        names = [str(s.get("name") or s.get("code")) for s in services]
+        values = [float(s["growth_pct"]) for s in services]
+        ys = list(range(len(services)))[::-1]
+        bars = ax.barh(ys, values, color=[UP if v >= 0 else DOWN for v in values], height=0.6)
+        ax.bar_label(
+            bars, labels=[_signed(s["growth_pct"]) for s in services], fontsize=7, padding=2
+        )
+        ax.set_yticks(ys, names)
+        ax.axvline(0, color="#616e7c", linewidth=0.8)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+        low, high = min(0.0, *values), max(0.0, *values)
+        margin = (high - low) * 0.18 or 5
+        ax.set_xlim(low - (margin if low < 0 else 0), high + margin)
+        year = report.get("year")
+        ax.set_title(
+            f"Tăng trưởng doanh thu theo dịch vụ so với năm {year - 1}"
+            if isinstance(year, int)
+            else "Tăng trưởng doanh thu theo dịch vụ"
+        )
+    return figure
+
+
+def _signed(value: Any) -> str:
+    text = format_number(Decimal(repr(float(value))), 1) + "%"
+    return ("+" + text) if value > 0 else text
+
+
+def _month(value: Any, index: int) -> int:
+    """The month of a row: 1..12, or "2023-07"."""
+    if isinstance(value, int):
+        return value
+    match = re.search(r"(\d{1,2})$", str(value or ""))
+    return int(match.group(1)) if match else index + 1
+
+
+def _wrap(name: str, width: int = 16) -> str:
+    words, lines, current = name.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def svg(figure: Figure, *, title: str = "") -> str:
+    """The chart as inline SVG: no XML prolog, scalable to its container, titled for readers."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(RC):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', text, count=1
+    )
+    if title:
+        from django.utils.html import escape
+
+        text = text.replace(">", f' role="img" aria-label="{escape(title)}">', 1)
+    return text
+
+
+def png(figure: Figure, *, dpi: int = 200) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def all_charts(report: dict[str, Any]) -> list[tuple[str, str, Figure]]:
+    """(key, title, figure) of every chart the report has data for, in reading order."""
+    charts: Sequence[tuple[str, str, Figure | None]] = (
+        ("lines", "Thực hiện và kế hoạch doanh thu theo mảng kinh doanh", lines_chart(report)),
+        ("monthly", "Doanh thu theo tháng, năm nay và năm trước", monthly_chart(report)),
+        ("services", "Tăng trưởng doanh thu theo dịch vụ", services_chart(report)),
+    )
+    return [(key, title, figure) for key, title, figure in charts if figure is not None]

@@ -1,0 +1,57 @@
+"""The director's dashboard on the home page: the year so far against the plan of the year and
+the same period last year, per business line and per unit, with two charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.safestring import mark_safe
+
+from buudien.core.errors import DomainError
+from buudien.network import selectors as network
+from buudien.planning import selectors
+from buudien.planning.render import charts
+from buudien.planning.render.html import headline
+from buudien.planning.render.tables import lines_table, units_table
+from buudien.planning.render.views import can_read_reports, report_url
+
+
+def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
+    """What the dashboard shows, or None for a user who does not read reports (or sees no
+    whole province)."""
+    if not can_read_reports(user):
+        return None
+    province = network.provinces_visible(user).first()
+    if province is None:
+        return None
+    try:
+        report = selectors.year_report(
+            user=user,
+            province_code=province.province_code,
+            year=today.year,
+            date_to=today,
+        )
+    except DomainError:
+        return None
+    figures = [
+        (key, title, figure)
+        for key, title, figure in (
+            ("lines", "Thực hiện và kế hoạch theo mảng kinh doanh", charts.lines_chart(report)),
+            ("monthly", "Doanh thu theo tháng, năm nay và năm trước", charts.monthly_chart(report)),
+        )
+        if figure is not None
+    ]
+    return {
+        "report": report,
+        "province": province,
+        "today": today,
+        "headline": headline(report),
+        "charts": [
+            {"key": key, "title": title, "svg": mark_safe(charts.svg(figure, title=title))}
+            for key, title, figure in figures
+        ],
+        "lines": lines_table(report),
+        "units": units_table(report),
+        "report_url": report_url(province=province.province_code, year=today.year),
+    }

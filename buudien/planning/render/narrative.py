@@ -1,0 +1,226 @@
+"""The report's prose, written in Vietnamese from its figures.
+
+Every sentence is assembled from the report: a figure that is null is left out (a clause
+without it, or no sentence at all), never written as 0. Sections without a sentence are
+dropped and the rest numbered in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from buudien.planning.render import numbers as n
+from buudien.planning.render.names import KIND_WORDS, line_name, lower_first, service_name
+
+GROWING = 10.0  # a service "grew well" from this growth on last year, in percent
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Narrative:
+    intro: str
+    parts: list[tuple[str, list[Section]]]  # (part heading, its sections)
+
+
+def _sentence(*clauses: str) -> str:
+    """Clauses joined by commas, the empty ones left out, capitalised, with a full stop."""
+    text = ", ".join(clause for clause in clauses if clause)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def _figure_clauses(figure: dict[str, Any] | None, year: Any, *, verb: str = "đạt") -> list[str]:
+    """ "đạt 138,2 tỷ đồng", "bằng 101,2% kế hoạch", "tăng 5,3% so với năm 2022"."""
+    f = figure or {}
+    actual = f.get("actual")
+    if not n.is_number(actual):
+        return []
+    if actual < 0:
+        clauses = [f"âm {n.amount_words(-actual)}"]
+    else:
+        clauses = [f"{verb} {n.amount_words(actual)}".strip()]
+    if n.is_number(f.get("plan_pct")):
+        clauses.append(f"bằng {n.percent(f['plan_pct'])} kế hoạch")
+    growth = n.growth_words(f.get("growth_pct"))
+    if growth:
+        last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+        clauses.append(f"{growth} so với {last}" if growth != "bằng" else f"bằng {last}")
+    return clauses
+
+
+def _subject(report: dict[str, Any]) -> str:
+    unit = report.get("unit") or {}
+    if unit and unit.get("kind") not in (None, "province"):
+        return str(unit.get("name") or "Đơn vị")
+    return "Bưu điện tỉnh"
+
+
+def _revenue(report: dict[str, Any], year: Any) -> Section:
+    section = Section("revenue", "Doanh thu")
+    clauses = _figure_clauses(report.get("revenue"), year)
+    if clauses:
+        section.paragraphs.append(
+            _sentence(f"Tổng doanh thu năm {year} {clauses[0]}", *clauses[1:])
+        )
+    lines = []
+    for line in report.get("lines") or []:
+        line_clauses = _figure_clauses(line, None)
+        if not line_clauses:
+            continue
+        name = line_name(line.get("code"), line.get("name"))
+        name = "các dịch vụ khác" if line.get("code") == "other" else lower_first(name)
+        # "so với năm trước" is said once, for the total; per line the growth stands alone.
+        line_clauses = [c.replace(" so với năm trước", "") for c in line_clauses]
+        lines.append(", ".join([f"{name} {line_clauses[0]}", *line_clauses[1:]]))
+    if lines:
+        section.paragraphs.append("Trong đó: " + "; ".join(lines) + ".")
+    services = [s for s in report.get("services") or [] if n.is_number(s.get("growth_pct"))]
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    grew = [s for s in services if s["growth_pct"] >= GROWING]
+    if grew:
+        listed = ", ".join(
+            f"{lower_first(service_name(s.get('code'), s.get('name')))} "
+            f"{n.growth_words(s['growth_pct'])}"
+            for s in grew
+        )
+        section.paragraphs.append(f"Một số dịch vụ tăng trưởng tốt so với {last} như: {listed}.")
+    fell = [s for s in services if s["growth_pct"] < 0]
+    if fell:
+        listed = ", ".join(
+            f"{lower_first(service_name(s.get('code'), s.get('name')))} "
+            f"{n.growth_words(s['growth_pct'])}"
+            for s in fell
+        )
+        section.paragraphs.append(f"Một số dịch vụ giảm so với {last}: {listed}.")
+    return section
+
+
+def _budget(report: dict[str, Any], year: Any) -> Section:
+    section = Section("budget", "Nộp ngân sách và chênh lệch thu chi")
+    clauses = _figure_clauses(report.get("budget_contribution"), year, verb="")
+    if clauses:
+        section.paragraphs.append(_sentence(f"Nộp ngân sách nhà nước {clauses[0]}", *clauses[1:]))
+    clauses = _figure_clauses(report.get("surplus"), year)
+    if clauses:
+        section.paragraphs.append(_sentence(f"Chênh lệch thu chi {clauses[0]}", *clauses[1:]))
+    return section
+
+
+def _network(report: dict[str, Any]) -> Section:
+    section = Section("network", "Mạng lưới điểm phục vụ")
+    network = report.get("network") or {}
+    by_kind: dict[str, Any] = network.get("points_by_kind") or {}
+    counters = {k: v for k, v in by_kind.items() if k != "centre" and n.is_number(v) and v}
+    total = sum(counters.values()) if counters else network.get("points_total")
+    if n.is_number(total) and total:
+        clauses = [
+            f"Duy trì ổn định và nâng cao chất lượng phục vụ tại {n.number(total)} điểm phục vụ"
+        ]
+        coverage = n.percent_short(network.get("coverage_pct"))
+        if coverage:
+            covered, all_ = network.get("communes_covered"), network.get("communes_total")
+            where = f"tại {coverage} xã"
+            if n.is_number(covered) and n.is_number(all_):
+                where += f" ({n.number(covered)}/{n.number(all_)} xã, phường, thị trấn)"
+            clauses[0] = clauses[0].replace(" điểm phục vụ", " điểm phục vụ " + where)
+        parts = []
+        for kind, count in counters.items():
+            words = KIND_WORDS.get(kind, kind)  # type: ignore[call-overload]
+            part = f"{n.number(count)} {words}"
+            multi = network.get("bdvhx_multi_service")
+            if kind == "bdvhx" and n.is_number(multi) and multi:
+                part += f" (trong đó {n.number(multi)} điểm đa dịch vụ)"
+            parts.append(part)
+        text = clauses[0]
+        if parts:
+            text += ", gồm: " + ", ".join(parts)
+        section.paragraphs.append(text + ".")
+    return section
+
+
+def _services(report: dict[str, Any]) -> Section:
+    section = Section("finance", "Thanh toán không dùng tiền mặt và dịch vụ tài chính")
+    cashless = (report.get("network") or {}).get("cashless_points")
+    if n.is_number(cashless) and cashless:
+        section.paragraphs.append(
+            f"Triển khai thanh toán không dùng tiền mặt tại {n.number(cashless)} điểm giao dịch "
+            "bưu điện cung cấp dịch vụ thu hộ, chi hộ trên mạng lưới."
+        )
+    accounts = report.get("payment_accounts_opened")
+    if n.is_number(accounts) and accounts:
+        section.paragraphs.append(f"Hỗ trợ người dân mở {n.number(accounts)} tài khoản thanh toán.")
+    pensions = report.get("pensions_paid")
+    if n.is_number(pensions) and pensions:
+        section.paragraphs.append(
+            f"Chi trả lương hưu và trợ cấp bảo hiểm xã hội {n.number(pensions)} lượt."
+        )
+    items = report.get("items_by_service") or {}
+    counted = [(code, v) for code, v in items.items() if n.is_number(v) and v]
+    if counted:
+        listed = ", ".join(
+            f"{lower_first(service_name(code))} {n.number(v)}" for code, v in counted
+        )
+        section.paragraphs.append(f"Sản lượng bưu gửi: {listed}.")
+    rate = ((report.get("quality") or {}).get("on_time_rate")) or {}
+    if n.is_number(rate.get("actual")):
+        plan = rate.get("plan")
+        clauses = [f"Tỷ lệ phát đúng thời gian toàn trình đạt {n.percent(rate['actual'])}"]
+        if n.is_number(plan):
+            clauses.append(f"kế hoạch {n.percent(plan)}")
+        section.paragraphs.append(_sentence(*clauses))
+    return section
+
+
+def _next_year(report: dict[str, Any], year: Any) -> Section:
+    plan = report.get("next_year_plan") or {}
+    next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
+    section = Section("next_year", "Các chỉ tiêu kế hoạch chủ yếu")
+    targets = []
+    if n.is_number(plan.get("revenue")):
+        targets.append(f"tổng doanh thu {n.amount_words(plan['revenue'], 3)}")
+    if n.is_number(plan.get("surplus")):
+        targets.append(f"chênh lệch thu chi đạt {n.amount_words(plan['surplus'], 3)}")
+    if n.is_number(plan.get("budget_contribution")):
+        targets.append(f"nộp ngân sách nhà nước {n.amount_words(plan['budget_contribution'], 3)}")
+    if targets:
+        uplift = plan.get("uplift_pct")
+        beyond = f"vượt mức từ {n.percent_short(uplift)} " if n.is_number(uplift) else "vượt mức "
+        section.paragraphs.append(
+            f"Năm {next_year}, {_subject(report)} phấn đấu hoàn thành {beyond}các chỉ tiêu "
+            f"kế hoạch Tổng công ty giao, trong đó: {'; '.join(targets)}."
+        )
+    return section
+
+
+def narrative(report: dict[str, Any]) -> Narrative:
+    year = report.get("year")
+    plan = report.get("next_year_plan") or {}
+    next_year = plan.get("year") or (year + 1 if isinstance(year, int) else "")
+    name = (report.get("unit") or {}).get("name") or (report.get("province") or {}).get("name")
+    intro = (
+        f"{name or _subject(report)} báo cáo kết quả thực hiện kế hoạch sản xuất kinh doanh "
+        f"năm {year} và kế hoạch năm {next_year} như sau:"
+    )
+    done = [
+        s
+        for s in (
+            _revenue(report, year),
+            _budget(report, year),
+            _network(report),
+            _services(report),
+        )
+        if s.paragraphs
+    ]
+    ahead = [s for s in (_next_year(report, year),) if s.paragraphs]
+    parts = []
+    if done:
+        parts.append((f"KẾT QUẢ THỰC HIỆN KẾ HOẠCH NĂM {year}", done))
+    if ahead:
+        parts.append((f"KẾ HOẠCH NĂM {next_year}", ahead))
+    return Narrative(intro=intro, parts=parts)

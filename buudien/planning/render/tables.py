@@ -1,0 +1,272 @@
+"""The report's tables, described once and drawn by every format.
+
+A table is a title, columns (each with a kind: text, money, count, pct, growth) and rows of
+raw values (ints of đồng, counts, percentages with one decimal, or None for no data). The
+.docx and the page show money in millions of đồng and None as "—"; the .xlsx keeps whole đồng
+with a number format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from buudien.planning.render import numbers as n
+from buudien.planning.render.names import kind_name, line_name, service_name
+
+Kind = Literal["text", "money", "count", "pct", "growth"]
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Col]
+    rows: list[list[Any]] = field(default_factory=list)
+    total: list[Any] | None = None  # a last row in bold
+    note: str = "Đơn vị tính: triệu đồng"
+    sheet: str = ""  # the .xlsx sheet's name (at most 31 characters)
+    # A row whose values are of another kind than their columns' (row index -> kind).
+    row_kinds: dict[int, Kind] = field(default_factory=dict)
+
+    def kind(self, row: int | None, column: int) -> Kind:
+        kind = self.columns[column].kind
+        if kind != "text" and row is not None and row in self.row_kinds:
+            return self.row_kinds[row]
+        return kind
+
+    def cell(self, index: int, value: Any, *, row: int | None = None) -> str:
+        """The value of column ``index`` as the page and the .docx show it."""
+        kind = self.kind(row, index)
+        if kind == "text":
+            return "" if value is None else str(value)
+        if kind == "money":
+            return n.millions(value)
+        if kind == "count":
+            return n.number(value)
+        if kind == "pct":
+            return n.percent(value)
+        return n.signed_percent(value)
+
+    def shown(self, row: list[Any], index: int | None = None) -> list[str]:
+        return [self.cell(i, value, row=index) for i, value in enumerate(row)]
+
+    @property
+    def shown_rows(self) -> list[list[str]]:
+        return [self.shown(row, index) for index, row in enumerate(self.rows)]
+
+    @property
+    def shown_total(self) -> list[str] | None:
+        return self.shown(self.total) if self.total is not None else None
+
+    @property
+    def numeric(self) -> list[bool]:
+        return [col.kind != "text" for col in self.columns]
+
+
+def _pct(part: Any, whole: Any) -> float | None:
+    """part / whole × 100 with one decimal, rounded half up; None without a divisor."""
+    if not n.is_number(part) or not n.is_number(whole) or not whole:
+        return None
+    value = Decimal(part) * 100 / Decimal(whole)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _growth(actual: Any, previous: Any) -> float | None:
+    pct = _pct(actual, previous)
+    return None if pct is None else round(pct - 100, 1)
+
+
+def _figure_row(label: str, figure: dict[str, Any] | None) -> list[Any]:
+    f = figure or {}
+    return [
+        label,
+        f.get("actual"),
+        f.get("plan"),
+        f.get("plan_pct"),
+        f.get("previous"),
+        f.get("growth_pct"),
+    ]
+
+
+def _figure_columns(year: Any, first: str) -> list[Col]:
+    this, last = _years(year)
+    return [
+        Col(first),
+        Col(f"Thực hiện {this}", "money"),
+        Col(f"Kế hoạch {this}", "money"),
+        Col("% kế hoạch", "pct"),
+        Col(f"Thực hiện {last}", "money"),
+        Col(f"Tăng trưởng so với {last}", "growth"),
+    ]
+
+
+def _years(year: Any) -> tuple[str, str]:
+    if isinstance(year, int):
+        return str(year), str(year - 1)
+    return "năm nay", "năm trước"
+
+
+ON_TIME_LABEL = "Tỷ lệ phát đúng thời gian toàn trình (%)"
+
+
+def _on_time_rate(report: dict[str, Any]) -> dict[str, Any]:
+    return ((report.get("quality") or {}).get("on_time_rate")) or {}
+
+
+def summary_table(report: dict[str, Any]) -> Table:
+    rows = [
+        _figure_row("Tổng doanh thu", report.get("revenue")),
+        _figure_row("Nộp ngân sách nhà nước", report.get("budget_contribution")),
+        _figure_row("Chênh lệch thu chi", report.get("surplus")),
+    ]
+    row_kinds: dict[int, Kind] = {}
+    rate = _on_time_rate(report)
+    if any(n.is_number(rate.get(key)) for key in ("actual", "plan", "previous")):
+        # A rate in %: its plan and last year's side by side, no % of plan nor growth.
+        row_kinds[len(rows)] = "pct"
+        rows.append(
+            [ON_TIME_LABEL, rate.get("actual"), rate.get("plan"), None, rate.get("previous"), None]
+        )
+    return Table(
+        key="summary",
+        sheet="Chỉ tiêu chủ yếu",
+        title="Các chỉ tiêu chủ yếu",
+        columns=_figure_columns(report.get("year"), "Chỉ tiêu"),
+        rows=rows,
+        row_kinds=row_kinds,
+        note="Đơn vị tính: triệu đồng; tỷ lệ: %" if row_kinds else "Đơn vị tính: triệu đồng",
+    )
+
+
+def lines_table(report: dict[str, Any]) -> Table:
+    rows = [
+        _figure_row(line_name(line.get("code"), line.get("name")), line)
+        for line in report.get("lines") or []
+    ]
+    return Table(
+        key="lines",
+        sheet="Mảng kinh doanh",
+        title="Doanh thu theo mảng kinh doanh",
+        columns=_figure_columns(report.get("year"), "Mảng kinh doanh"),
+        rows=rows,
+        total=_figure_row("Tổng cộng", report.get("revenue")),
+    )
+
+
+def services_table(report: dict[str, Any]) -> Table:
+    this, last = _years(report.get("year"))
+    keys = ("actual", "previous", "volume", "volume_previous")
+    rows = [
+        [
+            service_name(s.get("code"), s.get("name")),
+            s.get("actual"),
+            s.get("previous"),
+            s.get("growth_pct"),
+            s.get("volume"),
+            s.get("volume_previous"),
+            s.get("volume_growth_pct"),
+        ]
+        for s in report.get("services") or []
+        if any(n.is_number(s.get(key)) for key in keys)
+    ]
+    return Table(
+        key="services",
+        sheet="Dịch vụ",
+        title="Doanh thu và sản lượng theo dịch vụ",
+        columns=[
+            Col("Dịch vụ"),
+            Col(f"Doanh thu {this}", "money"),
+            Col(f"Doanh thu {last}", "money"),
+            Col("Tăng trưởng doanh thu", "growth"),
+            Col(f"Sản lượng {this}", "count"),
+            Col(f"Sản lượng {last}", "count"),
+            Col("Tăng trưởng sản lượng", "growth"),
+        ],
+        rows=rows,
+        note="Doanh thu: triệu đồng; sản lượng: lượt, bưu gửi",
+    )
+
+
+def network_table(report: dict[str, Any]) -> Table:
+    network = report.get("network") or {}
+    by_kind = network.get("points_by_kind") or {}
+    rows: list[list[Any]] = [[kind_name(kind), count] for kind, count in by_kind.items()]
+    rows += [
+        ["Trong đó: điểm BĐVHX đa dịch vụ", network.get("bdvhx_multi_service")],
+        ["Điểm thanh toán không dùng tiền mặt", network.get("cashless_points")],
+        ["Số xã có điểm phục vụ", network.get("communes_covered")],
+        ["Tổng số xã", network.get("communes_total")],
+        ["Tỷ lệ xã có điểm phục vụ", network.get("coverage_pct")],
+    ]
+    if not network:
+        rows = []
+    as_of = network.get("as_of")
+    title = "Mạng lưới điểm phục vụ"
+    if isinstance(as_of, str) and len(as_of) == 10:
+        title += f" đến ngày {as_of[8:10]}/{as_of[5:7]}/{as_of[:4]}"
+    return Table(
+        key="network",
+        sheet="Mạng lưới",
+        title=title,
+        columns=[Col("Loại điểm"), Col("Số điểm", "count")],
+        rows=rows,
+        note="",
+        row_kinds={len(rows) - 1: "pct"} if rows else {},
+    )
+
+
+def units_table(report: dict[str, Any]) -> Table:
+    rows = [
+        _figure_row(str(unit.get("name") or unit.get("code") or ""), unit)
+        for unit in report.get("per_unit") or []
+    ]
+    return Table(
+        key="units",
+        sheet="Đơn vị",
+        title="Doanh thu theo đơn vị",
+        columns=_figure_columns(report.get("year"), "Đơn vị"),
+        rows=rows,
+    )
+
+
+def monthly_table(report: dict[str, Any]) -> Table:
+    this, last = _years(report.get("year"))
+    rows = []
+    for index, row in enumerate(report.get("monthly") or []):
+        month = row.get("month")
+        label = f"Tháng {month}" if isinstance(month, int) else str(month or index + 1)
+        actual, previous = row.get("actual"), row.get("previous")
+        rows.append([label, actual, previous, _growth(actual, previous)])
+    return Table(
+        key="monthly",
+        sheet="Theo tháng",
+        title="Doanh thu theo tháng",
+        columns=[
+            Col("Tháng"),
+            Col(f"Năm {this}", "money"),
+            Col(f"Năm {last}", "money"),
+            Col("Tăng trưởng", "growth"),
+        ],
+        rows=rows,
+    )
+
+
+def all_tables(report: dict[str, Any]) -> list[Table]:
+    """Every table with at least one row, in the report's order."""
+    tables = [
+        summary_table(report),
+        lines_table(report),
+        services_table(report),
+        monthly_table(report),
+        network_table(report),
+        units_table(report),
+    ]
+    return [table for table in tables if table.rows]

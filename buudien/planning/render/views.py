@@ -1,0 +1,145 @@
+"""The year-end report page and its downloads (.docx, .xlsx, .json, standalone .html).
+
+    /planning/report/?province=20&year=2023&date=28/12/2023
+    /planning/report/download.docx?province=20&year=2023&date=28/12/2023
+
+Views parse, call ``selectors.year_report`` (which scopes by unit subtree: another province
+is "not found") and render. Reading reports is for directors, accountants, auditors and
+administrators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from buudien.core.errors import AccessDenied, DomainError
+from buudien.core.forms import apply_domain_error
+from buudien.network import selectors as network
+from buudien.people import access
+from buudien.people.choices import Role
+from buudien.planning import selectors
+from buudien.planning.render import (
+    CONTENT_TYPES,
+    FORMATS,
+    default_issued_on,
+    file_name,
+    render_year_report,
+)
+from buudien.planning.render.html import report_context
+
+READER_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN})
+
+
+def can_read_reports(user: Any) -> bool:
+    return access.has_role(user, READER_ROLES)
+
+
+def report_url(**params: Any) -> str | None:
+    """The report page's url with ``params``, or None while it is not mounted."""
+    try:
+        url = reverse("planning:report")
+    except NoReverseMatch:
+        return None
+    query = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class ReportForm(forms.Form):
+    province = forms.ChoiceField(label=gettext_lazy("Province"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    date = forms.DateField(
+        label=gettext_lazy("Date of the report"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=gettext_lazy("dd/mm/yyyy; by default today, or the end of a past year"),
+    )
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = provinces  # type: ignore[attr-defined]
+
+
+def _form(request: HttpRequest) -> ReportForm:
+    if not can_read_reports(request.user):
+        raise AccessDenied(_("Only directors, accountants and auditors read the reports."))
+    provinces = [
+        (unit.province_code, unit.name) for unit in network.provinces_visible(request.user)
+    ]
+    if not provinces:
+        raise AccessDenied(_("You see no whole province."))
+    data = request.GET.copy()
+    data.setdefault("province", provinces[0][0])
+    data.setdefault("year", str(timezone.localdate().year))
+    return ReportForm(data, provinces=provinces)
+
+
+def _report(request: HttpRequest, form: ReportForm) -> tuple[dict[str, Any], dt.date] | None:
+    if not form.is_valid():
+        return None
+    try:
+        report = selectors.year_report(
+            user=request.user,
+            province_code=form.cleaned_data["province"],
+            year=form.cleaned_data["year"],
+        )
+    except AccessDenied:
+        raise
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        apply_domain_error(form, exc)
+        return None
+    return report, form.cleaned_data["date"] or default_issued_on(report)
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    found = _report(request, form)
+    context: dict[str, Any] = {"form": form}
+    if found is not None:
+        report, issued_on = found
+        context.update(report_context(report, issued_on=issued_on))
+        query = {
+            "province": form.cleaned_data["province"],
+            "year": form.cleaned_data["year"],
+            "date": issued_on.strftime("%d/%m/%Y"),
+        }
+        base = reverse("planning:report_download", kwargs={"fmt": "docx"})[: -len("docx")]
+        context["downloads"] = [
+            (fmt, f"{base}{fmt}?{urlencode(query)}") for fmt in ("docx", "xlsx", "json", "html")
+        ]
+    return render(request, "planning/report.html", context)
+
+
+@login_required
+def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    form = _form(request)
+    found = _report(request, form)
+    if found is None:
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: "
+            + " ".join(str(error) for error in errors)
+            for name, errors in form.errors.items()
+        )
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    report, issued_on = found
+    response = HttpResponse(
+        render_year_report(report, fmt, issued_on=issued_on), content_type=CONTENT_TYPES[fmt]
+    )
+    disposition = "inline" if fmt in ("json", "html") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{file_name(report, fmt)}"'
+    return response

@@ -1,0 +1,818 @@
+"""Reads of planning: plans, and the figures of a unit subtree over a period.
+
+``year_report(user=..., province_code="20", year=2023)`` returns the figures of the year-end
+report as a plain, JSON-ready dict (the contract the API, ``buudien report year``, the page
+and the renderers in ``buudien.planning.render`` all share). Its shape, exactly::
+
+    {
+      "schema": 1,
+      "province": {"code": "20", "name": "Bưu điện tỉnh Lạng Sơn"},
+      "unit": {"code": "BDT20", "name": "Bưu điện tỉnh Lạng Sơn", "kind": "province"},
+      "year": 2023,
+      "period": {"from": "2023-01-01", "to": "2023-12-31"},   # ISO dates
+      "previous_period": {"from": "2022-01-01", "to": "2022-12-31"},
+      "currency": "VND",
+      "revenue": FIGURE,
+      "lines": [                                    # the business lines, catalogue order
+        {"code": "postal", "name": "Bưu chính chuyển phát", **FIGURE}, ...
+      ],
+      "services": [                                 # every catalogue service, catalogue order
+        {"code": "registered", "name": "Bưu phẩm bảo đảm", "line": "postal",
+         "actual": 12000000000, "plan": null, "plan_pct": null,
+         "previous": 11000000000, "growth_pct": 9.1,
+         "volume": 250000, "volume_previous": 240000, "volume_growth_pct": 4.2,
+         "volume_plan": null, "volume_plan_pct": null}, ...
+      ],
+      "budget_contribution": FIGURE,                # payments to the state budget
+      "expenses": {"actual": ..., "previous": ..., "growth_pct": ...},
+      "surplus": FIGURE,                            # revenue minus expenses
+      "network": {
+        "as_of": "2023-12-31",
+        "points_by_kind": {"bc1": 1, "bc2": 10, "bc3": 14, "bdvhx": 180, "agent": 15,
+                           "kiosk": 5, "centre": 0},
+        "points_total": 225,
+        "bdvhx_multi_service": 120,
+        "cashless_points": 225,
+        "communes_total": 200, "communes_covered": 200, "coverage_pct": 100.0
+      },
+      "payment_accounts_opened": 5400,              # volume of service payment_account
+      "pensions_paid": 480000,                      # volume of service pension
+      "items_by_service": {"registered": 250000, "ordinary": ..., "parcel": ..., "ems": ...,
+                           "kt1": ..., "admin_delivery": ...},   # postal volumes
+      "monthly": [                                  # 12 rows, revenue per month
+        {"month": 1, "actual": 11000000000, "previous": 10500000000}, ...
+      ],
+      "per_unit": [                                 # the unit's children, by code
+        {"code": "LSN01", "name": "...", "kind": "district", **FIGURE}, ...
+      ],
+      "next_year_plan": {"year": 2024, "revenue": 140000000000, "surplus": null,
+                         "budget_contribution": null},
+      "quality": {"on_time_rate": {"actual": 96.2, "plan": 95.0, "previous": 94.8}}
+    }
+
+where FIGURE is ``{"actual", "plan", "plan_pct", "previous", "growth_pct"}``:
+``actual`` in the period, ``plan`` for the year (the unit's own plan, else the sum of its
+children's), ``plan_pct`` = actual / plan × 100, ``previous`` = the same period of the year
+before, ``growth_pct`` = (actual / previous − 1) × 100.
+
+``quality.on_time_rate``: the share (%) of the items delivered in the period (in the same
+period a year before) within their service's full-course time, read from mail's delivery
+rollup (``buudien.mail.rollup_models.DeliveryRollup``) only; null when nothing was delivered.
+Its ``plan`` is the unit's own ``on_time_rate`` plan row (basis points / 100); a rate is
+never summed from the children, so it is null when the unit has no row of its own.
+
+Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
+data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
+strings. Names are in the language active when the report is made (Vietnamese by default).
+
+Actuals come from two sources added together, never the raw ledger rows: the rollups
+``buudien.finance.models.MonthlyFigure`` / ``DailyFigure`` (kept by every posting; whole
+months from the first, the days of a month cut by the period from the second) and the
+imported monthly
+history (``RevenueHistory``, ``FinanceHistory``) for the months before go-live. See
+``docs/adr/0003-planning-figures.md``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
+from buudien.core.errors import DomainError, NotFound
+from buudien.finance.models import DailyFigure, MonthlyFigure
+from buudien.mail.rollup_models import DeliveryRollup
+from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
+from buudien.network.models import AdminArea, ServicePoint, Unit
+from buudien.people import access
+from buudien.people.choices import Role
+from buudien.planning.choices import TOTAL, FinanceKind, PlanMetric
+from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
+
+PLANNER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.ACCOUNTANT})
+POSTAL_SERVICES = services_of(Line.POSTAL)
+# Keys of the figures: the current period and the same period a year before.
+CURRENT, PREVIOUS = 0, 1
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def pct(numerator: int | None, denominator: int | None) -> float | None:
+    """numerator / denominator × 100 with one decimal; None without data or for 0."""
+    if numerator is None or not denominator:
+        return None
+    return round(100 * numerator / denominator, 1)
+
+
+def growth(actual: int | None, previous: int | None) -> float | None:
+    """(actual / previous − 1) × 100 with one decimal; None without data or for 0."""
+    if actual is None or not previous:
+        return None
+    return round(100 * (actual - previous) / previous, 1)
+
+
+def subject_valid(subject: str) -> bool:
+    return subject == TOTAL or subject in Line.values or subject in Service.values
+
+
+def subject_parts(subject: str) -> list[str]:
+    """What a subject adds up from: total from the lines, a line from its services."""
+    if subject == TOTAL:
+        return list(Line.values)
+    if subject in Line.values:
+        # The line "other" has one service, also called "other": the same subject.
+        return [service for service in services_of(subject) if service != subject]
+    return []
+
+
+def subject_label(subject: str) -> str:
+    if subject == TOTAL:
+        return str(_("Total"))
+    if subject in Line.values:
+        return str(Line(subject).label)
+    if subject in Service.values:
+        return str(Service(subject).label)
+    return subject
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def shift_year(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for a 29th in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def month_last_day(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def split_months(
+    start: dt.date, end: dt.date
+) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """[start, end] as (the first days of its whole months, first to last, or None) and the
+    day ranges left at either end."""
+    first = start if start.day == 1 else month_last_day(start) + dt.timedelta(days=1)
+    last_month = end.replace(day=1) if end == month_last_day(end) else None
+    if last_month is None:
+        last_month = end.replace(day=1) - dt.timedelta(days=1)
+        last_month = last_month.replace(day=1)
+    if first > last_month:  # no whole month inside
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - dt.timedelta(days=1)))
+    tail = month_last_day(last_month) + dt.timedelta(days=1)
+    if tail <= end:
+        edges.append((tail, end))
+    return (first, last_month), edges
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def province_unit_get(province_code: str) -> Unit:
+    units = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
+    unit = units.in_force_on(timezone.localdate()).order_by("path").first() or units.first()
+    if unit is None:
+        raise NotFound(_("No such province."))
+    return unit
+
+
+def report_scope(
+    *, user: Any, province_code: str, unit_code: str | None = None
+) -> tuple[Unit, Unit]:
+    """(the provincial post, the unit reported on). ``user`` None is the console (everything).
+    Without ``unit_code`` the province, or the user's own unit when they see only part of it.
+    Outside the user's scope: NotFound."""
+    province = province_unit_get(province_code)
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code, path__startswith=province.path).first()
+        if unit is None:
+            raise NotFound(_("No such unit."))
+    else:
+        unit = province
+    if user is not None and not access.in_scope(user, unit.path):
+        own = getattr(user, "unit", None)
+        if unit_code or own is None or not access.in_scope(user, own.path):
+            raise NotFound(_("No such province in your scope."))
+        if not own.path.startswith(province.path):
+            raise NotFound(_("No such province in your scope."))
+        unit = own
+    return province, unit
+
+
+def can_plan(user: Any, unit: Unit) -> bool:
+    return access.has_role(user, PLANNER_ROLES) and access.in_scope(user, unit.path)
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_list(
+    *, user: Any, province_code: str, year: int, unit_code: str | None = None
+) -> QuerySet[Plan]:
+    """The plan rows set directly, in the user's scope."""
+    plans = Plan.objects.select_related("unit").filter(province_code=province_code, year=year)
+    if user is not None:
+        plans = plans.filter(access.scope_q(user, "unit__path"))
+    if unit_code:
+        plans = plans.filter(unit__code=unit_code)
+    return plans.order_by("unit__path", "metric", "subject")
+
+
+class PlanBook:
+    """The plan rows of a province and year, resolved for any unit and subject: a unit's own
+    row, else the sum of its own rows of the subject's parts (a line from its services, the
+    total from the lines), else the sum of its children's plans. None when nothing is set."""
+
+    def __init__(self, province: Unit, year: int) -> None:
+        self.year = year
+        self.units = {
+            u.pk: u
+            for u in Unit.objects.filter(path__startswith=province.path).only(
+                "pk", "parent_id", "path", "code"
+            )
+        }
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id in self.units:
+                self.children[unit.parent_id].append(unit.pk)
+        self.direct: dict[tuple[int, str, str], int] = {
+            (unit_id, metric, subject): amount
+            for unit_id, metric, subject, amount in Plan.objects.filter(
+                province_code=province.province_code, year=year
+            ).values_list("unit_id", "metric", "subject", "amount")
+        }
+        self._cache: dict[tuple[int, str, str], int | None] = {}
+
+    def _local(self, unit_id: int, metric: str, subject: str) -> int | None:
+        amount = self.direct.get((unit_id, metric, subject))
+        if amount is not None:
+            return amount
+        parts = [self._local(unit_id, metric, part) for part in subject_parts(subject)]
+        known = [part for part in parts if part is not None]
+        return sum(known) if known else None
+
+    def get(self, unit_id: int, metric: str, subject: str = TOTAL) -> int | None:
+        key = (unit_id, metric, subject)
+        if key not in self._cache:
+            amount = self._local(unit_id, metric, subject)
+            if amount is None:
+                below = [self.get(child, metric, subject) for child in self.children[unit_id]]
+                known = [value for value in below if value is not None]
+                amount = sum(known) if known else None
+            self._cache[key] = amount
+        return self._cache[key]
+
+    def is_direct(self, unit_id: int, metric: str, subject: str) -> bool:
+        return (unit_id, metric, subject) in self.direct
+
+
+# --- actuals ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    revenue: int = 0
+    revenue_n: int = 0
+    volume: int = 0
+    volume_n: int = 0
+    expense: int = 0
+    expense_n: int = 0
+    budget: int = 0
+    budget_n: int = 0
+
+    def add(self, other: _Cell) -> None:
+        self.revenue += other.revenue
+        self.revenue_n += other.revenue_n
+        self.volume += other.volume
+        self.volume_n += other.volume_n
+        self.expense += other.expense
+        self.expense_n += other.expense_n
+        self.budget += other.budget
+        self.budget_n += other.budget_n
+
+
+_MEASURES = ("revenue", "volume", "expense", "budget")
+# (period, month 1-12, child unit id or 0 for the unit itself, service)
+_Key = tuple[int, int, int, str]
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(YEAR FROM {column})::int * 100 + EXTRACT(MONTH FROM {column})::int)"
+    return f"CAST(strftime('%%Y%%m', {column}) AS INTEGER)"
+
+
+class Figures:
+    """The actuals of a unit subtree over a period and the same period a year before, from
+    the ledger's daily rollup and the imported history, per month, child unit and service."""
+
+    def __init__(self, *, province: Unit, unit: Unit, date_from: dt.date, date_to: dt.date) -> None:
+        self.province, self.unit = province, unit
+        self.date_from, self.date_to = date_from, date_to
+        self.previous_from, self.previous_to = shift_year(date_from, -1), shift_year(date_to, -1)
+        self.children = list(
+            Unit.objects.filter(parent=unit).order_by("code").only("pk", "code", "name", "path")
+        )
+        self.cells: dict[_Key, _Cell] = defaultdict(_Cell)
+        self._load()
+
+    def _child_of_path(self, path: str) -> int:
+        for child in self.children:
+            if path.startswith(child.path):
+                return int(child.pk)
+        return 0
+
+    def _period(self, year: int) -> int:
+        return CURRENT if year == self.date_to.year else PREVIOUS
+
+    def _load(self) -> None:
+        province_code = self.province.province_code
+        whole = self.unit.pk == self.province.pk
+        points = dict(
+            ServicePoint.objects.filter(province_code=province_code)
+            .filter(unit_path__startswith=self.unit.path)
+            .values_list("pk", "unit_path")
+        )
+        point_child = {pk: self._child_of_path(path) for pk, path in points.items()}
+        self._load_rollup(province_code, whole, point_child)
+        self._load_history(province_code, point_child)
+        self._index()
+
+    def _load_rollup(self, province_code: str, whole: bool, point_child: dict[int, int]) -> None:
+        """Whole months from MonthlyFigure, the days of a month cut by the period from
+        DailyFigure: one GROUP BY each, per point, service and month."""
+        if not whole and not point_child:
+            return
+        months: list[tuple[dt.date, dt.date]] = []
+        days: list[tuple[dt.date, dt.date]] = []
+        for start, end in (
+            (self.date_from, self.date_to),
+            (self.previous_from, self.previous_to),
+        ):
+            whole_months, edges = split_months(start, end)
+            if whole_months is not None:
+                months.append(whole_months)
+            days += edges
+        if months:
+            self._add_rollup_rows(
+                self._rollup_rows(
+                    MonthlyFigure, "month", months, province_code, whole, point_child
+                ),
+                point_child,
+            )
+        if days:
+            self._add_rollup_rows(
+                self._rollup_rows(DailyFigure, "date", days, province_code, whole, point_child),
+                point_child,
+            )
+
+    @staticmethod
+    def _rollup_rows(
+        model: Any,
+        column: str,
+        ranges: list[tuple[dt.date, dt.date]],
+        province_code: str,
+        whole: bool,
+        point_child: dict[int, int],
+    ) -> list[Any]:
+        table = connection.ops.quote_name(model._meta.db_table)
+        ops = connection.ops
+        params: list[Any] = [province_code]
+        spans = []
+        for start, end in ranges:
+            spans.append(f"{column} BETWEEN %s AND %s")
+            params += [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
+        where = ""
+        if not whole:
+            ids = sorted(point_child)
+            where = f" AND point_id IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
+        month = _month_sql(column)
+        pg = connection.vendor == "postgresql"
+        whole_number = "::bigint" if pg else ""  # SUM of bigint is numeric on PostgreSQL
+        sums = ", ".join(
+            f"SUM({name}){whole_number}" for name in ("revenue", "volume", "expense", "budget")
+        )
+        sql = (
+            f"SELECT point_id, service, {month} AS ym, {sums} FROM {table} "
+            f"WHERE province_code = %s AND ({' OR '.join(spans)}){where} "
+            f"GROUP BY point_id, service, {month}"
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            if pg:
+                # Aggregate in memory rather than sort on disk, and skip JIT compilation,
+                # which costs more than it saves on a query of this size.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL jit = off")
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def _add_rollup_rows(self, rows: list[Any], point_child: dict[int, int]) -> None:
+        """Rows of (point, service, yyyymm, revenue, volume, expense, budget)."""
+        cells = self.cells
+        for point_id, service, ym, revenue, volume, expense, budget in rows:
+            ym = int(ym)
+            period = self._period(ym // 100)
+            child = point_child.get(point_id, 0) if point_id is not None else 0
+            cell = cells[(period, ym % 100, child, service)]
+            revenue, expense, budget = int(revenue), int(expense), int(budget)
+            cell.revenue += revenue
+            if service or revenue:
+                cell.revenue_n += 1
+            if service:
+                cell.volume += int(volume)
+                cell.volume_n += 1
+            if expense:
+                cell.expense += expense
+                cell.expense_n += 1
+            if budget:
+                cell.budget += budget
+                cell.budget_n += 1
+
+    def _months(self, start: dt.date, end: dt.date) -> Q:
+        """History months that lie within [start, end] (by their first day)."""
+        return Q(month__gte=start.replace(day=1), month__lte=end)
+
+    def _load_history(self, province_code: str, point_child: dict[int, int]) -> None:
+        in_periods = self._months(self.date_from, self.date_to) | self._months(
+            self.previous_from, self.previous_to
+        )
+        revenue = (
+            RevenueHistory.objects.filter(province_code=province_code)
+            .filter(in_periods)
+            .filter(unit__path__startswith=self.unit.path)
+            .values_list("month", "unit__path", "service", "amount", "volume")
+        )
+        for month, path, service, amount, volume in revenue:
+            cell = self.cells[
+                (self._period(month.year), month.month, self._child_of_path(path), service)
+            ]
+            cell.revenue += amount
+            cell.revenue_n += 1
+            if volume is not None:
+                cell.volume += volume
+                cell.volume_n += 1
+        finance = (
+            FinanceHistory.objects.filter(province_code=province_code)
+            .filter(in_periods)
+            .filter(unit__path__startswith=self.unit.path)
+            .values_list("month", "unit__path", "kind", "amount")
+        )
+        for month, path, kind, amount in finance:
+            cell = self.cells[
+                (self._period(month.year), month.month, self._child_of_path(path), "")
+            ]
+            if kind == FinanceKind.EXPENSE:
+                cell.expense += amount
+                cell.expense_n += 1
+            else:
+                cell.budget += amount
+                cell.budget_n += 1
+
+    def _index(self) -> None:
+        """Sums per (period, service), (period, month) and (period, child)."""
+        self.by_service: dict[tuple[int, str], _Cell] = defaultdict(_Cell)
+        self.by_month: dict[tuple[int, int], _Cell] = defaultdict(_Cell)
+        self.by_child: dict[tuple[int, int], _Cell] = defaultdict(_Cell)
+        self.by_period: dict[int, _Cell] = defaultdict(_Cell)
+        for (period, month, child, service), cell in self.cells.items():
+            for target in (
+                self.by_service[(period, service)],
+                self.by_month[(period, month)],
+                self.by_child[(period, child)],
+                self.by_period[period],
+            ):
+                target.add(cell)
+
+    def total(
+        self,
+        measure: str,
+        period: int,
+        *,
+        services: Iterable[str] | None = None,
+        month: int | None = None,
+        child: int | None = None,
+    ) -> int | None:
+        """The sum of ``measure`` (revenue, volume, expense, budget) in a period: of some
+        services, or of one month, or of one child unit, or of everything; None when nothing
+        has data for it."""
+        if services is not None:
+            cells = [self.by_service.get((period, service)) for service in services]
+        elif month is not None:
+            cells = [self.by_month.get((period, month))]
+        elif child is not None:
+            cells = [self.by_child.get((period, child))]
+        else:
+            cells = [self.by_period.get(period)]
+        amount = count = 0
+        for cell in cells:
+            if cell is not None and getattr(cell, f"{measure}_n"):
+                amount += getattr(cell, measure)
+                count += getattr(cell, f"{measure}_n")
+        return amount if count else None
+
+
+# --- the network at a day --------------------------------------------------------------------
+
+
+def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
+    """The points serving on ``day`` in the unit's subtree, by kind; the communes covered (a
+    commune with a counter), out of all the province's communes when the unit is the
+    province (a smaller unit has no commune list of its own: total and % are null)."""
+    points = ServicePoint.objects.in_force_on(day).filter(unit_path__startswith=unit.path)
+    grouped = points.order_by().values_list("kind").annotate(n=Count("pk"))
+    counts = dict(grouped.values_list("kind", "n"))
+    by_kind = {kind: counts.get(kind, 0) for kind in PointKind.values}
+    cashless = Q(cashless=True)
+    if apps.is_installed("buudien.cashless"):
+        cashless |= Q(cashless_record__since__lte=day)
+    structure = AdminAreaStructure.in_force_on(day)
+    column = "commune" if structure == AdminAreaStructure.V2025 else "commune_legacy"
+    covered = set(
+        points.filter(kind__in=PointKind.with_counter())
+        .exclude(**{f"{column}__isnull": True})
+        .values_list(column, flat=True)
+    )
+    communes_total: int | None = None
+    communes_covered = len(covered)
+    if unit.pk == province.pk:
+        communes = set(
+            AdminArea.objects.in_force_on(day)
+            .filter(
+                structure=structure,
+                level=AdminAreaLevel.COMMUNE,
+                province_code=province.province_code,
+            )
+            .values_list("pk", flat=True)
+        )
+        communes_total = len(communes) or None
+        communes_covered = len(covered & communes)
+    return {
+        "as_of": day.isoformat(),
+        "points_by_kind": by_kind,
+        "points_total": sum(by_kind.values()),
+        "bdvhx_multi_service": points.filter(kind=PointKind.BDVHX, multi_service=True).count(),
+        "cashless_points": points.filter(cashless).distinct().count(),
+        "communes_total": communes_total,
+        "communes_covered": communes_covered,
+        "coverage_pct": pct(communes_covered, communes_total),
+    }
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _figure(actual: int | None, plan: int | None, previous: int | None) -> dict[str, Any]:
+    return {
+        "actual": actual,
+        "plan": plan,
+        "plan_pct": pct(actual, plan),
+        "previous": previous,
+        "growth_pct": growth(actual, previous),
+    }
+
+
+def _minus(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a - b
+
+
+def on_time_rate(
+    *, province: Unit, unit: Unit, date_from: dt.date, date_to: dt.date
+) -> float | None:
+    """The % of items delivered from ``date_from`` to ``date_to`` by the offices of ``unit``'s
+    subtree that were on time, from the delivery rollup: one aggregate query."""
+    rows = DeliveryRollup.objects.filter(
+        province_code=province.province_code, day__gte=date_from, day__lte=date_to
+    )
+    if unit.pk != province.pk:
+        codes = ServicePoint.objects.filter(unit_path__startswith=unit.path).values("code")
+        rows = rows.filter(office_code__in=codes)
+    found = rows.aggregate(delivered=Sum("delivered"), on_time=Sum("on_time"))
+    return pct(found["on_time"], found["delivered"])
+
+
+def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
+    points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
+    return None if points is None else round(points / 100, 1)
+
+
+def year_report(
+    *,
+    user: Any,
+    province_code: str,
+    year: int,
+    unit: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> dict[str, Any]:
+    """The figures of the year-end report (see the module docstring for the shape) of a unit
+    subtree (the province by default) over a period of ``year`` (the whole year by
+    default), against the plan of the year and the same period of the year before.
+    ``user`` None is the console: everything is visible."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    first, last = year_bounds(year)
+    date_from, date_to = date_from or first, date_to or last
+    if not first <= date_from <= date_to <= last:
+        raise DomainError(
+            _("The period must lie within %(year)s and end after it starts.") % {"year": year},
+            field="date_from",
+        )
+    province, subtree = report_scope(user=user, province_code=province_code, unit_code=unit)
+    figures = Figures(province=province, unit=subtree, date_from=date_from, date_to=date_to)
+    plans = PlanBook(province, year)
+    next_plans = PlanBook(province, year + 1)
+    uid = subtree.pk
+
+    def actual(measure: str, period: int, services: Iterable[str] | None = None) -> int | None:
+        return figures.total(measure, period, services=services)
+
+    revenue = _figure(
+        actual("revenue", CURRENT),
+        plans.get(uid, PlanMetric.REVENUE),
+        actual("revenue", PREVIOUS),
+    )
+    lines = [
+        {
+            "code": line.value,
+            "name": str(line.label),
+            **_figure(
+                actual("revenue", CURRENT, services_of(line)),
+                plans.get(uid, PlanMetric.REVENUE, line.value),
+                actual("revenue", PREVIOUS, services_of(line)),
+            ),
+        }
+        for line in Line
+    ]
+    services = []
+    for service in Service:
+        code = service.value
+        volume = actual("volume", CURRENT, [code])
+        volume_previous = actual("volume", PREVIOUS, [code])
+        volume_plan = plans.get(uid, PlanMetric.VOLUME, code)
+        services.append(
+            {
+                "code": code,
+                "name": str(service.label),
+                "line": SERVICE_LINE[code],
+                **_figure(
+                    actual("revenue", CURRENT, [code]),
+                    plans.get(uid, PlanMetric.REVENUE, code),
+                    actual("revenue", PREVIOUS, [code]),
+                ),
+                "volume": volume,
+                "volume_previous": volume_previous,
+                "volume_growth_pct": growth(volume, volume_previous),
+                "volume_plan": volume_plan,
+                "volume_plan_pct": pct(volume, volume_plan),
+            }
+        )
+    expenses = actual("expense", CURRENT), actual("expense", PREVIOUS)
+    surplus = (
+        _minus(revenue["actual"], expenses[0]),
+        _minus(revenue["previous"], expenses[1]),
+    )
+    children = [
+        {
+            "code": child.code,
+            "name": child.name,
+            "kind": child.kind,
+            **_figure(
+                figures.total("revenue", CURRENT, child=child.pk),
+                plans.get(child.pk, PlanMetric.REVENUE),
+                figures.total("revenue", PREVIOUS, child=child.pk),
+            ),
+        }
+        for child in figures.children
+    ]
+    by_code = {row["code"]: row for row in services}
+    return {
+        "schema": 1,
+        "province": {"code": province.province_code, "name": province.name},
+        "unit": {"code": subtree.code, "name": subtree.name, "kind": subtree.kind},
+        "year": year,
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "previous_period": {
+            "from": figures.previous_from.isoformat(),
+            "to": figures.previous_to.isoformat(),
+        },
+        "currency": "VND",
+        "revenue": revenue,
+        "lines": lines,
+        "services": services,
+        "budget_contribution": _figure(
+            actual("budget", CURRENT),
+            plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
+            actual("budget", PREVIOUS),
+        ),
+        "expenses": {
+            "actual": expenses[0],
+            "previous": expenses[1],
+            "growth_pct": growth(*expenses),
+        },
+        "surplus": _figure(surplus[0], plans.get(uid, PlanMetric.SURPLUS), surplus[1]),
+        "network": network_at(province=province, unit=subtree, day=date_to),
+        "payment_accounts_opened": by_code[Service.PAYMENT_ACCOUNT]["volume"],
+        "pensions_paid": by_code[Service.PENSION]["volume"],
+        "items_by_service": {code: by_code[code]["volume"] for code in POSTAL_SERVICES},
+        "monthly": [
+            {
+                "month": month,
+                "actual": figures.total("revenue", CURRENT, month=month),
+                "previous": figures.total("revenue", PREVIOUS, month=month),
+            }
+            for month in range(1, 13)
+        ],
+        "per_unit": children,
+        "next_year_plan": {
+            "year": year + 1,
+            "revenue": next_plans.get(uid, PlanMetric.REVENUE),
+            "surplus": next_plans.get(uid, PlanMetric.SURPLUS),
+            "budget_contribution": next_plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
+        },
+        "quality": {
+            "on_time_rate": {
+                "actual": on_time_rate(
+                    province=province, unit=subtree, date_from=date_from, date_to=date_to
+                ),
+                "plan": _rate_plan(plans, uid),
+                "previous": on_time_rate(
+                    province=province,
+                    unit=subtree,
+                    date_from=figures.previous_from,
+                    date_to=figures.previous_to,
+                ),
+            }
+        },
+    }
+
+
+# --- the plan grid (the planners' page) ------------------------------------------------------
+
+# The columns of the grid: (metric, subject).
+GRID_COLUMNS: list[tuple[str, str]] = [
+    (PlanMetric.REVENUE.value, TOTAL),
+    *[(PlanMetric.REVENUE.value, line) for line in Line.values],
+    (PlanMetric.BUDGET_CONTRIBUTION.value, TOTAL),
+    (PlanMetric.SURPLUS.value, TOTAL),
+]
+
+
+@dataclass
+class GridCell:
+    name: str  # the form field
+    metric: str
+    subject: str
+    direct: int | None  # set on this unit
+    resolved: int | None  # what the plan is (own row, or the sum below)
+    posted: str | None = None  # what the page sent back, when it is shown again
+    error: str | None = None
+
+
+@dataclass
+class GridRow:
+    unit: Unit
+    depth: int
+    cells: list[GridCell]
+
+
+def plan_grid(
+    *, user: Any, province_code: str, year: int, unit_code: str | None = None
+) -> tuple[Unit, list[GridRow]]:
+    """The unit (the province by default, or the user's own) and its children, each with the
+    plan per grid column: what is set on it, and what it adds up to."""
+    province, unit = report_scope(user=user, province_code=province_code, unit_code=unit_code)
+    book = PlanBook(province, year)
+    units = [unit, *Unit.objects.filter(parent=unit).order_by("code")]
+    rows = []
+    for index, row_unit in enumerate(units):
+        cells = [
+            GridCell(
+                name=f"p-{row_unit.pk}-{metric}-{subject}",
+                metric=metric,
+                subject=subject,
+                direct=book.direct.get((row_unit.pk, metric, subject)),
+                resolved=book.get(row_unit.pk, metric, subject),
+            )
+            for metric, subject in GRID_COLUMNS
+        ]
+        rows.append(GridRow(unit=row_unit, depth=0 if index == 0 else 1, cells=cells))
+    return unit, rows

@@ -1,0 +1,160 @@
+"""Pages of planning: the plan grid (units × metrics, editable by planners), drafting next
+year's plan by uplift, imports; and the year-end report page (``render.views``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buudien.core import imports as im
+from buudien.core.errors import DomainError
+from buudien.core.imports import ImportFailed, import_file
+from buudien.finance.selectors import user_province_code
+from buudien.planning import selectors, services
+from buudien.planning.choices import PlanMetric
+from buudien.planning.forms import ImportForm, PlanFilterForm, UpliftForm
+
+_AMOUNT = im.money()
+
+
+def _filters(request: HttpRequest) -> tuple[PlanFilterForm, str, int, str | None]:
+    form = PlanFilterForm(request.GET or request.POST or None)
+    province, year, unit = form.values(user_province_code(request.user))
+    if not form.is_bound:
+        form = PlanFilterForm(initial={"province": province, "year": year, "unit": unit or ""})
+    return form, province, year, unit
+
+
+def _back(province: str, year: int, unit: str | None) -> str:
+    query = {"province": province, "year": year, **({"unit": unit} if unit else {})}
+    return f"{reverse('planning:index')}?{urlencode(query)}"
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    form, province, year, unit_code = _filters(request)
+    errors: dict[str, str] = {}
+    posted: dict[str, str] = {}
+    unit, rows = selectors.plan_grid(
+        user=request.user, province_code=province, year=year, unit_code=unit_code
+    )
+    editable = selectors.can_plan(request.user, unit)
+    if request.method == "POST" and editable:
+        changes: list[tuple[Any, Any, int | None]] = []
+        for row in rows:
+            for cell in row.cells:
+                raw = request.POST.get(cell.name, "").strip()
+                posted[cell.name] = raw
+                try:
+                    amount = _AMOUNT(raw) if raw else None
+                except ValueError as exc:
+                    errors[cell.name] = str(exc)
+                    continue
+                if amount != cell.direct:
+                    changes.append((row.unit, cell, amount))
+        if not errors:
+            try:
+                with transaction.atomic():
+                    for row_unit, cell, amount in changes:
+                        services.plan_set(
+                            actor=request.user,
+                            unit_code=row_unit.code,
+                            year=year,
+                            metric=cell.metric,
+                            subject=cell.subject,
+                            amount=amount,
+                        )
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request, _("The plan is saved (%(count)d changes).") % {"count": len(changes)}
+                )
+                return redirect(_back(province, year, unit_code))
+        else:
+            messages.error(request, _("Nothing was saved: correct the amounts marked below."))
+    for row in rows:
+        for cell in row.cells:
+            cell.posted = posted.get(cell.name)
+            cell.error = errors.get(cell.name)
+    columns = [
+        (PlanMetric(metric).label, selectors.subject_label(subject))
+        for metric, subject in selectors.GRID_COLUMNS
+    ]
+    return render(
+        request,
+        "planning/plans.html",
+        {
+            "form": form,
+            "province": province,
+            "year": year,
+            "unit": unit,
+            "rows": rows,
+            "columns": columns,
+            "editable": editable,
+            "uplift_form": UpliftForm(),
+            "import_form": ImportForm(),
+            "query": urlencode({"province": province, "year": year, "unit": unit.code}),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def uplift(request: HttpRequest) -> HttpResponse:
+    _form, province, year, unit_code = _filters(request)
+    form = UpliftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the uplift as a percentage, e.g. 2."))
+        return redirect(_back(province, year, unit_code))
+    try:
+        rows = services.plan_uplift(
+            actor=request.user,
+            province_code=province,
+            year=year,
+            pct=form.cleaned_data["pct"],
+            basis=form.cleaned_data["basis"],
+            unit_code=unit_code,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(_back(province, year, unit_code))
+    messages.success(
+        request,
+        _("The plan of %(year)d is drafted: %(rows)d rows.") % {"year": year + 1, "rows": rows},
+    )
+    return redirect(_back(province, year + 1, unit_code))
+
+
+@login_required
+@require_POST
+def plan_import(request: HttpRequest) -> HttpResponse:
+    _form, province, year, unit_code = _filters(request)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a kind and a file."))
+        return redirect(_back(province, year, unit_code))
+    upload = form.cleaned_data["file"]
+    try:
+        result = import_file(
+            form.cleaned_data["kind"], upload, actor=request.user, name=upload.name
+        )
+    except ImportFailed as exc:
+        messages.error(request, str(exc.message))
+        for line in exc.lines()[:50]:
+            messages.error(request, line)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Imported: %(result)s.") % {"result": result})
+    return redirect(_back(province, year, unit_code))
