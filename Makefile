@@ -33,13 +33,20 @@ serve: install
 	$(BIN)/buudien serve
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
-# a browser here), poppler-utils to read PDFs back, DejaVu fonts for Vietnamese in PDFs.
+# a browser here), poppler-utils to read PDFs back, DejaVu fonts for Vietnamese in PDFs,
+# LibreOffice Writer and the Liberation fonts (Times New Roman's metrics) to turn the year-end
+# report's .docx into a PDF in the tests.
 system-deps:
 	@missing=""; \
 	  [ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
-	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
+	  office=""; \
+	  command -v soffice >/dev/null || office="$$office libreoffice-writer-nogui"; \
+	  [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || office="$$office fonts-liberation2"; \
+	  if [ -n "$$missing$$office" ]; then apt-get update -qq; fi; \
+	  if [ -n "$$missing" ]; then apt-get install -y -qq $$missing >/dev/null; fi; \
+	  if [ -n "$$office" ]; then apt-get install -y -qq --no-install-recommends $$office >/dev/null; fi
 
 # The local PostgreSQL, started again when it has stopped.
 postgres:

@@ -78,13 +78,19 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
+from buudien.agency.api import router as agency_router  # noqa: E402
+from buudien.cashdesk.api import router as cashdesk_router  # noqa: E402
+from buudien.cashless.api import router as cashless_router  # noqa: E402
+from buudien.collection.api import router as collection_router  # noqa: E402
 from buudien.finance.api import router as finance_router  # noqa: E402
 from buudien.mail.api import router as mail_router  # noqa: E402
 from buudien.mail.batch_api import router as mail_batch_router  # noqa: E402
 from buudien.mail.ops_api import router as mail_ops_router  # noqa: E402
 from buudien.mail.tracking_api import router as tracking_router  # noqa: E402
 from buudien.network.api import router as network_router  # noqa: E402
+from buudien.payouts.api import router as payouts_router  # noqa: E402
 from buudien.people.api import router as people_router  # noqa: E402
+from buudien.planning.api import router as planning_router  # noqa: E402
 
 api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
@@ -93,3 +99,9 @@ api.add_router("/mail/batches", mail_batch_router)
 api.add_router("/mail/", mail_router)
 api.add_router("/tracking/", tracking_router)
 api.add_router("/finance/", finance_router)
+api.add_router("/collection/", collection_router)
+api.add_router("/payouts/", payouts_router)
+api.add_router("/agency/", agency_router)
+api.add_router("/cashless/", cashless_router)
+api.add_router("/cashdesk/", cashdesk_router)
+api.add_router("/planning/", planning_router)

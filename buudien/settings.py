@@ -86,6 +86,12 @@ INSTALLED_APPS = [
     "buudien.network",
     "buudien.mail",
     "buudien.finance",
+    "buudien.collection",
+    "buudien.payouts",
+    "buudien.agency",
+    "buudien.cashless",
+    "buudien.cashdesk",
+    "buudien.planning",
     "buudien.web",
 ]
 

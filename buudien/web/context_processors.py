@@ -47,11 +47,49 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     return entries
 
 
-def _items(entries: list[tuple[Any, str, str]], path: str) -> list[NavItem]:
+def _finance_subnav(user: Any) -> list[tuple[Any, str, str]]:
+    """The counter's financial services, then the cash desk; the ledger for who keeps it."""
+    entries: list[tuple[Any, str, str]] = [
+        (_("Bill collection"), "collection:index", "/collection/"),
+        (_("Disbursements and pensions"), "payouts:index", "/payouts/"),
+        (_("Savings, credit and accounts"), "agency:index", "/agency/"),
+        (_("QR payment"), "cashless:index", "/cashless/"),
+        (_("Cash desk"), "cashdesk:index", "/cashdesk/"),
+    ]
+    if _has(user, FINANCE_ROLES):
+        entries.append((_("Ledger"), "finance:index", "/finance/"))
+    return entries
+
+
+FINANCE_SECTIONS = (
+    "/collection/",
+    "/payouts/",
+    "/agency/",
+    "/cashless/",
+    "/cashdesk/",
+    "/finance/",
+)
+# Who works the financial services' counters (KT1 operators handle confidential mail only).
+CASH_COUNTER_ROLES = frozenset({"clerk", "admin"})
+SERVICE_ROLES = CASH_COUNTER_ROLES | FINANCE_ROLES
+PLANNING_ROLES = frozenset({"director", "accountant", "auditor", "admin"})
+
+
+def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    return [
+        (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
+        (_("Year-end report"), "planning:report", "/planning/report"),
+    ]
+
+
+def _items(entries: list[tuple[Any, str, Any]], path: str) -> list[NavItem]:
+    """``prefix`` (a string or a tuple of them) marks the entry active for the pages under it;
+    the entry's own page always does."""
     items = []
     for label, name, prefix in entries:
-        active = path == "/" if prefix == "/" else path.startswith(prefix)
-        items.append(NavItem(label, reverse(name), active))
+        url = reverse(name)
+        active = path == url or (prefix != "/" and path.startswith(prefix))
+        items.append(NavItem(label, url, active))
     return items
 
 
@@ -64,14 +102,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Price calculator"), "mail:price", "/mail/price"),
         ]
         return {"nav_items": _items(public, path)}
-    entries: list[tuple[Any, str, str]] = [
+    entries: list[tuple[Any, str, Any]] = [
         (_("Home"), "web:home", "/"),
         (_("Units"), "network:tree", "/network/units"),
         (_("Service points"), "network:points", "/network/points"),
         (_("Mail"), "mail:items", "/mail/"),
     ]
-    if _has(user, FINANCE_ROLES):
-        entries.append((_("Ledger"), "finance:index", "/finance/"))
+    if _has(user, CASH_COUNTER_ROLES):
+        entries.append((_("Financial services"), "collection:index", FINANCE_SECTIONS))
+    elif _has(user, FINANCE_ROLES):
+        entries.append((_("Finance"), "finance:index", FINANCE_SECTIONS))
+    if _has(user, PLANNING_ROLES):
+        entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
         (_("Coverage"), "network:coverage", "/network/coverage"),
         (_("Staff"), "people:list", "/people/"),
@@ -81,4 +123,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"nav_items": _items(entries, path)}
     if path.startswith("/mail/"):
         context["subnav_items"] = _items(_mail_subnav(user), path)
+    elif path.startswith("/planning/") and _has(user, PLANNING_ROLES):
+        context["subnav_items"] = _items(_planning_subnav(user), path)
+    elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
+        context["subnav_items"] = _items(_finance_subnav(user), path)
     return context

@@ -7,11 +7,13 @@ from django.shortcuts import render
 from buudien.core.bizdays import local_today
 from buudien.network import selectors as network
 from buudien.network.choices import PointKind
+from buudien.planning.render.dashboard import dashboard_context
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: the network the user is responsible for, today."""
+    """The home page: for directors, accountants and auditors the year so far against plan
+    (the dashboard); for everyone, the network the user is responsible for, today."""
     today = local_today()
     points = network.point_list(user=request.user, active_on=today)
     coverages = [
@@ -30,5 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "cashless": points.filter(cashless=True).count(),
         "coverages": coverages,
         "units": network.unit_list(user=request.user, active_on=today).count(),
+        "dashboard": dashboard_context(request.user, today),
     }
     return render(request, "web/home.html", context)

@@ -784,7 +784,8 @@ def test_a_bad_file_on_the_console_prints_every_problem_and_fails(
 
 
 def test_the_console_refuses_an_unknown_kind_or_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="Unknown kind planets; known kinds: items, points"):
+    known = r"Unknown kind planets; known kinds: .*\bitems\b.*\bpoints\b"
+    with pytest.raises(CommandError, match=known):
         call_command("import", "planets", str(csv(tmp_path, "x.csv", "a\n")), "--lang", "en")
     with pytest.raises(CommandError, match="No such file"):
         call_command("import", "units", str(tmp_path / "nope.csv"), "--lang", "en")

@@ -39,3 +39,12 @@ def test_a_kt1_operator_sees_kt1(client_as: Any, kt1_operator: Any) -> None:
 def test_a_citizen_sees_tracking_and_the_price_calculator(client: Any) -> None:
     main, sub = _links(client, "/tracking/")
     assert main == ["/tracking/", "/mail/price/"] and sub == []
+
+
+def test_a_clerk_reaches_the_financial_services_and_a_director_the_plans(
+    client_as: Any, clerk_a: Any, director: Any
+) -> None:
+    main, _ = _links(client_as(clerk_a), "/mail/items/")
+    assert "/collection/" in main and "/planning/" not in main
+    main, _ = _links(client_as(director), "/mail/items/")
+    assert "/finance/" in main and "/planning/" in main and "/collection/" not in main
