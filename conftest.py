@@ -21,6 +21,27 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: Any) -> None:
+    """``BUUDIEN_TEST_NOW=2027-01-01T09:00`` runs the whole suite as if it were that moment in
+    Vietnam (the clock ticks on from there): nothing may depend on the day the suite runs."""
+    moment = os.environ.get("BUUDIEN_TEST_NOW", "").strip()
+    if moment:
+        import time_machine
+        from zoneinfo import ZoneInfo
+
+        start = dt.datetime.fromisoformat(moment)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+        config._buudien_clock = time_machine.travel(start, tick=True)
+        config._buudien_clock.start()
+
+
+def pytest_unconfigure(config: Any) -> None:
+    clock = getattr(config, "_buudien_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Tests marked ``postgres`` need a real PostgreSQL: skipped on SQLite."""
     from django.db import connection

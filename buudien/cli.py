@@ -19,6 +19,53 @@ def _setup() -> None:
     django.setup()
 
 
+# What a gunicorn worker found of the master's database state when it was forked: kept here,
+# never closed. Its sockets belong to the master (closing a psycopg connection would end the
+# master's session), and an inherited pool's finalizer would wait on threads that did not fork.
+_INHERITED: list[Any] = []
+
+
+def close_database_connections() -> None:
+    """Close this process's database connections and Django's psycopg pools (before a fork).
+
+    A connection or a pool must not cross a fork: the children would share one session (and
+    its prepared statements, its transaction, its answers), and the pool's threads do not
+    survive. The next query opens a new connection, and a new pool.
+    """
+    from django.db import connections
+
+    connections.close_all()
+    for conn in connections.all():
+        # PostgreSQL's wrapper keeps its pools in a class-wide dict, made on first use: close
+        # the ones that exist (asking ``conn.pool`` would make one only to close it).
+        pools = getattr(conn, "_connection_pools", None)
+        close_pool = getattr(conn, "close_pool", None)
+        if pools and conn.alias in pools and close_pool is not None:
+            close_pool()
+
+
+def forget_inherited_connections() -> None:
+    """In a forked child: drop, without closing, any connection or pool it inherited.
+
+    Each alias gets a new, unconnected wrapper on its next use, and each psycopg pool is made
+    anew, with its own connections and threads, in this process.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        _INHERITED.append(conn)
+        del connections[conn.alias]
+    for conn in connections.all():
+        pools = getattr(conn, "_connection_pools", None)
+        if pools:
+            _INHERITED.extend(pools.values())
+            pools.clear()
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    forget_inherited_connections()
+
+
 def serve(argv: list[str]) -> int:
     import argparse
 
@@ -34,6 +81,9 @@ def serve(argv: list[str]) -> int:
 
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    # Gunicorn forks its workers from this process: nothing of the database may go with them
+    # (after ``migrate`` here, or ``buudien demo`` before). Each worker opens its own pool.
+    close_database_connections()
 
     from gunicorn.app.base import BaseApplication
 
@@ -46,6 +96,7 @@ def serve(argv: list[str]) -> int:
             self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("post_fork", _post_fork)
 
         def load(self) -> Any:
             return application

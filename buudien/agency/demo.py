@@ -14,6 +14,7 @@ clerk would send the customer to another day.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import time
 from collections import Counter
@@ -21,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.agency import accounts, services
@@ -33,11 +33,12 @@ from buudien.agency.choices import (
     SavingsTerm,
 )
 from buudien.agency.models import AgencyRate, Remittance, SavingsBook, SavingsTransaction
-from buudien.core.bizdays import VIETNAM, business_days_in, local_now
+from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_before
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError
 from buudien.core.money import format_number, format_vnd
 from buudien.finance import ledger
+from buudien.finance.selectors import drawer_spendable
 from buudien.network.choices import PointKind
 from buudien.network.management.commands.demo import (
     FAMILY_NAMES,
@@ -71,6 +72,7 @@ PER_DAY = {
     "account": 1.0,
     "remittance": 0.7,
 }
+SCALE_ENV = "BUUDIEN_DEMO_AGENCY_SCALE"  # a factor on PER_DAY (default 1)
 TERMS = [(SavingsTerm.DEMAND, 8), (SavingsTerm.M3, 10), (SavingsTerm.M6, 22),
          (SavingsTerm.M12, 40), (SavingsTerm.M24, 12), (SavingsTerm.M36, 8)]  # fmt: skip
 DEPOSITS = [(5_000_000, 14), (10_000_000, 22), (20_000_000, 20), (50_000_000, 22),
@@ -213,6 +215,8 @@ class _Year:
         self.pending: list[tuple[dt.date, Remittance]] = []
         self.serial = 0
         self.clerks = {c.point.pk: c.clerk for c in counters}
+        raw = os.environ.get(SCALE_ENV, "").strip()
+        self.scale = float(raw) if raw.replace(".", "", 1).isdigit() else 1.0
 
     def key(self) -> str:
         self.serial += 1
@@ -230,7 +234,7 @@ class _Year:
     def day(self, day: dt.date) -> None:
         rng = self.rng
         for kind, rate in PER_DAY.items():
-            for _n in range(_count(rng, rate)):
+            for _n in range(_count(rng, rate * self.scale)):
                 getattr(self, kind)(day, _moment(rng, day, self.now))
         self.payouts(day)
 
@@ -283,6 +287,9 @@ class _Year:
         share = self.rng.choice([0.1, 0.2, 0.3, 0.5, 1.0])
         amount = max(100_000, int(book.balance * share) // 100_000 * 100_000)
         amount = min(amount, book.balance)
+        if amount > drawer_spendable(point=counter.point, day=day):
+            self.tally.skipped += 1  # the customer is asked to come back: no cash today
+            return
         self.attempt(
             "withdrawal",
             lambda: services.savings_withdraw(
@@ -406,6 +413,9 @@ class _Year:
             if clerk is None:
                 continue
             at = max(_moment(self.rng, day, self.now), rem.created_at)
+            if rem.amount > drawer_spendable(point=point, day=at.astimezone(VIETNAM).date()):
+                self.pending.append((day + dt.timedelta(days=1), rem))  # cash comes tomorrow
+                continue
             self.attempt("payout", _payout(rem, point, clerk, at))
 
 
@@ -443,19 +453,10 @@ def build(*, seed: int, report: Callable[[str], None], now: dt.datetime | None =
         return ""
     _accounts(counters)
     year = _Year(random.Random(seed), counters, now)
-    days = business_days_in(today.replace(year=today.year - 1) + dt.timedelta(days=1), today)
-    month = None
-    batch: list[dt.date] = []
+    days = business_days_in(year_before(today), today)
     with accounts.cached():
-        for day in [*days, None]:
-            if day is None or (month is not None and (day.year, day.month) != month):
-                with transaction.atomic():
-                    for one in batch:
-                        year.day(one)
-                batch = []
-            if day is not None:
-                month = (day.year, day.month)
-                batch.append(day)
+        for day in days:  # each operation commits on its own, as at a real counter
+            year.day(day)
     made = year.tally.made
     mobilised = sum(b.balance for b in SavingsBook.objects.filter(province_code=PROVINCE))
     return _(

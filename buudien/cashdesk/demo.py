@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.cashdesk import selectors, services
 from buudien.cashdesk.choices import DENOMINATIONS, ClosingStatus, PayoutMethod
 from buudien.core.bizdays import VIETNAM, business_days_in, local_today
-from buudien.core.errors import DomainError
 from buudien.core.money import format_number, format_vnd
+from buudien.finance.selectors import DrawerDays, drawer_days
 from buudien.mail.ledger import cod_collected_post
 from buudien.mail.models import PostalItem
 from buudien.network.models import ServicePoint, Unit
@@ -59,16 +58,19 @@ def _clerks(points: list[ServicePoint]) -> dict[int, Any]:
     return clerks
 
 
-def _counted(rng: random.Random, expected: int) -> int:
+def _counted(rng: random.Random, expected: int, spendable: int) -> int:
+    """What the clerk counts: mostly the expected balance; now and then a shortage or a
+    surplus. A shortage is booked out of the drawer when approved, so it is never more than
+    the drawer held that day (``expected``) nor more than it can spare on every day since
+    (``spendable``: those days may have paid the cash out, a pension list for one)."""
     if rng.random() >= DISCREPANCY_SHARE:
         return expected
     shortage = rng.choice(SHORTAGES)
-    if rng.random() < 0.6 and shortage <= expected:
+    if rng.random() < 0.6 and shortage <= min(expected, spendable):
         return expected - shortage
     return expected + rng.choice(SURPLUSES)
 
 
-@transaction.atomic
 def build(*, seed: int, report: Callable[[str], None], today: dt.date | None = None) -> str:
     started = time.perf_counter()
     province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
@@ -91,6 +93,7 @@ def build(*, seed: int, report: Callable[[str], None], today: dt.date | None = N
     collected = _collect_recent_cod(province, today - dt.timedelta(days=COD_DAYS))
     days = [d for d in business_days_in(today - dt.timedelta(days=14), today) if d < today]
     days = days[-DAYS:]
+    drawers = {point.pk: drawer_days(point=point) for point in points if point.pk in clerks}
     closings = approved = waiting = 0
     for day in days:
         last = day == days[-1]
@@ -100,7 +103,11 @@ def build(*, seed: int, report: Callable[[str], None], today: dt.date | None = N
             if clerk is None:
                 continue
             expected = balances.get(point.pk, 0)
-            counts, coins = breakdown(_counted(rng, expected))
+            calendar = drawers[point.pk]
+            counted = _counted(rng, expected, calendar.spendable(day))
+            if counted < expected:  # booked out of the drawer on ``day`` once approved
+                calendar.take(day, expected - counted)
+            counts, coins = breakdown(counted)
             closing = services.closing_submit(
                 actor=clerk, point=point, counts=counts, coins=coins, business_date=day
             )
@@ -122,7 +129,7 @@ def build(*, seed: int, report: Callable[[str], None], today: dt.date | None = N
                 note="Đã lập biên bản, chờ xử lý theo quy định.",
             )
             approved += 1
-    paid, paid_total = _cod(clerks, accountant, today)
+    paid, paid_total = _cod(clerks, accountant, today, drawers)
     return _(
         "Cash desk: %(closings)s closings of %(days)d days, %(approved)d differences approved, "
         "%(waiting)d waiting; COD of %(collected)d items delivered, %(paid)d COD payouts "
@@ -171,9 +178,12 @@ def _collect_recent_cod(province: Unit, since: dt.date) -> int:
     return count
 
 
-def _cod(clerks: dict[int, Any], accountant: Any, today: dt.date) -> tuple[int, int]:
+def _cod(
+    clerks: dict[int, Any], accountant: Any, today: dt.date, drawers: dict[int, DrawerDays]
+) -> tuple[int, int]:
     """Pay each sender, in cash at their post office, the COD of the items delivered up to
-    three days ago; what was delivered since is left owed, to be paid by hand."""
+    three days ago, when the drawer has the cash today; what was delivered since is left
+    owed, to be paid by hand."""
     by_code = {clerk.point.code: clerk for clerk in clerks.values()}
     before = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(), tzinfo=VIETNAM)
     paid = total = 0
@@ -181,7 +191,7 @@ def _cod(clerks: dict[int, Any], accountant: Any, today: dt.date) -> tuple[int, 
         clerk = by_code.get(owed.point_code)
         if clerk is None:
             continue
-        items = list(
+        rows = list(
             selectors.cod_owed_items(
                 user=clerk,
                 point=clerk.point,
@@ -189,21 +199,20 @@ def _cod(clerks: dict[int, Any], accountant: Any, today: dt.date) -> tuple[int, 
                 sender_phone=owed.sender_phone,
             )
             .filter(delivered_at__lt=before)
-            .values_list("s10", flat=True)[: services.MAX_PAYOUT_ITEMS]
+            .values_list("s10", "cod_amount")[: services.MAX_PAYOUT_ITEMS]
         )
-        if not items:
+        amount = sum(cod for _s10, cod in rows)
+        calendar = drawers.get(clerk.point_id)
+        if not rows or calendar is None or amount > calendar.spendable(today):
             continue
-        try:
-            with transaction.atomic():
-                payout = services.cod_payout(
-                    actor=clerk,
-                    items=items,
-                    method=PayoutMethod.CASH,
-                    idempotency_key=f"demo:{today:%Y%m%d}:{owed.point_code}:{paid}",
-                    payee_name=owed.sender_name,
-                )
-        except DomainError:  # not enough cash in that drawer today
-            continue
+        payout = services.cod_payout(
+            actor=clerk,
+            items=[s10 for s10, _cod in rows],
+            method=PayoutMethod.CASH,
+            idempotency_key=f"demo:{today:%Y%m%d}:{owed.point_code}:{paid}",
+            payee_name=owed.sender_name,
+        )
+        calendar.take(today, payout.total)
         paid += 1
         total += payout.total
     return paid, total

@@ -35,10 +35,10 @@ from buudien.cashless import services
 from buudien.cashless.handlers import COUNTER_PAYMENT
 from buudien.cashless.importers import statement_import
 from buudien.cashless.models import BankAccount, CashlessPoint, PaymentRequest
-from buudien.core.bizdays import VIETNAM, local_now
+from buudien.core.bizdays import VIETNAM, local_now, year_before
 from buudien.core.imports import write_csv
 from buudien.finance import ledger
-from buudien.finance.models import Account
+from buudien.finance.selectors import DrawerDays, drawer_days
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 from buudien.people.choices import Role
@@ -126,6 +126,13 @@ def _start(rng: random.Random, point: ServicePoint, days: list[dt.date]) -> dt.d
     return days[min(len(days) - 1, int(share * len(days)))]
 
 
+def _arrival(at: dt.datetime, today: dt.date) -> dt.date:
+    """The day a transfer made at ``at`` reaches the bank: the same day before 15:00, else
+    the next; what arrives today is on tomorrow's statement, so yesterday at the latest."""
+    day = at.date() if at.hour < 15 else at.date() + dt.timedelta(days=1)
+    return min(day, today - dt.timedelta(days=1))
+
+
 def _poisson(rng: random.Random, rate: float) -> int:
     count, total = 0, rng.expovariate(1.0) if rate > 0 else 2.0
     while total < rate:
@@ -139,8 +146,9 @@ def _plan(
     counters: list[tuple[ServicePoint, list[Any]]],
     days: list[dt.date],
     target: int,
-    drawers: dict[int, int],
+    drawers: dict[int, DrawerDays],
     starts: dict[int, dt.date],
+    today: dt.date,
 ) -> list[_Payment]:
     expected = sum(
         RATES.get(point.kind, 0.1) * sum(1 for d in days if d >= starts[point.pk])
@@ -156,12 +164,18 @@ def _plan(
             count = _poisson(rng, rate) if day > starts[point.pk] else max(1, _poisson(rng, rate))
             for _i in range(count):
                 purpose, low, high = rng.choice(PURPOSES)
-                amount = min(rng.randint(low // 1000, high // 1000) * 1000, drawers[point.pk])
+                at = _at(rng, day)
+                # Confirmed on the day the money arrives: the drawer gives it back then.
+                arrived = _arrival(at, today)
+                amount = min(
+                    rng.randint(low // 1000, high // 1000) * 1000,
+                    drawers[point.pk].spendable(arrived),
+                )
                 amount -= amount % 1000
                 if amount < MIN_AMOUNT:
                     continue
-                drawers[point.pk] -= amount
-                payments.append(_Payment(point, rng.choice(clerks), _at(rng, day), amount, purpose))
+                drawers[point.pk].take(arrived, amount)
+                payments.append(_Payment(point, rng.choice(clerks), at, amount, purpose))
     payments.sort(key=lambda p: (p.at, p.point.code))
     return payments
 
@@ -170,18 +184,20 @@ def _today(
     rng: random.Random,
     points: list[ServicePoint],
     clerks: dict[int, list[Any]],
-    drawers: dict[int, int],
+    drawers: dict[int, DrawerDays],
     now: dt.datetime,
 ) -> list[_Payment]:
     """A few codes made this morning at the busiest counters, not on a statement yet."""
     made: list[_Payment] = []
-    busiest = sorted(points, key=lambda p: (-drawers[p.pk], p.code))[:PENDING_TODAY]
+    today = now.date()
+    cash = {p.pk: drawers[p.pk].spendable(today) for p in points}
+    busiest = sorted(points, key=lambda p: (-cash[p.pk], p.code))[:PENDING_TODAY]
     for minutes, point in enumerate(busiest, start=1):
         purpose, low, high = rng.choice(PURPOSES)
-        amount = min(rng.randint(low // 1000, high // 1000) * 1000, drawers[point.pk])
+        amount = min(rng.randint(low // 1000, high // 1000) * 1000, cash[point.pk])
         if amount < MIN_AMOUNT:
             continue
-        drawers[point.pk] -= amount
+        drawers[point.pk].take(today, amount)
         at = now - dt.timedelta(minutes=7 * minutes)
         made.append(_Payment(point, clerks[point.pk][0], at, amount, purpose))
     return made
@@ -260,23 +276,10 @@ def build(
     report(_("Cashless payments: a year of VietQR"))
     rng = random.Random(seed)
     account = _bank_account(accountant)
-    drawers = {
-        point.pk: max(0, balance)
-        for point in points
-        for balance in [
-            Account.objects.filter(
-                province_code=PROVINCE, code=f"{ledger.DRAWER_PREFIX}{point.code}"
-            )
-            .values_list("balance", flat=True)
-            .first()
-            or 0
-        ]
-    }
-    days = _business_days(
-        today.replace(year=today.year - 1) + dt.timedelta(days=1), today - dt.timedelta(days=1)
-    )
+    drawers = {point.pk: drawer_days(point=point) for point in points}
+    days = _business_days(year_before(today), today - dt.timedelta(days=1))
     starts = {point.pk: _start(rng, point, days) for point in points}
-    plan = _plan(rng, [(p, clerks[p.pk]) for p in points], days, target, drawers, starts)
+    plan = _plan(rng, [(p, clerks[p.pk]) for p in points], days, target, drawers, starts, today)
     plan += _today(rng, points, clerks, drawers, now)
 
     by_month: dict[tuple[int, int], list[tuple[PaymentRequest, dt.date]]] = defaultdict(list)
@@ -296,8 +299,7 @@ def build(
         if day >= today:
             pending.append(request)  # not on a statement yet
             continue
-        arrived = day if payment.at.hour < 15 else day + dt.timedelta(days=1)
-        arrived = min(arrived, today - dt.timedelta(days=1))
+        arrived = _arrival(payment.at, today)
         by_month[(arrived.year, arrived.month)].append((request, arrived))
 
     serial = [0]

@@ -33,16 +33,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.collection import services
 from buudien.collection.choices import PartnerKind, PaymentMethod
 from buudien.collection.models import Bill, Partner
-from buudien.core.bizdays import VIETNAM, business_days_in, local_now
+from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_before
 from buudien.core.money import format_number, format_vnd
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.selectors import drawer_spendable
 from buudien.network.choices import PointKind
 from buudien.network.management.commands.demo import (
     FAMILY_NAMES,
@@ -260,7 +260,6 @@ class _Made:
     deposits: int = 0
 
 
-@transaction.atomic
 def build(
     *,
     seed: int,
@@ -303,7 +302,7 @@ def build(
         for p in PARTNERS
     }
     bank = ledger.account_for_bank(PROVINCE, BANK)
-    first = today.replace(year=today.year - 1, day=min(today.day, 28)) + dt.timedelta(days=1)
+    first = year_before(today)
     days = business_days_in(first, today - dt.timedelta(days=1))
     per_day = sum(c.rate for c in counters)
     scale = target / (per_day * max(1, len(days)))
@@ -447,9 +446,7 @@ def _deposit(
     legs = []
     for counter in counters:
         amount = cash_by_month.get((month, counter.point.pk), 0)
-        drawer = ledger.account_for_drawer(counter.point)
-        drawer.refresh_from_db()
-        amount = min(amount, drawer.balance)
+        amount = min(amount, drawer_spendable(point=counter.point, day=last_day))
         if amount > 0:
             legs.append(
                 ledger.ManualLeg(

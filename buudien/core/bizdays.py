@@ -45,6 +45,14 @@ def local_today() -> dt.date:
     return local_now().date()
 
 
+def year_before(day: dt.date) -> dt.date:
+    """The day after the same date a year earlier: the first day of the year that ends on
+    ``day`` (29 February counts back to 1 March)."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 3, 1)
+    return day.replace(year=day.year - 1) + ONE_DAY
+
+
 def _as_date(day: dt.date) -> dt.date:
     """A date as is; an aware datetime as its date in Vietnam; a naive one as its date."""
     if isinstance(day, dt.datetime):

@@ -323,3 +323,48 @@ def point_journal(*, user: Any, point_code: str, day: dt.date) -> Journal:
         opening = _signed(drawer, *_rollup_sums(drawer, date__lt=day))
         drawer_in, drawer_out = _rollup_sums(drawer, date=day)
     return Journal(point, day, list(grouped.values()), drawer, opening, drawer_in, drawer_out)
+
+
+# --- a drawer's cash day by day ------------------------------------------------------------
+
+
+@dataclass
+class DrawerDays:
+    """What a point's drawer gained or lost on each day it moved (by business date), from the
+    ledger's daily rollups.
+
+    The ledger refuses a posting that would take a drawer below zero *now*; a posting dated in
+    the past (a late one) also changes every day after its date, and none of those may end
+    below zero either. ``spendable(day)`` is what can leave the drawer on ``day`` so that no
+    day from then on ends below zero; ``take``/``put`` keep the calendar in step with
+    postings planned but not yet made."""
+
+    net: dict[dt.date, int] = field(default_factory=dict)
+
+    def spendable(self, day: dt.date) -> int:
+        running = sum(amount for on, amount in self.net.items() if on < day)
+        lowest = running + self.net.get(day, 0)
+        for on in sorted(on for on in self.net if on >= day):
+            running += self.net[on]
+            lowest = min(lowest, running)
+        return max(0, lowest)
+
+    def take(self, day: dt.date, amount: int) -> None:
+        self.net[day] = self.net.get(day, 0) - amount
+
+    def put(self, day: dt.date, amount: int) -> None:
+        self.net[day] = self.net.get(day, 0) + amount
+
+
+def drawer_days(*, point: ServicePoint) -> DrawerDays:
+    """The drawer of ``point`` day by day, as posted so far (empty for a point without one)."""
+    rows = DailyBalance.objects.filter(
+        province_code=point.province_code, account__point=point, account__code__startswith="1111."
+    ).values_list("date", "debit_total", "credit_total")
+    return DrawerDays({on: debits - credits for on, debits, credits in rows})
+
+
+def drawer_spendable(*, point: ServicePoint, day: dt.date) -> int:
+    """What the drawer of ``point`` can pay out on ``day`` without that day, or any day after
+    it, ending below zero."""
+    return drawer_days(point=point).spendable(day)

@@ -43,10 +43,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buudien.core.bizdays import ONE_DAY, VIETNAM, business_days_in, local_now
+from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_before
 from buudien.core.money import format_number, format_percent
 from buudien.core.text import fold
 from buudien.mail import operations
@@ -1098,7 +1097,6 @@ def _round(world: _World, today: _Today, items: list[PostalItem]) -> None:
 # --- the step ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def build(
     *,
     seed: int,
@@ -1119,7 +1117,7 @@ def build(
     rng = random.Random(seed)
     now = (now or local_now()).astimezone(VIETNAM)
     today = now.date()
-    days = _Days(today.replace(year=today.year - 1) + ONE_DAY, today + dt.timedelta(days=60))
+    days = _Days(year_before(today), today + dt.timedelta(days=60))
     ops = _today(now, days)
     maker = _Maker(rng, world, _People(rng))
     lookups = Lookups()

@@ -22,6 +22,7 @@ Seeded (``random.Random``); it runs once, on a demo built from scratch.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import time
 from collections import defaultdict
@@ -29,12 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import VIETNAM, local_now
 from buudien.core.money import format_number, format_vnd
-from buudien.finance import ledger
+from buudien.finance.selectors import drawer_spendable
 from buudien.network.choices import PointKind
 from buudien.network.management.commands.demo import (
     FAMILY_NAMES,
@@ -55,6 +55,7 @@ from buudien.people.models import User
 PROVINCE = "20"
 ACCOUNTANT = "ketoan"
 PENSIONERS = 150
+PENSIONERS_ENV = "BUUDIEN_DEMO_PENSIONERS"
 ALLOWANCES = 30
 PROXY_SHARE = 0.08
 ELSEWHERE_SHARE = 0.03
@@ -158,11 +159,18 @@ def _points(service: str, demo_points: set[int]) -> list[tuple[ServicePoint, int
     ]
 
 
+def _scale() -> float:
+    """``BUUDIEN_DEMO_PENSIONERS`` (default ``PENSIONERS``) scales both lists."""
+    raw = os.environ.get(PENSIONERS_ENV, "").strip()
+    return int(raw) / PENSIONERS if raw.isdigit() else 1.0
+
+
 def _people(
     rng: random.Random, spec: _Spec, points: list[tuple[ServicePoint, int]], taken: set[str]
 ) -> list[_Beneficiary]:
     families = [name for name, weight in FAMILY_NAMES for _i in range(weight)]
-    chosen = rng.choices([p for p, _w in points], [w for _p, w in points], k=spec.people)
+    count = max(1, round(spec.people * _scale()))
+    chosen = rng.choices([p for p, _w in points], [w for _p, w in points], k=count)
     people = []
     for point in chosen:
         name, female = _name(rng, families)
@@ -258,17 +266,18 @@ def _month(
             )
         if at <= now - dt.timedelta(minutes=10):
             plans.append((at, line, proxy, elsewhere))
-    # What each point still has to pay of its own lines: another point's beneficiary is paid
-    # at a hub only from the cash the hub does not need for its own.
+    # What each point still holds for its own lines (to pay, or to return when the list
+    # closes): another point's beneficiary is paid at a hub only from the cash the hub holds
+    # beyond that, on that day and every day after it.
     owed: dict[int, int] = defaultdict(int)
-    for _at_time, line, _proxy, _elsewhere in plans:
+    for line in payout_list.lines.all():
         owed[line.point_id] += line.amount
     for at, line, proxy, elsewhere in sorted(plans, key=lambda plan: (plan[0], plan[1].pk)):
         owed[line.point_id] -= line.amount
         point_id = line.point_id
         if elsewhere:
             hub = hubs[line.point_id]
-            cash = ledger.account_for_drawer(hub).balance
+            cash = drawer_spendable(point=hub, day=at.astimezone(VIETNAM).date())
             if cash - owed[hub.pk] >= line.amount:
                 point_id = hub.pk
         services.line_pay(
@@ -309,7 +318,6 @@ def _hubs(points: list[tuple[ServicePoint, int]]) -> dict[int, ServicePoint]:
     return hubs
 
 
-@transaction.atomic
 def build(*, seed: int, report: Callable[[str], None], now: dt.datetime | None = None) -> str:
     """Build the year of lists and say what was made, in one line ("" when the demo province
     is not there or its lists exist already)."""

@@ -79,7 +79,7 @@ from buudien.people.choices import Role
 
 LIST_ROLES = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 PAY_ROLES = frozenset({Role.CLERK, Role.ADMIN})
-MAX_LINES = 20_000
+MAX_LINES = 100_000  # a province's whole monthly pension list (Lạng Sơn: tens of thousands)
 MAX_LINE_AMOUNT = 10**11  # a hundred billion đồng: no line is larger
 POINTS_PER_ENTRY = 99  # the ledger takes at most 100 legs an entry
 CITIZEN_ID = re.compile(r"^\d{12}$")

@@ -300,29 +300,52 @@ class RevenueImport(_PlanningKind):
         return errors
 
     def write(self, rows: list[Row]) -> ImportResult:
-        created = updated = unchanged = 0
+        """The rows there already are read in one query, the new ones written in batches: a
+        year of history per unit and service is thousands of rows."""
+        wanted: list[RevenueHistory] = []
         for row in rows:
             point = self.points.get(row["point_code"]) if row["point_code"] else None
             unit = point.unit if point is not None else self.units[row["unit_code"]]
-            key = {
-                "province_code": unit.province_code,
-                "month": row["month"],
-                "unit": unit,
-                "point": point,
-                "service": row["service"],
-            }
-            values = {"amount": row["amount"], "volume": row["volume"]}
-            found = RevenueHistory.objects.filter(**key).first()
+            wanted.append(
+                RevenueHistory(
+                    province_code=unit.province_code,
+                    month=row["month"],
+                    unit=unit,
+                    point=point,
+                    service=row["service"],
+                    amount=row["amount"],
+                    volume=row["volume"],
+                )
+            )
+
+        def key(history: RevenueHistory) -> tuple[Any, ...]:
+            return (
+                history.province_code,
+                history.month,
+                history.unit_id,
+                history.point_id,
+                history.service,
+            )
+
+        existing = {
+            key(found): found
+            for found in RevenueHistory.objects.filter(
+                province_code__in={h.province_code for h in wanted},
+                month__in={h.month for h in wanted},
+                unit_id__in={h.unit_id for h in wanted},
+            )
+        }
+        new, changed = [], []
+        for history in wanted:
+            found = existing.get(key(history))
             if found is None:
-                RevenueHistory.objects.create(**key, **values)
-                created += 1
-            elif (found.amount, found.volume) != (values["amount"], values["volume"]):
-                found.amount, found.volume = values["amount"], values["volume"]
-                found.save(update_fields=["amount", "volume"])
-                updated += 1
-            else:
-                unchanged += 1
-        return ImportResult(created, updated, unchanged)
+                new.append(history)
+            elif (found.amount, found.volume) != (history.amount, history.volume):
+                found.amount, found.volume = history.amount, history.volume
+                changed.append(found)
+        RevenueHistory.objects.bulk_create(new, batch_size=1_000)
+        RevenueHistory.objects.bulk_update(changed, ["amount", "volume"], batch_size=1_000)
+        return ImportResult(len(new), len(changed), len(wanted) - len(new) - len(changed))
 
 
 @register

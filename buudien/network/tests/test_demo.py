@@ -1,15 +1,22 @@
+"""The demo province, built once for this module (today, with a small year of operations)
+and asserted on; ``test_demo_dates`` builds its year on other days of the calendar."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from buudien.core.demo import demo_steps
 from buudien.network.models import AdminArea, PointService, ServicePoint, Unit
+from buudien.network.tests.demo_checks import assert_the_money_holds
 from buudien.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +30,14 @@ DEMO_ACCOUNTS = {
     "gdv.240000": "clerk",
     "buuta": "postman",
 }
-
-
-@pytest.fixture(autouse=True)
-def _small_mail_year(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The network is what these tests check; the demo's year of mail is kept small."""
-    monkeypatch.setenv("BUUDIEN_DEMO_MAIL_ITEMS", "200")
+# The network is what most of these tests check; the year of operations is kept small.
+SMALL_YEAR = {
+    "BUUDIEN_DEMO_MAIL_ITEMS": "200",
+    "BUUDIEN_DEMO_COLLECTION_BILLS": "400",
+    "BUUDIEN_DEMO_CASHLESS_PAYMENTS": "80",
+    "BUUDIEN_DEMO_PENSIONERS": "40",
+    "BUUDIEN_DEMO_AGENCY_SCALE": "0.4",
+}
 
 
 def _demo(*args: str) -> str:
@@ -63,8 +72,31 @@ def _fingerprint() -> dict[str, Any]:
     }
 
 
-def test_the_demo_covers_every_commune_of_both_structures() -> None:
-    _demo()
+@dataclass(frozen=True)
+class Built:
+    output: str
+    fingerprint: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Built]:
+    """The demo, built once and committed; the tests read it inside their own transactions,
+    and the database is emptied again after the last one."""
+    with pytest.MonkeyPatch.context() as env, django_db_blocker.unblock():
+        for name, value in SMALL_YEAR.items():
+            env.setenv(name, value)
+        output = _demo()
+        yield Built(output, _fingerprint())
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def small_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SMALL_YEAR.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_demo_covers_every_commune_of_both_structures(built: Built) -> None:
 
     today = timezone.localdate()
     serving = ServicePoint.objects.in_force_on(today).with_counter()
@@ -77,8 +109,7 @@ def test_the_demo_covers_every_commune_of_both_structures() -> None:
         assert [c.name for c in communes if c.pk not in covered] == []
 
 
-def test_the_demo_network_has_a_realistic_shape() -> None:
-    _demo()
+def test_the_demo_network_has_a_realistic_shape(built: Built) -> None:
 
     points = ServicePoint.objects.all()
     assert points.filter(kind="bc1").count() == 1
@@ -146,8 +177,8 @@ def test_the_demo_network_has_a_realistic_shape() -> None:
     )
 
 
-def test_demo_accounts_can_log_in_and_others_cannot(client: Any) -> None:
-    out = _demo()
+def test_demo_accounts_can_log_in_and_others_cannot(built: Built, client: Any) -> None:
+    out = built.output
 
     request = RequestFactory().post("/login/")
     for username, role in DEMO_ACCOUNTS.items():
@@ -165,30 +196,36 @@ def test_demo_accounts_can_log_in_and_others_cannot(client: Any) -> None:
     assert not User.objects.filter(is_superuser=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)  # --reset flushes: TRUNCATE needs no open transaction
-def test_running_the_demo_again_keeps_the_same_data() -> None:
-    _demo()
-    first = _fingerprint()
+def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Built) -> None:
+    said = [
+        line.split(":")[0]
+        for line in built.output.splitlines()
+        if line.startswith(("Bưu chính: ", "Thu hộ: ", "Chi trả", "Dịch vụ đại lý: ", "Không"))
+        or line.startswith("Quỹ tiền mặt: ")
+    ]
+    assert said == [
+        "Bưu chính",  # tariffs
+        "Bưu chính",  # the year of mail
+        "Thu hộ",
+        "Dịch vụ đại lý",
+        "Chi trả lương hưu và chi hộ",
+        "Không dùng tiền mặt",
+        "Quỹ tiền mặt",
+    ]
+    assert len(demo_steps()) == 8  # and the plans: "... dòng kế hoạch năm ..."
+    assert "dòng kế hoạch năm" in built.output
+    assert_the_money_holds()
 
+
+def test_running_the_demo_again_keeps_the_same_data(built: Built, small_year: None) -> None:
     out = _demo()
 
     assert "đã được tạo từ trước" in out  # the console speaks Vietnamese
-    assert _fingerprint() == first
+    assert _fingerprint() == built.fingerprint
 
+    # --reset empties the database and builds it all again: the same rows come back. (It
+    # runs inside this test's transaction, which gives the module's build back afterwards.)
     _demo("--reset")
 
-    assert _fingerprint() == first
-
-
-def test_the_demo_does_not_take_over_a_province_unit_of_someone_else() -> None:
-    call_command("geography", "load", "--province", "20", stdout=StringIO())
-    root = Unit.objects.create(
-        code="VNP", name="Tổng công ty Bưu điện Việt Nam", kind="corporation"
-    )
-    Unit.objects.create(code="BDT20", name="Bưu điện tỉnh Lạng Sơn", kind="province", parent=root)
-
-    with pytest.raises(CommandError):
-        _demo()
-
-    assert Unit.objects.count() == 2
-    assert not ServicePoint.objects.exists()
+    assert _fingerprint() == built.fingerprint
+    assert_the_money_holds()
