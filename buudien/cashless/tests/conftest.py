@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -30,10 +31,11 @@ def bank(world: Any) -> BankAccount:
 
 @pytest.fixture
 def fund(world: Any) -> Any:
-    """``fund(point, amount)``: the drawer of ``point`` takes ``amount`` of fees in cash."""
+    """``fund(point, amount)``: the drawer of ``point`` takes ``amount`` of fees in cash
+    (today, or on ``day``)."""
     counter = {"n": 0}
 
-    def post(point: Any, amount: int) -> None:
+    def post(point: Any, amount: int, day: dt.date | None = None) -> None:
         counter["n"] += 1
         ledger.entry_post(
             actor=None,
@@ -50,6 +52,7 @@ def fund(world: Any) -> Any:
             ],
             province_code=point.province_code,
             point=point,
+            business_date=day,
         )
 
     return post

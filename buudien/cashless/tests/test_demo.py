@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from buudien.cashless import demo
 from buudien.cashless.choices import LineStatus, PaymentStatus
 from buudien.cashless.models import CashlessPoint, PaymentRequest, StatementLine
+from buudien.core.bizdays import local_today
 from buudien.finance.models import Account
 
 
@@ -16,7 +18,8 @@ def test_the_demo_year_is_confirmed_by_imported_statements(
     for point in (world.point_a, world.point_b):
         point.cashless = True
         point.save()
-    fund(world.point_a, 20_000_000)
+    # The cash the year's payments are made for was in the drawer from the year's start.
+    fund(world.point_a, 20_000_000, local_today() - dt.timedelta(days=366))
     lines: list[str] = []
     summary = demo.build(seed=7, report=lines.append, payments=40)
     assert lines and summary
