@@ -821,18 +821,17 @@ def _post_fees(
     lookups: Lookups,
     reference: str,
 ) -> list[Entry]:
-    """Each item's fee, an entry of its own (``mail.ledger.fee_post``, as for an item
-    accepted alone), its memo naming the list and the row."""
+    """Each item's fee, an entry of its own (as for an item accepted alone), its memo naming
+    the list and the row; the list's entries are posted together (``entries_post``)."""
     count = len(items)
-    entries: list[Entry] = []
+    postings: list[ledger.Posting] = []
     for position, item in enumerate(items, start=1):
         accounts = mail_ledger.FeeAccounts(
             lookups.drawer(point),
             lookups.revenue(item.province_code, item.service),
             lookups.vat_payable(item.province_code),
         )
-        entry = mail_ledger.fee_post(
-            actor=actor,
+        posting = mail_ledger.fee_posting(
             item=item,
             point=point,
             net=item.price_total - item.price_vat,
@@ -842,6 +841,8 @@ def _post_fees(
             memo=_("List %(reference)s, item %(position)d of %(count)d")
             % {"reference": reference[:REFERENCE_MAX], "position": position, "count": count},
         )
-        if entry is not None:
-            entries.append(entry)
-    return entries
+        if posting is not None:
+            postings.append(posting)
+    if not postings:
+        return []
+    return ledger.entries_post(actor=actor, province_code=items[0].province_code, postings=postings)

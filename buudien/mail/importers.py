@@ -32,7 +32,13 @@ from buudien.core.imports import (
     register,
 )
 from buudien.mail import selectors
-from buudien.mail.batches import BatchResult, BatchRow, items_accept_batch, items_batch_problems
+from buudien.mail.batches import (
+    BatchResult,
+    BatchRow,
+    Lookups,
+    items_accept_batch,
+    items_batch_problems,
+)
 from buudien.mail.choices import MailService
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure
 from buudien.network.models import AdminArea, ServicePoint
@@ -127,6 +133,8 @@ class ItemImport(ImportKind):
         self.reference = ""
         self.results: list[BatchResult] = []
         self._groups: list[_Group] = []
+        # What the check looks up (tariffs, communes, quotes), the writing uses again.
+        self.shared = Lookups()
         self._points: dict[str, ServicePoint] = {}
         self._communes: dict[tuple[str, str], AdminArea] = {}
 
@@ -219,6 +227,7 @@ class ItemImport(ImportKind):
                     rows=[self._batch_row(row) for row in members],
                     reference=self.reference,
                     columns=COLUMNS,
+                    lookups=self.shared,
                 )
             )
         return errors
@@ -236,6 +245,7 @@ class ItemImport(ImportKind):
                     rows=[self._batch_row(row) for row in group.rows],
                     reference=self.reference,
                     columns=COLUMNS,
+                    lookups=self.shared,
                 )
             )
         return ImportResult(created=sum(len(result.items) for result in self.results))

@@ -71,6 +71,26 @@ def fee_post(
     """Post the price the sender paid at the counter for ``item``: its own entry (the
     drawer pays the service's revenue, net of VAT, and VAT payable). Nothing to post for a
     free item. ``accounts`` spares the lookups when many items are posted together."""
+    posting = fee_posting(
+        item=item, point=point, net=net, vat=vat, day=day, accounts=accounts, memo=memo
+    )
+    if posting is None:
+        return None
+    return ledger.posting_post(actor=actor, province_code=item.province_code, posting=posting)
+
+
+def fee_posting(
+    *,
+    item: PostalItem,
+    point: ServicePoint,
+    net: int,
+    vat: int,
+    day: dt.date,
+    accounts: FeeAccounts | None = None,
+    memo: str = "",
+) -> ledger.Posting | None:
+    """The entry of ``item``'s fee (see ``fee_post``), to post alone or in a list with
+    ``ledger.entries_post``; None for a free item."""
     if net <= 0 and vat <= 0:
         return None
     found = accounts or fee_accounts(item, point)
@@ -79,13 +99,11 @@ def fee_post(
         legs.append(ledger.Leg(found.drawer, found.revenue, net, item.service))
     if vat > 0:
         legs.append(ledger.Leg(found.drawer, found.vat_payable, vat, item.service))
-    return ledger.entry_post(
-        actor=actor,
+    return ledger.Posting(
         idempotency_key=fee_key(item),
         kind=EntryKind.FEE,
         reference=item_reference(item),
         legs=legs,
-        province_code=item.province_code,
         business_date=day,
         point=point,
         memo=memo,
