@@ -25,11 +25,11 @@ import datetime as dt
 import os
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import VIETNAM, local_now
@@ -47,7 +47,7 @@ from buudien.network.management.commands.demo import (
 )
 from buudien.network.models import PointService, ServicePoint, Unit
 from buudien.payouts import services
-from buudien.payouts.choices import PayoutService
+from buudien.payouts.choices import LineStatus, ListStatus, PayoutService
 from buudien.payouts.models import Payer, PayoutLine, PayoutList
 from buudien.people.choices import Role
 from buudien.people.models import User
@@ -266,19 +266,15 @@ def _month(
             )
         if at <= now - dt.timedelta(minutes=10):
             plans.append((at, line, proxy, elsewhere))
-    # What each point still holds for its own lines (to pay, or to return when the list
-    # closes): another point's beneficiary is paid at a hub only from the cash the hub holds
-    # beyond that, on that day and every day after it.
-    owed: dict[int, int] = defaultdict(int)
-    for line in payout_list.lines.all():
-        owed[line.point_id] += line.amount
+    # Another point's beneficiary is paid at a hub only from cash the hub holds beyond what
+    # its own lines of every open list still need (to pay, or to return when the list
+    # closes), on that day and every day after it.
     for at, line, proxy, elsewhere in sorted(plans, key=lambda plan: (plan[0], plan[1].pk)):
-        owed[line.point_id] -= line.amount
         point_id = line.point_id
         if elsewhere:
             hub = hubs[line.point_id]
             cash = drawer_spendable(point=hub, day=at.astimezone(VIETNAM).date())
-            if cash - owed[hub.pk] >= line.amount:
+            if cash - _owed(hub) >= line.amount:
                 point_id = hub.pk
         services.line_pay(
             actor=rng.choice(clerks[point_id]),
@@ -300,6 +296,14 @@ def _month(
     if closing <= now:
         closed = services.list_close(actor=accountant, list_id=payout_list.pk, at=closing)
         counts.returned += closed.returned_count
+
+
+def _owed(point: ServicePoint) -> int:
+    """What the unpaid lines of the open lists at ``point`` hold of its drawer's cash."""
+    owed = PayoutLine.objects.filter(
+        point=point, status=LineStatus.UNPAID, payout_list__status=ListStatus.OPEN
+    ).aggregate(total=Sum("amount"))["total"]
+    return int(owed or 0)
 
 
 def _hubs(points: list[tuple[ServicePoint, int]]) -> dict[int, ServicePoint]:

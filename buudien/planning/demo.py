@@ -30,6 +30,7 @@ from buudien.planning.choices import TOTAL, PlanMetric, UpliftBasis
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
 
 UPLIFT_PCT = 2
+EARLY_DAYS = 60  # before this day of the year, this year's plan is drawn from last year's
 
 
 def build(*, seed: int, report: Callable[[str], None]) -> str:
@@ -91,13 +92,18 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
             "revenue", ["month", "unit_code", "service", "amount", "volume"], revenue_rows, planner
         )
     # This year's plan per unit and line, near where the year is heading.
+    # Early in the year there is too little of it to go by: the plan is then last year's
+    # figures, grown a little, as a planner sets it in December.
     elapsed = max(1, (today - dt.date(year, 1, 1)).days + 1)
+    basis_year, scale = (year, 365 / elapsed) if elapsed >= EARLY_DAYS else (year - 1, 1.0)
     plan_rows: list[list[object]] = []
     for unit in units:
-        figures = selectors.year_report(user=None, province_code=code, year=year, unit=unit.code)
+        figures = selectors.year_report(
+            user=None, province_code=code, year=basis_year, unit=unit.code
+        )
         for line in figures["lines"]:
             if line["actual"]:
-                target = line["actual"] * 365 / elapsed * rng.uniform(0.95, 1.04)
+                target = line["actual"] * scale * rng.uniform(0.95, 1.04)
                 plan_rows.append([year, unit.code, PlanMetric.REVENUE, line["code"], int(target)])
     if plan_rows:
         _import("plans", ["year", "unit_code", "metric", "service", "amount"], plan_rows, planner)

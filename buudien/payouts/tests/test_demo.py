@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db.models import F, Sum
 
-from buudien.core.bizdays import local_now
+from buudien.core.bizdays import local_now, local_today
 from buudien.core.demo import demo_steps
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
 from buudien.network.geography import geography_load
 from buudien.network.management.commands.demo import demo_build
+from buudien.network.models import ServicePoint
 from buudien.payouts import demo
 from buudien.payouts.choices import LineStatus, ListStatus
 from buudien.payouts.models import Payment, PayoutLine, PayoutList
@@ -21,6 +26,25 @@ pytestmark = pytest.mark.django_db
 def province(db):
     geography_load(province_codes=["20"])
     demo_build()
+    # The offices' drawers hold the cash of their other services from before the year (the
+    # demo's earlier steps): a beneficiary paid at another office is paid out of it.
+    since = local_today() - dt.timedelta(days=400)
+    for point in ServicePoint.objects.filter(kind__in=["bc1", "bc2"]):
+        ledger.entry_post(
+            actor=None,
+            idempotency_key=f"test-cash:{point.code}",
+            kind=EntryKind.OPENING_BALANCE,
+            reference="opening",
+            legs=[
+                ledger.Leg(
+                    ledger.account_for_drawer(point),
+                    ledger.account_owner_capital("20"),
+                    200_000_000,
+                )
+            ],
+            province_code="20",
+            business_date=since,
+        )
 
 
 def test_the_step_is_registered():
