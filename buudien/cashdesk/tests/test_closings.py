@@ -3,6 +3,8 @@ on a difference (posted once), recounts, who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -172,7 +174,7 @@ def test_a_bad_count_is_refused(books, clerk_a, world, english):
         with pytest.raises(DomainError, match=message):
             _submit(clerk_a, world, counts=counts, coins=coins)
     with pytest.raises(DomainError, match="has not come yet"):
-        _submit(clerk_a, world, business_date=local_today().replace(year=local_today().year + 1))
+        _submit(clerk_a, world, business_date=local_today() + dt.timedelta(days=366))
     assert not CashClosing.objects.exists()
 
 

@@ -164,7 +164,7 @@ import sys, time
 import django
 django.setup()
 from buudien.core.sequences import sequence_next
-time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
+time.sleep(max(0.0, float(sys.argv[1]) - time.monotonic()))
 print(*[sequence_next("s10.RR", 3) for _ in range(40)])
 """
 
@@ -183,7 +183,7 @@ def test_concurrent_processes_never_get_the_same_value_on_a_sqlite_file(tmp_path
     migrate = [sys.executable, "manage.py", "migrate", "-v", "0"]
     subprocess.run(migrate, cwd=PROJECT, env=env, check=True, timeout=120)
     # when 4 processes take 40 blocks of 3 each, starting at the same moment
-    start_at = str(time.time() + 2)
+    start_at = str(time.monotonic() + 2)  # one clock for every process of the machine
     takers = [
         subprocess.Popen(
             [sys.executable, "-c", TAKER, start_at],
