@@ -94,8 +94,10 @@ def test_a_small_year_of_mail_goes_through_the_services(province, english):
     delivered = items.filter(status=ItemStatus.DELIVERED).count()
     assert 0.8 < delivered / count < 0.99
     assert not TrackingEvent.objects.filter(occurred_at__gt=NOW).exists()
+    # The newest items are still on their way (whatever holidays came before today).
+    newest = items.order_by("-accepted_at").values_list("pk", flat=True)[:10]
     assert (
-        items.filter(accepted_on__gte=today - dt.timedelta(days=3))
+        items.filter(pk__in=list(newest))
         .exclude(status__in=[ItemStatus.DELIVERED, ItemStatus.RETURNED])
         .exists()
     )
