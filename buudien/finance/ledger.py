@@ -778,6 +778,24 @@ def _check_accounts(ids: list[int], accounts: dict[int, _Locked], province: str)
             )
 
 
+def _not_enough(account: _Locked, balance: int, needed: int) -> DomainError:
+    return DomainError(
+        _("Not enough money in %(name)s: balance %(balance)s, needed %(needed)s.")
+        % {"name": account.name, "balance": format_vnd(balance), "needed": format_vnd(needed)},
+        field="amount",
+    )
+
+
+def _add_figures(
+    into: dict[tuple[int | None, str], list[int]], more: dict[tuple[int | None, str], list[int]]
+) -> None:
+    """Add ``more`` figures (per point and service) to ``into``."""
+    for key, values in more.items():
+        total = into.setdefault(key, [0] * len(_FIGURES))
+        for index, value in enumerate(values):
+            total[index] += value
+
+
 @dataclass(slots=True)
 class _Made:
     """Where and when an entry of a request is written."""
@@ -922,15 +940,7 @@ def _post(request: _Request) -> Entry:
         for pk in ids:
             account = accounts[pk]
             if not account.allow_negative and account.balance + deltas[pk] < 0:
-                raise DomainError(
-                    _("Not enough money in %(name)s: balance %(balance)s, needed %(needed)s.")
-                    % {
-                        "name": account.name,
-                        "balance": format_vnd(account.balance),
-                        "needed": format_vnd(-deltas[pk]),
-                    },
-                    field="amount",
-                )
+                raise _not_enough(account, account.balance, -deltas[pk])
 
         actor = request.actor
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -1138,15 +1148,7 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
             for pk, delta in mine.items():
                 account = accounts[pk]
                 if not account.allow_negative and balance[pk] + delta < 0:
-                    raise DomainError(
-                        _("Not enough money in %(name)s: balance %(balance)s, needed %(needed)s.")
-                        % {
-                            "name": account.name,
-                            "balance": format_vnd(balance[pk]),
-                            "needed": format_vnd(-delta),
-                        },
-                        field="amount",
-                    )
+                    raise _not_enough(account, balance[pk], -delta)
                 balance[pk] += delta
                 deltas[pk] += delta
 
@@ -1158,11 +1160,12 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
             for request, day, late_for in todo
         ]
         made_ids: dict[str, int] = {}
-        for run in _chunks(rows, len(_ENTRY_COLUMNS.split(","))):
+        width = len(_ENTRY_COLUMNS.split(","))
+        for run in _chunks(rows, width):
             values = [value for one in run for value in _entry_values(one, province, actor_id, now)]
             cursor.execute(
                 f"INSERT INTO {_table(Entry)} ({_ENTRY_COLUMNS}) VALUES "
-                + ", ".join([f"({_marks(11)})"] * len(run))
+                + ", ".join([f"({_marks(width)})"] * len(run))
                 + " RETURNING id, idempotency_key",
                 values,
             )
@@ -1175,10 +1178,7 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
                 one, province, made_ids[one.request.idempotency_key], accounts
             )
             transfers += mine_rows
-            for key, values in _figures(one.request, accounts, mine_rows).items():
-                into = figures[one.day].setdefault(key, [0] * len(_FIGURES))
-                for index, value in enumerate(values):
-                    into[index] += value
+            _add_figures(figures[one.day], _figures(one.request, accounts, mine_rows))
         statements: list[Sql] = []
         balances = _balances_sql(deltas)
         if balances:
@@ -1196,11 +1196,7 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
                 _figures_sql(province, day, dict(run))
                 for run in _chunks(list(by_key.items()), 4 + len(_FIGURES))
             ]
-            month = months[day.replace(day=1)]
-            for key, values in by_key.items():
-                into = month.setdefault(key, [0] * len(_FIGURES))
-                for index, value in enumerate(values):
-                    into[index] += value
+            _add_figures(months[day.replace(day=1)], by_key)
         for month_day, by_key in sorted(months.items()):
             statements += [
                 _figures_sql(province, month_day, dict(run), monthly=True)
