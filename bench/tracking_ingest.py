@@ -33,7 +33,7 @@ from buudien.core.bizdays import VIETNAM  # noqa: E402
 from buudien.core.s10 import s10_make  # noqa: E402
 from buudien.mail.choices import MailService, Zone  # noqa: E402
 from buudien.mail.models import PostalItem, Tariff, TrackingEvent  # noqa: E402
-from buudien.mail.tracking import COLUMNS, EVENT_TABLE, _sqlite_time, events_ingest  # noqa: E402
+from buudien.mail.tracking.services import COLUMNS, EVENT_TABLE, _sqlite_time, events_ingest  # noqa: E402
 from buudien.network.models import AdminArea, ServicePoint, Unit  # noqa: E402
 from buudien.people.models import User  # noqa: E402
 

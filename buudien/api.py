@@ -83,10 +83,10 @@ from buudien.cashdesk.api import router as cashdesk_router  # noqa: E402
 from buudien.cashless.api import router as cashless_router  # noqa: E402
 from buudien.collection.api import router as collection_router  # noqa: E402
 from buudien.finance.api import router as finance_router  # noqa: E402
-from buudien.mail.api import router as mail_router  # noqa: E402
-from buudien.mail.batch_api import router as mail_batch_router  # noqa: E402
-from buudien.mail.ops_api import router as mail_ops_router  # noqa: E402
-from buudien.mail.tracking_api import router as tracking_router  # noqa: E402
+from buudien.mail.acceptance.api import router as mail_router  # noqa: E402
+from buudien.mail.batches.api import router as mail_batch_router  # noqa: E402
+from buudien.mail.operations.api import router as mail_ops_router  # noqa: E402
+from buudien.mail.tracking.api import router as tracking_router  # noqa: E402
 from buudien.network.api import router as network_router  # noqa: E402
 from buudien.payouts.api import router as payouts_router  # noqa: E402
 from buudien.people.api import router as people_router  # noqa: E402

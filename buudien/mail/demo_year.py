@@ -48,8 +48,7 @@ from django.utils.translation import gettext as _
 from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_before
 from buudien.core.money import format_number, format_percent
 from buudien.core.text import fold
-from buudien.mail import operations
-from buudien.mail.batches import BatchRow, Lookups, items_accept_batch
+from buudien.mail.batches.services import BatchRow, Lookups, items_accept_batch
 from buudien.mail.choices import (
     EventCode,
     FailureAction,
@@ -60,8 +59,9 @@ from buudien.mail.choices import (
     MailService,
 )
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.ops_models import Bag
-from buudien.mail.tracking import MAX_EVENTS, events_ingest
+from buudien.mail.operations import services as operations
+from buudien.mail.operations.models import Bag
+from buudien.mail.tracking.services import MAX_EVENTS, events_ingest
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind
 from buudien.network.management.commands.demo import (
     FAMILY_NAMES,

@@ -303,5 +303,5 @@ class TrackingEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-from buudien.mail.ops_models import *  # noqa: E402, F403  (bags, rounds, custody)
-from buudien.mail.rollup_models import *  # noqa: E402, F403  (the delivery rollup)
+from buudien.mail.operations.models import *  # noqa: E402, F403  (bags, rounds, custody)
+from buudien.mail.tracking.rollup_models import *  # noqa: E402, F403  (the delivery rollup)

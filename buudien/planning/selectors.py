@@ -91,7 +91,7 @@ from django.utils.translation import gettext as _
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import DomainError, NotFound
 from buudien.finance.models import DailyFigure, MonthlyFigure
-from buudien.mail.rollup_models import DeliveryRollup
+from buudien.mail.tracking.rollup_models import DeliveryRollup
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
 from buudien.network.models import AdminArea, ServicePoint, Unit
 from buudien.people import access

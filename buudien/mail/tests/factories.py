@@ -18,7 +18,7 @@ from typing import Any
 
 import factory
 
-from buudien.mail import services
+from buudien.mail.acceptance import services
 from buudien.mail.choices import MailService, Zone
 from buudien.mail.models import AddOn, PostalItem, Tariff, TariffExtra, TariffStep
 from buudien.network.tests.factories import AdminAreaFactory

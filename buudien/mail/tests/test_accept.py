@@ -12,7 +12,8 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.models import AuditEntry, Sequence
 from buudien.core.s10 import s10_parse
 from buudien.finance.models import Entry
-from buudien.mail import selectors, services
+from buudien.mail import selectors
+from buudien.mail.acceptance import services
 from buudien.mail.choices import EventCode, ItemStatus, Zone
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services

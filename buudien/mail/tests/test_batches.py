@@ -20,9 +20,9 @@ from buudien.core.models import AuditEntry, Sequence
 from buudien.core.s10 import s10_parse
 from buudien.finance import ledger
 from buudien.finance.models import Account, Entry, Transfer
-from buudien.mail import services
-from buudien.mail.batch_labels import labels_pdf
-from buudien.mail.batches import (
+from buudien.mail.acceptance import services
+from buudien.mail.batches.labels import labels_pdf
+from buudien.mail.batches.services import (
     BatchRow,
     Lookups,
     items_accept_batch,

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import translation
 
 from buudien.core.bizdays import VIETNAM
-from buudien.mail.delivery_rollup import delivery_rollup_rebuild
 from buudien.mail.models import DeliveryRollup
 from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking import event_record, events_ingest
+from buudien.mail.tracking.rollup import delivery_rollup_rebuild
+from buudien.mail.tracking.services import event_record, events_ingest
 
 pytestmark = pytest.mark.django_db
 

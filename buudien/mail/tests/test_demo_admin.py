@@ -9,8 +9,8 @@ import pytest
 from buudien.core.demo import demo_steps
 from buudien.core.models import AuditEntry
 from buudien.mail import demo
+from buudien.mail.acceptance.pricing import quote, tariff_in_force
 from buudien.mail.models import RemoteCommune, Tariff
-from buudien.mail.pricing import quote, tariff_in_force
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
 from buudien.network.tests.factories import AdminAreaFactory
 

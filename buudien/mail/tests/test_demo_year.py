@@ -18,8 +18,8 @@ from buudien.mail import demo as tariffs_demo
 from buudien.mail import demo_year
 from buudien.mail.choices import EventCode, ItemStatus
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.ops_choices import AttemptOutcome, BagStatus, RoundStatus
-from buudien.mail.ops_models import Bag, CustodyTransfer, DeliveryRound
+from buudien.mail.operations.choices import AttemptOutcome, BagStatus, RoundStatus
+from buudien.mail.operations.models import Bag, CustodyTransfer, DeliveryRound
 from buudien.network.geography import geography_load
 from buudien.network.management.commands.demo import demo_build
 from buudien.network.models import ServicePoint

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.test import RequestFactory
 
-from buudien.mail.labels import label_pdf, receipt_pdf, tracking_url
+from buudien.mail.acceptance.labels import label_pdf, receipt_pdf, tracking_url
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
 
 pytestmark = pytest.mark.django_db

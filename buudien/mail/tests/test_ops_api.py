@@ -20,7 +20,7 @@ from buudien.mail.tests.ops_factories import (  # noqa: F401
     postman_b,
     tariffs,
 )
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
-from buudien.mail import operations
 from buudien.mail.choices import EventCode, ItemStatus, MailService
 from buudien.mail.models import Bag, BagItem, PostalItem, TrackingEvent
-from buudien.mail.ops_choices import BagStatus
+from buudien.mail.operations import services as operations
+from buudien.mail.operations.choices import BagStatus
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     centre,
     clerk_centre,
@@ -22,7 +22,7 @@ from buudien.mail.tests.ops_factories import (  # noqa: F401
     ops_item,
     tariffs,
 )
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

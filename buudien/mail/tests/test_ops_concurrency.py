@@ -13,12 +13,12 @@ import pytest
 from django.db import connection
 
 from buudien.core.errors import DomainError
-from buudien.mail import operations
 from buudien.mail.choices import EventCode
 from buudien.mail.models import BagItem, TrackingEvent
+from buudien.mail.operations import services as operations
 from buudien.mail.tests.money import posted_count
 from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.models import AuditEntry
 from buudien.core.s10 import s10_make
-from buudien.mail import operations, ops_selectors
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import CustodyTransfer, PostalItem, TrackingEvent
+from buudien.mail.operations import selectors as ops_selectors
+from buudien.mail.operations import services as operations
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     codes,
     english,

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.finance.models import Entry
-from buudien.mail import operations
 from buudien.mail.choices import EventCode, ItemStatus, MailService
 from buudien.mail.models import DeliveryAttempt, DeliveryRound, TrackingEvent
-from buudien.mail.ops_choices import AttemptOutcome, RoundStatus
+from buudien.mail.operations import services as operations
+from buudien.mail.operations.choices import AttemptOutcome, RoundStatus
 from buudien.mail.tests.money import posted, posted_count
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     centre,
@@ -27,7 +27,7 @@ from buudien.mail.tests.ops_factories import (  # noqa: F401
     postman_b,
     tariffs,
 )
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -463,7 +463,7 @@ def test_a_round_cannot_start_before_the_last_scan_of_its_items(world, clerk_b, 
 def test_the_items_waiting_at_the_office_leave_out_those_already_taken(
     world, clerk_b, postman_b, kt1_operator, tariffs
 ):
-    from buudien.mail import ops_selectors
+    from buudien.mail.operations import selectors as ops_selectors
 
     waiting = _at_b(world, clerk_b)
     taken = _at_b(world, clerk_b)

@@ -15,10 +15,11 @@ from django.urls import reverse
 from buudien.core.bizdays import VIETNAM, add_business_days
 from buudien.core.errors import AccessDenied
 from buudien.core.models import CalendarDay
-from buudien.mail import operations, ops_selectors
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import PostalItem, Tariff
-from buudien.mail.ops_selectors import CountRow
+from buudien.mail.operations import selectors as ops_selectors
+from buudien.mail.operations import services as operations
+from buudien.mail.operations.selectors import CountRow
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     english,
     ops_item,

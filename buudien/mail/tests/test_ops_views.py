@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from buudien.mail.choices import EventCode
 from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
-from buudien.mail.ops_choices import AttemptOutcome, BagStatus
+from buudien.mail.operations.choices import AttemptOutcome, BagStatus
 from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import (  # noqa: F401
     codes,
@@ -21,7 +21,7 @@ from buudien.mail.tests.ops_factories import (  # noqa: F401
     postman_b,
     tariffs,
 )
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -87,7 +87,7 @@ def test_a_clerk_fills_a_bag_on_the_page_and_prints_its_manifest(
 def test_the_destination_receives_and_opens_the_bag_on_the_page(
     world, clerk_a, clerk_b, client_as, tariffs
 ):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     inside = ops_item(point=world.point_a, delivery_point=world.point_b)
     lost = ops_item(point=world.point_a, delivery_point=world.point_b)
@@ -115,7 +115,7 @@ def test_the_destination_receives_and_opens_the_bag_on_the_page(
 def test_a_refused_step_is_a_message_on_the_page_and_changes_nothing(
     world, clerk_a, client_as, tariffs
 ):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     bag = operations.bag_open(actor=clerk_a, origin=world.point_a, destination=world.point_b)
     response = client_as(clerk_a).post(
@@ -127,7 +127,7 @@ def test_a_refused_step_is_a_message_on_the_page_and_changes_nothing(
 
 
 def test_another_provinces_bag_is_not_found(world, clerk_a, outsider, client_as):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     bag = operations.bag_open(actor=clerk_a, origin=world.point_a, destination=world.point_b)
     client = client_as(outsider)
@@ -160,7 +160,7 @@ def test_a_clerk_starts_a_round_from_the_items_waiting_at_the_office(
 def test_the_postman_delivers_and_fails_items_on_the_phone_page(
     world, clerk_b, postman_b, client_as, tariffs
 ):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     cod = _arrived_at_b(world, clerk_b, cod_amount=99_000)
     absent = _arrived_at_b(world, clerk_b)
@@ -211,7 +211,7 @@ def test_a_photo_is_uploaded_with_the_delivery(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     settings.MEDIA_ROOT = tmp_path
     item = _arrived_at_b(world, clerk_b)
@@ -234,7 +234,7 @@ def test_a_photo_is_uploaded_with_the_delivery(
 
 
 def test_rounds_and_attempts_of_others_are_not_found(world, clerk_b, postman_b, clerk_a, client_as):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     item = _arrived_at_b(world, clerk_b)
     delivery_round = operations.round_start(
@@ -256,7 +256,7 @@ def test_rounds_and_attempts_of_others_are_not_found(world, clerk_b, postman_b, 
 
 
 def test_the_signature_in_the_form_must_be_a_png(world, clerk_b, postman_b, client_as, tariffs):
-    from buudien.mail import operations
+    from buudien.mail.operations import services as operations
 
     item = _arrived_at_b(world, clerk_b)
     delivery_round = operations.round_start(

@@ -7,9 +7,15 @@ import datetime as dt
 import pytest
 
 from buudien.core.errors import DomainError
+from buudien.mail.acceptance.pricing import (
+    Dims,
+    quote,
+    tariff_in_force,
+    volumetric_weight_g,
+    zone_for,
+)
 from buudien.mail.choices import Zone
 from buudien.mail.models import RemoteCommune
-from buudien.mail.pricing import Dims, quote, tariff_in_force, volumetric_weight_g, zone_for
 from buudien.mail.tests.factories import TariffFactory
 from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminAreaSuccession

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from buudien.core.bizdays import VIETNAM
-from buudien.mail.status import derive_status, state_of, status_step
+from buudien.mail.tracking.status import derive_status, state_of, status_step
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM)
 

@@ -15,7 +15,12 @@ from buudien.core.models import AuditEntry
 from buudien.core.s10 import s10_make
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking import TooManyEvents, event_record, events_ingest, item_status_refresh
+from buudien.mail.tracking.services import (
+    TooManyEvents,
+    event_record,
+    events_ingest,
+    item_status_refresh,
+)
 
 pytestmark = pytest.mark.django_db
 

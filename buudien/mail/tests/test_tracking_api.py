@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.s10 import s10_make
-from buudien.mail import tracking_selectors
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking import selectors as tracking_selectors
+from buudien.mail.tracking.services import event_record
 from buudien.people.services import api_token_create
 
 pytestmark = pytest.mark.django_db

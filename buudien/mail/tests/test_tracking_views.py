@@ -11,7 +11,7 @@ from django.urls import reverse
 from buudien.core.bizdays import VIETNAM
 from buudien.core.s10 import s10_make
 from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking import event_record
+from buudien.mail.tracking.services import event_record
 
 pytestmark = pytest.mark.django_db
 

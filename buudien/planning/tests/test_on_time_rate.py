@@ -16,7 +16,7 @@ from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed, import_file
 from buudien.mail.models import DeliveryRollup
 from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking import events_ingest
+from buudien.mail.tracking.services import events_ingest
 from buudien.planning import selectors, services
 from buudien.planning.models import Plan
 from buudien.planning.render import render_year_report

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buudien.mail.delivery_rollup import delivery_rollup_rebuild
+from buudien.mail.tracking.rollup import delivery_rollup_rebuild
 
 
 class Command(BaseCommand):

@@ -15,12 +15,8 @@ from ninja.files import UploadedFile
 
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import ImportFailed
-from buudien.mail.batch_labels import items_for_labels, labels_pdf
-from buudien.mail.batches import MAX_ROWS, BatchResult, BatchRow, items_accept_batch
-from buudien.mail.choices import Kt1Grade, Kt1Urgency, MailService
-from buudien.mail.importers import batches_import
-from buudien.mail.pricing import MAX_AMOUNT
-from buudien.mail.schemas import (
+from buudien.mail.acceptance.pricing import MAX_AMOUNT
+from buudien.mail.acceptance.schemas import (
     COMMUNE_CODE,
     MAX_WEIGHT_G,
     POINT_CODE,
@@ -28,10 +24,16 @@ from buudien.mail.schemas import (
     ItemListOut,
     Side,
 )
+from buudien.mail.batches.importers import batches_import
+from buudien.mail.batches.labels import items_for_labels, labels_pdf
+from buudien.mail.batches.services import MAX_ROWS, BatchResult, BatchRow, items_accept_batch
+from buudien.mail.choices import Kt1Grade, Kt1Urgency, MailService
 from buudien.network.choices import AdminAreaStructure
 from buudien.network.geography_selectors import commune_get
 from buudien.network.models import AdminArea, ServicePoint
 
+# Each operation_id is the one the schema gave before mail was split by stage (module
+# ``buudien.mail.batch_api``), so clients generated from /api/openapi.json keep their names.
 router = Router(tags=["mail"])
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -179,7 +181,10 @@ def _out(result: BatchResult) -> dict[str, Any]:
 
 
 @router.post(
-    "", response={201: BatchOut}, summary="Accept a customer's list of items, all or nothing"
+    "",
+    response={201: BatchOut},
+    summary="Accept a customer's list of items, all or nothing",
+    operation_id="buudien_mail_batch_api_batches_accept",
 )
 def batches_accept(request: HttpRequest, payload: BatchIn) -> Any:
     point = _point(request, payload.point_code)
@@ -206,6 +211,7 @@ def batches_accept(request: HttpRequest, payload: BatchIn) -> Any:
     "/file",
     response={201: BatchesOut},
     summary="Accept the lists of a CSV or .xlsx file (the import kind items), all or nothing",
+    operation_id="buudien_mail_batch_api_batches_accept_file",
 )
 def batches_accept_file(
     request: HttpRequest, file: File[UploadedFile], reference: Form[str] = ""
@@ -232,7 +238,11 @@ def batches_accept_file(
     )
 
 
-@router.post("/labels.pdf", summary="The labels of several items in one PDF, a page each")
+@router.post(
+    "/labels.pdf",
+    summary="The labels of several items in one PDF, a page each",
+    operation_id="buudien_mail_batch_api_batches_labels",
+)
 def batches_labels(request: HttpRequest, payload: LabelsIn) -> HttpResponse:
     items = items_for_labels(user=request.user, numbers=payload.s10)
     pdf = labels_pdf(items, size=payload.size, request=request)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from buudien.core.http import HtmxHttpRequest
 from buudien.core.s10 import S10Error, s10_parse
-from buudien.mail.tracking_selectors import MAX_IDS, ItemSummary, item_summaries, item_timeline
+from buudien.mail.tracking.selectors import MAX_IDS, ItemSummary, item_summaries, item_timeline
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 

@@ -1,5 +1,5 @@
 """Forms of the mail operations pages. They parse and bound what a person types; the rules
-live in ``operations``."""
+live in ``operations.services``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from buudien.mail.choices import FailureAction, FailureReason, ItemStatus, MailService
-from buudien.mail.operations import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
-from buudien.mail.ops_choices import BagStatus
+from buudien.mail.operations.choices import BagStatus
+from buudien.mail.operations.services import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
 from buudien.network.models import ServicePoint
 from buudien.people.models import User
 

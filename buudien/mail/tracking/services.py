@@ -36,9 +36,9 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.s10 import LENGTH as S10_LENGTH
 from buudien.core.s10 import S10Error, s10_normalise, s10_parse
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
-from buudien.mail.delivery_rollup import delivery_rollup_add
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.status import ItemState, state_of, status_step
+from buudien.mail.tracking.rollup import delivery_rollup_add
+from buudien.mail.tracking.status import ItemState, state_of, status_step
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role

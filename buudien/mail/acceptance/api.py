@@ -10,11 +10,21 @@ from ninja.pagination import paginate
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import amount_in_words
-from buudien.mail import labels, pricing, selectors, services
-from buudien.mail.schemas import ItemFilters, ItemIn, ItemListOut, ItemOut, QuoteIn, QuoteOut
+from buudien.mail import selectors
+from buudien.mail.acceptance import labels, pricing, services
+from buudien.mail.acceptance.schemas import (
+    ItemFilters,
+    ItemIn,
+    ItemListOut,
+    ItemOut,
+    QuoteIn,
+    QuoteOut,
+)
 from buudien.network.geography_selectors import commune_get
 from buudien.network.models import AdminArea, ServicePoint
 
+# Each operation_id is the one the schema gave before mail was split by stage (module
+# ``buudien.mail.api``), so clients generated from /api/openapi.json keep their names.
 router = Router(tags=["mail"])
 
 
@@ -44,7 +54,12 @@ def _pdf(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@router.post("/items", response={201: ItemOut}, summary="Accept an item at a counter")
+@router.post(
+    "/items",
+    response={201: ItemOut},
+    summary="Accept an item at a counter",
+    operation_id="buudien_mail_api_items_accept",
+)
 def items_accept(request: HttpRequest, payload: ItemIn) -> Any:
     item = services.item_accept(
         actor=request.user,
@@ -73,7 +88,12 @@ def items_accept(request: HttpRequest, payload: ItemIn) -> Any:
     return Status(201, item)
 
 
-@router.get("/items", response=list[ItemListOut], summary="List items in your scope")
+@router.get(
+    "/items",
+    response=list[ItemListOut],
+    summary="List items in your scope",
+    operation_id="buudien_mail_api_items_list",
+)
 @paginate
 def items_list(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
     return selectors.item_list(
@@ -86,12 +106,18 @@ def items_list(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
     )
 
 
-@router.get("/items/{s10}", response=ItemOut, summary="One item")
+@router.get(
+    "/items/{s10}", response=ItemOut, summary="One item", operation_id="buudien_mail_api_items_get"
+)
 def items_get(request: HttpRequest, s10: str) -> Any:
     return selectors.item_get(user=request.user, s10=s10)
 
 
-@router.get("/items/{s10}/label.pdf", summary="The item's label, 100×150 mm or A6")
+@router.get(
+    "/items/{s10}/label.pdf",
+    summary="The item's label, 100×150 mm or A6",
+    operation_id="buudien_mail_api_items_label",
+)
 def items_label(
     request: HttpRequest, s10: str, size: Literal["100x150", "a6"] = "100x150"
 ) -> HttpResponse:
@@ -99,13 +125,23 @@ def items_label(
     return _pdf(labels.label_pdf(item, size=size, request=request), f"{item.s10}-{size}.pdf")
 
 
-@router.get("/items/{s10}/receipt.pdf", summary="The item's receipt, A6")
+@router.get(
+    "/items/{s10}/receipt.pdf",
+    summary="The item's receipt, A6",
+    operation_id="buudien_mail_api_items_receipt",
+)
 def items_receipt(request: HttpRequest, s10: str) -> HttpResponse:
     item = selectors.item_get(user=request.user, s10=s10)
     return _pdf(labels.receipt_pdf(item, request=request), f"{item.s10}-receipt.pdf")
 
 
-@router.post("/quote", response=QuoteOut, auth=None, summary="Price an item (no login)")
+@router.post(
+    "/quote",
+    response=QuoteOut,
+    auth=None,
+    summary="Price an item (no login)",
+    operation_id="buudien_mail_api_quote",
+)
 def quote(request: HttpRequest, payload: QuoteIn) -> Any:
     if payload.origin_province:
         origin = payload.origin_province.zfill(2)

@@ -31,8 +31,8 @@ from buudien.core.pdf import (
     province_post_name,
     register_fonts,
 )
+from buudien.mail.acceptance.pricing import rate_text
 from buudien.mail.models import PostalItem
-from buudien.mail.pricing import rate_text
 
 LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x150": (100 * mm, 150 * mm),

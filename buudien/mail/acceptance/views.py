@@ -18,9 +18,10 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest
-from buudien.mail import labels, pricing, selectors, services
+from buudien.mail import selectors
+from buudien.mail.acceptance import labels, pricing, services
+from buudien.mail.acceptance.forms import AcceptForm, ItemFilterForm, QuoteForm, commune_options
 from buudien.mail.choices import MailService
-from buudien.mail.forms import AcceptForm, ItemFilterForm, QuoteForm, commune_options
 from buudien.mail.models import PostalItem
 from buudien.network.models import ServicePoint
 

@@ -1,6 +1,6 @@
 """The delivery rollup: items delivered per province, day, delivery office and service, and
 how many of them on time. Kept up to date where an item first becomes delivered
-(``buudien.mail.delivery_rollup``); reports read it, never the items."""
+(``buudien.mail.tracking.rollup``); reports read it, never the items."""
 
 from __future__ import annotations
 

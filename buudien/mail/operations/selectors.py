@@ -30,8 +30,14 @@ from buudien.core.s10 import s10_is_valid, s10_normalise
 from buudien.mail import selectors
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import PostalItem, Tariff, TrackingEvent
-from buudien.mail.ops_choices import AttemptOutcome, RoundStatus
-from buudien.mail.ops_models import Bag, BagItem, CustodyTransfer, DeliveryAttempt, DeliveryRound
+from buudien.mail.operations.choices import AttemptOutcome, RoundStatus
+from buudien.mail.operations.models import (
+    Bag,
+    BagItem,
+    CustodyTransfer,
+    DeliveryAttempt,
+    DeliveryRound,
+)
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role

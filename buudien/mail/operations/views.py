@@ -23,9 +23,9 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest
-from buudien.mail import operations, ops_manifest, ops_selectors
-from buudien.mail.ops_choices import AttemptOutcome, BagStatus, RoundStatus
-from buudien.mail.ops_forms import (
+from buudien.mail.operations import manifest, selectors, services
+from buudien.mail.operations.choices import AttemptOutcome, BagStatus, RoundStatus
+from buudien.mail.operations.forms import (
     BagFilterForm,
     BagOpenForm,
     BagOpeningForm,
@@ -37,7 +37,7 @@ from buudien.mail.ops_forms import (
     ScanForm,
     SupervisorFilterForm,
 )
-from buudien.mail.ops_models import Bag, DeliveryAttempt
+from buudien.mail.operations.models import Bag, DeliveryAttempt
 from buudien.network.models import ServicePoint
 from buudien.people.choices import Role
 from buudien.people.models import User
@@ -71,8 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "mail/ops/home.html",
         {
-            "is_supervisor": ops_selectors.is_supervisor(user),
-            "is_kt1": ops_selectors.is_kt1_operator(user),
+            "is_supervisor": selectors.is_supervisor(user),
+            "is_kt1": selectors.is_kt1_operator(user),
             "is_postman": getattr(user, "role", "") == Role.POSTMAN,
         },
     )
@@ -86,8 +86,8 @@ def _bag_open_form(request: HttpRequest, data: Any = None) -> BagOpenForm:
     point = getattr(request.user, "point", None)
     return BagOpenForm(
         data,
-        origins=ops_selectors.bag_points(user=request.user, day=day),
-        destinations=ops_selectors.bag_destinations(day=day),
+        origins=selectors.bag_points(user=request.user, day=day),
+        destinations=selectors.bag_destinations(day=day),
         initial={"origin": point.pk if point is not None else None},
     )
 
@@ -98,7 +98,7 @@ def bags(request: HtmxHttpRequest) -> HttpResponse:
     form = _bag_open_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            bag = operations.bag_open(
+            bag = services.bag_open(
                 actor=request.user,
                 origin=form.cleaned_data["origin"],
                 destination=form.cleaned_data["destination"],
@@ -110,7 +110,7 @@ def bags(request: HtmxHttpRequest) -> HttpResponse:
             return redirect("mailops:bag", code=bag.code)
     filters = BagFilterForm(request.GET or None)
     status = filters.cleaned_data.get("status", "") if filters.is_valid() else ""
-    page = Paginator(ops_selectors.bag_list(user=request.user, status=status), PAGE_SIZE)
+    page = Paginator(selectors.bag_list(user=request.user, status=status), PAGE_SIZE)
     context = {
         "form": form,
         "filters": filters,
@@ -122,11 +122,11 @@ def bags(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _bag_context(request: HttpRequest, bag: Bag, **extra: Any) -> dict[str, Any]:
-    lines = ops_selectors.bag_manifest(bag)
+    lines = selectors.bag_manifest(bag)
     return {
         "bag": bag,
         "lines": lines,
-        "sides": ops_selectors.bag_sides(request.user, bag),
+        "sides": selectors.bag_sides(request.user, bag),
         "scan_form": ScanForm(),
         "opening_form": BagOpeningForm(),
         "missing": [line for line in lines if line.found is False],
@@ -137,7 +137,7 @@ def _bag_context(request: HttpRequest, bag: Bag, **extra: Any) -> dict[str, Any]
 
 @login_required
 def bag_detail(request: HttpRequest, code: str) -> HttpResponse:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     return render(request, "mail/ops/bag.html", _bag_context(request, bag))
 
 
@@ -145,15 +145,15 @@ def bag_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def bag_scan(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Scan one item into the bag; htmx gets the manifest back with the result."""
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     form = ScanForm(request.POST)
     error = ""
     if form.is_valid():
         try:
-            item = ops_selectors.item_for_scan(
+            item = selectors.item_for_scan(
                 user=request.user, s10=form.cleaned_data["s10"], point=bag.origin
             )
-            operations.bag_add_item(actor=request.user, bag=bag, item=item)
+            services.bag_add_item(actor=request.user, bag=bag, item=item)
         except DomainError as exc:
             error = _error_message(exc)
         else:
@@ -171,11 +171,11 @@ def bag_scan(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def bag_remove(request: HtmxHttpRequest, code: str, s10: str) -> HttpResponse:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     error = ""
     try:
-        item = ops_selectors.item_for_scan(user=request.user, s10=s10, point=bag.origin)
-        operations.bag_remove_item(actor=request.user, bag=bag, item=item)
+        item = selectors.item_for_scan(user=request.user, s10=s10, point=bag.origin)
+        services.bag_remove_item(actor=request.user, bag=bag, item=item)
     except DomainError as exc:
         error = _error_message(exc)
     if request.htmx:
@@ -188,12 +188,12 @@ def bag_remove(request: HtmxHttpRequest, code: str, s10: str) -> HttpResponse:
 
 
 BAG_STEPS: dict[str, tuple[Callable[..., Any], Any]] = {
-    "close": (operations.bag_close, gettext_lazy("Bag closed: its manifest is final.")),
+    "close": (services.bag_close, gettext_lazy("Bag closed: its manifest is final.")),
     "dispatch": (
-        operations.bag_dispatch,
+        services.bag_dispatch,
         gettext_lazy("Bag dispatched: every item scanned out."),
     ),
-    "receive": (operations.bag_receive, gettext_lazy("Bag received: every item scanned in.")),
+    "receive": (services.bag_receive, gettext_lazy("Bag received: every item scanned in.")),
 }
 
 
@@ -201,7 +201,7 @@ BAG_STEPS: dict[str, tuple[Callable[..., Any], Any]] = {
 @require_POST
 def bag_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
     """Close, dispatch or receive the bag."""
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     service, done = BAG_STEPS[step]
     _step(request, lambda: service(actor=request.user, bag=bag), str(done))
     return redirect("mailops:bag", code=bag.code)
@@ -210,13 +210,13 @@ def bag_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
 @login_required
 @require_POST
 def bag_open_at_destination(request: HttpRequest, code: str) -> HttpResponse:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     form = BagOpeningForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Too many item numbers."))
         return redirect("mailops:bag", code=bag.code)
     try:
-        opening = operations.bag_open_at_destination(
+        opening = services.bag_open_at_destination(
             actor=request.user, bag=bag, scanned=form.numbers()
         )
     except DomainError as exc:
@@ -236,15 +236,15 @@ def bag_open_at_destination(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def bag_manifest(request: HttpRequest, code: str) -> HttpResponse:
     """The manifest as a page to print (A4)."""
-    bag = ops_selectors.bag_get(user=request.user, code=code)
-    lines = ops_selectors.bag_manifest(bag)
+    bag = selectors.bag_get(user=request.user, code=code)
+    lines = selectors.bag_manifest(bag)
     return render(request, "mail/ops/manifest_print.html", {"bag": bag, "lines": lines})
 
 
 @login_required
 def bag_manifest_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
-    pdf = ops_manifest.manifest_pdf(bag, ops_selectors.bag_manifest(bag))
+    bag = selectors.bag_get(user=request.user, code=code)
+    pdf = manifest.manifest_pdf(bag, selectors.bag_manifest(bag))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{bag.code}.pdf"'
     return response
@@ -257,17 +257,17 @@ def bag_manifest_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def rounds(request: HttpRequest) -> HttpResponse:
     day = local_today()
     if getattr(request.user, "role", "") == Role.POSTMAN:
-        mine = ops_selectors.round_today(user=request.user, day=day)
+        mine = selectors.round_today(user=request.user, day=day)
         if mine and mine[0].status == RoundStatus.OPEN:
             return redirect("mailops:round", pk=mine[0].pk)
-    listed = ops_selectors.round_list(user=request.user)
+    listed = selectors.round_list(user=request.user)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mail/ops/rounds.html", {"page": page, "day": day, "query": ""})
 
 
 def _round_point(request: HttpRequest) -> ServicePoint | None:
     code = (request.GET.get("point") or request.POST.get("point") or "")[:16]
-    points = ops_selectors.bag_points(user=request.user, day=local_today())
+    points = selectors.bag_points(user=request.user, day=local_today())
     if code:
         return points.filter(code=code).first()
     own = getattr(request.user, "point", None)
@@ -278,8 +278,8 @@ def _round_point(request: HttpRequest) -> ServicePoint | None:
 def round_start(request: HttpRequest) -> HttpResponse:
     """Choose the office, the postman and the items waiting there, and start the round."""
     point = _round_point(request)
-    ready = ops_selectors.items_ready_for_round(user=request.user, point=point) if point else []
-    postmen = ops_selectors.postmen_for(point=point) if point else User.objects.none()
+    ready = selectors.items_ready_for_round(user=request.user, point=point) if point else []
+    postmen = selectors.postmen_for(point=point) if point else User.objects.none()
     me: Any = request.user
     if getattr(me, "role", "") == Role.POSTMAN:
         postmen = postmen.filter(pk=me.pk)
@@ -292,7 +292,7 @@ def round_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and point is not None and form.is_valid():
         try:
-            started = operations.round_start(
+            started = services.round_start(
                 actor=request.user,
                 postman=form.cleaned_data["postman"],
                 point=point,
@@ -303,7 +303,7 @@ def round_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Round started."))
             return redirect("mailops:round", pk=started.pk)
-    points = ops_selectors.bag_points(user=request.user, day=local_today())
+    points = selectors.bag_points(user=request.user, day=local_today())
     return render(
         request,
         "mail/ops/round_start.html",
@@ -312,8 +312,8 @@ def round_start(request: HttpRequest) -> HttpResponse:
 
 
 def _round_context(request: HttpRequest, pk: Any) -> dict[str, Any]:
-    delivery_round = ops_selectors.round_get(user=request.user, pk=pk)
-    attempts = ops_selectors.round_attempts(delivery_round)
+    delivery_round = selectors.round_get(user=request.user, pk=pk)
+    attempts = selectors.round_attempts(delivery_round)
     return {
         "round": delivery_round,
         "attempts": attempts,
@@ -332,7 +332,7 @@ def round_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 def _attempt_answer(request: HtmxHttpRequest, attempt: DeliveryAttempt, error: str) -> HttpResponse:
     if request.htmx:
-        fresh = ops_selectors.attempt_get(user=request.user, pk=attempt.pk)
+        fresh = selectors.attempt_get(user=request.user, pk=attempt.pk)
         return render(
             request,
             "mail/ops/partials/_attempt.html",
@@ -352,13 +352,13 @@ def _attempt_answer(request: HtmxHttpRequest, attempt: DeliveryAttempt, error: s
 @login_required
 @require_POST
 def attempt_deliver(request: HtmxHttpRequest, pk: str) -> HttpResponse:
-    attempt = ops_selectors.attempt_get(user=request.user, pk=pk)
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
     form = DeliverForm(request.POST, request.FILES)
     error = ""
     if form.is_valid():
         data = form.cleaned_data
         try:
-            operations.attempt_deliver(
+            services.attempt_deliver(
                 actor=request.user,
                 attempt=attempt,
                 recipient_name=data["recipient_name"],
@@ -376,13 +376,13 @@ def attempt_deliver(request: HtmxHttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def attempt_fail(request: HtmxHttpRequest, pk: str) -> HttpResponse:
-    attempt = ops_selectors.attempt_get(user=request.user, pk=pk)
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
     form = FailForm(request.POST)
     error = ""
     if form.is_valid():
         data = form.cleaned_data
         try:
-            operations.attempt_fail(
+            services.attempt_fail(
                 actor=request.user,
                 attempt=attempt,
                 reason=data["reason"],
@@ -399,10 +399,10 @@ def attempt_fail(request: HtmxHttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: str) -> HttpResponse:
-    delivery_round = ops_selectors.round_get(user=request.user, pk=pk)
+    delivery_round = selectors.round_get(user=request.user, pk=pk)
     _step(
         request,
-        lambda: operations.round_close(actor=request.user, delivery_round=delivery_round),
+        lambda: services.round_close(actor=request.user, delivery_round=delivery_round),
         _("Round closed."),
     )
     return redirect("mailops:round", pk=delivery_round.pk)
@@ -414,22 +414,22 @@ def round_close(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 def kt1_home(request: HttpRequest) -> HttpResponse:
     """Hand-overs waiting for the officer's confirmation, and the KT1 items in scope."""
-    if not ops_selectors.can_see_kt1(request.user):
+    if not selectors.can_see_kt1(request.user):
         return render(
             request,
             "web/forbidden.html",
             {"title": _("Not allowed"), "message": _("Only KT1 operators use these pages.")},
             status=403,
         )
-    page = Paginator(ops_selectors.kt1_items(user=request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.kt1_items(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    ops_selectors.kt1_audit(request.user, page.object_list, via="kt1_list")
+    selectors.kt1_audit(request.user, page.object_list, via="kt1_list")
     return render(
         request,
         "mail/ops/kt1_home.html",
         {
-            "pending": ops_selectors.kt1_pending_for(user=request.user),
+            "pending": selectors.kt1_pending_for(user=request.user),
             "page": page,
             "query": "",
         },
@@ -438,10 +438,10 @@ def kt1_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
-    item = ops_selectors.kt1_item_get(user=request.user, s10=s10)
-    file = ops_selectors.item_file(item)
-    holder = ops_selectors.custodian(item)
-    form = HandoverForm(receivers=ops_selectors.kt1_receivers(user=request.user))
+    item = selectors.kt1_item_get(user=request.user, s10=s10)
+    file = selectors.item_file(item)
+    holder = selectors.custodian(item)
+    form = HandoverForm(receivers=selectors.kt1_receivers(user=request.user))
     return render(
         request,
         "mail/ops/kt1_item.html",
@@ -450,7 +450,7 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
             "item": item,
             "holder": holder,
             "form": form,
-            "may_hand_over": ops_selectors.is_kt1_operator(request.user)
+            "may_hand_over": selectors.is_kt1_operator(request.user)
             and (holder is None or holder.pk == request.user.pk),
         },
     )
@@ -459,12 +459,12 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
 @login_required
 @require_POST
 def kt1_handover(request: HttpRequest, s10: str) -> HttpResponse:
-    item = ops_selectors.kt1_item_get(user=request.user, s10=s10, audit=False)
-    form = HandoverForm(request.POST, receivers=ops_selectors.kt1_receivers(user=request.user))
+    item = selectors.kt1_item_get(user=request.user, s10=s10, audit=False)
+    form = HandoverForm(request.POST, receivers=selectors.kt1_receivers(user=request.user))
     if form.is_valid():
         _step(
             request,
-            lambda: operations.kt1_handover(
+            lambda: services.kt1_handover(
                 actor=request.user,
                 item=item,
                 to_user=form.cleaned_data["to_user"],
@@ -480,10 +480,10 @@ def kt1_handover(request: HttpRequest, s10: str) -> HttpResponse:
 @login_required
 @require_POST
 def kt1_confirm(request: HttpRequest, pk: str) -> HttpResponse:
-    transfer = ops_selectors.kt1_transfer_get(user=request.user, pk=pk)
+    transfer = selectors.kt1_transfer_get(user=request.user, pk=pk)
     _step(
         request,
-        lambda: operations.kt1_confirm(actor=request.user, transfer=transfer),
+        lambda: services.kt1_confirm(actor=request.user, transfer=transfer),
         _("Hand-over confirmed: the item is in your custody."),
     )
     return redirect("mailops:kt1_home")
@@ -494,16 +494,16 @@ def kt1_confirm(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 def supervisor_items(request: HtmxHttpRequest) -> HttpResponse:
-    ops_selectors.require_supervisor(request.user)
+    selectors.require_supervisor(request.user)
     form = SupervisorFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     if "q" in filters:
         filters["s10"] = filters.pop("q")
-    items = ops_selectors.supervisor_items(user=request.user, **filters)
+    items = selectors.supervisor_items(user=request.user, **filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    ops_selectors.kt1_audit(request.user, page.object_list, via="supervisor_list")
+    selectors.kt1_audit(request.user, page.object_list, via="supervisor_list")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -518,7 +518,7 @@ def supervisor_items(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def supervisor_item(request: HttpRequest, s10: str) -> HttpResponse:
-    file = ops_selectors.supervisor_item(user=request.user, s10=s10)
+    file = selectors.supervisor_item(user=request.user, s10=s10)
     return render(
         request,
         "mail/ops/item.html",
@@ -526,25 +526,25 @@ def supervisor_item(request: HttpRequest, s10: str) -> HttpResponse:
     )
 
 
-def _overdue(file: ops_selectors.ItemFile) -> bool:
+def _overdue(file: selectors.ItemFile) -> bool:
     return bool(
         file.due_on is not None
         and file.due_on < local_today()
-        and file.item.status not in ops_selectors.FINISHED
+        and file.item.status not in selectors.FINISHED
     )
 
 
 @login_required
 def daily_counts(request: HtmxHttpRequest) -> HttpResponse:
-    ops_selectors.require_supervisor(request.user)
+    selectors.require_supervisor(request.user)
     form = CountsForm(request.GET or None, initial={"day": local_today()})
     day = form.cleaned_data["day"] if form.is_valid() else local_today()
-    rows = ops_selectors.daily_counts(user=request.user, day=day)
+    rows = selectors.daily_counts(user=request.user, day=day)
     context = {
         "form": form,
         "day": day,
         "rows": rows,
-        "totals": ops_selectors.count_totals(rows),
+        "totals": selectors.count_totals(rows),
         "is_today": day == local_today(),
         "items_url": reverse("mailops:supervisor_items"),
     }

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from buudien.mail.choices import FailureAction, FailureReason
-from buudien.mail.ops_choices import AttemptOutcome, BagStatus, RoundStatus
+from buudien.mail.operations.choices import AttemptOutcome, BagStatus, RoundStatus
 
 __all__ = ["Bag", "BagItem", "CustodyTransfer", "DeliveryAttempt", "DeliveryRound"]
 

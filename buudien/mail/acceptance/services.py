@@ -27,7 +27,8 @@ from buudien.core.models import Sequence
 from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
-from buudien.mail import pricing, selectors
+from buudien.mail import selectors
+from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
 from buudien.mail.ledger import fee_post
 from buudien.mail.models import PostalItem, TrackingEvent

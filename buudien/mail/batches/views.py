@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
 from buudien.core.imports import ImportFailed
-from buudien.mail import labels, selectors
-from buudien.mail.batch_labels import items_for_labels, labels_pdf
-from buudien.mail.batches import MAX_ROWS
-from buudien.mail.importers import ItemImport, batches_import
+from buudien.mail import selectors
+from buudien.mail.acceptance import labels
+from buudien.mail.batches.importers import ItemImport, batches_import
+from buudien.mail.batches.labels import items_for_labels, labels_pdf
+from buudien.mail.batches.services import MAX_ROWS
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")

@@ -1,6 +1,6 @@
 """Keeping the delivery rollup (``DeliveryRollup``) up to date, and rebuilding it.
 
-On time: the rule of the supervisors' overdue lists (``ops_selectors``): an item's
+On time: the rule of the supervisors' overdue lists (``operations.selectors``): an item's
 full-course time ends on ``add_business_days(accepted_on, tariff.full_course_days)``; an
 item delivered on a day D (in Vietnam's time) is on time when that due date is not before D.
 
@@ -28,7 +28,7 @@ from django.db.models import Count, QuerySet
 from buudien.core.bizdays import VIETNAM, add_business_days
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import PostalItem
-from buudien.mail.rollup_models import DeliveryRollup
+from buudien.mail.tracking.rollup_models import DeliveryRollup
 
 # The ``holidays`` package loads every country's calendar on its first use (~0.3 s): it is
 # imported with this module, at start-up, not inside the first batch of deliveries (which

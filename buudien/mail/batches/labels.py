@@ -15,7 +15,8 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from buudien.core.audit import audit_record
 from buudien.core.errors import NotFound
 from buudien.core.s10 import s10_normalise
-from buudien.mail import labels, selectors
+from buudien.mail import selectors
+from buudien.mail.acceptance import labels
 from buudien.mail.models import PostalItem
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buudien.mail import views
+from buudien.mail.acceptance import views
 
 app_name = "mail"
 urlpatterns = [

@@ -1,14 +1,14 @@
 """Acceptance of a list of items (bảng kê): a business customer (an e-commerce shop, an agency)
 hands the counter one list of items from one sender, for one service.
 
-``items_accept_batch`` applies the rules of ``services.item_accept`` to every row (the same
+``items_accept_batch`` applies the rules of ``acceptance.item_accept`` to every row (the same
 checks, ``pricing.quote`` for the price), but judges the whole list before it writes anything:
 when any row is wrong the list is refused with every problem, row by row
 (``buudien.core.imports.ImportFailed``), and nothing changes. A list that passes is written
 in bulk, in one transaction:
 
 - the S10 identifiers of the whole list, from the office's counter in one step
-  (``s10_take_block``: the numbering and guarantee of ``services.s10_take``);
+  (``s10_take_block``: the numbering and guarantee of ``acceptance.s10_take``);
 - the items and their EMA events, each with one INSERT;
 - one ledger entry per item (kind ``fee``, key ``mail:fee:<item id>``, reference
   ``item:<s10>``: the entry of an item accepted alone), the drawer of the point paying the
@@ -46,9 +46,11 @@ from buudien.core.sequences import sequence_next
 from buudien.finance import ledger
 from buudien.finance.models import Account, Entry
 from buudien.mail import ledger as mail_ledger
-from buudien.mail import pricing, services, tracking
+from buudien.mail.acceptance import pricing
+from buudien.mail.acceptance import services as acceptance
 from buudien.mail.choices import EventCode, ItemStatus, MailService
 from buudien.mail.models import PostalItem, RemoteCommune, Tariff
+from buudien.mail.tracking import services as tracking
 from buudien.network.choices import PointKind
 from buudien.network.models import AdminArea, ServicePoint
 
@@ -118,7 +120,7 @@ class BatchResult:
 
 def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]:
     """The next ``count`` S10 identifiers of ``point`` for ``prefix``, in order: exactly the
-    identifiers ``count`` calls of ``services.s10_take`` would give, in two to five
+    identifiers ``count`` calls of ``acceptance.s10_take`` would give, in two to five
     statements whatever ``count`` is.
 
     The office's counter ``s10:<office>:<prefix>`` moves by ``count`` at once; each of its
@@ -129,8 +131,8 @@ def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]
     """
     if count < 1:
         raise ValueError("count must be 1 or more")
-    block_size = services.S10_BLOCK
-    office = services.s10_sequence(point, prefix)
+    block_size = acceptance.S10_BLOCK
+    office = acceptance.s10_sequence(point, prefix)
     block_name = f"{office}:block"
     last = _counter_next(office, count)
     first = last - count + 1
@@ -154,7 +156,7 @@ def s10_take_block(*, point: ServicePoint, prefix: str, count: int) -> list[str]
             raise DomainError(
                 _("The S10 serial numbers of %(prefix)s are used up.") % {"prefix": prefix}
             )
-        numbers.append(s10_make(prefix, serial, services.COUNTRY))
+        numbers.append(s10_make(prefix, serial, acceptance.COUNTRY))
     return numbers
 
 
@@ -218,7 +220,7 @@ def _errors_of(exc: DomainError, line: int, columns: dict[str, str]) -> list[Row
 
 
 def _clean(item: PostalItem) -> None:
-    """Lengths and choices of the row, as ``services`` checks them; the foreign keys are
+    """Lengths and choices of the row, as ``acceptance.services`` checks them; the foreign keys are
     rows the service holds already."""
     try:
         item.full_clean(exclude=_RELATED, validate_unique=False, validate_constraints=False)
@@ -374,33 +376,33 @@ def _item(
     lookups: Lookups,
     tariff: Tariff,
 ) -> PostalItem:
-    """The unsaved item of one row, judged by the rules of ``services.item_accept``."""
-    deadline = services.aware(row.kt1_deadline) if row.kt1_deadline is not None else None
+    """The unsaved item of one row, judged by the rules of ``acceptance.item_accept``."""
+    deadline = acceptance.aware(row.kt1_deadline) if row.kt1_deadline is not None else None
     grade, urgency = (row.kt1_grade or "").strip().upper(), (row.kt1_urgency or "").strip()
-    services.check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=at)
-    services.check_amounts(
+    acceptance.check_kt1(service=service, grade=grade, urgency=urgency, deadline=deadline, at=at)
+    acceptance.check_amounts(
         service=service,
         weight_g=row.weight_g,
         declared_value=row.declared_value,
         cod_amount=row.cod_amount,
     )
-    recipient = services.text(
+    recipient = acceptance.text(
         row.recipient_name, field="recipient_name", label=_("The recipient"), required=True
     )
-    address = services.text(
+    address = acceptance.text(
         row.recipient_address,
         field="recipient_address",
         label=_("The recipient's address"),
         required=True,
     )
-    phone = services.text(
+    phone = acceptance.text(
         row.recipient_phone, field="recipient_phone", label=_("The recipient's phone")
     )
     if row.sender_name.strip():
         sender = (
-            services.text(row.sender_name, field="sender_name", label=_("The sender")),
-            services.text(row.sender_phone, field="sender_phone", label=_("The sender's phone")),
-            services.text(
+            acceptance.text(row.sender_name, field="sender_name", label=_("The sender")),
+            acceptance.text(row.sender_phone, field="sender_phone", label=_("The sender's phone")),
+            acceptance.text(
                 row.sender_address, field="sender_address", label=_("The sender's address")
             ),
         )
@@ -475,7 +477,7 @@ def _key(key: str) -> str:
 
 
 def _reference(reference: str) -> str:
-    return services.text(reference, field="reference", label=_("The reference of the list"))
+    return acceptance.text(reference, field="reference", label=_("The reference of the list"))
 
 
 @dataclass(slots=True)
@@ -514,10 +516,10 @@ def _judge(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
         )
     if actor is not None:
-        services.check_actor(actor, point, service)
+        acceptance.check_actor(actor, point, service)
     accepted_at = _moment(day, at)
     business_day = accepted_at.astimezone(VIETNAM).date()
-    services.check_point(point, business_day)
+    acceptance.check_point(point, business_day)
     if not rows:
         raise DomainError(_("The list has no items."), field="rows")
     if len(rows) > MAX_ROWS:
@@ -527,9 +529,9 @@ def _judge(
             field="rows",
         )
     sender = (
-        services.text(sender_name, field="sender_name", label=_("The sender"), required=True),
-        services.text(sender_phone, field="sender_phone", label=_("The sender's phone")),
-        services.text(sender_address, field="sender_address", label=_("The sender's address")),
+        acceptance.text(sender_name, field="sender_name", label=_("The sender"), required=True),
+        acceptance.text(sender_phone, field="sender_phone", label=_("The sender's phone")),
+        acceptance.text(sender_address, field="sender_address", label=_("The sender's address")),
     )
     list_reference = _reference(reference)
     if len(list_reference) > REFERENCE_MAX:
@@ -665,7 +667,7 @@ def items_accept_batch(
     items, accepted_at = judged.items, judged.at
 
     # The serials last: the office's counter stays locked until the transaction ends.
-    numbers = s10_take_block(point=point, prefix=services.S10_PREFIXES[service], count=len(items))
+    numbers = s10_take_block(point=point, prefix=acceptance.S10_PREFIXES[service], count=len(items))
     for item, number in zip(items, numbers, strict=True):
         item.s10 = number
     _insert(items)

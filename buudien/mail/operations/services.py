@@ -56,19 +56,25 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.s10 import s10_normalise
 from buudien.core.sequences import sequence_next
-from buudien.mail import ops_selectors
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.ledger import cod_collected_post, cod_is_collected
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.ops_choices import AttemptOutcome, BagStatus, RoundStatus
-from buudien.mail.ops_models import Bag, BagItem, CustodyTransfer, DeliveryAttempt, DeliveryRound
-from buudien.mail.tracking import FUTURE_TOLERANCE, event_record, item_status_refresh
+from buudien.mail.operations import selectors
+from buudien.mail.operations.choices import AttemptOutcome, BagStatus, RoundStatus
+from buudien.mail.operations.models import (
+    Bag,
+    BagItem,
+    CustodyTransfer,
+    DeliveryAttempt,
+    DeliveryRound,
+)
+from buudien.mail.tracking.services import FUTURE_TOLERANCE, event_record, item_status_refresh
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
-BAG_ROLES = ops_selectors.BAG_ROLES
+BAG_ROLES = selectors.BAG_ROLES
 ROUND_ROLES = frozenset({Role.POSTMAN, Role.CLERK, Role.ADMIN})
 
 # Delivery attempts allowed before an item must be held for collection or returned.
@@ -137,8 +143,8 @@ def _user_or_none(actor: Any) -> Any:
 def _kt1_refusal(actor: Any) -> DomainError:
     """What a KT1 item answers to an operation it cannot be part of: "no such item" for
     anyone who may not know it exists, the reason for a KT1 operator or superuser."""
-    if not ops_selectors.can_see_kt1(actor):
-        return ops_selectors.no_such_item()
+    if not selectors.can_see_kt1(actor):
+        return selectors.no_such_item()
     return DomainError(_("KT1 items travel only by hand-over between KT1 officers."), field="s10")
 
 
@@ -317,7 +323,7 @@ def bag_add_item(
     _bag_origin_side(actor, bag)
     locked = PostalItem.objects.select_for_update().filter(pk=item.pk).first()
     if locked is None:
-        raise ops_selectors.no_such_item()
+        raise selectors.no_such_item()
     if locked.is_kt1:
         raise _kt1_refusal(actor)
     _bag_status_is(bag, BagStatus.OPEN)
@@ -327,7 +333,7 @@ def bag_add_item(
             % {"s10": locked.s10, "status": ItemStatus(locked.status).label.lower()},
             field="s10",
         )
-    where = ops_selectors.item_locations([locked.pk]).get(locked.pk)
+    where = selectors.item_locations([locked.pk]).get(locked.pk)
     if where != bag.origin_id:
         raise DomainError(
             _("%(s10)s is not at %(point)s.") % {"s10": locked.s10, "point": bag.origin},
@@ -564,7 +570,7 @@ def _ready_problem(
         and item.accepted_point_id == point.pk
         and item.delivery_point_id == point.pk
     )
-    if item.status not in ops_selectors.READY_FOR_ROUND and not local:
+    if item.status not in selectors.READY_FOR_ROUND and not local:
         return _("%(s10)s is %(status)s.") % {
             "s10": item.s10,
             "status": ItemStatus(item.status).label.lower(),
@@ -625,7 +631,7 @@ def round_start(
     when = _when(at)
     locked = list(PostalItem.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
-        raise ops_selectors.no_such_item()
+        raise selectors.no_such_item()
     if any(item.is_kt1 for item in locked):
         raise _kt1_refusal(actor)
     if DeliveryRound.objects.filter(postman=postman, status=RoundStatus.OPEN).exists():
@@ -633,7 +639,7 @@ def round_start(
             _("%(name)s already has a round out: close it first.") % {"name": postman},
             field="postman",
         )
-    where = ops_selectors.item_locations(ids)
+    where = selectors.item_locations(ids)
     used = attempts_used(ids)
     pending = set(
         DeliveryAttempt.objects.filter(item_id__in=ids, outcome=AttemptOutcome.PENDING).values_list(
@@ -960,14 +966,14 @@ def round_close(
 def _kt1_item_locked(actor: Any, item: PostalItem) -> PostalItem:
     """The KT1 item, locked, when ``actor`` is a KT1 operator who may see it; for anyone
     else the answer for an unknown number."""
-    if not ops_selectors.is_kt1_operator(actor):
-        if ops_selectors.can_see_kt1(actor):
+    if not selectors.is_kt1_operator(actor):
+        if selectors.can_see_kt1(actor):
             raise AccessDenied(_("Only KT1 operators hand over KT1 items."))
-        raise ops_selectors.no_such_item()
-    visible = ops_selectors.kt1_items(user=actor).filter(pk=item.pk)
+        raise selectors.no_such_item()
+    visible = selectors.kt1_items(user=actor).filter(pk=item.pk)
     locked = PostalItem.objects.select_for_update().filter(pk__in=visible.values("pk")).first()
     if locked is None:
-        raise ops_selectors.no_such_item()
+        raise selectors.no_such_item()
     return locked
 
 
@@ -984,13 +990,13 @@ def kt1_handover(
     officer. It counts once the receiver confirms it (``kt1_confirm``); until then the item
     has this one pending hand-over. Audited (``kt1.handover``)."""
     locked = _kt1_item_locked(actor, item)
-    if not ops_selectors.is_kt1_operator(to_user):
+    if not selectors.is_kt1_operator(to_user):
         raise AccessDenied(
             _("A KT1 item may be handed over only to a KT1 operator."), field="to_user"
         )
     if to_user.pk == actor.pk:
         raise DomainError(_("Hand the item over to another officer."), field="to_user")
-    if locked.status in ops_selectors.FINISHED:
+    if locked.status in selectors.FINISHED:
         raise DomainError(
             _("%(s10)s is %(status)s.")
             % {"s10": locked.s10, "status": ItemStatus(locked.status).label.lower()},
@@ -1007,7 +1013,7 @@ def kt1_handover(
             % {"s10": locked.s10, "name": waiting.to_user},
             field="s10",
         )
-    holder = ops_selectors.custodian(locked)
+    holder = selectors.custodian(locked)
     if holder is not None and holder.pk != actor.pk:
         raise AccessDenied(
             _("Only the officer who holds the item hands it over: %(name)s.") % {"name": holder},
@@ -1044,7 +1050,7 @@ def _confirm_point(actor: Any, transfer: CustodyTransfer, item: PostalItem) -> S
     officer's, else where the item last was, else where it was accepted; the first of these
     in the receiver's scope."""
     candidates: list[ServicePoint | None] = [transfer.to_point, transfer.from_point]
-    where = ops_selectors.item_locations([item.pk]).get(item.pk)
+    where = selectors.item_locations([item.pk]).get(item.pk)
     if where is not None:
         candidates.append(ServicePoint.objects.filter(pk=where).first())
     candidates.append(item.accepted_point)
@@ -1062,14 +1068,14 @@ def kt1_confirm(
     with the next holder) at the receiver's office, with the note ``KT1 #<hand-over>:
     <giver> → <receiver>``, and in the audit log (``kt1.confirm``). Only the receiving
     officer may confirm, once."""
-    if not ops_selectors.is_kt1_operator(actor):
-        if ops_selectors.can_see_kt1(actor):
+    if not selectors.is_kt1_operator(actor):
+        if selectors.can_see_kt1(actor):
             raise AccessDenied(_("Only the receiving officer confirms a hand-over."))
         raise NotFound(_("No such hand-over."))
     found = (
         CustodyTransfer.objects.select_for_update(of=("self",))
         .select_related("from_user", "to_user", "from_point", "to_point")
-        .filter(pk=transfer.pk, item__in=ops_selectors.kt1_items(user=actor).values("pk"))
+        .filter(pk=transfer.pk, item__in=selectors.kt1_items(user=actor).values("pk"))
         .first()
     )
     if found is None:

@@ -18,14 +18,16 @@ from ninja import Field, Query, Router, Schema, Status
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
-from buudien.mail import operations, ops_selectors
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import PostalItem
-from buudien.mail.operations import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
-from buudien.mail.ops_models import Bag, CustodyTransfer, DeliveryAttempt, DeliveryRound
+from buudien.mail.operations import selectors, services
+from buudien.mail.operations.models import Bag, CustodyTransfer, DeliveryAttempt, DeliveryRound
+from buudien.mail.operations.services import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
 from buudien.network.models import ServicePoint
 from buudien.people.models import User
 
+# Each operation_id is the one the schema gave before mail was split by stage (module
+# ``buudien.mail.ops_api``), so clients generated from /api/openapi.json keep their names.
 router = Router(tags=["mail operations"])
 
 NO_NUL = r"^[^\x00]*$"
@@ -252,7 +254,7 @@ class CountsOut(Schema):
 
 
 def _bag_out(bag: Bag) -> dict[str, Any]:
-    lines = ops_selectors.bag_manifest(bag)
+    lines = selectors.bag_manifest(bag)
     return {
         "code": bag.code,
         "status": bag.status,
@@ -307,7 +309,7 @@ def _round_out(delivery_round: DeliveryRound) -> dict[str, Any]:
         "status": delivery_round.status,
         "started_at": delivery_round.started_at,
         "closed_at": delivery_round.closed_at,
-        "attempts": [_attempt_out(a) for a in ops_selectors.round_attempts(delivery_round)],
+        "attempts": [_attempt_out(a) for a in selectors.round_attempts(delivery_round)],
     }
 
 
@@ -366,9 +368,14 @@ def _point(request: HttpRequest, code: str | None, field: str) -> ServicePoint:
 # --- bags --------------------------------------------------------------------------------
 
 
-@router.get("/bags", response=list[BagListOut], summary="Bags from and to your offices")
+@router.get(
+    "/bags",
+    response=list[BagListOut],
+    summary="Bags from and to your offices",
+    operation_id="buudien_mail_ops_api_bags_list",
+)
 def bags_list(request: HttpRequest, status: str = "", limit: int = 50) -> Any:
-    bags = ops_selectors.bag_list(user=request.user, status=status[:16])
+    bags = selectors.bag_list(user=request.user, status=status[:16])
     return [
         {
             "code": bag.code,
@@ -382,9 +389,14 @@ def bags_list(request: HttpRequest, status: str = "", limit: int = 50) -> Any:
     ]
 
 
-@router.post("/bags", response={201: BagOut}, summary="Open a bag at an office for another office")
+@router.post(
+    "/bags",
+    response={201: BagOut},
+    summary="Open a bag at an office for another office",
+    operation_id="buudien_mail_ops_api_bags_open",
+)
 def bags_open(request: HttpRequest, payload: BagOpenIn) -> Any:
-    bag = operations.bag_open(
+    bag = services.bag_open(
         actor=request.user,
         origin=_point(request, payload.origin_code, "origin_code"),
         destination=_point(request, payload.destination_code, "destination_code"),
@@ -393,44 +405,65 @@ def bags_open(request: HttpRequest, payload: BagOpenIn) -> Any:
     return Status(201, _bag_out(bag))
 
 
-@router.get("/bags/{code}", response=BagOut, summary="A bag with its manifest")
+@router.get(
+    "/bags/{code}",
+    response=BagOut,
+    summary="A bag with its manifest",
+    operation_id="buudien_mail_ops_api_bags_get",
+)
 def bags_get(request: HttpRequest, code: str) -> Any:
-    return _bag_out(ops_selectors.bag_get(user=request.user, code=code))
+    return _bag_out(selectors.bag_get(user=request.user, code=code))
 
 
-@router.post("/bags/{code}/items", response=BagOut, summary="Scan an item into an open bag")
+@router.post(
+    "/bags/{code}/items",
+    response=BagOut,
+    summary="Scan an item into an open bag",
+    operation_id="buudien_mail_ops_api_bags_add_item",
+)
 def bags_add_item(request: HttpRequest, code: str, payload: ScanIn) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
-    item = ops_selectors.item_for_scan(user=request.user, s10=payload.s10, point=bag.origin)
-    operations.bag_add_item(actor=request.user, bag=bag, item=item, at=payload.at)
+    bag = selectors.bag_get(user=request.user, code=code)
+    item = selectors.item_for_scan(user=request.user, s10=payload.s10, point=bag.origin)
+    services.bag_add_item(actor=request.user, bag=bag, item=item, at=payload.at)
     return _bag_out(bag)
 
 
 @router.delete(
-    "/bags/{code}/items/{s10}", response=BagOut, summary="Take an item out of an open bag"
+    "/bags/{code}/items/{s10}",
+    response=BagOut,
+    summary="Take an item out of an open bag",
+    operation_id="buudien_mail_ops_api_bags_remove_item",
 )
 def bags_remove_item(request: HttpRequest, code: str, s10: str) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
-    item = ops_selectors.item_for_scan(user=request.user, s10=s10, point=bag.origin)
-    operations.bag_remove_item(actor=request.user, bag=bag, item=item)
+    bag = selectors.bag_get(user=request.user, code=code)
+    item = selectors.item_for_scan(user=request.user, s10=s10, point=bag.origin)
+    services.bag_remove_item(actor=request.user, bag=bag, item=item)
     return _bag_out(bag)
 
 
-@router.post("/bags/{code}/close", response=BagOut, summary="Close a bag: its manifest is final")
+@router.post(
+    "/bags/{code}/close",
+    response=BagOut,
+    summary="Close a bag: its manifest is final",
+    operation_id="buudien_mail_ops_api_bags_close",
+)
 def bags_close(request: HttpRequest, code: str, payload: StepIn | None = None) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     return _bag_out(
-        operations.bag_close(actor=request.user, bag=bag, at=payload.at if payload else None)
+        services.bag_close(actor=request.user, bag=bag, at=payload.at if payload else None)
     )
 
 
 @router.post(
-    "/bags/{code}/dispatch", response=BagOut, summary="Scan a closed bag out (EMC, or EDE)"
+    "/bags/{code}/dispatch",
+    response=BagOut,
+    summary="Scan a closed bag out (EMC, or EDE)",
+    operation_id="buudien_mail_ops_api_bags_dispatch",
 )
 def bags_dispatch(request: HttpRequest, code: str, payload: StepIn | None = None) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     return _bag_out(
-        operations.bag_dispatch(actor=request.user, bag=bag, at=payload.at if payload else None)
+        services.bag_dispatch(actor=request.user, bag=bag, at=payload.at if payload else None)
     )
 
 
@@ -438,11 +471,12 @@ def bags_dispatch(request: HttpRequest, code: str, payload: StepIn | None = None
     "/bags/{code}/receive",
     response=BagOut,
     summary="Scan a bag in at its destination (EMD, or EDD; EMG for items delivered there)",
+    operation_id="buudien_mail_ops_api_bags_receive",
 )
 def bags_receive(request: HttpRequest, code: str, payload: StepIn | None = None) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
+    bag = selectors.bag_get(user=request.user, code=code)
     return _bag_out(
-        operations.bag_receive(actor=request.user, bag=bag, at=payload.at if payload else None)
+        services.bag_receive(actor=request.user, bag=bag, at=payload.at if payload else None)
     )
 
 
@@ -450,10 +484,11 @@ def bags_receive(request: HttpRequest, code: str, payload: StepIn | None = None)
     "/bags/{code}/open",
     response=OpeningOut,
     summary="Open a received bag: the items scanned out of it against its manifest",
+    operation_id="buudien_mail_ops_api_bags_open_at_destination",
 )
 def bags_open_at_destination(request: HttpRequest, code: str, payload: OpeningIn) -> Any:
-    bag = ops_selectors.bag_get(user=request.user, code=code)
-    opening = operations.bag_open_at_destination(
+    bag = selectors.bag_get(user=request.user, code=code)
+    opening = services.bag_open_at_destination(
         actor=request.user, bag=bag, scanned=payload.scanned, at=payload.at
     )
     return {
@@ -467,33 +502,44 @@ def bags_open_at_destination(request: HttpRequest, code: str, payload: OpeningIn
 # --- rounds ------------------------------------------------------------------------------
 
 
-@router.post("/rounds", response={201: RoundOut}, summary="Start a postman's delivery round")
+@router.post(
+    "/rounds",
+    response={201: RoundOut},
+    summary="Start a postman's delivery round",
+    operation_id="buudien_mail_ops_api_rounds_start",
+)
 def rounds_start(request: HttpRequest, payload: RoundStartIn) -> Any:
     point = _point(request, payload.point_code, "point_code")
     postman = User.objects.filter(username=payload.postman).first()
     if postman is None:
         raise NotFound(_("No such postman."), field="postman")
-    items = ops_selectors.items_for_scan(user=request.user, numbers=payload.s10, point=point)
-    started = operations.round_start(
+    items = selectors.items_for_scan(user=request.user, numbers=payload.s10, point=point)
+    started = services.round_start(
         actor=request.user, postman=postman, point=point, items=items, at=payload.at
     )
-    return Status(201, _round_out(ops_selectors.round_get(user=request.user, pk=started.pk)))
+    return Status(201, _round_out(selectors.round_get(user=request.user, pk=started.pk)))
 
 
-@router.get("/rounds/{round_id}", response=RoundOut, summary="A round with its items")
+@router.get(
+    "/rounds/{round_id}",
+    response=RoundOut,
+    summary="A round with its items",
+    operation_id="buudien_mail_ops_api_rounds_get",
+)
 def rounds_get(request: HttpRequest, round_id: str) -> Any:
-    return _round_out(ops_selectors.round_get(user=request.user, pk=round_id))
+    return _round_out(selectors.round_get(user=request.user, pk=round_id))
 
 
 @router.post(
     "/rounds/{round_id}/items/{s10}/deliver",
     response=AttemptOut,
     summary="Record an item of the round delivered (EMI); COD must be the item's amount",
+    operation_id="buudien_mail_ops_api_rounds_deliver",
 )
 def rounds_deliver(request: HttpRequest, round_id: str, s10: str, payload: DeliverIn) -> Any:
-    delivery_round = ops_selectors.round_get(user=request.user, pk=round_id)
-    attempt = ops_selectors.round_attempt_by_s10(delivery_round=delivery_round, s10=s10)
-    done = operations.attempt_deliver(
+    delivery_round = selectors.round_get(user=request.user, pk=round_id)
+    attempt = selectors.round_attempt_by_s10(delivery_round=delivery_round, s10=s10)
+    done = services.attempt_deliver(
         actor=request.user,
         attempt=attempt,
         recipient_name=payload.recipient_name,
@@ -508,11 +554,12 @@ def rounds_deliver(request: HttpRequest, round_id: str, s10: str, payload: Deliv
     "/rounds/{round_id}/items/{s10}/fail",
     response=AttemptOut,
     summary="Record an item of the round not delivered (EMH) with the reason and action",
+    operation_id="buudien_mail_ops_api_rounds_fail",
 )
 def rounds_fail(request: HttpRequest, round_id: str, s10: str, payload: FailIn) -> Any:
-    delivery_round = ops_selectors.round_get(user=request.user, pk=round_id)
-    attempt = ops_selectors.round_attempt_by_s10(delivery_round=delivery_round, s10=s10)
-    done = operations.attempt_fail(
+    delivery_round = selectors.round_get(user=request.user, pk=round_id)
+    attempt = selectors.round_attempt_by_s10(delivery_round=delivery_round, s10=s10)
+    done = services.attempt_fail(
         actor=request.user,
         attempt=attempt,
         reason=payload.reason,
@@ -527,22 +574,28 @@ def rounds_fail(request: HttpRequest, round_id: str, s10: str, payload: FailIn) 
     "/rounds/{round_id}/close",
     response=RoundOut,
     summary="Close a round; refused, naming them, while items have no outcome",
+    operation_id="buudien_mail_ops_api_rounds_close",
 )
 def rounds_close(request: HttpRequest, round_id: str, payload: StepIn | None = None) -> Any:
-    delivery_round = ops_selectors.round_get(user=request.user, pk=round_id)
-    operations.round_close(
+    delivery_round = selectors.round_get(user=request.user, pk=round_id)
+    services.round_close(
         actor=request.user, delivery_round=delivery_round, at=payload.at if payload else None
     )
-    return _round_out(ops_selectors.round_get(user=request.user, pk=round_id))
+    return _round_out(selectors.round_get(user=request.user, pk=round_id))
 
 
 # --- KT1 custody -------------------------------------------------------------------------
 
 
-@router.get("/kt1/items/{s10}", response=Kt1ItemOut, summary="A KT1 item and its custody")
+@router.get(
+    "/kt1/items/{s10}",
+    response=Kt1ItemOut,
+    summary="A KT1 item and its custody",
+    operation_id="buudien_mail_ops_api_kt1_item",
+)
 def kt1_item(request: HttpRequest, s10: str) -> Any:
-    item = ops_selectors.kt1_item_get(user=request.user, s10=s10)
-    holder = ops_selectors.custodian(item)
+    item = selectors.kt1_item_get(user=request.user, s10=s10)
+    holder = selectors.custodian(item)
     return {
         "s10": item.s10,
         "status": item.status,
@@ -550,7 +603,7 @@ def kt1_item(request: HttpRequest, s10: str) -> Any:
         "kt1_urgency": item.kt1_urgency,
         "kt1_deadline": item.kt1_deadline,
         "custodian": holder.get_username() if holder is not None else None,
-        "transfers": [_transfer_out(t) for t in ops_selectors.custody_chain(item)],
+        "transfers": [_transfer_out(t) for t in selectors.custody_chain(item)],
         "events": [_event_out(e) for e in item.events.order_by("occurred_at", "id")],
     }
 
@@ -559,13 +612,14 @@ def kt1_item(request: HttpRequest, s10: str) -> Any:
     "/kt1/handovers",
     response={201: TransferOut},
     summary="Hand a KT1 item over to another KT1 officer",
+    operation_id="buudien_mail_ops_api_kt1_handover",
 )
 def kt1_handover(request: HttpRequest, payload: HandoverIn) -> Any:
-    item = ops_selectors.kt1_item_get(user=request.user, s10=payload.s10, audit=False)
+    item = selectors.kt1_item_get(user=request.user, s10=payload.s10, audit=False)
     to_user = User.objects.filter(username=payload.to_username).first()
     if to_user is None:
         raise NotFound(_("No such officer."), field="to_username")
-    transfer = operations.kt1_handover(
+    transfer = services.kt1_handover(
         actor=request.user, item=item, to_user=to_user, note=payload.note, at=payload.at
     )
     return Status(201, _transfer_out(transfer))
@@ -575,10 +629,11 @@ def kt1_handover(request: HttpRequest, payload: HandoverIn) -> Any:
     "/kt1/handovers/{transfer_id}/confirm",
     response=TransferOut,
     summary="Confirm, as the receiving officer, that you received a KT1 item",
+    operation_id="buudien_mail_ops_api_kt1_confirm",
 )
 def kt1_confirm(request: HttpRequest, transfer_id: str, payload: StepIn | None = None) -> Any:
-    transfer = ops_selectors.kt1_transfer_get(user=request.user, pk=transfer_id)
-    done = operations.kt1_confirm(
+    transfer = selectors.kt1_transfer_get(user=request.user, pk=transfer_id)
+    done = services.kt1_confirm(
         actor=request.user, transfer=transfer, at=payload.at if payload else None
     )
     return _transfer_out(done)
@@ -587,9 +642,14 @@ def kt1_confirm(request: HttpRequest, transfer_id: str, payload: StepIn | None =
 # --- supervisors -------------------------------------------------------------------------
 
 
-@router.get("/items", response=ItemListOut, summary="Items in your scope, with filters")
+@router.get(
+    "/items",
+    response=ItemListOut,
+    summary="Items in your scope, with filters",
+    operation_id="buudien_mail_ops_api_items_list",
+)
 def items_list(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
-    items = ops_selectors.supervisor_items(
+    items = selectors.supervisor_items(
         user=request.user,
         status=filters.status or "",
         office=filters.office or "",
@@ -599,13 +659,18 @@ def items_list(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
         overdue=filters.overdue,
     )
     shown = list(items[filters.offset : filters.offset + filters.limit])
-    ops_selectors.kt1_audit(request.user, shown, via="supervisor_list")
+    selectors.kt1_audit(request.user, shown, via="supervisor_list")
     return {"count": items.count(), "items": [_item_row(item) for item in shown]}
 
 
-@router.get("/items/{s10}", response=ItemFileOut, summary="One item: events, bags, attempts")
+@router.get(
+    "/items/{s10}",
+    response=ItemFileOut,
+    summary="One item: events, bags, attempts",
+    operation_id="buudien_mail_ops_api_items_get",
+)
 def items_get(request: HttpRequest, s10: str) -> Any:
-    file = ops_selectors.supervisor_item(user=request.user, s10=s10)
+    file = selectors.supervisor_item(user=request.user, s10=s10)
     item = file.item
     return {
         **_item_row(item),
@@ -613,7 +678,7 @@ def items_get(request: HttpRequest, s10: str) -> Any:
         "overdue": bool(
             file.due_on is not None
             and file.due_on < local_today()
-            and item.status not in ops_selectors.FINISHED
+            and item.status not in selectors.FINISHED
         ),
         "delivered_at": item.delivered_at,
         "events": [_event_out(e) for e in file.events],
@@ -637,10 +702,11 @@ def items_get(request: HttpRequest, s10: str) -> Any:
     "/daily-counts",
     response=CountsOut,
     summary="Accepted, delivered, returned and overdue items per office and service",
+    operation_id="buudien_mail_ops_api_daily_counts",
 )
 def daily_counts(request: HttpRequest, day: dt.date | None = None) -> Any:
     chosen = day or local_today()
-    rows = ops_selectors.daily_counts(user=request.user, day=chosen)
+    rows = selectors.daily_counts(user=request.user, day=chosen)
     return {
         "day": chosen,
         "rows": [
@@ -655,5 +721,5 @@ def daily_counts(request: HttpRequest, day: dt.date | None = None) -> Any:
             }
             for row in rows
         ],
-        "totals": ops_selectors.count_totals(rows),
+        "totals": selectors.count_totals(rows),
     }

@@ -1,5 +1,5 @@
 """The import kind ``items``: a business customer's list of items (bảng kê) as a CSV or .xlsx
-file, accepted through ``batches.items_accept_batch``. Registered when the app is ready
+file, accepted through ``batches.services.items_accept_batch``. Registered when the app is ready
 (see ``apps.py``).
 
 One file may hold several lists: the rows of one point, service and sender (name, phone,
@@ -32,7 +32,7 @@ from buudien.core.imports import (
     register,
 )
 from buudien.mail import selectors
-from buudien.mail.batches import (
+from buudien.mail.batches.services import (
     BatchResult,
     BatchRow,
     Lookups,

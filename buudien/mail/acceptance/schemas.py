@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from buudien.mail.acceptance.labels import tracking_path
+from buudien.mail.acceptance.pricing import MAX_AMOUNT, MAX_SIDE_MM
 from buudien.mail.choices import ItemStatus, Kt1Grade, Kt1Urgency, MailService, Zone
-from buudien.mail.labels import tracking_path
-from buudien.mail.pricing import MAX_AMOUNT, MAX_SIDE_MM
 from buudien.network.choices import AdminAreaStructure
 
 MAX_WEIGHT_G = 1_000_000  # far above any tariff's maximum: the tariff refuses with a reason
