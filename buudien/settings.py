@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "buudien.core",
+    "buudien.counter",
     "buudien.people",
     "buudien.network",
     "buudien.mail",

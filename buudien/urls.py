@@ -10,6 +10,7 @@ admin.site.site_title = "buudien"
 urlpatterns = [
     path("", include("buudien.web.urls")),
     path("network/", include("buudien.network.urls")),
+    path("counter/", include("buudien.counter.urls")),
     path("people/", include("buudien.people.urls")),
     path("mail/ops/", include("buudien.mail.operations.urls")),
     path("mail/batches/", include("buudien.mail.batches.urls")),

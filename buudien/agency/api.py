@@ -43,34 +43,11 @@ from buudien.agency.schemas import (
 )
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
+from buudien.counter.api import counter_arguments
+from buudien.counter.views import pdf_response
 from buudien.network.models import ServicePoint
 
 router = Router(tags=["agency"])
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-def _key(request: HttpRequest) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header."),
-            field="idempotency_key",
-        )
-    return key
-
-
-def point_for(user: Any, code: str | None) -> ServicePoint:
-    """The point named by ``code``, or the user's own counter."""
-    if not code:
-        own = services.counter_point_of(user)
-        if own is None:
-            raise DomainError(_("Say at which point: point=CODE."), field="point")
-        return own
-    point = ServicePoint.objects.filter(code=code).first()
-    if point is None:
-        raise NotFound(_("No such service point."), field="point")
-    return point
 
 
 def _savings_out(tx: SavingsTransaction) -> dict[str, Any]:
@@ -118,30 +95,13 @@ def _remittance_out(rem: Remittance, *, with_code: bool = False) -> dict[str, An
 
 @router.post("/savings/deposits", response={201: SavingsOut}, summary="Take a savings deposit")
 def savings_deposit(request: HttpRequest, payload: DepositIn) -> Any:
-    tx = services.savings_deposit(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        book_number=payload.book_number,
-        customer_name=payload.customer_name,
-        citizen_id=payload.citizen_id,
-        amount=payload.amount,
-        term_months=payload.term_months,
-        partner=payload.partner,
-    )
+    tx = services.savings_deposit(**counter_arguments(request, payload))
     return Status(201, _savings_out(tx))
 
 
 @router.post("/savings/withdrawals", response={201: SavingsOut}, summary="Pay a savings withdrawal")
 def savings_withdraw(request: HttpRequest, payload: WithdrawalIn) -> Any:
-    tx = services.savings_withdraw(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        book_number=payload.book_number,
-        citizen_id=payload.citizen_id,
-        amount=payload.amount,
-    )
+    tx = services.savings_withdraw(**counter_arguments(request, payload))
     return Status(201, _savings_out(tx))
 
 
@@ -199,16 +159,7 @@ def savings_mobilised(
     "/credit/repayments", response={201: LoanRepaymentOut}, summary="Collect a loan repayment"
 )
 def loan_repayment(request: HttpRequest, payload: LoanRepaymentIn) -> Any:
-    loan: LoanRepayment = services.loan_repayment_collect(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        contract_number=payload.contract_number,
-        borrower_name=payload.borrower_name,
-        citizen_id=payload.citizen_id,
-        amount=payload.amount,
-        partner=payload.partner,
-    )
+    loan: LoanRepayment = services.loan_repayment_collect(**counter_arguments(request, payload))
     return Status(
         201,
         {
@@ -227,17 +178,7 @@ def loan_repayment(request: HttpRequest, payload: LoanRepaymentIn) -> Any:
 
 @router.post("/credit/referrals", response={201: ReferralOut}, summary="Refer a loan application")
 def loan_referral(request: HttpRequest, payload: ReferralIn) -> Any:
-    ref: LoanReferral = services.loan_referral_record(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        applicant_name=payload.applicant_name,
-        citizen_id=payload.citizen_id,
-        phone=payload.phone,
-        amount_requested=payload.amount_requested,
-        purpose=payload.purpose,
-        partner=payload.partner,
-    )
+    ref: LoanReferral = services.loan_referral_record(**counter_arguments(request, payload))
     return Status(
         201,
         {
@@ -289,17 +230,7 @@ def referral_counts(request: HttpRequest, year: int | None = None, unit: str | N
     "/payment-accounts", response={201: PaymentAccountOut}, summary="Record an account opened"
 )
 def payment_account_open(request: HttpRequest, payload: PaymentAccountIn) -> Any:
-    acc: PaymentAccount = services.payment_account_open(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        customer_name=payload.customer_name,
-        citizen_id=payload.citizen_id,
-        phone=payload.phone,
-        partner=payload.partner,
-        account_number=payload.account_number,
-        channel=payload.channel,
-    )
+    acc: PaymentAccount = services.payment_account_open(**counter_arguments(request, payload))
     return Status(
         201,
         {
@@ -360,33 +291,18 @@ def remittance_send(request: HttpRequest, payload: RemittanceIn) -> Any:
         if destination is None:
             raise NotFound(_("No such service point."), field="destination_point")
     rem = services.remittance_send(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        sender_name=payload.sender_name,
-        sender_citizen_id=payload.sender_citizen_id,
-        sender_phone=payload.sender_phone,
-        recipient_name=payload.recipient_name,
-        recipient_citizen_id=payload.recipient_citizen_id,
-        recipient_phone=payload.recipient_phone,
+        **counter_arguments(
+            request, payload, exclude=frozenset({"destination_point", "recipient_bank"})
+        ),
         destination_point=destination,
         recipient_bank=payload.recipient_bank or "",
-        recipient_account=payload.recipient_account,
-        amount=payload.amount,
     )
     return Status(201, _remittance_out(rem, with_code=True))
 
 
 @router.post("/remittances/{number}/pay", response=RemittanceOut, summary="Pay a remittance out")
 def remittance_pay(request: HttpRequest, number: str, payload: PayIn) -> Any:
-    rem = services.remittance_pay(
-        actor=request.user,
-        point=point_for(request.user, payload.point),
-        idempotency_key=_key(request),
-        number=number,
-        secret_code=payload.secret_code,
-        recipient_citizen_id=payload.recipient_citizen_id,
-    )
+    rem = services.remittance_pay(**counter_arguments(request, payload), number=number)
     return _remittance_out(rem)
 
 
@@ -413,7 +329,4 @@ def remittance_get(request: HttpRequest, number: str) -> Any:
 )
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     operation = selectors.operation_get(user=request.user, reference=reference)
-    pdf = receipts.receipt_pdf(operation, reference)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{reference.upper()}.pdf"'
-    return response
+    return pdf_response(receipts.receipt_pdf(operation, reference), f"{reference.upper()}.pdf")

@@ -7,100 +7,25 @@ answer) records the operation once.
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from buudien.agency.choices import OpeningChannel, Partner, SavingsTerm
 from buudien.core.bizdays import local_today
+from buudien.counter.forms import (
+    CounterForm,
+    MoneyField,
+    counter_points,
+    point_label,
+)
+from buudien.counter.forms import citizen_id_field as _citizen_id
+from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
 
-_MONEY_JUNK = re.compile(r"[\s.,₫đĐ]|vnd|VND")
-
-
-class MoneyField(forms.Field):
-    """Whole đồng, written as the counter writes it: 1500000, 1.500.000 or 1 500 000 ₫."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 24})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        text = _MONEY_JUNK.sub("", str(value or "")[:40])
-        if not text:
-            return None
-        if not text.isdigit() or len(text) > 16:
-            raise forms.ValidationError(_("Write an amount in đồng, e.g. 1.500.000."))
-        amount = int(text)
-        if amount <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        return amount
-
-
-def _date(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-
-
-def counter_points(user: Any) -> QuerySet[ServicePoint]:
-    """Points with a counter, open today, in the user's scope."""
-    return (
-        ServicePoint.objects.filter(access.scope_q(user, "unit_path"))
-        .with_counter()
-        .in_force_on(local_today())
-        .order_by("code")
-    )
-
-
-def _citizen_id(label: Any = None, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label or _("Citizen ID"),
-        max_length=20,
-        required=required,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("12 digits."),
-    )
-
-
-class CounterForm(forms.Form):
-    """An operation at a counter: the clerk's own point, or a point chosen by an
-    administrator who has none."""
-
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        initial = kwargs.setdefault("initial", {})
-        initial.setdefault("token", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
-        self.own_point: ServicePoint | None = getattr(user, "point", None)
-        if self.own_point is None:
-            self.fields["point"] = forms.ModelChoiceField(
-                label=_("Service point"),
-                queryset=counter_points(user),
-                to_field_name="code",
-            )
-            self.order_fields(["point"])
-
-    def point(self) -> ServicePoint | None:
-        chosen = self.cleaned_data.get("point")
-        return chosen if isinstance(chosen, ServicePoint) else self.own_point
-
-    def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("token", None)
-        data.pop("point", None)
-        return data
+__all__ = ["CounterForm", "MoneyField", "counter_points"]
 
 
 def _partner_field(label: Any = None, initial: str = Partner.LPBANK) -> forms.ChoiceField:
@@ -188,7 +113,7 @@ class RemittanceForm(CounterForm):
         field = self.fields["destination_point"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = points
-        field.label_from_instance = _point_label  # type: ignore[assignment,method-assign]
+        field.label_from_instance = point_label  # type: ignore[assignment,method-assign]
 
 
 class PayForm(CounterForm):
@@ -199,10 +124,6 @@ class PayForm(CounterForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     recipient_citizen_id = _citizen_id(_("Recipient's citizen ID"))
-
-
-def _point_label(point: ServicePoint) -> str:
-    return f"{point.code} · {point.name}"
 
 
 def _units(user: Any) -> list[tuple[str, Any]]:

@@ -24,6 +24,7 @@ from buudien.agency.choices import (
     SavingsKind,
     SavingsTerm,
 )
+from buudien.counter.models import CounterOperation
 
 
 class AgencyRate(models.Model):
@@ -64,57 +65,6 @@ class AgencyRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code} {self.service} {self.partner or '*'} {self.valid_from}"
-
-
-class CounterOperation(models.Model):
-    """What every customer operation at a counter records: where, when, by whom, its
-    readable reference (printed on the receipt), the idempotency key it was asked under and
-    the fingerprint of the request (a retry with other data is refused), its ledger entry."""
-
-    province_code = models.CharField(_("province code"), max_length=2)
-    reference = models.CharField(_("reference"), max_length=24)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=128)
-    fingerprint = models.CharField(max_length=64, editable=False)
-    point = models.ForeignKey(
-        "network.ServicePoint",
-        verbose_name=_("service point"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    business_date = models.DateField(_("business day"))
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("clerk"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    entry = models.ForeignKey(
-        "finance.Entry",
-        verbose_name=_("ledger entry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["province_code", "reference"], name="%(app_label)s_%(class)s_ref_uniq"
-            ),
-            models.UniqueConstraint(
-                fields=["province_code", "idempotency_key"],
-                name="%(app_label)s_%(class)s_key_uniq",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class SavingsBook(models.Model):

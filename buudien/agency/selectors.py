@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from buudien.agency.choices import RemittanceStatus, SavingsKind
 from buudien.agency.models import (
-    CounterOperation,
     LoanReferral,
     LoanRepayment,
     PaymentAccount,
@@ -38,6 +37,7 @@ from buudien.agency.services import (
 )
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.text import fold
+from buudien.counter.models import CounterOperation
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
 

@@ -1,12 +1,12 @@
 """Writes of the agency services: savings deposits and withdrawals, loan repayments and
 referrals, payment accounts opened, remittances sent and paid.
 
-Each function is one transaction: it checks the actor (a counter clerk at their own point,
-or an administrator at a point of their scope; auditors and directors never act), writes the
-operation's row and posts its one ledger entry, every leg carrying the service's code, under
-the same idempotency key. A refusal raises a DomainError and changes nothing. A retry under
-the same key returns the operation already recorded; a different request under a used key is
-refused.
+Each function is one counter operation (``buudien.counter.desk``): the desk checks the actor
+(a counter clerk at their own point, or an administrator at a point of their scope; auditors
+and directors never act); the work writes the operation's row and posts its one ledger entry,
+every leg carrying the service's code, under the same idempotency key. A refusal raises a
+DomainError and changes nothing. A retry under the same key returns the operation already
+recorded; a different request under a used key is refused.
 
 Ledger entries (``D`` debit, ``C`` credit):
 
@@ -24,17 +24,13 @@ Ledger entries (``D`` debit, ``C`` credit):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
-import json
 import re
 import secrets
-from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.agency import accounts, rates
@@ -55,23 +51,31 @@ from buudien.agency.models import (
     SavingsBook,
     SavingsTransaction,
 )
-from buudien.core.bizdays import VIETNAM
 from buudien.core.catalogue import Service
-from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import format_vnd
-from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
+from buudien.counter import fields
+from buudien.counter.desk import (
+    COUNTER_ROLES,
+    Desk,
+    Op,
+    actor_id,
+    can_act,
+    check_counter,
+    counter_point_of,
+    key_reused,
+)
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.finance.models import Account, Entry
+from buudien.finance.models import Account
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
-from buudien.people import access
-from buudien.people.choices import Role
 
-COUNTER_ROLES = frozenset({Role.CLERK, Role.ADMIN})
-MAX_AMOUNT = 10**12  # a thousand billion đồng: no counter operation is larger
-MAX_KEY = 64
+__all__ = ["COUNTER_ROLES", "can_act", "check_counter", "counter_point_of"]
+
+APP = "agency"
+MAX_AMOUNT = fields.MAX_AMOUNT
 
 # Prefixes of the references printed on receipts: <prefix><point code><serial of 6 digits>.
 PREFIX_SAVINGS = "TK"  # tiết kiệm
@@ -81,106 +85,14 @@ PREFIX_ACCOUNT = "TT"  # tài khoản thanh toán
 PREFIX_REMITTANCE = "CT"  # chuyển tiền
 PREFIX_PAYOUT = "TC"  # trả chuyển tiền
 
-_CITIZEN_ID = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^0\d{8,10}$")
 _BOOK = re.compile(r"^[A-Z0-9]{6,20}$")
 _CONTRACT = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,39}$")
 _ACCOUNT = re.compile(r"^\d{6,20}$")
 _CODE = re.compile(r"^\d{6}$")
 
 
-# --- checks ----------------------------------------------------------------------------------
-
-
-def counter_point_of(actor: Any) -> ServicePoint | None:
-    """The point where ``actor`` works at the counter, if any."""
-    point = getattr(actor, "point", None)
-    return point if isinstance(point, ServicePoint) else None
-
-
-def can_act(actor: Any) -> bool:
-    return access.has_role(actor, COUNTER_ROLES)
-
-
-def check_counter(actor: Any, point: ServicePoint, day: dt.date) -> None:
-    """``actor`` may take operations at ``point``'s counter on ``day``: a clerk at their own
-    point, an administrator at a point of their scope. Another point is "not found"."""
-    if not can_act(actor):
-        raise AccessDenied(
-            _("Only a counter clerk or an administrator may take operations at the counter.")
-        )
-    if actor.role == Role.CLERK and not actor.is_superuser:
-        if actor.point_id is None:
-            raise AccessDenied(_("You do not work at a service point's counter."))
-        if actor.point_id != point.pk:
-            raise NotFound(_("No such service point."), field="point")
-    elif not access.in_scope(actor, point.unit_path):
-        raise NotFound(_("No such service point."), field="point")
-    if point.kind not in PointKind.with_counter() or not point.is_active_on(day):
-        raise DomainError(
-            _("%(point)s does not serve at a counter on %(day)s.")
-            % {"point": point, "day": f"{day:%d/%m/%Y}"},
-            field="point",
-        )
-
-
-def _text(value: Any, *, field: str, label: str, required: bool = True, limit: int = 150) -> str:
-    text = " ".join(str(value or "").split())
-    if "\x00" in text:
-        raise DomainError(_("%(label)s contains a null character.") % {"label": label}, field=field)
-    if required and not text:
-        raise DomainError(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(text) > limit:
-        raise DomainError(
-            _("%(label)s is longer than %(limit)s characters.") % {"label": label, "limit": limit},
-            field=field,
-        )
-    return text
-
-
-def _citizen_id(value: Any, *, field: str = "citizen_id", required: bool = True) -> str:
-    text = str(value or "").strip().replace(" ", "")
-    if not text and not required:
-        return ""
-    if not _CITIZEN_ID.match(text):
-        raise DomainError(_("A citizen ID is 12 digits."), field=field)
-    return text
-
-
-def _phone(value: Any, *, field: str = "phone", required: bool = True) -> str:
-    text = re.sub(r"[\s.\-]", "", str(value or ""))
-    if text.startswith("+84"):
-        text = "0" + text[3:]
-    if not text and not required:
-        return ""
-    if not _PHONE.match(text):
-        raise DomainError(
-            _("A phone number is 9 to 11 digits starting with 0, e.g. 0912345678."), field=field
-        )
-    return text
-
-
-def _pattern(value: Any, pattern: re.Pattern[str], *, field: str, message: str) -> str:
-    text = str(value or "").strip().replace(" ", "").upper()
-    if not pattern.match(text):
-        raise DomainError(message, field=field)
-    return text
-
-
-def _amount(value: Any, *, field: str = "amount") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(
-            _("An amount is a whole number of đồng, not %(value)r.") % {"value": value},
-            field=field,
-        )
-    if value <= 0:
-        raise DomainError(_("The amount must be more than zero."), field=field)
-    if value > MAX_AMOUNT:
-        raise DomainError(
-            _("The amount cannot be more than %(max)s.") % {"max": format_vnd(MAX_AMOUNT)},
-            field=field,
-        )
-    return value
+def _desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
+    return Desk.open(actor=actor, point=point, at=at, app=APP)
 
 
 def _partner(value: Any, *, field: str = "partner") -> str:
@@ -188,94 +100,6 @@ def _partner(value: Any, *, field: str = "partner") -> str:
     if partner not in Partner.values:
         raise DomainError(_("Unknown partner %(partner)s.") % {"partner": partner}, field=field)
     return partner
-
-
-def _moment(at: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
-    moment = at or timezone.now()
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=VIETNAM)
-    return moment, moment.astimezone(VIETNAM).date()
-
-
-def _key(operation: str, point: ServicePoint, key: Any) -> str:
-    text = str(key or "").strip()
-    if not text or len(text) > MAX_KEY or any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise DomainError(
-            _("An idempotency key of 1 to %(max)s characters (no spaces) is required.")
-            % {"max": MAX_KEY},
-            field="idempotency_key",
-        )
-    return f"agency:{operation}:{point.code}:{text}"
-
-
-def _fingerprint(**fields: Any) -> str:
-    canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _reused(key: str) -> DomainError:
-    return DomainError(
-        _("Idempotency key reused with a different request: %(key)s.") % {"key": key},
-        field="idempotency_key",
-    )
-
-
-def _once[M: models.Model](
-    model: type[M], *, province_code: str, key: str, fingerprint: str, work: Callable[[], M]
-) -> M:
-    """The operation recorded under ``key`` already, or ``work()`` in one transaction. Two
-    requests racing with one key: the loser's insert clashes and it returns the winner's."""
-
-    def existing() -> M | None:
-        rows = model._default_manager.filter(province_code=province_code, idempotency_key=key)
-        row = next(iter(rows.order_by()[:1]), None)
-        if row is not None and getattr(row, "fingerprint", "") != fingerprint:
-            raise _reused(key)
-        return row
-
-    row = existing()
-    if row is not None:
-        return row
-    try:
-        with transaction.atomic():
-            return work()
-    except IntegrityError:
-        row = existing()
-        if row is None:
-            raise DomainError(
-                _("Another operation took the same number at the same moment: try again.")
-            ) from None
-        return row
-
-
-def _reference(prefix: str, point: ServicePoint) -> str:
-    """The next reference of ``point`` for ``prefix``: per point, so no province-wide row
-    is a hot spot."""
-    serial = sequence_next(f"agency:{prefix}:{point.code}")
-    return f"{prefix}{point.code}{serial:06d}"
-
-
-def _post(
-    *,
-    actor: Any,
-    key: str,
-    kind: str,
-    reference: str,
-    legs: Sequence[ledger.Leg],
-    point: ServicePoint,
-    day: dt.date,
-) -> Entry:
-    return ledger.entry_post(
-        actor=actor,
-        idempotency_key=key,
-        kind=kind,
-        reference=f"agency:{reference}",
-        legs=legs,
-        province_code=point.province_code,
-        business_date=day,
-        point=point,
-        late=True,
-    )
 
 
 def _check_drawer(point: ServicePoint, amount: int) -> Account:
@@ -296,8 +120,27 @@ def _check_drawer(point: ServicePoint, amount: int) -> Account:
     return drawer
 
 
-def _actor_id(actor: Any) -> int | None:
-    return actor.pk if getattr(actor, "is_authenticated", False) else None
+def _agent_legs(
+    point: ServicePoint, partner: str, service: str, amount: int, commission: int
+) -> list[ledger.Leg]:
+    """Cash taken for ``partner`` (D drawer / C partner payable) and, when there is one, the
+    commission it owes the post (D partner receivable / C revenue of ``service``)."""
+    province = point.province_code
+    legs = [
+        ledger.Leg(
+            accounts.drawer(point), accounts.partner_payable(province, partner), amount, service
+        )
+    ]
+    if commission > 0:
+        legs.append(
+            ledger.Leg(
+                accounts.account_partner_receivable(province, partner),
+                accounts.revenue(province, service),
+                commission,
+                service,
+            )
+        )
+    return legs
 
 
 # --- savings ---------------------------------------------------------------------------------
@@ -323,7 +166,7 @@ def _check_holder(book: SavingsBook, citizen_id: str) -> None:
 
 
 def _book_number(value: Any) -> str:
-    return _pattern(
+    return fields.pattern(
         value,
         _BOOK,
         field="book_number",
@@ -347,21 +190,16 @@ def savings_deposit(
     """Take a deposit to a passbook of the partner bank, opening the book (with its term)
     when its number is new at the point. The partner owes the post its commission on the
     deposit, booked as revenue of ``savings`` in the same entry."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
+    desk = _desk(actor, point, at)
     number = _book_number(book_number)
-    name = _text(customer_name, field="customer_name", label=_("Customer's name"))
-    cid = _citizen_id(citizen_id)
-    amount = _amount(amount)
+    name = fields.text(customer_name, field="customer_name", label=_("Customer's name"))
+    cid = fields.citizen_id(citizen_id)
+    amount = fields.amount(amount)
     partner = _partner(partner)
     if term_months is not None and term_months not in SavingsTerm.values:
         raise DomainError(_("Choose a term of the list."), field="term_months")
-    key = _key("savings", point, idempotency_key)
-    fingerprint = _fingerprint(
-        op="deposit", point=point.pk, book=number, cid=cid, amount=amount, name=fold(name)
-    )
 
-    def work() -> SavingsTransaction:
+    def work(op: Op) -> SavingsTransaction:
         book = _book_at(point, number)
         if book is None:
             if term_months is None:
@@ -378,7 +216,7 @@ def savings_deposit(
                 citizen_id=cid,
                 term_months=term_months,
                 point=point,
-                opened_on=day,
+                opened_on=desk.day,
             )
         else:
             _check_holder(book, cid)
@@ -388,47 +226,13 @@ def savings_deposit(
             province_code=point.province_code,
             service=RateService.SAVINGS,
             partner=book.partner,
-            day=day,
+            day=desk.day,
         )
         commission = rate.of(amount)
-        province = point.province_code
-        legs = [
-            ledger.Leg(
-                accounts.drawer(point),
-                accounts.partner_payable(province, book.partner),
-                amount,
-                Service.SAVINGS,
-            )
-        ]
-        if commission > 0:
-            legs.append(
-                ledger.Leg(
-                    accounts.account_partner_receivable(province, book.partner),
-                    accounts.revenue(province, Service.SAVINGS),
-                    commission,
-                    Service.SAVINGS,
-                )
-            )
-        reference = _reference(PREFIX_SAVINGS, point)
-        entry = _post(
-            actor=actor,
-            key=key,
-            kind=EntryKind.SAVINGS_DEPOSIT,
-            reference=reference,
-            legs=legs,
-            point=point,
-            day=day,
-        )
+        legs = _agent_legs(point, book.partner, Service.SAVINGS, amount, commission)
+        entry = op.post(kind=EntryKind.SAVINGS_DEPOSIT, legs=legs)
         return SavingsTransaction.objects.create(
-            province_code=province,
-            reference=reference,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=entry.business_date,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
-            entry=entry,
+            **op.record(entry),
             book=book,
             kind=SavingsKind.DEPOSIT,
             amount=amount,
@@ -436,11 +240,19 @@ def savings_deposit(
             balance_after=book.balance,
         )
 
-    return _once(
+    return desk.once(
         SavingsTransaction,
-        province_code=point.province_code,
-        key=key,
-        fingerprint=fingerprint,
+        operation="savings",
+        key=idempotency_key,
+        prefix=PREFIX_SAVINGS,
+        fingerprint={
+            "op": "deposit",
+            "point": point.pk,
+            "book": number,
+            "cid": cid,
+            "amount": amount,
+            "name": fold(name),
+        },
         work=work,
     )
 
@@ -457,15 +269,12 @@ def savings_withdraw(
 ) -> SavingsTransaction:
     """Pay a withdrawal from a passbook kept at the point, to its holder (their citizen ID).
     Refused when the book holds less than asked or the drawer has not the cash."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
+    desk = _desk(actor, point, at)
     number = _book_number(book_number)
-    cid = _citizen_id(citizen_id)
-    amount = _amount(amount)
-    key = _key("savings", point, idempotency_key)
-    fingerprint = _fingerprint(op="withdrawal", point=point.pk, book=number, cid=cid, amount=amount)
+    cid = fields.citizen_id(citizen_id)
+    amount = fields.amount(amount)
 
-    def work() -> SavingsTransaction:
+    def work(op: Op) -> SavingsTransaction:
         book = _book_at(point, number)
         if book is None:
             raise NotFound(
@@ -489,30 +298,13 @@ def savings_withdraw(
             )
         book.refresh_from_db(fields=["balance"])
         drawer = _check_drawer(point, amount)
-        province = point.province_code
-        leg = ledger.Leg(
-            accounts.partner_payable(province, book.partner), drawer, amount, Service.SAVINGS
-        )
-        reference = _reference(PREFIX_SAVINGS, point)
-        entry = _post(
-            actor=actor,
-            key=key,
+        payable = accounts.partner_payable(point.province_code, book.partner)
+        entry = op.post(
             kind=EntryKind.SAVINGS_WITHDRAWAL,
-            reference=reference,
-            legs=[leg],
-            point=point,
-            day=day,
+            legs=[ledger.Leg(payable, drawer, amount, Service.SAVINGS)],
         )
         return SavingsTransaction.objects.create(
-            province_code=province,
-            reference=reference,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=entry.business_date,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
-            entry=entry,
+            **op.record(entry),
             book=book,
             kind=SavingsKind.WITHDRAWAL,
             amount=amount,
@@ -520,11 +312,18 @@ def savings_withdraw(
             balance_after=book.balance,
         )
 
-    return _once(
+    return desk.once(
         SavingsTransaction,
-        province_code=point.province_code,
-        key=key,
-        fingerprint=fingerprint,
+        operation="savings",
+        key=idempotency_key,
+        prefix=PREFIX_SAVINGS,
+        fingerprint={
+            "op": "withdrawal",
+            "point": point.pk,
+            "book": number,
+            "cid": cid,
+            "amount": amount,
+        },
         work=work,
     )
 
@@ -533,7 +332,7 @@ def savings_withdraw(
 
 
 def _contract(value: Any) -> str:
-    return _pattern(
+    return fields.pattern(
         value,
         _CONTRACT,
         field="contract_number",
@@ -555,61 +354,22 @@ def loan_repayment_collect(
 ) -> LoanRepayment:
     """Collect a loan repayment for the partner bank; the partner owes the post its
     commission, booked as revenue of ``credit`` in the same entry."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
+    desk = _desk(actor, point, at)
     contract = _contract(contract_number)
-    borrower = _text(borrower_name, field="borrower_name", label=_("Borrower's name"))
-    cid = _citizen_id(citizen_id, required=False)
-    amount = _amount(amount)
+    borrower = fields.text(borrower_name, field="borrower_name", label=_("Borrower's name"))
+    cid = fields.citizen_id(citizen_id, required=False)
+    amount = fields.amount(amount)
     partner = _partner(partner)
-    key = _key("loan", point, idempotency_key)
-    fingerprint = _fingerprint(
-        op="loan", point=point.pk, contract=contract, amount=amount, partner=partner
-    )
 
-    def work() -> LoanRepayment:
-        province = point.province_code
+    def work(op: Op) -> LoanRepayment:
         rate = rates.rate_in_force(
-            province_code=province, service=RateService.CREDIT, partner=partner, day=day
+            province_code=desk.province, service=RateService.CREDIT, partner=partner, day=desk.day
         )
         commission = rate.of(amount)
-        legs = [
-            ledger.Leg(
-                accounts.drawer(point),
-                accounts.partner_payable(province, partner),
-                amount,
-                Service.CREDIT,
-            )
-        ]
-        if commission > 0:
-            legs.append(
-                ledger.Leg(
-                    accounts.account_partner_receivable(province, partner),
-                    accounts.revenue(province, Service.CREDIT),
-                    commission,
-                    Service.CREDIT,
-                )
-            )
-        reference = _reference(PREFIX_LOAN, point)
-        entry = _post(
-            actor=actor,
-            key=key,
-            kind=EntryKind.LOAN_REPAYMENT,
-            reference=reference,
-            legs=legs,
-            point=point,
-            day=day,
-        )
+        legs = _agent_legs(point, partner, Service.CREDIT, amount, commission)
+        entry = op.post(kind=EntryKind.LOAN_REPAYMENT, legs=legs)
         return LoanRepayment.objects.create(
-            province_code=province,
-            reference=reference,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=entry.business_date,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
-            entry=entry,
+            **op.record(entry),
             partner=partner,
             contract_number=contract,
             borrower_name=borrower,
@@ -618,11 +378,18 @@ def loan_repayment_collect(
             commission=commission,
         )
 
-    return _once(
+    return desk.once(
         LoanRepayment,
-        province_code=point.province_code,
-        key=key,
-        fingerprint=fingerprint,
+        operation="loan",
+        key=idempotency_key,
+        prefix=PREFIX_LOAN,
+        fingerprint={
+            "op": "loan",
+            "point": point.pk,
+            "contract": contract,
+            "amount": amount,
+            "partner": partner,
+        },
         work=work,
     )
 
@@ -642,27 +409,17 @@ def loan_referral_record(
 ) -> LoanReferral:
     """Record a loan application taken at the counter and referred to the partner. No money
     moves: it is counted, not posted."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
-    name = _text(applicant_name, field="applicant_name", label=_("Applicant's name"))
-    cid = _citizen_id(citizen_id)
-    phone = _phone(phone)
-    amount = _amount(amount_requested, field="amount_requested")
-    purpose = _text(purpose, field="purpose", label=_("Purpose"), required=False, limit=200)
+    desk = _desk(actor, point, at)
+    name = fields.text(applicant_name, field="applicant_name", label=_("Applicant's name"))
+    cid = fields.citizen_id(citizen_id)
+    phone = fields.phone(phone)
+    amount = fields.amount(amount_requested, field="amount_requested")
+    purpose = fields.text(purpose, field="purpose", label=_("Purpose"), required=False, limit=200)
     partner = _partner(partner)
-    key = _key("referral", point, idempotency_key)
-    fingerprint = _fingerprint(op="referral", point=point.pk, cid=cid, amount=amount)
 
-    def work() -> LoanReferral:
+    def work(op: Op) -> LoanReferral:
         return LoanReferral.objects.create(
-            province_code=point.province_code,
-            reference=_reference(PREFIX_REFERRAL, point),
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=day,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
+            **op.record(None),
             partner=partner,
             applicant_name=name,
             citizen_id=cid,
@@ -671,11 +428,12 @@ def loan_referral_record(
             purpose=purpose,
         )
 
-    return _once(
+    return desk.once(
         LoanReferral,
-        province_code=point.province_code,
-        key=key,
-        fingerprint=fingerprint,
+        operation="referral",
+        key=idempotency_key,
+        prefix=PREFIX_REFERRAL,
+        fingerprint={"op": "referral", "point": point.pk, "cid": cid, "amount": amount},
         work=work,
     )
 
@@ -699,13 +457,12 @@ def payment_account_open(
     """Record a payment account opened for a customer with a partner. The partner owes the
     post a commission per account: one entry, D partner receivable / C revenue
     ``payment_account``, so the ledger counts the accounts opened."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
-    name = _text(customer_name, field="customer_name", label=_("Customer's name"))
-    cid = _citizen_id(citizen_id)
-    phone = _phone(phone)
+    desk = _desk(actor, point, at)
+    name = fields.text(customer_name, field="customer_name", label=_("Customer's name"))
+    cid = fields.citizen_id(citizen_id)
+    phone = fields.phone(phone)
     partner = _partner(partner)
-    number = _pattern(
+    number = fields.pattern(
         account_number,
         _ACCOUNT,
         field="account_number",
@@ -713,13 +470,9 @@ def payment_account_open(
     )
     if channel not in OpeningChannel.values:
         raise DomainError(_("Say whether it was opened online or at the counter."), field="channel")
-    key = _key("account", point, idempotency_key)
-    fingerprint = _fingerprint(
-        op="account", point=point.pk, partner=partner, number=number, cid=cid
-    )
 
-    def work() -> PaymentAccount:
-        province = point.province_code
+    def work(op: Op) -> PaymentAccount:
+        province = desk.province
         if PaymentAccount.objects.filter(
             province_code=province, partner=partner, account_number=number
         ).exists():
@@ -729,12 +482,14 @@ def payment_account_open(
                 field="account_number",
             )
         rate = rates.rate_in_force(
-            province_code=province, service=RateService.PAYMENT_ACCOUNT, partner=partner, day=day
+            province_code=province,
+            service=RateService.PAYMENT_ACCOUNT,
+            partner=partner,
+            day=desk.day,
         )
         commission = rate.of(0)
-        reference = _reference(PREFIX_ACCOUNT, point)
+        op.reference()
         entry = None
-        business_date = day
         if commission > 0:
             leg = ledger.Leg(
                 accounts.account_partner_receivable(province, partner),
@@ -742,26 +497,9 @@ def payment_account_open(
                 commission,
                 Service.PAYMENT_ACCOUNT,
             )
-            entry = _post(
-                actor=actor,
-                key=key,
-                kind=EntryKind.PAYMENT_ACCOUNT_FEE,
-                reference=reference,
-                legs=[leg],
-                point=point,
-                day=day,
-            )
-            business_date = entry.business_date
+            entry = op.post(kind=EntryKind.PAYMENT_ACCOUNT_FEE, legs=[leg])
         return PaymentAccount.objects.create(
-            province_code=province,
-            reference=reference,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=business_date,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
-            entry=entry,
+            **op.record(entry),
             partner=partner,
             customer_name=name,
             citizen_id=cid,
@@ -771,11 +509,18 @@ def payment_account_open(
             commission=commission,
         )
 
-    return _once(
+    return desk.once(
         PaymentAccount,
-        province_code=point.province_code,
-        key=key,
-        fingerprint=fingerprint,
+        operation="account",
+        key=idempotency_key,
+        prefix=PREFIX_ACCOUNT,
+        fingerprint={
+            "op": "account",
+            "point": point.pk,
+            "partner": partner,
+            "number": number,
+            "cid": cid,
+        },
         work=work,
     )
 
@@ -790,6 +535,19 @@ def remittance_fee(*, province_code: str, amount: int, day: dt.date) -> tuple[in
     )
     fee = rate.of(amount)
     return fee, rate.vat_of(fee)
+
+
+def _destination_check(destination_point: ServicePoint, province: str, day: dt.date) -> None:
+    if (
+        destination_point.province_code != province
+        or destination_point.kind not in PointKind.with_counter()
+        or not destination_point.is_active_on(day)
+    ):
+        raise DomainError(
+            _("%(point)s cannot pay remittances: choose a post office of the province.")
+            % {"point": destination_point},
+            field="destination_point",
+        )
 
 
 def remittance_send(
@@ -813,15 +571,14 @@ def remittance_send(
     the recipient with their citizen ID and the six-digit code given to the sender, or
     credited to ``recipient_account`` at ``recipient_bank``. The sender pays the amount, the
     fee and its VAT."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
-    sender = _text(sender_name, field="sender_name", label=_("Sender's name"))
-    sender_cid = _citizen_id(sender_citizen_id, field="sender_citizen_id")
-    sender_phone = _phone(sender_phone, field="sender_phone", required=False)
-    recipient = _text(recipient_name, field="recipient_name", label=_("Recipient's name"))
-    recipient_phone = _phone(recipient_phone, field="recipient_phone", required=False)
-    amount = _amount(amount)
-    province = point.province_code
+    desk = _desk(actor, point, at)
+    sender = fields.text(sender_name, field="sender_name", label=_("Sender's name"))
+    sender_cid = fields.citizen_id(sender_citizen_id, field="sender_citizen_id")
+    sender_phone = fields.phone(sender_phone, field="sender_phone", required=False)
+    recipient = fields.text(recipient_name, field="recipient_name", label=_("Recipient's name"))
+    recipient_phone = fields.phone(recipient_phone, field="recipient_phone", required=False)
+    amount = fields.amount(amount)
+    province = desk.province
     if destination_point is not None and (recipient_bank or recipient_account):
         raise DomainError(
             _("Send either to a post office or to a bank account, not both."),
@@ -829,25 +586,16 @@ def remittance_send(
         )
     if destination_point is not None:
         destination = RemittanceDestination.POINT
-        recipient_cid = _citizen_id(recipient_citizen_id, field="recipient_citizen_id")
-        if (
-            destination_point.province_code != province
-            or destination_point.kind not in PointKind.with_counter()
-            or not destination_point.is_active_on(day)
-        ):
-            raise DomainError(
-                _("%(point)s cannot pay remittances: choose a post office of the province.")
-                % {"point": destination_point},
-                field="destination_point",
-            )
+        recipient_cid = fields.citizen_id(recipient_citizen_id, field="recipient_citizen_id")
+        _destination_check(destination_point, province, desk.day)
         bank, account_number = "", ""
     elif recipient_bank or recipient_account:
         destination = RemittanceDestination.ACCOUNT
-        recipient_cid = _citizen_id(
+        recipient_cid = fields.citizen_id(
             recipient_citizen_id, field="recipient_citizen_id", required=False
         )
         bank = _partner(recipient_bank, field="recipient_bank")
-        account_number = _pattern(
+        account_number = fields.pattern(
             recipient_account,
             _ACCOUNT,
             field="recipient_account",
@@ -858,22 +606,14 @@ def remittance_send(
             _("Say where the money goes: a post office or a bank account."),
             field="destination_point",
         )
-    key = _key("remittance", point, idempotency_key)
-    fingerprint = _fingerprint(
-        op="remittance",
-        point=point.pk,
-        sender=sender_cid,
-        recipient=fold(recipient),
-        amount=amount,
-        to=destination_point.pk if destination_point else f"{bank}:{account_number}",
-    )
+    to_point = destination == RemittanceDestination.POINT
 
-    def work() -> Remittance:
-        fee, vat = remittance_fee(province_code=province, amount=amount, day=day)
+    def work(op: Op) -> Remittance:
+        fee, vat = remittance_fee(province_code=province, amount=amount, day=desk.day)
         drawer = accounts.drawer(point)
         owed = (
             accounts.account_remittance_payable(province)
-            if destination == RemittanceDestination.POINT
+            if to_point
             else accounts.partner_payable(province, bank)
         )
         legs = [ledger.Leg(drawer, owed, amount, Service.REMITTANCE)]
@@ -883,26 +623,9 @@ def remittance_send(
         if vat > 0:
             vat_payable = accounts.vat_payable(province)
             legs.append(ledger.Leg(drawer, vat_payable, vat, Service.REMITTANCE))
-        reference = _reference(PREFIX_REMITTANCE, point)
-        entry = _post(
-            actor=actor,
-            key=key,
-            kind=EntryKind.REMITTANCE,
-            reference=reference,
-            legs=legs,
-            point=point,
-            day=day,
-        )
+        entry = op.post(kind=EntryKind.REMITTANCE, legs=legs)
         return Remittance.objects.create(
-            province_code=province,
-            reference=reference,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            point=point,
-            business_date=entry.business_date,
-            created_at=moment,
-            created_by_id=_actor_id(actor),
-            entry=entry,
+            **op.record(entry),
             sender_name=sender,
             sender_citizen_id=sender_cid,
             sender_phone=sender_phone,
@@ -916,19 +639,49 @@ def remittance_send(
             amount=amount,
             fee=fee,
             vat=vat,
-            secret_code=(
-                f"{secrets.randbelow(10**6):06d}"
-                if destination == RemittanceDestination.POINT
-                else ""
-            ),
-            status=(
-                RemittanceStatus.SENT
-                if destination == RemittanceDestination.POINT
-                else RemittanceStatus.CREDITED
-            ),
+            secret_code=f"{secrets.randbelow(10**6):06d}" if to_point else "",
+            status=RemittanceStatus.SENT if to_point else RemittanceStatus.CREDITED,
         )
 
-    return _once(Remittance, province_code=province, key=key, fingerprint=fingerprint, work=work)
+    return desk.once(
+        Remittance,
+        operation="remittance",
+        key=idempotency_key,
+        prefix=PREFIX_REMITTANCE,
+        fingerprint={
+            "op": "remittance",
+            "point": point.pk,
+            "sender": sender_cid,
+            "recipient": fold(recipient),
+            "amount": amount,
+            "to": destination_point.pk if destination_point else f"{bank}:{account_number}",
+        },
+        work=work,
+    )
+
+
+def _remittance_to_pay(point: ServicePoint, reference: str) -> Remittance:
+    remittance = Remittance.objects.filter(
+        province_code=point.province_code,
+        reference=reference,
+        destination=RemittanceDestination.POINT,
+        destination_point=point,
+    ).first()
+    if remittance is None:
+        raise NotFound(
+            _("No remittance %(number)s to pay at this point.") % {"number": reference or "-"},
+            field="number",
+        )
+    if remittance.status != RemittanceStatus.SENT:
+        raise DomainError(
+            _("Remittance %(number)s was already paid on %(day)s.")
+            % {
+                "number": reference,
+                "day": f"{remittance.paid_date:%d/%m/%Y}" if remittance.paid_date else "-",
+            },
+            field="number",
+        )
+    return remittance
 
 
 def remittance_pay(
@@ -943,41 +696,21 @@ def remittance_pay(
 ) -> Remittance:
     """Pay a remittance out in cash at its destination point, to the recipient who gives
     their citizen ID and the code. Paid once: a second payment is refused."""
-    moment, day = _moment(at)
-    check_counter(actor, point, day)
+    desk = _desk(actor, point, at)
     reference = str(number or "").strip().upper()
     code = str(secret_code or "").strip()
-    cid = _citizen_id(recipient_citizen_id, field="recipient_citizen_id")
-    key = _key("payout", point, idempotency_key)
-    province = point.province_code
+    cid = fields.citizen_id(recipient_citizen_id, field="recipient_citizen_id")
+    key = desk.key("payout", idempotency_key)
+    province = desk.province
 
-    done = Remittance.objects.filter(province_code=province, paid_key=key).first()
-    if done is not None:
-        if done.reference != reference:
-            raise _reused(key)
+    def paid() -> Remittance | None:
+        done = Remittance.objects.filter(province_code=province, paid_key=key).first()
+        if done is not None and done.reference != reference:
+            raise key_reused(key)
         return done
 
     def work() -> Remittance:
-        remittance = Remittance.objects.filter(
-            province_code=province,
-            reference=reference,
-            destination=RemittanceDestination.POINT,
-            destination_point=point,
-        ).first()
-        if remittance is None:
-            raise NotFound(
-                _("No remittance %(number)s to pay at this point.") % {"number": reference or "-"},
-                field="number",
-            )
-        if remittance.status != RemittanceStatus.SENT:
-            raise DomainError(
-                _("Remittance %(number)s was already paid on %(day)s.")
-                % {
-                    "number": reference,
-                    "day": f"{remittance.paid_date:%d/%m/%Y}" if remittance.paid_date else "-",
-                },
-                field="number",
-            )
+        remittance = _remittance_to_pay(point, reference)
         if not (
             _CODE.match(code)
             and hmac.compare_digest(remittance.secret_code, code)
@@ -995,30 +728,24 @@ def remittance_pay(
         claimed = Remittance.objects.filter(pk=remittance.pk, status=RemittanceStatus.SENT).update(
             status=RemittanceStatus.PAID,
             paid_key=key,
-            paid_at=moment,
+            paid_at=desk.moment,
             paid_point=point,
-            paid_by_id=_actor_id(actor),
+            paid_by_id=actor_id(actor),
         )
         if not claimed:
             raise DomainError(
                 _("Remittance %(number)s was already paid.") % {"number": reference},
                 field="number",
             )
-        paid_reference = _reference(PREFIX_PAYOUT, point)
+        paid_reference = desk.reference(PREFIX_PAYOUT)
         leg = ledger.Leg(
             accounts.account_remittance_payable(province),
             drawer,
             remittance.amount,
             Service.REMITTANCE,
         )
-        entry = _post(
-            actor=actor,
-            key=key,
-            kind=EntryKind.REMITTANCE,
-            reference=paid_reference,
-            legs=[leg],
-            point=point,
-            day=day,
+        entry = desk.post(
+            kind=EntryKind.REMITTANCE, legs=[leg], reference=f"{APP}:{paid_reference}", key=key
         )
         Remittance.objects.filter(pk=remittance.pk).update(
             paid_reference=paid_reference, paid_entry=entry, paid_date=entry.business_date
@@ -1026,11 +753,14 @@ def remittance_pay(
         remittance.refresh_from_db()
         return remittance
 
+    done = paid()
+    if done is not None:
+        return done
     try:
         with transaction.atomic():
             return work()
     except IntegrityError:
-        done = Remittance.objects.filter(province_code=province, paid_key=key).first()
-        if done is None or done.reference != reference:
+        done = paid()
+        if done is None:
             raise
         return done

@@ -3,10 +3,8 @@ service or selector and render; the figures answer htmx with their table only.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from buudien.agency import forms, receipts, selectors, services
 from buudien.agency.models import LoanReferral, PaymentAccount
 from buudien.core.bizdays import local_today
-from buudien.core.errors import AccessDenied, DomainError
-from buudien.core.forms import apply_domain_error
+from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
+from buudien.counter.forms import CounterForm
+from buudien.counter.views import Perform, operation_page, pdf_response
 from buudien.network.models import ServicePoint
-
-Perform = Callable[[Any, ServicePoint, str, dict[str, Any]], Any]
 
 
 def _require_counter(user: Any) -> None:
@@ -53,10 +50,14 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _recorded_as(operation: Any) -> str:
+    return getattr(operation, "paid_reference", "") or operation.reference
+
+
 def _operation_page(
     request: HttpRequest,
     *,
-    form_class: type[forms.CounterForm],
+    form_class: type[CounterForm],
     title: str,
     submit: str,
     perform: Perform,
@@ -64,32 +65,19 @@ def _operation_page(
     initial: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    user = request.user
-    _require_counter(user)
-    form = form_class(request.POST or None, user=user, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        point = form.point()
-        if point is None:
-            form.add_error(None, _("Choose the service point."))
-        else:
-            try:
-                operation = perform(
-                    user, point, form.cleaned_data["token"], form.data_for_service()
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                reference = getattr(operation, "paid_reference", "") or operation.reference
-                messages.success(
-                    request,
-                    _("Recorded as %(reference)s. Print the receipt for the customer.")
-                    % {"reference": reference},
-                )
-                return redirect("agency:operation", reference=reference)
-    return render(
+    _require_counter(request.user)
+    return operation_page(
         request,
-        "agency/form.html",
-        {"form": form, "title": title, "submit": submit, "intro": intro, **(extra or {})},
+        form_class=form_class,
+        template="agency/form.html",
+        perform=perform,
+        recorded=lambda operation: (
+            _("Recorded as %(reference)s. Print the receipt for the customer.")
+            % {"reference": _recorded_as(operation)}
+        ),
+        done=lambda operation: redirect("agency:operation", reference=_recorded_as(operation)),
+        initial=initial,
+        context={"title": title, "submit": submit, "intro": intro, **(extra or {})},
     )
 
 
@@ -237,9 +225,7 @@ def operation(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     found = selectors.operation_get(user=request.user, reference=reference)
-    response = HttpResponse(receipts.receipt_pdf(found, reference), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{reference.upper()}.pdf"'
-    return response
+    return pdf_response(receipts.receipt_pdf(found, reference), f"{reference.upper()}.pdf")
 
 
 @login_required

@@ -17,21 +17,10 @@ from buudien.cashdesk.choices import ClosingStatus, PayoutMethod
 from buudien.cashdesk.models import CashClosing, CashHandover, CodPayout
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
+from buudien.counter.api import payload_arguments
 from buudien.network.models import ServicePoint
 
 router = Router(tags=["cashdesk"])
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-def _key(request: HttpRequest, given: str | None) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or given or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header or idempotency_key."),
-            field="idempotency_key",
-        )
-    return key
 
 
 # --- schemas -----------------------------------------------------------------------------------
@@ -222,12 +211,7 @@ def closings_submit(request: HttpRequest, payload: ClosingIn) -> Any:
     different one replaces a count not yet decided; a final closing is never changed."""
     point = selectors.point_get(user=request.user, code=payload.point)
     closing = services.closing_submit(
-        actor=request.user,
-        point=point,
-        counts=payload.counts,
-        coins=payload.coins,
-        business_date=payload.business_date,
-        note=payload.note,
+        actor=request.user, point=point, **payload.dict(exclude={"point"})
     )
     return Status(201, _closing(closing))
 
@@ -270,13 +254,11 @@ def handovers_create(request: HttpRequest, payload: HandoverIn) -> Any:
         if to_point is None:
             raise DomainError(_("No such service point."), field="to_point")
     done = services.handover_record(
-        actor=request.user,
+        **payload_arguments(
+            request, payload, key_field="idempotency_key", exclude=frozenset({"point", "to_point"})
+        ),
         point=point,
-        amount=payload.amount,
-        bank=payload.bank,
         to_point=to_point,
-        slip=payload.slip,
-        idempotency_key=_key(request, payload.idempotency_key),
     )
     return Status(201, CashHandover.objects.select_related("point", "to_point").get(pk=done.pk))
 
@@ -316,16 +298,7 @@ def cod_owed_items(
 def cod_payouts_create(request: HttpRequest, payload: PayoutIn) -> Any:
     """Cash at the counter where the items were posted (its clerk) or a bank transfer (an
     accountant). Each item's COD is paid once; a retry with the same key returns the payout."""
-    payout = services.cod_payout(
-        actor=request.user,
-        items=payload.items,
-        method=payload.method,
-        idempotency_key=_key(request, payload.idempotency_key),
-        bank=payload.bank,
-        payee_name=payload.payee_name,
-        payee_id_number=payload.payee_id_number,
-        payee_account=payload.payee_account,
-    )
+    payout = services.cod_payout(**payload_arguments(request, payload, key_field="idempotency_key"))
     return Status(201, _payout(payout))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -11,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from buudien.cashdesk.choices import DENOMINATIONS, PayoutMethod
 from buudien.core.money import format_number
+from buudien.counter.forms import CHOOSE, MoneyField, new_token
+from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint
+
+__all__ = ["new_token"]
 
 BANKS = [
     ("vietinbank", "VietinBank"),
@@ -19,21 +22,6 @@ BANKS = [
     ("bidv", "BIDV"),
     ("vietcombank", "Vietcombank"),
 ]
-
-
-def new_token() -> str:
-    """The idempotency key of a form, made when the form is shown: a double submit or a
-    retried request posts once."""
-    return secrets.token_urlsafe(18)
-
-
-def _date(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
 
 
 def note_field(name: str) -> str:
@@ -89,13 +77,9 @@ class DecisionForm(forms.Form):
 
 class HandoverForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    amount = forms.IntegerField(
-        label=_("Amount (đồng)"),
-        min_value=1,
-        widget=forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"}),
-    )
+    amount = MoneyField(label=_("Amount (đồng)"))
     bank = forms.ChoiceField(
-        label=_("Deposited at the bank"), choices=[("", "—"), *BANKS], required=False
+        label=_("Deposited at the bank"), choices=[("", CHOOSE), *BANKS], required=False
     )
     to_point = forms.ModelChoiceField(
         label=_("Or handed to the safe of"),

@@ -49,6 +49,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
+from buudien.counter.desk import key_clean, once_per_key, user_or_none
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.mail.models import PostalItem
@@ -64,12 +65,9 @@ BANK_ROLES = frozenset({Role.ACCOUNTANT})
 MAX_NOTES = 100_000
 MAX_COINS = 10_000_000
 NOTE_MAX = 500
+KEY_MAX = 100
 MAX_PAYOUT_ITEMS = ledger.MAX_LEGS
 _DIGITS = re.compile(r"\D+")
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _counter_point(actor: Any, point: ServicePoint) -> ServicePoint:
@@ -129,7 +127,7 @@ def _event(closing: CashClosing, action: str, actor: Any, note: str = "") -> Non
         province_code=closing.province_code,
         closing=closing,
         action=action,
-        actor=_user_or_none(actor),
+        actor=user_or_none(actor),
         at=timezone.now(),
         counted_total=closing.counted_total,
         expected=closing.expected,
@@ -192,7 +190,7 @@ def closing_submit(
         "expected": expected,
         "difference": difference,
         "note": note,
-        "counted_by": _user_or_none(actor),
+        "counted_by": user_or_none(actor),
         "counted_at": timezone.now(),
         "decided_by": None,
         "decided_at": None,
@@ -270,7 +268,7 @@ def closing_approve(
         pk=closing.pk, status=ClosingStatus.PENDING, recounts=closing.recounts
     ).update(
         status=ClosingStatus.APPROVED,
-        decided_by=_user_or_none(actor),
+        decided_by=user_or_none(actor),
         decided_at=now,
         decision_note=note,
     )
@@ -279,7 +277,7 @@ def closing_approve(
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the system's language
         kind = _("shortage") if closing.difference < 0 else _("surplus")
     entry = ledger.entry_post(
-        actor=_user_or_none(actor),
+        actor=user_or_none(actor),
         idempotency_key=closing_key(closing),
         kind=EntryKind.CASH_DISCREPANCY,
         reference=closing_reference(closing),
@@ -322,7 +320,7 @@ def closing_reject(
         pk=closing.pk, status=ClosingStatus.PENDING, recounts=closing.recounts
     ).update(
         status=ClosingStatus.REJECTED,
-        decided_by=_user_or_none(actor),
+        decided_by=user_or_none(actor),
         decided_at=timezone.now(),
         decision_note=note,
     )
@@ -361,11 +359,7 @@ def handover_record(
     under the same key, it returns the handover already recorded."""
     _counter_point(actor, point)
     amount = _amount(amount)
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 100:
-        raise DomainError(
-            _("An idempotency key of 1 to 100 characters is required."), field="idempotency_key"
-        )
+    key = key_clean(idempotency_key, limit=KEY_MAX)
     slip = " ".join((slip or "").split())[:64]
     kind = HandoverKind.POINT if to_point is not None else HandoverKind.BANK
     if to_point is not None:
@@ -384,52 +378,62 @@ def handover_record(
             _("Choose the bank the cash was deposited at, or the safe it was handed to."),
             field="bank",
         )
-    existing = CashHandover.objects.filter(
-        province_code=point.province_code, idempotency_key=key
-    ).first()
-    if existing is not None:
-        same = (
+
+    def same(existing: CashHandover) -> bool:
+        return (
             existing.point_id == point.pk
             and existing.amount == amount
             and existing.bank == bank
             and existing.to_point_id == (to_point.pk if to_point else None)
         )
-        if not same:
-            raise DomainError(
-                _("This form was already used for another handover: open the page again."),
-                field="idempotency_key",
-            )
-        return existing
-    drawer = ledger.account_for_drawer(point)
-    if to_point is not None:
-        legs = [ledger.Leg(debit=ledger.account_for_drawer(to_point), credit=drawer, amount=amount)]
-        entry_kind = EntryKind.CASH_TRANSFER
-    else:
-        account = ledger.account_for_bank(point.province_code, bank)
-        legs = [ledger.Leg(debit=account, credit=drawer, amount=amount)]
-        entry_kind = EntryKind.BANK_DEPOSIT
-    entry = ledger.entry_post(
-        actor=_user_or_none(actor),
-        idempotency_key=f"cashdesk:handover:{key}",
-        kind=entry_kind,
-        reference=f"handover:{point.code}:{slip}"[:100] if slip else f"handover:{point.code}",
-        legs=legs,
+
+    def reused(_existing: CashHandover) -> DomainError:
+        return DomainError(
+            _("This form was already used for another handover: open the page again."),
+            field="idempotency_key",
+        )
+
+    def work() -> CashHandover:
+        drawer = ledger.account_for_drawer(point)
+        if to_point is not None:
+            safe = ledger.account_for_drawer(to_point)
+            legs = [ledger.Leg(debit=safe, credit=drawer, amount=amount)]
+            entry_kind = EntryKind.CASH_TRANSFER
+        else:
+            account = ledger.account_for_bank(point.province_code, bank)
+            legs = [ledger.Leg(debit=account, credit=drawer, amount=amount)]
+            entry_kind = EntryKind.BANK_DEPOSIT
+        entry = ledger.entry_post(
+            actor=user_or_none(actor),
+            idempotency_key=f"cashdesk:handover:{key}",
+            kind=entry_kind,
+            reference=f"handover:{point.code}:{slip}"[:100] if slip else f"handover:{point.code}",
+            legs=legs,
+            province_code=point.province_code,
+            point=point,
+        )
+        return CashHandover.objects.create(
+            province_code=point.province_code,
+            idempotency_key=key,
+            point=point,
+            kind=kind,
+            bank=bank,
+            to_point=to_point,
+            amount=amount,
+            slip=slip,
+            business_date=entry.business_date,
+            created_by=user_or_none(actor),
+            created_at=timezone.now(),
+            entry=entry,
+        )
+
+    return once_per_key(
+        CashHandover,
         province_code=point.province_code,
-        point=point,
-    )
-    return CashHandover.objects.create(
-        province_code=point.province_code,
-        idempotency_key=key,
-        point=point,
-        kind=kind,
-        bank=bank,
-        to_point=to_point,
-        amount=amount,
-        slip=slip,
-        business_date=entry.business_date,
-        created_by=_user_or_none(actor),
-        created_at=timezone.now(),
-        entry=entry,
+        key=key,
+        same=same,
+        reused=reused,
+        work=work,
     )
 
 
@@ -480,11 +484,7 @@ def cod_payout(
     key, it returns the payout already made."""
     if method not in PayoutMethod.values:
         raise DomainError(_("Choose how the sender is paid."), field="method")
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 100:
-        raise DomainError(
-            _("An idempotency key of 1 to 100 characters is required."), field="idempotency_key"
-        )
+    key = key_clean(idempotency_key, limit=KEY_MAX)
     s10s = sorted({(s or "").strip().upper() for s in items if (s or "").strip()})
     if not s10s:
         raise DomainError(_("Choose the items whose COD is paid."), field="items")
@@ -549,7 +549,7 @@ def cod_payout(
     number = f"CT{province}{sequence_next(f'cashdesk.cod.{province}'):07d}"
     first = found[0]
     entry = ledger.entry_post(
-        actor=_user_or_none(actor),
+        actor=user_or_none(actor),
         idempotency_key=f"cashdesk:cod:{key}",
         kind=EntryKind.COD_PAID,
         reference=f"cod-payout:{number}",
@@ -580,7 +580,7 @@ def cod_payout(
                 total=total,
                 item_count=len(found),
                 business_date=entry.business_date,
-                paid_by=_user_or_none(actor),
+                paid_by=user_or_none(actor),
                 paid_at=now,
                 entry=entry,
             )

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from buudien.cashdesk.models import CashClosing
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.forms import apply_domain_error
-from buudien.core.http import HtmxHttpRequest
+from buudien.core.http import HtmxHttpRequest, paged
 from buudien.network.models import ServicePoint
 from buudien.people import access
 
@@ -255,9 +254,7 @@ def history(request: HtmxHttpRequest, point_code: str) -> HttpResponse:
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
-    page = Paginator(closings, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = paged(request, closings, 50)
     return render(
         request,
         "cashdesk/history.html",
@@ -265,8 +262,7 @@ def history(request: HtmxHttpRequest, point_code: str) -> HttpResponse:
             **_tabs(request.user),
             "point": point,
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            **listed,
             "handovers": selectors.handover_list(user=request.user, point=point)[:20],
         },
     )

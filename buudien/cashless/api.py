@@ -26,38 +26,19 @@ from buudien.cashless.schemas import (
     StatementOut,
 )
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed
+from buudien.counter.api import counter_arguments, point_for
 from buudien.network.models import ServicePoint
-from buudien.people import access
 
 router = Router(tags=["cashless"])
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-def _key(request: HttpRequest, given: str | None) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or given or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header or idempotency_key."),
-            field="idempotency_key",
-        )
-    return key
-
-
 def _point(request: HttpRequest, code: str | None) -> ServicePoint:
-    user = request.user
-    if not code:
-        own = getattr(user, "point", None)
-        if own is None:
-            raise DomainError(_("Say at which point: point_code."), field="point_code")
-        return own
-    point = ServicePoint.objects.filter(code=code).first()
-    if point is None or not access.in_scope(user, point.unit_path):
-        raise NotFound(_("No such service point."))
-    return point
+    missing = _("Say at which point: point_code.")
+    return point_for(request.user, code, field="point_code", missing=missing, scoped=True)
 
 
 @router.get("/kinds", response=list[str], summary="The kinds of payment a service settles")
@@ -67,15 +48,15 @@ def kinds(request: HttpRequest) -> Any:
 
 @router.post("/requests", response={201: RequestOut}, summary="Make a VietQR payment request")
 def request_create(request: HttpRequest, payload: RequestIn) -> Any:
-    payment = services.payment_request_create(
-        actor=request.user,
-        point=_point(request, payload.point_code),
-        kind=payload.kind,
-        reference=payload.reference,
-        amount=payload.amount,
-        purpose=payload.purpose,
-        idempotency_key=_key(request, payload.idempotency_key),
+    arguments = counter_arguments(
+        request,
+        payload,
+        point_field="point_code",
+        key_field="idempotency_key",
+        missing=_("Say at which point: point_code."),
+        scoped=True,
     )
+    payment = services.payment_request_create(**arguments)
     return Status(201, services.payment_request_get(user=request.user, pk=payment.pk))
 
 

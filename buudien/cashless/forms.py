@@ -11,17 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from buudien.cashless import registry, services
 from buudien.cashless.choices import PaymentStatus
 from buudien.cashless.handlers import COUNTER_PAYMENT
+from buudien.counter.forms import MoneyField, MoneyInput
+from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint
 from buudien.people import access
-
-
-def _date(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
 
 
 def new_key() -> str:
@@ -35,11 +28,10 @@ class RequestForm(forms.Form):
     point = forms.ModelChoiceField(
         label=_("Service point"), queryset=ServicePoint.objects.none(), required=False
     )
-    amount = forms.IntegerField(
+    amount = MoneyField(
         label=_("Amount (đồng)"),
-        min_value=1,
         max_value=services.AMOUNT_MAX,
-        widget=forms.NumberInput(attrs={"min": 1, "step": 1, "autofocus": True}),
+        widget=MoneyInput(attrs={"autofocus": True}),
     )
     purpose = forms.CharField(
         label=_("Purpose"),

@@ -26,6 +26,7 @@ from buudien.core import imports as im
 from buudien.core.audit import audit_record
 from buudien.core.errors import AccessDenied
 from buudien.core.imports import Column, ImportFailed, ImportKind, ImportResult, Row, RowError
+from buudien.counter.desk import user_or_none
 from buudien.finance.ledger import province_unit
 from buudien.finance.selectors import user_province_code
 from buudien.people import access
@@ -197,7 +198,7 @@ class BankStatementImport(ImportKind):
                     bank_reference=reference,
                     status=LineStatus.MATCHED if by_hand else LineStatus.UNMATCHED,
                     request_id=by_hand,
-                    imported_by=services._user_or_none(self.actor),
+                    imported_by=user_or_none(self.actor),
                     imported_at=now,
                     source=self.source[:200],
                 )

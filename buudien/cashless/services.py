@@ -44,6 +44,7 @@ from buudien.core.audit import audit_record
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
+from buudien.counter.desk import once_per_key, user_or_none
 from buudien.finance import ledger
 from buudien.finance.models import Entry
 from buudien.network.models import ServicePoint
@@ -218,10 +219,6 @@ def _event(request: PaymentRequest, kind: str, actor: Any, at: dt.datetime, note
     )
 
 
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def payment_request_create(
     *,
     actor: Any,
@@ -279,54 +276,48 @@ def payment_request_create(
         "purpose": purpose,
     }
 
-    def existing() -> PaymentRequest | None:
-        found = PaymentRequest.objects.filter(province_code=province, idempotency_key=key).first()
-        if found is None:
-            return None
-        if any(getattr(found, name) != value for name, value in wanted.items()):
-            raise DomainError(
-                _("This idempotency key was used for another payment request."),
-                field="idempotency_key",
-            )
-        return found
+    def reused(_found: PaymentRequest) -> DomainError:
+        return DomainError(
+            _("This idempotency key was used for another payment request."),
+            field="idempotency_key",
+        )
 
-    done = existing()
-    if done is not None:
-        return done
-    account = bank_account_active(province)
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            code = _new_code(province)
-            payload = vietqr.build(
-                bank_bin=account.bank_bin,
-                account=account.account_number,
-                amount=amount,
-                purpose=f"{code} {purpose}",
-            )
-            request = PaymentRequest.objects.create(
-                province_code=province,
-                point=point,
-                kind=kind,
-                reference=reference,
-                amount=amount,
-                purpose=purpose,
-                code=code,
-                payload=payload,
-                bank_account=account,
-                idempotency_key=key,
-                created_by=_user_or_none(actor),
-                created_at=now,
-                expires_at=now + EXPIRES_AFTER,
-            )
-            _event(request, PaymentEventKind.CREATED, actor, now)
-    except IntegrityError:
-        # A concurrent retry under the same key won: answer with its request.
-        done = existing()
-        if done is None:
-            raise
-        return done
-    return request
+    def work() -> PaymentRequest:
+        account = bank_account_active(province)
+        moment = now or timezone.now()
+        code = _new_code(province)
+        payload = vietqr.build(
+            bank_bin=account.bank_bin,
+            account=account.account_number,
+            amount=amount,
+            purpose=f"{code} {purpose}",
+        )
+        request = PaymentRequest.objects.create(
+            province_code=province,
+            point=point,
+            kind=kind,
+            reference=reference,
+            amount=amount,
+            purpose=purpose,
+            code=code,
+            payload=payload,
+            bank_account=account,
+            idempotency_key=key,
+            created_by=user_or_none(actor),
+            created_at=moment,
+            expires_at=moment + EXPIRES_AFTER,
+        )
+        _event(request, PaymentEventKind.CREATED, actor, moment)
+        return request
+
+    return once_per_key(
+        PaymentRequest,
+        province_code=province,
+        key=key,
+        same=lambda found: all(getattr(found, name) == value for name, value in wanted.items()),
+        reused=reused,
+        work=work,
+    )
 
 
 def payment_request_get(*, user: Any, pk: int) -> PaymentRequest:
@@ -363,9 +354,7 @@ def payment_request_cancel(
         now = timezone.now()
         claimed = PaymentRequest.objects.filter(
             pk=locked.pk, status__in=PaymentStatus.open()
-        ).update(
-            status=PaymentStatus.CANCELLED, cancelled_by=_user_or_none(actor), cancelled_at=now
-        )
+        ).update(status=PaymentStatus.CANCELLED, cancelled_by=user_or_none(actor), cancelled_at=now)
         if claimed != 1:  # pragma: no cover - the row is locked (or the database serialised)
             raise DomainError(_("The payment request changed meanwhile; try again."))
         locked.refresh_from_db()
@@ -535,7 +524,7 @@ def _confirm(
             pk=locked.pk, status__in=PaymentStatus.open()
         ).update(
             status=PaymentStatus.CONFIRMED,
-            confirmed_by=_user_or_none(actor),
+            confirmed_by=user_or_none(actor),
             confirmed_at=at,
             paid_on=paid_on,
             bank_reference=bank_reference,
@@ -543,7 +532,7 @@ def _confirm(
         if claimed != 1:  # pragma: no cover - the row is locked (or the database serialised)
             raise DomainError(_("The payment request changed meanwhile; try again."))
         locked.status = PaymentStatus.CONFIRMED
-        locked.confirmed_by = _user_or_none(actor)
+        locked.confirmed_by = user_or_none(actor)
         locked.confirmed_at = at
         locked.paid_on = paid_on
         locked.bank_reference = bank_reference

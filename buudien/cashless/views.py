@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from buudien.cashless.models import PaymentRequest, StatementLine
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.forms import apply_domain_error
-from buudien.core.http import HtmxHttpRequest
+from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.imports import ImportFailed
 
 POLL_SECONDS = 3
@@ -67,13 +66,10 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     requests = selectors.payment_request_list(user=user, **filters)
-    page = Paginator(requests, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = paged(request, requests, 50)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **listed,
         "province": province,
         "can_create": services.can_create(user),
         "can_confirm": services.can_confirm(user),

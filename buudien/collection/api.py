@@ -28,22 +28,12 @@ from buudien.collection.schemas import (
 )
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
+from buudien.counter.api import payload_arguments
 from buudien.network.models import ServicePoint
 
 router = Router(tags=["collection"])
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _key(request: HttpRequest, given: str | None) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or given or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header or idempotency_key."),
-            field="idempotency_key",
-        )
-    return key
 
 
 def _province(request: HttpRequest, given: str | None) -> str:
@@ -149,14 +139,9 @@ def bills_create(request: HttpRequest, payload: BillIn) -> Any:
         if point is None:
             raise NotFound(_("No such service point."), field="point_code")
     bill = services.bill_collect(
-        actor=request.user,
-        idempotency_key=_key(request, payload.idempotency_key),
-        partner=payload.partner,
-        customer_code=payload.customer_code,
-        customer_name=payload.customer_name,
-        period=payload.period,
-        amount=payload.amount,
-        method=payload.method,
+        **payload_arguments(
+            request, payload, key_field="idempotency_key", exclude=frozenset({"point_code"})
+        ),
         point=point,
     )
     return Status(201, _bill(bill))
@@ -210,12 +195,13 @@ def settlements_create(request: HttpRequest, payload: SettlementIn) -> Any:
     account does not hold the money."""
     partner = _partner(request, payload.partner, payload.province_code)
     settlement = services.settlement_create(
-        actor=request.user,
-        idempotency_key=_key(request, payload.idempotency_key),
+        **payload_arguments(
+            request,
+            payload,
+            key_field="idempotency_key",
+            exclude=frozenset({"partner", "province_code"}),
+        ),
         partner=partner,
-        date_from=payload.date_from,
-        date_to=payload.date_to,
-        memo=payload.memo,
     )
     return Status(201, _settlement(settlement))
 

@@ -3,7 +3,6 @@ token made when it is shown: its idempotency key, so a form sent twice posts onc
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -13,30 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
 from buudien.collection.models import Partner
 from buudien.collection.services import MAX_BILL, MAX_FEE
+from buudien.counter.forms import CHOOSE, MoneyField, TokenForm, new_token
+from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint, Unit
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(18)
+__all__ = ["new_token"]
 
 
-def _date(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-
-
-class _Tokened(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", new_token())
-
+class _Tokened(TokenForm):
     def idempotency_key(self) -> str:
         return f"form:{self.cleaned_data['token']}"
 
@@ -46,10 +29,10 @@ class CollectForm(_Tokened):
         label=_("Service point"),
         queryset=ServicePoint.objects.none(),
         required=False,
-        empty_label="—",
+        empty_label=CHOOSE,
     )
     partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.none(), empty_label="—"
+        label=_("Partner"), queryset=Partner.objects.none(), empty_label=CHOOSE
     )
     customer_code = forms.CharField(label=_("Customer code"), max_length=40)
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)
@@ -59,12 +42,7 @@ class CollectForm(_Tokened):
         required=False,
         help_text=_('The month or term the bill is for, e.g. "10/2026".'),
     )
-    amount = forms.IntegerField(
-        label=_("Amount (đồng)"),
-        min_value=1,
-        max_value=MAX_BILL,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
-    )
+    amount = MoneyField(label=_("Amount (đồng)"), max_value=MAX_BILL)
     method = forms.ChoiceField(
         label=_("Payment"),
         choices=PaymentMethod.choices,
@@ -105,7 +83,7 @@ class BillFilterForm(forms.Form):
     date_from = _date(_("From"))
     date_to = _date(_("To"))
     partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label="—"
+        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=CHOOSE
     )
     point = forms.CharField(label=_("Point code"), max_length=16, required=False)
     status = forms.ChoiceField(
@@ -175,7 +153,7 @@ class PartnerForm(forms.Form):
 
 class SettlementForm(_Tokened):
     partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.none(), empty_label="—"
+        label=_("Partner"), queryset=Partner.objects.none(), empty_label=CHOOSE
     )
     date_from = _date(_("From"), required=True)
     date_to = _date(_("To"), required=True)
@@ -190,7 +168,7 @@ class SettlementForm(_Tokened):
 
 class ReconciliationForm(forms.Form):
     partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label="—"
+        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=CHOOSE
     )
     date_from = _date(_("From"))
     date_to = _date(_("To"))
@@ -199,7 +177,7 @@ class ReconciliationForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         to_field_name="code",
-        empty_label="—",
+        empty_label=CHOOSE,
     )
 
     def __init__(

@@ -56,16 +56,16 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
+from buudien.counter import fields
+from buudien.counter.desk import COUNTER_ROLES, Desk, check_counter, key_clean, moment_of
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
-from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
 SERVICE = Service.COLLECTION.value
-COUNTER_ROLES = frozenset({Role.CLERK, Role.ADMIN})
 PARTNER_MANAGERS = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 SETTLEMENT_ROLES = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 # No bill is larger than this (a thousand billion đồng); the ledger's own limit is higher.
@@ -94,45 +94,6 @@ def can_manage_partners(user: Any) -> bool:
 
 def can_settle(user: Any) -> bool:
     return access.has_role(user, SETTLEMENT_ROLES)
-
-
-def _key(value: Any) -> str:
-    key = value.strip() if isinstance(value, str) else ""
-    if not key or len(key) > MAX_KEY:
-        raise DomainError(
-            _("An idempotency key of 1 to 128 characters is required."), field="idempotency_key"
-        )
-    return key
-
-
-def _text(value: Any, *, field: str, label: str, max_length: int, required: bool) -> str:
-    text = " ".join(str(value or "").split())
-    if "\x00" in text:
-        raise DomainError(_("%(label)s contains a null character.") % {"label": label}, field=field)
-    if required and not text:
-        raise DomainError(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise DomainError(
-            _("%(label)s is longer than %(max)s characters.") % {"label": label, "max": max_length},
-            field=field,
-        )
-    return text
-
-
-def _whole(value: Any, *, field: str, label: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(
-            _("%(label)s is a whole number of đồng, not %(value)r.")
-            % {"label": label, "value": value},
-            field=field,
-        )
-    if value < low or value > high:
-        raise DomainError(
-            _("%(label)s must be between %(low)s and %(high)s.")
-            % {"label": label, "low": format_vnd(low), "high": format_vnd(high)},
-            field=field,
-        )
-    return value
 
 
 def _province_in_scope(actor: Any, province_code: str) -> None:
@@ -179,8 +140,8 @@ def partner_values_clean(values: dict[str, Any]) -> dict[str, Any]:
     """The validated values of a partner's editable fields (those given)."""
     clean: dict[str, Any] = {}
     if "name" in values:
-        clean["name"] = _text(
-            values["name"], field="name", label=_("The name"), max_length=200, required=True
+        clean["name"] = fields.text(
+            values["name"], field="name", label=_("The name"), limit=200, required=True
         )
     if "kind" in values:
         if values["kind"] not in PartnerKind.values:
@@ -191,11 +152,11 @@ def partner_values_clean(values: dict[str, Any]) -> dict[str, Any]:
     if "bank" in values:
         clean["bank"] = slug_check(values["bank"], field="bank")
     if "payee_account" in values:
-        clean["payee_account"] = _text(
+        clean["payee_account"] = fields.text(
             values["payee_account"],
             field="payee_account",
             label=_("The partner's bank account"),
-            max_length=200,
+            limit=200,
             required=False,
         )
     for name, label, high in (
@@ -206,7 +167,7 @@ def partner_values_clean(values: dict[str, Any]) -> dict[str, Any]:
         ("fee_vat_rate_bp", _("The VAT rate"), BASIS_POINTS),
     ):
         if name in values:
-            clean[name] = _whole(values[name], field=name, label=label, low=0, high=high)
+            clean[name] = fields.whole(values[name], field=name, label=label, low=0, high=high)
     if "active" in values:
         clean["active"] = bool(values["active"])
     return clean
@@ -291,17 +252,16 @@ def bill_key(bill: Bill) -> str:
 def _check_point(actor: Any, point: ServicePoint | None, day: dt.date) -> ServicePoint:
     if point is None:
         raise DomainError(_("Say at which service point the bill is collected."), field="point")
-    if not (actor.point_id == point.pk or access.in_scope(actor, point.unit_path)):
-        raise NotFound(_("No such service point."), field="point")
-    if actor.point_id is not None and actor.point_id != point.pk and not actor.is_superuser:
-        raise AccessDenied(_("You collect bills at your own service point only."), field="point")
-    if point.kind not in PointKind.with_counter() or not point.is_active_on(day):
-        raise DomainError(
-            _("%(point)s does not serve at a counter on %(day)s.")
-            % {"point": point, "day": f"{day:%d/%m/%Y}"},
-            field="point",
-        )
-    return point
+    elsewhere = _("You collect bills at your own service point only.")
+    return check_counter(actor, point, day, elsewhere=elsewhere)
+
+
+def _key(value: Any) -> str:
+    return key_clean(value, limit=MAX_KEY)
+
+
+def _moment(at: dt.datetime | None) -> dt.datetime:
+    return moment_of(at)[0]
 
 
 def _partner_for(partner: Partner | str, province_code: str) -> Partner:
@@ -401,30 +361,27 @@ class BillRow:
     at: dt.datetime | None = None
 
 
-def _moment(at: dt.datetime | None) -> dt.datetime:
-    moment = at or timezone.now()
-    return moment.replace(tzinfo=VIETNAM) if timezone.is_naive(moment) else moment
-
-
 def _bill_from(row: BillRow, *, actor: Any, point: ServicePoint, key: str) -> Bill:
     """A new bill (not saved) from a row, every field checked; refused with the field."""
     province = point.province_code
-    code = _text(
+    code = fields.text(
         row.customer_code,
         field="customer_code",
         label=_("The customer code"),
-        max_length=40,
+        limit=40,
         required=True,
     )
-    name = _text(
+    name = fields.text(
         row.customer_name,
         field="customer_name",
         label=_("The customer's name"),
-        max_length=200,
+        limit=200,
         required=True,
     )
-    period = _text(row.period, field="period", label=_("The period"), max_length=20, required=False)
-    amount = _whole(row.amount, field="amount", label=_("The amount"), low=1, high=MAX_BILL)
+    period = fields.text(
+        row.period, field="period", label=_("The period"), limit=20, required=False
+    )
+    amount = fields.whole(row.amount, field="amount", label=_("The amount"), low=1, high=MAX_BILL)
     if row.method not in PaymentMethod.values:
         raise DomainError(_("Unknown payment method %(m)s.") % {"m": row.method}, field="method")
     partner = _partner_for(row.partner, province)
@@ -487,16 +444,10 @@ def _post_cash(actor: Any, bill: Bill, accounts: _Accounts) -> Entry:
     collected (the open day if that one is closed); the bill keeps the entry and its day."""
     assert accounts.drawer is not None
     day = bill.created_at.astimezone(VIETNAM).date()
-    entry = ledger.entry_post(
-        actor=actor,
-        idempotency_key=bill_key(bill),
-        kind=EntryKind.COLLECTION,
-        reference=bill_reference(bill),
-        legs=_legs(bill, accounts.drawer, accounts),
-        province_code=bill.province_code,
-        business_date=day,
-        point=bill.point,
-        late=True,
+    desk = Desk(actor=actor, point=bill.point, moment=bill.created_at, day=day, app="collection")
+    legs = _legs(bill, accounts.drawer, accounts)
+    entry = desk.post(
+        kind=EntryKind.COLLECTION, legs=legs, reference=bill_reference(bill), key=bill_key(bill)
     )
     bill.entry = entry
     bill.business_date = entry.business_date
@@ -667,7 +618,7 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str = "") -> Bill:
         raise NotFound(_("No such bill."))
     if actor.point_id is not None and actor.point_id != bill.point_id and not actor.is_superuser:
         raise NotFound(_("No such bill."))
-    why = _text(reason, field="reason", label=_("The reason"), max_length=200, required=False)
+    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
     if bill.status == BillStatus.CANCELLED:
         raise DomainError(
             _("Bill %(reference)s is cancelled already.") % {"reference": bill.reference}
@@ -858,7 +809,7 @@ def settlement_create(
             _("Bills of %(day)s have not been collected yet.") % {"day": f"{date_to:%d/%m/%Y}"},
             field="date_to",
         )
-    note = _text(memo, field="memo", label=_("The memo"), max_length=500, required=False)
+    note = fields.text(memo, field="memo", label=_("The memo"), limit=500, required=False)
     serial = sequence_next(f"collection:settlement:{province}")
     settlement = Settlement(
         province_code=province,

@@ -30,7 +30,7 @@ from buudien.collection.models import Bill
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
-from buudien.core.http import HtmxHttpRequest
+from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.money import format_vnd
 from buudien.finance import ledger
 from buudien.network.models import ServicePoint
@@ -166,15 +166,12 @@ def bills(request: HtmxHttpRequest) -> HttpResponse:
         form = BillFilterForm(
             initial={"date_from": date_from, "date_to": date_to}, partners=partners
         )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = paged(request, found, PAGE_SIZE)
     context = {
         "form": form,
-        "page": page,
-        "bills": page.object_list,
+        **listed,
+        "bills": listed["page"].object_list,
         "totals": selectors.day_totals(found),
-        "query": query.urlencode(),
         **_nav(user),
     }
     template = "collection/partials/_bill_rows.html" if request.htmx else "collection/bills.html"

@@ -11,6 +11,7 @@ from ninja import Router, Status
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
+from buudien.counter.api import idempotency_key
 from buudien.finance import ledger, selectors
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
@@ -25,24 +26,12 @@ from buudien.finance.schemas import (
 
 router = Router(tags=["finance"])
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-
 
 def _province(request: HttpRequest, given: str | None) -> str:
     province = given or selectors.user_province_code(request.user)
     if not province:
         raise DomainError(_("Say which province: province=NN."), field="province")
     return province
-
-
-def _key(request: HttpRequest, given: str | None) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or given or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header or idempotency_key."),
-            field="idempotency_key",
-        )
-    return key
 
 
 def _range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -152,7 +141,7 @@ def entries_create(request: HttpRequest, payload: EntryIn) -> Any:
     ``idempotency_key`` field): a retry with the same key and body returns the same entry."""
     entry = ledger.entry_post_manual(
         actor=request.user,
-        idempotency_key=_key(request, payload.idempotency_key),
+        idempotency_key=idempotency_key(request, payload.idempotency_key),
         kind=payload.kind,
         province_code=_province(request, payload.province_code),
         legs=[
@@ -179,7 +168,7 @@ def entries_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> 
     entry = ledger.entry_reverse_manual(
         actor=request.user,
         entry_id=entry_id,
-        idempotency_key=_key(request, payload.idempotency_key),
+        idempotency_key=idempotency_key(request, payload.idempotency_key),
         memo=payload.memo,
     )
     return Status(201, _entry_out(entry))

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from buudien.core.bizdays import VIETNAM, local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import ImportFailed
+from buudien.counter.api import idempotency_key
 from buudien.payouts import selectors, services
 from buudien.payouts.importers import list_import_file
 from buudien.payouts.models import Payer, Payment, PayoutLine, PayoutList
@@ -24,7 +25,6 @@ from buudien.payouts.receipts import receipt_pdf
 
 router = Router(tags=["payouts"])
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -334,12 +334,7 @@ def lines_get(request: HttpRequest, line_id: int) -> Any:
     summary="Pay a line at your counter (Idempotency-Key header required)",
 )
 def lines_pay(request: HttpRequest, line_id: int, payload: PayIn) -> Any:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-    if not key:
-        raise DomainError(
-            _("An idempotency key is required: the Idempotency-Key header."),
-            field="idempotency_key",
-        )
+    key = idempotency_key(request)
     proxy = services.Proxy(
         name=payload.proxy_name,
         citizen_id=payload.proxy_citizen_id,

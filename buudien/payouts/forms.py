@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from buudien.counter.forms import new_token
 from buudien.payouts import services
 from buudien.payouts.choices import LineStatus, ListStatus
 from buudien.payouts.models import Payer
@@ -17,11 +17,7 @@ from buudien.payouts.models import Payer
 MAX_FILE_BYTES = 20 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 
-
-def new_token() -> str:
-    """The idempotency key of a form as it is shown: a resubmission (a double click, a
-    refresh) carries the same one, so the payment is made once."""
-    return uuid.uuid4().hex
+__all__ = ["new_token"]
 
 
 class SearchForm(forms.Form):

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
-from buudien.core.http import HtmxHttpRequest
+from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.imports import ImportFailed
 from buudien.payouts import selectors, services
 from buudien.payouts.choices import LineStatus
@@ -148,13 +147,10 @@ def lists(request: HtmxHttpRequest) -> HttpResponse:
             "status": form.cleaned_data.get("status") or "",
         }
     found = selectors.list_list(user=request.user, **filters)
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = paged(request, found, 50)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **listed,
         "can_manage": can_manage_lists(request.user),
     }
     template = "payouts/partials/_list_rows.html" if request.htmx else "payouts/lists.html"
@@ -175,14 +171,11 @@ def list_detail(request: HtmxHttpRequest, list_id: int) -> HttpResponse:
             "point_code": form.cleaned_data["point"].strip(),
         }
     lines = selectors.line_list(user=request.user, payout_list=payout_list, **filters)
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = paged(request, lines, 50)
     context: dict[str, Any] = {
         "payout_list": payout_list,
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **listed,
         "can_manage": can_manage_lists(request.user),
     }
     if request.htmx:

@@ -61,7 +61,9 @@ def test_a_bad_amount_is_a_form_error(
         {"amount": "0", "purpose": "x", "kind": "counter_payment", "idempotency_key": "k"},
     )
     assert page.status_code == 200
-    assert "greater than or equal to 1" in page.content.decode()
+    # The counter's own wording, not Django's ("greater than or equal to 1"): issue 10.
+    assert "The amount must be more than zero." in page.content.decode()
+    assert "greater than or equal" not in page.content.decode()
     assert not PaymentRequest.objects.exists()
 
 

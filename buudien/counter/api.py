@@ -1,0 +1,92 @@
+"""What every counter endpoint of the API shares: the idempotency key of a request and the
+point it acts at.
+
+A money-moving call needs a key: the ``Idempotency-Key`` header (or, where the schema has
+one, an ``idempotency_key`` field). A retry under the same key returns what was recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+
+from buudien.core.errors import DomainError, NotFound
+from buudien.network.models import ServicePoint
+from buudien.people import access
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+_NO_BODY_FIELD = object()
+
+
+def idempotency_key(request: HttpRequest, given: Any = _NO_BODY_FIELD) -> str:
+    """The key of the request: its header, else ``given`` (the schema's ``idempotency_key``
+    field, for the endpoints that have one)."""
+    body = None if given is _NO_BODY_FIELD else given
+    key = (request.headers.get(IDEMPOTENCY_HEADER) or body or "").strip()
+    if not key:
+        message = (
+            _("An idempotency key is required: the Idempotency-Key header.")
+            if given is _NO_BODY_FIELD
+            else _("An idempotency key is required: the Idempotency-Key header or idempotency_key.")
+        )
+        raise DomainError(message, field="idempotency_key")
+    return key
+
+
+def point_for(
+    user: Any,
+    code: str | None,
+    *,
+    field: str = "point",
+    missing: str | None = None,
+    scoped: bool = False,
+) -> ServicePoint:
+    """The point named by ``code``, or the user's own counter when none is named (refused
+    with ``missing`` when they have none). With ``scoped``, a point outside the user's scope
+    is not found either."""
+    if not code:
+        own = getattr(user, "point", None)
+        if not isinstance(own, ServicePoint):
+            raise DomainError(missing or _("Say at which point: point=CODE."), field=field)
+        return own
+    point = ServicePoint.objects.select_related("unit").filter(code=code).first()
+    if point is None or (scoped and not access.in_scope(user, point.unit_path)):
+        raise NotFound(_("No such service point."), field=field)
+    return point
+
+
+def payload_arguments(
+    request: HttpRequest,
+    payload: Schema,
+    *,
+    key_field: str | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The keyword arguments of a service for an API call: the actor, the idempotency key
+    (the header, or the payload's ``key_field``) and the payload's other fields under their
+    own names (the schemas name them as the services do)."""
+    given: Any = getattr(payload, key_field) if key_field else _NO_BODY_FIELD
+    fields = payload.dict(exclude={*([key_field] if key_field else []), *exclude})
+    return {"actor": request.user, "idempotency_key": idempotency_key(request, given), **fields}
+
+
+def counter_arguments(
+    request: HttpRequest,
+    payload: Schema,
+    *,
+    point_field: str = "point",
+    key_field: str | None = None,
+    exclude: frozenset[str] = frozenset(),
+    **point_options: Any,
+) -> dict[str, Any]:
+    """``payload_arguments`` and the point the payload names (or the user's own counter)."""
+    code = getattr(payload, point_field)
+    point = point_for(request.user, code, field=point_field, **point_options)
+    fields = payload_arguments(
+        request, payload, key_field=key_field, exclude=exclude | {point_field}
+    )
+    return {**fields, "point": point}

@@ -1,0 +1,320 @@
+"""One counter operation: who may take it, on which business day, under which idempotency
+key, with which reference and ledger entry.
+
+A service opens the desk (the actor at a point at a moment), cleans what the customer gave,
+and hands ``Desk.once`` the work that writes its row::
+
+    desk = Desk.open(actor=actor, point=point, at=at, app="agency")
+    amount = fields.amount(amount)
+
+    def work(op: Op) -> Deposit:
+        entry = op.post(kind=EntryKind.SAVINGS_DEPOSIT, legs=[...])
+        return Deposit.objects.create(**op.record(entry), amount=amount)
+
+    return desk.once(Deposit, operation="savings", key=idempotency_key, prefix="TK",
+                     fingerprint={"amount": amount}, work=work)
+
+``once`` returns the row recorded under the key already when the request is the same, refuses
+a key used for another request, and otherwise runs ``work`` in one transaction: a refusal
+inside it (a DomainError) leaves nothing behind, not even a reference number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.sequences import sequence_next
+from buudien.finance import ledger
+from buudien.finance.models import Entry
+from buudien.network.choices import PointKind
+from buudien.network.models import ServicePoint
+from buudien.people import access
+from buudien.people.choices import Role
+
+COUNTER_ROLES = frozenset({Role.CLERK, Role.ADMIN})
+MAX_KEY = 64
+
+
+def counter_point_of(actor: Any) -> ServicePoint | None:
+    """The point where ``actor`` works at the counter, if any."""
+    point = getattr(actor, "point", None)
+    return point if isinstance(point, ServicePoint) else None
+
+
+def can_act(actor: Any, roles: frozenset[str] = COUNTER_ROLES) -> bool:
+    return access.has_role(actor, roles)
+
+
+def refuse_closed(point: ServicePoint, day: dt.date) -> None:
+    """Refused unless ``point`` is open with a counter on ``day``."""
+    if point.kind not in PointKind.with_counter() or not point.is_active_on(day):
+        raise DomainError(
+            _("%(point)s does not serve at a counter on %(day)s.")
+            % {"point": point, "day": f"{day:%d/%m/%Y}"},
+            field="point",
+        )
+
+
+def check_counter(
+    actor: Any,
+    point: ServicePoint,
+    day: dt.date,
+    *,
+    roles: frozenset[str] = COUNTER_ROLES,
+    elsewhere: str | None = None,
+) -> ServicePoint:
+    """``actor`` may take operations at ``point``'s counter on ``day``: a clerk at their own
+    point, an administrator at a point of their scope. A point outside what the actor may see
+    is "not found"; a clerk at another point they can see is refused with ``elsewhere`` when
+    the service says so, "not found" otherwise."""
+    if not can_act(actor, roles):
+        raise AccessDenied(
+            _("Only a counter clerk or an administrator may take operations at the counter.")
+        )
+    if actor.role == Role.CLERK and not actor.is_superuser:
+        if actor.point_id is None:
+            raise AccessDenied(_("You do not work at a service point's counter."))
+        if actor.point_id != point.pk:
+            if elsewhere and access.in_scope(actor, point.unit_path):
+                raise AccessDenied(elsewhere, field="point")
+            raise NotFound(_("No such service point."), field="point")
+    elif not access.in_scope(actor, point.unit_path):
+        raise NotFound(_("No such service point."), field="point")
+    refuse_closed(point, day)
+    return point
+
+
+def moment_of(at: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
+    """The moment of an operation (now, when not given; Vietnam's time when naive) and its
+    calendar day in Vietnam."""
+    moment = at or timezone.now()
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment, moment.astimezone(VIETNAM).date()
+
+
+def key_clean(value: Any, *, limit: int = MAX_KEY) -> str:
+    """An idempotency key as given: 1 to ``limit`` printable characters, no spaces."""
+    text = str(value or "").strip()
+    if not text or len(text) > limit or any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise DomainError(
+            _("An idempotency key of 1 to %(max)s characters (no spaces) is required.")
+            % {"max": limit},
+            field="idempotency_key",
+        )
+    return text
+
+
+def fingerprint_of(fields: Mapping[str, Any]) -> str:
+    """The digest of a request's meaningful fields: a retry must give the same."""
+    canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def key_reused(key: str) -> DomainError:
+    return DomainError(
+        _("Idempotency key reused with a different request: %(key)s.") % {"key": key},
+        field="idempotency_key",
+    )
+
+
+def actor_id(actor: Any) -> int | None:
+    return actor.pk if getattr(actor, "is_authenticated", False) else None
+
+
+def user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def once_per_key[M: models.Model](
+    model: type[M],
+    *,
+    province_code: str,
+    key: str,
+    work: Callable[[], M],
+    fingerprint: str | None = None,
+    same: Callable[[M], bool] | None = None,
+    reused: Callable[[M], DomainError] | None = None,
+    key_field: str = "idempotency_key",
+) -> M:
+    """The row recorded under ``key`` already, or ``work()`` in one transaction.
+
+    A row found under the key must be the same request: its ``fingerprint`` column equal to
+    ``fingerprint``, or ``same(row)`` true; else ``reused(row)`` (or the general refusal) is
+    raised. Two requests racing with one key: the loser's insert clashes and it returns the
+    winner's row."""
+
+    def existing() -> M | None:
+        rows = model._default_manager.filter(province_code=province_code, **{key_field: key})
+        row = next(iter(rows.order_by()[:1]), None)
+        if row is None:
+            return None
+        if same is not None:
+            alike = same(row)
+        else:
+            alike = fingerprint is None or getattr(row, "fingerprint", fingerprint) == fingerprint
+        if not alike:
+            raise reused(row) if reused is not None else key_reused(key)
+        return row
+
+    row = existing()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return work()
+    except IntegrityError:
+        row = existing()
+        if row is None:
+            raise DomainError(
+                _("Another operation took the same number at the same moment: try again.")
+            ) from None
+        return row
+
+
+@dataclass
+class Op:
+    """One operation being written: its key, fingerprint and (taken on first use) reference."""
+
+    desk: Desk
+    key: str
+    fingerprint: str
+    prefix: str
+    taken: str = field(default="", init=False)
+
+    def reference(self) -> str:
+        """``<prefix><point code><serial of 6 digits>``, per point so that no province-wide
+        row is a hot spot. Taken inside the transaction: a refusal gives the number back."""
+        if not self.taken:
+            self.taken = self.desk.reference(self.prefix)
+        return self.taken
+
+    def post(
+        self,
+        *,
+        kind: str,
+        legs: Sequence[ledger.Leg],
+        reference: str | None = None,
+        key: str | None = None,
+    ) -> Entry:
+        """The operation's one balanced ledger entry, under its key."""
+        desk = self.desk
+        return desk.post(
+            kind=kind,
+            legs=legs,
+            reference=f"{desk.app}:{reference or self.reference()}",
+            key=key or self.key,
+        )
+
+    def record(self, entry: Entry | None, **more: Any) -> dict[str, Any]:
+        """The fields of ``models.CounterOperation`` for the row of this operation."""
+        desk = self.desk
+        return {
+            "province_code": desk.province,
+            "reference": self.reference(),
+            "idempotency_key": self.key,
+            "fingerprint": self.fingerprint,
+            "point": desk.point,
+            "business_date": entry.business_date if entry is not None else desk.day,
+            "created_at": desk.moment,
+            "created_by_id": actor_id(desk.actor),
+            "entry": entry,
+            **more,
+        }
+
+
+@dataclass
+class Desk:
+    """``actor`` at ``point``'s counter at ``moment``, for the service ``app`` (the namespace
+    of its keys, references and sequences)."""
+
+    actor: Any
+    point: ServicePoint
+    moment: dt.datetime
+    day: dt.date
+    app: str
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        actor: Any,
+        point: ServicePoint,
+        app: str,
+        at: dt.datetime | None = None,
+        roles: frozenset[str] = COUNTER_ROLES,
+        elsewhere: str | None = None,
+    ) -> Desk:
+        """The desk, once ``check_counter`` lets ``actor`` act at ``point`` on the day."""
+        moment, day = moment_of(at)
+        check_counter(actor, point, day, roles=roles, elsewhere=elsewhere)
+        return cls(actor=actor, point=point, moment=moment, day=day, app=app)
+
+    @classmethod
+    def unchecked(
+        cls, *, actor: Any, point: ServicePoint, app: str, at: dt.datetime | None
+    ) -> Desk:
+        """The desk of an operation whose actor was checked before (a bill confirmed later by
+        transfer, a row of a list checked with the others)."""
+        moment, day = moment_of(at)
+        return cls(actor=actor, point=point, moment=moment, day=day, app=app)
+
+    @property
+    def province(self) -> str:
+        return self.point.province_code
+
+    def key(self, operation: str, given: Any) -> str:
+        """The stored key of ``operation`` at this point for the key the client gave."""
+        return f"{self.app}:{operation}:{self.point.code}:{key_clean(given)}"
+
+    def reference(self, prefix: str) -> str:
+        serial = sequence_next(f"{self.app}:{prefix}:{self.point.code}")
+        return f"{prefix}{self.point.code}{serial:06d}"
+
+    def post(self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str) -> Entry:
+        """One balanced entry at the point on the desk's day (a late posting when the day
+        is past: the ledger moves it to the first open day)."""
+        return ledger.entry_post(
+            actor=self.actor,
+            idempotency_key=key,
+            kind=kind,
+            reference=reference,
+            legs=legs,
+            province_code=self.province,
+            business_date=self.day,
+            point=self.point,
+            late=True,
+        )
+
+    def once[M: models.Model](
+        self,
+        model: type[M],
+        *,
+        operation: str,
+        key: Any,
+        fingerprint: Mapping[str, Any],
+        work: Callable[[Op], M],
+        prefix: str = "",
+    ) -> M:
+        """``work`` run once for the key (see ``once_per_key``)."""
+        stored = self.key(operation, key)
+        digest = fingerprint_of(fingerprint)
+        op = Op(desk=self, key=stored, fingerprint=digest, prefix=prefix)
+        return once_per_key(
+            model,
+            province_code=self.province,
+            key=stored,
+            fingerprint=digest,
+            work=lambda: work(op),
+        )
