@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/buudien
 CHROMIUM ?= /usr/bin/chromium
+# Test processes per suite (pytest-xdist); each has its own database on both engines.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load
 
 .PHONY: help install demo serve test test-sqlite test-postgres lint bench messages system-deps postgres clean
 
@@ -60,12 +63,21 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install system-deps
-	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
+	$(PYTEST) --cov --cov-report=term:skip-covered
 
 test-postgres: install system-deps postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(PYTEST)
 
-test: lint test-sqlite test-postgres
+# Every check, one after the other; the time each took is printed at the end.
+test:
+	@rc=0; times=""; \
+	  for step in "install system-deps postgres" lint test-sqlite test-postgres; do \
+	    start=$$(date +%s); \
+	    $(MAKE) --no-print-directory $$step || rc=$$?; \
+	    times="$$times$$(printf '\n  %-28s %4d s' "$$step" $$(( $$(date +%s) - start )))"; \
+	    [ $$rc -eq 0 ] || break; \
+	  done; \
+	  printf '\nTime per suite:%s\n' "$$times"; exit $$rc
 
 bench: install postgres
 	$(PY) -m bench
