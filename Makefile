@@ -82,9 +82,14 @@ test:
 bench: install postgres
 	$(PY) -m bench
 
+# The project's catalogue first, then each app's own (its locations relative to the app).
 messages:
-	cd buudien && ../$(BIN)/django-admin makemessages -l vi --no-obsolete --ignore='*/tests/*'
-	cd buudien && ../$(BIN)/django-admin compilemessages
+	cd buudien && ../$(BIN)/django-admin makemessages -l vi --no-obsolete --ignore='*/tests/*' -v 0
+	for app in $$(cd buudien && ls -d */locale | cut -d/ -f1); do \
+	  (cd buudien/$$app && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete \
+	    --ignore='tests/*' -v 0); \
+	done
+	cd buudien && ../$(BIN)/django-admin compilemessages -v 0
 
 clean:
 	rm -rf $(VENV) var

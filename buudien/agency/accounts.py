@@ -1,10 +1,8 @@
-"""The ledger accounts of the agency services besides the ledger's own helpers:
+"""The ledger accounts the agency services use, from the ledger's chart helpers (no account
+code is made here), looked up once within ``cached()``:
 
 - ``131.partner.<slug>``: what a partner owes the post (its commissions) (asset);
 - ``3388.remittance``: remittances sent and not paid out yet (liability).
-
-Made on first use, like the ledger's accounts of the chart, owned by the provincial post.
-(Candidates for ``buudien.finance.ledger``: see the report of this app.)
 """
 
 from __future__ import annotations
@@ -14,19 +12,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buudien.agency.choices import Partner
 from buudien.core.errors import DomainError
 from buudien.finance import ledger
-from buudien.finance.choices import AccountKind
 from buudien.finance.models import Account
 from buudien.network.models import ServicePoint
 
-RECEIVABLE_PREFIX = "131.partner."
-REMITTANCE_PAYABLE = "3388.remittance"
+RECEIVABLE_PREFIX = ledger.RECEIVABLE_PREFIX
+REMITTANCE_PAYABLE = ledger.REMITTANCE_PAYABLE
 
 
 _cache: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("agency_cache", default=None)
@@ -75,46 +70,18 @@ def vat_payable(province_code: str) -> Account:
     return memo(("vat", province_code), lambda: ledger.account_vat_payable(province_code))
 
 
-def _ensure(province_code: str, code: str, kind: str, name: str, partner: str = "") -> Account:
-    account = Account.objects.filter(province_code=province_code, code=code).first()
-    if account is not None:
-        return account
-    account, _created = Account.objects.get_or_create(
-        province_code=province_code,
-        code=code,
-        defaults={
-            "name": name[:200],
-            "kind": kind,
-            "allow_negative": True,
-            "unit": ledger.province_unit(province_code),
-            "partner": partner,
-        },
-    )
-    return account
-
-
 def account_partner_receivable(province_code: str, partner: str) -> Account:
     """``131.partner.<partner>``: commissions the partner owes the post."""
-    return memo(
-        ("receivable", province_code, partner),
-        lambda: _partner_receivable(province_code, partner),
-    )
-
-
-def _partner_receivable(province_code: str, partner: str) -> Account:
     if partner not in Partner.values:
         raise DomainError(_("Unknown partner %(partner)s.") % {"partner": partner}, field="partner")
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("Receivable from partner %(partner)s") % {"partner": partner.upper()}
-    return _ensure(province_code, f"{RECEIVABLE_PREFIX}{partner}", AccountKind.ASSET, name, partner)
+    return memo(
+        ("receivable", province_code, partner),
+        lambda: ledger.account_partner_receivable(province_code, partner),
+    )
 
 
 def account_remittance_payable(province_code: str) -> Account:
     """``3388.remittance``: remittances sent, owed to their recipients until paid out."""
-    return memo(("remittance", province_code), lambda: _remittance_payable(province_code))
-
-
-def _remittance_payable(province_code: str) -> Account:
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("Remittances to pay out")
-    return _ensure(province_code, REMITTANCE_PAYABLE, AccountKind.LIABILITY, name)
+    return memo(
+        ("remittance", province_code), lambda: ledger.account_remittance_payable(province_code)
+    )

@@ -11,12 +11,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.agency.choices import OpeningChannel, Partner, SavingsTerm
 from buudien.core.bizdays import local_today
 from buudien.counter.forms import (
     CounterForm,
     MoneyField,
+    choose_from,
     counter_points,
     point_label,
 )
@@ -110,16 +112,14 @@ class RemittanceForm(CounterForm):
         points = ServicePoint.objects.with_counter().in_force_on(local_today()).order_by("code")
         if own is not None:
             points = points.filter(province_code=own.province_code)
-        field = self.fields["destination_point"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = points
+        field = choose_from(self, "destination_point", points)
         field.label_from_instance = point_label  # type: ignore[assignment,method-assign]
 
 
 class PayForm(CounterForm):
     number = forms.CharField(label=_("Remittance number"), max_length=24)
     secret_code = forms.CharField(
-        label=_("Payment code"),
+        label=pgettext_lazy("remittance", "Payment code"),
         max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.cashdesk.choices import DENOMINATIONS, PayoutMethod
 from buudien.core.money import format_number
-from buudien.counter.forms import CHOOSE, MoneyField, new_token
+from buudien.counter.forms import CHOOSE, MoneyField, WholeField, choose_from, new_token
 from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint
 
@@ -31,12 +32,8 @@ def note_field(name: str) -> str:
 class CountForm(forms.Form):
     """The number of notes of each denomination, the coins as one amount, a note."""
 
-    coins = forms.IntegerField(
-        label=_("Coins and small change (đồng)"),
-        min_value=0,
-        initial=0,
-        required=False,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    coins = MoneyField(
+        label=_("Coins and small change (đồng)"), allow_zero=True, initial=0, required=False
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
@@ -45,15 +42,13 @@ class CountForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for denomination in DENOMINATIONS:
-            self.fields[note_field(str(denomination))] = forms.IntegerField(
+            self.fields[note_field(str(denomination))] = WholeField(
                 label=format_number(denomination),
                 min_value=0,
                 max_value=100_000,
                 initial=0,
                 required=False,
-                widget=forms.NumberInput(
-                    attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "count"}
-                ),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "count"}),
             )
         self.order_fields([note_field(str(d)) for d in DENOMINATIONS] + ["coins", "note"])
 
@@ -86,19 +81,18 @@ class HandoverForm(forms.Form):
         queryset=ServicePoint.objects.none(),
         required=False,
         help_text=_("Another counter of your unit, e.g. its main office."),
+        empty_label=CHOOSE,
     )
     slip = forms.CharField(label=_("Slip number"), required=False, max_length=64)
 
     def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_point"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = points
+        choose_from(self, "to_point", points)
 
 
 class ClosingFilterForm(forms.Form):
-    date_from = _date(_("From"))
-    date_to = _date(_("To"))
+    date_from = _date(pgettext_lazy("date range", "From"))
+    date_to = _date(pgettext_lazy("date range", "To"))
 
 
 class PayoutForm(forms.Form):
@@ -109,7 +103,9 @@ class PayoutForm(forms.Form):
     items = forms.MultipleChoiceField(
         label=_("Items"), widget=forms.CheckboxSelectMultiple, required=True
     )
-    payee_name = forms.CharField(label=_("Received by"), required=False, max_length=200)
+    payee_name = forms.CharField(
+        label=pgettext_lazy("COD payout", "Received by"), required=False, max_length=200
+    )
     payee_id_number = forms.CharField(label=_("ID card number"), required=False, max_length=20)
     bank = forms.ChoiceField(label=_("From the account at"), choices=BANKS, required=False)
     payee_account = forms.CharField(label=_("Sender's bank account"), required=False, max_length=40)

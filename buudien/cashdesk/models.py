@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.cashdesk.choices import ClosingAction, ClosingStatus, HandoverKind, PayoutMethod
 
@@ -112,7 +113,10 @@ class ClosingEvent(models.Model):
 
     province_code = models.CharField(_("province code"), max_length=2)
     closing = models.ForeignKey(
-        CashClosing, verbose_name=_("closing"), on_delete=models.PROTECT, related_name="events"
+        CashClosing,
+        verbose_name=pgettext_lazy("cash count", "closing"),
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     action = models.CharField(_("action"), max_length=16, choices=ClosingAction)
     actor = models.ForeignKey(
@@ -204,7 +208,9 @@ class CodPayout(models.Model):
     bank = models.CharField(_("from the bank account at"), max_length=32, blank=True)
     sender_name = models.CharField(_("sender"), max_length=200)
     sender_phone = models.CharField(_("sender phone"), max_length=20, blank=True)
-    payee_name = models.CharField(_("received by"), max_length=200, blank=True)
+    payee_name = models.CharField(
+        pgettext_lazy("COD payout", "received by"), max_length=200, blank=True
+    )
     payee_id_number = models.CharField(_("ID card number"), max_length=20, blank=True)
     payee_account = models.CharField(_("sender's bank account"), max_length=40, blank=True)
     total = models.BigIntegerField(_("total (đồng)"))

@@ -121,7 +121,7 @@ def payout_receipt_pdf(payout: CodPayout) -> bytes:
             % {"bank": payout.bank.upper(), "account": payout.payee_account}
         )
     title = _("COD payment to the sender")
-    signatures = [_("Received by"), _("Counter clerk")]
+    signatures = [pgettext("COD payout", "Received by"), _("Counter clerk")]
     if len(lines) <= RECEIPT_LINES:
         return counter_receipt_pdf(
             title=title,

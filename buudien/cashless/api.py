@@ -27,7 +27,7 @@ from buudien.cashless.schemas import (
 )
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
-from buudien.core.imports import ImportFailed
+from buudien.core.imports import ImportFailed, upload_check
 from buudien.counter.api import counter_arguments, point_for
 from buudien.network.models import ServicePoint
 
@@ -155,11 +155,7 @@ def _lines(lines: list[StatementLine]) -> list[StatementLine]:
     summary="Import a bank statement (CSV or .xlsx; the import kind bank_statement)",
 )
 def statements_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        raise DomainError(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    upload_check(file, max_bytes=MAX_FILE_BYTES)
     try:
         result = statement_import(file, actor=request.user, name=file.name or "")
     except ImportFailed as exc:

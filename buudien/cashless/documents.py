@@ -8,6 +8,7 @@ import segno
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from buudien.cashless.models import PaymentRequest
 from buudien.core.pdf import LANGUAGE, counter_receipt_pdf
@@ -29,7 +30,7 @@ def receipt_pdf(request: PaymentRequest, *, clerk: Any = None) -> bytes:
         account = request.bank_account
         lines = [
             (_("Payment code"), request.code),
-            (_("Purpose"), request.purpose or "—"),
+            (pgettext("bank transfer", "Purpose"), request.purpose or "—"),
             (_("Bank"), f"{account.bank_name} ({account.bank_bin})"),
             (_("Account"), account.account_number),
             (_("Account name"), account.account_name),

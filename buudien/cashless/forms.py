@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.cashless import registry, services
 from buudien.cashless.choices import PaymentStatus
 from buudien.cashless.handlers import COUNTER_PAYMENT
-from buudien.counter.forms import MoneyField, MoneyInput
+from buudien.counter.forms import CHOOSE, MoneyField, MoneyInput
 from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -26,7 +27,10 @@ class RequestForm(forms.Form):
     so a form sent twice (a double click, a retry) makes one request."""
 
     point = forms.ModelChoiceField(
-        label=_("Service point"), queryset=ServicePoint.objects.none(), required=False
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        empty_label=CHOOSE,
     )
     amount = MoneyField(
         label=_("Amount (đồng)"),
@@ -34,7 +38,7 @@ class RequestForm(forms.Form):
         widget=MoneyInput(attrs={"autofocus": True}),
     )
     purpose = forms.CharField(
-        label=_("Purpose"),
+        label=pgettext_lazy("bank transfer", "Purpose"),
         max_length=services.PURPOSE_MAX,
         help_text=_("What the customer pays for; the bank shows its first letters."),
     )
@@ -90,8 +94,8 @@ class FilterForm(forms.Form):
         label=_("Status"), choices=[("", _("All")), *PaymentStatus.choices], required=False
     )
     q = forms.CharField(label=_("Code or reference"), max_length=64, required=False)
-    date_from = _date(_("From"))
-    date_to = _date(_("To"))
+    date_from = _date(pgettext_lazy("date range", "From"))
+    date_to = _date(pgettext_lazy("date range", "To"))
 
 
 class StatementForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.cashless.choices import LineStatus, PaymentEventKind, PaymentStatus
 
@@ -72,7 +73,9 @@ class PaymentRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=32)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     amount = models.BigIntegerField(_("amount"))
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    purpose = models.CharField(
+        pgettext_lazy("bank transfer", "purpose"), max_length=200, blank=True
+    )
     code = models.CharField(_("code"), max_length=16)
     payload = models.CharField(_("VietQR payload"), max_length=512)
     bank_account = models.ForeignKey(
@@ -105,7 +108,10 @@ class PaymentRequest(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     paid_on = models.DateField(
-        _("paid on"), null=True, blank=True, help_text=_("The day the money reached the bank.")
+        pgettext_lazy("bank transfer", "paid on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the money reached the bank."),
     )
     bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
     entry = models.ForeignKey(

@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
 from buudien.collection.models import Partner
 from buudien.collection.services import MAX_BILL, MAX_FEE
-from buudien.counter.forms import CHOOSE, MoneyField, TokenForm, new_token
+from buudien.counter.forms import CHOOSE, MoneyField, TokenForm, WholeField, choose_from, new_token
 from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint, Unit
 
@@ -44,7 +45,7 @@ class CollectForm(_Tokened):
     )
     amount = MoneyField(label=_("Amount (đồng)"), max_value=MAX_BILL)
     method = forms.ChoiceField(
-        label=_("Payment"),
+        label=pgettext_lazy("payment method", "Payment"),
         choices=PaymentMethod.choices,
         initial=PaymentMethod.CASH,
         widget=forms.RadioSelect,
@@ -59,16 +60,11 @@ class CollectForm(_Tokened):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        partner_field = self.fields["partner"]
-        assert isinstance(partner_field, forms.ModelChoiceField)
-        partner_field.queryset = partners
-        point_field = self.fields["point"]
-        assert isinstance(point_field, forms.ModelChoiceField)
+        choose_from(self, "partner", partners)
         if points is None:
             del self.fields["point"]
         else:
-            point_field.queryset = points
-            point_field.required = True
+            choose_from(self, "point", points).required = True
         if not cashless:
             method = self.fields["method"]
             assert isinstance(method, forms.ChoiceField)
@@ -80,8 +76,8 @@ class CancelForm(forms.Form):
 
 
 class BillFilterForm(forms.Form):
-    date_from = _date(_("From"))
-    date_to = _date(_("To"))
+    date_from = _date(pgettext_lazy("date range", "From"))
+    date_to = _date(pgettext_lazy("date range", "To"))
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=CHOOSE
     )
@@ -98,9 +94,7 @@ class BillFilterForm(forms.Form):
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["partner"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = partners
+        choose_from(self, "partner", partners)
 
 
 class PartnerForm(forms.Form):
@@ -121,23 +115,23 @@ class PartnerForm(forms.Form):
     payee_account = forms.CharField(
         label=_("Partner's bank account"), max_length=200, required=False
     )
-    commission_fixed = forms.IntegerField(
-        label=_("Commission per bill (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    commission_fixed = MoneyField(
+        label=_("Commission per bill (đồng)"), allow_zero=True, max_value=MAX_FEE, initial=0
     )
-    commission_bp = forms.IntegerField(
+    commission_bp = WholeField(
         label=_("Commission (basis points of the amount)"),
         min_value=0,
         max_value=10_000,
         initial=0,
         help_text=_("100 basis points = 1 %."),
     )
-    commission_min = forms.IntegerField(
-        label=_("Minimum commission (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    commission_min = MoneyField(
+        label=_("Minimum commission (đồng)"), allow_zero=True, max_value=MAX_FEE, initial=0
     )
-    customer_fee = forms.IntegerField(
-        label=_("Customer fee before VAT (đồng)"), min_value=0, max_value=MAX_FEE, initial=0
+    customer_fee = MoneyField(
+        label=_("Customer fee before VAT (đồng)"), allow_zero=True, max_value=MAX_FEE, initial=0
     )
-    fee_vat_rate_bp = forms.IntegerField(
+    fee_vat_rate_bp = WholeField(
         label=_("VAT on the fee (basis points)"), min_value=0, max_value=10_000, initial=1_000
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -155,23 +149,21 @@ class SettlementForm(_Tokened):
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), empty_label=CHOOSE
     )
-    date_from = _date(_("From"), required=True)
-    date_to = _date(_("To"), required=True)
+    date_from = _date(pgettext_lazy("date range", "From"), required=True)
+    date_to = _date(pgettext_lazy("date range", "To"), required=True)
     memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["partner"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = partners
+        choose_from(self, "partner", partners)
 
 
 class ReconciliationForm(forms.Form):
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=CHOOSE
     )
-    date_from = _date(_("From"))
-    date_to = _date(_("To"))
+    date_from = _date(pgettext_lazy("date range", "From"))
+    date_to = _date(pgettext_lazy("date range", "To"))
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
@@ -184,9 +176,5 @@ class ReconciliationForm(forms.Form):
         self, *args: Any, partners: QuerySet[Partner], units: QuerySet[Unit], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        partner = self.fields["partner"]
-        assert isinstance(partner, forms.ModelChoiceField)
-        partner.queryset = partners
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
-        unit.queryset = units
+        choose_from(self, "partner", partners)
+        choose_from(self, "unit", units)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
 from buudien.core.text import fold
@@ -107,12 +108,12 @@ class Settlement(models.Model):
     credit the bank), and the bills it paid point at it."""
 
     province_code = models.CharField(_("province code"), max_length=2)
-    reference = models.CharField(_("reference"), max_length=48)
+    reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=48)
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="settlements"
     )
-    date_from = models.DateField(_("from"))
-    date_to = models.DateField(_("to"))
+    date_from = models.DateField(pgettext_lazy("date range", "from"))
+    date_to = models.DateField(pgettext_lazy("date range", "to"))
     bill_count = models.PositiveIntegerField(_("bills"), default=0)
     gross = models.BigIntegerField(_("collected (đồng)"), default=0)
     commission = models.BigIntegerField(_("commission (đồng)"), default=0)
@@ -174,7 +175,7 @@ class Bill(models.Model):
     """
 
     province_code = models.CharField(_("province code"), max_length=2)
-    reference = models.CharField(_("reference"), max_length=32)
+    reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=32)
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="bills"
     )
@@ -198,10 +199,13 @@ class Bill(models.Model):
     period = models.CharField(_("period"), max_length=20, blank=True)
     amount = models.BigIntegerField(_("amount (đồng)"))
     commission = models.BigIntegerField(_("commission (đồng)"), default=0)
-    fee = models.BigIntegerField(_("fee before VAT (đồng)"), default=0)
+    fee = models.BigIntegerField(pgettext_lazy("collection", "fee before VAT (đồng)"), default=0)
     fee_vat = models.BigIntegerField(_("VAT on the fee (đồng)"), default=0)
     method = models.CharField(
-        _("payment"), max_length=16, choices=PaymentMethod, default=PaymentMethod.CASH
+        pgettext_lazy("payment method", "payment"),
+        max_length=16,
+        choices=PaymentMethod,
+        default=PaymentMethod.CASH,
     )
     status = models.CharField(
         _("status"), max_length=16, choices=BillStatus, default=BillStatus.COLLECTED

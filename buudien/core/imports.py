@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from django.db import DataError, IntegrityError, models, transaction
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -814,3 +815,44 @@ def describe_kinds(width: int = 100) -> str:
         )
     )
     return "\n".join(lines)
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+def upload_problem(
+    name: str | None,
+    size: int | None,
+    *,
+    max_bytes: int = UPLOAD_MAX_BYTES,
+    extensions: tuple[str, ...] = UPLOAD_EXTENSIONS,
+) -> str | None:
+    """What is wrong with an uploaded file before it is read (its kind, its size), or None."""
+    if extensions and not str(name or "").lower().endswith(extensions):
+        return _("Send a .csv or .xlsx file.")
+    if size is not None and size > max_bytes:
+        return _("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
+    return None
+
+
+def upload_check(upload: Any, *, max_bytes: int = UPLOAD_MAX_BYTES) -> None:
+    """An API's uploaded file refused (DomainError on ``file``) when it is too large."""
+    problem = upload_problem(upload.name, upload.size, max_bytes=max_bytes, extensions=())
+    if problem:
+        raise DomainError(problem, field="file")
+
+
+def template_csv(names: Sequence[str], example: dict[str, str], filename: str) -> HttpResponse:
+    """A CSV with the columns ``names`` and one example row, to fill in and import (UTF-8
+    with a BOM, so that a spreadsheet opens it with its Vietnamese letters)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerow([example.get(name, "") for name in names])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -131,6 +131,25 @@ class MoneyField(forms.Field):
         return amount
 
 
+class WholeField(forms.IntegerField):
+    """A whole number that is no money (grams, millimetres, notes counted, basis points, a
+    year): typed on the numeric keypad, refused in the counter's words, never Django's."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "invalid": _("Write a whole number, e.g. 1200."),
+            "min_value": _("It must be at least %(limit_value)s."),
+            "max_value": _("It must be at most %(limit_value)s."),
+        }
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # No min/max/step: the browser's own bubble never speaks instead of the server.
+        return {}
+
+
 def date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -202,3 +221,13 @@ class CounterForm(TokenForm):
         data.pop("token", None)
         data.pop("point", None)
         return data
+
+
+def choose_from(
+    form: forms.Form, name: str, queryset: QuerySet[Any]
+) -> forms.ModelChoiceField[Any]:
+    """Give the choice field ``name`` of ``form`` the rows it offers (known only per user)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+    return field

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CounterOperation(models.Model):
@@ -24,7 +25,7 @@ class CounterOperation(models.Model):
     the fingerprint of the request (a retry with other data is refused), its ledger entry."""
 
     province_code = models.CharField(_("province code"), max_length=2)
-    reference = models.CharField(_("reference"), max_length=24)
+    reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=24)
     idempotency_key = models.CharField(_("idempotency key"), max_length=128)
     fingerprint = models.CharField(max_length=64, editable=False)
     point = models.ForeignKey(

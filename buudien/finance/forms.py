@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _date(label: Any, required: bool = False) -> forms.DateField:
@@ -24,8 +25,8 @@ class RangeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"size": 3, "maxlength": 2}),
     )
-    date_from = _date(_("From"))
-    date_to = _date(_("To"))
+    date_from = _date(pgettext_lazy("date range", "From"))
+    date_to = _date(pgettext_lazy("date range", "To"))
 
 
 class DayForm(forms.Form):

@@ -129,6 +129,8 @@ DRAWER_PREFIX = "1111."
 BANK_PREFIX = "1121."
 REVENUE_PREFIX = "5113."
 PARTNER_PREFIX = "3388.partner."
+RECEIVABLE_PREFIX = "131.partner."
+REMITTANCE_PAYABLE = "3388.remittance"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -248,6 +250,18 @@ def account_for_partner(province_code: str, partner: str) -> Account:
     )
 
 
+def account_partner_receivable(province_code: str, partner: str) -> Account:
+    """``131.partner.<partner>``: what a partner owes the post (its commissions) (asset)."""
+    partner = _slug(partner, "partner")
+    return _account_ensure(
+        province_code=province_code,
+        code=f"{RECEIVABLE_PREFIX}{partner}",
+        kind=AccountKind.ASSET,
+        name=lambda: _("Receivable from partner %(partner)s") % {"partner": partner.upper()},
+        partner=partner,
+    )
+
+
 def account_for_bank(province_code: str, bank: str) -> Account:
     """``1121.<bank>``: a bank account of the provincial post (asset; never below zero)."""
     bank = _slug(bank, "bank")
@@ -295,6 +309,17 @@ def account_cash_shortage(province_code: str) -> Account:
 def account_cash_surplus(province_code: str) -> Account:
     """``3381``: cash found in excess at a closing, awaiting a decision (liability)."""
     return _fixed_account(province_code, CASH_SURPLUS)
+
+
+def account_remittance_payable(province_code: str) -> Account:
+    """``3388.remittance``: remittances sent, owed to their recipients until paid out
+    (liability). Made by the first remittance, not with the province's chart."""
+    return _account_ensure(
+        province_code=province_code,
+        code=REMITTANCE_PAYABLE,
+        kind=AccountKind.LIABILITY,
+        name=lambda: _("Remittances to pay out"),
+    )
 
 
 def account_owner_capital(province_code: str) -> Account:

@@ -30,6 +30,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.core.catalogue import Service
 from buudien.finance.choices import DEBIT_NORMAL, AccountKind, EntryKind
@@ -266,7 +267,7 @@ class BusinessDay(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("books", "closed by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buudien.core.catalogue import Service
+from buudien.counter.forms import CHOOSE
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
 from buudien.network.models import AdminArea, ServicePoint, Unit
 from buudien.network.selectors import unit_list
@@ -49,7 +50,10 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     parent = forms.ModelChoiceField(
-        label=_("Parent unit"), queryset=Unit.objects.none(), required=False
+        label=_("Parent unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=CHOOSE,
     )
     province_code = forms.CharField(
         label=_("Province code"),
@@ -75,7 +79,7 @@ class PointForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PointKind.choices)
     multi_service = forms.BooleanField(label=_("Multi-service"), required=False)
     cashless = forms.BooleanField(label=_("Takes cashless payments"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=CHOOSE)
     commune = CommuneChoiceField(
         label=_("Commune (structure since 1 July 2025)"),
         queryset=AdminArea.objects.none(),

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 
 from buudien.core.bizdays import VIETNAM, local_today
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.imports import ImportFailed
+from buudien.core.imports import ImportFailed, upload_check
 from buudien.counter.api import idempotency_key
 from buudien.payouts import selectors, services
 from buudien.payouts.importers import list_import_file
@@ -264,11 +264,7 @@ def lists_import(
     period: Form[str],
     reference: Form[str] = "",
 ) -> Any:
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        raise DomainError(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    upload_check(file, max_bytes=MAX_FILE_BYTES)
     found_payer = selectors.payer_get(user=request.user, code=payer)
     try:
         payout_list = list_import_file(

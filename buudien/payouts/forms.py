@@ -9,13 +9,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from buudien.counter.forms import new_token
+from buudien.core.imports import upload_problem
+from buudien.counter.forms import choose_from, new_token
 from buudien.payouts import services
 from buudien.payouts.choices import LineStatus, ListStatus
 from buudien.payouts.models import Payer
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-EXTENSIONS = (".csv", ".xlsx")
 
 __all__ = ["new_token"]
 
@@ -94,9 +94,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, payers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["payer"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = payers
+        choose_from(self, "payer", payers)
 
     def clean_period(self) -> dt.date:
         try:
@@ -106,12 +104,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not str(upload.name).lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Send a .csv or .xlsx file."))
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        problem = upload_problem(upload.name, upload.size, max_bytes=MAX_FILE_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 

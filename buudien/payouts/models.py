@@ -16,6 +16,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.payouts.choices import LineStatus, ListStatus, PayoutService
 
@@ -80,7 +81,7 @@ class PayoutList(models.Model):
         Payer, verbose_name=_("payer"), on_delete=models.PROTECT, related_name="lists"
     )
     service = models.CharField(_("service"), max_length=16, choices=PayoutService)
-    period = models.DateField(_("period"))
+    period = models.DateField(pgettext_lazy("payouts", "period"))
     unit = models.ForeignKey(
         "network.Unit",
         verbose_name=_("provincial post"),
@@ -107,10 +108,10 @@ class PayoutList(models.Model):
     funding_entry = models.ForeignKey(
         "finance.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("books", "closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("books", "closed by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -241,8 +242,8 @@ class Payment(models.Model):
     proxy_document = models.CharField(_("authorisation document number"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
+        verbose_name = pgettext_lazy("payouts", "payment")
+        verbose_name_plural = pgettext_lazy("payouts", "payments")
         ordering = ["-paid_at"]
         constraints = [
             models.UniqueConstraint(

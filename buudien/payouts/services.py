@@ -66,6 +66,7 @@ from buudien.core.imports import ImportFailed, RowError
 from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
+from buudien.counter.desk import key_clean
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
@@ -638,11 +639,7 @@ def line_pay(
     (``NotFound``), a wrong ID, a line paid already (naming when and where) or returned, a
     point that does not pay this service, a drawer without the cash (``DomainError``)."""
     point = _paying_point(actor)
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 128:
-        raise DomainError(
-            _("An idempotency key of 1 to 128 characters is required."), field="idempotency_key"
-        )
+    key = key_clean(idempotency_key, limit=128)
     presented = citizen_id_clean(presented_id)
     with transaction.atomic():
         line = selectors.line_for_payment(user=actor, line_id=line_id)

@@ -5,8 +5,6 @@ and render; the same view answers htmx with a partial."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +18,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest, paged
-from buudien.core.imports import ImportFailed
+from buudien.core.imports import ImportFailed, template_csv
 from buudien.payouts import selectors, services
 from buudien.payouts.choices import LineStatus
 from buudien.payouts.forms import (
@@ -277,11 +275,7 @@ def list_import(request: HtmxHttpRequest) -> HttpResponse:
 def template(request: HttpRequest) -> HttpResponse:
     """A CSV with the columns of a list and one example row (UTF-8 with BOM, so that a
     spreadsheet opens it with its Vietnamese letters)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
     names = [column.name for column in COLUMNS if column.name != "payer"]
-    writer.writerow(names)
     point = selectors.user_point(request.user) if request.user.is_authenticated else None
     example = {
         "beneficiary_name": "Hoàng Văn An",
@@ -293,7 +287,4 @@ def template(request: HttpRequest) -> HttpResponse:
         "phone": "0912345678",
         "line_reference": "2001234567",
     }
-    writer.writerow([example.get(name, "") for name in names])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="danh-sach-chi-tra.csv"'
-    return response
+    return template_csv(names, example, "danh-sach-chi-tra.csv")

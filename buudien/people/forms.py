@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buudien.counter.forms import CHOOSE
 from buudien.network.models import ServicePoint, Unit
 from buudien.network.selectors import point_list, unit_list
 from buudien.people.choices import Role
@@ -14,9 +15,12 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=CHOOSE)
     point = forms.ModelChoiceField(
-        label=_("Service point"), queryset=ServicePoint.objects.none(), required=False
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        empty_label=CHOOSE,
     )
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)

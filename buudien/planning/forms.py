@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.planning.choices import UpliftBasis
 
@@ -38,7 +39,9 @@ class UpliftForm(forms.Form):
         max_value=1000,
         initial=2,
     )
-    basis = forms.ChoiceField(label=_("From"), choices=UpliftBasis.choices)
+    basis = forms.ChoiceField(
+        label=pgettext_lazy("uplift basis", "From"), choices=UpliftBasis.choices
+    )
 
 
 class ImportForm(forms.Form):

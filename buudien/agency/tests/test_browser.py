@@ -41,6 +41,8 @@ def test_a_clerk_takes_a_deposit_and_pays_a_withdrawal(
     page.fill("#id_citizen_id", CID)
     page.select_option("#id_term_months", "12")
     page.fill("#id_amount", "10.000.000")
+    # The money input says the amount in words as it is typed (issue 10).
+    expect(page.locator("#id_amount-words")).to_have_text("Mười triệu đồng")
     page.get_by_test_id("submit").click()
     expect(page).to_have_url(re.compile(r"/agency/op/TK240001000001/$"))
     expect(page.get_by_test_id("total")).to_contain_text("10.000.000")

@@ -57,6 +57,6 @@ def test_a_clerk_collects_a_bill_and_cancels_it(
 
     page.fill("#id_reason", "Khách đưa nhầm mã")
     page.get_by_test_id("cancel-submit").click()
-    expect(page.get_by_test_id("status")).to_have_text("Đã huỷ")
+    expect(page.get_by_test_id("status")).to_have_text("Đã hủy")
     bill.refresh_from_db()
     assert bill.status == "cancelled"

@@ -124,7 +124,7 @@ def test_cancelling_from_the_page_reverses_once(client_as, clerk_a, collect):
     assert Bill.objects.get().status == "cancelled"
     assert Entry.objects.count() == 2
     assert balance(PROVINCE, DRAWER_A) == 0
-    assert "đã bị huỷ" in again.content.decode() or "đã huỷ" in again.content.decode()
+    assert "đã bị hủy" in again.content.decode() or "đã hủy" in again.content.decode()
 
 
 def test_the_auditor_reads_but_never_acts(client_as, auditor, collect, evn):

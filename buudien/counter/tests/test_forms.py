@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
 
-from buudien.counter.forms import CHOOSE, CounterForm, MoneyField, MoneyInput
+from buudien.counter.forms import CHOOSE, CounterForm, MoneyField, MoneyInput, WholeField
 
 
 class _Form(forms.Form):
@@ -59,3 +61,34 @@ def test_an_administrator_without_a_point_chooses_one_from_a_vietnamese_empty_ch
     assert "point" not in clerk_form.fields
     assert len(clerk_form.initial["token"]) == 32
     assert clerk_form.initial["token"] != CounterForm(user=clerk_a).initial["token"]
+
+
+def test_whole_numbers_are_refused_in_the_counters_words_without_a_browser_bubble(
+    english: Any,
+) -> None:
+    class Parcel(forms.Form):
+        weight_g = WholeField(label="Weight (g)", min_value=1, max_value=30_000)
+
+    assert 'min="' not in str(Parcel()["weight_g"]) and 'max="' not in str(Parcel()["weight_g"])
+    assert Parcel({"weight_g": "1200"}).is_valid()
+    for typed, words in [
+        ("0", "It must be at least 1."),
+        ("30001", "It must be at most 30000."),
+        ("1,2 kg", "Write a whole number, e.g. 1200."),
+    ]:
+        form = Parcel({"weight_g": typed})
+        assert not form.is_valid()
+        assert form.errors["weight_g"] == [words]
+
+
+def test_every_form_that_posts_leaves_its_errors_to_the_server() -> None:
+    """No browser validation bubble speaks for the server: every form that posts says
+    ``novalidate``, so every problem comes back at once, next to its field."""
+    root = Path(__file__).resolve().parents[2]
+    without = [
+        f"{path.relative_to(root)}: {tag[:60]}"
+        for path in sorted(root.glob("**/templates/**/*.html"))
+        for tag in re.findall(r"<form\b[^>]*>", path.read_text())
+        if re.search(r'method="post"', tag, re.I) and "novalidate" not in tag
+    ]
+    assert without == []

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buudien.counter.forms import CHOOSE, MoneyField, WholeField
 from buudien.mail import selectors
 from buudien.mail.acceptance.pricing import MAX_AMOUNT, MAX_SIDE_MM
 from buudien.mail.choices import ItemStatus, Kt1Grade, Kt1Urgency, MailService
@@ -48,13 +49,11 @@ class CommuneField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def _int(label: Any, *, minimum: int, maximum: int, required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=minimum,
-        max_value=maximum,
-        widget=forms.NumberInput(attrs={"min": minimum, "max": maximum, "step": 1}),
-    )
+    return WholeField(label=label, required=required, min_value=minimum, max_value=maximum)
+
+
+def _money(label: Any) -> MoneyField:
+    return MoneyField(label=label, required=False, allow_zero=True, max_value=MAX_AMOUNT)
 
 
 class _ItemFields(forms.Form):
@@ -66,7 +65,7 @@ class _ItemFields(forms.Form):
     length_mm = _int(_("Length (mm)"), minimum=0, maximum=MAX_SIDE_MM)
     width_mm = _int(_("Width (mm)"), minimum=0, maximum=MAX_SIDE_MM)
     height_mm = _int(_("Height (mm)"), minimum=0, maximum=MAX_SIDE_MM)
-    declared_value = _int(_("Declared value (đồng)"), minimum=0, maximum=MAX_AMOUNT)
+    declared_value = _money(_("Declared value (đồng)"))
     addons = forms.MultipleChoiceField(
         label=_("Add-ons"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -114,7 +113,7 @@ class QuoteForm(_ItemFields):
             "When you do not know the commune; the remote-commune surcharge is then left out."
         ),
     )
-    cod_amount = _int(_("COD amount (đồng)"), minimum=0, maximum=MAX_AMOUNT)
+    cod_amount = _money(_("COD amount (đồng)"))
 
     field_order = [
         "service",
@@ -149,7 +148,9 @@ class QuoteForm(_ItemFields):
 class AcceptForm(_ItemFields):
     """The counter's acceptance form."""
 
-    point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
+    point = forms.ModelChoiceField(
+        label=_("Service point"), queryset=ServicePoint.objects.none(), empty_label=CHOOSE
+    )
     sender_name = forms.CharField(label=_("Sender"), max_length=200)
     sender_phone = forms.CharField(label=_("Sender's phone"), max_length=20, required=False)
     sender_address = forms.CharField(label=_("Sender's address"), max_length=300, required=False)
@@ -160,7 +161,7 @@ class AcceptForm(_ItemFields):
         max_length=300,
         help_text=_("House number, street, hamlet or village."),
     )
-    cod_amount = _int(_("COD amount (đồng)"), minimum=0, maximum=MAX_AMOUNT)
+    cod_amount = _money(_("COD amount (đồng)"))
     kt1_grade = forms.ChoiceField(
         label=_("Secrecy grade"), required=False, choices=[("", "—"), *Kt1Grade.choices]
     )

@@ -17,22 +17,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
-from buudien.core.bizdays import VIETNAM, local_now
+from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.models import Sequence
 from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
+from buudien.counter.desk import moment_of, refuse_closed
 from buudien.mail import selectors
 from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
 from buudien.mail.ledger import fee_post
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.network.choices import AdminAreaLevel, PointKind
+from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminArea, ServicePoint
 
 COUNTRY = "VN"
@@ -92,6 +92,9 @@ def s10_take(*, point: ServicePoint, prefix: str) -> str:
     return s10_make(prefix, serial, COUNTRY)
 
 
+check_point = refuse_closed  # a point open with a counter on the day
+
+
 def text(value: str | None, *, field: str, label: str, required: bool = False) -> str:
     """``value`` stripped; refused when it holds a NUL, or is empty and ``required``."""
     cleaned = (value or "").strip()
@@ -116,16 +119,6 @@ def check_actor(actor: Any, point: ServicePoint, service: str) -> None:
     if not selectors.can_accept_at(actor, point):
         raise AccessDenied(
             _("You may accept items only at your own service point or one of your unit."),
-            field="point",
-        )
-
-
-def check_point(point: ServicePoint, day: dt.date) -> None:
-    """Refused unless ``point`` is open with a counter on ``day``."""
-    if not point.is_active_on(day) or point.kind not in PointKind.with_counter():
-        raise DomainError(
-            _("%(point)s does not serve at a counter on %(day)s.")
-            % {"point": point, "day": day.strftime("%d/%m/%Y")},
             field="point",
         )
 
@@ -180,11 +173,7 @@ def check_amounts(*, service: str, weight_g: int, declared_value: int, cod_amoun
 
 def aware(at: dt.datetime | None) -> dt.datetime:
     """``at`` as an aware datetime (naive means Vietnam's time); now when None."""
-    if at is None:
-        return local_now()
-    if timezone.is_naive(at):
-        return timezone.make_aware(at, VIETNAM)
-    return at
+    return moment_of(at)[0]
 
 
 def _full_clean(item: PostalItem) -> None:

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.imports import ImportFailed
+from buudien.core.imports import ImportFailed, upload_check
 from buudien.mail.acceptance.pricing import MAX_AMOUNT
 from buudien.mail.acceptance.schemas import (
     COMMUNE_CODE,
@@ -216,11 +216,7 @@ def batches_accept(request: HttpRequest, payload: BatchIn) -> Any:
 def batches_accept_file(
     request: HttpRequest, file: File[UploadedFile], reference: Form[str] = ""
 ) -> Any:
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        raise DomainError(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    upload_check(file, max_bytes=MAX_FILE_BYTES)
     try:
         results = batches_import(
             file, actor=request.user, reference=reference[:100], name=file.name or ""

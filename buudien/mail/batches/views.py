@@ -5,8 +5,6 @@ answers htmx with a partial."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
-from buudien.core.imports import ImportFailed
+from buudien.core.imports import ImportFailed, template_csv, upload_problem
 from buudien.mail import selectors
 from buudien.mail.acceptance import labels
 from buudien.mail.batches.importers import ItemImport, batches_import
@@ -28,7 +26,6 @@ from buudien.mail.batches.labels import items_for_labels, labels_pdf
 from buudien.mail.batches.services import MAX_ROWS
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-EXTENSIONS = (".csv", ".xlsx")
 
 
 class BatchUploadForm(forms.Form):
@@ -42,12 +39,9 @@ class BatchUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not str(upload.name).lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Send a .csv or .xlsx file."))
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        problem = upload_problem(upload.name, upload.size, max_bytes=MAX_FILE_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 
@@ -112,10 +106,6 @@ def labels_view(request: HttpRequest) -> HttpResponse:
 def template(request: HttpRequest) -> HttpResponse:
     """A CSV with the columns of the import and one example row (UTF-8 with BOM, so that a
     spreadsheet opens it with its Vietnamese letters)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([column.name for column in ItemImport.columns])
     point = getattr(request.user, "point", None)
     commune = getattr(point, "commune", None)
     example = {
@@ -137,7 +127,5 @@ def template(request: HttpRequest) -> HttpResponse:
         "cod_amount": "250000",
         "addons": "",
     }
-    writer.writerow([example.get(column.name, "") for column in ItemImport.columns])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="bang-ke-buu-gui.csv"'
-    return response
+    names = [column.name for column in ItemImport.columns]
+    return template_csv(names, example, "bang-ke-buu-gui.csv")

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from buudien.counter.forms import CHOOSE, MoneyField
 from buudien.mail.choices import FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.operations.choices import BagStatus
 from buudien.mail.operations.services import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
@@ -28,8 +30,12 @@ class PointChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class BagOpenForm(forms.Form):
-    origin = PointChoiceField(label=_("From"), queryset=ServicePoint.objects.none())
-    destination = PointChoiceField(label=_("To"), queryset=ServicePoint.objects.none())
+    origin = PointChoiceField(
+        label=pgettext_lazy("place", "From"), queryset=ServicePoint.objects.none()
+    )
+    destination = PointChoiceField(
+        label=pgettext_lazy("place", "To"), queryset=ServicePoint.objects.none()
+    )
 
     def __init__(
         self,
@@ -74,7 +80,9 @@ class BagOpeningForm(forms.Form):
 
 
 class RoundStartForm(forms.Form):
-    postman = forms.ModelChoiceField(label=_("Postman"), queryset=User.objects.none())
+    postman = forms.ModelChoiceField(
+        label=_("Postman"), queryset=User.objects.none(), empty_label=CHOOSE
+    )
     items = forms.MultipleChoiceField(
         label=_("Items to take out"), widget=forms.CheckboxSelectMultiple, choices=()
     )
@@ -93,8 +101,8 @@ class RoundStartForm(forms.Form):
 
 class DeliverForm(forms.Form):
     recipient_name = forms.CharField(label=_("Received by"), max_length=NAME_MAX)
-    cod_collected = forms.IntegerField(
-        label=_("Cash collected (đồng)"), min_value=0, max_value=MAX_AMOUNT, initial=0
+    cod_collected = MoneyField(
+        label=_("Cash collected (đồng)"), allow_zero=True, max_value=MAX_AMOUNT, initial=0
     )
     signature = forms.CharField(
         required=False, max_length=SIGNATURE_MAX, widget=forms.HiddenInput()
@@ -115,7 +123,9 @@ class FailForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    to_user = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    to_user = forms.ModelChoiceField(
+        label=_("Hand over to"), queryset=User.objects.none(), empty_label=CHOOSE
+    )
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
     def __init__(self, *args: Any, receivers: QuerySet[User], **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from functools import cache
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
@@ -67,8 +68,8 @@ def _draw(bag: Bag, lines: list[BagItem]) -> bytes:
         y -= 8 * mm
         canvas.setFont(FONT, 9)
         for label, value in (
-            (_("From"), f"{bag.origin.code} {bag.origin.name}"),
-            (_("To"), f"{bag.destination.code} {bag.destination.name}"),
+            (pgettext("place", "From"), f"{bag.origin.code} {bag.origin.name}"),
+            (pgettext("place", "To"), f"{bag.destination.code} {bag.destination.name}"),
             (_("Closed at"), _time(bag.closed_at)),
             (_("Dispatched at"), _time(bag.dispatched_at)),
         ):

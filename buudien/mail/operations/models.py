@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.mail.choices import FailureAction, FailureReason
 from buudien.mail.operations.choices import AttemptOutcome, BagStatus, RoundStatus
@@ -38,13 +39,13 @@ class Bag(models.Model):
     code = models.CharField(_("bag number"), max_length=32)
     origin = models.ForeignKey(
         "network.ServicePoint",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("place", "from"),
         on_delete=models.PROTECT,
         related_name="bags_out",
     )
     destination = models.ForeignKey(
         "network.ServicePoint",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("place", "to"),
         on_delete=models.PROTECT,
         related_name="bags_in",
     )
