@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import local_today
+from buudien.core.imports import UPLOAD_MAX_BYTES, upload_problem
 from buudien.core.money import amount_in_words, format_number, format_vnd
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -231,3 +232,20 @@ def choose_from(
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
     return field
+
+
+class UploadField(forms.FileField):
+    """A list to import (CSV or .xlsx), refused before it is read when it is of another kind
+    or larger than ``max_bytes``."""
+
+    def __init__(self, *, max_bytes: int = UPLOAD_MAX_BYTES, **kwargs: Any) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload:
+            problem = upload_problem(upload.name, upload.size, max_bytes=self.max_bytes)
+            if problem:
+                raise forms.ValidationError(problem, code="upload")
+        return upload

@@ -9,8 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from buudien.core.imports import upload_problem
-from buudien.counter.forms import choose_from, new_token
+from buudien.counter.forms import UploadField, choose_from, new_token
 from buudien.payouts import services
 from buudien.payouts.choices import LineStatus, ListStatus
 from buudien.payouts.models import Payer
@@ -87,7 +86,8 @@ class ImportForm(forms.Form):
     reference = forms.CharField(
         label=gettext_lazy("The payer's number of the list"), max_length=100, required=False
     )
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_FILE_BYTES,
         label=gettext_lazy("List (CSV or .xlsx)"),
         help_text=gettext_lazy("One row per beneficiary; the columns of the template."),
     )
@@ -101,13 +101,6 @@ class ImportForm(forms.Form):
             return services.period_parse(self.cleaned_data["period"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        problem = upload_problem(upload.name, upload.size, max_bytes=MAX_FILE_BYTES)
-        if problem:
-            raise forms.ValidationError(problem)
-        return upload
 
 
 class CloseForm(forms.Form):

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
-from buudien.core.imports import ImportFailed, template_csv, upload_problem
+from buudien.core.imports import ImportFailed, template_csv
+from buudien.counter.forms import UploadField
 from buudien.mail import selectors
 from buudien.mail.acceptance import labels
 from buudien.mail.batches.importers import ItemImport, batches_import
@@ -29,20 +30,14 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class BatchUploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_FILE_BYTES,
         label=gettext_lazy("List of items (CSV or .xlsx)"),
         help_text=gettext_lazy("One row per item; the columns of the template."),
     )
     reference = forms.CharField(
         label=gettext_lazy("The customer's number of the list"), max_length=100, required=False
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        problem = upload_problem(upload.name, upload.size, max_bytes=MAX_FILE_BYTES)
-        if problem:
-            raise forms.ValidationError(problem)
-        return upload
 
 
 def _may_accept(user: Any) -> None:
