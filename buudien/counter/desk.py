@@ -32,6 +32,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buudien.core.audit import audit_record
 from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
@@ -307,14 +308,21 @@ class Desk:
         work: Callable[[Op], M],
         prefix: str = "",
     ) -> M:
-        """``work`` run once for the key (see ``once_per_key``)."""
+        """``work`` run once for the key (see ``once_per_key``), its row written to the audit
+        log in the same transaction (``<app>.<operation>``); a replay writes nothing."""
         stored = self.key(operation, key)
         digest = fingerprint_of(fingerprint)
         op = Op(desk=self, key=stored, fingerprint=digest, prefix=prefix)
+
+        def recorded() -> M:
+            row = work(op)
+            audit_record(actor=self.actor, action=f"{self.app}.{operation}", obj=row)
+            return row
+
         return once_per_key(
             model,
             province_code=self.province,
             key=stored,
             fingerprint=digest,
-            work=lambda: work(op),
+            work=recorded,
         )

@@ -16,6 +16,7 @@ from buudien.agency.models import LoanReferral
 from buudien.core.bizdays import VIETNAM
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.models import AuditEntry
 from buudien.counter.desk import Desk, Op, check_counter, fingerprint_of, key_clean, moment_of
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -105,6 +106,11 @@ def test_an_operation_is_recorded_once_per_key_and_a_key_serves_one_request(
     second = _refer(desk, "k2")
     assert second.reference == f"HS{world.point_a.code}000002"
     assert LoanReferral.objects.count() == 2
+    audited = AuditEntry.objects.filter(action="counter-test.test").order_by("id")
+    assert [(a.actor, a.object_id) for a in audited] == [
+        (clerk_a, str(first.pk)),
+        (clerk_a, str(second.pk)),
+    ]  # once per operation recorded: the replay wrote nothing
 
 
 def test_a_refusal_inside_the_work_leaves_nothing_not_even_a_number(
@@ -114,6 +120,7 @@ def test_a_refusal_inside_the_work_leaves_nothing_not_even_a_number(
     with pytest.raises(DomainError, match="refused inside"):
         _refer(desk, "k1", fail=True)
     assert not LoanReferral.objects.exists()
+    assert not AuditEntry.objects.exists()
     assert _refer(desk, "k1").reference.endswith("000001")
 
 
