@@ -215,6 +215,11 @@ class PostalItem(models.Model):
     last_event_at = models.DateTimeField(_("last event at"), null=True, blank=True)
     returning = models.BooleanField(_("returning to sender"), default=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The key the counter's request came with (its form's token, the API's header): an item
+    # is accepted once per key. Blank for items accepted without one (lists, imports).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=128, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("postal item")
@@ -222,6 +227,11 @@ class PostalItem(models.Model):
         ordering = ["-accepted_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["province_code", "s10"], name="item_province_s10_uniq"),
+            models.UniqueConstraint(
+                fields=["province_code", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="item_province_key_uniq",
+            ),
             models.CheckConstraint(condition=Q(weight_g__gt=0), name="item_weight_positive"),
             models.CheckConstraint(condition=Q(cod_amount__gte=0), name="item_cod_nonnegative"),
             models.CheckConstraint(

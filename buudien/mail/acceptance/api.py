@@ -10,6 +10,8 @@ from ninja.pagination import paginate
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import amount_in_words
+from buudien.counter.api import IDEMPOTENCY_HEADER
+from buudien.counter.views import pdf_response
 from buudien.mail import selectors
 from buudien.mail.acceptance import labels, pricing, services
 from buudien.mail.acceptance.schemas import (
@@ -48,10 +50,13 @@ def _commune(code: str, structure: str) -> AdminArea:
         raise
 
 
-def _pdf(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+# ItemIn fields that item_accept takes in another shape (or not at all).
+_NOT_ARGUMENTS = {
+    "point_code",
+    "recipient_commune_code",
+    "recipient_commune_structure",
+    "kt1_grade",
+}
 
 
 @router.post(
@@ -64,26 +69,13 @@ def items_accept(request: HttpRequest, payload: ItemIn) -> Any:
     item = services.item_accept(
         actor=request.user,
         point=_point(request, payload.point_code),
-        service=payload.service,
-        sender_name=payload.sender_name,
-        sender_phone=payload.sender_phone,
-        sender_address=payload.sender_address,
-        recipient_name=payload.recipient_name,
-        recipient_phone=payload.recipient_phone,
-        recipient_address=payload.recipient_address,
         recipient_commune=_commune(
             payload.recipient_commune_code, payload.recipient_commune_structure
         ),
-        weight_g=payload.weight_g,
-        length_mm=payload.length_mm,
-        width_mm=payload.width_mm,
-        height_mm=payload.height_mm,
-        declared_value=payload.declared_value,
-        cod_amount=payload.cod_amount,
-        addons=payload.addons,
         kt1_grade=payload.kt1_grade or "",
-        kt1_urgency=payload.kt1_urgency,
-        kt1_deadline=payload.kt1_deadline,
+        # Optional here: a retry with the same header accepts the item once.
+        idempotency_key=(request.headers.get(IDEMPOTENCY_HEADER) or "").strip(),
+        **payload.dict(exclude=_NOT_ARGUMENTS),
     )
     return Status(201, item)
 
@@ -122,7 +114,9 @@ def items_label(
     request: HttpRequest, s10: str, size: Literal["100x150", "a6"] = "100x150"
 ) -> HttpResponse:
     item = selectors.item_get(user=request.user, s10=s10)
-    return _pdf(labels.label_pdf(item, size=size, request=request), f"{item.s10}-{size}.pdf")
+    return pdf_response(
+        labels.label_pdf(item, size=size, request=request), f"{item.s10}-{size}.pdf"
+    )
 
 
 @router.get(
@@ -132,7 +126,7 @@ def items_label(
 )
 def items_receipt(request: HttpRequest, s10: str) -> HttpResponse:
     item = selectors.item_get(user=request.user, s10=s10)
-    return _pdf(labels.receipt_pdf(item, request=request), f"{item.s10}-receipt.pdf")
+    return pdf_response(labels.receipt_pdf(item, request=request), f"{item.s10}-receipt.pdf")
 
 
 @router.post(

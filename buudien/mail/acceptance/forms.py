@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buudien.counter.forms import CHOOSE, MoneyField, WholeField
+from buudien.counter.forms import CHOOSE, MoneyField, WholeField, new_token
 from buudien.mail import selectors
 from buudien.mail.acceptance.pricing import MAX_AMOUNT, MAX_SIDE_MM
 from buudien.mail.choices import ItemStatus, Kt1Grade, Kt1Urgency, MailService
@@ -146,7 +146,10 @@ class QuoteForm(_ItemFields):
 
 
 class AcceptForm(_ItemFields):
-    """The counter's acceptance form."""
+    """The counter's acceptance form. Its hidden ``token``, made when it is shown, is the
+    acceptance's idempotency key: a form sent twice accepts one item."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     point = forms.ModelChoiceField(
         label=_("Service point"), queryset=ServicePoint.objects.none(), empty_label=CHOOSE
@@ -199,6 +202,8 @@ class AcceptForm(_ItemFields):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, services=selectors.services_acceptable_by(user), **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", new_token())
         points = selectors.points_for_acceptance(user=user, day=kwargs["day"])
         self.fields["point"].queryset = points  # type: ignore[attr-defined]
         self.fields["recipient_commune"].required = True
@@ -209,6 +214,7 @@ class AcceptForm(_ItemFields):
     def service_data(self) -> dict[str, Any]:
         """The cleaned data as the arguments of ``services.item_accept``."""
         data = dict(self.cleaned_data)
+        data["idempotency_key"] = data.pop("token", "") or ""
         data.pop("length_mm", None), data.pop("width_mm", None), data.pop("height_mm", None)
         length, width, height = self.dims()
         data.update(length_mm=length, width_mm=width, height_mm=height)

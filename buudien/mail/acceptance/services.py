@@ -26,7 +26,7 @@ from buudien.core.models import Sequence
 from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
-from buudien.counter.desk import moment_of, refuse_closed
+from buudien.counter.desk import key_clean, moment_of, once_per_key, refuse_closed
 from buudien.mail import selectors
 from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
@@ -211,11 +211,14 @@ def item_accept(
     kt1_urgency: str = "",
     kt1_deadline: dt.datetime | None = None,
     at: dt.datetime | None = None,
+    idempotency_key: str = "",
 ) -> PostalItem:
     """Accept one item at ``point``'s counter: price it with the tariff in force on the
     business day, number it from the office's S10 sequence, choose its delivery office, and
     write the item, its EMA event and the booking of its fee. ``at`` is the acceptance time
-    (now when not given)."""
+    (now when not given). Under an ``idempotency_key`` (the counter form's token, the API's
+    header) the item is accepted once: the same request again returns it, another request
+    under the key is refused."""
     if service not in MailService.values:
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
@@ -309,9 +312,42 @@ def item_accept(
         last_event_at=accepted_at,
     )
     _full_clean(item)
+    if not idempotency_key:
+        return _write(item, actor=actor, quote=quote, day=day)
+    item.idempotency_key = f"mail:accept:{point.code}:{key_clean(idempotency_key, limit=64)}"
 
+    def same(found: PostalItem) -> bool:
+        return all(getattr(found, name) == getattr(item, name) for name in _SAME_ITEM)
+
+    return once_per_key(
+        PostalItem,
+        province_code=item.province_code,
+        key=item.idempotency_key,
+        work=lambda: _write(item, actor=actor, quote=quote, day=day),
+        same=same,
+    )
+
+
+# What makes a retried acceptance the same item.
+_SAME_ITEM = (
+    "service",
+    "accepted_point_id",
+    "sender_name",
+    "recipient_name",
+    "recipient_address",
+    "recipient_commune_id",
+    "weight_g",
+    "declared_value",
+    "cod_amount",
+)
+
+
+def _write(item: PostalItem, *, actor: Any, quote: pricing.Quote, day: dt.date) -> PostalItem:
+    """Number the checked ``item``, save it with its EMA event and book its fee."""
+    point = item.accepted_point
+    accepted_at = item.accepted_at
     # The serial is taken last: the counter's row stays locked until the transaction ends.
-    item.s10 = s10_take(point=point, prefix=S10_PREFIXES[service])
+    item.s10 = s10_take(point=point, prefix=S10_PREFIXES[item.service])
     item.save()
     TrackingEvent.objects.create(
         province_code=item.province_code,
@@ -331,10 +367,10 @@ def item_accept(
             obj=item,
             after={
                 "s10": item.s10,
-                "service": service,
-                "kt1_grade": grade,
-                "kt1_urgency": urgency,
-                "kt1_deadline": deadline.isoformat() if deadline else None,
+                "service": item.service,
+                "kt1_grade": item.kt1_grade,
+                "kt1_urgency": item.kt1_urgency,
+                "kt1_deadline": item.kt1_deadline.isoformat() if item.kt1_deadline else None,
                 "point": point.code,
                 "accepted_at": accepted_at.isoformat(),
             },

@@ -269,3 +269,23 @@ def test_the_openapi_document_lists_the_mail_endpoints(client):
         "/api/mail/items/{s10}/receipt.pdf",
     ):
         assert path in paths, path
+
+
+def test_a_retry_with_the_same_idempotency_key_accepts_the_item_once(client_as, clerk_a, world):
+    client = client_as(clerk_a)
+
+    def post(payload):
+        return client.post(
+            "/api/mail/items",
+            data=json.dumps(payload),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="retry-1",
+        )
+
+    first, again = post(_payload()), post(_payload())
+    assert first.status_code == again.status_code == 201
+    assert first.json()["s10"] == again.json()["s10"]
+    assert PostalItem.objects.count() == Entry.objects.count() == 1
+    refused = post(_payload(weight_g=500))
+    assert refused.status_code == 400
+    assert PostalItem.objects.count() == 1

@@ -4,6 +4,7 @@ the public price calculator."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -294,3 +295,23 @@ def test_odd_filters_and_searches_answer_without_failing(client_as, clerk_a, wor
     )
     assert response.status_code == 200
     assert client.get(reverse("mail:item", args=["x" * 40])).status_code == 404
+
+
+def test_an_acceptance_form_sent_twice_accepts_one_item(client_as, clerk_a, world):
+    """A double click or a reload after a lost answer: the form's token is the acceptance's
+    idempotency key, so the second post lands on the same item and books nothing again."""
+    client = client_as(clerk_a)
+    page = client.get(reverse("mail:accept")).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page)
+    data = _form(world, token=token.group(1))
+    first = client.post(reverse("mail:accept"), data)
+    again = client.post(reverse("mail:accept"), data)
+    item = PostalItem.objects.get()
+    assert first["Location"] == again["Location"] == reverse("mail:item", args=[item.s10])
+    assert Entry.objects.count() == 1
+    changed = client.post(reverse("mail:accept"), {**data, "weight_g": "500"})
+    assert changed.status_code == 200
+    assert "đã được dùng cho một yêu cầu khác" in changed.content.decode()
+    assert PostalItem.objects.count() == 1
+    other = client.post(reverse("mail:accept"), _form(world))  # a new form: a new item
+    assert other.status_code == 302 and PostalItem.objects.count() == 2
