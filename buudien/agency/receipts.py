@@ -3,11 +3,8 @@ PDF alike (``buudien.core.pdf.counter_receipt_pdf``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buudien.agency.choices import Partner, RemittanceDestination
@@ -20,22 +17,10 @@ from buudien.agency.models import (
 )
 from buudien.agency.services import PREFIX_PAYOUT
 from buudien.core.money import format_vnd
-from buudien.core.pdf import LANGUAGE, counter_receipt_pdf
-from buudien.network.models import ServicePoint
+from buudien.counter.receipts import Receipt
+from buudien.counter.receipts import receipt_pdf as counter_receipt
 
-
-@dataclass
-class Document:
-    title: str
-    reference: str
-    point: ServicePoint
-    when: dt.datetime
-    clerk: Any
-    lines: list[tuple[str, str]]
-    total: int | None = None
-    total_label: str | None = None
-    notes: list[str] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)
+Document = Receipt
 
 
 def _masked(citizen_id: str) -> str:
@@ -208,17 +193,4 @@ def document_for(operation: Any, reference: str) -> Document:
 
 def receipt_pdf(operation: Any, reference: str) -> bytes:
     """The A6 receipt, in Vietnamese whatever the language of the page."""
-    with translation.override(LANGUAGE):
-        doc = document_for(operation, reference)
-    return counter_receipt_pdf(
-        title=doc.title,
-        point=doc.point,
-        when=doc.when,
-        reference=doc.reference,
-        lines=doc.lines,
-        total=doc.total,
-        total_label=doc.total_label,
-        clerk=doc.clerk,
-        notes=doc.notes,
-        signatures=doc.signatures,
-    )
+    return counter_receipt(lambda: document_for(operation, reference))
