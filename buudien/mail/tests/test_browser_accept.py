@@ -51,6 +51,9 @@ def test_a_clerk_accepts_a_letter_and_prints_its_label(
     expect(page.get_by_test_id("quote-total")).to_contain_text("14.040")
 
     page.get_by_test_id("accept-submit").click()
+    # The item is read once the browser has its answer (on a loaded machine the query could
+    # run before the server had written it).
+    expect(page).to_have_url(re.compile(r"/mail/items/[A-Z]{2}\d{9}VN/$"))
     item = PostalItem.objects.get()
     expect(page).to_have_url(re.compile(rf"/mail/items/{item.s10}/$"))
     expect(page.locator("h1")).to_contain_text(item.s10)
