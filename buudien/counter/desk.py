@@ -262,15 +262,6 @@ class Desk:
         check_counter(actor, point, day, roles=roles, elsewhere=elsewhere)
         return cls(actor=actor, point=point, moment=moment, day=day, app=app)
 
-    @classmethod
-    def unchecked(
-        cls, *, actor: Any, point: ServicePoint, app: str, at: dt.datetime | None
-    ) -> Desk:
-        """The desk of an operation whose actor was checked before (a bill confirmed later by
-        transfer, a row of a list checked with the others)."""
-        moment, day = moment_of(at)
-        return cls(actor=actor, point=point, moment=moment, day=day, app=app)
-
     @property
     def province(self) -> str:
         return self.point.province_code
