@@ -72,7 +72,7 @@ class MoneyInput(forms.TextInput):
             }
         )
         html = super().render(name, value, attrs, renderer)
-        words = _words_of(value)
+        words = words_typed(value)
         return format_html(
             '{}<small class="money-words" id="{}" aria-live="polite">{}</small>',
             html,
@@ -86,14 +86,26 @@ class MoneyInput(forms.TextInput):
         return super().format_value(value)
 
 
-def _words_of(value: Any) -> str:
-    """The amount in words of what an input holds, or nothing when it is not an amount."""
+def amount_typed(value: Any) -> int | None:
+    """The whole đồng in what the counter typed (``1500000``, ``1.500.000``, ``1 500 000 ₫``):
+    None when nothing was typed; ValueError when it is no amount."""
     if isinstance(value, int) and not isinstance(value, bool):
-        amount = value
-    else:
-        text = _MONEY_JUNK.sub("", str(value or "")[:40])
-        amount = int(text) if text.isdigit() and len(text) <= 16 else 0
-    return amount_in_words(amount, capitalize=True) if amount > 0 else ""
+        return value
+    text = _MONEY_JUNK.sub("", str(value or "")[:40])
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 16:
+        raise ValueError(text)
+    return int(text)
+
+
+def words_typed(value: Any) -> str:
+    """The amount in words of what an input holds, or nothing when it is no amount above 0."""
+    try:
+        amount = amount_typed(value)
+    except ValueError:
+        return ""
+    return amount_in_words(amount, capitalize=True) if amount and amount > 0 else ""
 
 
 class MoneyField(forms.Field):
@@ -111,17 +123,14 @@ class MoneyField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            amount = value
-        else:
-            text = _MONEY_JUNK.sub("", str(value or "")[:40])
-            if not text:
-                return None
-            if not text.isdigit() or len(text) > 16:
-                raise forms.ValidationError(
-                    _("Write an amount in đồng, e.g. 1.500.000."), code="invalid"
-                )
-            amount = int(text)
+        try:
+            amount = amount_typed(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write an amount in đồng, e.g. 1.500.000."), code="invalid"
+            ) from None
+        if amount is None:
+            return None
         if amount < 0 or (amount == 0 and not self.allow_zero):
             raise forms.ValidationError(_("The amount must be more than zero."), code="min")
         if self.max_value is not None and amount > self.max_value:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +15,7 @@ from django.views.decorators.http import require_GET
 
 from buudien.core.errors import DomainError
 from buudien.core.forms import apply_domain_error
-from buudien.core.money import amount_in_words
-from buudien.counter.forms import CounterForm, MoneyField
+from buudien.counter.forms import CounterForm, words_typed
 from buudien.network.models import ServicePoint
 
 Perform = Callable[[Any, ServicePoint, str, dict[str, Any]], Any]
@@ -68,11 +66,6 @@ def operation_page(
 def amount_words(request: HttpRequest) -> HttpResponse:
     """The amount typed in a money input, in Vietnamese words (htmx asks as it is typed):
     empty when it is not an amount yet."""
-    field = MoneyField(required=False)
     typed = next(iter(request.GET.values()), "")
-    try:
-        amount = field.clean(typed)
-    except forms.ValidationError:
-        amount = None
-    words = amount_in_words(amount, capitalize=True) if amount else ""
+    words = words_typed(typed)
     return HttpResponse(words, content_type="text/plain; charset=utf-8")
