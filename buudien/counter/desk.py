@@ -192,13 +192,15 @@ class Op:
     key: str
     fingerprint: str
     prefix: str
+    number: Callable[[], str] | None = None
     taken: str = field(default="", init=False)
 
     def reference(self) -> str:
-        """``<prefix><point code><serial of 6 digits>``, per point so that no province-wide
-        row is a hot spot. Taken inside the transaction: a refusal gives the number back."""
+        """``<prefix><point code><serial of 6 digits>`` (or what the service's ``number``
+        gives), per point so that no province-wide row is a hot spot. Taken inside the
+        transaction: a refusal gives the number back."""
         if not self.taken:
-            self.taken = self.desk.reference(self.prefix)
+            self.taken = self.number() if self.number else self.desk.reference(self.prefix)
         return self.taken
 
     def post(
@@ -262,6 +264,15 @@ class Desk:
         check_counter(actor, point, day, roles=roles, elsewhere=elsewhere)
         return cls(actor=actor, point=point, moment=moment, day=day, app=app)
 
+    @classmethod
+    def at_point(
+        cls, *, actor: Any, point: ServicePoint, app: str, at: dt.datetime | None = None
+    ) -> Desk:
+        """The desk of a service that decides by its own rules who may act at ``point`` (a
+        payout at the paying point, a KT1 acceptance): those checks ran before."""
+        moment, day = moment_of(at)
+        return cls(actor=actor, point=point, moment=moment, day=day, app=app)
+
     @property
     def province(self) -> str:
         return self.point.province_code
@@ -274,20 +285,36 @@ class Desk:
         serial = sequence_next(f"{self.app}:{prefix}:{self.point.code}")
         return f"{prefix}{self.point.code}{serial:06d}"
 
-    def post(self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str) -> Entry:
-        """One balanced entry at the point on the desk's day (a late posting when the day
-        is past: the ledger moves it to the first open day)."""
-        return ledger.entry_post(
-            actor=self.actor,
+    def posting(
+        self,
+        *,
+        kind: str,
+        legs: Sequence[ledger.Leg],
+        reference: str,
+        key: str,
+        day: dt.date | None = None,
+    ) -> ledger.Posting:
+        """One balanced entry at the point on ``day`` (the desk's day by default), posted late
+        when the day is closed: the ledger moves it to the first open day."""
+        return ledger.Posting(
             idempotency_key=key,
             kind=kind,
             reference=reference,
             legs=legs,
-            province_code=self.province,
-            business_date=self.day,
+            business_date=day or self.day,
             point=self.point,
             late=True,
         )
+
+    def post(self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str) -> Entry:
+        """The entry of ``posting`` posted now."""
+        posting = self.posting(kind=kind, legs=legs, reference=reference, key=key)
+        return ledger.posting_post(actor=self.actor, province_code=self.province, posting=posting)
+
+    def post_list(self, postings: Sequence[ledger.Posting]) -> list[Entry]:
+        """The entries of a list (a business customer's bills, a payout list) posted in a few
+        statements, all or nothing (``ledger.entries_post``)."""
+        return ledger.entries_post(actor=self.actor, province_code=self.province, postings=postings)
 
     def once[M: models.Model](
         self,
@@ -295,15 +322,28 @@ class Desk:
         *,
         operation: str,
         key: Any,
-        fingerprint: Mapping[str, Any],
         work: Callable[[Op], M],
+        fingerprint: Mapping[str, Any] | None = None,
+        same: Callable[[M], bool] | None = None,
+        reused: Callable[[M], DomainError] | None = None,
+        stored: str | None = None,
+        key_field: str = "idempotency_key",
         prefix: str = "",
+        number: Callable[[], str] | None = None,
     ) -> M:
         """``work`` run once for the key (see ``once_per_key``), its row written to the audit
-        log in the same transaction (``<app>.<operation>``); a replay writes nothing."""
-        stored = self.key(operation, key)
-        digest = fingerprint_of(fingerprint)
-        op = Op(desk=self, key=stored, fingerprint=digest, prefix=prefix)
+        log in the same transaction (``<app>.<operation>``); a replay writes nothing.
+
+        A retry is the same request when its ``fingerprint`` (the meaningful fields) matches
+        the row's ``fingerprint`` column, or, for a model without one, when ``same(row)``.
+        The key is stored as ``<app>:<operation>:<point>:<key>`` unless the service keeps
+        the key as given (``stored``, in ``key_field``). ``prefix`` or ``number`` make the
+        row's reference (``Op.reference``)."""
+        if (fingerprint is None) == (same is None):
+            raise TypeError("Desk.once takes a fingerprint or a same() test, one of them.")
+        stored = stored or self.key(operation, key)
+        digest = fingerprint_of(fingerprint) if fingerprint is not None else ""
+        op = Op(desk=self, key=stored, fingerprint=digest, prefix=prefix, number=number)
 
         def recorded() -> M:
             row = work(op)
@@ -314,6 +354,9 @@ class Desk:
             model,
             province_code=self.province,
             key=stored,
-            fingerprint=digest,
+            fingerprint=digest if fingerprint is not None else None,
+            same=same,
+            reused=reused,
+            key_field=key_field,
             work=recorded,
         )
