@@ -308,7 +308,10 @@ class Desk:
 
     def post(self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str) -> Entry:
         """The entry of ``posting`` posted now."""
-        posting = self.posting(kind=kind, legs=legs, reference=reference, key=key)
+        return self.book(self.posting(kind=kind, legs=legs, reference=reference, key=key))
+
+    def book(self, posting: ledger.Posting) -> Entry:
+        """One entry a service built (``posting``, or its own ``ledger.Posting``) posted now."""
         return ledger.posting_post(actor=self.actor, province_code=self.province, posting=posting)
 
     def post_list(self, postings: Sequence[ledger.Posting]) -> list[Entry]:
@@ -337,18 +340,21 @@ class Desk:
         A retry is the same request when its ``fingerprint`` (the meaningful fields) matches
         the row's ``fingerprint`` column, or, for a model without one, when ``same(row)``.
         The key is stored as ``<app>:<operation>:<point>:<key>`` unless the service keeps
-        the key as given (``stored``, in ``key_field``). ``prefix`` or ``number`` make the
-        row's reference (``Op.reference``)."""
+        the key as given (``stored``, in ``key_field``); a service whose operations may come
+        without a key (``key=None``) has them done each time asked. ``prefix`` or ``number``
+        make the row's reference (``Op.reference``)."""
         if (fingerprint is None) == (same is None):
             raise TypeError("Desk.once takes a fingerprint or a same() test, one of them.")
-        stored = stored or self.key(operation, key)
         digest = fingerprint_of(fingerprint) if fingerprint is not None else ""
+        if key is None:  # a service that takes operations without a key: done as asked
+            op = Op(desk=self, key="", fingerprint=digest, prefix=prefix, number=number)
+            with transaction.atomic():
+                return self._recorded(op, operation, work)
+        stored = stored or self.key(operation, key)
         op = Op(desk=self, key=stored, fingerprint=digest, prefix=prefix, number=number)
 
         def recorded() -> M:
-            row = work(op)
-            audit_record(actor=self.actor, action=f"{self.app}.{operation}", obj=row)
-            return row
+            return self._recorded(op, operation, work)
 
         return once_per_key(
             model,
@@ -360,3 +366,8 @@ class Desk:
             key_field=key_field,
             work=recorded,
         )
+
+    def _recorded[M: models.Model](self, op: Op, operation: str, work: Callable[[Op], M]) -> M:
+        row = work(op)
+        audit_record(actor=self.actor, action=f"{self.app}.{operation}", obj=row)
+        return row

@@ -57,28 +57,6 @@ def fee_accounts(item: PostalItem, point: ServicePoint) -> FeeAccounts:
     )
 
 
-def fee_post(
-    *,
-    actor: Any,
-    item: PostalItem,
-    point: ServicePoint,
-    net: int,
-    vat: int,
-    day: dt.date,
-    accounts: FeeAccounts | None = None,
-    memo: str = "",
-) -> Entry | None:
-    """Post the price the sender paid at the counter for ``item``: its own entry (the
-    drawer pays the service's revenue, net of VAT, and VAT payable). Nothing to post for a
-    free item. ``accounts`` spares the lookups when many items are posted together."""
-    posting = fee_posting(
-        item=item, point=point, net=net, vat=vat, day=day, accounts=accounts, memo=memo
-    )
-    if posting is None:
-        return None
-    return ledger.posting_post(actor=actor, province_code=item.province_code, posting=posting)
-
-
 def fee_posting(
     *,
     item: PostalItem,
@@ -89,8 +67,10 @@ def fee_posting(
     accounts: FeeAccounts | None = None,
     memo: str = "",
 ) -> ledger.Posting | None:
-    """The entry of ``item``'s fee (see ``fee_post``), to post alone or in a list with
-    ``ledger.entries_post``; None for a free item."""
+    """The entry of the price the sender paid at the counter for ``item``: its own entry
+    (the drawer pays the service's revenue, net of VAT, and VAT payable), to post alone
+    (``Desk.book``) or in a list (``ledger.entries_post``); None for a free item.
+    ``accounts`` spares the lookups when many items are posted together."""
     if net <= 0 and vat <= 0:
         return None
     found = accounts or fee_accounts(item, point)

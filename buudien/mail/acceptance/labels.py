@@ -13,7 +13,6 @@ label mentions KT1.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -22,7 +21,7 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from buudien.core.bizdays import VIETNAM
-from buudien.core.money import amount_in_words, format_number, format_vnd
+from buudien.core.money import format_number, format_vnd
 from buudien.core.pdf import (
     LANGUAGE,
     Sheet,
@@ -31,6 +30,8 @@ from buudien.core.pdf import (
     province_post_name,
     register_fonts,
 )
+from buudien.counter.receipts import Receipt
+from buudien.counter.receipts import receipt_pdf as counter_receipt
 from buudien.mail.acceptance.pricing import rate_text
 from buudien.mail.models import PostalItem
 
@@ -38,7 +39,6 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x150": (100 * mm, 150 * mm),
     "a6": (105 * mm, 148 * mm),
 }
-RECEIPT_SIZE = (105 * mm, 148 * mm)  # A6
 
 
 def tracking_path(item: PostalItem) -> str:
@@ -145,65 +145,52 @@ def label_drawing(
     return draw
 
 
-def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> bytes:
-    """The customer's receipt of ``item``: the price line by line, VAT and the total in
-    figures and in words, the clerk and the point, at A6."""
-    url = tracking_url(item, request)
-    header = province_post_name(item.accepted_point)
-    clerk: Any = item.accepted_by
-
-    def draw(sheet: Sheet) -> None:
-        point = item.accepted_point
-        sheet.text(header, size=9, bold=True)
-        sheet.text(f"{point.code} · {point.name}", size=7)
-        if point.address:
-            sheet.text(point.address, size=7)
-        sheet.space(2)
-        sheet.text(_("RECEIPT"), size=12, bold=True)
-        sheet.text(f"{item.s10} · {item.get_service_display()}", size=9, bold=True)
-        sheet.text(_("Accepted: %(when)s") % {"when": _when(item)}, size=7)
-        sheet.barcode(item.s10, height=8 * mm, width=sheet.inner * 0.7)
-        sheet.rule()
-        sheet.text(_("From: %(name)s") % {"name": item.sender_name}, size=7)
-        sheet.text(_("To: %(name)s") % {"name": item.recipient_name}, size=7)
-        sheet.text(f"{item.recipient_address}, {recipient_place(item)}", size=7)
-        weight = _("Weight: %(weight)s") % {"weight": _grams(item.weight_g)}
-        if item.charged_weight_g != item.weight_g:
-            weight += " · " + _("charged %(weight)s") % {"weight": _grams(item.charged_weight_g)}
-        sheet.text(f"{weight} · {item.get_zone_display()}", size=7)
-        sheet.rule()
-
-        sheet.pair(_("Postage"), format_vnd(item.price_base))
-        if item.price_surcharge:
-            sheet.pair(_("Remote commune surcharge"), format_vnd(item.price_surcharge))
-        for addon in item.addons:
-            sheet.pair(str(addon.get("name", addon.get("code", ""))), format_vnd(addon["amount"]))
-        net = item.price_total - item.price_vat
-        sheet.pair(_("Price before VAT"), format_vnd(net))
-        rate = rate_text(item.tariff.vat_rate_bp)
-        sheet.pair(_("VAT (%(rate)s)") % {"rate": rate}, format_vnd(item.price_vat))
-        sheet.rule(2)
-        sheet.pair(_("Total"), format_vnd(item.price_total), size=10, bold=True)
-        sheet.text(
-            _("In words: %(words)s")
-            % {"words": amount_in_words(item.price_total, capitalize=True)},
-            size=7,
+def receipt(item: PostalItem, *, request: HttpRequest | None = None) -> Receipt:
+    """The customer's receipt of ``item``: who sends what to whom, the price line by line,
+    VAT and the total (in figures and in words, by the counter's one receipt layout)."""
+    weight = _grams(item.weight_g)
+    if item.charged_weight_g != item.weight_g:
+        weight += " · " + _("charged %(weight)s") % {"weight": _grams(item.charged_weight_g)}
+    lines = [
+        (_("Service"), item.get_service_display()),
+        (_("Sender"), item.sender_name),
+        (_("Recipient"), item.recipient_name),
+        (_("Address"), f"{item.recipient_address}, {recipient_place(item)}"),
+        (_("Weight"), weight),
+        (_("Zone"), item.get_zone_display()),
+        (_("Postage"), format_vnd(item.price_base)),
+    ]
+    if item.price_surcharge:
+        lines.append((_("Remote commune surcharge"), format_vnd(item.price_surcharge)))
+    for addon in item.addons:
+        lines.append((str(addon.get("name", addon.get("code", ""))), format_vnd(addon["amount"])))
+    rate = rate_text(item.tariff.vat_rate_bp)
+    lines += [
+        (_("Price before VAT"), format_vnd(item.price_total - item.price_vat)),
+        (_("VAT (%(rate)s)") % {"rate": rate}, format_vnd(item.price_vat)),
+    ]
+    notes = []
+    if item.cod_amount:
+        notes.append(
+            _("COD to collect from the recipient: %(amount)s")
+            % {"amount": format_vnd(item.cod_amount)}
         )
-        if item.cod_amount:
-            sheet.text(
-                _("COD to collect from the recipient: %(amount)s")
-                % {"amount": format_vnd(item.cod_amount)},
-                size=7,
-                bold=True,
-            )
-        if item.declared_value:
-            sheet.text(
-                _("Declared value: %(amount)s") % {"amount": format_vnd(item.declared_value)},
-                size=7,
-            )
-        sheet.rule()
-        name = (str(clerk) if clerk is not None else "") or "—"
-        sheet.text(_("Clerk: %(name)s") % {"name": name}, size=7)
-        sheet.text(_("Track this item at %(url)s") % {"url": url}, size=6)
+    if item.declared_value:
+        notes.append(_("Declared value: %(amount)s") % {"amount": format_vnd(item.declared_value)})
+    notes.append(_("Track this item at %(url)s") % {"url": tracking_url(item, request)})
+    return Receipt(
+        title=_("RECEIPT"),
+        reference=item.s10,
+        point=item.accepted_point,
+        when=item.accepted_at,
+        clerk=item.accepted_by,
+        lines=lines,
+        total=item.price_total,
+        notes=notes,
+        signatures=[_("Sender"), _("Clerk")],
+    )
 
-    return pdf_render(RECEIPT_SIZE, item.s10, draw)
+
+def receipt_pdf(item: PostalItem, *, request: HttpRequest | None = None) -> bytes:
+    """The receipt of ``item`` at A6, in Vietnamese."""
+    return counter_receipt(lambda: receipt(item, request=request))

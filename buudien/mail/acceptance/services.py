@@ -26,11 +26,11 @@ from buudien.core.models import Sequence
 from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
-from buudien.counter.desk import key_clean, moment_of, once_per_key, refuse_closed
+from buudien.counter.desk import Desk, Op, key_clean, moment_of, refuse_closed
 from buudien.mail import selectors
 from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
-from buudien.mail.ledger import fee_post
+from buudien.mail.ledger import fee_posting
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminArea, ServicePoint
@@ -312,19 +312,21 @@ def item_accept(
         last_event_at=accepted_at,
     )
     _full_clean(item)
-    if not idempotency_key:
-        return _write(item, actor=actor, quote=quote, day=day)
-    item.idempotency_key = f"mail:accept:{point.code}:{key_clean(idempotency_key, limit=64)}"
+    desk = Desk.at_point(actor=actor, point=point, app="mail", at=accepted_at)
 
     def same(found: PostalItem) -> bool:
         return all(getattr(found, name) == getattr(item, name) for name in _SAME_ITEM)
 
-    return once_per_key(
+    def work(op: Op) -> PostalItem:
+        item.idempotency_key = op.key
+        return _write(item, desk=desk, quote=quote)
+
+    return desk.once(
         PostalItem,
-        province_code=item.province_code,
-        key=item.idempotency_key,
-        work=lambda: _write(item, actor=actor, quote=quote, day=day),
+        operation="accept",
+        key=key_clean(idempotency_key) if idempotency_key else None,
         same=same,
+        work=work,
     )
 
 
@@ -342,7 +344,7 @@ _SAME_ITEM = (
 )
 
 
-def _write(item: PostalItem, *, actor: Any, quote: pricing.Quote, day: dt.date) -> PostalItem:
+def _write(item: PostalItem, *, desk: Desk, quote: pricing.Quote) -> PostalItem:
     """Number the checked ``item``, save it with its EMA event and book its fee."""
     point = item.accepted_point
     accepted_at = item.accepted_at
@@ -359,10 +361,12 @@ def _write(item: PostalItem, *, actor: Any, quote: pricing.Quote, day: dt.date) 
         actor=item.accepted_by,
         source=ACCEPT_SOURCE,
     )
-    fee_post(actor=actor, item=item, point=point, net=quote.net, vat=quote.vat, day=day)
+    posting = fee_posting(item=item, point=point, net=quote.net, vat=quote.vat, day=desk.day)
+    if posting is not None:
+        desk.book(posting)
     if item.is_kt1:
         audit_record(
-            actor=actor,
+            actor=desk.actor,
             action="item.accept",
             obj=item,
             after={
