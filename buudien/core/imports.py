@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from buudien.core.audit import audit_record
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.money import vnd_parse
 from buudien.core.text import fold
 
 # A text that may still be lazy (translated when shown).
@@ -228,18 +229,13 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Pa
     return Parser(parse, describe=gettext_lazy("a whole number, e.g. 1234567 or 1.234.567"))
 
 
-_CURRENCY = re.compile(r"\s*(đồng|đ|₫|vnd|vnđ)\s*$", re.IGNORECASE)
-
-
 def money() -> Parser[int]:
     """An amount in whole đồng, 0 or more; "1.500.000", "1.500.000 đ" and "1500000" alike."""
 
     def parse(value: Any) -> int:
-        if isinstance(value, str):
-            value = _CURRENCY.sub("", unicodedata.normalize("NFC", value))
         try:
-            result = _parse_integer(value)
-        except CellError:
+            result = vnd_parse(value)
+        except ValueError:
             raise CellError(
                 _("expected an amount in whole đồng, e.g. 1500000 or 1.500.000, not %(value)s")
                 % {"value": _as_text(value)}

@@ -12,6 +12,8 @@ không trăm linh năm nghìn đồng".
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal
@@ -60,6 +62,35 @@ def round_vnd(value: Decimal | int | str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return int(_quantize(_to_decimal(value), 0))
+
+
+_VND_SIGN = re.compile(r"\s*(đồng|đ|₫|vnd|vnđ)\s*$", re.IGNORECASE)
+_VND_GROUPED = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+)$")
+VND_DIGITS_MAX = 16
+
+
+def vnd_parse(value: object) -> int:
+    """Whole đồng as people write them at a counter or in a spreadsheet: ``1500000``,
+    ``1.500.000``, ``1 500 000``, ``1,500,000``, with or without ``₫``, ``đ``, ``đồng`` or
+    ``VND``; an int, or a float with no fraction (a spreadsheet cell), as it is. A minus sign
+    is read (the caller says whether a negative amount makes sense). ValueError for anything
+    else: a fraction, groups of other than three digits, more than 16 digits."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").replace("\u202f", " ")
+    text = _VND_SIGN.sub("", text.strip())
+    if not _VND_GROUPED.match(text):
+        raise ValueError(text)
+    digits = re.sub(r"[., ]", "", text)
+    if len(digits.lstrip("-")) > VND_DIGITS_MAX:
+        raise ValueError(text)
+    return int(digits)
 
 
 def format_vnd(amount: int | Decimal | None) -> str:

@@ -14,7 +14,6 @@ attributes): every error comes back from the server, all at once, next to its fi
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -28,14 +27,12 @@ from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import local_today
 from buudien.core.imports import UPLOAD_MAX_BYTES, upload_problem
-from buudien.core.money import amount_in_words, format_number, format_vnd
+from buudien.core.money import amount_in_words, format_number, format_vnd, vnd_parse
 from buudien.network.models import ServicePoint
 from buudien.people import access
 
 # The empty choice of every select: "— Chọn —", never Django's "---------".
 CHOOSE = pgettext_lazy("empty choice", "— Choose —")
-
-_MONEY_JUNK = re.compile(r"[\s.,₫đĐ]|vnd|VND")
 
 
 def new_token() -> str:
@@ -87,16 +84,12 @@ class MoneyInput(forms.TextInput):
 
 
 def amount_typed(value: Any) -> int | None:
-    """The whole đồng in what the counter typed (``1500000``, ``1.500.000``, ``1 500 000 ₫``):
-    None when nothing was typed; ValueError when it is no amount."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = _MONEY_JUNK.sub("", str(value or "")[:40])
-    if not text:
+    """The whole đồng in what the counter typed (``1500000``, ``1.500.000``, ``1 500 000 ₫``,
+    read by ``core.money.vnd_parse``): None when nothing was typed; ValueError when it is no
+    amount."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not text.isdigit() or len(text) > 16:
-        raise ValueError(text)
-    return int(text)
+    return vnd_parse(value if not isinstance(value, str) else value[:40])
 
 
 def words_typed(value: Any) -> str:

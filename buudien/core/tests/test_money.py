@@ -13,6 +13,7 @@ from buudien.core.money import (
     format_percent,
     format_vnd,
     round_vnd,
+    vnd_parse,
 )
 
 NBSP = "\xa0"
@@ -399,3 +400,36 @@ def test_it_writes_only_the_invoice_vocabulary(amount: int) -> None:
     vocabulary = {*_DIGIT_VALUE, "mười", "mươi", "mốt", "lăm", "linh", "trăm"}
     vocabulary |= {"nghìn", "triệu", "tỷ", "đồng"}
     assert set(amount_in_words(amount).split()) <= vocabulary
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("1500000", 1_500_000),
+        ("1.500.000", 1_500_000),
+        ("1 500 000", 1_500_000),
+        ("1\u00a0500\u00a0000 ₫", 1_500_000),
+        ("1,500,000đ", 1_500_000),
+        ("1.500.000 đồng", 1_500_000),
+        ("25000 VND", 25_000),
+        ("-5.000", -5_000),
+        (1_500_000, 1_500_000),
+        (1_500_000.0, 1_500_000),
+    ],
+)
+def test_it_reads_amounts_as_people_write_them(written: object, amount: int) -> None:
+    assert vnd_parse(written) == amount
+
+
+@pytest.mark.parametrize(
+    "written", ["", "abc", "1.500.00", "1.500,000", "15.5", 15.5, True, "1" * 17, "1 5000"]
+)
+def test_it_refuses_what_is_no_whole_amount(written: object) -> None:
+    with pytest.raises(ValueError):
+        vnd_parse(written)
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_what_it_writes_it_reads_back(amount: int) -> None:
+    assert vnd_parse(format_vnd(amount)) == amount
+    assert vnd_parse(format_number(amount)) == amount
