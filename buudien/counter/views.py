@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -44,21 +45,41 @@ def operation_page(
     problem at once; success says ``recorded(operation)`` and answers ``done(operation)``."""
     user = request.user
     form = form_class(request.POST or None, user=user, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
+
+    def act() -> Any:
         point = form.point()
         if point is None:
-            form.add_error(None, _("Choose the service point."))
-        else:
-            try:
-                operation = perform(
-                    user, point, form.cleaned_data["token"], form.data_for_service()
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, recorded(operation))
-                return done(operation)
-    return render(request, template, {"form": form, **(context or {})})
+            raise DomainError(_("Choose the service point."))
+        return perform(user, point, form.cleaned_data["token"], form.data_for_service())
+
+    answer = posted(request, form, act=act, done=done, said=recorded)
+    return answer or render(request, template, {"form": form, **(context or {})})
+
+
+def posted[T](
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    act: Callable[[], T],
+    done: Callable[[T], HttpResponse],
+    said: Callable[[T], str],
+    missing: bool = False,
+) -> HttpResponse | None:
+    """The answer to a form posted to a service: on a valid post, ``act()``; success says
+    ``said(result)`` and answers ``done(result)``; a refusal goes next to its field (a
+    "not found" is the 404 page when ``missing``) and the answer is None: the page shows
+    the form again with every problem at once."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = act()
+    except DomainError as exc:
+        if missing and exc.status == 404:
+            raise
+        apply_domain_error(form, exc)
+        return None
+    messages.success(request, said(result))
+    return done(result)
 
 
 @login_required

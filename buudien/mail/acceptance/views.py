@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
-from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest
+from buudien.counter.views import posted
 from buudien.mail import selectors
 from buudien.mail.acceptance import labels, pricing, services
 from buudien.mail.acceptance.forms import AcceptForm, ItemFilterForm, QuoteForm, commune_options
@@ -166,18 +165,16 @@ def accept(request: HtmxHttpRequest) -> HttpResponse:
         province_code=_user_province(user),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_accept(actor=user, **form.service_data())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Item %(s10)s accepted. Print its label and receipt.") % {"s10": item.s10},
-            )
-            return redirect("mail:item", s10=item.s10)
-    return render(
+    answer = posted(
+        request,
+        form,
+        act=lambda: services.item_accept(actor=user, **form.service_data()),
+        done=lambda item: redirect("mail:item", s10=item.s10),
+        said=lambda item: (
+            _("Item %(s10)s accepted. Print its label and receipt.") % {"s10": item.s10}
+        ),
+    )
+    return answer or render(
         request,
         "mail/accept.html",
         {
