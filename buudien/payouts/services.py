@@ -38,8 +38,9 @@ disbursement) operation per line paid and the commission as the service's revenu
 Idempotency: a payment's ledger key names its line (``payouts:line:<id>``), so a line is
 posted once whatever happens; the request's own key (``Idempotency-Key``, or the page's
 hidden token) tells a retry of the same payment, answered with the payment already made,
-from another attempt to pay the line, refused with when and where it was paid. Closing a
-closed list changes nothing.
+from another attempt to pay the line, refused with when and where it was paid (the counter's
+``Desk.once``, which writes ``payouts.line`` to the audit log). Closing a closed list changes
+nothing.
 
 Who: accountants and administrators import and close lists (the console, ``actor=None``,
 may too); counter clerks pay, at their own point; auditors and directors only read.
@@ -54,8 +55,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,7 @@ from buudien.core.imports import ImportFailed, RowError
 from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
-from buudien.counter.desk import key_clean
+from buudien.counter.desk import Desk, Op, key_clean
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
@@ -153,6 +154,11 @@ def _require_list_role(actor: Any) -> None:
 
 def _on_other_list() -> str:
     return _("citizen ID %(id)s is already on list %(list)s of this payer for %(period)s")
+
+
+def _memo(payout_list: PayoutList, payer: Payer) -> str:
+    """The memo of a list's funding and closing entries: the payer and the month."""
+    return f"{payer.name} · {payout_list.period:%m/%Y}"[:500]
 
 
 def _offers(point: ServicePoint, service: str) -> bool:
@@ -382,22 +388,19 @@ def _fund(
     province = payout_list.province_code
     bank = ledger.account_for_bank(province, payer.bank)
     payable = ledger.account_for_partner(province, payer.code)
-    memo = f"{payer.name} · {payout_list.period:%m/%Y}"[:500]
-    funded = ledger.entry_post(
-        actor=actor,
+    memo = _memo(payout_list, payer)
+    funded = ledger.Posting(
         idempotency_key=f"payouts:list:{payout_list.pk}:funded",
         kind=EntryKind.COLLECTION_SETTLEMENT,
         reference=payout_list.code,
         legs=[ledger.Leg(bank, payable, payout_list.total_amount)],
-        province_code=province,
         business_date=day,
         memo=memo,
         late=True,
     )
     ordered = sorted(advances.items(), key=lambda item: item[0].code)
-    for index, chunk in enumerate(_chunks(ordered, POINTS_PER_ENTRY)):
-        ledger.entry_post(
-            actor=actor,
+    advanced = [
+        ledger.Posting(
             idempotency_key=f"payouts:list:{payout_list.pk}:advance:{index}",
             kind=EntryKind.CASH_TRANSFER,
             reference=payout_list.code,
@@ -405,12 +408,14 @@ def _fund(
                 ledger.Leg(ledger.account_for_drawer(point), bank, amount)
                 for point, amount in chunk
             ],
-            province_code=province,
             business_date=day,
             memo=memo,
             late=True,
         )
-    return funded
+        for index, chunk in enumerate(_chunks(ordered, POINTS_PER_ENTRY))
+    ]
+    entries = ledger.entries_post(actor=actor, province_code=province, postings=[funded, *advanced])
+    return entries[0]
 
 
 def list_import(
@@ -641,20 +646,13 @@ def line_pay(
     point = _paying_point(actor)
     key = key_clean(idempotency_key, limit=128)
     presented = citizen_id_clean(presented_id)
-    with transaction.atomic():
-        line = selectors.line_for_payment(user=actor, line_id=line_id)
-        # The line's payment, and any payment made under the same request key, in one read.
-        for payment in Payment.objects.filter(
-            Q(line=line) | Q(province_code=line.province_code, request_key=key)
-        ).select_related("point", "clerk"):
-            if payment.line_id == line.pk:
-                if payment.request_key == key:
-                    return payment
-                raise _already_paid(line, payment)
-            raise DomainError(
-                _("This request key was already used for another payment."),
-                field="idempotency_key",
-            )
+    line = selectors.line_for_payment(user=actor, line_id=line_id)
+    desk = Desk.at_point(actor=actor, point=point, app="payouts", at=at)
+
+    def work(op: Op) -> Payment:
+        paid = Payment.objects.filter(line=line).select_related("point", "clerk").first()
+        if paid is not None:
+            raise _already_paid(line, paid)
         if line.status == LineStatus.RETURNED or not line.payout_list.is_open:
             raise _returned(line)
         problem = citizen_id_problem(presented)
@@ -675,8 +673,7 @@ def line_pay(
         service = line.payout_list.service
         if point.province_code != line.province_code:
             raise NotFound(_("No such payout line."))
-        today = _local(at).date()
-        if not point.is_active_on(today):
+        if not point.is_active_on(desk.day):
             raise DomainError(
                 _("Point %(code)s does not serve today.") % {"code": point.code}, field="point"
             )
@@ -690,44 +687,55 @@ def line_pay(
             status=LineStatus.PAID
         )
         if not claimed:  # another counter got there first
-            line.refresh_from_db()
             other = Payment.objects.filter(line=line).select_related("point", "clerk").first()
-            if other is not None and other.request_key == key:
-                return other
+            if other is not None and other.request_key == op.key:
+                # The same request won the race: ``once_per_key`` answers with its payment.
+                raise IntegrityError("payout line paid under the same request key")
             if other is not None:
                 raise _already_paid(line, other)
+            line.refresh_from_db()
             raise _returned(line)
-        payer = line.payout_list.payer
-        province = line.province_code
-        payable, drawer, revenue = _payment_accounts(province, payer, point, service)
+        payable, drawer, revenue = _payment_accounts(
+            line.province_code, line.payout_list.payer, point, service
+        )
         legs = [ledger.Leg(payable, drawer, line.amount, service)]
         if line.commission > 0:
             legs.append(ledger.Leg(payable, revenue, line.commission, service))
-        entry = ledger.entry_post(
-            actor=actor,
-            idempotency_key=f"payouts:line:{line.pk}",
+        # The ledger's reference is the line's code, without the desk's ``payouts:`` prefix
+        # that ``Op.post`` would add.
+        entry = desk.post(
             kind=ENTRY_KINDS[PayoutService(service)],
-            reference=line.code,
             legs=legs,
-            province_code=province,
-            business_date=_day(at),
-            point=point,
-            late=True,
+            reference=line.code,
+            key=f"payouts:line:{line.pk}",
         )
-        payment = Payment.objects.create(
-            province_code=province,
+        line.status = LineStatus.PAID
+        return Payment.objects.create(
+            province_code=line.province_code,
             line=line,
             point=point,
             clerk=actor,
-            paid_at=_local(at),
-            request_key=key,
+            paid_at=desk.moment.astimezone(VIETNAM),
+            request_key=op.key,
             entry=entry,
             proxy_name=checked_proxy.name if checked_proxy else "",
             proxy_citizen_id=checked_proxy.citizen_id if checked_proxy else "",
             proxy_document=checked_proxy.document if checked_proxy else "",
         )
-        line.status = LineStatus.PAID
-        return payment
+
+    return desk.once(
+        Payment,
+        operation="line",
+        key=key,
+        stored=key,
+        key_field="request_key",
+        same=lambda payment: payment.line_id == line.pk,
+        reused=lambda _payment: DomainError(
+            _("This request key was already used for another payment."),
+            field="idempotency_key",
+        ),
+        work=work,
+    )
 
 
 # --- closing a list --------------------------------------------------------------------------
@@ -799,33 +807,34 @@ def list_close(*, actor: Any, list_id: int, at: dt.datetime | None = None) -> Pa
         payable = ledger.account_for_partner(province, payer.code)
         give_back, make_whole = _recall_legs(payout_list, bank)
         day = _day(at)
-        memo = f"{payer.name} · {payout_list.period:%m/%Y}"[:500]
-        for name, legs in (("back", give_back), ("owed", make_whole)):
-            for index, chunk in enumerate(_chunks(legs, POINTS_PER_ENTRY)):
-                ledger.entry_post(
-                    actor=actor,
-                    idempotency_key=f"payouts:list:{payout_list.pk}:{name}:{index}",
-                    kind=EntryKind.CASH_TRANSFER,
-                    reference=payout_list.code,
-                    legs=list(chunk),
-                    province_code=province,
-                    business_date=day,
-                    memo=memo,
-                    late=True,
-                )
-        entry = None
-        if amount > 0:
-            entry = ledger.entry_post(
-                actor=actor,
-                idempotency_key=f"payouts:list:{payout_list.pk}:returned",
-                kind=EntryKind.COLLECTION_SETTLEMENT,
+        memo = _memo(payout_list, payer)
+        postings = [
+            ledger.Posting(
+                idempotency_key=f"payouts:list:{payout_list.pk}:{name}:{index}",
+                kind=EntryKind.CASH_TRANSFER,
                 reference=payout_list.code,
-                legs=[ledger.Leg(payable, bank, amount)],
-                province_code=province,
+                legs=list(chunk),
                 business_date=day,
                 memo=memo,
                 late=True,
             )
+            for name, legs in (("back", give_back), ("owed", make_whole))
+            for index, chunk in enumerate(_chunks(legs, POINTS_PER_ENTRY))
+        ]
+        if amount > 0:
+            postings.append(
+                ledger.Posting(
+                    idempotency_key=f"payouts:list:{payout_list.pk}:returned",
+                    kind=EntryKind.COLLECTION_SETTLEMENT,
+                    reference=payout_list.code,
+                    legs=[ledger.Leg(payable, bank, amount)],
+                    business_date=day,
+                    memo=memo,
+                    late=True,
+                )
+            )
+        entries = ledger.entries_post(actor=actor, province_code=province, postings=postings)
+        entry = entries[-1] if amount > 0 else None
         payout_list.status = ListStatus.CLOSED
         payout_list.closed_at = _local(at)
         payout_list.closed_by = actor if getattr(actor, "is_authenticated", False) else None
