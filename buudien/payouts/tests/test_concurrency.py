@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from buudien.core.models import AuditEntry
 from buudien.finance.models import Account, Entry
 from buudien.payouts import services
 from buudien.payouts.choices import LineStatus
@@ -53,6 +54,22 @@ def test_two_counters_paying_one_line_pay_it_once(payout_list, clerk_a, clerk_b)
     assert sorted(type(r).__name__ for r in results) == ["DomainError", "Payment"]
     assert Payment.objects.filter(line=line).count() == 1
     assert Entry.objects.filter(idempotency_key=f"payouts:line:{line.pk}").count() == 1
+
+
+def test_one_request_sent_three_times_at_once_pays_once_and_answers_each(payout_list, clerk_a):
+    line = line_of(payout_list, ID_CHI)
+
+    def pay() -> Any:
+        return services.line_pay(
+            actor=clerk_a, line_id=line.pk, presented_id=ID_CHI, idempotency_key="retry-1"
+        )
+
+    results = _race(pay, pay, pay)
+
+    assert [type(r).__name__ for r in results] == ["Payment"] * 3
+    assert len({r.pk for r in results}) == 1
+    assert Entry.objects.filter(idempotency_key=f"payouts:line:{line.pk}").count() == 1
+    assert AuditEntry.objects.filter(action="payouts.line").count() == 1
 
 
 def test_a_payment_racing_the_close_is_paid_or_returned_never_both(
