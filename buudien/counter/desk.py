@@ -210,14 +210,18 @@ class Op:
         legs: Sequence[ledger.Leg],
         reference: str | None = None,
         key: str | None = None,
+        memo: str = "",
     ) -> Entry:
-        """The operation's one balanced ledger entry, under its key."""
+        """The operation's one balanced ledger entry, under the operation's key and with
+        ``<app>:<reference>`` as its reference, unless the service names its own (the
+        references and keys that other apps and reports read)."""
         desk = self.desk
         return desk.post(
             kind=kind,
             legs=legs,
-            reference=f"{desk.app}:{reference or self.reference()}",
+            reference=reference or f"{desk.app}:{self.reference()}",
             key=key or self.key,
+            memo=memo,
         )
 
     def record(self, entry: Entry | None, **more: Any) -> dict[str, Any]:
@@ -293,6 +297,7 @@ class Desk:
         reference: str,
         key: str,
         day: dt.date | None = None,
+        memo: str = "",
     ) -> ledger.Posting:
         """One balanced entry at the point on ``day`` (the desk's day by default), posted late
         when the day is closed: the ledger moves it to the first open day."""
@@ -303,12 +308,17 @@ class Desk:
             legs=legs,
             business_date=day or self.day,
             point=self.point,
+            memo=memo,
             late=True,
         )
 
-    def post(self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str) -> Entry:
+    def post(
+        self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str, memo: str = ""
+    ) -> Entry:
         """The entry of ``posting`` posted now."""
-        return self.book(self.posting(kind=kind, legs=legs, reference=reference, key=key))
+        return self.book(
+            self.posting(kind=kind, legs=legs, reference=reference, key=key, memo=memo)
+        )
 
     def book(self, posting: ledger.Posting) -> Entry:
         """One entry a service built (``posting``, or its own ``ledger.Posting``) posted now."""
