@@ -30,7 +30,9 @@ as the credits to ``5113.collection``):
 Idempotency: a bill carries the key its request came with (the ``Idempotency-Key`` header,
 or the token of the counter form); the ledger keys are derived from the rows
 (``collection:bill:<id>``, ``collection:cancel:<id>``, ``collection:settlement:<id>``,
-``cashless:<payment id>``), so a retry posts nothing twice.
+``cashless:<payment id>``), so a retry posts nothing twice. A bill at the counter goes through
+the counter's ``Desk.once`` (``buudien.counter.desk``), which writes ``collection.bill`` to
+the audit log; a list's entries are posted together (``Desk.post_list``).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter import fields
-from buudien.counter.desk import COUNTER_ROLES, Desk, check_counter, key_clean, moment_of
+from buudien.counter.desk import COUNTER_ROLES, Desk, Op, key_clean
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
@@ -66,6 +68,8 @@ from buudien.people import access
 from buudien.people.choices import Role
 
 SERVICE = Service.COLLECTION.value
+# The namespace of the counter's keys and audit records (``collection.bill``).
+APP = "collection"
 PARTNER_MANAGERS = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 SETTLEMENT_ROLES = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 # No bill is larger than this (a thousand billion đồng); the ledger's own limit is higher.
@@ -249,19 +253,17 @@ def bill_key(bill: Bill) -> str:
     return f"collection:bill:{bill.reference}"
 
 
-def _check_point(actor: Any, point: ServicePoint | None, day: dt.date) -> ServicePoint:
+def _desk(actor: Any, point: ServicePoint | None, at: dt.datetime | None) -> Desk:
+    """The counter of ``point`` for a bill collected at ``at`` (now by default), once
+    ``check_counter`` lets ``actor`` collect there that day."""
     if point is None:
         raise DomainError(_("Say at which service point the bill is collected."), field="point")
     elsewhere = _("You collect bills at your own service point only.")
-    return check_counter(actor, point, day, elsewhere=elsewhere)
+    return Desk.open(actor=actor, point=point, app=APP, at=at, elsewhere=elsewhere)
 
 
 def _key(value: Any) -> str:
     return key_clean(value, limit=MAX_KEY)
-
-
-def _moment(at: dt.datetime | None) -> dt.datetime:
-    return moment_of(at)[0]
 
 
 def _partner_for(partner: Partner | str, province_code: str) -> Partner:
@@ -323,10 +325,6 @@ def _legs(bill: Bill, money_in: Account, accounts: _Accounts) -> list[ledger.Leg
     return legs
 
 
-def _same_bill(bill: Bill, **asked: Any) -> bool:
-    return all(getattr(bill, name) == value for name, value in asked.items())
-
-
 def _refuse_reused(key: str, bill: Bill) -> DomainError:
     return DomainError(
         _(
@@ -336,16 +334,6 @@ def _refuse_reused(key: str, bill: Bill) -> DomainError:
         % {"key": key, "bill": bill.reference},
         field="idempotency_key",
     )
-
-
-def _replay(province_code: str, key: str, **asked: Any) -> Bill | None:
-    """The bill already made under ``key`` for the same request; refused if it differs."""
-    existing = Bill.objects.filter(province_code=province_code, idempotency_key=key).first()
-    if existing is None:
-        return None
-    if not _same_bill(existing, **asked):
-        raise _refuse_reused(key, existing)
-    return existing
 
 
 @dataclass(frozen=True)
@@ -361,9 +349,10 @@ class BillRow:
     at: dt.datetime | None = None
 
 
-def _bill_from(row: BillRow, *, actor: Any, point: ServicePoint, key: str) -> Bill:
-    """A new bill (not saved) from a row, every field checked; refused with the field."""
-    province = point.province_code
+def _bill_from(row: BillRow, *, desk: Desk, key: str) -> Bill:
+    """A new bill (not saved) collected at ``desk``, from a row, every field checked; refused
+    with the field."""
+    province = desk.province
     code = fields.text(
         row.customer_code,
         field="customer_code",
@@ -386,12 +375,12 @@ def _bill_from(row: BillRow, *, actor: Any, point: ServicePoint, key: str) -> Bi
         raise DomainError(_("Unknown payment method %(m)s.") % {"m": row.method}, field="method")
     partner = _partner_for(row.partner, province)
     cash = row.method == PaymentMethod.CASH
-    moment = _moment(row.at)
+    moment = desk.moment
     return Bill(
         province_code=province,
         partner=partner,
-        point=point,
-        collected_by=actor if _active(actor) else None,
+        point=desk.point,
+        collected_by=desk.actor if _active(desk.actor) else None,
         customer_code=code,
         customer_name=name,
         period=period,
@@ -439,19 +428,10 @@ def _refuse_twice(bill: Bill, reference: str | None) -> DomainError:
     return DomainError(message, field="customer_code")
 
 
-def _post_cash(actor: Any, bill: Bill, accounts: _Accounts) -> Entry:
-    """Post a cash bill (drawer to payable, commission, fee) into the business day it was
-    collected (the open day if that one is closed); the bill keeps the entry and its day."""
+def _cash_legs(bill: Bill, accounts: _Accounts) -> list[ledger.Leg]:
+    """The legs of a cash bill: the money comes into the point's drawer."""
     assert accounts.drawer is not None
-    day = bill.created_at.astimezone(VIETNAM).date()
-    desk = Desk(actor=actor, point=bill.point, moment=bill.created_at, day=day, app="collection")
-    legs = _legs(bill, accounts.drawer, accounts)
-    entry = desk.post(
-        kind=EntryKind.COLLECTION, legs=legs, reference=bill_reference(bill), key=bill_key(bill)
-    )
-    bill.entry = entry
-    bill.business_date = entry.business_date
-    return entry
+    return _legs(bill, accounts.drawer, accounts)
 
 
 def _reference(point: ServicePoint, serial: int) -> str:
@@ -480,43 +460,58 @@ def bill_collect(
     if not can_collect(actor):
         raise AccessDenied(_("Only a counter clerk or an administrator may collect bills."))
     key = _key(idempotency_key)
-    day = _moment(at).astimezone(VIETNAM).date()
-    point = _check_point(actor, point if point is not None else actor.point, day)
-    province = point.province_code
+    desk = _desk(actor, point if point is not None else actor.point, at)
+    province = desk.province
     row = BillRow(partner, customer_code, customer_name, amount, period, method, at)
-    bill = _bill_from(row, actor=actor, point=point, key=key)
-    replay = _replay(province, key, **_asked(bill))
-    if replay is not None:
-        return replay
-    _check_transfer(bill, point)
-    if bill.period:
-        twice = (
-            Bill.objects.filter(
-                province_code=province,
-                partner=bill.partner,
-                customer_code=bill.customer_code,
-                period=bill.period,
+    bill = _bill_from(row, desk=desk, key=key)
+
+    def work(op: Op) -> Bill:
+        _check_transfer(bill, desk.point)
+        if bill.period:
+            twice = (
+                Bill.objects.filter(
+                    province_code=province,
+                    partner=bill.partner,
+                    customer_code=bill.customer_code,
+                    period=bill.period,
+                )
+                .exclude(status=BillStatus.CANCELLED)
+                .first()
             )
-            .exclude(status=BillStatus.CANCELLED)
-            .first()
-        )
-        if twice is not None:
-            raise _refuse_twice(bill, twice.reference)
-    # The number is taken last: the point's counter row stays locked until the end.
-    bill.reference = _reference(point, sequence_next(f"collection:{point.code}"))
-    try:
-        with transaction.atomic():
-            bill.save()
-    except IntegrityError:
-        # A concurrent request with the same key (or the same bill) got there first.
-        replay = _replay(province, key, **_asked(bill))
-        if replay is not None:
-            return replay
-        raise _refuse_twice(bill, None) from None
-    if bill.method == PaymentMethod.CASH:
-        _post_cash(actor, bill, _accounts(province, bill.partner, point))
-        bill.save(update_fields=["entry", "business_date"])
-    return bill
+            if twice is not None:
+                raise _refuse_twice(bill, twice.reference)
+        # The number is taken last: the point's counter row stays locked until the end.
+        bill.reference = op.reference()
+        try:
+            with transaction.atomic():
+                bill.save()
+        except IntegrityError:
+            if Bill.objects.filter(province_code=province, idempotency_key=key).exists():
+                raise  # a concurrent request with the same key: ``once`` answers with its bill
+            raise _refuse_twice(bill, None) from None
+        if bill.method == PaymentMethod.CASH:
+            # The ledger reference is the bill's own (``bill:<reference>``), as the transfer's.
+            entry = desk.post(
+                kind=EntryKind.COLLECTION,
+                legs=_cash_legs(bill, _accounts(province, bill.partner, desk.point)),
+                reference=bill_reference(bill),
+                key=bill_key(bill),
+            )
+            bill.entry = entry
+            bill.business_date = entry.business_date
+            bill.save(update_fields=["entry", "business_date"])
+        return bill
+
+    return desk.once(
+        Bill,
+        operation="bill",
+        key=key,
+        stored=key,
+        same=lambda found: _asked(found) == _asked(bill),
+        reused=lambda found: _refuse_reused(key, found),
+        number=lambda: _reference(desk.point, sequence_next(f"collection:{desk.point.code}")),
+        work=work,
+    )
 
 
 MAX_BATCH = 2_000
@@ -529,8 +524,9 @@ def bills_collect_batch(
     """Collect a list of bills at ``point``'s counter at once (a business customer's list, a
     day's bills brought in from elsewhere): all of them or none. Every row is checked as
     ``bill_collect`` checks a bill; a problem is refused naming the row (``rows.<i>.<field>``).
-    Each bill is its own ledger entry, as at the counter. Sent again under the same key, the
-    list returns the bills already collected."""
+    Each bill is its own ledger entry, as at the counter, on the day it was collected; the
+    entries of the list are posted together. Sent again under the same key, the list returns
+    the bills already collected."""
     if not can_collect(actor):
         raise AccessDenied(_("Only a counter clerk or an administrator may collect bills."))
     key = _key(idempotency_key)
@@ -542,9 +538,7 @@ def bills_collect_batch(
     bills: list[Bill] = []
     for index, row in enumerate(rows):
         try:
-            day = _moment(row.at).astimezone(VIETNAM).date()
-            _check_point(actor, point, day)
-            bill = _bill_from(row, actor=actor, point=point, key=f"{key}:{index}")
+            bill = _bill_from(row, desk=_desk(actor, point, row.at), key=f"{key}:{index}")
             _check_transfer(bill, point)
         except DomainError as exc:
             raise DomainError(
@@ -561,7 +555,7 @@ def bills_collect_batch(
     if done:
         for bill in bills:
             existing = done.get(bill.idempotency_key)
-            if existing is None or not _same_bill(existing, **_asked(bill)):
+            if existing is None or _asked(existing) != _asked(bill):
                 raise _refuse_reused(key, existing or next(iter(done.values())))
         return [done[b.idempotency_key] for b in bills]
     periods = {(b.partner_id, b.customer_code, b.period) for b in bills if b.period}
@@ -587,15 +581,30 @@ def bills_collect_batch(
                 )
                 raise _refuse_twice(bill, reference)
     last = sequence_next(f"collection:{point.code}", len(bills))
+    desk = Desk.at_point(actor=actor, point=point, app=APP)  # every row was checked above
     accounts: dict[int, _Accounts] = {}
+    cash: list[Bill] = []
+    postings: list[ledger.Posting] = []
     for offset, bill in enumerate(bills):
         bill.reference = _reference(point, last - len(bills) + 1 + offset)
         bill.customer_folded = fold(f"{bill.customer_code} {bill.customer_name}")[:250]
         if bill.method == PaymentMethod.CASH:
-            # Posted first, so each bill is inserted once, with its entry.
             if bill.partner_id not in accounts:
                 accounts[bill.partner_id] = _accounts(province, bill.partner, point)
-            _post_cash(actor, bill, accounts[bill.partner_id])
+            cash.append(bill)
+            postings.append(
+                desk.posting(
+                    kind=EntryKind.COLLECTION,
+                    legs=_cash_legs(bill, accounts[bill.partner_id]),
+                    reference=bill_reference(bill),
+                    key=bill_key(bill),
+                    day=bill.created_at.astimezone(VIETNAM).date(),
+                )
+            )
+    # Posted first, so each bill is inserted once, with its entry.
+    for bill, entry in zip(cash, desk.post_list(postings), strict=True):
+        bill.entry = entry
+        bill.business_date = entry.business_date
     try:
         with transaction.atomic():
             Bill.objects.bulk_create(bills)
