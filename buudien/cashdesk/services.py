@@ -15,6 +15,9 @@ transaction: a refused operation changes nothing.
   is paid to the sender at the counter where they posted the items, in cash (debit 3388.cod,
   credit the drawer) or by bank transfer (credit the bank), one batch per sender: one entry
   ``cod_paid`` with a leg per item (service = the item's). Each item's COD is paid once.
+
+Handovers and payouts are counter operations (``buudien.counter.desk``): once per key (the
+key as given), written to the audit log as ``cashdesk.handover`` and ``cashdesk.cod_payout``.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
-from buudien.counter.desk import key_clean, once_per_key, user_or_none
+from buudien.counter.desk import Desk, Op, key_clean, user_or_none
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.mail.models import PostalItem
@@ -58,6 +61,7 @@ from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
+APP = "cashdesk"
 COUNT_ROLES = frozenset({Role.CLERK})
 APPROVE_ROLES = frozenset({Role.ACCOUNTANT})
 BANK_ROLES = frozenset({Role.ACCOUNTANT})
@@ -343,7 +347,6 @@ def _amount(value: Any, field: str = "amount") -> int:
     return value
 
 
-@transaction.atomic
 def handover_record(
     *,
     actor: Any,
@@ -378,6 +381,7 @@ def handover_record(
             _("Choose the bank the cash was deposited at, or the safe it was handed to."),
             field="bank",
         )
+    desk = Desk.at_point(actor=actor, point=point, app=APP)
 
     def same(existing: CashHandover) -> bool:
         return (
@@ -393,7 +397,7 @@ def handover_record(
             field="idempotency_key",
         )
 
-    def work() -> CashHandover:
+    def work(op: Op) -> CashHandover:
         drawer = ledger.account_for_drawer(point)
         if to_point is not None:
             safe = ledger.account_for_drawer(to_point)
@@ -403,18 +407,15 @@ def handover_record(
             account = ledger.account_for_bank(point.province_code, bank)
             legs = [ledger.Leg(debit=account, credit=drawer, amount=amount)]
             entry_kind = EntryKind.BANK_DEPOSIT
-        entry = ledger.entry_post(
-            actor=user_or_none(actor),
-            idempotency_key=f"cashdesk:handover:{key}",
+        entry = desk.post(
             kind=entry_kind,
-            reference=f"handover:{point.code}:{slip}"[:100] if slip else f"handover:{point.code}",
             legs=legs,
-            province_code=point.province_code,
-            point=point,
+            reference=f"handover:{point.code}:{slip}"[:100] if slip else f"handover:{point.code}",
+            key=f"{APP}:handover:{op.key}",
         )
         return CashHandover.objects.create(
-            province_code=point.province_code,
-            idempotency_key=key,
+            province_code=desk.province,
+            idempotency_key=op.key,
             point=point,
             kind=kind,
             bank=bank,
@@ -423,14 +424,15 @@ def handover_record(
             slip=slip,
             business_date=entry.business_date,
             created_by=user_or_none(actor),
-            created_at=timezone.now(),
+            created_at=desk.moment,
             entry=entry,
         )
 
-    return once_per_key(
+    return desk.once(
         CashHandover,
-        province_code=point.province_code,
+        operation="handover",
         key=key,
+        stored=key,
         same=same,
         reused=reused,
         work=work,
@@ -454,18 +456,30 @@ def _same_sender(items: Sequence[PostalItem]) -> None:
         )
 
 
-def _payout_replay(payout: CodPayout, s10s: Sequence[str], method: str) -> CodPayout:
-    paid = set(payout.lines.values_list("item__s10", flat=True))
-    if paid != set(s10s) or payout.method != method:
-        raise DomainError(
-            _("This form was already used for payout %(number)s: open the page again.")
-            % {"number": payout.number},
-            field="idempotency_key",
-        )
-    return payout
+def _refuse_not_owed(actor: Any, point: ServicePoint, items: Sequence[PostalItem]) -> None:
+    """Refused unless the COD of every item was collected and is not paid yet."""
+    owed = set(
+        selectors.cod_owed_items(user=actor, point=point)
+        .filter(pk__in=[item.pk for item in items])
+        .values_list("pk", flat=True)
+    )
+    not_owed = [item for item in items if item.pk not in owed]
+    if not not_owed:
+        return
+    paid = dict(
+        CodPayoutItem.objects.filter(
+            province_code=point.province_code, item__in=[item.pk for item in not_owed]
+        ).values_list("item__s10", "payout__number")
+    )
+    problems = [
+        _("%(s10)s: COD already paid (%(number)s)") % {"s10": item.s10, "number": paid[item.s10]}
+        if item.s10 in paid
+        else _("%(s10)s: no COD collected for it") % {"s10": item.s10}
+        for item in not_owed
+    ]
+    raise DomainError("; ".join(problems) + ".", field="items")
 
 
-@transaction.atomic
 def cod_payout(
     *,
     actor: Any,
@@ -501,10 +515,6 @@ def cod_payout(
     missing = sorted(set(s10s) - {item.s10 for item in found})
     if missing:
         raise NotFound(_("No such item: %(items)s.") % {"items": ", ".join(missing)})
-    province = found[0].province_code
-    existing = CodPayout.objects.filter(province_code=province, idempotency_key=key).first()
-    if existing is not None:
-        return _payout_replay(existing, s10s, method)
     _same_sender(found)
     point = found[0].accepted_point
     if method == PayoutMethod.CASH:
@@ -517,84 +527,88 @@ def cod_payout(
             raise DomainError(_("Choose the bank account it is paid from."), field="bank")
         if not payee_account.strip():
             raise DomainError(_("Give the sender's bank account."), field="payee_account")
-    owed = set(
-        selectors.cod_owed_items(user=actor, point=point)
-        .filter(pk__in=[item.pk for item in found])
-        .values_list("pk", flat=True)
-    )
-    not_owed = [item for item in found if item.pk not in owed]
-    if not_owed:
-        paid = dict(
-            CodPayoutItem.objects.filter(
-                province_code=province, item__in=[item.pk for item in not_owed]
-            ).values_list("item__s10", "payout__number")
-        )
-        problems = [
-            _("%(s10)s: COD already paid (%(number)s)")
-            % {"s10": item.s10, "number": paid[item.s10]}
-            if item.s10 in paid
-            else _("%(s10)s: no COD collected for it") % {"s10": item.s10}
-            for item in not_owed
-        ]
-        raise DomainError("; ".join(problems) + ".", field="items")
+    desk = Desk.at_point(actor=actor, point=point, app=APP)
+    province = desk.province
 
-    cod_payable = ledger.account_cod_payable(province)
-    credit = (
-        ledger.account_for_drawer(point)
-        if method == PayoutMethod.CASH
-        else ledger.account_for_bank(province, bank)
+    def same(payout: CodPayout) -> bool:
+        paid = set(payout.lines.values_list("item__s10", flat=True))
+        return paid == set(s10s) and payout.method == method
+
+    def reused(payout: CodPayout) -> DomainError:
+        return DomainError(
+            _("This form was already used for payout %(number)s: open the page again.")
+            % {"number": payout.number},
+            field="idempotency_key",
+        )
+
+    def number() -> str:
+        return f"CT{province}{sequence_next(f'{APP}.cod.{province}'):07d}"
+
+    def work(op: Op) -> CodPayout:
+        _refuse_not_owed(actor, point, found)
+        cod_payable = ledger.account_cod_payable(province)
+        credit = (
+            ledger.account_for_drawer(point)
+            if method == PayoutMethod.CASH
+            else ledger.account_for_bank(province, bank)
+        )
+        first = found[0]
+        entry = op.post(
+            kind=EntryKind.COD_PAID,
+            legs=[
+                ledger.Leg(
+                    debit=cod_payable, credit=credit, amount=item.cod_amount, service=item.service
+                )
+                for item in found
+            ],
+            reference=f"cod-payout:{op.reference()}",
+            key=f"{APP}:cod:{op.key}",
+            memo=first.sender_name[:200],
+        )
+        payout = CodPayout.objects.create(
+            province_code=province,
+            idempotency_key=op.key,
+            number=op.reference(),
+            method=method,
+            point=point,
+            bank=bank,
+            sender_name=first.sender_name,
+            sender_phone=first.sender_phone,
+            payee_name=" ".join(payee_name.split())[:200] or first.sender_name,
+            payee_id_number=payee_id_number.strip()[:20],
+            payee_account=payee_account.strip()[:40],
+            total=sum(item.cod_amount for item in found),
+            item_count=len(found),
+            business_date=entry.business_date,
+            paid_by=user_or_none(actor),
+            paid_at=desk.moment,
+            entry=entry,
+        )
+        try:
+            with transaction.atomic():
+                CodPayoutItem.objects.bulk_create(
+                    [
+                        CodPayoutItem(
+                            province_code=province, payout=payout, item=item, amount=item.cod_amount
+                        )
+                        for item in found
+                    ]
+                )
+        except IntegrityError:
+            # Paid by another request meanwhile: this one changes nothing.
+            raise DomainError(
+                _("The COD of these items was paid meanwhile: open the page again."),
+                field="items",
+            ) from None
+        return payout
+
+    return desk.once(
+        CodPayout,
+        operation="cod_payout",
+        key=key,
+        stored=key,
+        same=same,
+        reused=reused,
+        number=number,
+        work=work,
     )
-    total = sum(item.cod_amount for item in found)
-    now = timezone.now()
-    number = f"CT{province}{sequence_next(f'cashdesk.cod.{province}'):07d}"
-    first = found[0]
-    entry = ledger.entry_post(
-        actor=user_or_none(actor),
-        idempotency_key=f"cashdesk:cod:{key}",
-        kind=EntryKind.COD_PAID,
-        reference=f"cod-payout:{number}",
-        legs=[
-            ledger.Leg(
-                debit=cod_payable, credit=credit, amount=item.cod_amount, service=item.service
-            )
-            for item in found
-        ],
-        province_code=province,
-        point=point,
-        memo=first.sender_name[:200],
-    )
-    try:
-        with transaction.atomic():
-            payout = CodPayout.objects.create(
-                province_code=province,
-                idempotency_key=key,
-                number=number,
-                method=method,
-                point=point,
-                bank=bank,
-                sender_name=first.sender_name,
-                sender_phone=first.sender_phone,
-                payee_name=" ".join(payee_name.split())[:200] or first.sender_name,
-                payee_id_number=payee_id_number.strip()[:20],
-                payee_account=payee_account.strip()[:40],
-                total=total,
-                item_count=len(found),
-                business_date=entry.business_date,
-                paid_by=user_or_none(actor),
-                paid_at=now,
-                entry=entry,
-            )
-            CodPayoutItem.objects.bulk_create(
-                [
-                    CodPayoutItem(
-                        province_code=province, payout=payout, item=item, amount=item.cod_amount
-                    )
-                    for item in found
-                ]
-            )
-    except IntegrityError:
-        # Paid by another request meanwhile: this one changes nothing.
-        raise DomainError(
-            _("The COD of these items was paid meanwhile: open the page again."), field="items"
-        ) from None
-    return payout

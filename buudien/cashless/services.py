@@ -44,13 +44,14 @@ from buudien.core.audit import audit_record
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
-from buudien.counter.desk import once_per_key, user_or_none
+from buudien.counter.desk import Desk, Op, user_or_none
 from buudien.finance import ledger
 from buudien.finance.models import Entry
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
+APP = "cashless"
 EXPIRES_AFTER = dt.timedelta(hours=24)
 AMOUNT_MAX = 10**vietqr.AMOUNT_MAX_DIGITS - 1
 CODE_PREFIX = "BD"
@@ -233,7 +234,8 @@ def payment_request_create(
     """A VietQR code for ``amount`` đồng owed at ``point`` for an operation of ``kind`` (a
     kind registered in ``registry``), with ``purpose`` (the code goes in front of it in the
     transfer's purpose). Retrying with the same key returns the same request; the same key
-    with something else is refused."""
+    with something else is refused. A counter operation (``buudien.counter.desk``), written
+    to the audit log as ``cashless.request``."""
     _require_point_visible(actor, point)
     if not can_create_at(actor, point):
         raise AccessDenied(
@@ -267,7 +269,8 @@ def payment_request_create(
     if errors:
         field, problems = next(iter(errors.items()))
         raise DomainError(problems[0], field=field, errors=errors)
-    province = point.province_code
+    desk = Desk.at_point(actor=actor, point=point, app=APP, at=now)
+    province = desk.province
     wanted = {
         "point_id": point.pk,
         "kind": kind,
@@ -282,9 +285,8 @@ def payment_request_create(
             field="idempotency_key",
         )
 
-    def work() -> PaymentRequest:
+    def work(op: Op) -> PaymentRequest:
         account = bank_account_active(province)
-        moment = now or timezone.now()
         code = _new_code(province)
         payload = vietqr.build(
             bank_bin=account.bank_bin,
@@ -302,18 +304,19 @@ def payment_request_create(
             code=code,
             payload=payload,
             bank_account=account,
-            idempotency_key=key,
+            idempotency_key=op.key,
             created_by=user_or_none(actor),
-            created_at=moment,
-            expires_at=moment + EXPIRES_AFTER,
+            created_at=desk.moment,
+            expires_at=desk.moment + EXPIRES_AFTER,
         )
-        _event(request, PaymentEventKind.CREATED, actor, moment)
+        _event(request, PaymentEventKind.CREATED, actor, desk.moment)
         return request
 
-    return once_per_key(
+    return desk.once(
         PaymentRequest,
-        province_code=province,
+        operation="request",
         key=key,
+        stored=key,
         same=lambda found: all(getattr(found, name) == value for name, value in wanted.items()),
         reused=reused,
         work=work,
