@@ -20,8 +20,6 @@ from buudien.core.money import format_vnd
 from buudien.counter.receipts import Receipt
 from buudien.counter.receipts import receipt_pdf as counter_receipt
 
-Document = Receipt
-
 
 def _masked(citizen_id: str) -> str:
     """A citizen ID on paper: its last four digits only."""
@@ -32,7 +30,7 @@ def _partner(slug: str) -> str:
     return str(Partner(slug).label) if slug in Partner.values else slug.upper()
 
 
-def _savings(tx: SavingsTransaction) -> Document:
+def _savings(tx: SavingsTransaction) -> Receipt:
     book = tx.book
     deposit = tx.kind == "deposit"
     lines = [
@@ -43,12 +41,9 @@ def _savings(tx: SavingsTransaction) -> Document:
         (_("Term"), str(book.get_term_months_display())),
         (_("Balance after"), format_vnd(tx.balance_after)),
     ]
-    return Document(
+    return Receipt.of(
+        tx,
         title=_("Savings deposit") if deposit else _("Savings withdrawal"),
-        reference=tx.reference,
-        point=tx.point,
-        when=tx.created_at,
-        clerk=tx.created_by,
         lines=lines,
         total=tx.amount,
         total_label=_("Amount deposited") if deposit else _("Amount paid"),
@@ -59,13 +54,10 @@ def _savings(tx: SavingsTransaction) -> Document:
     )
 
 
-def _loan(loan: LoanRepayment) -> Document:
-    return Document(
+def _loan(loan: LoanRepayment) -> Receipt:
+    return Receipt.of(
+        loan,
         title=_("Loan repayment"),
-        reference=loan.reference,
-        point=loan.point,
-        when=loan.created_at,
-        clerk=loan.created_by,
         lines=[
             (_("Partner bank"), _partner(loan.partner)),
             (_("Loan contract"), loan.contract_number),
@@ -78,13 +70,10 @@ def _loan(loan: LoanRepayment) -> Document:
     )
 
 
-def _referral(ref: LoanReferral) -> Document:
-    return Document(
+def _referral(ref: LoanReferral) -> Receipt:
+    return Receipt.of(
+        ref,
         title=_("Loan application referred"),
-        reference=ref.reference,
-        point=ref.point,
-        when=ref.created_at,
-        clerk=ref.created_by,
         lines=[
             (_("Partner bank"), _partner(ref.partner)),
             (_("Applicant"), ref.applicant_name),
@@ -98,13 +87,10 @@ def _referral(ref: LoanReferral) -> Document:
     )
 
 
-def _account(acc: PaymentAccount) -> Document:
-    return Document(
+def _account(acc: PaymentAccount) -> Receipt:
+    return Receipt.of(
+        acc,
         title=_("Payment account opened"),
-        reference=acc.reference,
-        point=acc.point,
-        when=acc.created_at,
-        clerk=acc.created_by,
         lines=[
             (_("Partner"), _partner(acc.partner)),
             (_("Account number"), acc.account_number),
@@ -124,19 +110,16 @@ def _destination(rem: Remittance) -> str:
     return f"{_partner(rem.recipient_bank)} · {rem.recipient_account}"
 
 
-def _remittance_sent(rem: Remittance) -> Document:
+def _remittance_sent(rem: Remittance) -> Receipt:
     notes = []
     if rem.secret_code:
         notes.append(
             _("Payment code: %(code)s. Give it only to the recipient, who brings it with their ID.")
             % {"code": rem.secret_code}
         )
-    return Document(
+    return Receipt.of(
+        rem,
         title=_("Remittance"),
-        reference=rem.reference,
-        point=rem.point,
-        when=rem.created_at,
-        clerk=rem.created_by,
         lines=[
             (_("Sender"), rem.sender_name),
             (_("Sender's citizen ID"), _masked(rem.sender_citizen_id)),
@@ -153,9 +136,9 @@ def _remittance_sent(rem: Remittance) -> Document:
     )
 
 
-def _remittance_paid(rem: Remittance) -> Document:
+def _remittance_paid(rem: Remittance) -> Receipt:
     assert rem.paid_point is not None
-    return Document(
+    return Receipt(
         title=_("Remittance paid out"),
         reference=rem.paid_reference,
         point=rem.paid_point,
@@ -174,7 +157,7 @@ def _remittance_paid(rem: Remittance) -> Document:
     )
 
 
-def document_for(operation: Any, reference: str) -> Document:
+def document_for(operation: Any, reference: str) -> Receipt:
     """The receipt of ``operation`` as found by ``reference``."""
     if isinstance(operation, SavingsTransaction):
         return _savings(operation)

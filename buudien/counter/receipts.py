@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import translation
 
 from buudien.core.pdf import LANGUAGE, counter_receipt_pdf
+from buudien.counter.models import CounterOperation
 from buudien.network.models import ServicePoint
 
 
@@ -29,6 +30,21 @@ class Receipt:
     notes: list[str] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
     qr_payload: str | None = None
+
+    @classmethod
+    def of(
+        cls, row: CounterOperation, *, title: str, lines: list[tuple[str, str]], **more: Any
+    ) -> Receipt:
+        """The receipt of a counter operation's row: its reference, point, time and clerk."""
+        return cls(
+            title=title,
+            reference=row.reference,
+            point=row.point,
+            when=row.created_at,
+            clerk=row.created_by,
+            lines=lines,
+            **more,
+        )
 
     def pdf(self) -> bytes:
         return counter_receipt_pdf(
