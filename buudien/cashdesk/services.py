@@ -414,17 +414,13 @@ def handover_record(
             key=f"{APP}:handover:{op.key}",
         )
         return CashHandover.objects.create(
-            province_code=desk.province,
-            idempotency_key=op.key,
-            point=point,
+            **op.made(),
             kind=kind,
             bank=bank,
             to_point=to_point,
             amount=amount,
             slip=slip,
             business_date=entry.business_date,
-            created_by=user_or_none(actor),
-            created_at=desk.moment,
             entry=entry,
         )
 

@@ -295,8 +295,7 @@ def payment_request_create(
             purpose=f"{code} {purpose}",
         )
         request = PaymentRequest.objects.create(
-            province_code=province,
-            point=point,
+            **op.made(),
             kind=kind,
             reference=reference,
             amount=amount,
@@ -304,9 +303,6 @@ def payment_request_create(
             code=code,
             payload=payload,
             bank_account=account,
-            idempotency_key=op.key,
-            created_by=user_or_none(actor),
-            created_at=desk.moment,
             expires_at=desk.moment + EXPIRES_AFTER,
         )
         _event(request, PaymentEventKind.CREATED, actor, desk.moment)

@@ -396,16 +396,12 @@ def _bill_from(row: BillRow, *, desk: Desk, key: str) -> Bill:
     )
 
 
-def _asked(bill: Bill) -> dict[str, Any]:
-    """What makes two requests the same bill (for idempotent retries)."""
-    return {
-        "partner_id": bill.partner_id,
-        "point_id": bill.point_id,
-        "customer_code": bill.customer_code,
-        "period": bill.period,
-        "amount": bill.amount,
-        "method": bill.method,
-    }
+# What makes two requests the same bill (for idempotent retries).
+_SAME_BILL = ("partner_id", "point_id", "customer_code", "period", "amount", "method")
+
+
+def _asked(bill: Bill) -> tuple[Any, ...]:
+    return tuple(getattr(bill, name) for name in _SAME_BILL)
 
 
 def _check_transfer(bill: Bill, point: ServicePoint) -> None:
