@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "buudien.agency",
     "buudien.cashless",
     "buudien.cashdesk",
+    "buudien.dossiers",
     "buudien.planning",
     "buudien.web",
 ]

@@ -75,15 +75,15 @@ def check_counter(
     roles: frozenset[str] = COUNTER_ROLES,
     elsewhere: str | None = None,
 ) -> ServicePoint:
-    """``actor`` may take operations at ``point``'s counter on ``day``: a clerk at their own
-    point, an administrator at a point of their scope. A point outside what the actor may see
+    """``actor`` may take operations at ``point``'s counter on ``day``: a clerk (or another
+    role the service admits) at their own point, an administrator at a point of their scope. A point outside what the actor may see
     is "not found"; a clerk at another point they can see is refused with ``elsewhere`` when
     the service says so, "not found" otherwise."""
     if not can_act(actor, roles):
         raise AccessDenied(
             _("Only a counter clerk or an administrator may take operations at the counter.")
         )
-    if actor.role == Role.CLERK and not actor.is_superuser:
+    if actor.role != Role.ADMIN and not actor.is_superuser:  # a clerk, an HCC officer
         if actor.point_id is None:
             raise AccessDenied(_("You do not work at a service point's counter."))
         if actor.point_id != point.pk:
@@ -224,18 +224,25 @@ class Op:
             memo=memo,
         )
 
-    def record(self, entry: Entry | None, **more: Any) -> dict[str, Any]:
-        """The fields of ``models.CounterOperation`` for the row of this operation."""
+    def made(self) -> dict[str, Any]:
+        """What every operation's row says of where, when, by whom and under which key (the
+        fields of a row that is not a ``CounterOperation``: a hand-over, a payment request)."""
         desk = self.desk
         return {
             "province_code": desk.province,
-            "reference": self.reference(),
-            "idempotency_key": self.key,
-            "fingerprint": self.fingerprint,
             "point": desk.point,
-            "business_date": entry.business_date if entry is not None else desk.day,
+            "idempotency_key": self.key,
             "created_at": desk.moment,
             "created_by_id": actor_id(desk.actor),
+        }
+
+    def record(self, entry: Entry | None, **more: Any) -> dict[str, Any]:
+        """The fields of ``models.CounterOperation`` for the row of this operation."""
+        return {
+            **self.made(),
+            "reference": self.reference(),
+            "fingerprint": self.fingerprint,
+            "business_date": entry.business_date if entry is not None else self.desk.day,
             "entry": entry,
             **more,
         }

@@ -41,6 +41,7 @@ class EntryKind(models.TextChoices):
     CASH_TRANSFER = "cash_transfer", _("Cash transfer")
     BANK_DEPOSIT = "bank_deposit", _("Bank deposit")
     CASHLESS_PAYMENT = "cashless_payment", _("Cashless payment")
+    DOSSIER_FEE = "dossier_fee", _("Dossier fee and charge")
     EXPENSE = "expense", _("Expense")
     BUDGET_CONTRIBUTION = "budget_contribution", _("Payment to the state budget")
     REVERSAL = "reversal", _("Reversal")

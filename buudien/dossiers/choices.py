@@ -1,0 +1,59 @@
+"""The words of administrative dossiers (hành chính công, Decision 45/2016/QĐ-TTg)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AgencyKind(models.TextChoices):
+    CENTRE = "centre", _("Public administration centre")
+    DEPARTMENT = "department", _("Provincial department")
+    DISTRICT = "district", _("District-level agency")
+    COMMUNE = "commune", _("Commune People's Committee")
+    OTHER = "other", pgettext_lazy("agency kind", "Other")
+
+
+class Mode(models.TextChoices):
+    """What the post does for the dossier (Decision 45/2016, art. 5)."""
+
+    RECEIVE = "receive", _("Receive the dossier and send it on")
+    RETURN = "return", _("Return the result")
+    BOTH = "both", _("Receive the dossier and return the result")
+
+    @classmethod
+    def returns(cls) -> frozenset[str]:
+        return frozenset({cls.RETURN.value, cls.BOTH.value})
+
+
+class ReturnBy(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    ADDRESS = "address", _("To the applicant's address")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received at the post")
+    HANDED_OVER = "handed_over", _("Handed over to the agency")
+    RESULT_BACK = "result_back", _("Result back at the post")
+    RETURNED = "returned", _("Result returned to the applicant")
+    CLOSED = "closed", _("Sent on: the agency returns the result")
+
+    @classmethod
+    def open(cls) -> frozenset[str]:
+        """Still with the post or the agency: counted on the deadline lists."""
+        return frozenset({cls.RECEIVED.value, cls.HANDED_OVER.value, cls.RESULT_BACK.value})
+
+
+class StepKind(models.TextChoices):
+    RECEIVED = "received", _("Received at the post")
+    HANDED_OVER = "handed_over", _("Handed over to the agency")
+    CONFIRMED = "confirmed", _("Hand-over confirmed by the agency")
+    RESULT_BACK = "result_back", _("Result received from the agency")
+    LATE = "late", _("The agency is late")
+    RETURNED = "returned", _("Result returned to the applicant")
+
+
+class Direction(models.TextChoices):
+    TO_AGENCY = "to_agency", _("Dossiers to the agency")
+    FROM_AGENCY = "from_agency", _("Results from the agency")

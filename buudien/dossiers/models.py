@@ -1,0 +1,256 @@
+"""Administrative dossiers received and returned through the post (hành chính công).
+
+An ``Agency`` settles the procedures; a ``Procedure`` names its documents, its fee (lệ phí,
+owed to the agency), the post's charge and its processing time in business days. A
+``Dossier`` is a counter operation (``counter.models.CounterOperation``): its reference is
+the dossier code on the slip, its entry the money taken at intake. Each step of its life is a
+``DossierStep``; the dossiers handed to an agency, and the results it hands back, travel in a
+``Handover`` with its printed record (biên bản bàn giao).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.text import fold
+from buudien.counter.models import CounterOperation
+from buudien.dossiers.choices import AgencyKind, Direction, Mode, ReturnBy, Status, StepKind
+
+
+class Agency(models.Model):
+    province_code = models.CharField(_("province code"), max_length=2)
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AgencyKind)
+    handover_point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("hands over at"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The post office that carries dossiers to this agency and results back."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["province_code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "code"], name="dossiers_agency_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)[:200]
+        super().save(*args, **kwargs)
+
+
+class Procedure(models.Model):
+    """An administrative procedure the post receives dossiers of. ``documents`` is the list
+    of required documents: ``{"name": ..., "original": bool, "copies": n}``."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    code = models.CharField(_("procedure code"), max_length=32)
+    name = models.CharField(_("name"), max_length=300)
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    documents = models.JSONField(_("required documents"), default=list, blank=True)
+    agency_fee = models.BigIntegerField(_("agency's fee (đồng)"), default=0)
+    charge_receive = models.BigIntegerField(_("charge to receive and send (đồng)"), default=0)
+    charge_return = models.BigIntegerField(_("charge to return the result (đồng)"), default=0)
+    processing_days = models.PositiveSmallIntegerField(_("processing time (business days)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["province_code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "code"], name="dossiers_procedure_code"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agency_fee__gte=0)
+                & models.Q(charge_receive__gte=0)
+                & models.Q(charge_return__gte=0),
+                name="dossiers_procedure_money",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(f"{self.code} {self.name}")[:300]
+        super().save(*args, **kwargs)
+
+    def charge_for(self, mode: str) -> int:
+        """The post's charge for a dossier of ``mode``."""
+        charge = 0
+        if mode in (Mode.RECEIVE, Mode.BOTH):
+            charge += self.charge_receive
+        if mode in Mode.returns():
+            charge += self.charge_return
+        return charge
+
+
+class Handover(models.Model):
+    """Dossiers carried to an agency, or results it hands back, with the printed record."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    number = models.CharField(pgettext_lazy("document number", "number"), max_length=24)
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("service point"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("dossiers"), default=0)
+    receiver_name = models.CharField(_("agency's receiver"), max_length=150, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "number"], name="dossiers_handover_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Dossier(CounterOperation):
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode)
+    status = models.CharField(_("status"), max_length=16, choices=Status, db_index=True)
+    applicant_name = models.CharField(_("applicant"), max_length=150)
+    applicant_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    documents = models.JSONField(_("documents received"), default=list, blank=True)
+    agency_fee = models.BigIntegerField(_("agency's fee (đồng)"), default=0)
+    charge = models.BigIntegerField(_("post's charge (đồng)"), default=0)
+    return_by = models.CharField(_("result returned"), max_length=8, choices=ReturnBy, blank=True)
+    due_date = models.DateField(_("promised return date"), db_index=True)
+    handover = models.ForeignKey(
+        Handover,
+        verbose_name=_("hand-over to the agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_sent",
+    )
+    result_handover = models.ForeignKey(
+        Handover,
+        verbose_name=_("result hand-over"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_back",
+    )
+    result_at = models.DateTimeField(_("result back at"), null=True, blank=True)
+    late_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("returned at the point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiver_name = models.CharField(_("received by"), max_length=150, blank=True)
+
+    class Meta(CounterOperation.Meta):
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [models.Index(fields=["province_code", "status", "due_date"])]
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the result was returned by the promised date (None until it is)."""
+        if self.returned_at is None:
+            return None
+        return self.returned_at.astimezone(VIETNAM).date() <= self.due_date
+
+
+class DossierStep(models.Model):
+    """One step of a dossier's life: who, where, when. The public lookup shows the steps."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps"
+    )
+    kind = models.CharField(_("step"), max_length=16, choices=StepKind)
+    at = models.DateTimeField(_("at"))
+    point = models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.get_kind_display()}"

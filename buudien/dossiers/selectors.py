@@ -1,0 +1,255 @@
+"""Reads of administrative dossiers, scoped by the user: the dossiers received at points of
+their unit's subtree (outside it a dossier is "not found"); the public lookup, which needs no
+login and shows only the steps, the dates and the applicant's initials."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from buudien.core.bizdays import VIETNAM, local_today
+from buudien.core.errors import NotFound
+from buudien.core.text import fold
+from buudien.dossiers.choices import Mode, Status, StepKind
+from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
+from buudien.people import access
+
+CODE_MAX = 24
+
+
+def dossiers_visible(user: Any) -> QuerySet[Dossier]:
+    """Dossiers received at points of ``user``'s scope."""
+    return Dossier.objects.filter(access.scope_q(user, "point__unit_path")).select_related(
+        "point", "procedure", "agency", "created_by"
+    )
+
+
+def dossier_get(*, user: Any, reference: str) -> Dossier:
+    code = str(reference or "").strip().upper()[:CODE_MAX]
+    found = dossiers_visible(user).filter(reference=code).first()
+    if found is None:
+        raise NotFound(_("No such dossier."))
+    return found
+
+
+def dossier_list(
+    *,
+    user: Any,
+    q: str = "",
+    status: str = "",
+    agency: str = "",
+    point: str = "",
+    due: str = "",
+    today: dt.date | None = None,
+) -> QuerySet[Dossier]:
+    """Dossiers of ``user``'s scope, newest first: ``q`` finds a code, a citizen ID or a
+    name without its diacritics; ``due`` is "today" (promised today, still open) or
+    "overdue" (promised before today, still open)."""
+    rows = dossiers_visible(user)
+    text = str(q or "").strip()[:60]
+    if text:
+        code = text.upper()
+        rows = rows.filter(
+            Q(reference=code) | Q(citizen_id=text) | Q(applicant_folded__contains=fold(text))
+        )
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    if agency:
+        rows = rows.filter(agency__code=agency[:32])
+    if point:
+        rows = rows.filter(point__code=point[:16])
+    day = today or local_today()
+    if due == "today":
+        rows = rows.filter(status__in=Status.open(), due_date=day)
+    elif due == "overdue":
+        rows = rows.filter(status__in=Status.open(), due_date__lt=day)
+    return rows
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Open dossiers of a point against their promised date."""
+
+    point_code: str
+    point_name: str
+    open: int
+    due_today: int
+    overdue: int
+
+
+def deadlines(*, user: Any, today: dt.date | None = None) -> list[Deadlines]:
+    """Per point of ``user``'s scope with open dossiers: how many, due today, overdue."""
+    day = today or local_today()
+    rows = (
+        dossiers_visible(user)
+        .filter(status__in=Status.open())
+        .values("point__code", "point__name")
+        .annotate(
+            open=Count("id"),
+            due_today=Count("id", filter=Q(due_date=day)),
+            overdue=Count("id", filter=Q(due_date__lt=day)),
+        )
+        .order_by("-overdue", "-due_today", "point__code")
+    )
+    return [
+        Deadlines(r["point__code"], r["point__name"], r["open"], r["due_today"], r["overdue"])
+        for r in rows
+    ]
+
+
+def procedures_for(*, province_code: str, q: str = "") -> QuerySet[Procedure]:
+    """Procedures in force in a province, found by code or name without diacritics."""
+    rows = Procedure.objects.filter(
+        province_code=province_code, is_active=True, agency__is_active=True
+    ).select_related("agency")
+    text = fold(str(q or "").strip()[:60])
+    if text:
+        rows = rows.filter(name_folded__contains=text)
+    return rows.order_by("code")
+
+
+def agencies_for(*, province_code: str) -> QuerySet[Agency]:
+    return Agency.objects.filter(province_code=province_code, is_active=True).select_related(
+        "handover_point"
+    )
+
+
+def handovers_visible(user: Any) -> QuerySet[Handover]:
+    return Handover.objects.filter(access.scope_q(user, "point__unit_path")).select_related(
+        "agency", "point", "created_by"
+    )
+
+
+def handover_get(*, user: Any, number: str) -> Handover:
+    found = handovers_visible(user).filter(number=str(number or "").strip().upper()[:24]).first()
+    if found is None:
+        raise NotFound(_("No such hand-over."))
+    return found
+
+
+def ready_to_hand_over(*, user: Any, point_code: str) -> QuerySet[Dossier]:
+    """Dossiers received at a point and not handed over yet, oldest first."""
+    return (
+        dossiers_visible(user)
+        .filter(point__code=point_code[:16], status=Status.RECEIVED)
+        .order_by("agency__name", "created_at")
+    )
+
+
+def awaiting_results(*, user: Any, agency_code: str) -> QuerySet[Dossier]:
+    """Dossiers with an agency whose result the post returns, promised date first."""
+    return (
+        dossiers_visible(user)
+        .filter(
+            agency__code=agency_code[:32],
+            status=Status.HANDED_OVER,
+            mode__in=Mode.returns(),
+        )
+        .order_by("due_date", "reference")
+    )
+
+
+# --- the public lookup -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    at: dt.datetime
+    place: str
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    code: str
+    initials: str
+    procedure: str
+    agency: str
+    status: str
+    received_on: dt.date
+    due_date: dt.date
+    returned_on: dt.date | None
+    steps: list[PublicStep]
+
+
+def initials(name: str) -> str:
+    """ "Hoàng Văn Thụ" -> "H. V. T.": no more of the applicant's name than that."""
+    return " ".join(f"{word[0].upper()}." for word in name.split() if word)
+
+
+def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> PublicDossier:
+    """A dossier by its code (for anyone holding the slip), or by citizen ID and phone
+    together (the latest of that applicant): its steps and dates, nothing personal."""
+    wanted = str(code or "").strip().upper()[:CODE_MAX]
+    rows = Dossier.objects.select_related("procedure", "agency")
+    if wanted:
+        found = rows.filter(reference=wanted).first()
+    elif citizen_id and phone:
+        cid = "".join(str(citizen_id).split())[:12]
+        tel = "".join(ch for ch in str(phone) if ch.isdigit())[:20]
+        found = rows.filter(citizen_id=cid, phone=tel).order_by("-created_at").first()
+    else:
+        found = None
+    if found is None:
+        raise NotFound(_("No dossier with this code."))
+    steps = (
+        DossierStep.objects.filter(dossier=found)
+        .exclude(kind=StepKind.LATE)
+        .select_related("point")
+        .order_by("at", "id")
+    )
+    return PublicDossier(
+        code=found.reference,
+        initials=initials(found.applicant_name),
+        procedure=found.procedure.name,
+        agency=found.agency.name,
+        status=found.get_status_display(),
+        received_on=found.created_at.astimezone(VIETNAM).date(),
+        due_date=found.due_date,
+        returned_on=found.returned_at.astimezone(VIETNAM).date() if found.returned_at else None,
+        steps=[
+            PublicStep(
+                label=step.get_kind_display(),
+                at=step.at,
+                place=step.point.name if step.point is not None else "",
+            )
+            for step in steps
+        ],
+    )
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    received: int
+    returned: int
+    returned_on_time: int
+    agency_fees: int
+    charges: int
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return 100 * self.returned_on_time / self.returned if self.returned else None
+
+
+def year_figures(*, user: Any, year: int) -> YearFigures:
+    """Dossiers received and results returned in ``year`` at points of ``user``'s scope."""
+    rows = dossiers_visible(user)
+    received = rows.filter(business_date__year=year).aggregate(
+        n=Count("id"), fees=Sum("agency_fee"), charges=Sum("charge")
+    )
+    returned = rows.filter(returned_at__year=year)
+    on_time = sum(1 for row in returned.only("returned_at", "due_date") if row.on_time)
+    return YearFigures(
+        received=received["n"] or 0,
+        returned=returned.count(),
+        returned_on_time=on_time,
+        agency_fees=received["fees"] or 0,
+        charges=received["charges"] or 0,
+    )

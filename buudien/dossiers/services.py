@@ -1,0 +1,477 @@
+"""The writes of administrative dossiers. Each function is one transaction and changes
+nothing when it refuses.
+
+- Intake (``dossier_receive``) is a counter operation (``counter.desk``): a clerk or a public
+  administration officer at their own point (an administrator at a point of their scope)
+  checks every required document, takes the agency's fee and the post's charge in one ledger
+  entry (the fee owed to the agency, ``3388.partner.hcc-<agency>``; the charge revenue of the
+  service ``dossier``), and gives the applicant the slip with the dossier code and the
+  promised return date (the procedure's business days after the day of intake).
+- Dossiers go to the agency in a hand-over (``handover_send``) confirmed by the agency's
+  receiver (``handover_confirm``); results come back the same way (``results_receive``), a
+  late one with its reason.
+- A result is returned at the counter (``dossier_return``) to the applicant who shows the
+  citizen ID the dossier was received under; never twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from buudien.core.audit import audit_record
+from buudien.core.bizdays import add_business_days
+from buudien.core.catalogue import Service
+from buudien.core.errors import DomainError, NotFound
+from buudien.core.money import format_vnd
+from buudien.core.sequences import sequence_next
+from buudien.core.text import fold
+from buudien.counter import fields
+from buudien.counter.desk import Desk, Op, actor_id
+from buudien.dossiers.choices import Direction, Mode, ReturnBy, Status, StepKind
+from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.network.models import ServicePoint
+from buudien.people.choices import Role
+
+APP = "dossiers"
+PREFIX = "HS"  # hồ sơ
+HANDOVER_PREFIX = "BG"  # biên bản bàn giao
+DOSSIER_ROLES = frozenset({Role.CLERK, Role.HCC_OFFICER, Role.ADMIN})
+MAX_HANDOVER = 500
+
+
+def agency_partner(agency: Agency) -> str:
+    """The ledger partner of an agency: its fees are owed to ``3388.partner.hcc-<code>``."""
+    return f"hcc-{agency.code}"[:32]
+
+
+def due_date(procedure: Procedure, day: dt.date) -> dt.date:
+    """The promised return date of a dossier received on ``day``: the procedure's business
+    days after it (weekends and public holidays not counted)."""
+    return add_business_days(day, procedure.processing_days)
+
+
+class Problems:
+    """The refusals of one request, gathered so that a form shows every one at once."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.found.setdefault(field, []).append(str(message))
+
+    def check[T](self, clean: Any, *args: Any, **kwargs: Any) -> T | None:
+        """``clean(*args, **kwargs)``, its refusal kept under its field (None then)."""
+        try:
+            value: T = clean(*args, **kwargs)
+        except DomainError as exc:
+            self.add(exc.field or "__all__", exc.message)
+            return None
+        return value
+
+    def raise_any(self) -> None:
+        if self.found:
+            field, messages = next(iter(self.found.items()))
+            raise DomainError(messages[0], field=field, errors=self.found)
+
+
+def _desk(actor: Any, point: ServicePoint, at: dt.datetime | None = None) -> Desk:
+    return Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        roles=DOSSIER_ROLES,
+        elsewhere=_("You handle dossiers at your own service point only."),
+    )
+
+
+def procedure_for(province_code: str, procedure: Procedure | str) -> Procedure:
+    """A procedure of the province in force, by itself or by its code."""
+    found: Procedure | None
+    if isinstance(procedure, Procedure):
+        found = procedure
+    else:
+        code = str(procedure or "").strip()[:32]
+        found = (
+            Procedure.objects.select_related("agency")
+            .filter(province_code=province_code, code=code)
+            .first()
+        )
+    if found is None or found.province_code != province_code:
+        raise NotFound(_("No such procedure in this province."), field="procedure")
+    if not found.is_active or not found.agency.is_active:
+        raise DomainError(
+            _("Procedure %(code)s is no longer received.") % {"code": found.code},
+            field="procedure",
+        )
+    return found
+
+
+def documents_received(procedure: Procedure, present: Iterable[int]) -> list[dict[str, Any]]:
+    """The procedure's documents marked received; refused naming every one missing."""
+    given = set(present)
+    required = list(procedure.documents or [])
+    unknown = sorted(i for i in given if not 0 <= i < len(required))
+    if unknown:
+        raise DomainError(
+            _("The procedure has no document number %(n)s.") % {"n": unknown[0] + 1},
+            field="documents",
+        )
+    missing = [doc["name"] for index, doc in enumerate(required) if index not in given]
+    if missing:
+        raise DomainError(
+            _("Required documents missing: %(names)s.") % {"names": "; ".join(missing)},
+            field="documents",
+        )
+    return [dict(doc) for doc in required]
+
+
+def _step(
+    dossier: Dossier,
+    kind: str,
+    *,
+    at: dt.datetime,
+    actor: Any = None,
+    point: ServicePoint | None = None,
+    note: str = "",
+) -> DossierStep:
+    return DossierStep(
+        province_code=dossier.province_code,
+        dossier=dossier,
+        kind=kind,
+        at=at,
+        point=point,
+        actor_id=actor_id(actor),
+        note=note[:300],
+    )
+
+
+def dossier_receive(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    procedure: Procedure | str,
+    mode: str,
+    applicant_name: str,
+    citizen_id: str,
+    documents: Sequence[int],
+    phone: str = "",
+    address: str = "",
+    return_by: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Receive a dossier at ``point``'s counter (see the module). The same key and request
+    return the dossier already received; every problem of the request is refused at once."""
+    desk = _desk(actor, point, at)
+    province = desk.province
+    problems = Problems()
+    found = problems.check(procedure_for, province, procedure)
+    if mode not in (Mode.RECEIVE, Mode.BOTH):
+        problems.add(
+            "mode",
+            _("At the counter the post receives a dossier, and may return its result."),
+        )
+    name = problems.check(
+        fields.text, applicant_name, field="applicant_name", label=_("The applicant's name")
+    )
+    cid = problems.check(fields.citizen_id, citizen_id)
+    tel = problems.check(fields.phone, phone, required=False)
+    where = problems.check(
+        fields.text,
+        address,
+        field="address",
+        label=_("The applicant's address"),
+        required=return_by == ReturnBy.ADDRESS,
+        limit=300,
+    )
+    if mode == Mode.BOTH and return_by not in ReturnBy.values:
+        problems.add("return_by", _("Say where the result is returned."))
+    if mode == Mode.RECEIVE and return_by:
+        problems.add("return_by", _("The agency returns the result of this dossier itself."))
+    docs = problems.check(documents_received, found, documents) if found else None
+    problems.raise_any()
+    assert found is not None and docs is not None
+    charge = found.charge_for(mode)
+    agency = found.agency
+    promised = due_date(found, desk.day)
+
+    def work(op: Op) -> Dossier:
+        legs = []
+        drawer = ledger.account_for_drawer(point)
+        if found.agency_fee:
+            payable = ledger.account_for_partner(province, agency_partner(agency))
+            legs.append(ledger.Leg(drawer, payable, found.agency_fee, Service.DOSSIER))
+        if charge:
+            revenue = ledger.account_for_revenue(province, Service.DOSSIER)
+            legs.append(ledger.Leg(drawer, revenue, charge, Service.DOSSIER))
+        entry = op.post(kind=EntryKind.DOSSIER_FEE, legs=legs) if legs else None
+        dossier = Dossier.objects.create(
+            **op.record(entry),
+            procedure=found,
+            agency=agency,
+            mode=mode,
+            status=Status.RECEIVED,
+            applicant_name=name,
+            applicant_folded=fold(f"{name} {cid}")[:150],
+            citizen_id=cid,
+            phone=tel,
+            address=where,
+            documents=docs,
+            agency_fee=found.agency_fee,
+            charge=charge,
+            return_by=return_by if mode == Mode.BOTH else "",
+            due_date=promised,
+        )
+        _step(dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point).save()
+        return dossier
+
+    return desk.once(
+        Dossier,
+        operation="receive",
+        key=idempotency_key,
+        prefix=PREFIX,
+        fingerprint={
+            "procedure": found.code,
+            "mode": mode,
+            "citizen_id": cid,
+            "name": name,
+            "documents": sorted(set(documents)),
+            "return_by": return_by,
+        },
+        work=work,
+    )
+
+
+def _dossiers_by_code(province: str, codes: Sequence[str]) -> dict[str, Dossier]:
+    wanted = [str(code or "").strip().upper()[:24] for code in codes]
+    wanted = [code for code in dict.fromkeys(wanted) if code]
+    if not wanted or len(wanted) > MAX_HANDOVER:
+        raise DomainError(
+            _("A hand-over holds 1 to %(max)s dossiers.") % {"max": MAX_HANDOVER},
+            field="dossiers",
+        )
+    rows = Dossier.objects.select_for_update().filter(province_code=province, reference__in=wanted)
+    found = {row.reference: row for row in rows}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise NotFound(
+            _("No such dossier: %(codes)s.") % {"codes": ", ".join(missing)}, field="dossiers"
+        )
+    return {code: found[code] for code in wanted}
+
+
+def _handover(desk: Desk, agency: Agency, direction: str, count: int) -> Handover:
+    serial = sequence_next(f"{APP}:{HANDOVER_PREFIX}:{desk.point.code}")
+    return Handover.objects.create(
+        province_code=desk.province,
+        number=f"{HANDOVER_PREFIX}{desk.point.code}{serial:06d}",
+        direction=direction,
+        agency=agency,
+        point=desk.point,
+        created_at=desk.moment,
+        created_by_id=actor_id(desk.actor),
+        count=count,
+    )
+
+
+def _agency_of(province: str, agency: Agency | str) -> Agency:
+    if isinstance(agency, Agency):
+        found: Agency | None = agency
+    else:
+        code = str(agency or "").strip()[:32]
+        found = Agency.objects.filter(province_code=province, code=code).first()
+    if found is None or found.province_code != province:
+        raise NotFound(_("No such agency in this province."), field="agency")
+    return found
+
+
+@transaction.atomic
+def handover_send(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    agency: Agency | str,
+    dossiers: Sequence[str],
+    at: dt.datetime | None = None,
+) -> Handover:
+    """Hand dossiers received at ``point`` to ``agency``, in one record. Refused, naming the
+    dossiers: one of another agency or point, one handed over already."""
+    desk = _desk(actor, point, at)
+    found = _agency_of(desk.province, agency)
+    rows = _dossiers_by_code(desk.province, dossiers)
+    problems = []
+    for code, row in rows.items():
+        if row.agency_id != found.pk:
+            problems.append(
+                _("%(code)s goes to %(agency)s.") % {"code": code, "agency": row.agency}
+            )
+        elif row.point_id != point.pk:
+            problems.append(_("%(code)s was received at another point.") % {"code": code})
+        elif row.handover_id is not None or row.status != Status.RECEIVED:
+            problems.append(_("%(code)s was handed over already.") % {"code": code})
+    if problems:
+        raise DomainError(" ".join(problems), field="dossiers")
+    handover = _handover(desk, found, Direction.TO_AGENCY, len(rows))
+    steps = []
+    for row in rows.values():
+        row.handover = handover
+        row.status = Status.HANDED_OVER if row.mode in Mode.returns() else Status.CLOSED
+        steps.append(_step(row, StepKind.HANDED_OVER, at=desk.moment, actor=actor, point=point))
+    Dossier.objects.bulk_update(rows.values(), ["handover", "status"])
+    DossierStep.objects.bulk_create(steps)
+    audit_record(actor=actor, action="dossiers.handover", obj=handover, after={"count": len(rows)})
+    return handover
+
+
+@transaction.atomic
+def handover_confirm(
+    *, actor: Any, handover: Handover, receiver_name: str, at: dt.datetime | None = None
+) -> Handover:
+    """The agency's receiver signed the record of ``handover``: recorded once."""
+    desk = _desk(actor, handover.point, at)
+    name = fields.text(receiver_name, field="receiver_name", label=_("The receiver's name"))
+    locked = Handover.objects.select_for_update().get(pk=handover.pk)
+    if locked.confirmed_at is not None:
+        raise DomainError(
+            _("Hand-over %(number)s was confirmed already.") % {"number": locked.number}
+        )
+    locked.receiver_name = name
+    locked.confirmed_at = desk.moment
+    locked.save(update_fields=["receiver_name", "confirmed_at"])
+    rows = locked.dossiers_sent.all() if locked.direction == Direction.TO_AGENCY else []
+    DossierStep.objects.bulk_create(
+        [_step(row, StepKind.CONFIRMED, at=desk.moment, actor=actor, note=name) for row in rows]
+    )
+    return locked
+
+
+@transaction.atomic
+def results_receive(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    agency: Agency | str,
+    dossiers: Sequence[str],
+    receiver_name: str = "",
+    late_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Handover:
+    """The results ``agency`` hands back to ``point``, in one record. A result later than its
+    promised date needs the agency's reason (kept on the dossier, shown on its steps)."""
+    desk = _desk(actor, point, at)
+    found = _agency_of(desk.province, agency)
+    rows = _dossiers_by_code(desk.province, dossiers)
+    reason = fields.text(
+        late_reason, field="late_reason", label=_("The reason"), required=False, limit=300
+    )
+    problems = []
+    for code, row in rows.items():
+        if row.agency_id != found.pk:
+            problems.append(
+                _("%(code)s goes to %(agency)s.") % {"code": code, "agency": row.agency}
+            )
+        elif row.mode not in Mode.returns():
+            problems.append(_("The agency returns the result of %(code)s itself.") % {"code": code})
+        elif row.status != Status.HANDED_OVER:
+            problems.append(
+                _("%(code)s is not with the agency (%(status)s).")
+                % {"code": code, "status": row.get_status_display()}
+            )
+    if problems:
+        raise DomainError(" ".join(problems), field="dossiers")
+    late = [code for code, row in rows.items() if desk.day > row.due_date]
+    if late and not reason:
+        raise DomainError(
+            _("Late against the promised date: %(codes)s. Record the agency's reason.")
+            % {"codes": ", ".join(late)},
+            field="late_reason",
+        )
+    handover = _handover(desk, found, Direction.FROM_AGENCY, len(rows))
+    if receiver_name:
+        handover.receiver_name = fields.text(
+            receiver_name, field="receiver_name", label=_("The receiver's name")
+        )
+        handover.confirmed_at = desk.moment
+        handover.save(update_fields=["receiver_name", "confirmed_at"])
+    steps = []
+    for code, row in rows.items():
+        row.result_handover = handover
+        row.result_at = desk.moment
+        row.status = Status.RESULT_BACK
+        if code in late:
+            row.late_reason = reason
+            steps.append(_step(row, StepKind.LATE, at=desk.moment, actor=actor, note=reason))
+        steps.append(_step(row, StepKind.RESULT_BACK, at=desk.moment, actor=actor, point=point))
+    Dossier.objects.bulk_update(
+        rows.values(), ["result_handover", "result_at", "status", "late_reason"]
+    )
+    DossierStep.objects.bulk_create(steps)
+    audit_record(actor=actor, action="dossiers.results", obj=handover, after={"count": len(rows)})
+    return handover
+
+
+@transaction.atomic
+def dossier_return(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    dossier: Dossier | str,
+    presented_id: str,
+    receiver_name: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Return the result of a dossier at ``point``'s counter to the applicant, who shows the
+    citizen ID the dossier was received under. Never twice."""
+    desk = _desk(actor, point, at)
+    code = dossier.reference if isinstance(dossier, Dossier) else str(dossier or "").strip()
+    row = (
+        Dossier.objects.select_for_update()
+        .filter(province_code=desk.province, reference=code.upper()[:24])
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such dossier."), field="dossier")
+    if row.status == Status.RETURNED:
+        raise DomainError(
+            _("The result of %(code)s was returned on %(day)s.")
+            % {"code": row.reference, "day": f"{row.returned_at:%d/%m/%Y}"},
+            field="dossier",
+        )
+    if row.status != Status.RESULT_BACK:
+        raise DomainError(
+            _("The result of %(code)s is not at the post yet (%(status)s).")
+            % {"code": row.reference, "status": row.get_status_display()},
+            field="dossier",
+        )
+    presented = fields.citizen_id(presented_id, field="presented_id")
+    if presented != row.citizen_id:
+        raise DomainError(
+            _("The citizen ID shown is not the applicant's: the result is not returned."),
+            field="presented_id",
+        )
+    row.status = Status.RETURNED
+    row.returned_at = desk.moment
+    row.returned_point = point
+    row.returned_by_id = actor_id(actor)
+    row.receiver_name = fields.text(
+        receiver_name or row.applicant_name, field="receiver_name", label=_("The receiver")
+    )
+    row.save(
+        update_fields=["status", "returned_at", "returned_point", "returned_by", "receiver_name"]
+    )
+    _step(row, StepKind.RETURNED, at=desk.moment, actor=actor, point=point).save()
+    audit_record(actor=actor, action="dossiers.return", obj=row)
+    return row
+
+
+def fee_text(dossier: Dossier) -> str:
+    """``30.000 ₫ + 15.000 ₫``: the agency's fee and the post's charge."""
+    return f"{format_vnd(dossier.agency_fee)} + {format_vnd(dossier.charge)}"
