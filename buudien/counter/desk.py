@@ -76,9 +76,9 @@ def check_counter(
     elsewhere: str | None = None,
 ) -> ServicePoint:
     """``actor`` may take operations at ``point``'s counter on ``day``: a clerk (or another
-    role the service admits) at their own point, an administrator at a point of their scope. A point outside what the actor may see
-    is "not found"; a clerk at another point they can see is refused with ``elsewhere`` when
-    the service says so, "not found" otherwise."""
+    role the service admits) at their own point, an administrator at a point of their scope.
+    A point outside what the actor may see is "not found"; a clerk at another point they can
+    see is refused with ``elsewhere`` when the service says so, "not found" otherwise."""
     if not can_act(actor, roles):
         raise AccessDenied(
             _("Only a counter clerk or an administrator may take operations at the counter.")

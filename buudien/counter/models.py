@@ -12,11 +12,49 @@ A service's operation model subclasses ``CounterOperation`` and keeps its ``Meta
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def point_link(verbose_name: Any, *, optional: bool = False) -> Any:
+    """A service point a row happened at (never deleted while a row points to it)."""
+    return models.ForeignKey(
+        "network.ServicePoint",
+        verbose_name=verbose_name,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+def person_link(verbose_name: Any) -> Any:
+    """The user who did something to a row (none for a system's act)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+def entry_link(verbose_name: Any) -> Any:
+    """The ledger entry that moved a row's money."""
+    return models.ForeignKey(
+        "finance.Entry",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
 
 class CounterOperation(models.Model):
@@ -28,30 +66,11 @@ class CounterOperation(models.Model):
     reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=24)
     idempotency_key = models.CharField(_("idempotency key"), max_length=128)
     fingerprint = models.CharField(max_length=64, editable=False)
-    point = models.ForeignKey(
-        "network.ServicePoint",
-        verbose_name=_("service point"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    point = point_link(_("service point"))
     business_date = models.DateField(_("business day"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("clerk"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    entry = models.ForeignKey(
-        "finance.Entry",
-        verbose_name=_("ledger entry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = person_link(_("clerk"))
+    entry = entry_link(_("ledger entry"))
 
     class Meta:
         abstract = True

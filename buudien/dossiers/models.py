@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.text import fold
-from buudien.counter.models import CounterOperation
+from buudien.counter.models import CounterOperation, person_link, point_link
 from buudien.dossiers.choices import AgencyKind, Direction, Mode, ReturnBy, Status, StepKind
 
 
@@ -118,21 +117,9 @@ class Handover(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="handovers"
     )
-    point = models.ForeignKey(
-        "network.ServicePoint",
-        verbose_name=_("service point"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    point = point_link(_("service point"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = person_link(_("by"))
     count = models.PositiveIntegerField(_("dossiers"), default=0)
     receiver_name = models.CharField(_("agency's receiver"), max_length=150, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -189,22 +176,8 @@ class Dossier(CounterOperation):
     result_at = models.DateTimeField(_("result back at"), null=True, blank=True)
     late_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    returned_point = models.ForeignKey(
-        "network.ServicePoint",
-        verbose_name=_("returned at the point"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("returned by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    returned_point = point_link(_("returned at the point"), optional=True)
+    returned_by = person_link(_("returned by"))
     receiver_name = models.CharField(_("received by"), max_length=150, blank=True)
 
     class Meta(CounterOperation.Meta):
@@ -229,22 +202,8 @@ class DossierStep(models.Model):
     )
     kind = models.CharField(_("step"), max_length=16, choices=StepKind)
     at = models.DateTimeField(_("at"))
-    point = models.ForeignKey(
-        "network.ServicePoint",
-        verbose_name=_("service point"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    point = point_link(_("service point"), optional=True)
+    actor = person_link(_("by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
