@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.text import fold
-from buudien.counter.models import CounterOperation, person_link, point_link
+from buudien.counter.models import CounterOperation, entry_link, person_link, point_link
 from buudien.dossiers.choices import AgencyKind, Direction, Mode, ReturnBy, Status, StepKind
 
 
@@ -138,6 +138,44 @@ class Handover(models.Model):
         return self.number
 
 
+class FeeSettlement(models.Model):
+    """The agency's fees collected over a range of business days, passed on in one transfer:
+    one ledger entry (debit what the post owes the agency, credit the post's bank account);
+    the dossiers whose fees it paid point at it."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=48)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    date_from = models.DateField(pgettext_lazy("date range", "from"))
+    date_to = models.DateField(pgettext_lazy("date range", "to"))
+    count = models.PositiveIntegerField(_("dossiers"), default=0)
+    total = models.BigIntegerField(_("fees passed on (đồng)"), default=0)
+    bank = models.CharField(_("bank account"), max_length=32)
+    entry = entry_link(_("ledger entry"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128)
+    memo = models.CharField(_("memo"), max_length=500, blank=True)
+    created_by = person_link(_("settled by"))
+    created_at = models.DateTimeField(_("settled at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fee settlement")
+        verbose_name_plural = _("fee settlements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "reference"], name="dossiers_settlement_ref"
+            ),
+            models.UniqueConstraint(
+                fields=["province_code", "idempotency_key"], name="dossiers_settlement_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class Dossier(CounterOperation):
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
@@ -179,6 +217,14 @@ class Dossier(CounterOperation):
     returned_point = point_link(_("returned at the point"), optional=True)
     returned_by = person_link(_("returned by"))
     receiver_name = models.CharField(_("received by"), max_length=150, blank=True)
+    settlement = models.ForeignKey(
+        FeeSettlement,
+        verbose_name=_("fee settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
 
     class Meta(CounterOperation.Meta):
         verbose_name = _("dossier")

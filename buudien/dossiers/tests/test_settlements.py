@@ -1,0 +1,117 @@
+"""The agencies' fees passed on: one transfer per agency and range, the dossiers claimed
+once, the ledger's payable equal to the fees not passed on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from buudien.core.errors import AccessDenied, DomainError
+from buudien.dossiers import settlements
+from buudien.dossiers.models import Dossier, FeeSettlement
+from buudien.dossiers.tests.test_services import TUESDAY, receive
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
+
+pytestmark = pytest.mark.django_db
+
+DAY = TUESDAY.date()
+
+
+@pytest.fixture
+def accountant(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="acc", role="accountant", unit=world.province)
+
+
+@pytest.fixture
+def bank(world: Any) -> str:
+    ledger.entry_post(
+        actor=None,
+        idempotency_key="test-bank-fund",
+        kind=EntryKind.OPENING_BALANCE,
+        reference="fund",
+        legs=[
+            ledger.Leg(
+                ledger.account_for_bank("20", "vietinbank"),
+                ledger.account_owner_capital("20"),
+                10_000_000,
+            )
+        ],
+        province_code="20",
+    )
+    return "vietinbank"
+
+
+@pytest.fixture
+def received(clerk_a, world, procedure) -> list[Dossier]:
+    return [
+        receive(clerk_a, world, procedure, idempotency_key=f"k{i}", citizen_id=f"02012345678{i}")
+        for i in range(3)
+    ]
+
+
+def settle(actor: Any, agency: Any, bank: str, key: str = "s1") -> FeeSettlement:
+    return settlements.fees_settle(
+        actor=actor,
+        idempotency_key=key,
+        agency=agency,
+        date_from=DAY,
+        date_to=DAY + dt.timedelta(days=3),
+        bank=bank,
+    )
+
+
+def test_the_fees_are_passed_on_in_one_transfer(accountant, agency, bank, received):
+    settlement = settle(accountant, agency, bank)
+
+    assert (settlement.count, settlement.total) == (3, 90_000)
+    assert settlement.reference == "QT-HCC-SO-TNMT-00001"
+    assert Dossier.objects.filter(settlement=settlement).count() == 3
+    payable = Account.objects.get(province_code="20", code="3388.partner.hcc-so-tnmt")
+    assert payable.balance == 0
+    assert Account.objects.get(province_code="20", code="1121.vietinbank").balance == 9_910_000
+    (row,) = settlements.reconciliation(user=accountant, province_code="20")
+    assert (row.collected, row.passed_on, row.owed, row.ledger_owed) == (90_000, 90_000, 0, 0)
+
+
+def test_the_same_key_is_the_same_settlement_and_nothing_is_passed_on_twice(
+    accountant, agency, bank, received
+):
+    first = settle(accountant, agency, bank)
+    assert settle(accountant, agency, bank).pk == first.pk
+    with pytest.raises(DomainError) as refused:
+        settle(accountant, agency, bank, key="s2")
+    assert refused.value.field == "date_to"
+    assert FeeSettlement.objects.count() == 1
+
+
+def test_the_ledger_owes_what_the_dossiers_say_until_settled(accountant, agency, received):
+    (row,) = settlements.reconciliation(user=accountant, province_code="20")
+    assert (row.owed, row.ledger_owed, row.difference) == (90_000, 90_000, 0)
+
+
+def test_only_an_accountant_passes_fees_on(clerk_a, agency, bank, received):
+    with pytest.raises(AccessDenied):
+        settle(clerk_a, agency, bank)
+
+
+def test_a_bank_account_without_the_money_changes_nothing(accountant, agency, received):
+    with pytest.raises(DomainError):
+        settle(accountant, agency, "empty-bank")
+    assert not FeeSettlement.objects.exists()
+    assert not Dossier.objects.filter(settlement__isnull=False).exists()
+
+
+def test_the_statement_lists_every_dossier_and_the_total(accountant, agency, bank, received):
+    settlement = settle(accountant, agency, bank)
+    sheet = load_workbook(io.BytesIO(settlements.statement_xlsx(settlement))).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert {row[0] for row in values[2:-1]} == {d.reference for d in received}
+    assert values[-1][-1] == 90_000
