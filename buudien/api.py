@@ -75,7 +75,10 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, str(exc))
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):  # ninja's words for a broken body
+        message = _("The request body is not valid JSON.")
+    return _error(request, exc.status_code, message)
 
 
 from buudien.agency.api import router as agency_router  # noqa: E402

@@ -243,3 +243,15 @@ def test_the_public_lookup_shows_initials_only(client, client_as, clerk_a, proce
     unknown = client.get("/api/dossiers/lookup?code=HS999")
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "Không có hồ sơ mang mã này."
+
+
+def test_a_body_that_is_not_json_is_refused_in_the_users_language(client_as, clerk_a, procedure):
+    answer = client_as(clerk_a).post(
+        "/api/dossiers/dossiers",
+        data=b"{not json",
+        content_type="application/json",
+        headers={"Idempotency-Key": "broken-1"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == "Nội dung yêu cầu không phải là JSON hợp lệ."
+    assert not Dossier.objects.exists()
