@@ -85,6 +85,7 @@ from buudien.agency.api import router as agency_router  # noqa: E402
 from buudien.cashdesk.api import router as cashdesk_router  # noqa: E402
 from buudien.cashless.api import router as cashless_router  # noqa: E402
 from buudien.collection.api import router as collection_router  # noqa: E402
+from buudien.dossiers.agency_api import router as dossiers_agency_router  # noqa: E402
 from buudien.dossiers.api import router as dossiers_router  # noqa: E402
 from buudien.finance.api import router as finance_router  # noqa: E402
 from buudien.mail.acceptance.api import router as mail_router  # noqa: E402
@@ -109,4 +110,5 @@ api.add_router("/agency/", agency_router)
 api.add_router("/cashless/", cashless_router)
 api.add_router("/cashdesk/", cashdesk_router)
 api.add_router("/planning/", planning_router)
+api.add_router("/dossiers/agency/", dossiers_agency_router)
 api.add_router("/dossiers/", dossiers_router)

@@ -52,6 +52,28 @@ class StepKind(models.TextChoices):
     RESULT_BACK = "result_back", _("Result received from the agency")
     LATE = "late", _("The agency is late")
     RETURNED = "returned", _("Result returned to the applicant")
+    # Pushed by the agency's one-stop system (``AgencyStatus``).
+    AGENCY_ACCEPTED = "agency_accepted", _("Accepted by the agency")
+    AGENCY_MORE = "agency_more", _("The agency asks for more documents")
+    AGENCY_PROCESSING = "agency_processing", _("Being processed by the agency")
+    AGENCY_READY = "agency_ready", _("The agency's result is ready")
+
+
+class AgencyStatus(models.TextChoices):
+    """What an agency's system may say of a dossier handed to it."""
+
+    ACCEPTED = "accepted", pgettext_lazy("agency status", "Accepted")
+    MORE = "more_documents", pgettext_lazy("agency status", "More documents needed")
+    PROCESSING = "processing", pgettext_lazy("agency status", "Being processed")
+    READY = "result_ready", pgettext_lazy("agency status", "Result ready")
+
+    def step(self) -> str:
+        return {
+            AgencyStatus.ACCEPTED: StepKind.AGENCY_ACCEPTED,
+            AgencyStatus.MORE: StepKind.AGENCY_MORE,
+            AgencyStatus.PROCESSING: StepKind.AGENCY_PROCESSING,
+            AgencyStatus.READY: StepKind.AGENCY_READY,
+        }[self]
 
 
 class Direction(models.TextChoices):

@@ -246,16 +246,47 @@ class DossierStep(models.Model):
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps"
     )
-    kind = models.CharField(_("step"), max_length=16, choices=StepKind)
+    kind = models.CharField(_("step"), max_length=24, choices=StepKind)
     at = models.DateTimeField(_("at"))
     point = point_link(_("service point"), optional=True)
     actor = person_link(_("by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+    key = models.CharField(_("idempotency key"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("dossier step")
         verbose_name_plural = _("dossier steps")
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "key"],
+                condition=~models.Q(key=""),
+                name="dossiers_step_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier} · {self.get_kind_display()}"
+
+
+class AgencyToken(models.Model):
+    """A bearer token of an agency's one-stop system: it reads the dossiers handed to that
+    agency and tells their status. Only a hash is kept; the token is shown once."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = person_link(_("by"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agency API token")
+        verbose_name_plural = _("agency API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.name} ({self.prefix}…)"
