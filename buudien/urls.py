@@ -22,6 +22,7 @@ urlpatterns = [
     path("agency/", include("buudien.agency.urls")),
     path("cashless/", include("buudien.cashless.urls")),
     path("cashdesk/", include("buudien.cashdesk.urls")),
+    path("dossiers/", include("buudien.dossiers.urls")),
     path("planning/", include("buudien.planning.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -191,6 +191,11 @@ class Dossier(CounterOperation):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     documents = models.JSONField(_("documents received"), default=list, blank=True)
+    at_address = models.BooleanField(
+        _("received at the applicant's address"),
+        default=False,
+        help_text=_("Picked up by a postman rather than handed in at the counter."),
+    )
     agency_fee = models.BigIntegerField(_("agency's fee (đồng)"), default=0)
     charge = models.BigIntegerField(_("post's charge (đồng)"), default=0)
     return_by = models.CharField(_("result returned"), max_length=8, choices=ReturnBy, blank=True)

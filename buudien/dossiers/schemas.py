@@ -67,6 +67,9 @@ class DossierIn(AtPoint):
         description="Indexes (from 0) of the procedure's documents received: all of them.",
     )
     return_by: str = Field("", max_length=16, description="counter | address; only with mode both.")
+    at_address: bool = Field(
+        False, description="Picked up at the applicant's address (a postman's pickup)."
+    )
 
 
 class StepOut(Schema):

@@ -43,6 +43,8 @@ APP = "dossiers"
 PREFIX = "HS"  # hồ sơ
 HANDOVER_PREFIX = "BG"  # biên bản bàn giao
 DOSSIER_ROLES = frozenset({Role.CLERK, Role.HCC_OFFICER, Role.ADMIN})
+# A postman picks a dossier up at the applicant's address (the point is their own office).
+PICKUP_ROLES = DOSSIER_ROLES | {Role.POSTMAN}
 MAX_HANDOVER = 500
 
 
@@ -81,13 +83,18 @@ class Problems:
             raise DomainError(messages[0], field=field, errors=self.found)
 
 
-def _desk(actor: Any, point: ServicePoint, at: dt.datetime | None = None) -> Desk:
+def _desk(
+    actor: Any,
+    point: ServicePoint,
+    at: dt.datetime | None = None,
+    roles: frozenset[str] = DOSSIER_ROLES,
+) -> Desk:
     return Desk.open(
         actor=actor,
         point=point,
         app=APP,
         at=at,
-        roles=DOSSIER_ROLES,
+        roles=roles,
         elsewhere=_("You handle dossiers at your own service point only."),
     )
 
@@ -166,11 +173,13 @@ def dossier_receive(
     phone: str = "",
     address: str = "",
     return_by: str = "",
+    at_address: bool = False,
     at: dt.datetime | None = None,
 ) -> Dossier:
-    """Receive a dossier at ``point``'s counter (see the module). The same key and request
-    return the dossier already received; every problem of the request is refused at once."""
-    desk = _desk(actor, point, at)
+    """Receive a dossier at ``point``'s counter, or (``at_address``) at the applicant's
+    address by a postman of ``point`` (see the module). The same key and request return the
+    dossier already received; every problem of the request is refused at once."""
+    desk = _desk(actor, point, at, roles=PICKUP_ROLES if at_address else DOSSIER_ROLES)
     province = desk.province
     problems = Problems()
     found = problems.check(procedure_for, province, procedure)
@@ -189,7 +198,7 @@ def dossier_receive(
         address,
         field="address",
         label=_("The applicant's address"),
-        required=return_by == ReturnBy.ADDRESS,
+        required=return_by == ReturnBy.ADDRESS or at_address,
         limit=300,
     )
     if mode == Mode.BOTH and return_by not in ReturnBy.values:
@@ -225,12 +234,16 @@ def dossier_receive(
             phone=tel,
             address=where,
             documents=docs,
+            at_address=at_address,
             agency_fee=found.agency_fee,
             charge=charge,
             return_by=return_by if mode == Mode.BOTH else "",
             due_date=promised,
         )
-        _step(dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point).save()
+        note = _("At the applicant's address") if at_address else ""
+        _step(
+            dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point, note=note
+        ).save()
         return dossier
 
     return desk.once(
@@ -245,6 +258,7 @@ def dossier_receive(
             "name": name,
             "documents": sorted(set(documents)),
             "return_by": return_by,
+            "at_address": at_address,
         },
         work=work,
     )

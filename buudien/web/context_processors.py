@@ -73,6 +73,21 @@ FINANCE_SECTIONS = (
 CASH_COUNTER_ROLES = frozenset({"clerk", "admin"})
 SERVICE_ROLES = CASH_COUNTER_ROLES | FINANCE_ROLES
 PLANNING_ROLES = frozenset({"director", "accountant", "auditor", "admin"})
+# Administrative dossiers (hành chính công): who reads them, who receives and returns them.
+DOSSIER_ROLES = frozenset({"clerk", "hcc_officer", "admin", "director", "auditor", "postman"})
+DOSSIER_DESK_ROLES = frozenset({"clerk", "hcc_officer", "admin"})
+DOSSIER_PICKUP_ROLES = DOSSIER_DESK_ROLES | {"postman"}
+
+
+def _dossiers_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    entries: list[tuple[Any, str, Any]] = [(_("Dossiers"), "dossiers:index", ())]
+    if _has(user, DOSSIER_PICKUP_ROLES):
+        entries.append((_("Receive a dossier"), "dossiers:receive", "/dossiers/receive/"))
+    entries.append((_("Hand-overs"), "dossiers:handovers", "/dossiers/handovers/"))
+    if _has(user, DOSSIER_DESK_ROLES):
+        entries.append((_("Results back"), "dossiers:results_new", "/dossiers/results/"))
+    entries.append((_("Look up a dossier"), "dossiers:lookup", "/dossiers/lookup/"))
+    return entries
 
 
 def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
@@ -99,6 +114,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         public = [
             (_("Track an item"), "tracking:search", "/tracking"),
+            (_("Look up a dossier"), "dossiers:lookup", "/dossiers/lookup"),
             (_("Price calculator"), "mail:price", "/mail/price"),
         ]
         return {"nav_items": _items(public, path)}
@@ -112,6 +128,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Financial services"), "collection:index", FINANCE_SECTIONS))
     elif _has(user, FINANCE_ROLES):
         entries.append((_("Finance"), "finance:index", FINANCE_SECTIONS))
+    if _has(user, DOSSIER_ROLES):
+        entries.append((_("Public administration dossiers"), "dossiers:index", "/dossiers/"))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
@@ -125,6 +143,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_mail_subnav(user), path)
     elif path.startswith("/planning/") and _has(user, PLANNING_ROLES):
         context["subnav_items"] = _items(_planning_subnav(user), path)
+    elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):
+        context["subnav_items"] = _items(_dossiers_subnav(user), path)
     elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
         context["subnav_items"] = _items(_finance_subnav(user), path)
     return context

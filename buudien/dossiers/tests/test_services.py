@@ -248,3 +248,24 @@ def test_a_receive_only_dossier_is_closed_when_handed_over(clerk_a, world, proce
             agency=procedure.agency,
             dossiers=[dossier.reference],
         )
+
+
+def test_a_postman_picks_a_dossier_up_at_the_applicants_address(world, procedure):
+    from buudien.people.tests.factories import UserFactory
+
+    postman = UserFactory(username="pm_a", role="postman", unit=world.unit_a, point=world.point_a)
+    with pytest.raises(AccessDenied):  # at the counter a postman takes no dossier
+        receive(postman, world, procedure, idempotency_key="p0")
+    with pytest.raises(DomainError) as refused:  # a pickup needs the address
+        receive(postman, world, procedure, idempotency_key="p1", at_address=True)
+    assert "address" in refused.value.errors
+    dossier = receive(
+        postman,
+        world,
+        procedure,
+        idempotency_key="p2",
+        at_address=True,
+        address="Thôn Bản Cưởm, xã Đồng Đăng",
+    )
+    assert dossier.at_address is True
+    assert dossier.steps.get().note == "Tại địa chỉ của người nộp"

@@ -36,9 +36,11 @@ def test_a_kt1_operator_sees_kt1(client_as: Any, kt1_operator: Any) -> None:
     assert "/mail/ops/kt1/" in sub
 
 
-def test_a_citizen_sees_tracking_and_the_price_calculator(client: Any) -> None:
+def test_a_citizen_sees_tracking_the_dossier_lookup_and_the_price_calculator(
+    client: Any,
+) -> None:
     main, sub = _links(client, "/tracking/")
-    assert main == ["/tracking/", "/mail/price/"] and sub == []
+    assert main == ["/tracking/", "/dossiers/lookup/", "/mail/price/"] and sub == []
 
 
 def test_a_clerk_reaches_the_financial_services_and_a_director_the_plans(
