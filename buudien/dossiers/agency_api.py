@@ -4,7 +4,6 @@ dossiers the post handed to that agency and tells their status back (accepted, m
 documents needed, being processed, result ready). It sees no other agency's dossiers, and
 nothing of the post's ledger. A status told twice under one Idempotency-Key is told once."""
 
-
 import datetime as dt
 import hashlib
 import secrets
