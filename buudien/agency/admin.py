@@ -20,7 +20,7 @@ from buudien.agency.models import (
     SavingsTransaction,
 )
 from buudien.people import access
-from buudien.people.admin_scope import RoleGatedMixin
+from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
 
 
 def _province_of(request: HttpRequest) -> str | None:
@@ -56,22 +56,13 @@ class AgencyRateAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-ar
         return False  # a rate is replaced by a newer one, so past operations stay explained
 
 
-class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class _ReadOnly(ReadOnlyAdmin):
     list_per_page = 100
     show_full_result_count = False
     list_select_related = ["point"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return access.visible(request.user, super().get_queryset(request), "point__unit_path")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SavingsBook)

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from buudien.collection import selectors, services
 from buudien.collection.models import Bill, Partner, Settlement
 from buudien.core.errors import DomainError
-from buudien.people.admin_scope import RoleGatedMixin
+from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
 
 
 class PartnerAdminForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -94,18 +94,9 @@ class PartnerAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
         obj.pk = saved.pk
 
 
-class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class _ReadOnly(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Bill)

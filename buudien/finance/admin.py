@@ -11,21 +11,12 @@ from django.http import HttpRequest
 
 from buudien.finance.models import Account, BusinessDay, DailyBalance, Entry, Transfer
 from buudien.finance.selectors import account_scope_q
-from buudien.people.admin_scope import RoleGatedMixin
+from buudien.people.admin_scope import ReadOnlyAdmin
 
 
-class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class _ReadOnly(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Account)

@@ -21,7 +21,7 @@ from buudien.mail.models import (
     TariffStep,
 )
 from buudien.people import access
-from buudien.people.admin_scope import RoleGatedMixin
+from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
 
 
 class _Inline(admin.TabularInline):  # type: ignore[type-arg]
@@ -87,19 +87,8 @@ class RemoteCommuneAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type
         return self._allowed(request)
 
 
-class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PostalItem)
-class PostalItemAdmin(_ReadOnly):
+class PostalItemAdmin(ReadOnlyAdmin):
     list_display = [
         "s10",
         "service",

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from buudien.payouts.models import Payer, Payment, PayoutLine, PayoutList
-from buudien.people.admin_scope import RoleGatedMixin
+from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
 
 
 @admin.register(Payer)
@@ -31,26 +31,15 @@ class PayerAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
         return self._allowed(request) and (obj is None or not obj.lists.exists())
 
 
-class _ReadOnly(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PayoutList)
-class PayoutListAdmin(_ReadOnly):
+class PayoutListAdmin(ReadOnlyAdmin):
     list_display = ["code", "payer", "period", "status", "line_count", "total_amount"]
     list_filter = ["status", "service", "province_code"]
     search_fields = ["code"]
 
 
 @admin.register(PayoutLine)
-class PayoutLineAdmin(_ReadOnly):
+class PayoutLineAdmin(ReadOnlyAdmin):
     list_display = ["payout_list", "number", "beneficiary_name", "amount", "point", "status"]
     list_filter = ["status", "province_code"]
     search_fields = ["citizen_id", "name_folded"]
@@ -58,7 +47,7 @@ class PayoutLineAdmin(_ReadOnly):
 
 
 @admin.register(Payment)
-class PaymentAdmin(_ReadOnly):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["line", "point", "clerk", "paid_at", "proxy_name"]
     list_filter = ["province_code"]
     search_fields = ["proxy_name", "proxy_citizen_id", "proxy_document"]

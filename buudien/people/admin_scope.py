@@ -30,6 +30,20 @@ class RoleGatedMixin:
         return self._allowed(request)
 
 
+class ReadOnlyAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows that are never added, changed or deleted by hand (money, history, events):
+    administrators read them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ScopedAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Administrators see and change only rows whose ``scope_field`` lies in their subtree."""
 
