@@ -24,6 +24,7 @@ BENCHMARKS = [
     "bench.ledger_posting",
     "bench.tracking_ingest",
     "bench.tracking_lookup",
+    "bench.dossier_lookup",
     "bench.year_report",
 ]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")

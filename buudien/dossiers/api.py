@@ -13,14 +13,14 @@ of a dossier refused at intake comes back at once, under ``errors`` by field.
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from buudien.core.errors import DomainError
-from buudien.counter.api import counter_arguments, point_for
-from buudien.dossiers import selectors, services
+from buudien.counter.api import counter_arguments, idempotency_key, point_for
+from buudien.dossiers import selectors, services, settlements
 from buudien.dossiers.models import Dossier, DossierStep, Handover
 from buudien.dossiers.schemas import (
     AgencyOut,
@@ -34,11 +34,15 @@ from buudien.dossiers.schemas import (
     HandoverOut,
     LookupOut,
     ProcedureOut,
+    ReconciledOut,
     ResultsIn,
     ReturnIn,
+    SettlementIn,
+    SettlementOut,
 )
 
 router = Router(tags=["dossiers"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _province(request: HttpRequest, given: str | None) -> str:
@@ -239,3 +243,64 @@ def lookup(request: HttpRequest, code: str = "", citizen_id: str = "", phone: st
     """For anyone: a dossier by the code on its slip, or the latest by citizen ID and phone
     together. Only the steps, the dates and the applicant's initials."""
     return selectors.public_lookup(code=code, citizen_id=citizen_id, phone=phone)
+
+
+# --- the agencies' fees passed on ------------------------------------------------------------
+
+
+@router.post(
+    "/settlements",
+    response={201: SettlementOut},
+    summary="Pass an agency's fees on (one transfer)",
+)
+def settlements_make(request: HttpRequest, payload: SettlementIn) -> Any:
+    """The fees of the agency's dossiers received in the range and not passed on yet, in one
+    transfer from the post's bank account. The same Idempotency-Key and range again is the
+    same settlement."""
+    settlement = settlements.fees_settle(
+        actor=request.user,
+        idempotency_key=idempotency_key(request),
+        agency=services.agency_for(_province(request, None), payload.agency),
+        date_from=payload.date_from,
+        date_to=payload.date_to,
+        bank=payload.bank,
+        memo=payload.memo,
+    )
+    return Status(201, settlement)
+
+
+@router.get("/settlements", response=list[SettlementOut], summary="The settlements made")
+@paginate
+def settlements_list(request: HttpRequest) -> Any:
+    return settlements.settlements_visible(request.user).order_by("-created_at", "-id")
+
+
+@router.get(
+    "/settlements/{reference}/statement.xlsx",
+    summary="The statement of a settlement (.xlsx)",
+)
+def settlements_statement(request: HttpRequest, reference: str) -> HttpResponse:
+    found = settlements.settlement_get(user=request.user, reference=reference)
+    response = HttpResponse(settlements.statement_xlsx(found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{found.reference}.xlsx"'
+    return response
+
+
+@router.get(
+    "/reconciliation",
+    response=list[ReconciledOut],
+    summary="Fees owed to each agency, against the ledger",
+)
+def reconciliation(request: HttpRequest, province: str | None = None) -> Any:
+    rows = settlements.reconciliation(user=request.user, province_code=_province(request, province))
+    return [
+        {
+            "agency": row.agency.code,
+            "collected": row.collected,
+            "passed_on": row.passed_on,
+            "owed": row.owed,
+            "ledger_owed": row.ledger_owed,
+            "difference": row.difference,
+        }
+        for row in rows
+    ]

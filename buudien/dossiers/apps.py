@@ -6,3 +6,9 @@ class DossiersConfig(AppConfig):
     name = "buudien.dossiers"
     label = "dossiers"
     verbose_name = _("Administrative dossiers")
+
+    def ready(self) -> None:
+        from buudien.core.demo import DemoStep, register_demo_step
+        from buudien.dossiers import demo
+
+        register_demo_step(DemoStep(order=50, name="dossiers.year", build=demo.build))

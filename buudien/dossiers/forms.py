@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from buudien.counter.forms import CHOOSE, CounterForm, citizen_id_field
+from buudien.counter.forms import CHOOSE, CounterForm, TokenForm, citizen_id_field, date_field
 from buudien.dossiers import selectors
 from buudien.dossiers.choices import Mode, ReturnBy, Status
 from buudien.dossiers.models import Procedure
@@ -187,3 +187,23 @@ class LookupForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
+
+
+class SettlementForm(TokenForm):
+    """The fees of one agency over a range of business days, passed on from a bank account."""
+
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    date_from = date_field(pgettext_lazy("date range", "From"))
+    date_to = date_field(pgettext_lazy("date range", "To"))
+    bank = forms.CharField(
+        label=_("From the bank account at"),
+        max_length=32,
+        required=False,
+        help_text=_("The short code of the post's bank, e.g. vietinbank."),
+    )
+    memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = _agency_choices(province_of(user))  # type: ignore[attr-defined]
+        self.fields["agency"].widget.attrs["autofocus"] = True

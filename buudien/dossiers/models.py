@@ -234,7 +234,14 @@ class Dossier(CounterOperation):
     class Meta(CounterOperation.Meta):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
-        indexes = [models.Index(fields=["province_code", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["province_code", "status", "due_date"]),
+            # The year's figures (received by business day, returned by day) and the public
+            # lookup by code alone.
+            models.Index(fields=["province_code", "business_date"]),
+            models.Index(fields=["province_code", "returned_at"]),
+            models.Index(fields=["reference"]),
+        ]
 
     @property
     def on_time(self) -> bool | None:

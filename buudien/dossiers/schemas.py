@@ -196,3 +196,31 @@ class LookupOut(Schema):
     due_date: dt.date
     returned_on: dt.date | None
     steps: list[PublicStepOut]
+
+
+class SettlementIn(Schema):
+    agency: str = Field(max_length=40, description="The agency's code.")
+    date_from: dt.date
+    date_to: dt.date
+    bank: str = Field(max_length=32, description="The short code of the post's bank account.")
+    memo: str = Field("", max_length=500)
+
+
+class SettlementOut(Schema):
+    reference: str
+    agency: str = Field(alias="agency.code")
+    date_from: dt.date
+    date_to: dt.date
+    count: int
+    total: int
+    bank: str
+    created_at: dt.datetime
+
+
+class ReconciledOut(Schema):
+    agency: str
+    collected: int
+    passed_on: int
+    owed: int
+    ledger_owed: int
+    difference: int

@@ -296,6 +296,11 @@ def _handover(desk: Desk, agency: Agency, direction: str, count: int) -> Handove
     )
 
 
+def agency_for(province: str, agency: Agency | str) -> Agency:
+    """An agency of the province, by itself or by its code; "not found" otherwise."""
+    return _agency_of(province, agency)
+
+
 def _agency_of(province: str, agency: Agency | str) -> Agency:
     if isinstance(agency, Agency):
         found: Agency | None = agency

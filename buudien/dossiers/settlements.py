@@ -52,6 +52,25 @@ def _require(actor: Any, agency: Agency) -> None:
         raise NotFound(_("No such agency in this province."), field="agency")
 
 
+def settlements_visible(user: Any) -> Any:
+    """The settlements of the provinces whose provincial post is in ``user``'s scope."""
+    provinces = [
+        code
+        for code in FeeSettlement.objects.values_list("province_code", flat=True).distinct()
+        if access.in_scope(user, ledger.province_unit(code).path)
+    ]
+    return FeeSettlement.objects.filter(province_code__in=provinces).select_related(
+        "agency", "created_by"
+    )
+
+
+def settlement_get(*, user: Any, reference: str) -> FeeSettlement:
+    found = settlements_visible(user).filter(reference=str(reference or "")[:48]).first()
+    if found is None:
+        raise NotFound(_("No such settlement."))
+    return found
+
+
 def unsettled(agency: Agency, date_from: dt.date, date_to: dt.date) -> Any:
     """The dossiers of ``agency`` received in the range whose fee is not passed on yet."""
     return Dossier.objects.filter(

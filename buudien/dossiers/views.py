@@ -16,17 +16,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.http import HtmxHttpRequest, paged
+from buudien.core.money import format_vnd
 from buudien.counter.views import operation_page, pdf_response, posted
-from buudien.dossiers import forms, pdf, selectors, services
+from buudien.dossiers import forms, pdf, selectors, services, settlements
 from buudien.dossiers.choices import Direction, Status
 from buudien.dossiers.models import Dossier, Handover
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # Who reads the dossiers of their scope; who acts on them is ``services.DOSSIER_ROLES``.
 READERS = frozenset(
-    {Role.CLERK, Role.HCC_OFFICER, Role.ADMIN, Role.DIRECTOR, Role.AUDITOR, Role.POSTMAN}
+    {
+        Role.CLERK,
+        Role.HCC_OFFICER,
+        Role.ADMIN,
+        Role.DIRECTOR,
+        Role.AUDITOR,
+        Role.POSTMAN,
+        Role.ACCOUNTANT,
+    }
 )
 
 
@@ -380,3 +391,80 @@ def lookup(request: HttpRequest) -> HttpResponse:
         {"form": form, "found": found, "missing": missing, "hint": hint},
         status=404 if missing else 200,
     )
+
+
+# --- the agencies' fees passed on ------------------------------------------------------------
+
+SETTLEMENT_READERS = frozenset({Role.ACCOUNTANT, Role.ADMIN, Role.DIRECTOR, Role.AUDITOR})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settlements_page(request: HttpRequest) -> HttpResponse:
+    """The fees owed to each agency against the ledger, the settlements made, and (for an
+    accountant) the form that passes an agency's fees on."""
+    user = request.user
+    if not access.has_role(user, SETTLEMENT_READERS):
+        raise AccessDenied(_("Your role does not handle the agencies' fees."))
+    province = forms.province_of(user)
+    form = forms.SettlementForm(request.POST or None, user=user)
+
+    def act() -> Any:
+        if not settlements.can_settle(user):
+            raise AccessDenied(
+                _("Only an accountant or an administrator may pass the fees on to an agency.")
+            )
+        data = form.cleaned_data
+        problems = services.Problems()
+        agency = problems.check(services.agency_for, province, data["agency"])
+        for name in ("date_from", "date_to"):
+            if data.get(name) is None:
+                problems.add(name, _("Choose the day."))
+        if not data.get("bank"):
+            problems.add("bank", _("Say from which bank account."))
+        problems.raise_any()
+        assert agency is not None
+        return settlements.fees_settle(
+            actor=user,
+            idempotency_key=data["token"],
+            agency=agency,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            bank=data["bank"],
+            memo=data["memo"],
+        )
+
+    answer = posted(
+        request,
+        form,
+        act=act,
+        done=lambda _row: redirect("dossiers:settlements"),
+        said=lambda row: (
+            _("%(reference)s: %(total)s passed on to %(agency)s.")
+            % {"reference": row.reference, "total": format_vnd(row.total), "agency": row.agency}
+        ),
+    )
+    if answer is not None:
+        return answer
+    rows = settlements.settlements_visible(user).order_by("-created_at", "-id")
+    context = {
+        "form": form,
+        "can_settle": settlements.can_settle(user),
+        "reconciliation": settlements.reconciliation(user=user, province_code=province)
+        if province
+        else [],
+        **paged(request, rows, 30),
+    }
+    return render(request, "dossiers/settlements.html", context)
+
+
+@login_required
+@require_GET
+def settlement_statement(request: HttpRequest, reference: str) -> HttpResponse:
+    """The statement sent with a settlement's transfer, as .xlsx."""
+    if not access.has_role(request.user, SETTLEMENT_READERS):
+        raise AccessDenied(_("Your role does not handle the agencies' fees."))
+    found = settlements.settlement_get(user=request.user, reference=reference)
+    response = HttpResponse(settlements.statement_xlsx(found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{found.reference}.xlsx"'
+    return response

@@ -47,19 +47,38 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
       ],
       "next_year_plan": {"year": 2024, "revenue": 140000000000, "surplus": null,
                          "budget_contribution": null},
-      "quality": {"on_time_rate": {"actual": 96.2, "plan": 95.0, "previous": 94.8}}
+      "quality": {"on_time_rate": {"actual": 96.2, "plan": 95.0, "previous": 94.8}},
+      "public_admin": {                             # administrative dossiers (hành chính công)
+        "received": COUNT, "returned": COUNT,       # dossiers received, results returned
+        "on_time_pct": {"actual": 98.5, "previous": 97.0},
+        "agency_fees": COUNT,                       # agencies' fees collected (đồng)
+        "charges": COUNT,                           # the post's charges (đồng)
+        "per_unit": [                               # the unit's children, by code
+          {"code": "LSN01", "name": "...", "kind": "district", "received": 1200,
+           "received_previous": 1100, "returned": 900, "on_time_pct": 98.0,
+           "agency_fees": 36000000, "charges": 24000000}, ...
+        ]
+      }
     }
 
 where FIGURE is ``{"actual", "plan", "plan_pct", "previous", "growth_pct"}``:
 ``actual`` in the period, ``plan`` for the year (the unit's own plan, else the sum of its
 children's), ``plan_pct`` = actual / plan × 100, ``previous`` = the same period of the year
-before, ``growth_pct`` = (actual / previous − 1) × 100.
+before, ``growth_pct`` = (actual / previous − 1) × 100; COUNT is ``{"actual", "previous",
+"growth_pct"}``.
 
 ``quality.on_time_rate``: the share (%) of the items delivered in the period (in the same
 period a year before) within their service's full-course time, read from mail's delivery
 rollup (``buudien.mail.rollup_models.DeliveryRollup``) only; null when nothing was delivered.
 Its ``plan`` is the unit's own ``on_time_rate`` plan row (basis points / 100); a rate is
 never summed from the children, so it is null when the unit has no row of its own.
+
+``public_admin``: the dossiers received in the period (by business day) and the results
+returned in it (by the day in Vietnam, at the unit's points), the share returned by their
+promised date, and the fees and charges taken at intake, from ``buudien.dossiers.figures``
+(two GROUP BY queries on the dossiers per period); for the months before go-live, the imported
+history of the service ``dossier`` gives the dossiers received (its volume) and the charges
+(its amount), the rest null.
 
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
@@ -90,6 +109,7 @@ from django.utils.translation import gettext as _
 
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import DomainError, NotFound
+from buudien.dossiers.figures import DossierFigures
 from buudien.finance.models import DailyFigure, MonthlyFigure
 from buudien.mail.tracking.rollup_models import DeliveryRollup
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
@@ -329,7 +349,9 @@ class Figures:
         self.date_from, self.date_to = date_from, date_to
         self.previous_from, self.previous_to = shift_year(date_from, -1), shift_year(date_to, -1)
         self.children = list(
-            Unit.objects.filter(parent=unit).order_by("code").only("pk", "code", "name", "path")
+            Unit.objects.filter(parent=unit)
+            .order_by("code")
+            .only("pk", "code", "name", "kind", "path")
         )
         self.cells: dict[_Key, _Cell] = defaultdict(_Cell)
         self._load()
@@ -609,6 +631,50 @@ def on_time_rate(
     return pct(found["on_time"], found["delivered"])
 
 
+def _compare(actual: int | None, previous: int | None) -> dict[str, Any]:
+    return {"actual": actual, "previous": previous, "growth_pct": growth(actual, previous)}
+
+
+def public_admin(
+    *, province: Unit, unit: Unit, children: list[Unit], figures: Figures
+) -> dict[str, Any]:
+    """The report's section of administrative dossiers (see the module docstring) over the
+    period of ``figures`` and the same period a year before, per child unit too."""
+    scope = None if unit.pk == province.pk else unit
+    now, before = (
+        DossierFigures(
+            province_code=province.province_code, date_from=start, date_to=end, unit=scope
+        )
+        for start, end in (
+            (figures.date_from, figures.date_to),
+            (figures.previous_from, figures.previous_to),
+        )
+    )
+    this, last = now.total(), before.total()
+    units_now, units_before = now.by_unit(children), before.by_unit(children)
+    return {
+        "received": _compare(this.received, last.received),
+        "returned": _compare(this.returned, last.returned),
+        "on_time_pct": {"actual": this.on_time_pct, "previous": last.on_time_pct},
+        "agency_fees": _compare(this.agency_fees, last.agency_fees),
+        "charges": _compare(this.charges, last.charges),
+        "per_unit": [
+            {
+                "code": child.code,
+                "name": child.name,
+                "kind": child.kind,
+                "received": units_now[child.pk].received,
+                "received_previous": units_before[child.pk].received,
+                "returned": units_now[child.pk].returned,
+                "on_time_pct": units_now[child.pk].on_time_pct,
+                "agency_fees": units_now[child.pk].agency_fees,
+                "charges": units_now[child.pk].charges,
+            }
+            for child in children
+        ],
+    }
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -762,6 +828,9 @@ def year_report(
                 ),
             }
         },
+        "public_admin": public_admin(
+            province=province, unit=subtree, children=figures.children, figures=figures
+        ),
     }
 
 

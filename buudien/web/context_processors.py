@@ -74,7 +74,10 @@ CASH_COUNTER_ROLES = frozenset({"clerk", "admin"})
 SERVICE_ROLES = CASH_COUNTER_ROLES | FINANCE_ROLES
 PLANNING_ROLES = frozenset({"director", "accountant", "auditor", "admin"})
 # Administrative dossiers (hành chính công): who reads them, who receives and returns them.
-DOSSIER_ROLES = frozenset({"clerk", "hcc_officer", "admin", "director", "auditor", "postman"})
+DOSSIER_ROLES = frozenset(
+    {"clerk", "hcc_officer", "admin", "director", "auditor", "postman", "accountant"}
+)
+DOSSIER_FEE_ROLES = frozenset({"accountant", "admin", "director", "auditor"})
 DOSSIER_DESK_ROLES = frozenset({"clerk", "hcc_officer", "admin"})
 DOSSIER_PICKUP_ROLES = DOSSIER_DESK_ROLES | {"postman"}
 
@@ -86,6 +89,8 @@ def _dossiers_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     entries.append((_("Hand-overs"), "dossiers:handovers", "/dossiers/handovers/"))
     if _has(user, DOSSIER_DESK_ROLES):
         entries.append((_("Results back"), "dossiers:results_new", "/dossiers/results/"))
+    if _has(user, DOSSIER_FEE_ROLES):
+        entries.append((_("Agencies' fees"), "dossiers:settlements", "/dossiers/settlements/"))
     entries.append((_("Look up a dossier"), "dossiers:lookup", "/dossiers/lookup/"))
     return entries
 

@@ -115,3 +115,74 @@ def test_the_statement_lists_every_dossier_and_the_total(accountant, agency, ban
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert {row[0] for row in values[2:-1]} == {d.reference for d in received}
     assert values[-1][-1] == 90_000
+
+
+def test_the_fees_page_passes_fees_on_and_serves_the_statement(
+    client_as, accountant, agency, bank, received
+):
+    client = client_as(accountant)
+    page = client.get("/dossiers/settlements/")
+    assert page.status_code == 200
+    assert page.context["reconciliation"][0].owed == 90_000
+    token = page.context["form"].initial["token"]
+    data = {
+        "token": token,
+        "agency": agency.code,
+        "date_from": "2026-04-28",
+        "date_to": "2026-04-30",
+        "bank": bank,
+        "memo": "",
+    }
+    assert client.post("/dossiers/settlements/", data).status_code == 302
+    assert client.post("/dossiers/settlements/", data).status_code == 302  # the same token
+    settlement = FeeSettlement.objects.get()
+    statement = client.get(f"/dossiers/settlements/{settlement.reference}.xlsx")
+    assert statement.status_code == 200
+    assert statement["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_fees_page_shows_every_problem_and_refuses_a_clerk(
+    client_as, accountant, clerk_a, agency, received
+):
+    page = client_as(accountant).post(
+        "/dossiers/settlements/", {"token": "t1", "agency": "", "date_from": "", "bank": ""}
+    )
+    assert page.status_code == 200
+    assert set(page.context["form"].errors) == {"agency", "date_from", "date_to", "bank"}
+    assert not FeeSettlement.objects.exists()
+    assert client_as(clerk_a).get("/dossiers/settlements/").status_code == 403
+
+
+def test_the_api_passes_fees_on_once_and_reconciles(client_as, accountant, agency, bank, received):
+    client = client_as(accountant)
+    body = {
+        "agency": agency.code,
+        "date_from": "2026-04-28",
+        "date_to": "2026-04-30",
+        "bank": bank,
+    }
+    headers = {"Idempotency-Key": "api-s1"}
+    first = client.post(
+        "/api/dossiers/settlements", body, content_type="application/json", headers=headers
+    )
+    again = client.post(
+        "/api/dossiers/settlements", body, content_type="application/json", headers=headers
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["reference"] == again.json()["reference"]
+    assert first.json()["total"] == 90_000
+    rows = client.get("/api/dossiers/reconciliation").json()
+    assert rows == [
+        {
+            "agency": "so-tnmt",
+            "collected": 90_000,
+            "passed_on": 90_000,
+            "owed": 0,
+            "ledger_owed": 0,
+            "difference": 0,
+        }
+    ]
+    statement = client.get(f"/api/dossiers/settlements/{first.json()['reference']}/statement.xlsx")
+    assert statement.status_code == 200
+    listed = client.get("/api/dossiers/settlements").json()
+    assert listed["count"] == 1

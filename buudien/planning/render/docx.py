@@ -34,6 +34,8 @@ from buudien.planning.render.tables import (
     Table,
     lines_table,
     network_table,
+    public_admin_table,
+    public_admin_units_table,
     services_table,
     summary_table,
     units_table,
@@ -350,6 +352,9 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
                 _table(document, units_table(report), counter)
             elif section_text.key == "network":
                 _table(document, network_table(report), counter)
+            elif section_text.key == "public_admin":
+                _table(document, public_admin_table(report), counter)
+                _table(document, public_admin_units_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

@@ -177,6 +177,36 @@ def _services(report: dict[str, Any]) -> Section:
     return section
 
 
+def _public_admin(report: dict[str, Any], year: Any) -> Section:
+    """Dossiers received (against last year), results returned (the share on time), the
+    agencies' fees collected: one sentence, the clauses without data left out."""
+    section = Section("public_admin", "Hành chính công")
+    figures = report.get("public_admin") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    received = figures.get("received") or {}
+    if n.is_number(received.get("actual")):
+        clause = f"tiếp nhận {n.number(received['actual'])} hồ sơ hành chính công"
+        growth = n.growth_words(received.get("growth_pct"))
+        if growth:
+            clause += f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+        clauses.append(clause)
+    returned = figures.get("returned") or {}
+    if n.is_number(returned.get("actual")):
+        clause = f"trả kết quả {n.number(returned['actual'])} hồ sơ"
+        on_time = (figures.get("on_time_pct") or {}).get("actual")
+        if n.is_number(on_time):
+            clause += f", trong đó {n.percent(on_time)} đúng hẹn"
+        clauses.append(clause)
+    fees = (figures.get("agency_fees") or {}).get("actual")
+    if n.is_number(fees) and fees:
+        clauses.append(f"thu hộ phí, lệ phí {n.amount_words(fees)} cho các cơ quan giải quyết")
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -214,6 +244,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _budget(report, year),
             _network(report),
             _services(report),
+            _public_admin(report, year),
         )
         if s.paragraphs
     ]

@@ -37,8 +37,9 @@ class Table:
     row_kinds: dict[int, Kind] = field(default_factory=dict)
 
     def kind(self, row: int | None, column: int) -> Kind:
+        """The kind of a cell: its column's, or its row's (a growth stays a growth)."""
         kind = self.columns[column].kind
-        if kind != "text" and row is not None and row in self.row_kinds:
+        if kind not in ("text", "growth") and row is not None and row in self.row_kinds:
             return self.row_kinds[row]
         return kind
 
@@ -259,6 +260,83 @@ def monthly_table(report: dict[str, Any]) -> Table:
     )
 
 
+def _public_admin(report: dict[str, Any]) -> dict[str, Any]:
+    return report.get("public_admin") or {}
+
+
+# The rows of the section "Hành chính công": (key of ``report["public_admin"]``, label, kind).
+PUBLIC_ADMIN_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("received", "Hồ sơ tiếp nhận", "count"),
+    ("returned", "Hồ sơ trả kết quả", "count"),
+    ("on_time_pct", "Tỷ lệ trả kết quả đúng hẹn (%)", "pct"),
+    ("agency_fees", "Phí, lệ phí thu hộ cơ quan giải quyết", "money"),
+    ("charges", "Cước dịch vụ của bưu điện", "money"),
+)
+
+
+def public_admin_table(report: dict[str, Any]) -> Table:
+    """Dossiers received and returned, the on-time share, the fees and charges taken."""
+    section = _public_admin(report)
+    this, last = _years(report.get("year"))
+    rows: list[list[Any]] = []
+    row_kinds: dict[int, Kind] = {}
+    for key, label, kind in PUBLIC_ADMIN_ROWS:
+        figure = section.get(key) or {}
+        if kind != "count":
+            row_kinds[len(rows)] = kind
+        rows.append([label, figure.get("actual"), figure.get("previous"), figure.get("growth_pct")])
+    if not any(n.is_number(value) for row in rows for value in row[1:]):
+        rows = []
+    return Table(
+        key="public_admin",
+        sheet="Hành chính công",
+        title="Tiếp nhận và trả kết quả hồ sơ hành chính công",
+        columns=[
+            Col("Chỉ tiêu"),
+            Col(f"Năm {this}", "count"),
+            Col(f"Năm {last}", "count"),
+            Col("Tăng trưởng", "growth"),
+        ],
+        rows=rows,
+        row_kinds=row_kinds if rows else {},
+        note="Hồ sơ: hồ sơ; tiền: triệu đồng; tỷ lệ: %",
+    )
+
+
+def public_admin_units_table(report: dict[str, Any]) -> Table:
+    this, last = _years(report.get("year"))
+    keys = ("received", "received_previous", "returned", "agency_fees", "charges")
+    units = _public_admin(report).get("per_unit") or []
+    rows = [
+        [
+            str(unit.get("name") or unit.get("code") or ""),
+            unit.get("received"),
+            unit.get("received_previous"),
+            unit.get("returned"),
+            unit.get("on_time_pct"),
+            unit.get("agency_fees"),
+        ]
+        for unit in units
+    ]
+    if not any(n.is_number(unit.get(key)) for unit in units for key in keys):
+        rows = []
+    return Table(
+        key="public_admin_units",
+        sheet="Hành chính công - đơn vị",
+        title="Hồ sơ hành chính công theo đơn vị",
+        columns=[
+            Col("Đơn vị"),
+            Col(f"Tiếp nhận {this}", "count"),
+            Col(f"Tiếp nhận {last}", "count"),
+            Col(f"Trả kết quả {this}", "count"),
+            Col("Tỷ lệ đúng hẹn", "pct"),
+            Col("Phí, lệ phí thu hộ", "money"),
+        ],
+        rows=rows,
+        note="Hồ sơ: hồ sơ; tiền: triệu đồng; tỷ lệ: %",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -268,5 +346,7 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         monthly_table(report),
         network_table(report),
         units_table(report),
+        public_admin_table(report),
+        public_admin_units_table(report),
     ]
     return [table for table in tables if table.rows]

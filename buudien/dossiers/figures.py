@@ -1,0 +1,223 @@
+"""The figures of administrative dossiers over a period: received and returned, returned on
+time, the agencies' fees collected and the post's charges; in total, per point, per unit of a
+subtree, per agency and per procedure.
+
+Read with two GROUP BY queries on the dossiers (no per-row Python): one of the dossiers
+received in the period (by business day) per point, agency and procedure, with their fees and
+charges; one of the results returned in the period (by the day in Vietnam) per returning point,
+agency and procedure, with those returned by the promised date. A province takes some tens of
+thousands of dossiers a year: ``bench/dossier_lookup.py`` measures these queries on 50,000.
+
+The months before go-live come from the imported history (``planning.RevenueHistory``, service
+``dossier``): its volume is the dossiers the post handled that month, counted here as received,
+and its amount the post's revenue, counted as charges. History has no returns, no on-time
+count, no agencies' fees and no agency or procedure: those stay null (no data, never 0).
+History must not overlap the months with records (as for the ledger, ADR 0003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.expressions import RawSQL
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.catalogue import Service
+from buudien.dossiers.models import Dossier
+from buudien.network.models import ServicePoint, Unit
+from buudien.planning.models import RevenueHistory
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    """A sum where None is "no data": None + None is None, None + 3 is 3."""
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+@dataclass
+class Tally:
+    """The figures of one group; None where nothing has data for it."""
+
+    received: int | None = None
+    returned: int | None = None
+    returned_on_time: int | None = None
+    agency_fees: int | None = None
+    charges: int | None = None
+
+    def add(self, other: Tally) -> None:
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, _plus(getattr(self, name), getattr(other, name)))
+
+    @property
+    def on_time_pct(self) -> float | None:
+        """The % of the results returned by their promised date, one decimal."""
+        if self.returned_on_time is None or not self.returned:
+            return None
+        return round(100 * self.returned_on_time / self.returned, 1)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of the queries: where (point, or the unit's path for history), which agency
+    and procedure (None for history), and its figures."""
+
+    point_id: int | None
+    unit_path: str
+    agency_id: int | None
+    procedure_id: int | None
+    tally: Tally
+
+
+def _by_promise() -> RawSQL:
+    """1 for a result returned by its promised date (the day in Vietnam, UTC+7 all year),
+    else 0: in the database's own date functions, not a per-row Python function (SQLite's
+    time-zone conversion in Django is one, and it made the query twice as slow)."""
+    if connection.vendor == "postgresql":
+        day = "(returned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    else:
+        day = "date(returned_at, '+7 hours')"
+    return RawSQL(f"CASE WHEN {day} <= due_date THEN 1 ELSE 0 END", [], output_field=IntegerField())
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=VIETNAM)
+
+
+class DossierFigures:
+    """The figures of the dossiers of ``unit``'s subtree (the whole province when None) from
+    ``date_from`` to ``date_to`` (inclusive)."""
+
+    def __init__(
+        self,
+        *,
+        province_code: str,
+        date_from: dt.date,
+        date_to: dt.date,
+        unit: Unit | None = None,
+    ) -> None:
+        self.province_code = province_code
+        self.date_from, self.date_to = date_from, date_to
+        self.unit = unit
+        points = ServicePoint.objects.filter(province_code=province_code)
+        if unit is not None:
+            points = points.filter(unit_path__startswith=unit.path)
+        self.point_paths: dict[int, str] = dict(points.values_list("pk", "unit_path"))
+        self.groups: list[Group] = []
+        if unit is None or self.point_paths:
+            self._load_received()
+            self._load_returned()
+        self._load_history()
+
+    def _in_scope(self, column: str) -> Q:
+        if self.unit is None:
+            return Q()
+        return Q(**{f"{column}__in": sorted(self.point_paths)})
+
+    def _path(self, point_id: int | None) -> str:
+        return self.point_paths.get(point_id, "") if point_id is not None else ""
+
+    def _load_received(self) -> None:
+        rows = (
+            Dossier.objects.filter(
+                self._in_scope("point_id"),
+                province_code=self.province_code,
+                business_date__gte=self.date_from,
+                business_date__lte=self.date_to,
+            )
+            .values_list("point_id", "agency_id", "procedure_id")
+            .annotate(n=Count("id"), fees=Sum("agency_fee"), charges=Sum("charge"))
+            .order_by()
+        )
+        for point_id, agency_id, procedure_id, n, fees, charges in rows:
+            tally = Tally(received=n, agency_fees=int(fees), charges=int(charges))
+            self.groups.append(
+                Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
+            )
+
+    def _load_returned(self) -> None:
+        rows = (
+            Dossier.objects.filter(
+                self._in_scope("returned_point_id"),
+                province_code=self.province_code,
+                returned_at__gte=_day_start(self.date_from),
+                returned_at__lt=_day_start(self.date_to + dt.timedelta(days=1)),
+            )
+            .values_list("returned_point_id", "agency_id", "procedure_id")
+            .annotate(n=Count("id"), by_promise=Sum(_by_promise()))
+            .order_by()
+        )
+        for point_id, agency_id, procedure_id, n, by_promise in rows:
+            tally = Tally(returned=n, returned_on_time=int(by_promise))
+            self.groups.append(
+                Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
+            )
+
+    def _load_history(self) -> None:
+        rows = RevenueHistory.objects.filter(
+            province_code=self.province_code,
+            service=Service.DOSSIER,
+            month__gte=self.date_from.replace(day=1),
+            month__lte=self.date_to,
+        )
+        if self.unit is not None:
+            rows = rows.filter(unit__path__startswith=self.unit.path)
+        for point_id, path, volume, amount in rows.values_list(
+            "point_id", "unit__path", "volume", "amount"
+        ):
+            tally = Tally(received=volume, charges=amount)
+            self.groups.append(Group(point_id, path, None, None, tally))
+
+    def _by(self, key: Callable[[Group], int | None]) -> dict[int, Tally]:
+        out: dict[int, Tally] = defaultdict(Tally)
+        for group in self.groups:
+            found = key(group)
+            if found is not None:
+                out[found].add(group.tally)
+        return dict(out)
+
+    def total(self) -> Tally:
+        out = Tally()
+        for group in self.groups:
+            out.add(group.tally)
+        return out
+
+    def by_point(self) -> dict[int, Tally]:
+        """Per point id (history imported per unit only is left out)."""
+        return self._by(lambda group: group.point_id)
+
+    def by_agency(self) -> dict[int, Tally]:
+        """Per agency id (records only)."""
+        return self._by(lambda group: group.agency_id)
+
+    def by_procedure(self) -> dict[int, Tally]:
+        """Per procedure id (records only)."""
+        return self._by(lambda group: group.procedure_id)
+
+    def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
+        """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
+        subtree. A unit without data has an empty ``Tally``."""
+        chosen = list(units)
+        out = {int(unit.pk): Tally() for unit in chosen}
+        for group in self.groups:
+            for unit in chosen:
+                if group.unit_path and group.unit_path.startswith(unit.path):
+                    out[int(unit.pk)].add(group.tally)
+                    break
+        return out
+
+
+def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> DossierFigures:
+    """The figures of the dossiers of ``year`` in ``unit``'s subtree (the province when
+    None)."""
+    return DossierFigures(
+        province_code=province_code,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        unit=unit,
+    )

@@ -1,0 +1,162 @@
+"""The demo's year of dossiers, at a small scale and on a fixed day: every status, late
+results with their reasons, the ledger agreeing with the rows; intake as a list writes what
+the service writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.db.models import F, Sum
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.demo import demo_steps
+from buudien.core.models import AuditEntry
+from buudien.dossiers import demo, selectors, services
+from buudien.dossiers.choices import Mode, ReturnBy, Status, StepKind
+from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
+from buudien.finance.models import Account, Transfer
+from buudien.network.geography import geography_load
+from buudien.network.management.commands.demo import demo_build
+from buudien.network.tests.demo_checks import assert_the_money_holds
+from buudien.people.models import User
+
+pytestmark = pytest.mark.django_db
+
+# A Thursday: the demo's "today", whatever day the suite runs.
+NOW = dt.datetime(2026, 10, 15, 14, 0, tzinfo=VIETNAM)
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def province(clock: None) -> None:
+    geography_load(province_codes=["20"])
+    demo_build()
+
+
+def build(dossiers: int = 300) -> str:
+    return demo.build(seed=2023, report=lambda _text: None, dossiers=dossiers, now=NOW)
+
+
+def balance(code: str) -> int:
+    return Account.objects.get(province_code="20", code=code).balance
+
+
+def test_the_step_is_registered_after_the_network_and_before_the_closings():
+    orders = {step.name: step.order for step in demo_steps()}
+    assert orders["dossiers.year"] > orders["mail.year"]
+    assert orders["dossiers.year"] < orders["cashdesk.closings"]
+
+
+def test_a_year_of_dossiers_at_every_step(province):
+    line = build()
+
+    assert line.startswith("Hồ sơ") or line.startswith("Administrative")
+    assert Agency.objects.filter(province_code="20").count() == len(demo.AGENCIES)
+    assert Procedure.objects.filter(province_code="20").count() == 20
+    rows = Dossier.objects.filter(province_code="20")
+    assert 200 < rows.count() < 420
+    assert set(rows.values_list("status", flat=True)) == set(Status.values)
+    assert rows.values("point").distinct().count() >= 10
+    assert rows.filter(point__kind="bdvhx").exists()
+    # Late results carry the agency's reason, on the dossier and on its "late" step.
+    late = rows.exclude(late_reason="")
+    assert late.exists()
+    assert set(late.values_list("late_reason", flat=True)) <= set(demo.LATE_REASONS)
+    for dossier in late:
+        assert dossier.result_at.astimezone(VIETNAM).date() > dossier.due_date
+        assert dossier.steps.filter(kind=StepKind.LATE, note=dossier.late_reason).exists()
+    # Open ones: some promised today, some overdue, against the demo's today.
+    director = User.objects.get(username="giamdoc")
+    assert selectors.dossier_list(user=director, due="today", today=NOW.date()).exists()
+    assert selectors.dossier_list(user=director, due="overdue", today=NOW.date()).exists()
+    # Hand-overs signed by the agency, results returned at the counter, all before "now".
+    assert Handover.objects.filter(confirmed_at__isnull=False).exists()
+    assert DossierStep.objects.filter(kind=StepKind.CONFIRMED).exists()
+    assert not DossierStep.objects.filter(at__gte=NOW).exists()
+    returned = rows.filter(status=Status.RETURNED)
+    assert not returned.exclude(returned_point=F("point")).exists()
+
+
+def test_the_ledger_agrees_with_the_dossiers(province):
+    build()
+
+    rows = Dossier.objects.filter(province_code="20")
+    money: dict[str, int] = defaultdict(int)
+    for code, fee, charge in rows.values_list("point__code", "agency_fee", "charge"):
+        money[code] += fee + charge
+    for code, total in money.items():
+        assert balance(f"1111.{code}") == total
+    for agency in Agency.objects.filter(province_code="20"):
+        fees = rows.filter(agency=agency).aggregate(s=Sum("agency_fee"))["s"] or 0
+        if fees:
+            assert balance(f"3388.partner.hcc-{agency.code}") == fees
+    assert balance("5113.dossier") == rows.aggregate(s=Sum("charge"))["s"]
+    assert rows.filter(entry__isnull=True).count() == 0
+    assert not Transfer.objects.filter(service="").exists()
+    assert_the_money_holds()
+
+
+def test_a_second_build_changes_nothing(province):
+    build(100)
+    count = Dossier.objects.count()
+
+    again = build(100)
+
+    assert "already" in again or "đã có" in again
+    assert Dossier.objects.count() == count
+
+
+def test_intake_as_a_list_writes_what_the_service_writes(clerk_a, world, procedure):
+    at = dt.datetime(2026, 4, 28, 9, 30, tzinfo=VIETNAM)
+    asked: dict[str, Any] = {
+        "procedure": procedure,
+        "mode": Mode.BOTH,
+        "applicant_name": "Hoàng Văn Thụ",
+        "citizen_id": "020123456789",
+        "phone": "0912345678",
+        "return_by": ReturnBy.COUNTER,
+        "at": at,
+    }
+    by_service = services.dossier_receive(
+        actor=clerk_a, point=world.point_a, idempotency_key="one", documents=[0, 1, 2], **asked
+    )
+    (by_list,) = demo.receive_list(
+        actor=clerk_a, point=world.point_a, rows=[demo.Intake(key="two", **asked)]
+    )
+
+    by_list = Dossier.objects.get(pk=by_list.pk)
+    skip = {"id", "reference", "idempotency_key", "entry_id"}
+    fields = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in skip]
+    assert {f: getattr(by_list, f) for f in fields} == {f: getattr(by_service, f) for f in fields}
+    assert by_list.reference == "HS240001000002"
+    assert by_list.idempotency_key == "dossiers:receive:240001:two"
+
+    def entry(dossier: Dossier) -> tuple[Any, ...]:
+        e = dossier.entry
+        assert e is not None
+        legs = sorted((t.debit.code, t.credit.code, t.amount, t.service) for t in e.transfers.all())
+        return (e.kind, e.business_date, e.point_id, e.reference.split(":")[0], legs)
+
+    assert entry(by_list) == entry(by_service)
+    assert by_list.entry.idempotency_key == by_list.idempotency_key
+    assert by_list.entry.reference == f"dossiers:{by_list.reference}"
+    for dossier in (by_service, by_list):
+        assert [(s.kind, s.at, s.point_id, s.actor_id) for s in dossier.steps.all()] == [
+            (StepKind.RECEIVED, at, world.point_a.pk, clerk_a.pk)
+        ]
+        audit = AuditEntry.objects.get(action="dossiers.receive", object_id=str(dossier.pk))
+        assert (audit.actor_id, audit.object_type, audit.object_repr) == (
+            clerk_a.pk,
+            "dossiers.dossier",
+            dossier.reference,
+        )
