@@ -201,7 +201,9 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     said = [
         line.split(":")[0]
         for line in built.output.splitlines()
-        if line.startswith(("Bưu chính: ", "Thu hộ: ", "Chi trả", "Dịch vụ đại lý: ", "Không"))
+        if line.startswith(
+            ("Bưu chính: ", "Thu hộ: ", "Chi trả", "Dịch vụ đại lý: ", "Không", "Hồ sơ thủ tục")
+        )
         or line.startswith("Quỹ tiền mặt: ")
     ]
     assert said == [
@@ -210,10 +212,11 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Thu hộ",
         "Dịch vụ đại lý",
         "Chi trả lương hưu và chi hộ",
+        "Hồ sơ thủ tục hành chính",
         "Không dùng tiền mặt",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 8  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 9  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
