@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buudien.core.audit import audit_record, snapshot
 from buudien.core.text import fold
-from buudien.dossiers import selectors
+from buudien.dossiers import agency_api, selectors
 from buudien.dossiers.models import (
     Agency,
+    AgencyToken,
     Dossier,
     DossierStep,
     FeeSettlement,
@@ -142,6 +144,22 @@ class AgencyAdmin(_Audited):
     list_filter = ["province_code", "kind", "is_active"]
     search_fields = ["code", "name", "name_folded"]
     list_select_related = ["handover_point"]
+    actions = ["issue_token"]
+
+    @admin.action(description=_("Issue an API token for the agency's one-stop system"))
+    def issue_token(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """One token per agency chosen, shown once in the message (only its hash is kept)."""
+        for agency in queryset:
+            _row, key = agency_api.token_issue(
+                actor=request.user, agency=agency, name=str(_("One-stop system"))
+            )
+            audit_record(actor=request.user, action="dossiers.agency_token", obj=agency)
+            self.message_user(
+                request,
+                _("Token for %(agency)s (shown once, keep it safe): %(key)s")
+                % {"agency": agency.name, "key": key},
+                messages.WARNING,
+            )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "handover_point":
@@ -349,3 +367,25 @@ class FeeSettlementAdmin(_ReadOnly):
         queryset = super().get_queryset(request)
         province = _province_of(request)
         return queryset if province is None else queryset.filter(province_code=province)
+
+
+@admin.register(AgencyToken)
+class AgencyTokenAdmin(ReadOnlyAdmin):
+    """The agencies' API tokens: read, and revoked (never shown again, never deleted)."""
+
+    list_display = ["agency", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["agency"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        province = _province_of(request)
+        return queryset if province is None else queryset.filter(agency__province_code=province)
+
+    @admin.action(description=_("Revoke the chosen tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=request.user, action="dossiers.agency_token_revoke", obj=token)

@@ -184,3 +184,25 @@ def test_a_hand_over_is_found_by_a_dossier_it_carried(client_as, admin_user, dos
 def test_a_clerk_does_not_reach_the_admin(client_as, clerk_a, dossier):
     response = client_as(clerk_a).get("/admin/dossiers/dossier/")
     assert response.status_code in (302, 403)
+
+
+def test_an_administrator_issues_and_revokes_an_agencys_token(client_as, admin_user, agency):
+    from buudien.dossiers.models import AgencyToken
+
+    client = client_as(admin_user)
+    answer = client.post(
+        "/admin/dossiers/agency/",
+        {"action": "issue_token", "_selected_action": [agency.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in answer.context["messages"]]
+    assert any("hcc_" in m for m in shown)
+    token = AgencyToken.objects.get()
+    assert token.revoked_at is None
+    client.post(
+        "/admin/dossiers/agencytoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+        follow=True,
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
