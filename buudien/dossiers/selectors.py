@@ -185,7 +185,16 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
     """A dossier by its code (for anyone holding the slip), or by citizen ID and phone
     together (the latest of that applicant): its steps and dates, nothing personal."""
     wanted = str(code or "").strip().upper()[:CODE_MAX]
-    rows = Dossier.objects.select_related("procedure", "agency")
+    rows = Dossier.objects.select_related("procedure", "agency").only(
+        "reference",
+        "applicant_name",
+        "status",
+        "created_at",
+        "due_date",
+        "returned_at",
+        "procedure__name",
+        "agency__name",
+    )
     if wanted:
         found = rows.filter(reference=wanted).first()
     elif citizen_id and phone:
@@ -197,10 +206,10 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
     if found is None:
         raise NotFound(_("No dossier with this code."))
     steps = (
-        DossierStep.objects.filter(dossier=found)
+        DossierStep.objects.filter(dossier_id=found.pk)
         .exclude(kind=StepKind.LATE)
-        .select_related("point")
         .order_by("at", "id")
+        .values_list("kind", "at", "point__name")
     )
     return PublicDossier(
         code=found.reference,
@@ -212,12 +221,8 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
         due_date=found.due_date,
         returned_on=found.returned_at.astimezone(VIETNAM).date() if found.returned_at else None,
         steps=[
-            PublicStep(
-                label=step.get_kind_display(),
-                at=step.at,
-                place=step.point.name if step.point is not None else "",
-            )
-            for step in steps
+            PublicStep(label=str(StepKind(kind).label), at=at, place=place or "")
+            for kind, at, place in steps
         ],
     )
 
