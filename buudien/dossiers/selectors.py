@@ -181,48 +181,62 @@ def initials(name: str) -> str:
     return " ".join(f"{word[0].upper()}." for word in name.split() if word)
 
 
+_PUBLIC_COLUMNS = (
+    "kind",
+    "at",
+    "point__name",
+    "dossier__reference",
+    "dossier__applicant_name",
+    "dossier__status",
+    "dossier__created_at",
+    "dossier__due_date",
+    "dossier__returned_at",
+    "dossier__procedure__name",
+    "dossier__agency__name",
+)
+
+
 def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> PublicDossier:
     """A dossier by its code (for anyone holding the slip), or by citizen ID and phone
-    together (the latest of that applicant): its steps and dates, nothing personal."""
+    together (the latest of that applicant): its steps and dates, nothing personal. By code
+    it is one query: the dossier's steps joined with what the page shows of the dossier
+    (every dossier has its intake step)."""
     wanted = str(code or "").strip().upper()[:CODE_MAX]
-    rows = Dossier.objects.select_related("procedure", "agency").only(
-        "reference",
-        "applicant_name",
-        "status",
-        "created_at",
-        "due_date",
-        "returned_at",
-        "procedure__name",
-        "agency__name",
-    )
-    if wanted:
-        found = rows.filter(reference=wanted).first()
-    elif citizen_id and phone:
+    if not wanted and citizen_id and phone:
         cid = "".join(str(citizen_id).split())[:12]
         tel = "".join(ch for ch in str(phone) if ch.isdigit())[:20]
-        found = rows.filter(citizen_id=cid, phone=tel).order_by("-created_at").first()
-    else:
-        found = None
-    if found is None:
-        raise NotFound(_("No dossier with this code."))
-    steps = (
-        DossierStep.objects.filter(dossier_id=found.pk)
-        .exclude(kind=StepKind.LATE)
-        .order_by("at", "id")
-        .values_list("kind", "at", "point__name")
+        latest = (
+            Dossier.objects.filter(citizen_id=cid, phone=tel)
+            .order_by("-created_at")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        wanted = latest or ""
+    rows = (
+        list(
+            DossierStep.objects.filter(dossier__reference=wanted)
+            .exclude(kind=StepKind.LATE)
+            .order_by("at", "id")
+            .values_list(*_PUBLIC_COLUMNS)
+        )
+        if wanted
+        else []
     )
+    if not rows:
+        raise NotFound(_("No dossier with this code."))
+    _k, _a, _p, reference, name, status, received, due, returned, procedure, agency = rows[0]
     return PublicDossier(
-        code=found.reference,
-        initials=initials(found.applicant_name),
-        procedure=found.procedure.name,
-        agency=found.agency.name,
-        status=found.get_status_display(),
-        received_on=found.created_at.astimezone(VIETNAM).date(),
-        due_date=found.due_date,
-        returned_on=found.returned_at.astimezone(VIETNAM).date() if found.returned_at else None,
+        code=reference,
+        initials=initials(name),
+        procedure=procedure,
+        agency=agency,
+        status=str(Status(status).label),
+        received_on=received.astimezone(VIETNAM).date(),
+        due_date=due,
+        returned_on=returned.astimezone(VIETNAM).date() if returned else None,
         steps=[
-            PublicStep(label=str(StepKind(kind).label), at=at, place=place or "")
-            for kind, at, place in steps
+            PublicStep(label=str(StepKind(row[0]).label), at=row[1], place=row[2] or "")
+            for row in rows
         ],
     )
 
