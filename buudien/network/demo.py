@@ -721,13 +721,24 @@ def _build_staff(
         add(Role.CLERK, centre, "Khai thác viên", point=centre_point)
 
     bc1 = next(p for p in plan.points if p.kind == PointKind.BC1)
-    seat_communes = {p.commune.pk for p in plan.points if p.kind in (PointKind.BC1, PointKind.BC2)}
+    # The post office of each commune seat: its public administration officer works there.
+    seat_points = {
+        p.commune.pk: points[p.code]
+        for p in sorted(plan.points, key=lambda p: p.code)
+        if p.kind in (PointKind.BC1, PointKind.BC2) and p.closed_on is None
+    }
     postman_commune = bc1.commune
     for commune in geo.communes:
         unit = units.communes[commune.pk]
         add(Role.DIRECTOR, unit, f"Trưởng Bưu điện {_label(commune)}")
-        if commune.pk in seat_communes:
-            add(Role.HCC_OFFICER, unit, "Nhân viên Hành chính công")
+        if commune.pk in seat_points:
+            add(
+                Role.HCC_OFFICER,
+                unit,
+                "Nhân viên Hành chính công",
+                point=seat_points[commune.pk],
+                username="hcc" if commune == bc1.commune else None,
+            )
         size = len(geo.predecessors.get(commune.pk, []))
         for index in range(1 + size + rng.randint(0, 1)):
             first = commune == postman_commune and index == 0
@@ -784,14 +795,14 @@ def _build_staff(
     return len(rows), sorted(accounts, key=_account_order)
 
 
-DEMO_USERNAMES = ["admin", "giamdoc", "ketoan", "kiemsoat", "kt1", "buuta"]
+DEMO_USERNAMES = ["admin", "giamdoc", "ketoan", "kiemsoat", "kt1", "hcc", "buuta"]
 
 
 def _account_order(account: DemoAccount) -> tuple[int, str]:
-    """admin, giamdoc, ketoan, kiemsoat, kt1, the clerks (gdv.*), then buuta."""
+    """admin, giamdoc, ketoan, kiemsoat, kt1, hcc, the clerks (gdv.*), then buuta."""
     name = account.username
-    rank = DEMO_USERNAMES.index(name) if name in DEMO_USERNAMES else 5
-    return (6 if name == "buuta" else rank), name
+    rank = DEMO_USERNAMES.index(name) if name in DEMO_USERNAMES else 6
+    return (7 if name == "buuta" else rank), name
 
 
 # --- the whole build ----------------------------------------------------------------------
