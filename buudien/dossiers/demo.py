@@ -44,16 +44,23 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_before
+from buudien.core.bizdays import (
+    VIETNAM,
+    business_days_in,
+    local_now,
+    next_business_day,
+    year_before,
+)
 from buudien.core.catalogue import Service
 from buudien.core.context import client_ip
+from buudien.core.errors import DomainError
 from buudien.core.models import AuditEntry
 from buudien.core.money import format_number, format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter import fields
 from buudien.counter.desk import Desk, actor_id, fingerprint_of
-from buudien.dossiers import services
+from buudien.dossiers import services, settlements
 from buudien.dossiers.choices import AgencyKind, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Procedure
 from buudien.finance import ledger
@@ -75,6 +82,7 @@ PROVINCE = "20"
 DEFAULT_DOSSIERS = 600
 DOSSIERS_ENV = "BUUDIEN_DEMO_DOSSIERS"
 REAL_PACE = 41_500  # dossiers a year through Lạng Sơn's post
+SETTLEMENT_BANK = "vietinbank"  # the province's account the other steps deposit in
 RECEIVE_ONLY_SHARE = 0.2  # the agency returns the result itself
 ADDRESS_SHARE = 0.15  # of those the post returns: to the applicant's address
 LATE_SHARE = 0.08
@@ -715,6 +723,8 @@ class _Made:
     results: int = 0
     late: int = 0
     returned: int = 0
+    settlements: int = 0
+    passed_on: int = 0
 
 
 def build(
@@ -761,13 +771,15 @@ def build(
             for dossier in receive_list(actor=counter.clerk, point=counter.point, rows=rows):
                 _schedule(rng, calendar, counter, dossier, plan)
     _run(rng, plan, counters, now, made)
+    _settle(first, today, made)
     agencies = Agency.objects.filter(province_code=PROVINCE).count()
     fees = sum(Dossier.objects.filter(province_code=PROVINCE).values_list("agency_fee", flat=True))
     return _(
         "Administrative dossiers: %(agencies)s agencies, %(procedures)s procedures, "
         "%(dossiers)s dossiers (a sample of about %(pace)s a year) with %(fees)s of agencies' "
         "fees, %(sends)s hand-overs, %(results)s result hand-overs (%(late)s dossiers late), "
-        "%(returned)s results returned (%(seconds)s s)."
+        "%(returned)s results returned, %(passed)s of fees passed on in %(settled)s "
+        "settlements (%(seconds)s s)."
     ) % {
         "agencies": agencies,
         "procedures": len(procedures),
@@ -778,8 +790,53 @@ def build(
         "results": format_number(made.results),
         "late": format_number(made.late),
         "returned": format_number(made.returned),
+        "passed": format_vnd(made.passed_on),
+        "settled": format_number(made.settlements),
         "seconds": format_number(time.perf_counter() - started, 1),
     }
+
+
+def _settle(first: dt.date, today: dt.date, made: _Made) -> None:
+    """The accountant passes each agency's fees of a month on early the next month, from
+    the province's bank account (while it holds the money: the demo's bank is fed by the
+    other services' deposits)."""
+    accountant = User.objects.filter(username="ketoan").first()
+    if accountant is None:
+        return
+    month = first.replace(day=1)
+    while True:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        paid_on = next_business_day(following)
+        if paid_on > today:
+            return
+        last = following - dt.timedelta(days=1)
+        owed = (
+            Dossier.objects.filter(
+                province_code=PROVINCE,
+                agency_fee__gt=0,
+                settlement__isnull=True,
+                business_date__gte=month,
+                business_date__lte=last,
+            )
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        for agency in Agency.objects.filter(pk__in=set(owed)).order_by("code"):
+            try:
+                settlement = settlements.fees_settle(
+                    actor=accountant,
+                    idempotency_key=f"demo:{agency.code}:{month:%Y-%m}",
+                    agency=agency,
+                    date_from=month,
+                    date_to=last,
+                    bank=SETTLEMENT_BANK,
+                    on=paid_on,
+                )
+            except DomainError:  # the bank does not hold it yet: next month's transfer
+                continue
+            made.settlements += 1
+            made.passed_on += settlement.total
+        month = following
 
 
 def _catalogue() -> list[Procedure]:

@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.catalogue import Service
-from buudien.dossiers.models import Dossier
+from buudien.dossiers.models import Dossier, FeeSettlement
 from buudien.network.models import ServicePoint, Unit
 from buudien.planning.models import RevenueHistory
 
@@ -186,6 +186,19 @@ class DossierFigures:
         for group in self.groups:
             out.add(group.tally)
         return out
+
+    def fees_passed_on(self) -> int | None:
+        """The agencies' fees passed on in the period (settlements by the business day of
+        their transfer; province-wide: a settlement is per agency, not per point). None
+        when the period has none."""
+        if self.unit is not None:
+            return None
+        total = FeeSettlement.objects.filter(
+            province_code=self.province_code,
+            entry__business_date__gte=self.date_from,
+            entry__business_date__lte=self.date_to,
+        ).aggregate(total=Sum("total"))["total"]
+        return int(total) if total is not None else None
 
     def by_point(self) -> dict[int, Tally]:
         """Per point id (history imported per unit only is left out)."""

@@ -91,11 +91,13 @@ def fees_settle(
     date_to: dt.date,
     bank: str,
     memo: str = "",
+    on: dt.date | None = None,
 ) -> FeeSettlement:
     """Pass on to ``agency`` the fees of the dossiers received from ``date_from`` to
     ``date_to`` and not passed on yet, in one transfer from the post's account at ``bank``.
     The same key and range again is the same settlement. Refused: nothing to pass on, a
-    range that ends before it starts or in the future, a bank account without the money."""
+    range that ends before it starts or in the future, a bank account without the money.
+    ``on`` is the business day of the transfer (the open day by default)."""
     _require(actor, agency)
     key = key_clean(idempotency_key, limit=128)
     if date_to < date_from:
@@ -150,6 +152,8 @@ def fees_settle(
             reference=settlement.reference,
             legs=[ledger.Leg(payable, bank_account, total, Service.DOSSIER)],
             province_code=province,
+            business_date=on,
+            late=on is not None,
             memo=note or agency.name,
         )
         settlement.count = claimed

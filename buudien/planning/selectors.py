@@ -52,6 +52,7 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         "received": COUNT, "returned": COUNT,       # dossiers received, results returned
         "on_time_pct": {"actual": 98.5, "previous": 97.0},
         "agency_fees": COUNT,                       # agencies' fees collected (đồng)
+        "fees_passed_on": COUNT,                    # ... passed on to them (province only)
         "charges": COUNT,                           # the post's charges (đồng)
         "per_unit": [                               # the unit's children, by code
           {"code": "LSN01", "name": "...", "kind": "district", "received": 1200,
@@ -657,6 +658,7 @@ def public_admin(
         "returned": _compare(this.returned, last.returned),
         "on_time_pct": {"actual": this.on_time_pct, "previous": last.on_time_pct},
         "agency_fees": _compare(this.agency_fees, last.agency_fees),
+        "fees_passed_on": _compare(now.fees_passed_on(), before.fees_passed_on()),
         "charges": _compare(this.charges, last.charges),
         "per_unit": [
             {

@@ -43,3 +43,30 @@ def clerk_hcc(world: Any) -> Any:
     from buudien.people.tests.factories import UserFactory
 
     return UserFactory(username="hcc_a", role="hcc_officer", unit=world.unit_a, point=world.point_a)
+
+
+def fund_bank(amount: int, bank: str = "vietinbank") -> str:
+    """Put ``amount`` in the province's account at ``bank`` (an opening balance)."""
+    from buudien.finance import ledger
+    from buudien.finance.choices import EntryKind
+
+    ledger.entry_post(
+        actor=None,
+        idempotency_key=f"test-fund-bank:{bank}:{amount}",
+        kind=EntryKind.OPENING_BALANCE,
+        reference="fund",
+        legs=[
+            ledger.Leg(
+                ledger.account_for_bank("20", bank),
+                ledger.account_owner_capital("20"),
+                amount,
+            )
+        ],
+        province_code="20",
+    )
+    return bank
+
+
+@pytest.fixture
+def bank(world: Any) -> str:
+    return fund_bank(10_000_000)

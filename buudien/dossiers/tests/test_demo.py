@@ -18,7 +18,15 @@ from buudien.core.demo import demo_steps
 from buudien.core.models import AuditEntry
 from buudien.dossiers import demo, selectors, services
 from buudien.dossiers.choices import Mode, ReturnBy, Status, StepKind
-from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
+from buudien.dossiers.models import (
+    Agency,
+    Dossier,
+    DossierStep,
+    FeeSettlement,
+    Handover,
+    Procedure,
+)
+from buudien.dossiers.tests.conftest import fund_bank
 from buudien.finance.models import Account, Transfer
 from buudien.network.geography import geography_load
 from buudien.network.management.commands.demo import demo_build
@@ -88,7 +96,9 @@ def test_a_year_of_dossiers_at_every_step(province):
 
 
 def test_the_ledger_agrees_with_the_dossiers(province):
-    build()
+    # The bank the other steps deposit in: the month's fees are passed on from it.
+    fund_bank(10**10, demo.SETTLEMENT_BANK)
+    said = build()
 
     rows = Dossier.objects.filter(province_code="20")
     money: dict[str, int] = defaultdict(int)
@@ -97,12 +107,19 @@ def test_the_ledger_agrees_with_the_dossiers(province):
     for code, total in money.items():
         assert balance(f"1111.{code}") == total
     for agency in Agency.objects.filter(province_code="20"):
-        fees = rows.filter(agency=agency).aggregate(s=Sum("agency_fee"))["s"] or 0
-        if fees:
+        owed = rows.filter(agency=agency, settlement__isnull=True)
+        fees = owed.aggregate(s=Sum("agency_fee"))["s"] or 0
+        if rows.filter(agency=agency, agency_fee__gt=0).exists():
             assert balance(f"3388.partner.hcc-{agency.code}") == fees
+    # Every month before last is passed on, early the next month.
+    assert FeeSettlement.objects.filter(date_to__lt=dt.date(2026, 9, 1)).exists()
+    assert not rows.filter(
+        agency_fee__gt=0, settlement__isnull=True, business_date__lt=dt.date(2026, 9, 1)
+    ).exists()
+    assert "lần quyết toán" in said
     assert balance("5113.dossier") == rows.aggregate(s=Sum("charge"))["s"]
     assert rows.filter(entry__isnull=True).count() == 0
-    assert not Transfer.objects.filter(service="").exists()
+    assert not Transfer.objects.filter(service="").exclude(entry__kind="opening_balance").exists()
     assert_the_money_holds()
 
 

@@ -163,6 +163,7 @@ def test_the_report_section_equals_the_figures(dossiers, world):
     assert section["on_time_pct"] == {"actual": 50.0, "previous": None}
     assert section["agency_fees"] == {"actual": 90_000, "previous": 30_000, "growth_pct": 200.0}
     assert section["charges"] == {"actual": 90_000, "previous": 20_000, "growth_pct": 350.0}
+    assert section["fees_passed_on"] == {"actual": None, "previous": None, "growth_pct": None}
     assert section["per_unit"] == [
         {
             "code": "UA",
@@ -225,3 +226,25 @@ def test_every_format_has_the_section(dossiers):
     assert workbook[name]["D7"].number_format == '+0.0"%";-0.0"%";0.0"%"'
     units = next(sheet for sheet in workbook.sheetnames if "đơn vị" in sheet)
     assert workbook[units]["A4"].value == "Bưu điện xã Đồng Đăng"
+
+
+def test_the_fees_passed_on_in_the_year_come_from_the_settlements(dossiers, world):
+    from buudien.dossiers import settlements
+    from buudien.dossiers.tests.conftest import fund_bank
+    from buudien.people.tests.factories import UserFactory
+
+    fund_bank(10_000_000)
+    accountant = UserFactory(username="acc", role="accountant", unit=world.province)
+    settlements.fees_settle(
+        actor=accountant,
+        idempotency_key="s-2026-04",
+        agency=dossiers["on_time"].agency,
+        date_from=dt.date(2026, 4, 1),
+        date_to=dt.date(2026, 4, 30),
+        bank="vietinbank",
+        on=dt.date(2026, 5, 4),
+    )
+    report = selectors.year_report(user=None, province_code="20", year=2026)
+    assert report["public_admin"]["fees_passed_on"]["actual"] == 90_000
+    of_b = selectors.year_report(user=None, province_code="20", year=2026, unit="UB")
+    assert of_b["public_admin"]["fees_passed_on"]["actual"] is None

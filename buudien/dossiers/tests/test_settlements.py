@@ -14,8 +14,6 @@ from buudien.core.errors import AccessDenied, DomainError
 from buudien.dossiers import settlements
 from buudien.dossiers.models import Dossier, FeeSettlement
 from buudien.dossiers.tests.test_services import TUESDAY, receive
-from buudien.finance import ledger
-from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account
 
 pytestmark = pytest.mark.django_db
@@ -28,25 +26,6 @@ def accountant(world: Any) -> Any:
     from buudien.people.tests.factories import UserFactory
 
     return UserFactory(username="acc", role="accountant", unit=world.province)
-
-
-@pytest.fixture
-def bank(world: Any) -> str:
-    ledger.entry_post(
-        actor=None,
-        idempotency_key="test-bank-fund",
-        kind=EntryKind.OPENING_BALANCE,
-        reference="fund",
-        legs=[
-            ledger.Leg(
-                ledger.account_for_bank("20", "vietinbank"),
-                ledger.account_owner_capital("20"),
-                10_000_000,
-            )
-        ],
-        province_code="20",
-    )
-    return "vietinbank"
 
 
 @pytest.fixture

@@ -270,6 +270,7 @@ PUBLIC_ADMIN_ROWS: tuple[tuple[str, str, Kind], ...] = (
     ("returned", "Hồ sơ trả kết quả", "count"),
     ("on_time_pct", "Tỷ lệ trả kết quả đúng hẹn (%)", "pct"),
     ("agency_fees", "Phí, lệ phí thu hộ cơ quan giải quyết", "money"),
+    ("fees_passed_on", "Phí, lệ phí đã chuyển cho cơ quan giải quyết", "money"),
     ("charges", "Cước dịch vụ của bưu điện", "money"),
 )
 
