@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from buudien.core.bizdays import local_today
+from buudien.dossiers import selectors as dossiers
 from buudien.network import selectors as network
 from buudien.network.choices import PointKind
+from buudien.people import access
+from buudien.people.choices import Role
 from buudien.planning.render.dashboard import dashboard_context
+
+# Who finds their dossiers' deadlines on the home page: those who receive and return them.
+DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 
 
 @login_required
@@ -33,5 +42,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "coverages": coverages,
         "units": network.unit_list(user=request.user, active_on=today).count(),
         "dashboard": dashboard_context(request.user, today),
+        "dossiers": _dossier_desk(request.user, today),
     }
     return render(request, "web/home.html", context)
+
+
+def _dossier_desk(user: Any, today: dt.date) -> dict[str, int] | None:
+    """The open dossiers of the user's scope against their promised date (for those who
+    receive and return them); None for the other roles."""
+    if not access.has_role(user, DOSSIER_DESK):
+        return None
+    rows = dossiers.deadlines(user=user, today=today)
+    return {
+        "open": sum(row.open for row in rows),
+        "due_today": sum(row.due_today for row in rows),
+        "overdue": sum(row.overdue for row in rows),
+    }

@@ -372,3 +372,23 @@ def test_the_steps_show_who_where_when(client_as, clerk_a, world, procedure):
     assert "28/04/2026 09:30" in html and world.point_a.name in html
     assert 'data-testid="overdue"' in html  # promised 07/05/2026, still open
     assert DossierStep.objects.count() == 1
+
+
+def test_the_hcc_officer_lands_on_the_deadlines_of_their_dossiers(
+    client_as, clerk_hcc, director, world, procedure
+):
+    services.dossier_receive(
+        actor=clerk_hcc,
+        point=world.point_a,
+        idempotency_key="home-1",
+        procedure=procedure.code,
+        mode=Mode.RECEIVE,
+        applicant_name="Lý Thị Hoa",
+        citizen_id=CID,
+        documents=[0, 1, 2],
+        at=dt.datetime(2026, 4, 28, 9, tzinfo=VIETNAM),
+    )
+    home = client_as(clerk_hcc).get("/")
+    assert home.context["dossiers"] == {"open": 1, "due_today": 0, "overdue": 1}
+    assert 'data-testid="dossier-desk"' in home.content.decode()
+    assert client_as(director).get("/").context["dossiers"] is None
