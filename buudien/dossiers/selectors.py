@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import VIETNAM, local_today
@@ -238,37 +238,4 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
             PublicStep(label=str(StepKind(row[0]).label), at=row[1], place=row[2] or "")
             for row in rows
         ],
-    )
-
-
-# --- figures ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class YearFigures:
-    received: int
-    returned: int
-    returned_on_time: int
-    agency_fees: int
-    charges: int
-
-    @property
-    def on_time_percent(self) -> float | None:
-        return 100 * self.returned_on_time / self.returned if self.returned else None
-
-
-def year_figures(*, user: Any, year: int) -> YearFigures:
-    """Dossiers received and results returned in ``year`` at points of ``user``'s scope."""
-    rows = dossiers_visible(user)
-    received = rows.filter(business_date__year=year).aggregate(
-        n=Count("id"), fees=Sum("agency_fee"), charges=Sum("charge")
-    )
-    returned = rows.filter(returned_at__year=year)
-    on_time = sum(1 for row in returned.only("returned_at", "due_date") if row.on_time)
-    return YearFigures(
-        received=received["n"] or 0,
-        returned=returned.count(),
-        returned_on_time=on_time,
-        agency_fees=received["fees"] or 0,
-        charges=received["charges"] or 0,
     )

@@ -27,7 +27,6 @@ from buudien.core.audit import audit_record
 from buudien.core.bizdays import add_business_days
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter import fields
@@ -298,10 +297,6 @@ def _handover(desk: Desk, agency: Agency, direction: str, count: int) -> Handove
 
 def agency_for(province: str, agency: Agency | str) -> Agency:
     """An agency of the province, by itself or by its code; "not found" otherwise."""
-    return _agency_of(province, agency)
-
-
-def _agency_of(province: str, agency: Agency | str) -> Agency:
     if isinstance(agency, Agency):
         found: Agency | None = agency
     else:
@@ -324,7 +319,7 @@ def handover_send(
     """Hand dossiers received at ``point`` to ``agency``, in one record. Refused, naming the
     dossiers: one of another agency or point, one handed over already."""
     desk = _desk(actor, point, at)
-    found = _agency_of(desk.province, agency)
+    found = agency_for(desk.province, agency)
     rows = _dossiers_by_code(desk.province, dossiers)
     problems = []
     for code, row in rows.items():
@@ -386,7 +381,7 @@ def results_receive(
     """The results ``agency`` hands back to ``point``, in one record. A result later than its
     promised date needs the agency's reason (kept on the dossier, shown on its steps)."""
     desk = _desk(actor, point, at)
-    found = _agency_of(desk.province, agency)
+    found = agency_for(desk.province, agency)
     rows = _dossiers_by_code(desk.province, dossiers)
     reason = fields.text(
         late_reason, field="late_reason", label=_("The reason"), required=False, limit=300
@@ -489,8 +484,3 @@ def dossier_return(
     _step(row, StepKind.RETURNED, at=desk.moment, actor=actor, point=point).save()
     audit_record(actor=actor, action="dossiers.return", obj=row)
     return row
-
-
-def fee_text(dossier: Dossier) -> str:
-    """``30.000 ₫ + 15.000 ₫``: the agency's fee and the post's charge."""
-    return f"{format_vnd(dossier.agency_fee)} + {format_vnd(dossier.charge)}"

@@ -32,6 +32,7 @@ from buudien.dossiers.models import Agency, Dossier, FeeSettlement
 from buudien.dossiers.services import agency_partner
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
 from buudien.people import access
 from buudien.people.choices import Role
 
@@ -201,14 +202,20 @@ def reconciliation(*, user: Any, province_code: str) -> list[Reconciled]:
             n=Count("id"),
         )
     }
+    agencies = list(Agency.objects.filter(province_code=province_code).order_by("name"))
+    payables = {
+        account.code: account
+        for account in Account.objects.filter(
+            province_code=province_code,
+            code__in=[f"{ledger.PARTNER_PREFIX}{agency_partner(a)}" for a in agencies],
+        )
+    }
     rows = []
-    for agency in Agency.objects.filter(province_code=province_code).order_by("name"):
+    for agency in agencies:
         got = sums.get(agency.pk)
         collected = (got["collected"] if got else 0) or 0
         passed_on = (got["passed_on"] if got else 0) or 0
-        account = ledger.account_resolve(
-            province_code, f"{ledger.PARTNER_PREFIX}{agency_partner(agency)}"
-        )
+        account = payables.get(f"{ledger.PARTNER_PREFIX}{agency_partner(agency)}")
         rows.append(
             Reconciled(
                 agency=agency,
