@@ -33,6 +33,7 @@ from buudien.dossiers.schemas import (
     HandoverIn,
     HandoverOut,
     LookupOut,
+    PersonLookupIn,
     ProcedureOut,
     ReconciledOut,
     ResultsIn,
@@ -40,6 +41,8 @@ from buudien.dossiers.schemas import (
     SettlementIn,
     SettlementOut,
 )
+from buudien.network.choices import AdminAreaStructure
+from buudien.network.geography_selectors import commune_get
 
 router = Router(tags=["dossiers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,6 +73,8 @@ def _dossier(request: HttpRequest, code: str) -> Dossier:
         "handover",
         "result_handover",
         "returned_point",
+        "commune",
+        "result_item",
         Prefetch("steps", queryset=steps),
     )
     return dossier
@@ -125,7 +130,18 @@ def dossiers_receive(request: HttpRequest, payload: DossierIn) -> Any:
     """Takes the agency's fee and the post's charge in one ledger entry and promises the
     result the procedure's business days later. The same key and body return the dossier
     already received; the same key with another body is refused."""
-    dossier = services.dossier_receive(**counter_arguments(request, payload, scoped=True))
+    arguments = counter_arguments(
+        request, payload, scoped=True, exclude=frozenset({"commune_code"})
+    )
+    if payload.commune_code:
+        try:
+            arguments["commune"] = commune_get(
+                structure=AdminAreaStructure.V2025, code=payload.commune_code
+            )
+        except DomainError as exc:
+            exc.field = "commune_code"
+            raise
+    dossier = services.dossier_receive(**arguments)
     return Status(201, _dossier(request, dossier.reference))
 
 
@@ -239,10 +255,23 @@ def deadlines(request: HttpRequest) -> Any:
 
 
 @router.get("/lookup", auth=None, response=LookupOut, summary="Look a dossier up (public)")
-def lookup(request: HttpRequest, code: str = "", citizen_id: str = "", phone: str = "") -> Any:
-    """For anyone: a dossier by the code on its slip, or the latest by citizen ID and phone
-    together. Only the steps, the dates and the applicant's initials."""
-    return selectors.public_lookup(code=code, citizen_id=citizen_id, phone=phone)
+def lookup(request: HttpRequest, code: str = "") -> Any:
+    """For anyone: a dossier by the code on its slip. Only the steps, the dates and the
+    applicant's initials."""
+    return selectors.public_lookup(code=code)
+
+
+@router.post(
+    "/lookup",
+    auth=None,
+    response=LookupOut,
+    summary="Look an applicant's latest dossier up (public)",
+)
+def lookup_by_person(request: HttpRequest, payload: PersonLookupIn) -> Any:
+    """For anyone: the latest dossier of the applicant with this citizen ID and phone
+    together, asked in the body (a citizen ID has no place in an address, which proxies and
+    logs keep). Only the steps, the dates and the applicant's initials."""
+    return selectors.public_lookup(code="", citizen_id=payload.citizen_id, phone=payload.phone)
 
 
 # --- the agencies' fees passed on ------------------------------------------------------------

@@ -9,6 +9,9 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from buudien.core.demo import DemoStep, register_demo_step
-        from buudien.dossiers import demo
+        from buudien.dossiers import demo, services
+        from buudien.mail.tracking.delivered import delivery_follow
 
         register_demo_step(DemoStep(order=50, name="dossiers.year", build=demo.build))
+        # A result posted to the applicant is returned when mail delivers its item.
+        delivery_follow(services.results_delivered)

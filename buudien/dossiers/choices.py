@@ -36,13 +36,16 @@ class Status(models.TextChoices):
     RECEIVED = "received", _("Received at the post")
     HANDED_OVER = "handed_over", _("Handed over to the agency")
     RESULT_BACK = "result_back", _("Result back at the post")
+    POSTED = "posted", _("Result on its way to the applicant's address")
     RETURNED = "returned", _("Result returned to the applicant")
     CLOSED = "closed", _("Sent on: the agency returns the result")
 
     @classmethod
     def open(cls) -> frozenset[str]:
         """Still with the post or the agency: counted on the deadline lists."""
-        return frozenset({cls.RECEIVED.value, cls.HANDED_OVER.value, cls.RESULT_BACK.value})
+        return frozenset(
+            {cls.RECEIVED.value, cls.HANDED_OVER.value, cls.RESULT_BACK.value, cls.POSTED.value}
+        )
 
 
 class StepKind(models.TextChoices):
@@ -51,7 +54,9 @@ class StepKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Hand-over confirmed by the agency")
     RESULT_BACK = "result_back", _("Result received from the agency")
     LATE = "late", _("The agency is late")
+    POSTED = "posted", _("Result posted to the applicant's address")
     RETURNED = "returned", _("Result returned to the applicant")
+    DELIVERED = "delivered", _("Result delivered to the applicant's address")
     # Pushed by the agency's one-stop system (``AgencyStatus``).
     AGENCY_ACCEPTED = "agency_accepted", _("Accepted by the agency")
     AGENCY_MORE = "agency_more", _("The agency asks for more documents")

@@ -23,7 +23,9 @@ at the post's counters. A step of ``buudien demo`` (``dossiers.year``, registere
   Thursdays, the others on Thursdays): the dossiers received since the last round are handed
   over and the agency's receiver signs the record; results come back on the last round by
   the promised date (or on the day itself), or later with the agency's reason; the applicant
-  comes back for the result a few days later (a few never yet).
+  comes back for the result a few days later (a few never yet), or the result is posted to
+  the applicant's address (an HC item, needing mail's tariffs: the step runs after
+  ``mail.year``) and the postman of the commune delivers it a day or two later.
 - Nothing after ``now`` happens: the dossiers of the last days are still received, with the
   agency or waiting at the post, some due today, some overdue.
 
@@ -65,6 +67,9 @@ from buudien.dossiers.choices import AgencyKind, Mode, ReturnBy, Status, StepKin
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Procedure
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.mail.choices import EventCode
+from buudien.mail.models import PostalItem
+from buudien.mail.tracking.services import event_record
 from buudien.network.choices import PointKind
 from buudien.network.management.commands.demo import (
     FAMILY_NAMES,
@@ -74,7 +79,7 @@ from buudien.network.management.commands.demo import (
     MIDDLE_MALE,
     PROVINCE_UNIT_CODE,
 )
-from buudien.network.models import PointService, ServicePoint, Unit
+from buudien.network.models import AdminArea, PointService, ServicePoint, Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
 
@@ -455,6 +460,7 @@ class Intake:
     phone: str = ""
     address: str = ""
     return_by: str = ""
+    commune: AdminArea | None = None
 
 
 @transaction.atomic
@@ -507,6 +513,7 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
                     "name": name,
                     "documents": indexes,
                     "return_by": row.return_by,
+                    "commune": row.commune.pk if row.commune else None,
                     "at_address": False,
                 }
             ),
@@ -524,6 +531,7 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
             agency_fee=procedure.agency_fee,
             charge=charge,
             return_by=row.return_by if row.mode == Mode.BOTH else "",
+            commune=row.commune if row.return_by == ReturnBy.ADDRESS else None,
             due_date=services.due_date(procedure, desk.day),
         )
         legs = []
@@ -723,6 +731,7 @@ class _Made:
     results: int = 0
     late: int = 0
     returned: int = 0
+    delivered: int = 0
     settlements: int = 0
     passed_on: int = 0
 
@@ -778,8 +787,8 @@ def build(
         "Administrative dossiers: %(agencies)s agencies, %(procedures)s procedures, "
         "%(dossiers)s dossiers (a sample of about %(pace)s a year) with %(fees)s of agencies' "
         "fees, %(sends)s hand-overs, %(results)s result hand-overs (%(late)s dossiers late), "
-        "%(returned)s results returned, %(passed)s of fees passed on in %(settled)s "
-        "settlements (%(seconds)s s)."
+        "%(returned)s results returned at the counter and %(delivered)s by post, %(passed)s "
+        "of fees passed on in %(settled)s settlements (%(seconds)s s)."
     ) % {
         "agencies": agencies,
         "procedures": len(procedures),
@@ -790,6 +799,7 @@ def build(
         "results": format_number(made.results),
         "late": format_number(made.late),
         "returned": format_number(made.returned),
+        "delivered": format_number(made.delivered),
         "passed": format_vnd(made.passed_on),
         "settled": format_number(made.settlements),
         "seconds": format_number(time.perf_counter() - started, 1),
@@ -889,6 +899,7 @@ def _intake(
     if mode == Mode.BOTH:
         return_by = ReturnBy.ADDRESS if rng.random() < ADDRESS_SHARE else ReturnBy.COUNTER
     commune = counter.point.commune.name if counter.point.commune else ""
+    posted = return_by == ReturnBy.ADDRESS
     return Intake(
         key=f"demo-{made.dossiers}",
         procedure=procedure,
@@ -896,8 +907,9 @@ def _intake(
         applicant_name=people.name(),
         citizen_id=people.citizen_id(),
         phone=people.phone(),
-        address=f"Thôn {rng.randint(1, 12)}, {commune}" if return_by == ReturnBy.ADDRESS else "",
+        address=f"Thôn {rng.randint(1, 12)}, {commune}" if posted else "",
         return_by=return_by,
+        commune=counter.point.commune if posted else None,
         at=at,
     )
 
@@ -921,9 +933,14 @@ def _schedule(
     else:
         back = sent + 1
     plan.results[(counter.point.pk, dossier.agency_id, calendar.days[back])].append(dossier)
-    if rng.random() < NEVER_COLLECTED_SHARE:
+    posted = dossier.return_by == ReturnBy.ADDRESS
+    never = rng.random() < NEVER_COLLECTED_SHARE
+    if never and not posted:
         return
-    fetched = calendar.days[back + rng.choice((1, 1, 1, 2, 2, 3, 5, 8))]
+    wait = 1 if never else rng.choice((1, 1, 1, 2, 2, 3, 5, 8))
+    if posted:  # posted the day it came back, delivered on a round a day or two later
+        wait = min(wait, 2)
+    fetched = calendar.days[back + wait]
     plan.returns.append((_at(fetched, rng.randint(7 * 60 + 30, 16 * 60 + 30)), counter, dossier))
 
 
@@ -982,6 +999,24 @@ def _run(
 
 def _fetch(counter: _Counter, dossier: Dossier, at: dt.datetime, made: _Made) -> Callable[[], None]:
     def fetch() -> None:
+        if dossier.return_by == ReturnBy.ADDRESS:
+            item = (
+                PostalItem.objects.filter(dossier__pk=dossier.pk)
+                .select_related("delivery_point")
+                .first()
+            )
+            if item is not None and item.delivery_point is not None:
+                # The postman of the applicant's commune delivers the result on a round.
+                event_record(
+                    actor=None,
+                    item=item,
+                    code=EventCode.EMI,
+                    point=item.delivery_point,
+                    at=at,
+                    recipient_name=dossier.applicant_name,
+                )
+                made.delivered += 1
+                return
         services.dossier_return(
             actor=counter.clerk,
             point=counter.point,

@@ -15,6 +15,7 @@ from buudien.counter.forms import CHOOSE, CounterForm, TokenForm, citizen_id_fie
 from buudien.dossiers import selectors
 from buudien.dossiers.choices import Mode, ReturnBy, Status
 from buudien.dossiers.models import Procedure
+from buudien.mail.acceptance.forms import CommuneField, offer_communes
 from buudien.people.choices import Role
 
 
@@ -100,6 +101,11 @@ class ReceiveForm(CounterForm):
         required=False,
         help_text=_("Required when the result is taken to the applicant's address."),
     )
+    commune = CommuneField(
+        label=_("Commune"),
+        required=False,
+        help_text=_("Where the result is posted, when it goes to the applicant's address."),
+    )
 
     at_address = forms.BooleanField(
         label=_("Received at the applicant's address"),
@@ -113,6 +119,7 @@ class ReceiveForm(CounterForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         province = province_of(user)
+        offer_communes(self, "commune", province)
         procedures = selectors.procedures_for(province_code=province)
         field = self.fields["procedure"]
         field.choices = [("", str(CHOOSE)), *((p.code, str(p)) for p in procedures)]  # type: ignore[attr-defined]

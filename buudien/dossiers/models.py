@@ -199,6 +199,15 @@ class Dossier(CounterOperation):
     agency_fee = models.BigIntegerField(_("agency's fee (đồng)"), default=0)
     charge = models.BigIntegerField(_("post's charge (đồng)"), default=0)
     return_by = models.CharField(_("result returned"), max_length=8, choices=ReturnBy, blank=True)
+    commune = models.ForeignKey(
+        "network.AdminArea",
+        verbose_name=_("applicant's commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the result is posted, when it goes to the applicant's address."),
+    )
     due_date = models.DateField(_("promised return date"), db_index=True)
     handover = models.ForeignKey(
         Handover,
@@ -217,6 +226,15 @@ class Dossier(CounterOperation):
         related_name="dossiers_back",
     )
     result_at = models.DateTimeField(_("result back at"), null=True, blank=True)
+    result_item = models.OneToOneField(
+        "mail.PostalItem",
+        verbose_name=_("result posted as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier",
+        help_text=_("The administrative delivery (HC) item that takes the result to the address."),
+    )
     late_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_point = point_link(_("returned at the point"), optional=True)

@@ -67,6 +67,12 @@ class DossierIn(AtPoint):
         description="Indexes (from 0) of the procedure's documents received: all of them.",
     )
     return_by: str = Field("", max_length=16, description="counter | address; only with mode both.")
+    commune_code: str = Field(
+        "",
+        max_length=16,
+        description="The applicant's commune (its 2025 code): where the result is posted; "
+        "required with return_by address.",
+    )
     at_address: bool = Field(
         False, description="Picked up at the applicant's address (a postman's pickup)."
     )
@@ -105,6 +111,8 @@ class DossierOut(Schema):
     charge: int
     total: int
     return_by: str
+    commune_code: str | None = Field(None, alias="commune.code")
+    result_item: str | None = Field(None, alias="result_item.s10")
     due_date: dt.date
     handover: str | None = Field(None, alias="handover.number")
     result_handover: str | None = Field(None, alias="result_handover.number")
@@ -184,6 +192,11 @@ class PublicStepOut(Schema):
     label: str
     at: dt.datetime
     place: str
+
+
+class PersonLookupIn(Schema):
+    citizen_id: str = Field(max_length=40, description="The applicant's 12-digit citizen ID.")
+    phone: str = Field(max_length=40, description="The phone given at intake.")
 
 
 class LookupOut(Schema):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import VIETNAM, local_today
 from buudien.core.errors import NotFound
+from buudien.core.prepared import aware, bind, compiled, rows
 from buudien.core.text import fold
 from buudien.dossiers.choices import Mode, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
@@ -30,7 +32,12 @@ def dossiers_visible(user: Any) -> QuerySet[Dossier]:
 
 def dossier_get(*, user: Any, reference: str) -> Dossier:
     code = str(reference or "").strip().upper()[:CODE_MAX]
-    found = dossiers_visible(user).filter(reference=code).first()
+    found = (
+        dossiers_visible(user)
+        .select_related("procedure", "agency", "point", "commune", "result_item")
+        .filter(reference=code)
+        .first()
+    )
     if found is None:
         raise NotFound(_("No such dossier."))
     return found
@@ -212,19 +219,15 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
             .first()
         )
         wanted = latest or ""
-    rows = (
-        list(
-            DossierStep.objects.filter(dossier__reference=wanted)
-            .exclude(kind=StepKind.LATE)
-            .order_by("at", "id")
-            .values_list(*_PUBLIC_COLUMNS)
-        )
-        if wanted
-        else []
-    )
-    if not rows:
+    found: list[tuple[Any, ...]] = []
+    if wanted:
+        sql, params = _lookup_sql()
+        found = rows(sql, bind(params, {_CODE: wanted}))
+    if not found:
         raise NotFound(_("No dossier with this code."))
-    _k, _a, _p, reference, name, status, received, due, returned, procedure, agency = rows[0]
+    _k, _a, _p, reference, name, status, received, due, returned, procedure, agency = found[0]
+    received, returned = aware(received), aware(returned)
+    assert received is not None
     return PublicDossier(
         code=reference,
         initials=initials(name),
@@ -235,7 +238,23 @@ def public_lookup(*, code: str, citizen_id: str = "", phone: str = "") -> Public
         due_date=due,
         returned_on=returned.astimezone(VIETNAM).date() if returned else None,
         steps=[
-            PublicStep(label=str(StepKind(row[0]).label), at=row[1], place=row[2] or "")
-            for row in rows
+            PublicStep(
+                label=str(StepKind(row[0]).label), at=aware(row[1]) or row[1], place=row[2] or ""
+            )
+            for row in found
         ],
+    )
+
+
+_CODE = "\x00code"  # the stand-in for the code in the SQL compiled once below
+
+
+@lru_cache(maxsize=1)
+def _lookup_sql() -> tuple[str, list[Any]]:
+    """The public lookup's one query, compiled once (``core.prepared``)."""
+    return compiled(
+        DossierStep.objects.filter(dossier__reference=_CODE)
+        .exclude(kind=StepKind.LATE)
+        .order_by("at", "id")
+        .values_list(*_PUBLIC_COLUMNS)
     )

@@ -12,6 +12,11 @@ nothing when it refuses.
   late one with its reason.
 - A result is returned at the counter (``dossier_return``) to the applicant who shows the
   citizen ID the dossier was received under; never twice.
+- A result to be taken to the applicant's address is posted when it comes back: an
+  administrative delivery (HC) item accepted at the point that received it, prepaid by the
+  charge taken at intake, tracked like any item (``results_receive``). Whichever way its
+  delivery is recorded (the postman's phone, a scanner's batch), mail hands the item to
+  ``results_delivered`` in the same transaction and the dossier is returned.
 """
 
 from __future__ import annotations
@@ -35,7 +40,11 @@ from buudien.dossiers.choices import Direction, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.network.models import ServicePoint
+from buudien.mail.acceptance.services import item_accept
+from buudien.mail.choices import EventCode, MailService
+from buudien.mail.models import PostalItem, TrackingEvent
+from buudien.network.choices import AdminAreaLevel
+from buudien.network.models import AdminArea, ServicePoint
 from buudien.people.choices import Role
 
 APP = "dossiers"
@@ -45,6 +54,8 @@ DOSSIER_ROLES = frozenset({Role.CLERK, Role.HCC_OFFICER, Role.ADMIN})
 # A postman picks a dossier up at the applicant's address (the point is their own office).
 PICKUP_ROLES = DOSSIER_ROLES | {Role.POSTMAN}
 MAX_HANDOVER = 500
+# An envelope with a result (a certificate, a licence, a decision): its weight as posted.
+RESULT_WEIGHT_G = 100
 
 
 def agency_partner(agency: Agency) -> str:
@@ -139,6 +150,29 @@ def documents_received(procedure: Procedure, present: Iterable[int]) -> list[dic
     return [dict(doc) for doc in required]
 
 
+def commune_of(value: AdminArea | int | str | None, *, required: bool) -> AdminArea | None:
+    """The applicant's commune (by itself or its id): where a result is posted."""
+    if value in (None, ""):
+        if required:
+            raise DomainError(
+                _("Choose the applicant's commune: the result is posted there."),
+                field="commune",
+            )
+        return None
+    if isinstance(value, AdminArea):
+        found: AdminArea | None = value
+    else:
+        raw = str(value).strip()
+        found = (
+            AdminArea.objects.filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 12
+            else None
+        )
+    if found is None or found.level != AdminAreaLevel.COMMUNE:
+        raise DomainError(_("Choose a commune from the list."), field="commune")
+    return found
+
+
 def _step(
     dossier: Dossier,
     kind: str,
@@ -172,6 +206,7 @@ def dossier_receive(
     phone: str = "",
     address: str = "",
     return_by: str = "",
+    commune: AdminArea | int | str | None = None,
     at_address: bool = False,
     at: dt.datetime | None = None,
 ) -> Dossier:
@@ -204,6 +239,8 @@ def dossier_receive(
         problems.add("return_by", _("Say where the result is returned."))
     if mode == Mode.RECEIVE and return_by:
         problems.add("return_by", _("The agency returns the result of this dossier itself."))
+    posted = mode == Mode.BOTH and return_by == ReturnBy.ADDRESS
+    area = problems.check(commune_of, commune, required=posted)
     docs = problems.check(documents_received, found, documents) if found else None
     problems.raise_any()
     assert found is not None and docs is not None
@@ -237,6 +274,7 @@ def dossier_receive(
             agency_fee=found.agency_fee,
             charge=charge,
             return_by=return_by if mode == Mode.BOTH else "",
+            commune=area,
             due_date=promised,
         )
         note = _("At the applicant's address") if at_address else ""
@@ -257,6 +295,7 @@ def dossier_receive(
             "name": name,
             "documents": sorted(set(documents)),
             "return_by": return_by,
+            "commune": area.pk if area else None,
             "at_address": at_address,
         },
         work=work,
@@ -424,12 +463,90 @@ def results_receive(
             row.late_reason = reason
             steps.append(_step(row, StepKind.LATE, at=desk.moment, actor=actor, note=reason))
         steps.append(_step(row, StepKind.RESULT_BACK, at=desk.moment, actor=actor, point=point))
+        if row.return_by == ReturnBy.ADDRESS and row.commune_id is not None:
+            row.result_item = _result_post(desk, found, row)
+            row.status = Status.POSTED
+            steps.append(
+                _step(
+                    row,
+                    StepKind.POSTED,
+                    at=desk.moment,
+                    actor=actor,
+                    point=point,
+                    note=row.result_item.s10,
+                )
+            )
     Dossier.objects.bulk_update(
-        rows.values(), ["result_handover", "result_at", "status", "late_reason"]
+        rows.values(), ["result_handover", "result_at", "status", "late_reason", "result_item"]
     )
     DossierStep.objects.bulk_create(steps)
     audit_record(actor=actor, action="dossiers.results", obj=handover, after={"count": len(rows)})
     return handover
+
+
+def _result_post(desk: Desk, agency: Agency, row: Dossier) -> PostalItem:
+    """The result of ``row`` as an administrative delivery (HC) item from the agency to the
+    applicant's address, accepted at the desk's point; prepaid by the charge taken at intake."""
+    return item_accept(
+        actor=desk.actor,
+        point=desk.point,
+        service=MailService.ADMIN_DELIVERY,
+        sender_name=agency.name,
+        sender_address=agency.address,
+        recipient_name=row.applicant_name,
+        recipient_phone=row.phone,
+        recipient_address=row.address,
+        recipient_commune=row.commune,
+        weight_g=RESULT_WEIGHT_G,
+        at=desk.moment,
+        idempotency_key=f"dossier-result-{row.reference}",
+        prepaid=True,
+    )
+
+
+def results_delivered(item_ids: Sequence[int]) -> None:
+    """Mail has delivered these items (``mail.tracking.delivered``): the dossiers whose
+    result they carried are returned, at the time and to the person of the delivery."""
+    rows = list(
+        Dossier.objects.select_for_update(of=("self",))
+        .filter(result_item_id__in=list(item_ids), status=Status.POSTED)
+        .select_related("result_item")
+    )
+    if not rows:
+        return
+    events = {
+        item_id: (name, actor, point)
+        for item_id, name, actor, point in TrackingEvent.objects.filter(
+            item_id__in=[row.result_item_id for row in rows], code=EventCode.EMI
+        )
+        .order_by("occurred_at", "id")
+        .values_list("item_id", "recipient_name", "actor_id", "point_id")
+    }
+    steps = []
+    for row in rows:
+        item = row.result_item
+        assert item is not None and item.delivered_at is not None
+        name, actor, point = events.get(item.pk, ("", None, None))
+        row.status = Status.RETURNED
+        row.returned_at = item.delivered_at
+        row.returned_point_id = point or item.delivery_point_id
+        row.returned_by_id = actor
+        row.receiver_name = (name or row.applicant_name)[:150]
+        steps.append(
+            DossierStep(
+                province_code=row.province_code,
+                dossier=row,
+                kind=StepKind.DELIVERED,
+                at=item.delivered_at,
+                point_id=row.returned_point_id,
+                actor_id=actor,
+                note=item.s10,
+            )
+        )
+    Dossier.objects.bulk_update(
+        rows, ["status", "returned_at", "returned_point", "returned_by", "receiver_name"]
+    )
+    DossierStep.objects.bulk_create(steps)
 
 
 @transaction.atomic
@@ -457,6 +574,12 @@ def dossier_return(
         raise DomainError(
             _("The result of %(code)s was returned on %(day)s.")
             % {"code": row.reference, "day": f"{row.returned_at:%d/%m/%Y}"},
+            field="dossier",
+        )
+    if row.status == Status.POSTED and row.result_item is not None:
+        raise DomainError(
+            _("The result of %(code)s was posted to the applicant's address as %(s10)s.")
+            % {"code": row.reference, "s10": row.result_item.s10},
             field="dossier",
         )
     if row.status != Status.RESULT_BACK:

@@ -321,7 +321,7 @@ def _handover_dossiers(handover: Handover) -> list[Dossier]:
         if handover.direction == Direction.TO_AGENCY
         else handover.dossiers_back.all()
     )
-    return list(rows.select_related("procedure").order_by("reference"))
+    return list(rows.select_related("procedure", "result_item").order_by("reference"))
 
 
 @login_required

@@ -40,12 +40,15 @@ def can_see_kt1(user: Any) -> bool:
 
 
 def services_acceptable_by(user: Any) -> list[str]:
-    """The services ``user`` may accept: KT1 for KT1 operators only, the others for clerks,
+    """The services ``user`` may accept: KT1 for KT1 operators only, administrative
+    deliveries (HC) for public administration officers, the others for clerks,
     administrators and superusers."""
     if not _active(user):
         return []
     if user.role in KT1_ROLES:
         return [MailService.KT1.value]
+    if user.role == Role.HCC_OFFICER:  # hands the dossiers' results in for delivery
+        return [MailService.ADMIN_DELIVERY.value]
     if user.is_superuser or user.role in ACCEPTING_ROLES:
         return [s for s in MailService.values if s != MailService.KT1]
     return []

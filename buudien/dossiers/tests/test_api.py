@@ -210,6 +210,8 @@ def test_who_may_read_and_write(client, client_as, clerk_a, auditor, outsider, p
         ("get", "handovers/%20", None, 404),
         ("get", "lookup?code=" + "x" * 5_000, None, 404),
         ("get", "lookup?citizen_id=1&phone=", None, 404),
+        ("post", "lookup", {"citizen_id": "1" * 50, "phone": ""}, 422),
+        ("post", "lookup", {"citizen_id": "1", "phone": ""}, 404),
     ],
 )
 def test_junk_input_is_refused_never_a_500(
@@ -238,8 +240,21 @@ def test_the_public_lookup_shows_initials_only(client, client_as, clerk_a, proce
     text = response.content.decode()
     for private in ("Hoàng", "Thụ", CID, "0912"):
         assert private not in text
-    by_person = client.get(f"/api/dossiers/lookup?citizen_id={CID}&phone=0912345678")
+    by_person = client.post(
+        "/api/dossiers/lookup",
+        {"citizen_id": CID, "phone": "0912345678"},
+        content_type="application/json",
+    )
     assert by_person.json()["code"] == code
+    # A citizen ID in the address is not read: the personal lookup is asked in the body.
+    in_url = client.get(f"/api/dossiers/lookup?citizen_id={CID}&phone=0912345678")
+    assert in_url.status_code == 404
+    wrong_phone = client.post(
+        "/api/dossiers/lookup",
+        {"citizen_id": CID, "phone": "0900000000"},
+        content_type="application/json",
+    )
+    assert wrong_phone.status_code == 404
     unknown = client.get("/api/dossiers/lookup?code=HS999")
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "Không có hồ sơ mang mã này."
@@ -255,3 +270,33 @@ def test_a_body_that_is_not_json_is_refused_in_the_users_language(client_as, cle
     assert answer.status_code == 400
     assert answer.json()["detail"] == "Nội dung yêu cầu không phải là JSON hợp lệ."
     assert not Dossier.objects.exists()
+
+
+def test_a_result_posted_to_the_address_through_the_api(client_as, clerk_a, world, procedure):
+    from buudien.mail.choices import MailService
+    from buudien.mail.tests.factories import TariffFactory
+
+    TariffFactory(service=MailService.ADMIN_DELIVERY)
+    client = client_as(clerk_a)
+    address = {"return_by": "address", "address": "Thôn Pò Mỏ"}
+    refused = _receive(client, key="a0", **address, commune_code="99999")
+    assert refused.status_code == 404
+    assert refused.json()["field"] == "commune_code"
+    missing = _receive(client, key="a1", **address)
+    assert missing.status_code == 400
+    assert "commune" in missing.json()["errors"]
+
+    received = _receive(client, key="a2", **address, commune_code=world.commune_b.code)
+    assert received.status_code == 201
+    code = received.json()["code"]
+    assert received.json()["commune_code"] == world.commune_b.code
+    assert _post(client, "handovers", {"agency": "so-tnmt", "dossiers": [code]}).status_code == 201
+    back = _post(client, "results", {"agency": "so-tnmt", "dossiers": [code]})
+    assert back.status_code == 201
+    body = client.get(f"/api/dossiers/dossiers/{code}").json()
+    assert body["status"] == "posted"
+    assert body["result_item"].startswith("HC")
+    assert body["steps"][-1]["note"] == body["result_item"]
+    # The item is tracked like any other.
+    tracked = client.get(f"/api/tracking/{body['result_item']}")
+    assert tracked.status_code == 200

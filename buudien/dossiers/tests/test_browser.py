@@ -95,3 +95,65 @@ def test_a_dossier_from_the_counter_to_the_applicants_phone(
     mobile.get_by_test_id("lookup-submit").click()
     expect(mobile.get_by_test_id("lookup-missing")).to_be_visible()
     phone.close()
+
+
+def test_a_result_posted_to_the_applicants_address(
+    live_server: Any, page: Any, clerk_hcc: Any, world: Any, procedure: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    from buudien.dossiers import services
+    from buudien.mail.choices import EventCode, MailService
+    from buudien.mail.tests.factories import TariffFactory
+    from buudien.mail.tracking.services import event_record
+
+    TariffFactory(service=MailService.ADMIN_DELIVERY)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "hcc_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/dossiers/receive/")
+    page.get_by_test_id("procedure").select_option(procedure.code)
+    expect(page.get_by_test_id("documents-boxes").locator("input")).to_have_count(3)
+    for box in page.get_by_test_id("documents-boxes").locator("input").all():
+        box.check()
+    page.get_by_label("Trả kết quả").select_option("address")
+    page.get_by_label("Người nộp hồ sơ").fill("Lương Văn Tri")
+    page.get_by_label("Số CCCD").fill(CID)
+    page.get_by_test_id("submit").click()
+    # The address and the commune are asked for together.
+    expect(page.get_by_test_id("error-address")).to_be_visible()
+    expect(page.get_by_test_id("error-commune")).to_contain_text("xã, phường của người nộp")
+    page.get_by_label("Địa chỉ", exact=True).fill("Thôn Pò Mỏ")
+    page.get_by_test_id("commune-select").select_option(str(world.commune_b.pk))
+    page.get_by_test_id("submit").click()
+    code = "HS240001000001"
+    expect(page).to_have_url(re.compile(rf"/dossiers/{code}/$"))
+
+    services.handover_send(
+        actor=clerk_hcc, point=world.point_a, agency=procedure.agency, dossiers=[code]
+    )
+    page.goto(f"{live_server.url}/dossiers/results/new/")
+    page.get_by_test_id("agency").select_option(procedure.agency.code)
+    page.get_by_label(re.compile(code)).check()
+    page.get_by_test_id("submit").click()
+    # The result hand-over lists the HC item to label.
+    label = page.get_by_test_id("result-label")
+    expect(label).to_have_text(re.compile(r"^HC\d{9}VN$"))
+    s10 = label.inner_text()
+
+    page.goto(f"{live_server.url}/dossiers/{code}/")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.POSTED)
+    expect(page.get_by_test_id("result-item")).to_have_text(s10)
+    expect(page.get_by_test_id("return-form")).to_have_count(0)
+
+    item = Dossier.objects.get(reference=code).result_item
+    event_record(
+        actor=None,
+        item=item,
+        code=EventCode.EMI,
+        point=world.point_b,
+        recipient_name="Lương Thị Hà",
+    )
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.RETURNED)
+    expect(page.get_by_test_id("steps").locator("tr[data-kind=delivered]")).to_contain_text(s10)

@@ -48,6 +48,18 @@ class CommuneField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} ({obj.code})"
 
 
+def offer_communes(form: forms.Form, name: str, province_code: str) -> None:
+    """The commune select ``name`` of ``form`` offers the communes of the province and the
+    one chosen, if any."""
+    communes = selectors.commune_search(province_code=province_code, limit=500)
+    chosen = str((form.data.get(form.add_prefix(name)) if form.is_bound else None) or "")
+    if chosen.isdigit() and len(chosen) < 12 and all(str(c.pk) != chosen for c in communes):
+        extra = AdminArea.objects.filter(pk=int(chosen), level=AdminAreaLevel.COMMUNE).first()
+        if extra is not None:
+            communes.insert(0, extra)
+    form.fields[name].widget.choices = [("", "—"), *commune_options(communes)]
+
+
 def _int(label: Any, *, minimum: int, maximum: int, required: bool = False) -> forms.IntegerField:
     return WholeField(label=label, required=required, min_value=minimum, max_value=maximum)
 
@@ -83,19 +95,7 @@ class _ItemFields(forms.Form):
         labels = dict(MailService.choices)
         self.fields["service"].choices = [(s, labels[s]) for s in services]  # type: ignore[attr-defined]
         self.fields["addons"].choices = selectors.addon_choices(day=day, services=services)  # type: ignore[attr-defined]
-        self._offer_communes(province_code)
-
-    def _offer_communes(self, province_code: str) -> None:
-        """The select offers the communes of the province and the one chosen, if any."""
-        communes = selectors.commune_search(province_code=province_code, limit=500)
-        chosen = self.data.get(self.add_prefix("recipient_commune")) if self.is_bound else None
-        chosen = str(chosen or "")
-        if chosen.isdigit() and len(chosen) < 12 and all(str(c.pk) != chosen for c in communes):
-            extra = AdminArea.objects.filter(pk=int(chosen), level=AdminAreaLevel.COMMUNE).first()
-            if extra is not None:
-                communes.insert(0, extra)
-        field = self.fields["recipient_commune"]
-        field.widget.choices = [("", "—"), *commune_options(communes)]
+        offer_communes(self, "recipient_commune", province_code)
 
     def dims(self) -> tuple[int, int, int]:
         data = self.cleaned_data

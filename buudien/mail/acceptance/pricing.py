@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -107,6 +107,11 @@ class Quote:
     def vat_rate(self) -> str:
         """ "8%"."""
         return rate_text(self.tariff.vat_rate_bp)
+
+
+def prepaid(quote: Quote) -> Quote:
+    """The same item at no price: its charge was taken by another operation."""
+    return replace(quote, base=0, surcharge=0, addons=0, vat=0, total=0, addon_lines=())
 
 
 def rate_text(basis_points: int) -> str:

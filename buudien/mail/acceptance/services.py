@@ -212,13 +212,16 @@ def item_accept(
     kt1_deadline: dt.datetime | None = None,
     at: dt.datetime | None = None,
     idempotency_key: str = "",
+    prepaid: bool = False,
 ) -> PostalItem:
     """Accept one item at ``point``'s counter: price it with the tariff in force on the
     business day, number it from the office's S10 sequence, choose its delivery office, and
     write the item, its EMA event and the booking of its fee. ``at`` is the acceptance time
     (now when not given). Under an ``idempotency_key`` (the counter form's token, the API's
     header) the item is accepted once: the same request again returns it, another request
-    under the key is refused."""
+    under the key is refused. A ``prepaid`` item was paid for by another operation (a
+    dossier's result posted to the applicant, whose charge was taken at intake): it carries
+    no price and books nothing."""
     if service not in MailService.values:
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
@@ -264,6 +267,8 @@ def item_accept(
         addons=chosen,
         day=day,
     )
+    if prepaid:
+        quote = pricing.prepaid(quote)
     item = PostalItem(
         province_code=point.province_code,
         service=service,

@@ -362,13 +362,13 @@ def test_tracking_is_public_and_leaves_no_session(client, clerk_a, world):
 def test_a_timeline_takes_two_queries(client, clerk_a, world, monkeypatch):
     item = _delivered_item(clerk_a, world)
     calls = []
-    run = tracking_selectors._rows
+    run = tracking_selectors.rows
 
     def counted(*args, **kwargs):
         calls.append(args[0])
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(tracking_selectors, "_rows", counted)
+    monkeypatch.setattr(tracking_selectors, "rows", counted)
     assert client.get(f"/api/tracking/{item.s10}").status_code == 200
     assert len(calls) == 2
     assert client.get(f"/api/tracking/{s10_make('RR', 1)}").status_code == 404

@@ -15,14 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import get_language
 
 from buudien.core.bizdays import VIETNAM
+from buudien.core.prepared import aware, bind, compiled, rows
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.network.choices import AdminAreaLevel
@@ -30,7 +29,6 @@ from buudien.network.choices import AdminAreaLevel
 PROVINCE = AdminAreaLevel.PROVINCE.value
 EMI = EventCode.EMI.value
 MAX_IDS = 20
-PREPARE_AFTER = 0  # psycopg's prepare_threshold while the timeline's queries run
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,49 +141,7 @@ def _timeline_sql() -> tuple[str, list[Any], str, list[Any]]:
         .order_by("occurred_at", "id")
         .values_list(*_EVENT_FIELDS)
     )
-    item_sql, item_params = item.query.sql_with_params()
-    event_sql, event_params = events.query.sql_with_params()
-    return item_sql, _plain(item_params), event_sql, _plain(event_params)
-
-
-def _plain(params: Iterable[Any]) -> list[Any]:
-    return [p.value if isinstance(p, Enum) else p for p in params]
-
-
-def _bind(params: list[Any], values: dict[Any, Any]) -> list[Any]:
-    return [values.get(p, p) for p in params]
-
-
-def _rows(sql: str, params: list[Any], *, one: bool = False) -> list[tuple[Any, ...]]:
-    """Run one of the compiled queries. On PostgreSQL as a prepared statement: the item
-    query joins eleven tables, and planning it afresh (~3 ms here) costs ten times more
-    than running it. Django turns psycopg's prepared statements off on its connections
-    (``prepare_threshold=None``, for poolers such as PgBouncer in transaction mode); they
-    are turned on for these two queries only, on a server-side binding cursor. Django's
-    own pool keeps each connection, and its prepared statements, across requests."""
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        raw = connection.connection
-        threshold = raw.prepare_threshold
-        raw.prepare_threshold = PREPARE_AFTER
-        try:
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(sql, params, prepare=True)
-                return cursor.fetchmany(1) if one else cursor.fetchall()
-        finally:
-            raw.prepare_threshold = threshold
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchmany(1) if one else cursor.fetchall()
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A raw SQLite cursor gives naive UTC datetimes."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
+    return (*compiled(item), *compiled(events))
 
 
 @lru_cache(maxsize=8)
@@ -208,11 +164,11 @@ def item_timeline(s10: str) -> Timeline | None:
     """The public timeline of the item with this (normalised, valid) S10 id; None when there
     is no such item, or it is a KT1 item."""
     item_sql, item_params, event_sql, event_params = _timeline_sql()
-    found = _rows(item_sql, _bind(item_params, {_S10: s10}), one=True)
+    found = rows(item_sql, bind(item_params, {_S10: s10}), one=True)
     if not found:
         return None
     row = found[0]
-    rows = _rows(event_sql, _bind(event_params, {_PROVINCE: row[1], _ITEM_ID: row[0]}))
+    found_events = rows(event_sql, bind(event_params, {_PROVINCE: row[1], _ITEM_ID: row[0]}))
     (
         _pk,
         _province,
@@ -248,14 +204,14 @@ def item_timeline(s10: str) -> Timeline | None:
             label=labels.get(("event", code), code),
             office_code=office_code,
             office_name=office_name or "",
-            occurred_at=_aware(at).astimezone(VIETNAM),  # type: ignore[union-attr]
+            occurred_at=aware(at).astimezone(VIETNAM),  # type: ignore[union-attr]
             reason=reason,
             reason_label=labels.get(("reason", reason), reason),
             action=action,
             action_label=labels.get(("action", action), action),
             received_by=initials(recipient) if code == EMI else "",
         )
-        for code, at, office_code, office_name, reason, action, recipient in rows
+        for code, at, office_code, office_name, reason, action, recipient in found_events
     ]
     return Timeline(
         s10=s10,
@@ -264,7 +220,7 @@ def item_timeline(s10: str) -> Timeline | None:
         status=status,
         status_label=labels.get(("status", status), status),
         returning=bool(returning),
-        delivered_at=_local(_aware(delivered_at)),
+        delivered_at=_local(aware(delivered_at)),
         origin=origin,
         destination=destination,
         events=events,

@@ -37,7 +37,7 @@ from buudien.core.s10 import LENGTH as S10_LENGTH
 from buudien.core.s10 import S10Error, s10_normalise, s10_parse
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.tracking.rollup import delivery_rollup_add
+from buudien.mail.tracking.delivered import items_delivered
 from buudien.mail.tracking.status import ItemState, state_of, status_step
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -283,7 +283,7 @@ def event_record(
     _state_save(item, state)
     PostalItem.objects.filter(pk=locked.pk).update(**_state_fields(state))
     if state.status == DELIVERED and not was_delivered:
-        delivery_rollup_add(item_ids=[locked.pk])
+        items_delivered(item_ids=[locked.pk])
     if locked.service == KT1:
         audit_record(
             actor=actor,
@@ -594,7 +594,7 @@ def item_status_refresh(*, item_ids: Sequence[int]) -> int:
         )
         now_delivered = [pk for pk in now_delivered if pk not in before]
     _update_items(rows)
-    delivery_rollup_add(item_ids=now_delivered)
+    items_delivered(item_ids=now_delivered)
     return len(rows)
 
 
@@ -635,8 +635,8 @@ def _apply_states(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) ->
         states.extend(_states_from_events(late))
     _update_items(states)
     if EMI in set(map(_ROW_CODE, rows)):
-        # The items that became delivered in this batch: counted in the delivery rollup.
-        delivery_rollup_add(
+        # The items that became delivered in this batch: counted, and followed.
+        items_delivered(
             item_ids=[
                 state[5]
                 for state in states
