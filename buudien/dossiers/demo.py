@@ -89,6 +89,7 @@ DOSSIERS_ENV = "BUUDIEN_DEMO_DOSSIERS"
 REAL_PACE = 41_500  # dossiers a year through Lạng Sơn's post
 SETTLEMENT_BANK = "vietinbank"  # the province's account the other steps deposit in
 RECEIVE_ONLY_SHARE = 0.2  # the agency returns the result itself
+LODGED_EVERY = 10  # of the dossiers whose result the post returns: one lodged at the agency
 ADDRESS_SHARE = 0.15  # of those the post returns: to the applicant's address
 LATE_SHARE = 0.08
 NEVER_COLLECTED_SHARE = 0.03
@@ -461,6 +462,7 @@ class Intake:
     address: str = ""
     return_by: str = ""
     commune: AdminArea | None = None
+    agency_reference: str = ""
 
 
 @transaction.atomic
@@ -493,8 +495,17 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
             required=row.return_by == ReturnBy.ADDRESS,
             limit=300,
         )
-        indexes = list(range(len(procedure.documents or [])))
-        docs = services.documents_received(procedure, indexes)
+        lodged = row.mode == Mode.RETURN
+        indexes = [] if lodged else list(range(len(procedure.documents or [])))
+        docs = [] if lodged else services.documents_received(procedure, indexes)
+        fee = 0 if lodged else procedure.agency_fee
+        number = fields.text(
+            row.agency_reference,
+            field="agency_reference",
+            label=_("The agency's receipt number"),
+            required=lodged,
+            limit=40,
+        ).upper()
         charge = procedure.charge_for(row.mode)
         reference = f"{services.PREFIX}{point.code}{last - len(rows) + 1 + offset:06d}"
         stored = desk.key("receive", row.key)
@@ -514,6 +525,7 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
                     "documents": indexes,
                     "return_by": row.return_by,
                     "commune": row.commune.pk if row.commune else None,
+                    "agency_reference": number,
                     "at_address": False,
                 }
             ),
@@ -521,27 +533,28 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
             procedure=procedure,
             agency=procedure.agency,
             mode=row.mode,
-            status=Status.RECEIVED,
+            status=Status.HANDED_OVER if lodged else Status.RECEIVED,
             applicant_name=name,
             applicant_folded=fold(f"{name} {cid}")[:150],
             citizen_id=cid,
             phone=tel,
             address=where,
             documents=docs,
-            agency_fee=procedure.agency_fee,
+            agency_reference=number,
+            agency_fee=fee,
             charge=charge,
-            return_by=row.return_by if row.mode == Mode.BOTH else "",
+            return_by=row.return_by if row.mode in Mode.returns() else "",
             commune=row.commune if row.return_by == ReturnBy.ADDRESS else None,
             due_date=services.due_date(procedure, desk.day),
         )
         legs = []
-        if procedure.agency_fee:
+        if fee:
             if procedure.agency_id not in payables:
                 payables[procedure.agency_id] = ledger.account_for_partner(
                     desk.province, services.agency_partner(procedure.agency)
                 )
             payable = payables[procedure.agency_id]
-            legs.append(ledger.Leg(drawer, payable, procedure.agency_fee, Service.DOSSIER))
+            legs.append(ledger.Leg(drawer, payable, fee, Service.DOSSIER))
         if charge:
             legs.append(ledger.Leg(drawer, revenue, charge, Service.DOSSIER))
         if legs:
@@ -571,6 +584,10 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
             at=d.created_at,
             point=point,
             actor_id=actor_id(actor),
+            note=_("Lodged at %(agency)s under number %(number)s")
+            % {"agency": d.agency.name, "number": d.agency_reference}
+            if d.mode == Mode.RETURN
+            else "",
         )
         for d in made
     )
@@ -900,6 +917,11 @@ def _intake(
         return_by = ReturnBy.ADDRESS if rng.random() < ADDRESS_SHARE else ReturnBy.COUNTER
     commune = counter.point.commune.name if counter.point.commune else ""
     posted = return_by == ReturnBy.ADDRESS
+    number = ""
+    if mode == Mode.BOTH and made.dossiers % LODGED_EVERY == 0:
+        # Lodged at the agency; the post returns the result (no draw: the sample stays).
+        mode = Mode.RETURN
+        number = f"{procedure.agency.code.upper()}-{at:%y%m%d}-{made.dossiers:05d}"
     return Intake(
         key=f"demo-{made.dossiers}",
         procedure=procedure,
@@ -910,6 +932,7 @@ def _intake(
         address=f"Thôn {rng.randint(1, 12)}, {commune}" if posted else "",
         return_by=return_by,
         commune=counter.point.commune if posted else None,
+        agency_reference=number,
         at=at,
     )
 
@@ -921,8 +944,9 @@ def _schedule(
     rounds = counter.rounds
     sent = calendar.round_after(dossier.business_date, rounds)
     sent_day = calendar.days[sent]
-    plan.sends[(counter.point.pk, dossier.agency_id, sent_day)].append(dossier.reference)
-    if dossier.mode != Mode.BOTH:
+    if dossier.mode != Mode.RETURN:  # a dossier lodged at the agency is there already
+        plan.sends[(counter.point.pk, dossier.agency_id, sent_day)].append(dossier.reference)
+    if dossier.mode not in Mode.returns():
         return
     due = calendar.index[dossier.due_date]
     if rng.random() < LATE_SHARE:  # the agency is late: the result comes on a later round
@@ -972,7 +996,8 @@ def _run(
             actor=counter.clerk,
             point=counter.point,
             agency=agency,
-            dossiers=[row.reference for row in rows],
+            # The agency's number on the results of the dossiers lodged there.
+            dossiers=[row.agency_reference or row.reference for row in rows],
             receiver_name=rng.choice(AGENCY_RECEIVERS),
             late_reason=rng.choice(LATE_REASONS) if count else "",
             at=at,

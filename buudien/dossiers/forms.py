@@ -80,7 +80,11 @@ class ReceiveForm(CounterForm):
     documents = DocumentsField(label=_("Documents received"), required=False)
     mode = forms.ChoiceField(
         label=pgettext_lazy("dossier", "Service"),
-        choices=[(Mode.BOTH.value, Mode.BOTH.label), (Mode.RECEIVE.value, Mode.RECEIVE.label)],
+        choices=[
+            (Mode.BOTH.value, Mode.BOTH.label),
+            (Mode.RECEIVE.value, Mode.RECEIVE.label),
+            (Mode.RETURN.value, Mode.RETURN.label),
+        ],
         initial=Mode.BOTH,
         required=False,
     )
@@ -89,6 +93,12 @@ class ReceiveForm(CounterForm):
         choices=[("", "—"), *ReturnBy.choices],
         initial=ReturnBy.COUNTER,
         required=False,
+    )
+    agency_reference = forms.CharField(
+        label=_("Agency's receipt number"),
+        max_length=40,
+        required=False,
+        help_text=_("Only for a dossier lodged at the agency: the post returns its result."),
     )
     applicant_name = forms.CharField(
         label=pgettext_lazy("dossier", "Applicant"), max_length=150, required=False
@@ -133,6 +143,8 @@ class ReceiveForm(CounterForm):
         self.chosen: Procedure | None = procedures.filter(code=code).first() if code else None
         mode = str(source.get("mode") or Mode.BOTH)
         self.charge = self.chosen.charge_for(mode) if self.chosen is not None else None
+        # The fee of a dossier lodged at the agency is paid there.
+        self.fee = 0 if self.chosen is None or mode == Mode.RETURN else self.chosen.agency_fee
         self.fields["documents"].choices = [  # type: ignore[attr-defined]
             (str(index), document_label(doc))
             for index, doc in enumerate(self.chosen.documents if self.chosen else [])

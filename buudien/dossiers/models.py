@@ -191,6 +191,12 @@ class Dossier(CounterOperation):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     documents = models.JSONField(_("documents received"), default=list, blank=True)
+    agency_reference = models.CharField(
+        _("agency's receipt number"),
+        max_length=40,
+        blank=True,
+        help_text=_("For a dossier lodged at the agency, whose result the post returns."),
+    )
     at_address = models.BooleanField(
         _("received at the applicant's address"),
         default=False,

@@ -67,6 +67,11 @@ def slip(dossier: Dossier, request: HttpRequest | None = None) -> Receipt:
     lines = [
         line(_("Procedure"), f"{dossier.procedure.code} · {dossier.procedure.name}"),
         line(_("Agency"), dossier.agency.name),
+        *(
+            [line(_("Agency's receipt number"), dossier.agency_reference)]
+            if dossier.agency_reference
+            else []
+        ),
         line(pgettext("dossier", "Applicant"), dossier.applicant_name),
         line(_("Citizen ID"), masked_id(dossier.citizen_id)),
         *(

@@ -57,16 +57,27 @@ class DossierFilters(Schema):
 
 class DossierIn(AtPoint):
     procedure: str = Field(max_length=40, description="The procedure's code.")
-    mode: str = Field(max_length=16, description="receive | both (receive and return).")
+    mode: str = Field(
+        max_length=16,
+        description="receive | both (receive and return) | return (lodged at the agency: "
+        "the post returns the result).",
+    )
     applicant_name: str = Field(max_length=300)
     citizen_id: str = Field(max_length=40)
     phone: str = Field("", max_length=40)
     address: str = Field("", max_length=600)
     documents: list[Annotated[int, Field(ge=0, le=999)]] = Field(
+        [],
         max_length=100,
-        description="Indexes (from 0) of the procedure's documents received: all of them.",
+        description="Indexes (from 0) of the procedure's documents received: all of them "
+        "(none for mode return).",
     )
-    return_by: str = Field("", max_length=16, description="counter | address; only with mode both.")
+    agency_reference: str = Field(
+        "", max_length=80, description="The number on the agency's receipt (mode return)."
+    )
+    return_by: str = Field(
+        "", max_length=16, description="counter | address; with mode both or return."
+    )
     commune_code: str = Field(
         "",
         max_length=16,
@@ -107,6 +118,7 @@ class DossierOut(Schema):
     phone: str
     address: str
     documents: list[DocumentOut]
+    agency_reference: str
     agency_fee: int
     charge: int
     total: int

@@ -207,21 +207,36 @@ def dossier_receive(
     address: str = "",
     return_by: str = "",
     commune: AdminArea | int | str | None = None,
+    agency_reference: str = "",
     at_address: bool = False,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """Receive a dossier at ``point``'s counter, or (``at_address``) at the applicant's
-    address by a postman of ``point`` (see the module). The same key and request return the
-    dossier already received; every problem of the request is refused at once."""
+    address by a postman of ``point`` (see the module). A dossier of mode ``return`` was
+    lodged at the agency (its receipt number ``agency_reference``): the post only takes the
+    charge to return its result, and the dossier is with the agency from the start. The same
+    key and request return the dossier already received; every problem of the request is
+    refused at once."""
     desk = _desk(actor, point, at, roles=PICKUP_ROLES if at_address else DOSSIER_ROLES)
     province = desk.province
     problems = Problems()
     found = problems.check(procedure_for, province, procedure)
-    if mode not in (Mode.RECEIVE, Mode.BOTH):
+    if mode not in Mode.values:
+        problems.add("mode", _("Choose what the post does for the dossier."))
+    lodged = mode == Mode.RETURN
+    if lodged and at_address:
         problems.add(
-            "mode",
-            _("At the counter the post receives a dossier, and may return its result."),
+            "at_address", _("A dossier lodged at the agency is not picked up at an address.")
         )
+    number = problems.check(
+        fields.text,
+        agency_reference,
+        field="agency_reference",
+        label=_("The agency's receipt number"),
+        required=lodged,
+        limit=40,
+    )
+    number = (number or "").upper()
     name = problems.check(
         fields.text, applicant_name, field="applicant_name", label=_("The applicant's name")
     )
@@ -235,25 +250,31 @@ def dossier_receive(
         required=return_by == ReturnBy.ADDRESS or at_address,
         limit=300,
     )
-    if mode == Mode.BOTH and return_by not in ReturnBy.values:
+    returns = mode in Mode.returns()
+    if returns and return_by not in ReturnBy.values:
         problems.add("return_by", _("Say where the result is returned."))
     if mode == Mode.RECEIVE and return_by:
         problems.add("return_by", _("The agency returns the result of this dossier itself."))
-    posted = mode == Mode.BOTH and return_by == ReturnBy.ADDRESS
+    posted = returns and return_by == ReturnBy.ADDRESS
     area = problems.check(commune_of, commune, required=posted)
-    docs = problems.check(documents_received, found, documents) if found else None
+    # The documents of a dossier lodged at the agency stay there.
+    docs: list[dict[str, Any]] | None = []
+    if not lodged:
+        docs = problems.check(documents_received, found, documents) if found else None
     problems.raise_any()
     assert found is not None and docs is not None
     charge = found.charge_for(mode)
     agency = found.agency
+    # The agency's fee is paid at the agency for a dossier lodged there.
+    fee = 0 if lodged else found.agency_fee
     promised = due_date(found, desk.day)
 
     def work(op: Op) -> Dossier:
         legs = []
         drawer = ledger.account_for_drawer(point)
-        if found.agency_fee:
+        if fee:
             payable = ledger.account_for_partner(province, agency_partner(agency))
-            legs.append(ledger.Leg(drawer, payable, found.agency_fee, Service.DOSSIER))
+            legs.append(ledger.Leg(drawer, payable, fee, Service.DOSSIER))
         if charge:
             revenue = ledger.account_for_revenue(province, Service.DOSSIER)
             legs.append(ledger.Leg(drawer, revenue, charge, Service.DOSSIER))
@@ -263,21 +284,27 @@ def dossier_receive(
             procedure=found,
             agency=agency,
             mode=mode,
-            status=Status.RECEIVED,
+            status=Status.HANDED_OVER if lodged else Status.RECEIVED,
             applicant_name=name,
             applicant_folded=fold(f"{name} {cid}")[:150],
             citizen_id=cid,
             phone=tel,
             address=where,
             documents=docs,
+            agency_reference=number,
             at_address=at_address,
-            agency_fee=found.agency_fee,
+            agency_fee=fee,
             charge=charge,
-            return_by=return_by if mode == Mode.BOTH else "",
+            return_by=return_by if returns else "",
             commune=area,
             due_date=promised,
         )
         note = _("At the applicant's address") if at_address else ""
+        if lodged:
+            note = _("Lodged at %(agency)s under number %(number)s") % {
+                "agency": agency.name,
+                "number": number,
+            }
         _step(
             dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point, note=note
         ).save()
@@ -296,14 +323,19 @@ def dossier_receive(
             "documents": sorted(set(documents)),
             "return_by": return_by,
             "commune": area.pk if area else None,
+            "agency_reference": number,
             "at_address": at_address,
         },
         work=work,
     )
 
 
-def _dossiers_by_code(province: str, codes: Sequence[str]) -> dict[str, Dossier]:
-    wanted = [str(code or "").strip().upper()[:24] for code in codes]
+def _dossiers_by_code(
+    province: str, codes: Sequence[str], agency: Agency | None = None
+) -> dict[str, Dossier]:
+    """The dossiers by their codes, locked; with ``agency``, a code may also be the number
+    on that agency's receipt of a dossier lodged there (as its result comes back)."""
+    wanted = [str(code or "").strip().upper()[:40] for code in codes]
     wanted = [code for code in dict.fromkeys(wanted) if code]
     if not wanted or len(wanted) > MAX_HANDOVER:
         raise DomainError(
@@ -312,6 +344,14 @@ def _dossiers_by_code(province: str, codes: Sequence[str]) -> dict[str, Dossier]
         )
     rows = Dossier.objects.select_for_update().filter(province_code=province, reference__in=wanted)
     found = {row.reference: row for row in rows}
+    if agency is not None and len(found) < len(wanted):
+        lodged = Dossier.objects.select_for_update().filter(
+            province_code=province,
+            agency=agency,
+            mode=Mode.RETURN,
+            agency_reference__in=[code for code in wanted if code not in found],
+        )
+        found.update({row.agency_reference.upper(): row for row in lodged})
     missing = [code for code in wanted if code not in found]
     if missing:
         raise NotFound(
@@ -421,7 +461,7 @@ def results_receive(
     promised date needs the agency's reason (kept on the dossier, shown on its steps)."""
     desk = _desk(actor, point, at)
     found = agency_for(desk.province, agency)
-    rows = _dossiers_by_code(desk.province, dossiers)
+    rows = _dossiers_by_code(desk.province, dossiers, found)
     reason = fields.text(
         late_reason, field="late_reason", label=_("The reason"), required=False, limit=300
     )

@@ -300,3 +300,24 @@ def test_a_result_posted_to_the_address_through_the_api(client_as, clerk_a, worl
     # The item is tracked like any other.
     tracked = client.get(f"/api/tracking/{body['result_item']}")
     assert tracked.status_code == 200
+
+
+def test_a_dossier_lodged_at_the_agency_through_the_api(client_as, clerk_a, procedure):
+    client = client_as(clerk_a)
+    refused = _receive(client, key="l0", mode="return", documents=[])
+    assert refused.status_code == 400
+    assert "agency_reference" in refused.json()["errors"]
+    lodged = _receive(client, key="l1", mode="return", documents=[], agency_reference="h36-9")
+    assert lodged.status_code == 201
+    body = lodged.json()
+    assert (body["status"], body["agency_reference"], body["total"]) == (
+        "handed_over",
+        "H36-9",
+        15_000,
+    )
+    back = _post(client, "results", {"agency": "so-tnmt", "dossiers": ["H36-9"]})
+    assert back.status_code == 201
+    done = _post(client, f"dossiers/{body['code']}/return", {"presented_id": CID})
+    assert done.json()["status"] == "returned"
+    slip = client.get(f"/dossiers/{body['code']}/slip.pdf")
+    assert slip.status_code == 200

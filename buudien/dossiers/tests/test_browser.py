@@ -157,3 +157,58 @@ def test_a_result_posted_to_the_applicants_address(
     page.reload()
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.RETURNED)
     expect(page.get_by_test_id("steps").locator("tr[data-kind=delivered]")).to_contain_text(s10)
+
+
+def test_the_other_two_modes_at_the_counter(
+    live_server: Any, page: Any, clerk_hcc: Any, world: Any, procedure: Any
+) -> None:
+    """Receive and send on (the agency returns the result itself), and a dossier lodged at
+    the agency whose result the post returns."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "hcc_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.goto(f"{live_server.url}/dossiers/receive/")
+    page.get_by_test_id("procedure").select_option(procedure.code)
+    expect(page.get_by_test_id("documents-boxes").locator("input")).to_have_count(3)
+    page.get_by_label("Hình thức").select_option("receive")
+    expect(page.get_by_test_id("procedure-total")).to_contain_text("50.000")
+    for box in page.get_by_test_id("documents-boxes").locator("input").all():
+        box.check()
+    page.get_by_label("Trả kết quả").select_option("")
+    page.get_by_label("Người nộp hồ sơ").fill("Nông Thị Xuân")
+    page.get_by_label("Số CCCD").fill("020111222333")
+    page.get_by_test_id("submit").click()
+    expect(page).to_have_url(re.compile(r"/dossiers/HS240001000001/$"))
+    page.goto(f"{live_server.url}/dossiers/handovers/new/")
+    page.get_by_test_id("agency").select_option(procedure.agency.code)
+    page.get_by_label(re.compile("HS240001000001")).check()
+    page.get_by_test_id("submit").click()
+    page.goto(f"{live_server.url}/dossiers/HS240001000001/")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.CLOSED)
+
+    page.goto(f"{live_server.url}/dossiers/receive/")
+    page.get_by_test_id("procedure").select_option(procedure.code)
+    expect(page.get_by_test_id("procedure-total")).to_contain_text("65.000")
+    page.get_by_label("Hình thức").select_option("return")
+    expect(page.get_by_test_id("procedure-total")).to_contain_text("15.000")
+    page.get_by_label("Người nộp hồ sơ").fill("Nông Thị Xuân")
+    page.get_by_label("Số CCCD").fill("020111222333")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("error-agency_reference")).to_be_visible()
+    page.get_by_label("Số biên nhận của cơ quan").fill("H36-0007")
+    page.get_by_test_id("submit").click()
+    expect(page).to_have_url(re.compile(r"/dossiers/HS240001000002/$"))
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.HANDED_OVER)
+    expect(page.get_by_test_id("agency-reference")).to_have_text("H36-0007")
+
+    page.goto(f"{live_server.url}/dossiers/results/new/")
+    page.get_by_test_id("agency").select_option(procedure.agency.code)
+    page.get_by_label(re.compile("H36-0007")).check()
+    page.get_by_test_id("submit").click()
+    page.goto(f"{live_server.url}/dossiers/HS240001000002/")
+    page.get_by_label("Số CCCD xuất trình").fill("020111222333")
+    page.get_by_test_id("return-submit").click()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", Status.RETURNED)

@@ -94,6 +94,11 @@ def test_a_year_of_dossiers_at_every_step(province):
     assert Handover.objects.filter(confirmed_at__isnull=False).exists()
     assert DossierStep.objects.filter(kind=StepKind.CONFIRMED).exists()
     assert not DossierStep.objects.filter(at__gte=NOW).exists()
+    # Some were lodged at the agency: the post returned their results only.
+    lodged = rows.filter(mode=Mode.RETURN)
+    assert lodged.filter(status=Status.RETURNED).exists()
+    assert not lodged.filter(handover__isnull=False).exists()
+    assert not lodged.filter(agency_fee__gt=0).exists()
     returned = rows.filter(status=Status.RETURNED)
     assert not returned.filter(return_by=ReturnBy.COUNTER).exclude(returned_point=F("point"))
     # Results to the applicant's address went by post, as HC items the postman delivered.
@@ -144,19 +149,22 @@ def test_a_second_build_changes_nothing(province):
     assert Dossier.objects.count() == count
 
 
-def test_intake_as_a_list_writes_what_the_service_writes(clerk_a, world, procedure):
+@pytest.mark.parametrize("mode", [Mode.BOTH, Mode.RETURN])
+def test_intake_as_a_list_writes_what_the_service_writes(clerk_a, world, procedure, mode):
     at = dt.datetime(2026, 4, 28, 9, 30, tzinfo=VIETNAM)
     asked: dict[str, Any] = {
         "procedure": procedure,
-        "mode": Mode.BOTH,
+        "mode": mode,
         "applicant_name": "Hoàng Văn Thụ",
         "citizen_id": "020123456789",
         "phone": "0912345678",
         "return_by": ReturnBy.COUNTER,
+        "agency_reference": "H36-0001" if mode == Mode.RETURN else "",
         "at": at,
     }
+    documents = [] if mode == Mode.RETURN else [0, 1, 2]
     by_service = services.dossier_receive(
-        actor=clerk_a, point=world.point_a, idempotency_key="one", documents=[0, 1, 2], **asked
+        actor=clerk_a, point=world.point_a, idempotency_key="one", documents=documents, **asked
     )
     (by_list,) = demo.receive_list(
         actor=clerk_a, point=world.point_a, rows=[demo.Intake(key="two", **asked)]
@@ -179,8 +187,8 @@ def test_intake_as_a_list_writes_what_the_service_writes(clerk_a, world, procedu
     assert by_list.entry.idempotency_key == by_list.idempotency_key
     assert by_list.entry.reference == f"dossiers:{by_list.reference}"
     for dossier in (by_service, by_list):
-        assert [(s.kind, s.at, s.point_id, s.actor_id) for s in dossier.steps.all()] == [
-            (StepKind.RECEIVED, at, world.point_a.pk, clerk_a.pk)
+        assert [(s.kind, s.at, s.point_id, s.actor_id, s.note) for s in dossier.steps.all()] == [
+            (StepKind.RECEIVED, at, world.point_a.pk, clerk_a.pk, by_service.steps.get().note)
         ]
         audit = AuditEntry.objects.get(action="dossiers.receive", object_id=str(dossier.pk))
         assert (audit.actor_id, audit.object_type, audit.object_repr) == (

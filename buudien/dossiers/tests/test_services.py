@@ -269,3 +269,58 @@ def test_a_postman_picks_a_dossier_up_at_the_applicants_address(world, procedure
     )
     assert dossier.at_address is True
     assert dossier.steps.get().note == "Tại địa chỉ của người nộp"
+
+
+def test_a_dossier_lodged_at_the_agency_whose_result_the_post_returns(clerk_a, world, procedure):
+    with pytest.raises(DomainError) as refused:
+        receive(clerk_a, world, procedure, mode=Mode.RETURN, return_by="", at_address=True)
+    assert {"agency_reference", "return_by", "at_address"} <= set(refused.value.errors)
+    dossier = receive(
+        clerk_a,
+        world,
+        procedure,
+        mode=Mode.RETURN,
+        documents=[],
+        agency_reference="000.00.12.h36-261028-0007",
+    )
+    # The agency's fee was paid at the agency: the post takes its charge to return only.
+    assert (dossier.agency_fee, dossier.charge) == (0, 15_000)
+    assert balance("1111.240001") == 15_000
+    assert dossier.status == Status.HANDED_OVER and dossier.documents == []
+    assert dossier.agency_reference == "000.00.12.H36-261028-0007"
+    step = DossierStep.objects.get(dossier=dossier)
+    assert "000.00.12.H36-261028-0007" in step.note
+    # Nothing to carry to the agency: it has the dossier.
+    with pytest.raises(DomainError, match="đã được bàn giao"):
+        services.handover_send(
+            actor=clerk_a,
+            point=world.point_a,
+            agency=procedure.agency,
+            dossiers=[dossier.reference],
+        )
+    # The agency hands the result back under its own number.
+    services.results_receive(
+        actor=clerk_a,
+        point=world.point_a,
+        agency=procedure.agency,
+        dossiers=["000.00.12.h36-261028-0007"],
+        at=TUESDAY + dt.timedelta(days=2),
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_BACK
+    returned = services.dossier_return(
+        actor=clerk_a,
+        point=world.point_a,
+        dossier=dossier.reference,
+        presented_id="020123456789",
+        at=TUESDAY + dt.timedelta(days=3),
+    )
+    assert returned.status == Status.RETURNED and returned.on_time
+    # An agency's number is not a code of another agency's dossier.
+    with pytest.raises(NotFound):
+        services.results_receive(
+            actor=clerk_a,
+            point=world.point_a,
+            agency=procedure.agency,
+            dossiers=["000.00.12.H36-000000-0000"],
+        )
