@@ -65,6 +65,7 @@ from buudien.counter.desk import Desk, actor_id, fingerprint_of
 from buudien.dossiers import services, settlements
 from buudien.dossiers.choices import AgencyKind, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Procedure
+from buudien.dossiers.rollup import rollup_received
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.mail.choices import EventCode
@@ -576,6 +577,7 @@ def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> 
         dossier.entry = entry
         dossier.business_date = entry.business_date
     Dossier.objects.bulk_create(made)
+    rollup_received(made)
     DossierStep.objects.bulk_create(
         DossierStep(
             province_code=d.province_code,

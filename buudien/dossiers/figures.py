@@ -2,11 +2,12 @@
 time, the agencies' fees collected and the post's charges; in total, per point, per unit of a
 subtree, per agency and per procedure.
 
-Read with two GROUP BY queries on the dossiers (no per-row Python): one of the dossiers
-received in the period (by business day) per point, agency and procedure, with their fees and
-charges; one of the results returned in the period (by the day in Vietnam) per returning point,
-agency and procedure, with those returned by the promised date. A province takes some tens of
-thousands of dossiers a year: ``bench/dossier_lookup.py`` measures these queries on 50,000.
+Read from the rollup (``DossierRollup``, kept by the services as each dossier is received
+and each result returned), in one GROUP BY per point, agency and procedure: the dossiers
+received in the period (by business day) with their fees and charges, the results returned
+(by the day in Vietnam, by the point that returned them) and those returned by the promised
+date. A province takes some tens of thousands of dossiers a year: ``bench/dossier_lookup.py``
+measures the figures of a year on 50,000 against the GROUP BY of the dossiers themselves.
 
 The months before go-live come from the imported history (``planning.RevenueHistory``, service
 ``dossier``): its volume is the dossiers the post handled that month, counted here as received,
@@ -22,13 +23,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
-from django.db import connection
-from django.db.models import Count, IntegerField, Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, Sum
 
-from buudien.core.bizdays import VIETNAM
 from buudien.core.catalogue import Service
-from buudien.dossiers.models import Dossier, FeeSettlement
+from buudien.dossiers.models import DossierRollup, FeeSettlement
 from buudien.network.models import ServicePoint, Unit
 from buudien.planning.models import RevenueHistory
 
@@ -74,21 +72,6 @@ class Group:
     tally: Tally
 
 
-def _by_promise() -> RawSQL:
-    """1 for a result returned by its promised date (the day in Vietnam, UTC+7 all year),
-    else 0: in the database's own date functions, not a per-row Python function (SQLite's
-    time-zone conversion in Django is one, and it made the query twice as slow)."""
-    if connection.vendor == "postgresql":
-        day = "(returned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
-    else:
-        day = "date(returned_at, '+7 hours')"
-    return RawSQL(f"CASE WHEN {day} <= due_date THEN 1 ELSE 0 END", [], output_field=IntegerField())
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=VIETNAM)
-
-
 class DossierFigures:
     """The figures of the dossiers of ``unit``'s subtree (the whole province when None) from
     ``date_from`` to ``date_to`` (inclusive)."""
@@ -110,8 +93,7 @@ class DossierFigures:
         self.point_paths: dict[int, str] = dict(points.values_list("pk", "unit_path"))
         self.groups: list[Group] = []
         if unit is None or self.point_paths:
-            self._load_received()
-            self._load_returned()
+            self._load_records()
         self._load_history()
 
     def _in_scope(self, column: str) -> Q:
@@ -122,38 +104,33 @@ class DossierFigures:
     def _path(self, point_id: int | None) -> str:
         return self.point_paths.get(point_id, "") if point_id is not None else ""
 
-    def _load_received(self) -> None:
+    def _load_records(self) -> None:
         rows = (
-            Dossier.objects.filter(
+            DossierRollup.objects.filter(
                 self._in_scope("point_id"),
                 province_code=self.province_code,
-                business_date__gte=self.date_from,
-                business_date__lte=self.date_to,
+                day__gte=self.date_from,
+                day__lte=self.date_to,
             )
             .values_list("point_id", "agency_id", "procedure_id")
-            .annotate(n=Count("id"), fees=Sum("agency_fee"), charges=Sum("charge"))
+            .annotate(
+                received=Sum("received"),
+                fees=Sum("agency_fees"),
+                charges=Sum("charges"),
+                returned=Sum("returned"),
+                on_time=Sum("returned_on_time"),
+            )
             .order_by()
         )
-        for point_id, agency_id, procedure_id, n, fees, charges in rows:
-            tally = Tally(received=n, agency_fees=int(fees), charges=int(charges))
-            self.groups.append(
-                Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
-            )
-
-    def _load_returned(self) -> None:
-        rows = (
-            Dossier.objects.filter(
-                self._in_scope("returned_point_id"),
-                province_code=self.province_code,
-                returned_at__gte=_day_start(self.date_from),
-                returned_at__lt=_day_start(self.date_to + dt.timedelta(days=1)),
-            )
-            .values_list("returned_point_id", "agency_id", "procedure_id")
-            .annotate(n=Count("id"), by_promise=Sum(_by_promise()))
-            .order_by()
-        )
-        for point_id, agency_id, procedure_id, n, by_promise in rows:
-            tally = Tally(returned=n, returned_on_time=int(by_promise))
+        for point_id, agency_id, procedure_id, received, fees, charges, returned, on_time in rows:
+            # A side with nothing in the period stays "no data", as a count of the
+            # dossiers themselves would have it.
+            tally = Tally()
+            if received:
+                tally.received, tally.agency_fees = int(received), int(fees)
+                tally.charges = int(charges)
+            if returned:
+                tally.returned, tally.returned_on_time = int(returned), int(on_time)
             self.groups.append(
                 Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
             )

@@ -326,3 +326,40 @@ class AgencyToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} · {self.name} ({self.prefix}…)"
+
+
+class DossierRollup(models.Model):
+    """One (province, day, point, agency, procedure): the dossiers received that business
+    day at the point, with the agencies' fees and the post's charges taken; the results
+    returned that day (in Vietnam) by the point (at its counter, or delivered by its
+    postmen), and of them those returned by their promised date. Kept by the services in
+    the transaction of each intake and return (``dossiers.rollup``); the figures read it,
+    never the dossiers."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    day = models.DateField(_("day"))
+    point = point_link(_("service point"))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+    received = models.PositiveIntegerField(pgettext_lazy("dossiers", "received"), default=0)
+    agency_fees = models.BigIntegerField(_("agency's fees (đồng)"), default=0)
+    charges = models.BigIntegerField(_("post's charges (đồng)"), default=0)
+    returned = models.PositiveIntegerField(pgettext_lazy("dossiers", "returned"), default=0)
+    returned_on_time = models.PositiveIntegerField(_("returned on time"), default=0)
+
+    class Meta:
+        verbose_name = _("dossier rollup")
+        verbose_name_plural = _("dossier rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "day", "point", "agency", "procedure"],
+                name="dossier_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day:%d/%m/%Y} {self.point_id}"

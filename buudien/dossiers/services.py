@@ -38,6 +38,7 @@ from buudien.counter import fields
 from buudien.counter.desk import Desk, Op, actor_id
 from buudien.dossiers.choices import Direction, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
+from buudien.dossiers.rollup import rollup_received, rollup_returned
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.mail.acceptance.services import item_accept
@@ -308,6 +309,7 @@ def dossier_receive(
         _step(
             dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point, note=note
         ).save()
+        rollup_received([dossier])
         return dossier
 
     return desk.once(
@@ -569,7 +571,7 @@ def results_delivered(item_ids: Sequence[int]) -> None:
         name, actor, point = events.get(item.pk, ("", None, None))
         row.status = Status.RETURNED
         row.returned_at = item.delivered_at
-        row.returned_point_id = point or item.delivery_point_id
+        row.returned_point_id = point or item.delivery_point_id or row.point_id
         row.returned_by_id = actor
         row.receiver_name = (name or row.applicant_name)[:150]
         steps.append(
@@ -587,6 +589,7 @@ def results_delivered(item_ids: Sequence[int]) -> None:
         rows, ["status", "returned_at", "returned_point", "returned_by", "receiver_name"]
     )
     DossierStep.objects.bulk_create(steps)
+    rollup_returned(rows)
 
 
 @transaction.atomic
@@ -645,5 +648,6 @@ def dossier_return(
         update_fields=["status", "returned_at", "returned_point", "returned_by", "receiver_name"]
     )
     _step(row, StepKind.RETURNED, at=desk.moment, actor=actor, point=point).save()
+    rollup_returned([row])
     audit_record(actor=actor, action="dossiers.return", obj=row)
     return row

@@ -16,11 +16,12 @@ from django.db.models import F, Sum
 from buudien.core.bizdays import VIETNAM
 from buudien.core.demo import demo_steps
 from buudien.core.models import AuditEntry
-from buudien.dossiers import demo, selectors, services
+from buudien.dossiers import demo, rollup, selectors, services
 from buudien.dossiers.choices import Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import (
     Agency,
     Dossier,
+    DossierRollup,
     DossierStep,
     FeeSettlement,
     Handover,
@@ -137,6 +138,17 @@ def test_the_ledger_agrees_with_the_dossiers(province):
     assert rows.filter(entry__isnull=True).count() == 0
     assert not Transfer.objects.filter(service="").exclude(entry__kind="opening_balance").exists()
     assert_the_money_holds()
+
+
+def test_the_rollup_kept_by_the_services_is_the_rollup_of_the_dossiers(province):
+    build(200)
+    columns = ("day", "point_id", "agency_id", "procedure_id", *rollup._COUNTERS)
+    kept = sorted(DossierRollup.objects.values_list(*columns))
+    assert kept and sum(row[-2] for row in kept) > 0  # results returned, some by post
+
+    assert rollup.dossier_rollup_rebuild(province_code="20") == len(kept)
+
+    assert sorted(DossierRollup.objects.values_list(*columns)) == kept
 
 
 def test_a_second_build_changes_nothing(province):
