@@ -25,6 +25,7 @@ BENCHMARKS = [
     "bench.tracking_ingest",
     "bench.tracking_lookup",
     "bench.dossier_lookup",
+    "bench.goods_sale",
     "bench.year_report",
 ]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "buudien.cashless",
     "buudien.cashdesk",
     "buudien.dossiers",
+    "buudien.goods",
     "buudien.planning",
     "buudien.web",
 ]

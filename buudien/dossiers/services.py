@@ -36,6 +36,7 @@ from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter import fields
 from buudien.counter.desk import Desk, Op, actor_id
+from buudien.counter.problems import Problems
 from buudien.dossiers.choices import Direction, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
 from buudien.dossiers.rollup import rollup_received, rollup_returned
@@ -68,30 +69,6 @@ def due_date(procedure: Procedure, day: dt.date) -> dt.date:
     """The promised return date of a dossier received on ``day``: the procedure's business
     days after it (weekends and public holidays not counted)."""
     return add_business_days(day, procedure.processing_days)
-
-
-class Problems:
-    """The refusals of one request, gathered so that a form shows every one at once."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.found.setdefault(field, []).append(str(message))
-
-    def check[T](self, clean: Any, *args: Any, **kwargs: Any) -> T | None:
-        """``clean(*args, **kwargs)``, its refusal kept under its field (None then)."""
-        try:
-            value: T = clean(*args, **kwargs)
-        except DomainError as exc:
-            self.add(exc.field or "__all__", exc.message)
-            return None
-        return value
-
-    def raise_any(self) -> None:
-        if self.found:
-            field, messages = next(iter(self.found.items()))
-            raise DomainError(messages[0], field=field, errors=self.found)
 
 
 def _desk(

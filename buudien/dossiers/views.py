@@ -17,6 +17,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.money import format_vnd
+from buudien.counter.problems import Problems
 from buudien.counter.views import operation_page, pdf_response, posted
 from buudien.dossiers import forms, pdf, selectors, services, settlements
 from buudien.dossiers.choices import Direction, Status
@@ -415,7 +416,7 @@ def settlements_page(request: HttpRequest) -> HttpResponse:
                 _("Only an accountant or an administrator may pass the fees on to an agency.")
             )
         data = form.cleaned_data
-        problems = services.Problems()
+        problems = Problems()
         agency = problems.check(services.agency_for, province, data["agency"])
         for name in ("date_from", "date_to"):
             if data.get(name) is None:

@@ -131,6 +131,12 @@ REVENUE_PREFIX = "5113."
 PARTNER_PREFIX = "3388.partner."
 RECEIVABLE_PREFIX = "131.partner."
 REMITTANCE_PAYABLE = "3388.remittance"
+# Goods (distribution): inventory per point, goods between two points, their cost.
+GOODS_IN_TRANSIT = "151"
+INVENTORY_PREFIX = "156."
+COST_OF_GOODS_SOLD = "632"
+INVENTORY_WRITTEN_OFF = "632.loss"
+SUPPLIER_PREFIX = "331."
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -319,6 +325,62 @@ def account_remittance_payable(province_code: str) -> Account:
         code=REMITTANCE_PAYABLE,
         kind=AccountKind.LIABILITY,
         name=lambda: _("Remittances to pay out"),
+    )
+
+
+def account_for_inventory(point: ServicePoint) -> Account:
+    """``156.<point code>``: the goods a point (or the provincial warehouse) holds, at their
+    average cost (asset; never below zero)."""
+    return _account_ensure(
+        province_code=point.province_code,
+        code=f"{INVENTORY_PREFIX}{point.code}",
+        kind=AccountKind.ASSET,
+        name=lambda: _("Goods held at %(point)s") % {"point": point},
+        allow_negative=False,
+        point=point,
+    )
+
+
+def account_goods_in_transit(province_code: str) -> Account:
+    """``151``: goods sent from one point and not yet received at the other (asset). The
+    goods accounts are made by the first goods operation, not with the province's chart."""
+    return _account_ensure(
+        province_code=province_code,
+        code=GOODS_IN_TRANSIT,
+        kind=AccountKind.ASSET,
+        name=lambda: _("Goods in transit between points"),
+    )
+
+
+def account_cost_of_goods_sold(province_code: str) -> Account:
+    """``632``: the average cost of the goods sold, net of those returned (expense)."""
+    return _account_ensure(
+        province_code=province_code,
+        code=COST_OF_GOODS_SOLD,
+        kind=AccountKind.EXPENSE,
+        name=lambda: _("Cost of goods sold"),
+    )
+
+
+def account_inventory_written_off(province_code: str) -> Account:
+    """``632.loss``: goods written off (damaged, expired, lost) at their cost (expense)."""
+    return _account_ensure(
+        province_code=province_code,
+        code=INVENTORY_WRITTEN_OFF,
+        kind=AccountKind.EXPENSE,
+        name=lambda: _("Goods written off"),
+    )
+
+
+def account_for_supplier(province_code: str, supplier: str) -> Account:
+    """``331.<supplier>``: what the post owes a supplier for goods it bought (liability)."""
+    supplier = _slug(supplier, "supplier")
+    return _account_ensure(
+        province_code=province_code,
+        code=f"{SUPPLIER_PREFIX}{supplier}",
+        kind=AccountKind.LIABILITY,
+        name=lambda: _("Payable to supplier %(supplier)s") % {"supplier": supplier.upper()},
+        partner=supplier,
     )
 
 

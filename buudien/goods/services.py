@@ -1,0 +1,782 @@
+"""The writes of goods: receipts at the warehouse, transfers to the points, sales at the
+counter and customers' returns. Each is one transaction and changes nothing when it refuses
+(write-offs and stocktakes are in ``adjustments``; who may act where in ``catalogue``).
+
+The ledger (one balanced entry per document, the service ``consumer_goods``):
+
+- receipt of bought goods: inventory of the warehouse ``156.<warehouse>`` / the supplier
+  ``331.<supplier>``, at the cost on the supplier's invoice; consigned goods move no money;
+- transfer: sent, ``151`` goods in transit / ``156.<warehouse>``; received,
+  ``156.<point>`` / ``151``, at the average cost they left the warehouse at;
+- sale: the drawer ``1111.<point>`` receives the total; of bought goods the revenue
+  ``5113.consumer_goods`` net of VAT and the VAT ``3331``, and their average cost moves from
+  ``156.<point>`` to ``632``; of consigned goods the consignor's share is owed to it
+  (``3388.partner.ncc-<supplier>``) and only the commission is revenue, without VAT (an agent
+  selling at the principal's price for a commission: Circular 219/2013/TT-BTC, art. 5.4);
+- return: the same legs the other way, in proportion to the units brought back, the goods
+  back in stock at the cost they were sold at.
+
+Only the sale and the return name the service (``consumer_goods``) on their legs: its
+revenue, cost and count of operations in the ledger's figures. Receipts and transfers move
+stock between balance-sheet accounts and name none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from buudien.core.audit import audit_record
+from buudien.core.errors import DomainError, NotFound
+from buudien.counter import fields
+from buudien.counter.desk import Desk, Op, actor_id
+from buudien.counter.problems import Problems
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.goods import stock
+from buudien.goods.accounts import SERVICE, counter_accounts
+from buudien.goods.catalogue import (
+    APP,
+    MAX_UNIT_COST,
+    Line,
+    code_clean,
+    lines_clean,
+    no_price,
+    prices_on,
+    supplier_partner,
+    warehouse_desk,
+    whole_number,
+)
+from buudien.goods.choices import MovementKind, PaymentMethod, TransferStatus
+from buudien.goods.models import (
+    BASIS_POINTS,
+    GoodsReceipt,
+    GoodsReceiptLine,
+    Sale,
+    SaleLine,
+    SaleReturn,
+    SaleReturnLine,
+    StockLevel,
+    Supplier,
+    Transfer,
+    TransferLine,
+)
+from buudien.network.choices import PointKind
+from buudien.network.models import ServicePoint
+
+RECEIPT_PREFIX = "NK"  # phiếu nhập kho
+TRANSFER_PREFIX = "DC"  # điều chuyển
+SALE_PREFIX = "BH"  # bán hàng
+RETURN_PREFIX = "HT"  # hàng trả lại
+RETURN_DAYS = 30
+# Entries that only move stock (receipts, transfers) name no service: the ledger's figures
+# count an entry with a service as one operation of it (its volume), and these are none.
+STOCK_ONLY = ""
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+
+
+def vat_included(amount: int, rate: int) -> int:
+    """The VAT inside ``amount`` (VAT included) at ``rate`` percent, rounded half up."""
+    return (2 * amount * rate + 100 + rate) // (2 * (100 + rate))
+
+
+def commission_of(amount: int, basis_points: int) -> int:
+    """``basis_points`` of ``amount``, rounded half up."""
+    return (2 * amount * basis_points + BASIS_POINTS) // (2 * BASIS_POINTS)
+
+
+def reference_clean(value: Any) -> str:
+    """A document's number as typed or scanned: no spaces, in capitals."""
+    return code_clean(value, 24).upper()
+
+
+def _out_of_stock(problems: Problems, point: ServicePoint, lines: Sequence[Line]) -> None:
+    """Add the lines asking for more than ``point`` holds (a read without locks: the work
+    checks again under them)."""
+    held = dict(
+        StockLevel.objects.filter(
+            province_code=point.province_code,
+            point=point,
+            product_id__in=[line.product.pk for line in lines],
+        ).values_list("product_id", "quantity")
+    )
+    for line in lines:
+        if line.quantity > held.get(line.product.pk, 0):
+            problems.add(
+                f"lines.{line.index}.quantity",
+                stock.shortage_message(line.product, line.quantity, held.get(line.product.pk, 0)),
+            )
+
+
+def _refuse_short(
+    point: ServicePoint, lines: Sequence[Line], levels: dict[int, StockLevel]
+) -> None:
+    problems = Problems()
+    for line in lines:
+        held = levels[line.product.pk].quantity if line.product.pk in levels else 0
+        if line.quantity > held:
+            problems.add(
+                f"lines.{line.index}.quantity",
+                stock.shortage_message(line.product, line.quantity, held),
+            )
+    problems.raise_any()
+
+
+# --- receipts from suppliers -----------------------------------------------------------------
+
+
+def supplier_for(province_code: str, supplier: Supplier | str) -> Supplier:
+    if isinstance(supplier, Supplier):
+        found: Supplier | None = supplier
+    else:
+        found = Supplier.objects.filter(
+            province_code=province_code, code=code_clean(supplier)
+        ).first()
+    if found is None or found.province_code != province_code:
+        raise NotFound(_("No such supplier in this province."), field="supplier")
+    if not found.is_active:
+        raise DomainError(
+            _("Supplier %(name)s no longer delivers.") % {"name": found.name}, field="supplier"
+        )
+    return found
+
+
+def receipt_make(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    supplier: Supplier | str,
+    lines: Sequence[Any],
+    supplier_document: str = "",
+    at: dt.datetime | None = None,
+) -> GoodsReceipt:
+    """Goods of ``supplier`` received at the provincial warehouse ``point``. Each line gives
+    a product (``code``), a ``quantity`` and, for bought goods, the ``unit_cost`` on the
+    supplier's invoice (đồng, VAT excluded); consigned goods have none."""
+    desk = warehouse_desk(actor, point, at)
+    province = desk.province
+    problems = Problems()
+    found = problems.check(supplier_for, province, supplier)
+    document = problems.check(
+        fields.text,
+        supplier_document,
+        field="supplier_document",
+        label=_("The supplier's invoice"),
+        required=False,
+        limit=40,
+    )
+    wanted = lines_clean(problems, province, lines)
+    costs: dict[int, int] = {}
+    for line in wanted:
+        field = f"lines.{line.index}.unit_cost"
+        if found is not None and line.product.supplier_id != found.pk:
+            problems.add(
+                f"lines.{line.index}.code",
+                _("%(product)s is not supplied by %(supplier)s.")
+                % {"product": line.product.name, "supplier": found.name},
+            )
+            continue
+        given = line.given.get("unit_cost")
+        if found is not None and found.is_consignment:
+            if given:
+                problems.add(field, _("Consigned goods are not bought: give no unit cost."))
+            costs[line.product.pk] = 0
+            continue
+        cost = problems.check(
+            whole_number, given, field=field, label=_("The unit cost"), high=MAX_UNIT_COST
+        )
+        if cost is not None:
+            costs[line.product.pk] = cost
+    problems.raise_any()
+    assert found is not None
+
+    def work(op: Op) -> GoodsReceipt:
+        number = op.reference()
+        moves = [
+            stock.Move(line.product, line.quantity, costs[line.product.pk] * line.quantity)
+            for line in wanted
+        ]
+        stock.stock_apply(
+            point=point,
+            moves=moves,
+            kind=MovementKind.RECEIPT,
+            reference=number,
+            day=desk.day,
+            at=desk.moment,
+            actor=actor,
+        )
+        total = sum(move.value or 0 for move in moves)
+        entry = None
+        if total:
+            legs = [
+                ledger.Leg(
+                    ledger.account_for_inventory(point),
+                    ledger.account_for_supplier(province, found.code),
+                    total,
+                    STOCK_ONLY,
+                )
+            ]
+            entry = op.post(kind=EntryKind.GOODS_RECEIPT, legs=legs)
+        receipt = GoodsReceipt.objects.create(
+            **op.record(entry), supplier=found, supplier_document=document or "", total=total
+        )
+        GoodsReceiptLine.objects.bulk_create(
+            GoodsReceiptLine(
+                province_code=province,
+                receipt=receipt,
+                product=line.product,
+                quantity=line.quantity,
+                unit_cost=costs[line.product.pk],
+                value=costs[line.product.pk] * line.quantity,
+            )
+            for line in wanted
+        )
+        return receipt
+
+    return desk.once(
+        GoodsReceipt,
+        operation="receipt",
+        key=idempotency_key,
+        prefix=RECEIPT_PREFIX,
+        fingerprint={
+            "supplier": found.code,
+            "document": document,
+            "lines": [
+                [line.product.code, line.quantity, costs[line.product.pk]] for line in wanted
+            ],
+        },
+        work=work,
+    )
+
+
+# --- transfers from the warehouse to the points ----------------------------------------------
+
+
+def _destination(
+    province: str, warehouse: ServicePoint, to_point: Any, day: dt.date
+) -> ServicePoint:
+    if isinstance(to_point, ServicePoint):
+        found: ServicePoint | None = to_point
+    else:
+        found = ServicePoint.objects.filter(code=code_clean(to_point, 16)).first()
+    if found is None or found.province_code != province:
+        raise NotFound(_("No such service point in this province."), field="to_point")
+    if found.pk == warehouse.pk:
+        raise DomainError(
+            _("Goods are sent from the warehouse to another point."), field="to_point"
+        )
+    if found.kind not in PointKind.with_counter() or not found.is_active_on(day):
+        raise DomainError(
+            _("%(point)s does not sell at a counter on %(day)s.")
+            % {"point": found, "day": f"{day:%d/%m/%Y}"},
+            field="to_point",
+        )
+    return found
+
+
+def transfer_send(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    to_point: ServicePoint | str,
+    lines: Sequence[Any],
+    at: dt.datetime | None = None,
+) -> Transfer:
+    """Goods sent from the provincial warehouse ``point`` to ``to_point``, at their average
+    cost, with the delivery note's number. Refused, naming every product short of stock."""
+    desk = warehouse_desk(actor, point, at)
+    province = desk.province
+    problems = Problems()
+    destination = problems.check(_destination, province, point, to_point, desk.day)
+    wanted = lines_clean(problems, province, lines)
+    if problems:
+        _out_of_stock(problems, point, wanted)
+    problems.raise_any()
+    assert destination is not None
+
+    def work(op: Op) -> Transfer:
+        number = op.reference()
+        levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
+        _refuse_short(point, wanted, levels)
+        moved = stock.stock_apply(
+            point=point,
+            moves=[stock.Move(line.product, -line.quantity) for line in wanted],
+            kind=MovementKind.TRANSFER_OUT,
+            reference=number,
+            day=desk.day,
+            at=desk.moment,
+            actor=actor,
+            levels=levels,
+        )
+        total = sum(one.cost for one in moved)
+        entry = None
+        if total:
+            legs = [
+                ledger.Leg(
+                    ledger.account_goods_in_transit(province),
+                    ledger.account_for_inventory(point),
+                    total,
+                    STOCK_ONLY,
+                )
+            ]
+            entry = op.post(kind=EntryKind.GOODS_TRANSFER, legs=legs)
+        transfer = Transfer.objects.create(
+            **op.record(entry), to_point=destination, status=TransferStatus.SENT, total=total
+        )
+        TransferLine.objects.bulk_create(
+            TransferLine(
+                province_code=province,
+                transfer=transfer,
+                product=one.product,
+                quantity=-one.quantity,
+                unit_cost=one.cost // -one.quantity,
+                value=one.cost,
+            )
+            for one in moved
+        )
+        return transfer
+
+    return desk.once(
+        Transfer,
+        operation="transfer",
+        key=idempotency_key,
+        prefix=TRANSFER_PREFIX,
+        fingerprint={
+            "to": destination.code,
+            "lines": [[line.product.code, line.quantity] for line in wanted],
+        },
+        work=work,
+    )
+
+
+@transaction.atomic
+def transfer_receive(
+    *, actor: Any, transfer: Transfer | str, at: dt.datetime | None = None
+) -> Transfer:
+    """The goods of ``transfer`` received at its point, by the point's clerk: in its stock at
+    the cost they left the warehouse at. Never twice."""
+    number = transfer.reference if isinstance(transfer, Transfer) else reference_clean(transfer)
+    row = Transfer.objects.select_related("to_point").filter(reference=number).first()
+    if row is None:
+        raise NotFound(_("No such transfer."), field="transfer")
+    point = row.to_point
+    desk = Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        elsewhere=_("A transfer is received by the clerk of the point it was sent to."),
+    )
+    claimed = Transfer.objects.filter(pk=row.pk, status=TransferStatus.SENT).update(
+        status=TransferStatus.RECEIVED, received_at=desk.moment, received_by_id=actor_id(actor)
+    )
+    if not claimed:
+        row.refresh_from_db()
+        raise DomainError(
+            _("Transfer %(number)s was received already, on %(day)s.")
+            % {"number": row.reference, "day": f"{row.received_at:%d/%m/%Y}"},
+            field="transfer",
+        )
+    lines = list(row.lines.select_related("product").order_by("pk"))
+    stock.stock_apply(
+        point=point,
+        moves=[stock.Move(line.product, line.quantity, line.value) for line in lines],
+        kind=MovementKind.TRANSFER_IN,
+        reference=row.reference,
+        day=desk.day,
+        at=desk.moment,
+        actor=actor,
+    )
+    entry = None
+    if row.total:
+        legs = [
+            ledger.Leg(
+                ledger.account_for_inventory(point),
+                ledger.account_goods_in_transit(desk.province),
+                row.total,
+                STOCK_ONLY,
+            )
+        ]
+        entry = desk.post(
+            kind=EntryKind.GOODS_TRANSFER,
+            legs=legs,
+            reference=f"{APP}:{row.reference}",
+            key=f"{APP}:transfer-in:{row.reference}",
+        )
+        Transfer.objects.filter(pk=row.pk).update(received_entry=entry)
+    row.refresh_from_db()
+    audit_record(actor=actor, action="goods.transfer_receive", obj=row)
+    return row
+
+
+# --- sales at the counter --------------------------------------------------------------------
+
+
+def _buyer(problems: Problems, tax_code: str, name: str, address: str) -> tuple[str, str, str]:
+    """The buyer's data for a VAT invoice: none, or a tax code with the name and address."""
+    code = "".join(str(tax_code or "").split())
+    buyer = problems.check(
+        fields.text,
+        name,
+        field="buyer_name",
+        label=_("The buyer's name"),
+        required=bool(code),
+        limit=200,
+    )
+    where = problems.check(
+        fields.text,
+        address,
+        field="buyer_address",
+        label=_("The buyer's address"),
+        required=bool(code),
+        limit=300,
+    )
+    if code and not _TAX_CODE.match(code):
+        problems.add("buyer_tax_code", _("A tax code is 10 digits, or 10-3 digits."))
+    if not code and (buyer or where):
+        problems.add("buyer_tax_code", _("A VAT invoice needs the buyer's tax code."))
+    return code, buyer or "", where or ""
+
+
+def sale_make(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    lines: Sequence[Any],
+    payment_method: str = PaymentMethod.CASH,
+    buyer_tax_code: str = "",
+    buyer_name: str = "",
+    buyer_address: str = "",
+    at: dt.datetime | None = None,
+) -> Sale:
+    """Goods sold at ``point``'s counter: each line a product (``code``: the barcode scanned,
+    or the product code) and a ``quantity``, at the price in force on the day. One ledger
+    entry (see the module). Every problem (a code unknown, a price missing for the day, a
+    quantity beyond stock) is refused at once, nothing written."""
+    desk = Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        elsewhere=_("You handle goods at your own service point only."),
+    )
+    province = desk.province
+    problems = Problems()
+    if payment_method != PaymentMethod.CASH:
+        message = (
+            _("Payment by VietQR is not taken for goods yet: take cash.")
+            if payment_method == PaymentMethod.VIETQR
+            else _("Unknown payment method %(method)r.") % {"method": str(payment_method)[:20]}
+        )
+        problems.add("payment_method", message)
+    buyer = _buyer(problems, buyer_tax_code, buyer_name, buyer_address)
+    wanted = lines_clean(problems, province, lines)
+    prices = prices_on(province, [line.product for line in wanted], desk.day)
+    for line in wanted:
+        if line.product.pk not in prices:
+            problems.add(f"lines.{line.index}.code", no_price(line.product, desk.day))
+    if problems:
+        _out_of_stock(problems, point, wanted)
+    problems.raise_any()
+
+    def work(op: Op) -> Sale:
+        number = op.reference()
+        levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
+        _refuse_short(point, wanted, levels)
+        moved = stock.stock_apply(
+            point=point,
+            moves=[stock.Move(line.product, -line.quantity) for line in wanted],
+            kind=MovementKind.SALE,
+            reference=number,
+            day=desk.day,
+            at=desk.moment,
+            actor=actor,
+            levels=levels,
+        )
+        rows = []
+        for line, one in zip(wanted, moved, strict=True):
+            product, supplier = line.product, line.product.supplier
+            total = prices[product.pk] * line.quantity
+            consigned = supplier.is_consignment
+            commission = commission_of(total, supplier.commission_bp) if consigned else 0
+            rows.append(
+                SaleLine(
+                    province_code=province,
+                    product=product,
+                    quantity=line.quantity,
+                    unit_price=prices[product.pk],
+                    vat_rate=0 if consigned else product.vat_rate,
+                    line_total=total,
+                    vat=0 if consigned else vat_included(total, product.vat_rate),
+                    commission=commission,
+                    supplier_share=total - commission if consigned else 0,
+                    cost=one.cost,
+                    supplier=supplier,
+                    consignment=consigned,
+                )
+            )
+        entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows))
+        sale = Sale.objects.create(
+            **op.record(entry),
+            payment_method=payment_method,
+            total=sum(row.line_total for row in rows),
+            vat=sum(row.vat for row in rows),
+            revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
+            supplier_share=sum(row.supplier_share for row in rows),
+            cost=sum(row.cost for row in rows),
+            buyer_tax_code=buyer[0],
+            buyer_name=buyer[1],
+            buyer_address=buyer[2],
+        )
+        for row in rows:
+            row.sale = sale
+        SaleLine.objects.bulk_create(rows)
+        return sale
+
+    return desk.once(
+        Sale,
+        operation="sale",
+        key=idempotency_key,
+        prefix=SALE_PREFIX,
+        fingerprint={
+            "lines": [[line.product.code, line.quantity] for line in wanted],
+            "payment": payment_method,
+            "buyer": list(buyer),
+        },
+        work=work,
+    )
+
+
+def _revenue(total: int, vat: int, supplier_share: int) -> int:
+    """What of a line's (or a part's) money is the post's revenue."""
+    return total - vat - supplier_share
+
+
+class _Legs:
+    """The amounts of one entry added up per (debit, credit) before they become legs."""
+
+    def __init__(self) -> None:
+        self.sums: dict[tuple[Any, Any], int] = defaultdict(int)
+        self.accounts: dict[int, Any] = {}
+
+    def add(self, debit: Any, credit: Any, amount: int) -> None:
+        if amount:
+            self.accounts[debit.pk], self.accounts[credit.pk] = debit, credit
+            self.sums[(debit.pk, credit.pk)] += amount
+
+    def legs(self) -> list[ledger.Leg]:
+        return [
+            ledger.Leg(self.accounts[d], self.accounts[c], amount, SERVICE)
+            for (d, c), amount in self.sums.items()
+            if amount
+        ]
+
+
+def _money_legs(
+    point: ServicePoint,
+    parts: Sequence[tuple[int, int, int, int, Supplier]],
+    *,
+    back: bool,
+) -> list[ledger.Leg]:
+    """The legs of a sale (``back``: of a return) from its parts: (money, VAT, consignor's
+    share, cost, supplier) each."""
+    accounts = counter_accounts(point, {supplier_partner(part[4]) for part in parts if part[2]})
+    drawer, revenue, vat = accounts.drawer, accounts.revenue, accounts.vat
+    sums = _Legs()
+
+    def add(debit: Any, credit: Any, amount: int) -> None:
+        if back:
+            sums.add(credit, debit, amount)
+        else:
+            sums.add(debit, credit, amount)
+
+    costs = 0
+    for total, tax, share, cost, supplier in parts:
+        add(drawer, revenue, _revenue(total, tax, share))
+        add(drawer, vat, tax)
+        if share:
+            add(drawer, accounts.consignors[supplier_partner(supplier)], share)
+        costs += cost
+    if costs:
+        add(accounts.cost, accounts.inventory, costs)
+    return sums.legs()
+
+
+def _sale_legs(point: ServicePoint, rows: Sequence[SaleLine]) -> list[ledger.Leg]:
+    parts = [(r.line_total, r.vat, r.supplier_share, r.cost, r.supplier) for r in rows]
+    return _money_legs(point, parts, back=False)
+
+
+# --- customers' returns ----------------------------------------------------------------------
+
+
+def _share(amount: int, before: int, now: int, of: int) -> int:
+    """What ``now - before`` of ``of`` units is of ``amount``, so that the parts of all ``of``
+    units add up to ``amount`` exactly, whatever the steps."""
+    return amount * now // of - amount * before // of
+
+
+def sale_get_for_return(province: str, number: str) -> Sale:
+    found = Sale.objects.filter(province_code=province, reference=number).first()
+    if found is None:
+        raise NotFound(_("No such sale."), field="sale")
+    return found
+
+
+def sale_return(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    sale: Sale | str,
+    lines: Sequence[Any],
+    reason: str,
+    at: dt.datetime | None = None,
+) -> SaleReturn:
+    """Goods of a sale brought back to the point that sold them, within ``RETURN_DAYS``:
+    each line a product of the sale (``code``) and a ``quantity``, never more than was sold
+    less what came back already. The money goes back from the drawer."""
+    desk = Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        elsewhere=_("You handle goods at your own service point only."),
+    )
+    province = desk.province
+    number = sale.reference if isinstance(sale, Sale) else reference_clean(sale)
+    found = sale_get_for_return(province, number)
+    if found.point_id != point.pk:
+        raise DomainError(
+            _("Sale %(number)s was made at another point: goods go back where they were sold.")
+            % {"number": found.reference},
+            field="sale",
+        )
+    if (desk.day - found.business_date).days > RETURN_DAYS:
+        raise DomainError(
+            _("Sale %(number)s was made on %(day)s: goods are taken back within %(days)s days.")
+            % {
+                "number": found.reference,
+                "day": f"{found.business_date:%d/%m/%Y}",
+                "days": RETURN_DAYS,
+            },
+            field="sale",
+        )
+    problems = Problems()
+    why = problems.check(fields.text, reason, field="reason", label=_("The reason"), limit=300)
+    wanted = lines_clean(problems, province, lines)
+    sold = {row.product_id: row for row in found.lines.all()}
+    for line in wanted:
+        if line.product.pk not in sold:
+            problems.add(
+                f"lines.{line.index}.code",
+                _("%(product)s is not on sale %(number)s.")
+                % {"product": line.product.name, "number": found.reference},
+            )
+    problems.raise_any()
+
+    def work(op: Op) -> SaleReturn:
+        reference = op.reference()
+        locked = {
+            row.product_id: row
+            for row in SaleLine.objects.select_for_update()
+            .select_related("supplier")
+            .filter(sale=found)
+            .order_by("pk")
+        }
+        late = Problems()
+        for line in wanted:
+            row = locked[line.product.pk]
+            if line.quantity > row.quantity - row.returned:
+                late.add(
+                    f"lines.{line.index}.quantity",
+                    _("%(product)s: %(sold)s sold, %(back)s returned already, so at most %(left)s.")
+                    % {
+                        "product": line.product.name,
+                        "sold": row.quantity,
+                        "back": row.returned,
+                        "left": row.quantity - row.returned,
+                    },
+                )
+        late.raise_any()
+        parts = []
+        made = []
+        for line in wanted:
+            row = locked[line.product.pk]
+            before, now = row.returned, row.returned + line.quantity
+            claimed = SaleLine.objects.filter(
+                pk=row.pk, returned__lte=F("quantity") - line.quantity, returned=before
+            ).update(returned=F("returned") + line.quantity)
+            if not claimed:
+                raise DomainError(_("Another return of this sale came first: try again."))
+            # Each part of the money in proportion on its own (so none is ever negative and
+            # each adds up to the sale's once every unit is back); the cash is their sum.
+            tax = _share(row.vat, before, now, row.quantity)
+            share = _share(row.supplier_share, before, now, row.quantity)
+            earned = _share(
+                _revenue(row.line_total, row.vat, row.supplier_share), before, now, row.quantity
+            )
+            amount = earned + tax + share
+            commission = earned if row.consignment else 0
+            cost = _share(row.cost, before, now, row.quantity)
+            parts.append((amount, tax, share, cost, row.supplier))
+            made.append(
+                SaleReturnLine(
+                    province_code=province,
+                    sale_line=row,
+                    quantity=line.quantity,
+                    amount=amount,
+                    vat=tax,
+                    commission=commission,
+                    supplier_share=share,
+                    cost=cost,
+                )
+            )
+        stock.stock_apply(
+            point=point,
+            moves=[
+                stock.Move(line.product, line.quantity, part[3])
+                for line, part in zip(wanted, parts, strict=True)
+            ],
+            kind=MovementKind.CUSTOMER_RETURN,
+            reference=reference,
+            day=desk.day,
+            at=desk.moment,
+            actor=actor,
+        )
+        entry = op.post(kind=EntryKind.GOODS_RETURN, legs=_money_legs(point, parts, back=True))
+        back = SaleReturn.objects.create(
+            **op.record(entry),
+            sale=found,
+            reason=why or "",
+            total=sum(part[0] for part in parts),
+            vat=sum(part[1] for part in parts),
+            cost=sum(part[3] for part in parts),
+        )
+        for part_row in made:
+            part_row.sale_return = back
+        SaleReturnLine.objects.bulk_create(made)
+        return back
+
+    return desk.once(
+        SaleReturn,
+        operation="return",
+        key=idempotency_key,
+        prefix=RETURN_PREFIX,
+        fingerprint={
+            "sale": found.reference,
+            "lines": [[line.product.code, line.quantity] for line in wanted],
+            "reason": why,
+        },
+        work=work,
+    )
