@@ -78,7 +78,7 @@ class GoodsForm(CounterForm):
 
 class SaleForm(GoodsForm):
     payment_method = forms.ChoiceField(
-        label=_("Payment"),
+        label=pgettext_lazy("goods", "Payment"),
         choices=[(PaymentMethod.CASH.value, PaymentMethod.CASH.label)],
         initial=PaymentMethod.CASH,
         widget=forms.RadioSelect,

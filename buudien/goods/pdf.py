@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
@@ -84,7 +85,7 @@ def _columns() -> list[tuple[str, float, bool]]:
         ("#", 8, False),
         (_("Product code"), 25, False),
         (_("Product"), 67, False),
-        (_("Unit"), 15, False),
+        (pgettext("goods", "Unit"), 15, False),
         (_("Quantity"), 18, True),
         (_("Unit cost"), 24, True),
         (_("Value"), 23, True),

@@ -6,6 +6,7 @@ app_name = "goods"
 urlpatterns = [
     path("", views.index, name="index"),
     path("lines/", views.lines_part, name="lines"),
+    path("lines/totals/", views.lines_totals, name="lines_totals"),
     path("find/", views.find, name="find"),
     path("sale/", views.sale, name="sale"),
     path("sales/<str:number>/", views.sale_detail, name="sale_detail"),

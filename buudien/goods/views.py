@@ -152,19 +152,22 @@ def _lines_point(request: HttpRequest, kind: str) -> ServicePoint | None:
     return getattr(request.user, "point", None)
 
 
+def _lines_asked(request: HttpRequest) -> tuple[str, str, ServicePoint | None, list[Row]]:
+    """The kind of document, the province, the point and the lines the editor sent."""
+    user = request.user
+    _require(can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
+    kind = str(request.GET.get("kind", ""))
+    kind = kind if kind in lines.KINDS else lines.SALE
+    return kind, forms.province_of(user), _lines_point(request, kind), lines.rows_from(request.GET)
+
+
 @login_required
 @require_GET
 def lines_part(request: HttpRequest) -> HttpResponse:
     """The lines of a document being written: a code scanned (or chosen by name) added,
     a line removed, the quantities as typed; with each product's price, stock and total."""
-    user = request.user
-    _require(can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
-    kind = str(request.GET.get("kind", ""))
-    kind = kind if kind in lines.KINDS else lines.SALE
-    province = forms.province_of(user)
-    point = _lines_point(request, kind)
+    kind, province, point, rows = _lines_asked(request)
     today = local_today()
-    rows = lines.rows_from(request.GET)
     if "remove" in request.GET:
         rows = lines.rows_drop(rows, request.GET["remove"])
     lines.rows_fill(rows, province=province, point=point, day=today, kind=kind)
@@ -192,6 +195,16 @@ def lines_part(request: HttpRequest) -> HttpResponse:
         "goods/partials/_lines.html",
         _lines_context(rows, kind, point, scan_error=scan_error, oob=True),
     )
+
+
+@login_required
+@require_GET
+def lines_totals(request: HttpRequest) -> HttpResponse:
+    """The figures of the lines as typed (each line's amount, what is short, the total),
+    swapped in place so that no input is replaced while the clerk types."""
+    kind, province, point, rows = _lines_asked(request)
+    lines.rows_fill(rows, province=province, point=point, day=local_today(), kind=kind)
+    return render(request, "goods/partials/_lines_totals.html", _lines_context(rows, kind, point))
 
 
 def _lines_context(

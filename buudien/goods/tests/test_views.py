@@ -213,7 +213,24 @@ def test_quantities_beyond_stock_are_flagged_and_a_line_removed(client_as, clerk
         **HTMX,
     ).content.decode()
     assert html.count('data-testid="line"') == 1
-    assert 'data-testid="short-0"' in html
+    assert "chỉ còn 10" in html
+
+
+def test_the_figures_follow_the_quantities_typed_without_replacing_the_inputs(
+    client_as, clerk_a, stocked
+):
+    html = (
+        client_as(clerk_a)
+        .get(
+            reverse("goods:lines_totals"),
+            {"kind": "sale", "code": [MILK, TEA], "quantity": ["2", "3"]},
+            **HTMX,
+        )
+        .content.decode()
+    )
+    assert "<input" not in html
+    assert 'id="line-total-1" data-testid="line-total-1" hx-swap-oob="true">150.000\xa0₫<' in html
+    assert 'data-testid="lines-total">167.280\xa0₫<' in html
 
 
 def test_the_name_search_finds_without_diacritics(client_as, clerk_a, stocked):
