@@ -575,3 +575,33 @@ def test_junk_posted_to_the_pages_is_refused_politely(
     data = {"token": "t5", "to_point": "../..", "code": [MILK], "quantity": ["1"]}
     assert keeper_client.post(reverse("goods:transfer_new"), data).status_code == 200
     assert Sale.objects.count() == 0 and Transfer.objects.count() == transfers
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def test_the_list_pages_read_a_fixed_number_of_queries(
+    client_as, clerk_a, keeper, accountant, warehouse, stocked, world, django_assert_num_queries
+):
+    """However many rows: the stock, the transfers and the approvals."""
+    for key in ("w1", "w2"):
+        adjustments.write_off_request(
+            actor=clerk_a,
+            point=stocked,
+            idempotency_key=key,
+            lines=[{"code": MILK, "quantity": 1}, {"code": YOGHURT, "quantity": 1}],
+            reason="Vỡ",
+        )
+    for key in ("k1", "k2"):
+        adjustments.stocktake_submit(
+            actor=clerk_a, point=stocked, idempotency_key=key, lines=[{"code": MILK, "counted": 9}]
+        )
+    send_goods(keeper, warehouse, world.point_a, [{"code": MILK, "quantity": 1}], key="t2")
+    client = client_as(clerk_a)
+    with django_assert_num_queries(10):
+        assert client.get(reverse("goods:index")).status_code == 200
+    with django_assert_num_queries(10):
+        assert client.get(reverse("goods:transfers")).status_code == 200
+    client = client_as(accountant)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("goods:approvals")).status_code == 200
