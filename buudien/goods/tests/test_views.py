@@ -298,6 +298,20 @@ def test_a_sale_shows_every_error_at_once_and_records_nothing(client_as, clerk_a
     assert _token(html) == token
 
 
+def test_an_administrator_sells_at_a_point_they_choose(client_as, admin_user, stocked, world):
+    client = client_as(admin_user)
+    html = client.get(reverse("goods:sale")).content.decode()
+    assert 'name="point"' in html
+    part = client.get(
+        reverse("goods:lines"), {"kind": "sale", "point": "240001", "add": MILK}, **HTMX
+    ).content.decode()
+    assert 'name="at" value="240001"' in part and "chỉ còn" not in part
+    data = _sale_post(_token(html), [MILK], ["1"], point="240001")
+    response = client.post(reverse("goods:sale"), data)
+    assert response["Location"] == "/goods/sales/BH240001000001/"
+    assert Sale.objects.get().point == world.point_a
+
+
 def test_a_sale_with_no_line_is_refused(client_as, clerk_a, stocked):
     client = client_as(clerk_a)
     token = _token(client.get(reverse("goods:sale")).content.decode())
@@ -512,6 +526,22 @@ def test_a_stocktake_submitted_and_approved(client_as, clerk_a, accountant, stoc
     again = client.post(reverse("goods:stocktake_approve", args=["KK240001000001"]), follow=True)
     assert again.status_code == 200
     assert "KK240001000001" in again.content.decode()
+
+
+def test_who_asked_for_a_write_off_cannot_approve_it(
+    client_as, accountant, keeper, warehouse, catalogue
+):
+    receive_goods(keeper, warehouse)
+    client = client_as(accountant)
+    token = _token(client.get(reverse("goods:write_off_new")).content.decode())
+    data = {"token": token, "point": "240000", "code": [MILK], "quantity": ["1"], "reason": "Vỡ"}
+    response = client.post(reverse("goods:write_off_new"), data)
+    assert response["Location"] == "/goods/write-offs/XH240000000001/"
+    html = client.get(reverse("goods:approvals")).content.decode()
+    assert "XH240000000001" in html and 'data-testid="approve-XH240000000001"' not in html
+    response = client.post(reverse("goods:write_off_approve", args=["XH240000000001"]))
+    assert response.status_code == 403
+    assert WriteOff.objects.get().status == ApprovalStatus.REQUESTED
 
 
 def test_an_accountant_of_another_province_gets_not_found(client_as, clerk_a, stocked, world):
