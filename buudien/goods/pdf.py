@@ -84,9 +84,9 @@ def _columns() -> list[tuple[str, float, bool]]:
     return [
         ("#", 8, False),
         (_("Product code"), 25, False),
-        (_("Product"), 67, False),
-        (pgettext("goods", "Unit"), 15, False),
-        (_("Quantity"), 18, True),
+        (_("Product"), 60, False),
+        (pgettext("goods", "Unit"), 20, False),
+        (_("Quantity"), 20, True),
         (_("Unit cost"), 24, True),
         (_("Value"), 23, True),
     ]
