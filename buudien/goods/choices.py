@@ -13,7 +13,7 @@ class ProductGroup(models.TextChoices):
     CONSUMER = "consumer", _("Consumer goods")
     LOCAL = "local", _("Agricultural and local (OCOP) products")
     STATIONERY = "stationery", _("Stationery")
-    BOOKS = "books", _("Books")
+    BOOKS = "books", pgettext_lazy("goods", "Books")
     OTHER = "other", pgettext_lazy("product group", "Other")
 
 

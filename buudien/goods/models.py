@@ -31,6 +31,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.core.text import fold
 from buudien.counter.models import CounterOperation, entry_link, person_link, point_link
@@ -318,8 +319,8 @@ class Transfer(CounterOperation):
     received_entry = entry_link(_("ledger entry of the receipt"))
 
     class Meta(CounterOperation.Meta):
-        verbose_name = _("transfer")
-        verbose_name_plural = _("transfers")
+        verbose_name = pgettext_lazy("goods", "transfer")
+        verbose_name_plural = pgettext_lazy("goods", "transfers")
 
 
 class TransferLine(_Line):
