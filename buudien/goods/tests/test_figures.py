@@ -160,3 +160,76 @@ def test_the_api_gives_the_figures_of_a_unit_of_your_scope(sold, client_as, dire
     assert (own["unit"]["code"], own["total"]["revenue"]) == ("UB", 8_000)
     assert client_as(clerk_b).get("/api/goods/figures?year=2026&unit=UA").status_code == 404
     assert client_as(director).get("/api/goods/figures?year=1999").status_code == 400
+
+
+def test_the_report_section_equals_the_figures(sold, world):
+    from buudien.planning import selectors
+
+    section = selectors.year_report(user=None, province_code="20", year=2026)["goods"]
+
+    assert section["revenue"] == {"actual": 23_500, "previous": 1_000_000, "growth_pct": -97.7}
+    assert section["cost"] == {"actual": 12_000, "previous": None, "growth_pct": None}
+    assert section["gross_margin"] == {"actual": 11_500, "previous": None, "growth_pct": None}
+    assert section["margin_pct"] == {"actual": 48.9, "previous": None}
+    assert section["units_sold"] == {"actual": 3, "previous": None, "growth_pct": None}
+    assert section["bdvhx_revenue"] == {"actual": 8_000, "previous": None, "growth_pct": None}
+    assert section["stock_value"] == {"actual": 813_000, "previous": None, "growth_pct": None}
+    assert section["per_group"] == [
+        {
+            "code": "consumer",
+            "name": "Hàng tiêu dùng",
+            "revenue": 16_000,
+            "revenue_previous": None,
+            "growth_pct": None,
+            "cost": 12_000,
+            "gross_margin": 4_000,
+            "margin_pct": 25.0,
+            "units_sold": 2,
+        },
+        {
+            "code": "local",
+            "name": section["per_group"][1]["name"],
+            "revenue": 7_500,
+            "revenue_previous": None,
+            "growth_pct": None,
+            "cost": 0,
+            "gross_margin": 7_500,
+            "margin_pct": 100.0,
+            "units_sold": 1,
+        },
+    ]
+    of_b = selectors.year_report(user=None, province_code="20", year=2026, unit="UB")["goods"]
+    assert of_b["revenue"]["actual"] == 8_000
+    assert of_b["stock_value"]["actual"] == 24_000
+
+
+def test_every_format_has_the_goods_section(sold):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from buudien.planning import selectors
+    from buudien.planning.render import render_year_report
+
+    report = selectors.year_report(user=None, province_code="20", year=2026)
+
+    html = render_year_report(report, "html").decode()
+    assert ". Kinh doanh hàng hoá</h3>" in html
+    assert 'data-testid="table-goods"' in html
+    assert 'data-testid="table-goods_groups"' in html
+    assert "bán ra 3 sản phẩm" in html
+
+    document = Document(io.BytesIO(render_year_report(report, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Kinh doanh hàng hoá tại các điểm phục vụ" in text
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Giá vốn hàng bán" in cells
+    assert "Hàng tiêu dùng" in cells
+
+    workbook = load_workbook(io.BytesIO(render_year_report(report, "xlsx")))
+    name = next(sheet for sheet in workbook.sheetnames if sheet.endswith("Hàng hoá"))
+    rows = list(workbook[name].iter_rows(min_row=4, values_only=True))
+    assert rows[0] == ("Doanh thu bán hàng hoá (không gồm thuế GTGT)", 23_500, 1_000_000, -97.7)
+    assert rows[3] == ("Tỷ suất lãi gộp trên doanh thu (%)", 48.9, None, None)
+    assert rows[4] == ("Số lượng hàng bán ra", 3, None, None)
