@@ -48,7 +48,11 @@ def _plus(a: int | None, b: int | None) -> int | None:
 
 @dataclass
 class Tally:
-    """The figures of one group, net of returns; None where nothing has data for it."""
+    """The figures of one group, net of returns; None where nothing has data for it.
+
+    ``sales`` and ``returns`` count documents per product group and supplier mode (the
+    rollup's key): a sale with lines of two groups counts in each, so a total over groups
+    counts it twice. Units and money add up exactly."""
 
     sales: int | None = None
     returns: int | None = None
