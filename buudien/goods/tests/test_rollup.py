@@ -124,3 +124,28 @@ def test_the_kept_rollup_is_the_rollup_rebuilt_from_the_sales(seed, stocked, cle
     assert rollup.goods_rollup_rebuild(province_code="20") == len(before)
 
     assert kept() == before
+
+
+def test_the_console_rebuilds_the_rollup_and_verifies_the_stock(stocked, clerk_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.sale_make(
+        actor=clerk_a,
+        point=stocked,
+        idempotency_key="s1",
+        lines=[{"code": MILK, "quantity": 1}, {"code": TEA, "quantity": 1}],
+        at=MONDAY,
+    )
+    before = kept()
+    out = StringIO()
+
+    call_command("goods", "rebuild-rollup", "--province", "20", stdout=out)
+    call_command("goods", "verify-stock", stdout=out)
+
+    assert kept() == before
+    assert out.getvalue().splitlines() == [
+        "Đã ghi 2 dòng tổng hợp bán hàng",
+        "Tồn kho khớp với tổng các biến động kho.",
+    ]
