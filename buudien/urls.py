@@ -23,6 +23,7 @@ urlpatterns = [
     path("cashless/", include("buudien.cashless.urls")),
     path("cashdesk/", include("buudien.cashdesk.urls")),
     path("dossiers/", include("buudien.dossiers.urls")),
+    path("goods/", include("buudien.goods.urls")),
     path("planning/", include("buudien.planning.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buudien.core.audit import audit_record, snapshot
+from buudien.core.audit import audit_record
 from buudien.core.text import fold
 from buudien.dossiers import agency_api, selectors
 from buudien.dossiers.models import (
@@ -26,21 +26,11 @@ from buudien.dossiers.models import (
     Handover,
     Procedure,
 )
-from buudien.network.models import ServicePoint
 from buudien.people import access
-from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
+from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin, province_of
 
 MAX_DOCUMENTS = 30
 MAX_COPIES = 20
-
-
-def _province_of(request: HttpRequest) -> str | None:
-    """The province of an administrator's unit; None for the whole country."""
-    user: Any = request.user
-    if user.is_superuser:
-        return None
-    unit = getattr(user, "unit", None)
-    return (unit.province_code if unit is not None else "") or None
 
 
 def documents_clean(value: Any) -> list[dict[str, Any]]:
@@ -79,39 +69,6 @@ def documents_clean(value: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
-class _Audited(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Rows of the administrator's province, saved with an audit line; never deleted."""
-
-    audit_action = ""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        province = _province_of(request)
-        return queryset if province is None else queryset.filter(province_code=province)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["province_code", "code"] if obj else []
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        initial.setdefault("province_code", _province_of(request) or "")
-        return initial
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # dossiers point at it: it is made inactive instead
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action=f"dossiers.{self.audit_action}",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
-
-
 class AgencyAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Agency
@@ -137,9 +94,11 @@ class AgencyAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Agency)
-class AgencyAdmin(_Audited):
+class AgencyAdmin(ProvinceAdmin):
     form = AgencyAdminForm
+    audit_app = "dossiers"
     audit_action = "agency"
+    point_choices = ("handover_point",)
     list_display = ["code", "name", "kind", "handover_point", "contact_phone", "is_active"]
     list_filter = ["province_code", "kind", "is_active"]
     search_fields = ["code", "name", "name_folded"]
@@ -160,12 +119,6 @@ class AgencyAdmin(_Audited):
                 % {"agency": agency.name, "key": key},
                 messages.WARNING,
             )
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "handover_point":
-            points = ServicePoint.objects.filter(closed_on__isnull=True).order_by("code")
-            kwargs["queryset"] = access.visible(request.user, points, "unit_path")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -219,9 +172,11 @@ class ProcedureAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(_Audited):
+class ProcedureAdmin(ProvinceAdmin):
     form = ProcedureAdminForm
+    audit_app = "dossiers"
     audit_action = "procedure"
+    province_choices = ("agency",)
     list_display = [
         "code",
         "name",
@@ -235,15 +190,6 @@ class ProcedureAdmin(_Audited):
     list_filter = ["province_code", "is_active", "agency"]
     search_fields = ["code", "name", "name_folded"]
     list_select_related = ["agency"]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "agency":
-            province = _province_of(request)
-            agencies = Agency.objects.all()
-            kwargs["queryset"] = (
-                agencies if province is None else agencies.filter(province_code=province)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -365,7 +311,7 @@ class FeeSettlementAdmin(_ReadOnly):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
-        province = _province_of(request)
+        province = province_of(request)
         return queryset if province is None else queryset.filter(province_code=province)
 
 
@@ -380,7 +326,7 @@ class AgencyTokenAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
-        province = _province_of(request)
+        province = province_of(request)
         return queryset if province is None else queryset.filter(agency__province_code=province)
 
     @admin.action(description=_("Revoke the chosen tokens"))

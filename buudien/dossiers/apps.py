@@ -13,5 +13,6 @@ class DossiersConfig(AppConfig):
         from buudien.mail.tracking.delivered import delivery_follow
 
         register_demo_step(DemoStep(order=50, name="dossiers.year", build=demo.build))
-        # A result posted to the applicant is returned when mail delivers its item.
-        delivery_follow(services.results_delivered)
+        # A result posted to the applicant is returned when mail delivers its item, and
+        # waits at the counter when mail brings it back.
+        delivery_follow(services.results_follow)

@@ -57,6 +57,7 @@ class StepKind(models.TextChoices):
     POSTED = "posted", _("Result posted to the applicant's address")
     RETURNED = "returned", _("Result returned to the applicant")
     DELIVERED = "delivered", _("Result delivered to the applicant's address")
+    UNDELIVERED = "undelivered", _("Not delivered: the result waits at the counter")
     # Pushed by the agency's one-stop system (``AgencyStatus``).
     AGENCY_ACCEPTED = "agency_accepted", _("Accepted by the agency")
     AGENCY_MORE = "agency_more", _("The agency asks for more documents")

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
@@ -521,6 +522,44 @@ def _result_post(desk: Desk, agency: Agency, row: Dossier) -> PostalItem:
         idempotency_key=f"dossier-result-{row.reference}",
         prepaid=True,
     )
+
+
+def results_follow(delivered: Sequence[int], returned: Sequence[int]) -> None:
+    """Mail's items delivered or returned to their sender (``mail.tracking.delivered``)."""
+    if delivered:
+        results_delivered(delivered)
+    if returned:
+        results_came_back(returned)
+
+
+def results_came_back(item_ids: Sequence[int]) -> None:
+    """Mail could not deliver these items and brought them back: the results they carried
+    wait at the counter, to be returned there to the applicant against the citizen ID."""
+    rows = list(
+        Dossier.objects.select_for_update(of=("self",))
+        .filter(result_item_id__in=list(item_ids), status=Status.POSTED)
+        .select_related("result_item")
+    )
+    if not rows:
+        return
+    steps = []
+    for row in rows:
+        item = row.result_item
+        assert item is not None
+        row.status = Status.RESULT_BACK
+        row.return_by = ReturnBy.COUNTER
+        steps.append(
+            DossierStep(
+                province_code=row.province_code,
+                dossier=row,
+                kind=StepKind.UNDELIVERED,
+                at=item.last_event_at or timezone.now(),
+                point_id=item.accepted_point_id,
+                note=item.s10,
+            )
+        )
+    Dossier.objects.bulk_update(rows, ["status", "return_by"])
+    DossierStep.objects.bulk_create(steps)
 
 
 def results_delivered(item_ids: Sequence[int]) -> None:

@@ -13,7 +13,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from buudien.core.audit import audit_record, snapshot
 from buudien.core.errors import DomainError
 from buudien.core.text import fold
 from buudien.goods.barcodes import barcode_clean
@@ -31,52 +30,8 @@ from buudien.goods.models import (
     Warehouse,
     WriteOff,
 )
-from buudien.network.models import ServicePoint
 from buudien.people import access
-from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
-
-
-def _province_of(request: HttpRequest) -> str | None:
-    """The province of an administrator's unit; None for the whole country."""
-    user: Any = request.user
-    if user.is_superuser:
-        return None
-    unit = getattr(user, "unit", None)
-    return (unit.province_code if unit is not None else "") or None
-
-
-class _Audited(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Rows of the administrator's province, saved with an audit line; never deleted."""
-
-    audit_action = ""
-    frozen: tuple[str, ...] = ("province_code", "code")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        province = _province_of(request)
-        return queryset if province is None else queryset.filter(province_code=province)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.frozen) if obj else []
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        initial.setdefault("province_code", _province_of(request) or "")
-        return initial
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action=f"goods.{self.audit_action}",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-        )
+from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin
 
 
 def _same_province(form: forms.ModelForm, field: str, other: Any, message: Any) -> None:  # type: ignore[type-arg]
@@ -97,22 +52,20 @@ class WarehouseForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(_Audited):
+class WarehouseAdmin(ProvinceAdmin):
     form = WarehouseForm
+    audit_app = "goods"
     audit_action = "warehouse"
     frozen = ("province_code",)
     list_display = ["province_code", "point"]
     list_select_related = ["point"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "point":
-            points = ServicePoint.objects.filter(closed_on__isnull=True).order_by("code")
-            kwargs["queryset"] = access.visible(request.user, points, "unit_path")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    point_choices = ("point",)
 
 
 @admin.register(Supplier)
-class SupplierAdmin(_Audited):
+class SupplierAdmin(ProvinceAdmin):
+    audit_app = "goods"
     audit_action = "supplier"
     list_display = ["code", "name", "tax_code", "mode", "commission_bp", "is_active"]
     list_filter = ["mode", "is_active"]
@@ -159,22 +112,16 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Product)
-class ProductAdmin(_Audited):
+class ProductAdmin(ProvinceAdmin):
     form = ProductForm
+    audit_app = "goods"
     audit_action = "product"
     list_display = ["code", "barcode", "name", "group", "unit", "vat_rate", "supplier", "is_active"]
     list_filter = ["group", "vat_rate", "is_active", "supplier"]
     search_fields = ["code", "barcode", "name_folded"]
     list_select_related = ["supplier"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "supplier":
-            province = _province_of(request)
-            suppliers = Supplier.objects.all()
-            kwargs["queryset"] = (
-                suppliers if province is None else suppliers.filter(province_code=province)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    province_choices = ("supplier",)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -201,10 +148,11 @@ class PriceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Price)
-class PriceAdmin(_Audited):
+class PriceAdmin(ProvinceAdmin):
     """A new price is a new row from its day: the prices of past days stay as they were."""
 
     form = PriceForm
+    audit_app = "goods"
     audit_action = "price"
     frozen = ("province_code", "product", "valid_from")
     list_display = ["product", "valid_from", "price"]

@@ -14,10 +14,20 @@ from django.utils.translation import gettext as _
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
 from buudien.goods.barcodes import barcode_clean
-from buudien.goods.catalogue import code_clean, prices_on
-from buudien.goods.models import Product, Sale, StockLevel, Stocktake, Transfer, WriteOff
+from buudien.goods.catalogue import code_clean, is_warehouse, prices_on
+from buudien.goods.choices import ApprovalStatus
+from buudien.goods.models import (
+    Product,
+    Sale,
+    StockLevel,
+    Stocktake,
+    Transfer,
+    Warehouse,
+    WriteOff,
+)
 from buudien.network.models import ServicePoint
 from buudien.people import access
+from buudien.people.choices import Role
 
 SEARCH_LIMIT = 50
 
@@ -110,3 +120,60 @@ def write_off_get(*, user: Any, number: str) -> WriteOff:
 
 def stocktake_get(*, user: Any, number: str) -> Stocktake:
     return _visible(Stocktake, user, number)
+
+
+def stock_search(*, point: ServicePoint, q: str = "") -> QuerySet[StockLevel]:
+    """What ``point`` holds, narrowed to the products whose barcode or code is ``q`` or whose
+    name holds it typed with or without diacritics."""
+    rows = stock_at(point=point)
+    text = " ".join("".join(ch for ch in str(q or "") if ch.isprintable()).split())[:60]
+    if text:
+        rows = rows.filter(
+            Q(product__barcode=text.upper())
+            | Q(product__code=text)
+            | Q(product__name_folded__contains=fold(text))
+        )
+    return rows
+
+
+def transfers_visible(*, user: Any) -> QuerySet[Transfer]:
+    """Transfers whose sending or receiving point is in ``user``'s scope, newest first."""
+    return (
+        Transfer.objects.select_related("point", "to_point", "created_by", "received_by")
+        .filter(
+            access.scope_q(user, "point__unit_path") | access.scope_q(user, "to_point__unit_path")
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def pending_approval[M: (WriteOff, Stocktake)](*, user: Any, model: type[M]) -> QuerySet[M]:
+    """Write-offs or stocktakes of the points in ``user``'s scope awaiting approval."""
+    return (
+        model.objects.select_related("point", "created_by")
+        .filter(access.scope_q(user, "point__unit_path"), status=ApprovalStatus.REQUESTED)
+        .order_by("created_at", "id")
+    )
+
+
+def _province_of(user: Any) -> str:
+    point = getattr(user, "point", None)
+    if point is not None:
+        return str(point.province_code)
+    unit = getattr(user, "unit", None)
+    return str(unit.province_code) if unit is not None else ""
+
+
+def warehouse_for(*, user: Any) -> ServicePoint | None:
+    """The provincial warehouse ``user`` may move stock at, or None."""
+    point = getattr(user, "point", None)
+    if point is not None and access.has_role(user, frozenset({Role.CLERK})):
+        return point if is_warehouse(point) else None
+    if not access.has_role(user, frozenset({Role.ACCOUNTANT, Role.ADMIN})):
+        return None
+    found = (
+        Warehouse.objects.select_related("point").filter(province_code=_province_of(user)).first()
+    )
+    if found is None or not access.in_scope(user, found.point.unit_path):
+        return None
+    return found.point

@@ -628,6 +628,15 @@ def _share(amount: int, before: int, now: int, of: int) -> int:
     return amount * now // of - amount * before // of
 
 
+def _more_than_left(product: str, row: SaleLine) -> str:
+    return _("%(product)s: %(sold)s sold, %(back)s returned already, so at most %(left)s.") % {
+        "product": product,
+        "sold": row.quantity,
+        "back": row.returned,
+        "left": row.quantity - row.returned,
+    }
+
+
 def sale_get_for_return(province: str, number: str) -> Sale:
     found = Sale.objects.filter(province_code=province, reference=number).first()
     if found is None:
@@ -685,6 +694,12 @@ def sale_return(
                 _("%(product)s is not on sale %(number)s.")
                 % {"product": line.product.name, "number": found.reference},
             )
+        elif line.quantity > sold[line.product.pk].quantity - sold[line.product.pk].returned:
+            # Told with the other problems (a read without locks: the work checks again).
+            problems.add(
+                f"lines.{line.index}.quantity",
+                _more_than_left(line.product.name, sold[line.product.pk]),
+            )
     problems.raise_any()
 
     def work(op: Op) -> SaleReturn:
@@ -700,16 +715,7 @@ def sale_return(
         for line in wanted:
             row = locked[line.product.pk]
             if line.quantity > row.quantity - row.returned:
-                late.add(
-                    f"lines.{line.index}.quantity",
-                    _("%(product)s: %(sold)s sold, %(back)s returned already, so at most %(left)s.")
-                    % {
-                        "product": line.product.name,
-                        "sold": row.quantity,
-                        "back": row.returned,
-                        "left": row.quantity - row.returned,
-                    },
-                )
+                late.add(f"lines.{line.index}.quantity", _more_than_left(line.product.name, row))
         late.raise_any()
         parts = []
         made = []

@@ -8,7 +8,17 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from buudien.core.audit import audit_record, snapshot
 from buudien.people import access
+
+
+def province_of(request: HttpRequest) -> str | None:
+    """The province of an administrator's unit; None for the whole country (a superuser)."""
+    user: Any = request.user
+    if user.is_superuser:
+        return None
+    unit = getattr(user, "unit", None)
+    return (unit.province_code if unit is not None else "") or None
 
 
 class RoleGatedMixin:
@@ -55,3 +65,57 @@ class ScopedAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Units and points are closed with a date, never deleted: history depends on them.
         return False
+
+
+class ProvinceAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A province's reference rows (agencies, procedures, products, suppliers...):
+    administrators see and add those of their province, each save is audited
+    (``<audit_app>.<audit_action>`` with the row before and after), the ``frozen`` fields
+    are fixed once the row exists, and nothing is deleted (rows point at it: it is made
+    inactive instead). ``province_choices`` limits foreign keys to rows of the province,
+    ``point_choices`` to the open service points of the administrator's scope."""
+
+    audit_app = ""
+    audit_action = ""
+    frozen: tuple[str, ...] = ("province_code", "code")
+    province_choices: tuple[str, ...] = ()
+    point_choices: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        province = province_of(request)
+        return queryset if province is None else queryset.filter(province_code=province)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.frozen) if obj else []
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("province_code", province_of(request) or "")
+        return initial
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.point_choices:
+            from buudien.network.models import ServicePoint
+
+            points = ServicePoint.objects.filter(closed_on__isnull=True).order_by("code")
+            kwargs["queryset"] = access.visible(request.user, points, "unit_path")
+        elif db_field.name in self.province_choices:
+            province = province_of(request)
+            rows = db_field.related_model.objects.all()
+            kwargs["queryset"] = rows if province is None else rows.filter(province_code=province)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"{self.audit_app}.{self.audit_action}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+        )

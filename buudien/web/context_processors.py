@@ -95,6 +95,30 @@ def _dossiers_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return entries
 
 
+# Goods (phân phối hàng hoá): who reads the stock, sells, moves it, counts it, approves.
+GOODS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
+GOODS_SELLERS = frozenset({"clerk", "admin"})
+GOODS_ADJUSTERS = frozenset({"clerk", "admin", "accountant"})
+
+
+def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    from buudien.goods.selectors import warehouse_for
+
+    entries: list[tuple[Any, str, Any]] = [(_("Stock"), "goods:index", ())]
+    if _has(user, GOODS_SELLERS):
+        entries.append((_("Sell goods"), "goods:sale", ("/goods/sale", "/goods/sales/")))
+        entries.append((_("Take goods back"), "goods:returns", "/goods/returns/"))
+    entries.append((_("Transfers"), "goods:transfers", ("/goods/transfers/",)))
+    if warehouse_for(user=user) is not None:
+        entries.append((_("Receive goods"), "goods:receipt_new", "/goods/receipts/"))
+    if _has(user, GOODS_ADJUSTERS):
+        entries.append((_("Write goods off"), "goods:write_off_new", "/goods/write-offs/"))
+        entries.append((_("Stocktake"), "goods:stocktake_new", "/goods/stocktakes/"))
+    if _has(user, frozenset({"accountant"})):
+        entries.append((_("Approvals"), "goods:approvals", "/goods/approvals/"))
+    return entries
+
+
 def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
@@ -135,6 +159,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Finance"), "finance:index", FINANCE_SECTIONS))
     if _has(user, DOSSIER_ROLES):
         entries.append((_("Public administration dossiers"), "dossiers:index", "/dossiers/"))
+    if _has(user, GOODS_ROLES):
+        entries.append((_("Goods"), "goods:index", "/goods/"))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
@@ -150,6 +176,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_planning_subnav(user), path)
     elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):
         context["subnav_items"] = _items(_dossiers_subnav(user), path)
+    elif path.startswith("/goods/") and _has(user, GOODS_ROLES):
+        context["subnav_items"] = _items(_goods_subnav(user), path)
     elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
         context["subnav_items"] = _items(_finance_subnav(user), path)
     return context

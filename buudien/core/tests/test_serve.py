@@ -31,7 +31,8 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:
+    # A first request on a loaded machine may take a while: the worker imports the site.
+    with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.headers.get("Server", ""), response.read()
 
 

@@ -199,3 +199,45 @@ def test_a_result_without_a_commune_stays_at_the_counter(clerk_a, world, procedu
 def test_a_public_administration_officer_posts_the_results(clerk_hcc, world, procedure, hc_tariff):
     dossier = posted_dossier(clerk_hcc, world, procedure)
     assert dossier.result_item.accepted_by == clerk_hcc
+
+
+def test_a_result_mail_brings_back_waits_at_the_counter(clerk_a, world, procedure, hc_tariff):
+    from buudien.mail.choices import FailureAction, FailureReason
+
+    dossier = posted_dossier(clerk_a, world, procedure, key="back")
+    item = dossier.result_item
+    at = BACK + dt.timedelta(days=1)
+    event_record(
+        actor=None,
+        item=item,
+        code=EventCode.EMH,
+        point=world.point_b,
+        at=at,
+        reason=FailureReason.WRONG_ADDRESS,
+        action=FailureAction.RETURN,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.POSTED  # on its way back
+    event_record(
+        actor=None,
+        item=item,
+        code=EventCode.EMI,
+        point=world.point_a,
+        at=at + dt.timedelta(days=1),
+        recipient_name="Bưu cục Đồng Đăng",
+    )
+    item.refresh_from_db()
+    assert item.status == ItemStatus.RETURNED
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.return_by) == (Status.RESULT_BACK, ReturnBy.COUNTER)
+    assert DossierStep.objects.filter(
+        dossier=dossier, kind=StepKind.UNDELIVERED, note=item.s10
+    ).exists()
+    returned = services.dossier_return(
+        actor=clerk_a,
+        point=world.point_a,
+        dossier=dossier.reference,
+        presented_id="020198765432",
+        at=at + dt.timedelta(days=2),
+    )
+    assert returned.status == Status.RETURNED

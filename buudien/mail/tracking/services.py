@@ -37,7 +37,7 @@ from buudien.core.s10 import LENGTH as S10_LENGTH
 from buudien.core.s10 import S10Error, s10_normalise, s10_parse
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.models import PostalItem, TrackingEvent
-from buudien.mail.tracking.delivered import items_delivered
+from buudien.mail.tracking.delivered import items_finished
 from buudien.mail.tracking.status import ItemState, state_of, status_step
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -58,6 +58,8 @@ KT1 = MailService.KT1.value
 EMH = EventCode.EMH.value
 EMI = EventCode.EMI.value
 DELIVERED = ItemStatus.DELIVERED.value
+RETURNED = ItemStatus.RETURNED.value
+FINISHED = frozenset({DELIVERED, RETURNED})
 _PLAIN_CODES = EVENT_CODES - {EMH, EMI}  # codes that need no reason, action nor recipient
 
 # The columns a bulk insert writes, in this order.
@@ -278,12 +280,16 @@ def event_record(
     )
     rows = TrackingEvent.objects.filter(item_id=locked.pk).order_by("occurred_at", "id")
     state = state_of(rows.values_list("code", "action", "occurred_at"))
-    was_delivered = locked.status == DELIVERED
+    was = locked.status
     _state_save(locked, state)
     _state_save(item, state)
     PostalItem.objects.filter(pk=locked.pk).update(**_state_fields(state))
-    if state.status == DELIVERED and not was_delivered:
-        items_delivered(item_ids=[locked.pk])
+    if state.status != was and state.status in FINISHED:
+        ended = [locked.pk]
+        items_finished(
+            delivered=ended if state.status == DELIVERED else [],
+            returned=ended if state.status == RETURNED else [],
+        )
     if locked.service == KT1:
         audit_record(
             actor=actor,
@@ -585,16 +591,15 @@ def item_status_refresh(*, item_ids: Sequence[int]) -> int:
     """Derive the status fields of these items again from all their events (after events
     were written by other means, or to repair). The number of items written."""
     rows = _states_from_events(item_ids)
-    now_delivered = [row[5] for row in rows if row[0] == DELIVERED]
-    if now_delivered:
-        before = set(
-            PostalItem.objects.filter(pk__in=now_delivered, status=DELIVERED).values_list(
-                "pk", flat=True
-            )
-        )
-        now_delivered = [pk for pk in now_delivered if pk not in before]
+    ended = {row[5]: row[0] for row in rows if row[0] in FINISHED}
+    if ended:
+        before = dict(PostalItem.objects.filter(pk__in=list(ended)).values_list("pk", "status"))
+        ended = {pk: status for pk, status in ended.items() if before.get(pk) != status}
     _update_items(rows)
-    items_delivered(item_ids=now_delivered)
+    items_finished(
+        delivered=[pk for pk, status in ended.items() if status == DELIVERED],
+        returned=[pk for pk, status in ended.items() if status == RETURNED],
+    )
     return len(rows)
 
 
@@ -635,13 +640,12 @@ def _apply_states(rows: list[tuple[Any, ...]], item_rows: dict[int, ItemRow]) ->
         states.extend(_states_from_events(late))
     _update_items(states)
     if EMI in set(map(_ROW_CODE, rows)):
-        # The items that became delivered in this batch: counted, and followed.
-        items_delivered(
-            item_ids=[
-                state[5]
-                for state in states
-                if state[0] == DELIVERED and item_rows[state[5]][4] != DELIVERED
-            ]
+        # The items this batch delivered or returned to their sender: counted, and followed.
+        ended = [state for state in states if state[0] in FINISHED]
+        changed = [state for state in ended if item_rows[state[5]][4] != state[0]]
+        items_finished(
+            delivered=[state[5] for state in changed if state[0] == DELIVERED],
+            returned=[state[5] for state in changed if state[0] == RETURNED],
         )
 
 
