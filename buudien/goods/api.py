@@ -290,3 +290,26 @@ def stocktakes_approve(request: HttpRequest, number: str) -> Any:
     selectors.stocktake_get(user=request.user, number=number)
     row = adjustments.stocktake_approve(actor=request.user, stocktake=number)
     return _stocktake(request, row.reference)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+from buudien.goods.figures import year_summary  # noqa: E402
+from buudien.goods.schemas import FiguresOut  # noqa: E402
+
+
+@router.get("/figures", response=FiguresOut, summary="Revenue, cost and margin of a year")
+def figures_of_year(
+    request: HttpRequest, year: int, unit: str | None = None, province: str | None = None
+) -> Any:
+    """The goods figures of ``year`` for a unit of your scope (the province, or your own
+    unit, when ``unit`` is left out): sales, units, revenue net of VAT, cost and gross
+    margin, net of returns, in total against last year, per product group, supplier mode,
+    month, child unit and point; the sales at BĐVHX; the stock per point at the end of the
+    year (today for this year) and the goods not sold for 90 days."""
+    return year_summary(
+        user=request.user,
+        province_code=_province(request, province),
+        year=year,
+        unit_code=code_clean(unit, 32) or None,
+    )

@@ -250,6 +250,12 @@ class StockMovement(models.Model):
             models.Index(fields=["province_code", "point", "product"]),
             models.Index(fields=["province_code", "reference"]),
             models.Index(fields=["province_code", "business_date"]),
+            # The last sale per (point, product) for slow-moving stock: an index-only
+            # GROUP BY (``figures.slow_moving``).
+            models.Index(
+                fields=["province_code", "kind", "point", "product", "business_date"],
+                name="goods_movement_last_sale",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="goods_movement_not_zero")
@@ -485,3 +491,44 @@ class StocktakeLine(models.Model):
     @property
     def difference(self) -> int:
         return self.counted - self.expected
+
+
+class GoodsRollup(models.Model):
+    """One (province, business day, point, product group, supplier mode): the sales made
+    that day at the point and the returns taken back, each with its units, the money taken
+    (VAT included), the revenue net of VAT (of consigned goods: the commission), the VAT
+    and the cost of the goods (0 for consigned goods). A sale (a return) counts once in
+    every group and mode it has lines of. Kept by ``services.sale_make`` and
+    ``services.sale_return`` in their transaction (``goods.rollup``); the figures read it,
+    never the sales."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    day = models.DateField(_("day"))
+    point = point_link(_("service point"))
+    group = models.CharField(_("group"), max_length=16, choices=ProductGroup)
+    mode = models.CharField(_("mode"), max_length=16, choices=SupplierMode)
+    sales = models.PositiveIntegerField(_("sales"), default=0)
+    units = models.BigIntegerField(_("units sold"), default=0)
+    amount = models.BigIntegerField(_("taken incl. VAT (đồng)"), default=0)
+    revenue = models.BigIntegerField(_("revenue (đồng)"), default=0)
+    vat = models.BigIntegerField(_("VAT (đồng)"), default=0)
+    cost = models.BigIntegerField(_("cost of the goods (đồng)"), default=0)
+    returns = models.PositiveIntegerField(_("returns"), default=0)
+    units_returned = models.BigIntegerField(_("units returned"), default=0)
+    amount_returned = models.BigIntegerField(_("paid back (đồng)"), default=0)
+    revenue_returned = models.BigIntegerField(_("revenue returned (đồng)"), default=0)
+    vat_returned = models.BigIntegerField(_("VAT returned (đồng)"), default=0)
+    cost_returned = models.BigIntegerField(_("cost returned (đồng)"), default=0)
+
+    class Meta:
+        verbose_name = _("goods rollup")
+        verbose_name_plural = _("goods rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "day", "point", "group", "mode"],
+                name="goods_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day:%d/%m/%Y} {self.point_id} {self.group}"

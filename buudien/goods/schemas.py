@@ -246,3 +246,83 @@ class StocktakeOut(Schema):
     approved_at: dt.datetime | None
     total: int
     lines: list[StocktakeLineOut]
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+class TallyOut(Schema):
+    """Figures net of returns; null where nothing has data (never 0)."""
+
+    sales: int | None
+    returns: int | None
+    units: int | None = Field(description="Units sold less the units returned.")
+    amount: int | None = Field(description="Money taken, VAT included (đồng).")
+    revenue: int | None = Field(description="Net of VAT; of consigned goods the commission.")
+    vat: int | None
+    cost: int | None = Field(description="Cost of the goods sold, at average cost (đồng).")
+    margin: int | None = Field(description="Gross margin: revenue less cost.")
+    margin_pct: float | None = Field(description="Gross margin in % of the revenue.")
+
+
+class NamedTallyOut(TallyOut):
+    code: str
+    name: str
+
+
+class PointTallyOut(NamedTallyOut):
+    kind: str
+
+
+class MonthTallyOut(TallyOut):
+    month: int
+
+
+class UnitRefOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class HeldOut(Schema):
+    code: str
+    name: str
+    quantity: int
+    value: int
+
+
+class StockFiguresOut(Schema):
+    as_of: dt.date = Field(description="The end of the year, or today for this year.")
+    quantity: int
+    value: int = Field(description="At average cost (đồng).")
+    per_point: list[HeldOut]
+
+
+class SlowLineOut(Schema):
+    point: str
+    product: str
+    name: str
+    quantity: int
+    value: int
+    last_sale: dt.date | None = Field(description="Null: never sold at the point.")
+
+
+class SlowOut(Schema):
+    days: int
+    lines: list[SlowLineOut]
+
+
+class FiguresOut(Schema):
+    year: int
+    province: str
+    unit: UnitRefOut
+    total: TallyOut
+    previous: TallyOut = Field(description="The year before.")
+    bdvhx: TallyOut = Field(description="Sales at commune cultural points (BĐVHX).")
+    per_group: list[NamedTallyOut]
+    per_mode: list[NamedTallyOut]
+    per_month: list[MonthTallyOut]
+    per_unit: list[NamedTallyOut]
+    per_point: list[PointTallyOut]
+    stock: StockFiguresOut
+    slow_moving: SlowOut

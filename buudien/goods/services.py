@@ -68,6 +68,7 @@ from buudien.goods.models import (
     Transfer,
     TransferLine,
 )
+from buudien.goods.rollup import rollup_return, rollup_sale
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 
@@ -541,6 +542,7 @@ def sale_make(
         for row in rows:
             row.sale = sale
         SaleLine.objects.bulk_create(rows)
+        rollup_sale(sale, rows)
         return sale
 
     return desk.once(
@@ -772,6 +774,13 @@ def sale_return(
         for part_row in made:
             part_row.sale_return = back
         SaleReturnLine.objects.bulk_create(made)
+        rollup_return(
+            back,
+            [
+                (part_row, line.product.group, part_row.sale_line.consignment)
+                for line, part_row in zip(wanted, made, strict=True)
+            ],
+        )
         return back
 
     return desk.once(

@@ -59,6 +59,20 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
            "received_previous": 1100, "returned": 900, "on_time_pct": 98.0,
            "agency_fees": 36000000, "charges": 24000000}, ...
         ]
+      },
+      "goods": {                                    # goods sold at the counters (phân phối)
+        "revenue": COUNT,                           # net of VAT and of returns (đồng)
+        "cost": COUNT,                              # cost of the goods sold (đồng)
+        "gross_margin": COUNT,                      # revenue − cost (đồng)
+        "margin_pct": {"actual": 32.5, "previous": 31.0},
+        "units_sold": COUNT,                        # units, net of returns
+        "bdvhx_revenue": COUNT,                     # revenue at the BĐVHX (đồng)
+        "stock_value": COUNT,                       # stock at cost at the period's end
+        "per_group": [                              # product groups with data, choice order
+          {"code": "consumer", "name": "...", "revenue": 900000000,
+           "revenue_previous": 800000000, "growth_pct": 12.5, "cost": 700000000,
+           "gross_margin": 200000000, "margin_pct": 22.2, "units_sold": 54000}, ...
+        ]
       }
     }
 
@@ -80,6 +94,14 @@ promised date, and the fees and charges taken at intake, from ``buudien.dossiers
 (two GROUP BY queries on the dossiers per period); for the months before go-live, the imported
 history of the service ``dossier`` gives the dossiers received (its volume) and the charges
 (its amount), the rest null.
+
+``goods``: the goods sold in the period at the unit's points, net of returns (revenue net of
+VAT, of consigned goods only the commission; the cost of the goods at average cost, 0 for
+consigned goods; units), in total and per product group, the revenue of the BĐVHX, and the
+value at cost of the stock the unit's points held at the end of the period (today when the
+period has not ended), from ``buudien.goods.figures`` (the goods rollup, one GROUP BY per
+period; the stock from the levels, or the movements up to a past day). The months before
+go-live take the imported history of ``consumer_goods`` as revenue, the rest null.
 
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
@@ -112,6 +134,8 @@ from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
 from buudien.finance.models import DailyFigure, MonthlyFigure
+from buudien.goods import figures as goods_figures
+from buudien.goods.choices import ProductGroup
 from buudien.mail.tracking.rollup_models import DeliveryRollup
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
 from buudien.network.models import AdminArea, ServicePoint, Unit
@@ -677,6 +701,56 @@ def public_admin(
     }
 
 
+def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
+    """The report's section of goods (see the module docstring) over the period of
+    ``figures`` against the same period a year before."""
+    scope = None if unit.pk == province.pk else unit
+    code = province.province_code
+    now, before = (
+        goods_figures.GoodsFigures(province_code=code, date_from=start, date_to=end, unit=scope)
+        for start, end in (
+            (figures.date_from, figures.date_to),
+            (figures.previous_from, figures.previous_to),
+        )
+    )
+    this, last = now.total(), before.total()
+    bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
+    stock = (
+        goods_figures.stock_value(province_code=code, unit=scope, as_of=day)
+        for day in (figures.date_to, figures.previous_to)
+    )
+    groups, groups_last = now.by_group(), before.by_group()
+    per_group = []
+    for group, label in ProductGroup.choices:
+        if group not in groups and group not in groups_last:
+            continue
+        tally = groups.get(group, goods_figures.Tally())
+        previous = groups_last.get(group, goods_figures.Tally())
+        per_group.append(
+            {
+                "code": group,
+                "name": str(label),
+                "revenue": tally.revenue,
+                "revenue_previous": previous.revenue,
+                "growth_pct": growth(tally.revenue, previous.revenue),
+                "cost": tally.cost,
+                "gross_margin": tally.margin,
+                "margin_pct": tally.margin_pct,
+                "units_sold": tally.units,
+            }
+        )
+    return {
+        "revenue": _compare(this.revenue, last.revenue),
+        "cost": _compare(this.cost, last.cost),
+        "gross_margin": _compare(this.margin, last.margin),
+        "margin_pct": {"actual": this.margin_pct, "previous": last.margin_pct},
+        "units_sold": _compare(this.units, last.units),
+        "bdvhx_revenue": _compare(bdvhx.revenue, bdvhx_last.revenue),
+        "stock_value": _compare(*stock),
+        "per_group": per_group,
+    }
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -833,6 +907,7 @@ def year_report(
         "public_admin": public_admin(
             province=province, unit=subtree, children=figures.children, figures=figures
         ),
+        "goods": goods(province=province, unit=subtree, figures=figures),
     }
 
 

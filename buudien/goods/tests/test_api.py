@@ -279,6 +279,7 @@ def test_the_goods_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     goods = sorted(path for path in paths if path.startswith("/api/goods/"))
     assert goods == [
+        "/api/goods/figures",
         "/api/goods/products",
         "/api/goods/products/{code}",
         "/api/goods/receipts",

@@ -39,6 +39,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_PENSIONERS": "40",
     "BUUDIEN_DEMO_AGENCY_SCALE": "0.4",
     "BUUDIEN_DEMO_DOSSIERS": "150",
+    "BUUDIEN_DEMO_GOODS": "60",
 }
 
 
@@ -203,7 +204,15 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         line.split(":")[0]
         for line in built.output.splitlines()
         if line.startswith(
-            ("Bưu chính: ", "Thu hộ: ", "Chi trả", "Dịch vụ đại lý: ", "Không", "Hồ sơ thủ tục")
+            (
+                "Bưu chính: ",
+                "Thu hộ: ",
+                "Chi trả",
+                "Dịch vụ đại lý: ",
+                "Không",
+                "Hồ sơ thủ tục",
+                "Hàng hoá: ",
+            )
         )
         or line.startswith("Quỹ tiền mặt: ")
     ]
@@ -215,9 +224,10 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Chi trả lương hưu và chi hộ",
         "Hồ sơ thủ tục hành chính",
         "Không dùng tiền mặt",
+        "Hàng hoá",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 9  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 10  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 

@@ -32,6 +32,8 @@ from buudien.planning.render.narrative import narrative
 from buudien.planning.render.numbers import date_line
 from buudien.planning.render.tables import (
     Table,
+    goods_groups_table,
+    goods_table,
     lines_table,
     network_table,
     public_admin_table,
@@ -355,6 +357,9 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
             elif section_text.key == "public_admin":
                 _table(document, public_admin_table(report), counter)
                 _table(document, public_admin_units_table(report), counter)
+            elif section_text.key == "goods":
+                _table(document, goods_table(report), counter)
+                _table(document, goods_groups_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

@@ -207,6 +207,42 @@ def _public_admin(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _goods(report: dict[str, Any], year: Any) -> Section:
+    """Revenue of the goods sold (against last year), gross margin, units, the BĐVHX, the
+    stock at the end: one sentence, the clauses without data left out."""
+    section = Section("goods", "Kinh doanh hàng hoá")
+    figures = report.get("goods") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    revenue = figures.get("revenue") or {}
+    if n.is_number(revenue.get("actual")) and revenue["actual"]:
+        clause = f"doanh thu bán hàng hoá đạt {n.amount_words(revenue['actual'])}"
+        growth = n.growth_words(revenue.get("growth_pct"))
+        if growth:
+            clause += f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+        clauses.append(clause)
+    margin = (figures.get("gross_margin") or {}).get("actual")
+    if n.is_number(margin) and clauses:
+        clause = f"lãi gộp {n.amount_words(margin)}"
+        ratio = (figures.get("margin_pct") or {}).get("actual")
+        if n.is_number(ratio):
+            clause += f" ({n.percent(ratio)} doanh thu)"
+        clauses.append(clause)
+    units = (figures.get("units_sold") or {}).get("actual")
+    if n.is_number(units) and units:
+        clauses.append(f"bán ra {n.number(units)} sản phẩm")
+    bdvhx = (figures.get("bdvhx_revenue") or {}).get("actual")
+    if n.is_number(bdvhx) and bdvhx:
+        clauses.append(f"trong đó tại các điểm BĐVHX {n.amount_words(bdvhx)} doanh thu")
+    stock = (figures.get("stock_value") or {}).get("actual")
+    if n.is_number(stock) and stock and clauses:
+        clauses.append(f"giá trị hàng tồn kho cuối kỳ {n.amount_words(stock)}")
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -245,6 +281,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _network(report),
             _services(report),
             _public_admin(report, year),
+            _goods(report, year),
         )
         if s.paragraphs
     ]

@@ -338,6 +338,86 @@ def public_admin_units_table(report: dict[str, Any]) -> Table:
     )
 
 
+def _goods(report: dict[str, Any]) -> dict[str, Any]:
+    return report.get("goods") or {}
+
+
+# The rows of the section "Kinh doanh hàng hoá": (key of ``report["goods"]``, label, kind).
+GOODS_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("revenue", "Doanh thu bán hàng hoá (không gồm thuế GTGT)", "money"),
+    ("cost", "Giá vốn hàng bán", "money"),
+    ("gross_margin", "Lãi gộp", "money"),
+    ("margin_pct", "Tỷ suất lãi gộp trên doanh thu (%)", "pct"),
+    ("units_sold", "Số lượng hàng bán ra", "count"),
+    ("bdvhx_revenue", "Doanh thu bán hàng tại điểm BĐVHX", "money"),
+    ("stock_value", "Giá trị hàng tồn kho cuối kỳ (giá vốn)", "money"),
+)
+
+
+def goods_table(report: dict[str, Any]) -> Table:
+    """Revenue, cost and gross margin of the goods sold, units, BĐVHX, stock at the end."""
+    section = _goods(report)
+    this, last = _years(report.get("year"))
+    rows: list[list[Any]] = []
+    row_kinds: dict[int, Kind] = {}
+    for key, label, kind in GOODS_ROWS:
+        figure = section.get(key) or {}
+        if kind != "money":
+            row_kinds[len(rows)] = kind
+        rows.append([label, figure.get("actual"), figure.get("previous"), figure.get("growth_pct")])
+    if not any(n.is_number(value) for row in rows for value in row[1:]):
+        rows = []
+    return Table(
+        key="goods",
+        sheet="Hàng hoá",
+        title="Kinh doanh hàng hoá tại các điểm phục vụ",
+        columns=[
+            Col("Chỉ tiêu"),
+            Col(f"Năm {this}", "money"),
+            Col(f"Năm {last}", "money"),
+            Col("Tăng trưởng", "growth"),
+        ],
+        rows=rows,
+        row_kinds=row_kinds if rows else {},
+        note="Tiền: triệu đồng; số lượng: đơn vị sản phẩm; tỷ lệ: %",
+    )
+
+
+def goods_groups_table(report: dict[str, Any]) -> Table:
+    this, last = _years(report.get("year"))
+    groups = _goods(report).get("per_group") or []
+    rows = [
+        [
+            str(group.get("name") or group.get("code") or ""),
+            group.get("revenue"),
+            group.get("revenue_previous"),
+            group.get("growth_pct"),
+            group.get("cost"),
+            group.get("gross_margin"),
+            group.get("margin_pct"),
+            group.get("units_sold"),
+        ]
+        for group in groups
+    ]
+    return Table(
+        key="goods_groups",
+        sheet="Hàng hoá - nhóm hàng",
+        title="Doanh thu, giá vốn và lãi gộp theo nhóm hàng",
+        columns=[
+            Col("Nhóm hàng"),
+            Col(f"Doanh thu {this}", "money"),
+            Col(f"Doanh thu {last}", "money"),
+            Col("Tăng trưởng", "growth"),
+            Col("Giá vốn", "money"),
+            Col("Lãi gộp", "money"),
+            Col("Tỷ suất lãi gộp", "pct"),
+            Col("Số lượng bán", "count"),
+        ],
+        rows=rows,
+        note="Tiền: triệu đồng; số lượng: đơn vị sản phẩm; tỷ lệ: %",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -349,5 +429,7 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         units_table(report),
         public_admin_table(report),
         public_admin_units_table(report),
+        goods_table(report),
+        goods_groups_table(report),
     ]
     return [table for table in tables if table.rows]

@@ -1,0 +1,469 @@
+"""The figures of goods over a period: sales, units, revenue (net of VAT; of consigned goods
+the commission), cost of the goods and gross margin; in total, per product group, supplier
+mode, point, unit of a subtree and month, and at the commune cultural points (BĐVHX). And
+the stock: per point with its value (now, or at the end of a day), and the slow-moving goods
+(held at a point, not sold there for some days).
+
+Sales and returns are read from the rollup (``GoodsRollup``, kept by the services as each
+sale is made and each return taken), in one GROUP BY per point, group, mode and month; the
+figures are net of returns (units, money, revenue, VAT and cost), the sales and the returns
+counted each. A figure with nothing in the period is None ("no data"), never 0.
+
+The months before go-live come from the imported history (``planning.RevenueHistory``,
+service ``consumer_goods``): its amount is the revenue and its volume the sales; history has
+no group, no mode, no units and no cost, so those stay null (as for dossiers, ADR 0003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db.models import F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from buudien.core.bizdays import local_today
+from buudien.core.catalogue import Service
+from buudien.core.errors import DomainError, NotFound
+from buudien.goods.choices import MovementKind, ProductGroup, SupplierMode
+from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement
+from buudien.network.choices import PointKind, UnitKind
+from buudien.network.models import ServicePoint, Unit
+from buudien.people import access
+from buudien.planning.models import RevenueHistory
+
+SLOW_DAYS = 90
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    """A sum where None is "no data": None + None is None, None + 3 is 3."""
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+@dataclass
+class Tally:
+    """The figures of one group, net of returns; None where nothing has data for it.
+
+    ``sales`` and ``returns`` count documents per product group and supplier mode (the
+    rollup's key): a sale with lines of two groups counts in each, so a total over groups
+    counts it twice. Units and money add up exactly."""
+
+    sales: int | None = None
+    returns: int | None = None
+    units: int | None = None
+    amount: int | None = None  # money taken, VAT included
+    revenue: int | None = None  # net of VAT; the commission of consigned goods
+    vat: int | None = None
+    cost: int | None = None
+
+    def add(self, other: Tally) -> None:
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, _plus(getattr(self, name), getattr(other, name)))
+
+    @property
+    def margin(self) -> int | None:
+        """Gross margin: revenue less the cost of the goods (None without a cost)."""
+        if self.revenue is None or self.cost is None:
+            return None
+        return self.revenue - self.cost
+
+    @property
+    def margin_pct(self) -> float | None:
+        """The gross margin in % of the revenue, one decimal."""
+        margin = self.margin
+        if margin is None or not self.revenue:
+            return None
+        return round(100 * margin / self.revenue, 1)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of the queries: where (point, or the unit's path for history), which product
+    group and supplier mode (None for history), the first day of its month, its figures."""
+
+    point_id: int | None
+    unit_path: str
+    group: str | None
+    mode: str | None
+    month: dt.date
+    tally: Tally
+
+
+def _month(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+class GoodsFigures:
+    """The figures of the goods sold in ``unit``'s subtree (the whole province when None)
+    from ``date_from`` to ``date_to`` (inclusive)."""
+
+    def __init__(
+        self,
+        *,
+        province_code: str,
+        date_from: dt.date,
+        date_to: dt.date,
+        unit: Unit | None = None,
+    ) -> None:
+        self.province_code = province_code
+        self.date_from, self.date_to = date_from, date_to
+        self.unit = unit
+        points = ServicePoint.objects.filter(province_code=province_code)
+        if unit is not None:
+            points = points.filter(unit_path__startswith=unit.path)
+        self.points: dict[int, tuple[str, str]] = {
+            pk: (path, kind) for pk, path, kind in points.values_list("pk", "unit_path", "kind")
+        }
+        self.groups: list[Group] = []
+        if unit is None or self.points:
+            self._load_records()
+        self._load_history()
+
+    def _load_records(self) -> None:
+        rows = GoodsRollup.objects.filter(
+            province_code=self.province_code, day__gte=self.date_from, day__lte=self.date_to
+        )
+        if self.unit is not None:
+            rows = rows.filter(point_id__in=sorted(self.points))
+        grouped = (
+            rows.annotate(month=TruncMonth("day"))
+            .values_list("point_id", "group", "mode", "month")
+            .annotate(
+                sales=Sum("sales"),
+                returns=Sum("returns"),
+                units=Sum(F("units") - F("units_returned")),
+                amount=Sum(F("amount") - F("amount_returned")),
+                revenue_=Sum(F("revenue") - F("revenue_returned")),
+                vat_=Sum(F("vat") - F("vat_returned")),
+                cost_=Sum(F("cost") - F("cost_returned")),
+            )
+            .order_by()
+        )
+        for point_id, group, mode, month, *values in grouped:
+            tally = Tally(*(int(value or 0) for value in values))
+            path = self.points.get(point_id, ("", ""))[0]
+            self.groups.append(Group(point_id, path, group, mode, _month(month), tally))
+
+    def _load_history(self) -> None:
+        rows = RevenueHistory.objects.filter(
+            province_code=self.province_code,
+            service=Service.CONSUMER_GOODS,
+            month__gte=self.date_from.replace(day=1),
+            month__lte=self.date_to,
+        )
+        if self.unit is not None:
+            rows = rows.filter(unit__path__startswith=self.unit.path)
+        for point_id, path, month, volume, amount in rows.values_list(
+            "point_id", "unit__path", "month", "volume", "amount"
+        ):
+            tally = Tally(sales=volume, revenue=amount)
+            self.groups.append(Group(point_id, path, None, None, month, tally))
+
+    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Hashable, Tally]:
+        out: dict[Hashable, Tally] = defaultdict(Tally)
+        for group in self.groups:
+            found = key(group)
+            if found is not None:
+                out[found].add(group.tally)
+        return dict(out)
+
+    def total(self) -> Tally:
+        out = Tally()
+        for group in self.groups:
+            out.add(group.tally)
+        return out
+
+    def by_group(self) -> dict[str, Tally]:
+        """Per product group (records only)."""
+        return self._by(lambda group: group.group)  # type: ignore[return-value]
+
+    def by_mode(self) -> dict[str, Tally]:
+        """Per supplier mode, ``purchase`` or ``consignment`` (records only)."""
+        return self._by(lambda group: group.mode)  # type: ignore[return-value]
+
+    def by_point(self) -> dict[int, Tally]:
+        """Per point id (history imported per unit only is left out)."""
+        return self._by(lambda group: group.point_id)  # type: ignore[return-value]
+
+    def by_month(self) -> dict[int, Tally]:
+        """Per month number (1-12) of the period's months."""
+        return self._by(lambda group: group.month.month)  # type: ignore[return-value]
+
+    def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
+        """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
+        subtree. A unit without data has an empty ``Tally``."""
+        chosen = list(units)
+        out = {int(unit.pk): Tally() for unit in chosen}
+        for group in self.groups:
+            for unit in chosen:
+                if group.unit_path and group.unit_path.startswith(unit.path):
+                    out[int(unit.pk)].add(group.tally)
+                    break
+        return out
+
+    def bdvhx(self) -> Tally:
+        """The sales at commune cultural points (BĐVHX), records only."""
+        out = Tally()
+        for group in self.groups:
+            if group.point_id is not None:
+                kind = self.points.get(group.point_id, ("", ""))[1]
+                if kind == PointKind.BDVHX:
+                    out.add(group.tally)
+        return out
+
+
+def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> GoodsFigures:
+    """The figures of the goods sold in ``year`` in ``unit``'s subtree (the province when
+    None)."""
+    return GoodsFigures(
+        province_code=province_code,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        unit=unit,
+    )
+
+
+# --- stock -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a point held: units and their value at cost."""
+
+    point_id: int
+    quantity: int
+    value: int
+
+
+def _scope(unit: Unit | None) -> Q:
+    return Q() if unit is None else Q(point__unit_path__startswith=unit.path)
+
+
+def stock_by_point(
+    *, province_code: str, unit: Unit | None = None, as_of: dt.date | None = None
+) -> dict[int, Held]:
+    """The stock per point of ``unit``'s subtree (the province when None): now (the levels),
+    or at the end of ``as_of`` (the sum of the movements up to that day) when it is before
+    today. Points holding nothing are left out."""
+    scope = _scope(unit)
+    if as_of is None or as_of >= local_today():
+        rows = (
+            StockLevel.objects.filter(scope, province_code=province_code)
+            .values_list("point_id")
+            .annotate(q=Sum("quantity"), v=Sum("value"))
+            .order_by()
+        )
+    else:
+        rows = (
+            StockMovement.objects.filter(
+                scope, province_code=province_code, business_date__lte=as_of
+            )
+            .values_list("point_id")
+            .annotate(q=Sum("quantity"), v=Sum("value"))
+            .order_by()
+        )
+    return {
+        point_id: Held(point_id, int(q), int(v))
+        for point_id, q, v in rows
+        if q or v  # a point that emptied its stock holds nothing
+    }
+
+
+def stock_value(
+    *, province_code: str, unit: Unit | None = None, as_of: dt.date | None = None
+) -> int | None:
+    """The value at cost of the stock of ``unit``'s subtree (see ``stock_by_point``); None
+    when no point has ever held goods by then."""
+    held = stock_by_point(province_code=province_code, unit=unit, as_of=as_of)
+    scope = _scope(unit)
+    if not held:
+        moved = StockMovement.objects.filter(scope, province_code=province_code)
+        if as_of is not None:
+            moved = moved.filter(business_date__lte=as_of)
+        return 0 if moved.exists() else None
+    return sum(one.value for one in held.values())
+
+
+@dataclass(frozen=True)
+class Slow:
+    """A product a point holds and has not sold since ``last_sale`` (None: never)."""
+
+    point_id: int
+    product_id: int
+    quantity: int
+    value: int
+    last_sale: dt.date | None
+
+
+def slow_moving(
+    *,
+    province_code: str,
+    unit: Unit | None = None,
+    days: int = SLOW_DAYS,
+    today: dt.date | None = None,
+) -> list[Slow]:
+    """The products held at the points of ``unit``'s subtree that were not sold there in the
+    last ``days`` days (or never), the most valuable first. The last sale per (point,
+    product) is one GROUP BY over the sale movements (``goods_movement_last_sale`` covers
+    it); the levels held are one query."""
+    today = today or local_today()
+    since = today - dt.timedelta(days=days)
+    scope = _scope(unit)
+    last = {
+        (point_id, product_id): day
+        for point_id, product_id, day in StockMovement.objects.filter(
+            scope, province_code=province_code, kind=MovementKind.SALE
+        )
+        .values_list("point_id", "product_id")
+        .annotate(last=Max("business_date"))
+        .order_by()
+    }
+    found = []
+    for point_id, product_id, quantity, value in StockLevel.objects.filter(
+        scope, province_code=province_code, quantity__gt=0
+    ).values_list("point_id", "product_id", "quantity", "value"):
+        sold = last.get((point_id, product_id))
+        if sold is None or sold < since:
+            found.append(Slow(point_id, product_id, quantity, value, sold))
+    found.sort(key=lambda slow: (-slow.value, slow.point_id, slow.product_id))
+    return found
+
+
+# --- the figures of a year, as the API gives them --------------------------------------------
+
+SLOW_LISTED = 50
+
+
+def figures_scope(*, user: Any, province_code: str, unit_code: str | None = None) -> Unit:
+    """The unit whose figures ``user`` asks for: ``unit_code``, else the province, else (when
+    they see only part of it) their own unit. Outside their scope: "not found"."""
+    units = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
+    province = units.in_force_on(local_today()).order_by("path").first() or units.first()
+    if province is None:
+        raise NotFound(_("No such province."), field="province")
+    unit = province
+    if unit_code:
+        found = Unit.objects.filter(code=unit_code, path__startswith=province.path).first()
+        if found is None or not access.in_scope(user, found.path):
+            raise NotFound(_("No such unit."), field="unit")
+        return found
+    if not access.in_scope(user, unit.path):
+        own = getattr(user, "unit", None)
+        if own is None or not own.path.startswith(province.path):
+            raise NotFound(_("No such province in your scope."), field="province")
+        if not access.in_scope(user, own.path):
+            raise NotFound(_("No such province in your scope."), field="province")
+        unit = own
+    return unit
+
+
+def tally_out(tally: Tally) -> dict[str, Any]:
+    return {
+        **{f.name: getattr(tally, f.name) for f in fields(tally)},
+        "margin": tally.margin,
+        "margin_pct": tally.margin_pct,
+    }
+
+
+def year_summary(
+    *, user: Any, province_code: str, year: int, unit_code: str | None = None
+) -> dict[str, Any]:
+    """The goods figures of ``year`` for a unit of ``user``'s scope (see ``figures_scope``):
+    the total against last year, per product group, supplier mode, month, child unit and
+    point, the BĐVHX, the stock per point at the end of the year (or now) and the
+    slow-moving goods now."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    unit = figures_scope(user=user, province_code=province_code, unit_code=unit_code)
+    scope = None if unit.kind == UnitKind.PROVINCE else unit
+    now = year_figures(province_code=province_code, year=year, unit=scope)
+    before = year_figures(province_code=province_code, year=year - 1, unit=scope)
+    children = list(Unit.objects.filter(parent=unit).order_by("code"))
+    per_unit = now.by_unit(children)
+    points = {
+        point.pk: point
+        for point in ServicePoint.objects.filter(
+            province_code=province_code, unit_path__startswith=unit.path
+        ).only("pk", "code", "name", "kind")
+    }
+    end = dt.date(year, 12, 31)
+    as_of = min(end, local_today())
+    held = stock_by_point(province_code=province_code, unit=scope, as_of=as_of)
+    slow = slow_moving(province_code=province_code, unit=scope)[:SLOW_LISTED]
+    products = {
+        product.pk: product
+        for product in Product.objects.filter(pk__in={one.product_id for one in slow})
+    }
+    groups = now.by_group()
+    modes = now.by_mode()
+    months = now.by_month()
+    by_point = now.by_point()
+    return {
+        "year": year,
+        "province": province_code,
+        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+        "total": tally_out(now.total()),
+        "previous": tally_out(before.total()),
+        "bdvhx": tally_out(now.bdvhx()),
+        "per_group": [
+            {"code": code, "name": str(label), **tally_out(groups[code])}
+            for code, label in ProductGroup.choices
+            if code in groups
+        ],
+        "per_mode": [
+            {"code": code, "name": str(label), **tally_out(modes[code])}
+            for code, label in SupplierMode.choices
+            if code in modes
+        ],
+        "per_month": [{"month": month, **tally_out(months[month])} for month in sorted(months)],
+        "per_unit": [
+            {"code": child.code, "name": child.name, **tally_out(per_unit[child.pk])}
+            for child in children
+        ],
+        "per_point": [
+            {
+                "code": points[pk].code,
+                "name": points[pk].name,
+                "kind": points[pk].kind,
+                **tally_out(tally),
+            }
+            for pk, tally in sorted(by_point.items(), key=lambda item: points[item[0]].code)
+            if pk in points
+        ],
+        "stock": {
+            "as_of": as_of,
+            "quantity": sum(one.quantity for one in held.values()),
+            "value": sum(one.value for one in held.values()),
+            "per_point": [
+                {
+                    "code": points[pk].code,
+                    "name": points[pk].name,
+                    "quantity": one.quantity,
+                    "value": one.value,
+                }
+                for pk, one in sorted(held.items(), key=lambda item: points[item[0]].code)
+                if pk in points
+            ],
+        },
+        "slow_moving": {
+            "days": SLOW_DAYS,
+            "lines": [
+                {
+                    "point": points[one.point_id].code,
+                    "product": products[one.product_id].code,
+                    "name": products[one.product_id].name,
+                    "quantity": one.quantity,
+                    "value": one.value,
+                    "last_sale": one.last_sale,
+                }
+                for one in slow
+                if one.point_id in points
+            ],
+        },
+    }
