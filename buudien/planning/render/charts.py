@@ -25,6 +25,34 @@ from buudien.core.money import format_number
 from buudien.planning.render.numbers import BILLION, billions, is_number
 
 FONTS = ["Liberation Sans", "DejaVu Sans"]  # both draw every Vietnamese letter
+VIETNAMESE = "ảẻễậốừữỳỹđ"  # letters a font without Vietnamese lacks
+
+
+def _only_fonts_with_vietnamese() -> None:
+    """Forget the files of FONTS that cannot draw Vietnamese. Debian may hold two Liberation
+    Sans: fonts-liberation 1.x (which Chromium brings, without Vietnamese) beside
+    fonts-liberation2; matplotlib would take either, and a chart of the .docx would lose
+    its accents to empty boxes."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    manager = font_manager.fontManager
+    kept = []
+    for entry in manager.ttflist:
+        if entry.name in FONTS:
+            try:
+                charmap = FT2Font(entry.fname).get_charmap()
+            except (OSError, RuntimeError):
+                continue
+            if not all(ord(letter) in charmap for letter in VIETNAMESE):
+                continue
+        kept.append(entry)
+    if len(kept) != len(manager.ttflist):
+        manager.ttflist = kept
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # found before
+
+
+_only_fonts_with_vietnamese()
 ACTUAL, PLAN, PREVIOUS = "#f5a300", "#0b5cad", "#9aa5b1"
 UP, DOWN = "#1f7a3d", "#b42318"
 RC: Any = {  # typed loosely: matplotlib types rc keys as literals

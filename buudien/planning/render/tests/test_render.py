@@ -263,3 +263,21 @@ def test_a_report_of_one_unit_is_issued_by_that_unit() -> None:
     text = _docx_text(render_year_report(report, "docx", issued_on=DAY))
     assert "BƯU ĐIỆN TỈNH LẠNG SƠN\nBƯU ĐIỆN HUYỆN CHI LĂNG" in text
     assert "Năm 2024, Bưu điện huyện Chi Lăng phấn đấu" in text
+
+
+def test_a_chart_draws_every_vietnamese_letter() -> None:
+    """Not one letter left as an empty box in the .docx's pictures, even where Debian holds a
+    Liberation Sans without Vietnamese (fonts-liberation 1.x, which Chromium brings)."""
+    import io
+    import warnings
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from buudien.planning.render import charts
+
+    with warnings.catch_warnings(), matplotlib.rc_context(charts.RC):
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s) ..." is a UserWarning
+        figure = Figure(figsize=(3, 2))
+        figure.subplots().set_title("Kế hoạch, thực hiện, tăng trưởng: ẻễậốừữỳỹđ")
+        figure.savefig(io.BytesIO(), format="png")
