@@ -19,27 +19,21 @@ History must not overlap the months with records (as for the ledger, ADR 0003).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, Sum
 
 from buudien.core.catalogue import Service
+from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
 from buudien.dossiers.models import DossierRollup, FeeSettlement
 from buudien.network.models import ServicePoint, Unit
 from buudien.planning.models import RevenueHistory
 
 
-def _plus(a: int | None, b: int | None) -> int | None:
-    """A sum where None is "no data": None + None is None, None + 3 is 3."""
-    if a is None:
-        return b
-    return a if b is None else a + b
-
-
 @dataclass
-class Tally:
+class Tally(Summable):
     """The figures of one group; None where nothing has data for it."""
 
     received: int | None = None
@@ -47,10 +41,6 @@ class Tally:
     returned_on_time: int | None = None
     agency_fees: int | None = None
     charges: int | None = None
-
-    def add(self, other: Tally) -> None:
-        for name in (f.name for f in fields(self)):
-            setattr(self, name, _plus(getattr(self, name), getattr(other, name)))
 
     @property
     def on_time_pct(self) -> float | None:
@@ -150,19 +140,11 @@ class DossierFigures:
             tally = Tally(received=volume, charges=amount)
             self.groups.append(Group(point_id, path, None, None, tally))
 
-    def _by(self, key: Callable[[Group], int | None]) -> dict[int, Tally]:
-        out: dict[int, Tally] = defaultdict(Tally)
-        for group in self.groups:
-            found = key(group)
-            if found is not None:
-                out[found].add(group.tally)
-        return dict(out)
+    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Any, Tally]:
+        return tally_by(self.groups, key, Tally)
 
     def total(self) -> Tally:
-        out = Tally()
-        for group in self.groups:
-            out.add(group.tally)
-        return out
+        return total_of(self.groups, Tally)
 
     def fees_passed_on(self) -> int | None:
         """The agencies' fees passed on in the period (settlements by the business day of
@@ -192,14 +174,7 @@ class DossierFigures:
     def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
         """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
         subtree. A unit without data has an empty ``Tally``."""
-        chosen = list(units)
-        out = {int(unit.pk): Tally() for unit in chosen}
-        for group in self.groups:
-            for unit in chosen:
-                if group.unit_path and group.unit_path.startswith(unit.path):
-                    out[int(unit.pk)].add(group.tally)
-                    break
-        return out
+        return tally_by_unit(self.groups, units, Tally)
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> DossierFigures:

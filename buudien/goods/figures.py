@@ -17,7 +17,6 @@ no group, no mode, no units and no cost, so those stay null (as for dossiers, AD
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
 from buudien.goods.choices import MovementKind, ProductGroup, SupplierMode
 from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement
 from buudien.network.choices import PointKind, UnitKind
@@ -39,15 +39,8 @@ from buudien.planning.models import RevenueHistory
 SLOW_DAYS = 90
 
 
-def _plus(a: int | None, b: int | None) -> int | None:
-    """A sum where None is "no data": None + None is None, None + 3 is 3."""
-    if a is None:
-        return b
-    return a if b is None else a + b
-
-
 @dataclass
-class Tally:
+class Tally(Summable):
     """The figures of one group, net of returns; None where nothing has data for it.
 
     ``sales`` and ``returns`` count documents per product group and supplier mode (the
@@ -61,10 +54,6 @@ class Tally:
     revenue: int | None = None  # net of VAT; the commission of consigned goods
     vat: int | None = None
     cost: int | None = None
-
-    def add(self, other: Tally) -> None:
-        for name in (f.name for f in fields(self)):
-            setattr(self, name, _plus(getattr(self, name), getattr(other, name)))
 
     @property
     def margin(self) -> int | None:
@@ -165,47 +154,32 @@ class GoodsFigures:
             tally = Tally(sales=volume, revenue=amount)
             self.groups.append(Group(point_id, path, None, None, month, tally))
 
-    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Hashable, Tally]:
-        out: dict[Hashable, Tally] = defaultdict(Tally)
-        for group in self.groups:
-            found = key(group)
-            if found is not None:
-                out[found].add(group.tally)
-        return dict(out)
+    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Any, Tally]:
+        return tally_by(self.groups, key, Tally)
 
     def total(self) -> Tally:
-        out = Tally()
-        for group in self.groups:
-            out.add(group.tally)
-        return out
+        return total_of(self.groups, Tally)
 
     def by_group(self) -> dict[str, Tally]:
         """Per product group (records only)."""
-        return self._by(lambda group: group.group)  # type: ignore[return-value]
+        return self._by(lambda group: group.group)
 
     def by_mode(self) -> dict[str, Tally]:
         """Per supplier mode, ``purchase`` or ``consignment`` (records only)."""
-        return self._by(lambda group: group.mode)  # type: ignore[return-value]
+        return self._by(lambda group: group.mode)
 
     def by_point(self) -> dict[int, Tally]:
         """Per point id (history imported per unit only is left out)."""
-        return self._by(lambda group: group.point_id)  # type: ignore[return-value]
+        return self._by(lambda group: group.point_id)
 
     def by_month(self) -> dict[int, Tally]:
         """Per month number (1-12) of the period's months."""
-        return self._by(lambda group: group.month.month)  # type: ignore[return-value]
+        return self._by(lambda group: group.month.month)
 
     def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
         """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
         subtree. A unit without data has an empty ``Tally``."""
-        chosen = list(units)
-        out = {int(unit.pk): Tally() for unit in chosen}
-        for group in self.groups:
-            for unit in chosen:
-                if group.unit_path and group.unit_path.startswith(unit.path):
-                    out[int(unit.pk)].add(group.tally)
-                    break
-        return out
+        return tally_by_unit(self.groups, units, Tally)
 
     def bdvhx(self) -> Tally:
         """The sales at commune cultural points (BĐVHX), records only."""
