@@ -275,31 +275,55 @@ PUBLIC_ADMIN_ROWS: tuple[tuple[str, str, Kind], ...] = (
 )
 
 
-def public_admin_table(report: dict[str, Any]) -> Table:
-    """Dossiers received and returned, the on-time share, the fees and charges taken."""
-    section = _public_admin(report)
+def _figures_table(
+    report: dict[str, Any],
+    *,
+    key: str,
+    rows_of: tuple[tuple[str, str, Kind], ...],
+    kind: Kind,
+    sheet: str,
+    title: str,
+    note: str,
+) -> Table:
+    """A section's figures against last year, one row each (``rows_of``: the key in
+    ``report[key]``, its label, its kind); the columns are of ``kind``, a row of another
+    kind says so. No rows when the section has no figure at all."""
+    section = report.get(key) or {}
     this, last = _years(report.get("year"))
     rows: list[list[Any]] = []
     row_kinds: dict[int, Kind] = {}
-    for key, label, kind in PUBLIC_ADMIN_ROWS:
-        figure = section.get(key) or {}
-        if kind != "count":
-            row_kinds[len(rows)] = kind
+    for name, label, row_kind in rows_of:
+        figure = section.get(name) or {}
+        if row_kind != kind:
+            row_kinds[len(rows)] = row_kind
         rows.append([label, figure.get("actual"), figure.get("previous"), figure.get("growth_pct")])
     if not any(n.is_number(value) for row in rows for value in row[1:]):
         rows = []
     return Table(
-        key="public_admin",
-        sheet="Hành chính công",
-        title="Tiếp nhận và trả kết quả hồ sơ hành chính công",
+        key=key,
+        sheet=sheet,
+        title=title,
         columns=[
             Col("Chỉ tiêu"),
-            Col(f"Năm {this}", "count"),
-            Col(f"Năm {last}", "count"),
+            Col(f"Năm {this}", kind),
+            Col(f"Năm {last}", kind),
             Col("Tăng trưởng", "growth"),
         ],
         rows=rows,
         row_kinds=row_kinds if rows else {},
+        note=note,
+    )
+
+
+def public_admin_table(report: dict[str, Any]) -> Table:
+    """Dossiers received and returned, the on-time share, the fees and charges taken."""
+    return _figures_table(
+        report,
+        key="public_admin",
+        rows_of=PUBLIC_ADMIN_ROWS,
+        kind="count",
+        sheet="Hành chính công",
+        title="Tiếp nhận và trả kết quả hồ sơ hành chính công",
         note="Hồ sơ: hồ sơ; tiền: triệu đồng; tỷ lệ: %",
     )
 
@@ -356,29 +380,13 @@ GOODS_ROWS: tuple[tuple[str, str, Kind], ...] = (
 
 def goods_table(report: dict[str, Any]) -> Table:
     """Revenue, cost and gross margin of the goods sold, units, BĐVHX, stock at the end."""
-    section = _goods(report)
-    this, last = _years(report.get("year"))
-    rows: list[list[Any]] = []
-    row_kinds: dict[int, Kind] = {}
-    for key, label, kind in GOODS_ROWS:
-        figure = section.get(key) or {}
-        if kind != "money":
-            row_kinds[len(rows)] = kind
-        rows.append([label, figure.get("actual"), figure.get("previous"), figure.get("growth_pct")])
-    if not any(n.is_number(value) for row in rows for value in row[1:]):
-        rows = []
-    return Table(
+    return _figures_table(
+        report,
         key="goods",
+        rows_of=GOODS_ROWS,
+        kind="money",
         sheet="Hàng hoá",
         title="Kinh doanh hàng hoá tại các điểm phục vụ",
-        columns=[
-            Col("Chỉ tiêu"),
-            Col(f"Năm {this}", "money"),
-            Col(f"Năm {last}", "money"),
-            Col("Tăng trưởng", "growth"),
-        ],
-        rows=rows,
-        row_kinds=row_kinds if rows else {},
         note="Tiền: triệu đồng; số lượng: đơn vị sản phẩm; tỷ lệ: %",
     )
 
