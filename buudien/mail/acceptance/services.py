@@ -111,8 +111,13 @@ def check_actor(actor: Any, point: ServicePoint, service: str) -> None:
     if service not in allowed:
         if service == MailService.KT1:
             message = _("Only a KT1 operator may accept KT1 items.")
-        elif allowed:
+        elif allowed == [MailService.KT1]:
             message = _("A KT1 operator accepts KT1 items only.")
+        elif allowed:
+            labels = dict(MailService.choices)
+            message = _("Your role accepts only: %(services)s.") % {
+                "services": ", ".join(str(labels[code]) for code in allowed)
+            }
         else:
             message = _("Only a counter clerk or an administrator may accept items.")
         raise AccessDenied(message, field="service")

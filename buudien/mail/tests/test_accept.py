@@ -216,6 +216,18 @@ def test_it_refuses_ordinary_mail_from_a_kt1_operator(kt1_operator, world):
     _refused(AccessDenied, kt1_operator, world.point_a, world.commune_b)
 
 
+def test_a_public_administration_officer_accepts_administrative_deliveries_only(world):
+    from buudien.people.tests.factories import UserFactory
+
+    officer = UserFactory(
+        username="hcc_a", role="hcc_officer", unit=world.unit_a, point=world.point_a
+    )
+    error = _refused(AccessDenied, officer, world.point_a, world.commune_b)
+    assert "Chuyển phát hồ sơ và kết quả giải quyết TTHC" in error.message
+    item = _accept(officer, world.point_a, world.commune_b, service="admin_delivery")
+    assert item.s10.startswith("HC")
+
+
 @pytest.mark.parametrize("persona", ["director", "outsider", "auditor"])
 def test_it_refuses_roles_that_do_not_work_a_counter(request, persona, world):
     _refused(AccessDenied, request.getfixturevalue(persona), world.point_a, world.commune_b)
