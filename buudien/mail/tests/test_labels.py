@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from buudien.mail.acceptance.labels import label_pdf, receipt_pdf, tracking_url
 from buudien.mail.tests.factories import ItemFactory, tariffs_for_all_services
@@ -115,7 +116,7 @@ def test_the_receipt_breaks_down_the_price_with_vat_and_words(item):
         "71.280 ₫",
         "8%",
         "Bảy mươi mốt nghìn hai trăm tám mươi đồng",
-        item.accepted_at.astimezone(item.accepted_at.tzinfo).strftime("%d/%m/%Y"),
+        timezone.localtime(item.accepted_at).strftime("%d/%m/%Y"),
         "240001",
         "Bưu cục Đồng Đăng",
         str(item.accepted_by),
