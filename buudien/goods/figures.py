@@ -30,7 +30,7 @@ from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
 from buudien.goods.choices import MovementKind, ProductGroup, SupplierMode
-from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement
+from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement, Warehouse
 from buudien.network.choices import PointKind, UnitKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
@@ -282,7 +282,7 @@ def slow_moving(
     days: int = SLOW_DAYS,
     today: dt.date | None = None,
 ) -> list[Slow]:
-    """The products held at the points of ``unit``'s subtree that were not sold there in the
+    """The products held at the selling points of ``unit``'s subtree that were not sold there in the
     last ``days`` days (or never), the most valuable first. The last sale per (point,
     product) is one GROUP BY over the sale movements (``goods_movement_last_sale`` covers
     it); the levels held are one query."""
@@ -299,9 +299,13 @@ def slow_moving(
         .order_by()
     }
     found = []
-    for point_id, product_id, quantity, value in StockLevel.objects.filter(
-        scope, province_code=province_code, quantity__gt=0
-    ).values_list("point_id", "product_id", "quantity", "value"):
+    # The warehouse sells nothing: what it holds waits to be sent to the points, not to sell.
+    warehouses = Warehouse.objects.filter(province_code=province_code).values("point_id")
+    for point_id, product_id, quantity, value in (
+        StockLevel.objects.filter(scope, province_code=province_code, quantity__gt=0)
+        .exclude(point_id__in=warehouses)
+        .values_list("point_id", "product_id", "quantity", "value")
+    ):
         sold = last.get((point_id, product_id))
         if sold is None or sold < since:
             found.append(Slow(point_id, product_id, quantity, value, sold))

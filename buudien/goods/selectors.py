@@ -25,6 +25,7 @@ from buudien.goods.models import (
     Warehouse,
     WriteOff,
 )
+from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
@@ -154,6 +155,24 @@ def pending_approval[M: (WriteOff, Stocktake)](*, user: Any, model: type[M]) -> 
         .filter(access.scope_q(user, "point__unit_path"), status=ApprovalStatus.REQUESTED)
         .order_by("created_at", "id")
     )
+
+
+SELLERS = frozenset({Role.CLERK, Role.ADMIN})
+
+
+def can_sell(user: Any) -> bool:
+    """A clerk at a counter, or an administrator, sells and takes goods back; the keeper of
+    the provincial warehouse (a clerk whose point sells nothing) does not."""
+    if not access.has_role(user, SELLERS):
+        return False
+    point = getattr(user, "point", None)
+    if point is None or access.has_role(user, frozenset({Role.ADMIN})):
+        return True
+    known = getattr(user, "_goods_sells", None)  # asked by the page and its navigation
+    if known is None:
+        known = point.kind in PointKind.with_counter() and not is_warehouse(point)
+        user._goods_sells = known
+    return bool(known)
 
 
 def _province_of(user: Any) -> str:

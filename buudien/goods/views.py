@@ -55,17 +55,12 @@ from buudien.people.choices import Role
 # Who reads the stock and the documents of their scope.
 READERS = frozenset({Role.CLERK, Role.ADMIN, Role.ACCOUNTANT, Role.DIRECTOR, Role.AUDITOR})
 # Who sells and takes goods back at a counter.
-SELLERS = frozenset({Role.CLERK, Role.ADMIN})
 # Who asks for write-offs and submits stocktakes (an accountant at the warehouse only).
 ADJUSTERS = frozenset({Role.CLERK, Role.ADMIN, Role.ACCOUNTANT})
 
 
 def can_read(user: Any) -> bool:
     return access.has_role(user, READERS)
-
-
-def can_sell(user: Any) -> bool:
-    return access.has_role(user, SELLERS)
 
 
 def can_adjust(user: Any) -> bool:
@@ -127,7 +122,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "goods/partials/_stock_rows.html", context)
     warehouse = selectors.warehouse_for(user=user)
     context |= {
-        "can_sell": can_sell(user),
+        "can_sell": selectors.can_sell(user),
         "warehouse": warehouse,
         "can_adjust": can_adjust(user),
         "can_approve": can_approve(user),
@@ -155,7 +150,7 @@ def _lines_point(request: HttpRequest, kind: str) -> ServicePoint | None:
 def _lines_asked(request: HttpRequest) -> tuple[str, str, ServicePoint | None, list[Row]]:
     """The kind of document, the province, the point and the lines the editor sent."""
     user = request.user
-    _require(can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
+    _require(selectors.can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
     kind = str(request.GET.get("kind", ""))
     kind = kind if kind in lines.KINDS else lines.SALE
     return kind, forms.province_of(user), _lines_point(request, kind), lines.rows_from(request.GET)
@@ -234,7 +229,7 @@ def _lines_context(
 def find(request: HttpRequest) -> HttpResponse:
     """Products found by name typed without diacritics (or by code), to add to the lines."""
     user = request.user
-    _require(can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
+    _require(selectors.can_sell(user) or can_adjust(user), _("Your role does not handle goods."))
     kind = str(request.GET.get("kind", ""))
     kind = kind if kind in lines.KINDS else lines.SALE
     q = str(request.GET.get("q", ""))[:60]
@@ -311,7 +306,7 @@ def sale(request: HttpRequest) -> HttpResponse:
     """A sale at the counter: scan (or find by name) each product, check the quantities,
     take the cash; on success the sale's page with its receipt to print."""
     user = request.user
-    _require(can_sell(user), _("Only a counter clerk or an administrator sells goods."))
+    _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
     form = forms.SaleForm(request.POST or None, user=user)
 
     def perform(token: str, wanted: list[dict[str, Any]]) -> Sale:
@@ -377,7 +372,7 @@ def sale_detail(request: HttpRequest, number: str) -> HttpResponse:
             "sale": found,
             "sold": sold,
             "returns": list(found.returns.all()),
-            "may_return": left and can_sell(request.user),
+            "may_return": left and selectors.can_sell(request.user),
         },
     )
 
@@ -400,7 +395,9 @@ def sale_receipt(request: HttpRequest, number: str) -> HttpResponse:
 def returns(request: HttpRequest) -> HttpResponse:
     """Find a sale by the number on its receipt (scanned or typed) to take goods back."""
     user = request.user
-    _require(can_sell(user), _("Only a counter clerk or an administrator takes goods back."))
+    _require(
+        selectors.can_sell(user), _("Only a counter clerk or an administrator takes goods back.")
+    )
     form = forms.ReturnFindForm(request.GET or None)
     if form.is_bound and form.is_valid() and form.cleaned_data["number"]:
         number = services.reference_clean(form.cleaned_data["number"])
@@ -419,7 +416,9 @@ def sale_return(request: HttpRequest, number: str) -> HttpResponse:
     """The goods of one sale brought back: a quantity per line (never more than was sold
     less what came back already), the reason; the money back from the drawer."""
     user = request.user
-    _require(can_sell(user), _("Only a counter clerk or an administrator takes goods back."))
+    _require(
+        selectors.can_sell(user), _("Only a counter clerk or an administrator takes goods back.")
+    )
     found = _sale_full(request, number)
     sold = list(found.lines.all())
     form = forms.ReturnForm(request.POST or None)
@@ -563,7 +562,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
 
 
 def _may_receive(user: Any, transfer: Transfer) -> bool:
-    if transfer.status != TransferStatus.SENT or not can_sell(user):
+    if transfer.status != TransferStatus.SENT or not selectors.can_sell(user):
         return False
     if user.role == Role.ADMIN or user.is_superuser:
         return access.in_scope(user, transfer.to_point.unit_path)

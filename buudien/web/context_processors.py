@@ -97,15 +97,14 @@ def _dossiers_subnav(user: Any) -> list[tuple[Any, str, Any]]:
 
 # Goods (phân phối hàng hoá): who reads the stock, sells, moves it, counts it, approves.
 GOODS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
-GOODS_SELLERS = frozenset({"clerk", "admin"})
 GOODS_ADJUSTERS = frozenset({"clerk", "admin", "accountant"})
 
 
 def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
-    from buudien.goods.selectors import warehouse_for
+    from buudien.goods.selectors import can_sell, warehouse_for
 
     entries: list[tuple[Any, str, Any]] = [(_("Stock"), "goods:index", ())]
-    if _has(user, GOODS_SELLERS):
+    if can_sell(user):
         entries.append((_("Sell goods"), "goods:sale", ("/goods/sale", "/goods/sales/")))
         entries.append((_("Take goods back"), "goods:returns", "/goods/returns/"))
     entries.append((_("Transfers"), "goods:transfers", ("/goods/transfers/",)))

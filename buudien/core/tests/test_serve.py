@@ -283,7 +283,7 @@ def _call(
 def load(
     port: int,
     data: dict[str, Any],
-    requests: int = 2400,
+    requests: int = 1200,
     threads: int = 12,
     budget: float = 60,
     give_up_after: int | None = 100,
@@ -437,7 +437,7 @@ def test_serve_under_concurrent_load_shares_no_database_session(tmp_path: Path) 
         data = seed(env)
         result = load(port, data)
         time.sleep(0.5)  # the last lines of the server's log
-        assert (result.sent, result.errors, result.wrong) == (2400, 0, 0), (
+        assert (result.sent, result.errors, result.wrong) == (1200, 0, 0), (
             "\n".join(result.problems) + "\n--- server log ---\n" + log_tail(log)
         )
         assert stored_points(env) == result.final
