@@ -54,3 +54,4 @@ class HandoverKind(models.TextChoices):
 class PayoutMethod(models.TextChoices):
     CASH = "cash", _("Cash at the counter")
     BANK = "bank", _("Bank transfer")
+    KEPT = "kept", _("Kept by the post for goods it sold")

@@ -55,6 +55,7 @@ from buudien.core.text import fold
 from buudien.counter.desk import Desk, Op, key_clean, user_or_none
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
 from buudien.mail.models import PostalItem
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
@@ -476,6 +477,54 @@ def _refuse_not_owed(actor: Any, point: ServicePoint, items: Sequence[PostalItem
     raise DomainError("; ".join(problems) + ".", field="items")
 
 
+def cod_keep(*, actor: Any, item: PostalItem, account: Account, day: dt.date) -> CodPayout:
+    """The COD just collected of an item the post sent for itself (goods it sold, cash on
+    delivery): owed to no sender, it settles what the buyer owed (``account``). Recorded
+    as a payout of its own (method ``kept``) so that the item is never listed as owed, in
+    the transaction that booked the collection; once per item."""
+    point = item.accepted_point
+    province = item.province_code
+    entry = ledger.entry_post(
+        actor=user_or_none(actor),
+        idempotency_key=f"{APP}:cod-kept:{item.pk}",
+        kind=EntryKind.COD_PAID,
+        reference=f"item:{item.s10}",
+        legs=[
+            ledger.Leg(
+                debit=ledger.account_cod_payable(province),
+                credit=account,
+                amount=item.cod_amount,
+                service=item.service,
+            )
+        ],
+        province_code=province,
+        business_date=day,
+        point=point,
+        memo=item.sender_name[:200],
+        late=True,
+    )
+    payout = CodPayout.objects.create(
+        province_code=province,
+        idempotency_key=f"kept:{item.pk}",
+        number=f"CT{province}{sequence_next(f'{APP}.cod.{province}'):07d}",
+        method=PayoutMethod.KEPT,
+        point=point,
+        sender_name=item.sender_name,
+        sender_phone=item.sender_phone,
+        payee_name=item.sender_name,
+        total=item.cod_amount,
+        item_count=1,
+        business_date=day,
+        paid_by=user_or_none(actor),
+        paid_at=timezone.now(),
+        entry=entry,
+    )
+    CodPayoutItem.objects.create(
+        province_code=province, payout=payout, item=item, amount=item.cod_amount
+    )
+    return payout
+
+
 def cod_payout(
     *,
     actor: Any,
@@ -492,7 +541,7 @@ def cod_payout(
     transfer from the province's account at ``bank``, by an accountant. One ledger entry
     (``cod_paid``, a leg per item); each item's COD is paid once; retried under the same
     key, it returns the payout already made."""
-    if method not in PayoutMethod.values:
+    if method not in (PayoutMethod.CASH, PayoutMethod.BANK):
         raise DomainError(_("Choose how the sender is paid."), field="method")
     key = key_clean(idempotency_key, limit=KEY_MAX)
     s10s = sorted({(s or "").strip().upper() for s in items if (s or "").strip()})

@@ -137,6 +137,7 @@ INVENTORY_PREFIX = "156."
 COST_OF_GOODS_SOLD = "632"
 INVENTORY_WRITTEN_OFF = "632.loss"
 SUPPLIER_PREFIX = "331."
+ORDERS_RECEIVABLE = "131.orders"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -369,6 +370,17 @@ def account_inventory_written_off(province_code: str) -> Account:
         code=INVENTORY_WRITTEN_OFF,
         kind=AccountKind.EXPENSE,
         name=lambda: _("Goods written off"),
+    )
+
+
+def account_orders_receivable(province_code: str) -> Account:
+    """``131.orders``: what the buyers of goods sent by parcel owe, goods and carriage, until
+    the postman collects it on delivery (asset)."""
+    return _account_ensure(
+        province_code=province_code,
+        code=ORDERS_RECEIVABLE,
+        kind=AccountKind.ASSET,
+        name=lambda: _("Receivable from buyers of goods sent cash on delivery"),
     )
 
 

@@ -9,7 +9,11 @@ class GoodsConfig(AppConfig):
 
     def ready(self) -> None:
         from buudien.core.demo import DemoStep, register_demo_step
-        from buudien.goods import demo
+        from buudien.goods import demo, orders
+        from buudien.mail.ledger import cod_follow
+
+        # An order's parcel delivered: its COD settles what the buyer owed.
+        cod_follow(orders.order_paid)
 
         # After mail and dossiers, before the cash closings: the sales fill the drawers.
         register_demo_step(DemoStep(order=70, name="goods.year", build=demo.build))

@@ -40,6 +40,23 @@ class TransferStatus(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     VIETQR = "vietqr", _("VietQR transfer")
+    COD = "cod", _("Cash on delivery (sent by parcel)")
+
+
+class OrderChannel(models.TextChoices):
+    """How a buyer ordered goods sent to them by parcel."""
+
+    COUNTER = "counter", _("At the counter")
+    PHONE = "phone", _("By phone")
+
+
+class OrderStatus(models.TextChoices):
+    """A goods order: sent (its parcel on its way, cash on delivery), paid (the postman
+    collected the money), or back in stock (the parcel came back and was checked in)."""
+
+    SENT = "sent", pgettext_lazy("goods order", "Sent, awaiting payment")
+    PAID = "paid", pgettext_lazy("goods order", "Paid on delivery")
+    RETURNED = "returned", pgettext_lazy("goods order", "Came back, goods in stock")
 
 
 class ApprovalStatus(models.TextChoices):

@@ -39,6 +39,8 @@ from buudien.goods.choices import (
     VAT_RATES,
     ApprovalStatus,
     MovementKind,
+    OrderChannel,
+    OrderStatus,
     PaymentMethod,
     ProductGroup,
     SupplierMode,
@@ -386,6 +388,59 @@ class SaleLine(_Line):
                 condition=Q(returned__lte=models.F("quantity")), name="goods_saleline_returned"
             )
         ]
+
+
+class GoodsOrder(models.Model):
+    """Goods ordered at the counter or by phone and sent to the buyer by parcel, cash on
+    delivery: the sale (paid into what the buyer owes, ``131.orders``), the parcel accepted
+    through mail with the goods and the carriage as its COD, and what became of it. The
+    order's number is its sale's."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    sale = models.OneToOneField(
+        Sale, verbose_name=_("sale"), on_delete=models.PROTECT, related_name="order"
+    )
+    item = models.OneToOneField(
+        "mail.PostalItem",
+        verbose_name=_("parcel"),
+        on_delete=models.PROTECT,
+        related_name="goods_order",
+    )
+    channel = models.CharField(
+        pgettext_lazy("goods order", "ordered"), max_length=8, choices=OrderChannel
+    )
+    buyer_name = models.CharField(_("buyer's name"), max_length=200)
+    buyer_phone = models.CharField(_("buyer's phone"), max_length=20)
+    buyer_address = models.CharField(_("buyer's address"), max_length=300)
+    buyer_commune = models.ForeignKey(
+        "network.AdminArea",
+        verbose_name=_("buyer's commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    carriage = models.BigIntegerField(_("carriage incl. VAT (đồng)"))
+    cod_amount = models.BigIntegerField(_("to collect on delivery (đồng)"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=OrderStatus, default=OrderStatus.SENT
+    )
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    sale_return = models.OneToOneField(
+        "SaleReturn",
+        verbose_name=_("checked back in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("goods order")
+        verbose_name_plural = _("goods orders")
+        ordering = ["-sale_id"]
+        indexes = [models.Index(fields=["province_code", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.sale.reference} → {self.buyer_name}"
 
 
 class SaleReturn(CounterOperation):

@@ -464,14 +464,7 @@ def sale_make(
     or the product code) and a ``quantity``, at the price in force on the day. One ledger
     entry (see the module). Every problem (a code unknown, a price missing for the day, a
     quantity beyond stock) is refused at once, nothing written."""
-    desk = Desk.open(
-        actor=actor,
-        point=point,
-        app=APP,
-        at=at,
-        elsewhere=_("You handle goods at your own service point only."),
-    )
-    province = desk.province
+    desk = counter_desk(actor, point, at)
     problems = Problems()
     if payment_method != PaymentMethod.CASH:
         message = (
@@ -481,69 +474,19 @@ def sale_make(
         )
         problems.add("payment_method", message)
     buyer = _buyer(problems, buyer_tax_code, buyer_name, buyer_address)
-    wanted = lines_clean(problems, province, lines)
-    prices = prices_on(province, [line.product for line in wanted], desk.day)
-    for line in wanted:
-        if line.product.pk not in prices:
-            problems.add(f"lines.{line.index}.code", no_price(line.product, desk.day))
-    if problems:
-        _out_of_stock(problems, point, wanted)
+    wanted, prices = sale_lines_checked(problems, desk, point, lines)
     problems.raise_any()
 
     def work(op: Op) -> Sale:
-        number = op.reference()
-        levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
-        _refuse_short(point, wanted, levels)
-        moved = stock.stock_apply(
+        return sale_write(
+            op,
+            desk=desk,
             point=point,
-            moves=[stock.Move(line.product, -line.quantity) for line in wanted],
-            kind=MovementKind.SALE,
-            reference=number,
-            day=desk.day,
-            at=desk.moment,
-            actor=actor,
-            levels=levels,
-        )
-        rows = []
-        for line, one in zip(wanted, moved, strict=True):
-            product, supplier = line.product, line.product.supplier
-            total = prices[product.pk] * line.quantity
-            consigned = supplier.is_consignment
-            commission = commission_of(total, supplier.commission_bp) if consigned else 0
-            rows.append(
-                SaleLine(
-                    province_code=province,
-                    product=product,
-                    quantity=line.quantity,
-                    unit_price=prices[product.pk],
-                    vat_rate=0 if consigned else product.vat_rate,
-                    line_total=total,
-                    vat=0 if consigned else vat_included(total, product.vat_rate),
-                    commission=commission,
-                    supplier_share=total - commission if consigned else 0,
-                    cost=one.cost,
-                    supplier=supplier,
-                    consignment=consigned,
-                )
-            )
-        entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows))
-        sale = Sale.objects.create(
-            **op.record(entry),
+            wanted=wanted,
+            prices=prices,
             payment_method=payment_method,
-            total=sum(row.line_total for row in rows),
-            vat=sum(row.vat for row in rows),
-            revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
-            supplier_share=sum(row.supplier_share for row in rows),
-            cost=sum(row.cost for row in rows),
-            buyer_tax_code=buyer[0],
-            buyer_name=buyer[1],
-            buyer_address=buyer[2],
+            buyer=buyer,
         )
-        for row in rows:
-            row.sale = sale
-        SaleLine.objects.bulk_create(rows)
-        rollup_sale(sale, rows)
-        return sale
 
     return desk.once(
         Sale,
@@ -557,6 +500,102 @@ def sale_make(
         },
         work=work,
     )
+
+
+def counter_desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
+    """The desk of a sale or a return: a clerk at their own point."""
+    return Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        elsewhere=_("You handle goods at your own service point only."),
+    )
+
+
+def sale_lines_checked(
+    problems: Problems, desk: Desk, point: ServicePoint, lines: Sequence[Any]
+) -> tuple[list[Line], dict[int, int]]:
+    """The lines of a sale and the price of each product on the day; every problem (a code
+    unknown, no price for the day, beyond the stock held) added to ``problems``."""
+    wanted = lines_clean(problems, desk.province, lines)
+    prices = prices_on(desk.province, [line.product for line in wanted], desk.day)
+    for line in wanted:
+        if line.product.pk not in prices:
+            problems.add(f"lines.{line.index}.code", no_price(line.product, desk.day))
+    if problems:
+        _out_of_stock(problems, point, wanted)
+    return wanted, prices
+
+
+def sale_write(
+    op: Op,
+    *,
+    desk: Desk,
+    point: ServicePoint,
+    wanted: Sequence[Line],
+    prices: dict[int, int],
+    payment_method: str,
+    buyer: tuple[str, str, str] = ("", "", ""),
+    money: Any = None,
+) -> Sale:
+    """Write the checked sale in ``op``'s transaction: the stock out, the entry, the rows
+    and the rollup. The money comes into the drawer, or into ``money`` (an account of what
+    the buyer owes, for goods sent cash on delivery)."""
+    actor, province = desk.actor, desk.province
+    number = op.reference()
+    levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
+    _refuse_short(point, wanted, levels)
+    moved = stock.stock_apply(
+        point=point,
+        moves=[stock.Move(line.product, -line.quantity) for line in wanted],
+        kind=MovementKind.SALE,
+        reference=number,
+        day=desk.day,
+        at=desk.moment,
+        actor=actor,
+        levels=levels,
+    )
+    rows = []
+    for line, one in zip(wanted, moved, strict=True):
+        product, supplier = line.product, line.product.supplier
+        total = prices[product.pk] * line.quantity
+        consigned = supplier.is_consignment
+        commission = commission_of(total, supplier.commission_bp) if consigned else 0
+        rows.append(
+            SaleLine(
+                province_code=province,
+                product=product,
+                quantity=line.quantity,
+                unit_price=prices[product.pk],
+                vat_rate=0 if consigned else product.vat_rate,
+                line_total=total,
+                vat=0 if consigned else vat_included(total, product.vat_rate),
+                commission=commission,
+                supplier_share=total - commission if consigned else 0,
+                cost=one.cost,
+                supplier=supplier,
+                consignment=consigned,
+            )
+        )
+    entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows, money))
+    sale = Sale.objects.create(
+        **op.record(entry),
+        payment_method=payment_method,
+        total=sum(row.line_total for row in rows),
+        vat=sum(row.vat for row in rows),
+        revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
+        supplier_share=sum(row.supplier_share for row in rows),
+        cost=sum(row.cost for row in rows),
+        buyer_tax_code=buyer[0],
+        buyer_name=buyer[1],
+        buyer_address=buyer[2],
+    )
+    for row in rows:
+        row.sale = sale
+    SaleLine.objects.bulk_create(rows)
+    rollup_sale(sale, rows)
+    return sale
 
 
 def _revenue(total: int, vat: int, supplier_share: int) -> int:
@@ -589,11 +628,12 @@ def _money_legs(
     parts: Sequence[tuple[int, int, int, int, Supplier]],
     *,
     back: bool,
+    money: Any = None,
 ) -> list[ledger.Leg]:
     """The legs of a sale (``back``: of a return) from its parts: (money, VAT, consignor's
-    share, cost, supplier) each."""
+    share, cost, supplier) each. The money goes through the drawer, or ``money``."""
     accounts = counter_accounts(point, {supplier_partner(part[4]) for part in parts if part[2]})
-    drawer, revenue, vat = accounts.drawer, accounts.revenue, accounts.vat
+    drawer, revenue, vat = money or accounts.drawer, accounts.revenue, accounts.vat
     sums = _Legs()
 
     def add(debit: Any, credit: Any, amount: int) -> None:
@@ -614,9 +654,9 @@ def _money_legs(
     return sums.legs()
 
 
-def _sale_legs(point: ServicePoint, rows: Sequence[SaleLine]) -> list[ledger.Leg]:
+def _sale_legs(point: ServicePoint, rows: Sequence[SaleLine], money: Any) -> list[ledger.Leg]:
     parts = [(r.line_total, r.vat, r.supplier_share, r.cost, r.supplier) for r in rows]
-    return _money_legs(point, parts, back=False)
+    return _money_legs(point, parts, back=False, money=money)
 
 
 # --- customers' returns ----------------------------------------------------------------------
@@ -653,17 +693,15 @@ def sale_return(
     lines: Sequence[Any],
     reason: str,
     at: dt.datetime | None = None,
+    money: Any = None,
+    within_days: int | None = RETURN_DAYS,
 ) -> SaleReturn:
-    """Goods of a sale brought back to the point that sold them, within ``RETURN_DAYS``:
+    """Goods of a sale brought back to the point that sold them, within ``within_days``:
     each line a product of the sale (``code``) and a ``quantity``, never more than was sold
-    less what came back already. The money goes back from the drawer."""
-    desk = Desk.open(
-        actor=actor,
-        point=point,
-        app=APP,
-        at=at,
-        elsewhere=_("You handle goods at your own service point only."),
-    )
+    less what came back already. The money goes back from the drawer, or to ``money`` (the
+    account of what a buyer owed: a parcel of goods sent cash on delivery that came back,
+    whatever its age: ``within_days=None``)."""
+    desk = counter_desk(actor, point, at)
     province = desk.province
     number = sale.reference if isinstance(sale, Sale) else reference_clean(sale)
     found = sale_get_for_return(province, number)
@@ -673,13 +711,19 @@ def sale_return(
             % {"number": found.reference},
             field="sale",
         )
-    if (desk.day - found.business_date).days > RETURN_DAYS:
+    if found.payment_method == PaymentMethod.COD and money is None:
+        raise DomainError(
+            _("Sale %(number)s was sent by parcel: its goods come back with the parcel.")
+            % {"number": found.reference},
+            field="sale",
+        )
+    if within_days is not None and (desk.day - found.business_date).days > within_days:
         raise DomainError(
             _("Sale %(number)s was made on %(day)s: goods are taken back within %(days)s days.")
             % {
                 "number": found.reference,
                 "day": f"{found.business_date:%d/%m/%Y}",
-                "days": RETURN_DAYS,
+                "days": within_days,
             },
             field="sale",
         )
@@ -762,7 +806,8 @@ def sale_return(
             at=desk.moment,
             actor=actor,
         )
-        entry = op.post(kind=EntryKind.GOODS_RETURN, legs=_money_legs(point, parts, back=True))
+        legs = _money_legs(point, parts, back=True, money=money)
+        entry = op.post(kind=EntryKind.GOODS_RETURN, legs=legs)
         back = SaleReturn.objects.create(
             **op.record(entry),
             sale=found,

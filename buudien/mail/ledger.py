@@ -16,6 +16,7 @@ cashdesk reads the COD key), so an operation retried after a lost answer posts o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,17 +92,33 @@ def fee_posting(
     )
 
 
+# follower(item, actor=, point=, day=): called once an item's COD is booked as collected.
+CodFollower = Callable[..., None]
+
+_COD_FOLLOWERS: list[CodFollower] = []
+
+
+def cod_follow(follower: CodFollower) -> CodFollower:
+    """Call ``follower`` in the transaction that books an item's COD as collected (ADR 0004:
+    a plain function an app registers in its ``AppConfig.ready``). Goods sent by the post
+    itself cash on delivery settle what their buyer owed with it."""
+    if follower not in _COD_FOLLOWERS:
+        _COD_FOLLOWERS.append(follower)
+    return follower
+
+
 def cod_collected_post(
     *, actor: Any, item: PostalItem, point: ServicePoint, amount: int, day: dt.date
 ) -> Entry:
-    """Post the COD amount the postman collected: money owed to the sender from now on."""
+    """Post the COD amount the postman collected: money owed to the sender from now on
+    (then the followers, ``cod_follow``)."""
     leg = ledger.Leg(
         ledger.account_for_drawer(point),
         ledger.account_cod_payable(item.province_code),
         amount,
         item.service,
     )
-    return ledger.entry_post(
+    entry = ledger.entry_post(
         actor=actor,
         idempotency_key=cod_key(item),
         kind=EntryKind.COD_COLLECTED,
@@ -112,6 +129,9 @@ def cod_collected_post(
         point=point,
         late=True,
     )
+    for follower in _COD_FOLLOWERS:
+        follower(item, actor=actor, point=point, day=day)
+    return entry
 
 
 def cod_is_collected(item: PostalItem) -> bool:

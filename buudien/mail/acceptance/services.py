@@ -27,10 +27,12 @@ from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
 from buudien.core.sequences import sequence_next
 from buudien.counter.desk import Desk, Op, key_clean, moment_of, refuse_closed
+from buudien.finance import ledger
+from buudien.finance.models import Account
 from buudien.mail import selectors
 from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
-from buudien.mail.ledger import fee_posting
+from buudien.mail.ledger import FeeAccounts, fee_posting
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminArea, ServicePoint
@@ -218,6 +220,7 @@ def item_accept(
     at: dt.datetime | None = None,
     idempotency_key: str = "",
     prepaid: bool = False,
+    price_on_delivery: Account | None = None,
 ) -> PostalItem:
     """Accept one item at ``point``'s counter: price it with the tariff in force on the
     business day, number it from the office's S10 sequence, choose its delivery office, and
@@ -226,7 +229,10 @@ def item_accept(
     header) the item is accepted once: the same request again returns it, another request
     under the key is refused. A ``prepaid`` item was paid for by another operation (a
     dossier's result posted to the applicant, whose charge was taken at intake): it carries
-    no price and books nothing."""
+    no price and books nothing. With ``price_on_delivery`` (an account of what the recipient
+    owes) the recipient pays the price with the COD on delivery: the price is added to the
+    COD amount and its fee is booked from that account instead of the drawer (goods the
+    post sold by phone, sent cash on delivery)."""
     if service not in MailService.values:
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
@@ -274,6 +280,11 @@ def item_accept(
     )
     if prepaid:
         quote = pricing.prepaid(quote)
+    elif price_on_delivery is not None:
+        cod_amount += quote.total
+        check_amounts(
+            service=service, weight_g=weight_g, declared_value=declared_value, cod_amount=cod_amount
+        )
     item = PostalItem(
         province_code=point.province_code,
         service=service,
@@ -329,7 +340,7 @@ def item_accept(
 
     def work(op: Op) -> PostalItem:
         item.idempotency_key = op.key
-        return _write(item, desk=desk, quote=quote)
+        return _write(item, desk=desk, quote=quote, owed=price_on_delivery)
 
     return desk.once(
         PostalItem,
@@ -354,8 +365,11 @@ _SAME_ITEM = (
 )
 
 
-def _write(item: PostalItem, *, desk: Desk, quote: pricing.Quote) -> PostalItem:
-    """Number the checked ``item``, save it with its EMA event and book its fee."""
+def _write(
+    item: PostalItem, *, desk: Desk, quote: pricing.Quote, owed: Account | None = None
+) -> PostalItem:
+    """Number the checked ``item``, save it with its EMA event and book its fee (from the
+    drawer, or from ``owed`` when the recipient pays it on delivery)."""
     point = item.accepted_point
     accepted_at = item.accepted_at
     # The serial is taken last: the counter's row stays locked until the transaction ends.
@@ -371,7 +385,16 @@ def _write(item: PostalItem, *, desk: Desk, quote: pricing.Quote) -> PostalItem:
         actor=item.accepted_by,
         source=ACCEPT_SOURCE,
     )
-    posting = fee_posting(item=item, point=point, net=quote.net, vat=quote.vat, day=desk.day)
+    accounts = None
+    if owed is not None:
+        accounts = FeeAccounts(
+            owed,
+            ledger.account_for_revenue(item.province_code, item.service),
+            ledger.account_vat_payable(item.province_code),
+        )
+    posting = fee_posting(
+        item=item, point=point, net=quote.net, vat=quote.vat, day=desk.day, accounts=accounts
+    )
     if posting is not None:
         desk.book(posting)
     if item.is_kt1:
