@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 
 from buudien.core.errors import DomainError, NotFound
-from buudien.network.models import ServicePoint
+from buudien.network.choices import AdminAreaStructure
+from buudien.network.geography_selectors import commune_get
+from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -90,3 +92,15 @@ def counter_arguments(
         request, payload, key_field=key_field, exclude=exclude | {point_field}
     )
     return {**fields, "point": point}
+
+
+def commune_of_code(code: str, *, field: str) -> AdminArea | None:
+    """The commune of a 2025 code given in a request (None when none is given); an unknown
+    code is refused under ``field``."""
+    if not code:
+        return None
+    try:
+        return commune_get(structure=AdminAreaStructure.V2025, code=code)
+    except DomainError as exc:
+        exc.field = field
+        raise

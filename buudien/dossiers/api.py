@@ -19,7 +19,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from buudien.core.errors import DomainError
-from buudien.counter.api import counter_arguments, idempotency_key, point_for
+from buudien.counter.api import commune_of_code, counter_arguments, idempotency_key, point_for
 from buudien.dossiers import selectors, services, settlements
 from buudien.dossiers.models import Dossier, DossierStep, Handover
 from buudien.dossiers.schemas import (
@@ -41,8 +41,6 @@ from buudien.dossiers.schemas import (
     SettlementIn,
     SettlementOut,
 )
-from buudien.network.choices import AdminAreaStructure
-from buudien.network.geography_selectors import commune_get
 
 router = Router(tags=["dossiers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,13 +132,7 @@ def dossiers_receive(request: HttpRequest, payload: DossierIn) -> Any:
         request, payload, scoped=True, exclude=frozenset({"commune_code"})
     )
     if payload.commune_code:
-        try:
-            arguments["commune"] = commune_get(
-                structure=AdminAreaStructure.V2025, code=payload.commune_code
-            )
-        except DomainError as exc:
-            exc.field = "commune_code"
-            raise
+        arguments["commune"] = commune_of_code(payload.commune_code, field="commune_code")
     dossier = services.dossier_receive(**arguments)
     return Status(201, _dossier(request, dossier.reference))
 

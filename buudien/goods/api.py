@@ -21,10 +21,11 @@ from ninja import Router, Status
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
-from buudien.counter.api import counter_arguments, idempotency_key, point_for
-from buudien.goods import adjustments, selectors, services
+from buudien.counter.api import commune_of_code, counter_arguments, idempotency_key, point_for
+from buudien.goods import adjustments, orders, selectors, services
 from buudien.goods.catalogue import code_clean, warehouse_of
 from buudien.goods.models import (
+    GoodsOrder,
     GoodsReceipt,
     GoodsReceiptLine,
     Sale,
@@ -39,6 +40,8 @@ from buudien.goods.models import (
     WriteOffLine,
 )
 from buudien.goods.schemas import (
+    OrderIn,
+    OrderOut,
     ProductOut,
     ReceiptIn,
     ReceiptOut,
@@ -179,6 +182,48 @@ def sales_return(request: HttpRequest, number: str, payload: ReturnIn) -> Any:
         )
         .get(pk=back.pk),
     )
+
+
+# --- orders sent by parcel, cash on delivery --------------------------------------------------
+
+
+def _order(request: HttpRequest, number: str) -> GoodsOrder:
+    found = orders.order_get(user=request.user, number=number)
+    found.sale = _sale(request, found.sale.reference)
+    return found
+
+
+@router.post(
+    "/orders", response={201: OrderOut}, summary="Take an order and post it cash on delivery"
+)
+def orders_take(request: HttpRequest, payload: OrderIn) -> Any:
+    """The goods sold at the point and a parcel (CP) posted to the buyer, whose COD is the
+    goods and the carriage. The same Idempotency-Key and body return the order already
+    taken."""
+    arguments = counter_arguments(
+        request, _at(payload), scoped=True, exclude=frozenset({"buyer_commune_code"})
+    )
+    commune = commune_of_code(payload.buyer_commune_code, field="buyer_commune_code")
+    taken = orders.order_take(**arguments, buyer_commune=commune)
+    return Status(201, _order(request, taken.sale.reference))
+
+
+@router.get("/orders/{number}", response=OrderOut, summary="An order with its parcel")
+def orders_get(request: HttpRequest, number: str) -> Any:
+    return _order(request, number)
+
+
+@router.post(
+    "/orders/{number}/return",
+    response=OrderOut,
+    summary="Put the goods of a parcel that came back in stock",
+)
+def orders_return(request: HttpRequest, number: str) -> Any:
+    """Once mail says the parcel was returned to the point: the whole sale back in stock and
+    the carriage reversed. The same Idempotency-Key again returns the order."""
+    found = orders.order_get(user=request.user, number=number)
+    orders.order_return(actor=request.user, order=found, idempotency_key=idempotency_key(request))
+    return _order(request, number)
 
 
 # --- the warehouse: receipts and transfers ---------------------------------------------------

@@ -90,6 +90,11 @@ def point_desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
     """The desk at ``point``: the warehouse's rules there, the counter's elsewhere."""
     if is_warehouse(point):
         return warehouse_desk(actor, point, at)
+    return counter_desk(actor, point, at)
+
+
+def counter_desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
+    """The desk of a sale or a return: a clerk at their own point."""
     return Desk.open(
         actor=actor,
         point=point,

@@ -13,9 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import local_today
-from buudien.counter.forms import CHOOSE, CounterForm, TokenForm, counter_points, point_label
-from buudien.goods.choices import PaymentMethod
+from buudien.counter.forms import (
+    CHOOSE,
+    CounterForm,
+    TokenForm,
+    WholeField,
+    counter_points,
+    point_label,
+)
+from buudien.goods.choices import OrderChannel, PaymentMethod
 from buudien.goods.models import Supplier, Warehouse
+from buudien.goods.orders import MAX_WEIGHT_G
+from buudien.mail.acceptance.forms import CommuneField, offer_communes
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
@@ -97,6 +106,50 @@ class SaleForm(GoodsForm):
     def data_for_service(self) -> dict[str, Any]:
         data = super().data_for_service()
         data["payment_method"] = data.get("payment_method") or PaymentMethod.CASH
+        return data
+
+
+class OrderForm(GoodsForm):
+    """Goods ordered by a buyer (at the counter or by phone), sent by parcel cash on
+    delivery: who and where to, the parcel's weight; the lines come from the editor."""
+
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("goods order", "Ordered"),
+        choices=OrderChannel.choices,
+        initial=OrderChannel.PHONE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    buyer_name = forms.CharField(label=_("Buyer's name"), max_length=200, required=False)
+    buyer_phone = forms.CharField(
+        label=_("Buyer's phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    buyer_address = forms.CharField(
+        label=_("Buyer's address"),
+        max_length=300,
+        required=False,
+        help_text=_("House number, street, hamlet: the commune is chosen below."),
+    )
+    buyer_commune = CommuneField(label=_("Buyer's commune"), required=False)
+    weight_g = WholeField(
+        label=_("Weight of the parcel (g)"),
+        min_value=1,
+        max_value=MAX_WEIGHT_G,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        # The communes of the province are offered; a search finds any other.
+        self.province_code = ""
+        offer_communes(self, "buyer_commune", province_of(user))
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = super().data_for_service()
+        data["channel"] = data.get("channel") or OrderChannel.PHONE
         return data
 
 

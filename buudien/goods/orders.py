@@ -34,12 +34,14 @@ from django.utils.translation import gettext as _
 
 from buudien.cashdesk.services import cod_keep
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.money import format_number
 from buudien.counter import fields
 from buudien.counter.desk import Op, key_clean
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.models import Entry
 from buudien.goods import selectors, services
+from buudien.goods.catalogue import counter_desk
 from buudien.goods.choices import OrderChannel, OrderStatus, PaymentMethod
 from buudien.goods.models import GoodsOrder, Sale
 from buudien.mail.acceptance.services import item_accept
@@ -67,9 +69,13 @@ def _commune(value: AdminArea | int | str | None) -> AdminArea:
 
 
 def _weight(value: Any) -> int:
-    return fields.whole(
-        value, field="weight_g", label=_("The parcel's weight"), low=1, high=MAX_WEIGHT_G
-    )
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WEIGHT_G:
+        raise DomainError(
+            _("Weigh the parcel: a whole number of grams from 1 to %(most)s.")
+            % {"most": format_number(MAX_WEIGHT_G)},
+            field="weight_g",
+        )
+    return value
 
 
 def order_take(
@@ -90,7 +96,7 @@ def order_take(
     them by parcel, cash on delivery (see the module). Every problem (of the buyer, the
     weight, each line: a code unknown, no price for the day, beyond stock) at once, nothing
     written; the same key and request again return the order already taken."""
-    desk = services.counter_desk(actor, point, at)
+    desk = counter_desk(actor, point, at)
     problems = Problems()
     name = problems.check(
         fields.text, buyer_name, field="buyer_name", label=_("The buyer's name"), limit=200

@@ -43,6 +43,19 @@ class SaleIn(Schema):
     buyer_address: str = Field("", max_length=600)
 
 
+class OrderIn(Schema):
+    point: str | None = PointCode
+    lines: list[LineIn] = Field(max_length=LINES)
+    channel: str = Field("phone", max_length=16, description="phone or counter.")
+    buyer_name: str = Field(max_length=400)
+    buyer_phone: str = Field(max_length=40)
+    buyer_address: str = Field(max_length=600)
+    buyer_commune_code: str = Field(
+        max_length=16, description="The buyer's commune (its 2025 code), where it is sent."
+    )
+    weight_g: int = Field(description="The parcel's weight in grams.")
+
+
 class ReturnIn(Schema):
     point: str | None = PointCode
     lines: list[LineIn] = Field(max_length=LINES)
@@ -326,3 +339,20 @@ class FiguresOut(Schema):
     per_point: list[PointTallyOut]
     stock: StockFiguresOut
     slow_moving: SlowOut
+
+
+class OrderOut(Schema):
+    number: str = Field(alias="sale.reference")
+    status: str
+    channel: str
+    buyer_name: str
+    buyer_phone: str
+    buyer_address: str
+    buyer_commune: str = Field(alias="buyer_commune.name")
+    parcel: str = Field(alias="item.s10")
+    parcel_status: str = Field(alias="item.status")
+    goods: int = Field(alias="sale.total")
+    carriage: int
+    cod_amount: int
+    paid_at: dt.datetime | None
+    sale: SaleOut

@@ -47,6 +47,7 @@ from buudien.goods.catalogue import (
     MAX_UNIT_COST,
     Line,
     code_clean,
+    counter_desk,
     lines_clean,
     no_price,
     prices_on,
@@ -306,18 +307,7 @@ def transfer_send(
 
     def work(op: Op) -> Transfer:
         number = op.reference()
-        levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
-        _refuse_short(point, wanted, levels)
-        moved = stock.stock_apply(
-            point=point,
-            moves=[stock.Move(line.product, -line.quantity) for line in wanted],
-            kind=MovementKind.TRANSFER_OUT,
-            reference=number,
-            day=desk.day,
-            at=desk.moment,
-            actor=actor,
-            levels=levels,
-        )
+        moved = _take_out(desk, point, wanted, MovementKind.TRANSFER_OUT, number)
         total = sum(one.cost for one in moved)
         entry = None
         if total:
@@ -502,17 +492,6 @@ def sale_make(
     )
 
 
-def counter_desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
-    """The desk of a sale or a return: a clerk at their own point."""
-    return Desk.open(
-        actor=actor,
-        point=point,
-        app=APP,
-        at=at,
-        elsewhere=_("You handle goods at your own service point only."),
-    )
-
-
 def sale_lines_checked(
     problems: Problems, desk: Desk, point: ServicePoint, lines: Sequence[Any]
 ) -> tuple[list[Line], dict[int, int]]:
@@ -526,6 +505,25 @@ def sale_lines_checked(
     if problems:
         _out_of_stock(problems, point, wanted)
     return wanted, prices
+
+
+def _take_out(
+    desk: Desk, point: ServicePoint, wanted: Sequence[Line], kind: str, number: str
+) -> list[Any]:
+    """The lines' goods out of ``point``'s stock (locked, refused when short), as movements
+    of ``kind`` under ``number``: each with its cost."""
+    levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
+    _refuse_short(point, wanted, levels)
+    return stock.stock_apply(
+        point=point,
+        moves=[stock.Move(line.product, -line.quantity) for line in wanted],
+        kind=kind,
+        reference=number,
+        day=desk.day,
+        at=desk.moment,
+        actor=desk.actor,
+        levels=levels,
+    )
 
 
 def sale_write(
@@ -542,20 +540,9 @@ def sale_write(
     """Write the checked sale in ``op``'s transaction: the stock out, the entry, the rows
     and the rollup. The money comes into the drawer, or into ``money`` (an account of what
     the buyer owes, for goods sent cash on delivery)."""
-    actor, province = desk.actor, desk.province
+    province = desk.province
     number = op.reference()
-    levels = stock.levels_locked(point, [line.product for line in wanted], create=False)
-    _refuse_short(point, wanted, levels)
-    moved = stock.stock_apply(
-        point=point,
-        moves=[stock.Move(line.product, -line.quantity) for line in wanted],
-        kind=MovementKind.SALE,
-        reference=number,
-        day=desk.day,
-        at=desk.moment,
-        actor=actor,
-        levels=levels,
-    )
+    moved = _take_out(desk, point, wanted, MovementKind.SALE, number)
     rows = []
     for line, one in zip(wanted, moved, strict=True):
         product, supplier = line.product, line.product.supplier

@@ -26,7 +26,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.money import format_vnd
 from buudien.counter.views import pdf_response
-from buudien.goods import adjustments, forms, lines, pdf, selectors, services
+from buudien.goods import adjustments, forms, lines, orders, pdf, selectors, services
 from buudien.goods.catalogue import (
     APPROVER_ROLES,
     check_warehouse_staff,
@@ -34,9 +34,10 @@ from buudien.goods.catalogue import (
     is_warehouse,
     no_price,
 )
-from buudien.goods.choices import ApprovalStatus, TransferStatus
+from buudien.goods.choices import ApprovalStatus, OrderStatus, TransferStatus
 from buudien.goods.lines import Row
 from buudien.goods.models import (
+    GoodsOrder,
     Sale,
     SaleLine,
     SaleReturn,
@@ -48,6 +49,7 @@ from buudien.goods.models import (
     WriteOff,
     WriteOffLine,
 )
+from buudien.mail.choices import ItemStatus
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
@@ -300,18 +302,21 @@ def _at_point(form: forms.GoodsForm) -> ServicePoint:
     return point
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def sale(request: HttpRequest) -> HttpResponse:
-    """A sale at the counter: scan (or find by name) each product, check the quantities,
-    take the cash; on success the sale's page with its receipt to print."""
-    user = request.user
-    _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
-    form = forms.SaleForm(request.POST or None, user=user)
+def _selling_page(
+    request: HttpRequest,
+    form: forms.GoodsForm,
+    make: Callable[..., Any],
+    *,
+    done: Callable[[Any], HttpResponse],
+    said: Callable[[Any], str],
+    template: str,
+) -> HttpResponse:
+    """A page that sells the goods of the lines at the clerk's point (or the one chosen):
+    ``make`` the service, given the form's data."""
 
-    def perform(token: str, wanted: list[dict[str, Any]]) -> Sale:
-        return services.sale_make(
-            actor=user,
+    def perform(token: str, wanted: list[dict[str, Any]]) -> Any:
+        return make(
+            actor=request.user,
             point=_at_point(form),
             idempotency_key=token,
             lines=wanted,
@@ -324,13 +329,30 @@ def sale(request: HttpRequest) -> HttpResponse:
         kind=lines.SALE,
         point=_chosen_point(form),
         perform=perform,
+        done=done,
+        said=said,
+        template=template,
+        context={},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sale(request: HttpRequest) -> HttpResponse:
+    """A sale at the counter: scan (or find by name) each product, check the quantities,
+    take the cash; on success the sale's page with its receipt to print."""
+    user = request.user
+    _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
+    return _selling_page(
+        request,
+        forms.SaleForm(request.POST or None, user=user),
+        services.sale_make,
         done=lambda row: redirect("goods:sale_detail", number=row.reference),
         said=lambda row: (
             _("Sale %(number)s recorded: %(total)s. Print the receipt.")
             % {"number": row.reference, "total": format_vnd(row.total)}
         ),
         template="goods/sale.html",
-        context={},
     )
 
 
@@ -385,6 +407,113 @@ def sale_receipt(request: HttpRequest, number: str) -> HttpResponse:
     return pdf_response(
         pdf.sale_receipt_pdf(found, list(found.lines.all())), f"{found.reference}.pdf"
     )
+
+
+# --- orders sent by parcel, cash on delivery --------------------------------------------------
+
+
+@login_required
+@require_GET
+def orders_list(request: HttpRequest) -> HttpResponse:
+    """The orders of the points in the user's scope, newest first: each with its parcel and
+    what became of it (on its way, paid on delivery, back in stock)."""
+    user = request.user
+    _require_reader(user)
+    status = str(request.GET.get("status", ""))
+    rows = (
+        GoodsOrder.objects.select_related("sale", "sale__point", "item", "buyer_commune")
+        .filter(access.scope_q(user, "sale__point__unit_path"))
+        .order_by("-sale_id")
+    )
+    if status in OrderStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "goods/orders.html",
+        {
+            "status": status,
+            "statuses": OrderStatus.choices,
+            "can_sell": selectors.can_sell(user),
+            **paged(request, rows, 50),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    """Goods ordered at the counter or by phone: scan the products, say who and where to;
+    the goods are sold and a parcel posted to the buyer, cash on delivery."""
+    user = request.user
+    _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
+    return _selling_page(
+        request,
+        forms.OrderForm(request.POST or None, user=user),
+        orders.order_take,
+        done=lambda row: redirect("goods:order", number=row.sale.reference),
+        said=lambda row: (
+            _("Order %(number)s taken: parcel %(s10)s, %(cod)s to collect on delivery.")
+            % {
+                "number": row.sale.reference,
+                "s10": row.item.s10,
+                "cod": format_vnd(row.cod_amount),
+            }
+        ),
+        template="goods/order_new.html",
+    )
+
+
+def _order_page(request: HttpRequest, order: GoodsOrder, form: Any = None) -> HttpResponse:
+    item = order.item
+    may_return = (
+        order.status == OrderStatus.SENT
+        and item.status == ItemStatus.RETURNED
+        and selectors.can_sell(request.user)
+    )
+    return render(
+        request,
+        "goods/order.html",
+        {
+            "order": order,
+            "sale": order.sale,
+            "item": item,
+            "sold": list(order.sale.lines.select_related("product").order_by("pk")),
+            "may_return": may_return,
+            "form": form or forms.ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def order(request: HttpRequest, number: str) -> HttpResponse:
+    _require_reader(request.user)
+    return _order_page(request, orders.order_get(user=request.user, number=number))
+
+
+@login_required
+@require_POST
+def order_return(request: HttpRequest, number: str) -> HttpResponse:
+    """The parcel of an order came back: its goods checked back into stock."""
+    user = request.user
+    _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
+    found = orders.order_get(user=user, number=number)
+    form = forms.ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            orders.order_return(actor=user, order=found, idempotency_key=form.cleaned_data["token"])
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The goods of order %(number)s are back in stock.")
+                % {"number": found.sale.reference},
+            )
+            return redirect("goods:order", number=found.sale.reference)
+    return _order_page(request, found, form)
 
 
 # --- returns ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.people import access
 
@@ -107,6 +108,7 @@ def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     if can_sell(user):
         entries.append((_("Sell goods"), "goods:sale", ("/goods/sale", "/goods/sales/")))
         entries.append((_("Take goods back"), "goods:returns", "/goods/returns/"))
+    entries.append((pgettext_lazy("goods", "Orders"), "goods:orders", "/goods/orders/"))
     entries.append((_("Transfers"), "goods:transfers", ("/goods/transfers/",)))
     if warehouse_for(user=user) is not None:
         entries.append((_("Receive goods"), "goods:receipt_new", "/goods/receipts/"))

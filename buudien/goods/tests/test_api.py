@@ -280,6 +280,9 @@ def test_the_goods_endpoints_are_in_the_openapi_document(client):
     goods = sorted(path for path in paths if path.startswith("/api/goods/"))
     assert goods == [
         "/api/goods/figures",
+        "/api/goods/orders",
+        "/api/goods/orders/{number}",
+        "/api/goods/orders/{number}/return",
         "/api/goods/products",
         "/api/goods/products/{code}",
         "/api/goods/receipts",

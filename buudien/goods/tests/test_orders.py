@@ -165,3 +165,79 @@ def test_every_problem_of_an_order_is_told_at_once_and_nothing_is_written(clerk_
     }
     assert not Sale.objects.exists() and not PostalItem.objects.exists()
     assert held(stocked, "SUA180")[0] == 10
+
+
+def test_a_clerk_takes_an_order_by_phone_on_the_page(client_as, clerk_a, stocked, world, hanoi):
+    from django.urls import reverse
+
+    from buudien.goods.tests.test_views import _token
+
+    client = client_as(clerk_a)
+    html = client.get(reverse("goods:order_new")).content.decode()
+    assert 'id="scan" name="add" autofocus' in html and 'data-testid="commune-search"' in html
+    token = _token(html)
+    refused = client.post(
+        reverse("goods:order_new"),
+        {"token": token, "code": [MILK], "quantity": ["11"], "buyer_phone": "12"},
+    ).content.decode()
+    for field in ("buyer_name", "buyer_phone", "buyer_address", "buyer_commune", "weight_g"):
+        assert f'data-testid="error-{field}"' in refused, field
+    assert 'data-testid="line-error-0"' in refused and not Sale.objects.exists()
+
+    data = {
+        "token": token,
+        "code": [MILK, TEA],
+        "quantity": ["2", "1"],
+        "channel": "phone",
+        "buyer_name": "Trần Thị Hoa",
+        "buyer_phone": "0912345678",
+        "buyer_address": "12 Phan Đình Phùng",
+        "buyer_commune": str(hanoi.pk),
+        "weight_g": "1200",
+    }
+    first, second = (client.post(reverse("goods:order_new"), data) for _ in range(2))
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/goods/orders/BH240001000001/"
+    order = GoodsOrder.objects.get()
+    page = client.get(first["Location"]).content.decode()
+    assert order.item.s10 in page and 'data-testid="label-link"' in page
+    assert 'data-testid="check-in"' not in page  # the parcel is on its way
+    listed = client.get(reverse("goods:orders"), {"status": "sent"}).content.decode()
+    assert 'data-testid="status-BH240001000001"' in listed
+    # The clerk of another unit does not see it.
+    assert client_as(world_clerk_b(world)).get(first["Location"]).status_code == 404
+
+
+def world_clerk_b(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="gdv-b", role="clerk", unit=world.unit_b, point=world.point_b)
+
+
+def test_an_order_through_the_api(client_as, clerk_a, stocked, world, hanoi):
+    from buudien.goods.tests.test_api import _post
+
+    client = client_as(clerk_a)
+    body = {
+        "lines": [{"code": MILK, "quantity": 2}],
+        "buyer_name": "Trần Thị Hoa",
+        "buyer_phone": "0912345678",
+        "buyer_address": "12 Phan Đình Phùng",
+        "buyer_commune_code": hanoi.code,
+        "weight_g": 800,
+    }
+    made = _post(client, "orders", body, key="o1")
+    assert made.status_code == 201, made.content
+    got = made.json()
+    assert got["number"] == "BH240001000001" and got["status"] == "sent"
+    assert got["cod_amount"] == got["goods"] + got["carriage"] == 2 * 8_640 + got["carriage"]
+    assert _post(client, "orders", body, key="o1").json()["parcel"] == got["parcel"]
+    assert client.get("/api/goods/orders/BH240001000001").json()["buyer_commune"] == hanoi.name
+
+    wrong = _post(client, "orders", body | {"buyer_commune_code": "99999"}, key="o2")
+    assert wrong.status_code == 404 and wrong.json()["field"] == "buyer_commune_code"
+    bad = _post(client, "orders", body | {"weight_g": 0, "buyer_phone": "x"}, key="o3")
+    assert bad.status_code == 400 and {"weight_g", "buyer_phone"} <= set(bad.json()["errors"])
+    early = _post(client, "orders/BH240001000001/return", {}, key="b1")
+    assert early.status_code == 400 and "not come back" in early.json()["detail"]
+    assert GoodsOrder.objects.count() == 1

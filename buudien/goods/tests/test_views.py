@@ -132,6 +132,7 @@ def test_the_navigation_offers_goods_to_who_may_use_them(
         "/goods/",
         "/goods/sale/",
         "/goods/returns/",
+        "/goods/orders/",
         "/goods/transfers/",
         "/goods/write-offs/new/",
         "/goods/stocktakes/new/",
@@ -144,7 +145,7 @@ def test_the_navigation_offers_goods_to_who_may_use_them(
     sub = [
         item.url for item in client_as(auditor).get(reverse("goods:index")).context["subnav_items"]
     ]
-    assert sub == ["/goods/", "/goods/transfers/"]
+    assert sub == ["/goods/", "/goods/orders/", "/goods/transfers/"]
     sub = [
         item.url for item in client_as(keeper).get(reverse("goods:index")).context["subnav_items"]
     ]
