@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.core import imports as im
-from buudien.core.errors import AccessDenied
 from buudien.core.imports import Column, ImportKind, ImportResult, Parser, Row, RowError, register
 from buudien.core.money import format_vnd
 from buudien.counter.desk import user_or_none
@@ -106,10 +105,8 @@ class PinImport(ImportKind):
         self.at: dt.datetime | None = asked.get("at")
 
     def check_access(self) -> None:
-        if self.actor is not None and not selectors.can_import(self.actor):
-            raise AccessDenied(
-                _("Only an accountant or an administrator imports the operators' card codes.")
-            )
+        if self.actor is not None:
+            selectors.require_importer(self.actor)
 
     def _operator_of(self, rows: list[Row], errors: list[RowError]) -> Operator | None:
         codes = {row["operator"] for row in rows if row["operator"]}

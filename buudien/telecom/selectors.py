@@ -41,6 +41,13 @@ def require_reader(user: Any) -> None:
         raise AccessDenied(_("Your role does not handle telecom sales."))
 
 
+def require_importer(user: Any) -> None:
+    if not can_import(user):
+        raise AccessDenied(
+            _("Only an accountant or an administrator imports the operators' card codes.")
+        )
+
+
 def province_of(user: Any) -> str:
     """The province of the user's point, else of their unit ("" for the whole country)."""
     point = getattr(user, "point", None)
