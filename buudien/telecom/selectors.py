@@ -41,6 +41,11 @@ def require_reader(user: Any) -> None:
         raise AccessDenied(_("Your role does not handle telecom sales."))
 
 
+def require_seller(user: Any) -> None:
+    if not can_sell(user):
+        raise AccessDenied(_("Only a counter clerk or an administrator sells at the counter."))
+
+
 def require_importer(user: Any) -> None:
     if not can_import(user):
         raise AccessDenied(
