@@ -102,3 +102,16 @@ def test_stock_and_import_pages_by_role(client_as, accountant, clerk_a, auditor,
     )
     assert good.status_code == 302
     assert Pin.objects.count() == 6
+
+
+def test_the_admin_never_shows_a_code(client, admin_user, stocked, operators):
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    listed = client.get("/admin/telecom/pin/")
+    assert listed.status_code == 200
+    assert b"VT0000000001" in listed.content and b"123456789012301" not in listed.content
+    pin = Pin.objects.first()
+    one = client.get(f"/admin/telecom/pin/{pin.pk}/change/")
+    assert one.status_code == 200 and b"123456789012301" not in one.content
+    assert client.get("/admin/telecom/operator/").status_code == 200
