@@ -97,6 +97,7 @@ from buudien.network.api import router as network_router  # noqa: E402
 from buudien.payouts.api import router as payouts_router  # noqa: E402
 from buudien.people.api import router as people_router  # noqa: E402
 from buudien.planning.api import router as planning_router  # noqa: E402
+from buudien.telecom.api import router as telecom_router  # noqa: E402
 
 api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
@@ -114,3 +115,4 @@ api.add_router("/planning/", planning_router)
 api.add_router("/dossiers/agency/", dossiers_agency_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/goods/", goods_router)
+api.add_router("/telecom/", telecom_router)

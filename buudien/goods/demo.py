@@ -693,13 +693,11 @@ def build(
     }
 
 
-def _outlets(province: Unit, first: dt.date, today: dt.date) -> list[Outlet]:
-    """The points that sell goods all year and have a clerk, with their weights."""
-    selling = set(
-        PointService.objects.filter(service=Service.CONSUMER_GOODS).values_list(
-            "point_id", flat=True
-        )
-    )
+def _outlets(
+    province: Unit, first: dt.date, today: dt.date, service: str = Service.CONSUMER_GOODS
+) -> list[Outlet]:
+    """The points that sell ``service`` all year and have a clerk, with their weights."""
+    selling = set(PointService.objects.filter(service=service).values_list("point_id", flat=True))
     clerks: dict[int, Any] = {}
     for user in User.objects.filter(
         unit__path__startswith=province.path, role=Role.CLERK, is_active=True, point__isnull=False

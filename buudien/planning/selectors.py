@@ -73,6 +73,16 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
            "revenue_previous": 800000000, "growth_pct": 12.5, "cost": 700000000,
            "gross_margin": 200000000, "margin_pct": 22.2, "units_sold": 54000}, ...
         ]
+      },
+      "telecom": {                                  # top-ups and e-PIN codes sold (viễn thông)
+        "sales": COUNT,                             # sales, net of top-ups cancelled
+        "face_value": COUNT,                        # face value sold (đồng)
+        "commission": COUNT,                        # the post's commission: its revenue (đồng)
+        "bdvhx_sales": COUNT,                       # sales at the BĐVHX
+        "bdvhx_share_pct": {"actual": 12.5, "previous": 11.0},  # of the sales
+        "per_kind": [{"code": "topup", "name": "...", "sales": 1, "face_value": 1,
+                      "commission": 1, "commission_previous": 1, "growth_pct": 1.0}, ...],
+        "per_operator": [... the same, per operator, by name]
       }
     }
 
@@ -102,6 +112,12 @@ value at cost of the stock the unit's points held at the end of the period (toda
 period has not ended), from ``buudien.goods.figures`` (the goods rollup, one GROUP BY per
 period; the stock from the levels, or the movements up to a past day). The months before
 go-live take the imported history of ``consumer_goods`` as revenue, the rest null.
+
+``telecom``: the top-ups and e-PIN codes sold in the period at the unit's points (net of the
+top-ups cancelled), their face value and the post's commission (its revenue), in total, per
+kind and per operator, and at the BĐVHX, from ``buudien.telecom.figures`` (the telecom
+rollup, one GROUP BY per period); before go-live, the imported history of ``telecom`` gives
+the sales (its volume) and the commission (its amount).
 
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
@@ -143,6 +159,9 @@ from buudien.people import access
 from buudien.people.choices import Role
 from buudien.planning.choices import TOTAL, FinanceKind, PlanMetric
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
+from buudien.telecom import figures as telecom_figures
+from buudien.telecom.choices import TelecomKind
+from buudien.telecom.models import Operator
 
 PLANNER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.ACCOUNTANT})
 POSTAL_SERVICES = services_of(Line.POSTAL)
@@ -751,6 +770,68 @@ def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     }
 
 
+def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
+    """The report's section of telecom (see the module docstring) over the period of
+    ``figures`` against the same period a year before."""
+    scope = None if unit.pk == province.pk else unit
+    code = province.province_code
+    now, before = (
+        telecom_figures.TelecomFigures(province_code=code, date_from=start, date_to=end, unit=scope)
+        for start, end in (
+            (figures.date_from, figures.date_to),
+            (figures.previous_from, figures.previous_to),
+        )
+    )
+    this, last = now.total(), before.total()
+    bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
+    names = dict(Operator.objects.filter(province_code=code).values_list("pk", "name"))
+
+    def rows(
+        found: dict[Any, telecom_figures.Tally],
+        found_last: dict[Any, telecom_figures.Tally],
+        labels: list[tuple[Any, str]],
+    ) -> list[dict[str, Any]]:
+        out = []
+        for key, label in labels:
+            if key not in found and key not in found_last:
+                continue
+            tally = found.get(key, telecom_figures.Tally())
+            previous = found_last.get(key, telecom_figures.Tally())
+            out.append(
+                {
+                    "code": str(key),
+                    "name": label,
+                    "sales": tally.sales,
+                    "face_value": tally.amount,
+                    "commission": tally.commission,
+                    "commission_previous": previous.commission,
+                    "growth_pct": growth(tally.commission, previous.commission),
+                }
+            )
+        return out
+
+    return {
+        "sales": _compare(this.sales, last.sales),
+        "face_value": _compare(this.amount, last.amount),
+        "commission": _compare(this.commission, last.commission),
+        "bdvhx_sales": _compare(bdvhx.sales, bdvhx_last.sales),
+        "bdvhx_share_pct": {
+            "actual": telecom_figures.share_pct(bdvhx.sales, this.sales),
+            "previous": telecom_figures.share_pct(bdvhx_last.sales, last.sales),
+        },
+        "per_kind": rows(
+            now.by_kind(),
+            before.by_kind(),
+            [(kind, str(label)) for kind, label in TelecomKind.choices],
+        ),
+        "per_operator": rows(
+            now.by_operator(),
+            before.by_operator(),
+            sorted(names.items(), key=lambda item: item[1]),
+        ),
+    }
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -908,6 +989,7 @@ def year_report(
             province=province, unit=subtree, children=figures.children, figures=figures
         ),
         "goods": goods(province=province, unit=subtree, figures=figures),
+        "telecom": telecom(province=province, unit=subtree, figures=figures),
     }
 
 

@@ -117,6 +117,8 @@ def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
         entries.append((_("Stocktake"), "goods:stocktake_new", "/goods/stocktakes/"))
     if _has(user, frozenset({"accountant"})):
         entries.append((_("Approvals"), "goods:approvals", "/goods/approvals/"))
+    # Telecom (top-ups, e-PIN codes) is of the same distribution line: under the same subnav.
+    entries.append((_("Top-ups and card codes"), "telecom:index", ("/telecom/",)))
     return entries
 
 
@@ -161,7 +163,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if _has(user, DOSSIER_ROLES):
         entries.append((_("Public administration dossiers"), "dossiers:index", "/dossiers/"))
     if _has(user, GOODS_ROLES):
-        entries.append((_("Goods"), "goods:index", "/goods/"))
+        entries.append((_("Goods"), "goods:index", ("/goods/", "/telecom/")))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
@@ -177,7 +179,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_planning_subnav(user), path)
     elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):
         context["subnav_items"] = _items(_dossiers_subnav(user), path)
-    elif path.startswith("/goods/") and _has(user, GOODS_ROLES):
+    elif path.startswith(("/goods/", "/telecom/")) and _has(user, GOODS_ROLES):
         context["subnav_items"] = _items(_goods_subnav(user), path)
     elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
         context["subnav_items"] = _items(_finance_subnav(user), path)

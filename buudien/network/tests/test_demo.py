@@ -40,6 +40,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_AGENCY_SCALE": "0.4",
     "BUUDIEN_DEMO_DOSSIERS": "150",
     "BUUDIEN_DEMO_GOODS": "60",
+    "BUUDIEN_DEMO_TELECOM": "40",
 }
 
 
@@ -212,6 +213,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
                 "Không",
                 "Hồ sơ thủ tục",
                 "Hàng hoá: ",
+                "Viễn thông: ",
             )
         )
         or line.startswith("Quỹ tiền mặt: ")
@@ -225,9 +227,10 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Hồ sơ thủ tục hành chính",
         "Không dùng tiền mặt",
         "Hàng hoá",
+        "Viễn thông",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 10  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 11  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 

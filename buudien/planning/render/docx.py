@@ -40,6 +40,7 @@ from buudien.planning.render.tables import (
     public_admin_units_table,
     services_table,
     summary_table,
+    telecom_table,
     units_table,
 )
 
@@ -360,6 +361,8 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
             elif section_text.key == "goods":
                 _table(document, goods_table(report), counter)
                 _table(document, goods_groups_table(report), counter)
+            elif section_text.key == "telecom":
+                _table(document, telecom_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

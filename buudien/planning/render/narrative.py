@@ -243,6 +243,35 @@ def _goods(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _telecom(report: dict[str, Any], year: Any) -> Section:
+    """The commission of the top-ups and card codes sold (against last year), their face
+    value and count, the BĐVHX's share: one sentence, the clauses without data left out."""
+    section = Section("telecom", "Dịch vụ viễn thông")
+    figures = report.get("telecom") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    commission = figures.get("commission") or {}
+    if n.is_number(commission.get("actual")) and commission["actual"]:
+        clause = (
+            f"doanh thu hoa hồng nạp tiền và bán mã thẻ đạt {n.amount_words(commission['actual'])}"
+        )
+        growth = n.growth_words(commission.get("growth_pct"))
+        if growth:
+            clause += f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+        clauses.append(clause)
+    face = (figures.get("face_value") or {}).get("actual")
+    sales = (figures.get("sales") or {}).get("actual")
+    if n.is_number(face) and face and n.is_number(sales) and sales:
+        clauses.append(f"bán ra {n.amount_words(face)} mệnh giá qua {n.number(sales)} giao dịch")
+    share = (figures.get("bdvhx_share_pct") or {}).get("actual")
+    if n.is_number(share) and share and clauses:
+        clauses.append(f"các điểm BĐVHX chiếm {n.percent(share)} số giao dịch")
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -282,6 +311,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _services(report),
             _public_admin(report, year),
             _goods(report, year),
+            _telecom(report, year),
         )
         if s.paragraphs
     ]

@@ -426,6 +426,28 @@ def goods_groups_table(report: dict[str, Any]) -> Table:
     )
 
 
+# The rows of the section "Dịch vụ viễn thông": (key of ``report["telecom"]``, label, kind).
+TELECOM_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("commission", "Doanh thu hoa hồng dịch vụ viễn thông", "money"),
+    ("face_value", "Giá trị thẻ và nạp tiền bán ra (mệnh giá)", "money"),
+    ("sales", "Số giao dịch nạp tiền và bán mã thẻ", "count"),
+    ("bdvhx_sales", "Số giao dịch tại điểm BĐVHX", "count"),
+)
+
+
+def telecom_table(report: dict[str, Any]) -> Table:
+    """Commission, face value sold and sales of telecom, the BĐVHX, against last year."""
+    return _figures_table(
+        report,
+        key="telecom",
+        rows_of=TELECOM_ROWS,
+        kind="money",
+        sheet="Viễn thông",
+        title="Dịch vụ viễn thông (nạp tiền, mã thẻ điện thoại)",
+        note="Tiền: triệu đồng; số lượng: giao dịch",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -439,5 +461,6 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         public_admin_units_table(report),
         goods_table(report),
         goods_groups_table(report),
+        telecom_table(report),
     ]
     return [table for table in tables if table.rows]

@@ -1,0 +1,394 @@
+"""The writes of telecom: top-ups and card codes (e-PIN) sold at a counter, a top-up cancelled
+the day it was made, and the operators' files of codes imported (``importers``).
+
+Each sale is one counter operation (``buudien.counter.desk``): a clerk at their own point, or
+an administrator at a point of their scope; once per idempotency key; one balanced ledger
+entry (``EntryKind.TELECOM_SALE``), every leg naming the service ``telecom``:
+
+- the drawer ``1111.<point>`` takes the face value: the operator is owed it less the
+  commission (``3388.partner.telecom-<operator>``), the commission is the post's revenue
+  (``5113.telecom``);
+- a top-up cancelled the same business day: the mirror entry (``ledger.entry_reverse``).
+
+A code is sold once: the sale takes ``quantity`` available codes of the operator and face
+value under a lock that concurrent sales skip (``select_for_update(skip_locked=True)`` on
+PostgreSQL; on SQLite the immediate transaction serialises the writers) and claims them with
+a conditional UPDATE, so two sales never get the same code. Too few codes is a refusal that
+changes nothing. A code is shown once (``codes_reveal``): every later read masks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.agency import accounts as agency_accounts
+from buudien.core.audit import audit_record
+from buudien.core.catalogue import Service
+from buudien.core.errors import DomainError
+from buudien.core.money import format_vnd
+from buudien.counter import fields
+from buudien.counter.desk import Desk, Op, can_act, user_or_none
+from buudien.counter.problems import Problems
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.finance.models import Entry
+from buudien.goods.services import commission_of
+from buudien.network.models import ServicePoint
+from buudien.telecom.choices import DENOMINATIONS, MAX_PINS, PinStatus, TelecomKind
+from buudien.telecom.models import Operator, Pin, PinSale, Topup
+from buudien.telecom.rollup import rollup_add
+
+APP = "telecom"
+SERVICE = Service.TELECOM
+TOPUP_PREFIX = "NT"  # nạp tiền
+PIN_PREFIX = "MT"  # mã thẻ
+
+
+def _desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
+    return Desk.open(
+        actor=actor,
+        point=point,
+        app=APP,
+        at=at,
+        elsewhere=_("You sell top-ups and card codes at your own service point only."),
+    )
+
+
+# --- operators and numbers -------------------------------------------------------------------
+
+
+def operators_active(province_code: str) -> list[Operator]:
+    return list(Operator.objects.filter(province_code=province_code, is_active=True))
+
+
+def operator_get(province_code: str, code: Any, *, field: str = "operator") -> Operator:
+    """The active operator ``code`` of the province, or a refusal naming ``field``."""
+    text = str(code or "").strip().lower()[:24]
+    found = Operator.objects.filter(province_code=province_code, code=text, is_active=True).first()
+    if found is None:
+        raise DomainError(
+            _("Choose a mobile operator of the list, not %(code)r.") % {"code": text}, field=field
+        )
+    return found
+
+
+def operator_of_prefix(province_code: str, prefix: str) -> Operator | None:
+    """The active operator owning the three-digit ``prefix`` (e.g. ``098``), if any."""
+    for operator in operators_active(province_code):
+        if prefix in operator.prefix_list():
+            return operator
+    return None
+
+
+def mobile_number(value: Any, *, field: str = "phone") -> str:
+    """A Vietnamese mobile number: 10 digits starting with 0 (``+84`` and spaces allowed)."""
+    cleaned = fields.phone(value, field=field)
+    if len(cleaned) != 10:
+        raise DomainError(
+            _("A mobile number is 10 digits starting with 0, e.g. 0912345678."), field=field
+        )
+    return cleaned
+
+
+def denomination(value: Any, *, field: str) -> int:
+    allowed = ", ".join(format_vnd(one) for one in DENOMINATIONS)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in DENOMINATIONS:
+        raise DomainError(
+            _("Choose a face value of the list: %(values)s.") % {"values": allowed}, field=field
+        )
+    return value
+
+
+def _legs(point: ServicePoint, operator: Operator, amount: int, commission: int) -> list[Any]:
+    """Cash at the drawer: the face value less the commission owed to the operator, the
+    commission the post's revenue."""
+    province = point.province_code
+    drawer = agency_accounts.drawer(point)
+    legs = [
+        ledger.Leg(
+            drawer,
+            agency_accounts.partner_payable(province, operator.partner),
+            amount - commission,
+            SERVICE,
+        )
+    ]
+    if commission:
+        legs.append(
+            ledger.Leg(drawer, agency_accounts.revenue(province, SERVICE), commission, SERVICE)
+        )
+    return legs
+
+
+# --- top-ups ---------------------------------------------------------------------------------
+
+
+def topup_sell(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    phone: Any,
+    amount: Any,
+    operator: Any = None,
+    at: dt.datetime | None = None,
+) -> Topup:
+    """Credit a subscriber's prepaid account with ``amount`` (a denomination of the list),
+    paid in cash. The operator is the one owning the number's prefix; when the clerk chose
+    one, the prefix must be its own. Every problem is refused at once, nothing written."""
+    desk = _desk(actor, point, at)
+    province = desk.province
+    problems = Problems()
+    number = problems.check(mobile_number, phone)
+    value = problems.check(denomination, amount, field="amount")
+    chosen = (
+        problems.check(operator_get, province, operator) if operator not in (None, "") else None
+    )
+    owner = operator_of_prefix(province, number[:3]) if number else None
+    if number and owner is None:
+        problems.add(
+            "phone",
+            _("No mobile operator of the list owns the prefix %(prefix)s of %(phone)s.")
+            % {"prefix": number[:3], "phone": number},
+        )
+    elif number and chosen is not None and owner is not None and owner.pk != chosen.pk:
+        problems.add(
+            "phone",
+            _("%(phone)s is a %(owner)s number, not %(chosen)s: check the number or the operator.")
+            % {"phone": number, "owner": owner.name, "chosen": chosen.name},
+        )
+    problems.raise_any()
+    assert number is not None and value is not None and owner is not None
+
+    def work(op: Op) -> Topup:
+        commission = commission_of(value, owner.topup_commission_bp)
+        entry = op.post(kind=EntryKind.TELECOM_SALE, legs=_legs(point, owner, value, commission))
+        row = Topup.objects.create(
+            **op.record(entry), operator=owner, phone=number, amount=value, commission=commission
+        )
+        rollup_add(
+            province_code=province,
+            day=row.business_date,
+            point_id=point.pk,
+            operator_id=owner.pk,
+            kind=TelecomKind.TOPUP,
+            sales=1,
+            units=1,
+            amount=value,
+            commission=commission,
+        )
+        return row
+
+    return desk.once(
+        Topup,
+        operation="topup",
+        key=idempotency_key,
+        prefix=TOPUP_PREFIX,
+        fingerprint={"operator": owner.code, "phone": number, "amount": value},
+        work=work,
+    )
+
+
+@transaction.atomic
+def topup_cancel(*, actor: Any, topup: Topup, reason: str = "") -> Topup:
+    """Cancel a top-up the business day it was made (the operator took it back): its entry
+    is reversed, the row stays, marked cancelled. By a clerk of its point or an
+    administrator of its scope; never twice."""
+    Desk.open(
+        actor=actor,
+        point=topup.point,
+        app=APP,
+        elsewhere=_("You cancel top-ups of your own service point only."),
+    )
+    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
+    if topup.cancelled_at is not None:
+        raise DomainError(
+            _("Top-up %(reference)s is cancelled already.") % {"reference": topup.reference}
+        )
+    if topup.business_date != ledger.business_day_open_date(topup.province_code):
+        raise DomainError(
+            _(
+                "Top-up %(reference)s was made on %(day)s: a top-up is cancelled only the "
+                "business day it was made."
+            )
+            % {"reference": topup.reference, "day": f"{topup.business_date:%d/%m/%Y}"}
+        )
+    now = timezone.now()
+    claimed = Topup.objects.filter(pk=topup.pk, cancelled_at__isnull=True).update(
+        cancelled_at=now, cancelled_by=user_or_none(actor)
+    )
+    if claimed != 1:
+        raise DomainError(
+            _("Top-up %(reference)s changed meanwhile; look at it again.")
+            % {"reference": topup.reference}
+        )
+    assert topup.entry_id is not None
+    reversal = ledger.entry_reverse(
+        actor=actor,
+        entry=Entry.objects.get(pk=topup.entry_id),
+        idempotency_key=f"telecom:cancel:{topup.pk}",
+        memo=why or _("Top-up %(reference)s cancelled") % {"reference": topup.reference},
+    )
+    Topup.objects.filter(pk=topup.pk).update(cancel_entry=reversal)
+    topup.refresh_from_db()
+    rollup_add(
+        province_code=topup.province_code,
+        day=topup.business_date,
+        point_id=topup.point_id,
+        operator_id=topup.operator_id,
+        kind=TelecomKind.TOPUP,
+        sales=-1,
+        units=-1,
+        amount=-topup.amount,
+        commission=-topup.commission,
+    )
+    audit_record(
+        actor=actor,
+        action="telecom.topup_cancel",
+        obj=topup,
+        before={"cancelled": False},
+        after={"cancelled": True, "reason": why},
+    )
+    return topup
+
+
+# --- card codes (e-PIN) ----------------------------------------------------------------------
+
+
+def pins_available(operator: Operator, face_value: int) -> int:
+    return Pin.objects.filter(
+        operator=operator, face_value=face_value, status=PinStatus.AVAILABLE
+    ).count()
+
+
+def _too_few(operator: Operator, face_value: int, wanted: int, held: int) -> DomainError:
+    return DomainError(
+        _(
+            "Only %(held)s %(operator)s codes of %(value)s are left: %(wanted)s cannot be sold. "
+            "Nothing was sold."
+        )
+        % {
+            "held": held,
+            "operator": operator.name,
+            "value": format_vnd(face_value),
+            "wanted": wanted,
+        },
+        field="quantity",
+    )
+
+
+def _pins_take(operator: Operator, face_value: int, quantity: int) -> list[int]:
+    """The ids of ``quantity`` available codes, locked for this transaction; codes another
+    sale holds locked are skipped (on PostgreSQL)."""
+    rows = Pin.objects.filter(
+        operator=operator, face_value=face_value, status=PinStatus.AVAILABLE
+    ).order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    return list(rows.values_list("id", flat=True)[:quantity])
+
+
+def pins_sell(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    operator: Any,
+    face_value: Any,
+    quantity: Any = 1,
+    at: dt.datetime | None = None,
+) -> PinSale:
+    """Sell ``quantity`` (1 to 20) card codes of ``operator`` and ``face_value``, paid in
+    cash. The codes are shown once: ``codes_reveal`` right after the sale."""
+    desk = _desk(actor, point, at)
+    province = desk.province
+    problems = Problems()
+    chosen = problems.check(operator_get, province, operator)
+    value = problems.check(denomination, face_value, field="face_value")
+    count = problems.check(
+        fields.whole, quantity, field="quantity", label=_("The quantity"), low=1, high=MAX_PINS
+    )
+    problems.raise_any()
+    assert chosen is not None and value is not None and count is not None
+
+    def work(op: Op) -> PinSale:
+        ids = _pins_take(chosen, value, count)
+        if len(ids) < count:
+            raise _too_few(chosen, value, count, len(ids))
+        amount = value * count
+        commission = commission_of(amount, chosen.pin_commission_bp)
+        entry = op.post(kind=EntryKind.TELECOM_SALE, legs=_legs(point, chosen, amount, commission))
+        sale = PinSale.objects.create(
+            **op.record(entry),
+            operator=chosen,
+            face_value=value,
+            quantity=count,
+            amount=amount,
+            commission=commission,
+        )
+        # The claim: a code another sale took meanwhile is no longer available here.
+        taken = Pin.objects.filter(pk__in=ids, status=PinStatus.AVAILABLE).update(
+            status=PinStatus.SOLD, sale=sale
+        )
+        if taken != count:
+            raise _too_few(chosen, value, count, taken)
+        rollup_add(
+            province_code=province,
+            day=sale.business_date,
+            point_id=point.pk,
+            operator_id=chosen.pk,
+            kind=TelecomKind.PIN,
+            sales=1,
+            units=count,
+            amount=amount,
+            commission=commission,
+        )
+        return sale
+
+    return desk.once(
+        PinSale,
+        operation="pins",
+        key=idempotency_key,
+        prefix=PIN_PREFIX,
+        fingerprint={"operator": chosen.code, "face_value": value, "quantity": count},
+        work=work,
+    )
+
+
+def may_reveal(actor: Any, sale: PinSale) -> bool:
+    """Only the clerk who sold the codes sees them."""
+    return (
+        getattr(actor, "is_authenticated", False)
+        and sale.created_by_id == actor.pk
+        and can_act(actor)
+    )
+
+
+@transaction.atomic
+def codes_reveal(*, actor: Any, sale: PinSale) -> list[Pin] | None:
+    """The codes of ``sale`` in clear, once: the first call by the clerk who sold them marks
+    them shown (``shown_at``) and writes the access in the audit log; every later call (or
+    anyone else) gets None and shows them masked."""
+    if not may_reveal(actor, sale):
+        return None
+    now = timezone.now()
+    claimed = Pin.objects.filter(sale=sale, shown_at__isnull=True).update(shown_at=now)
+    if claimed == 0:
+        return None
+    pins = list(Pin.objects.filter(sale=sale).order_by("id"))
+    audit_record(
+        actor=actor,
+        action="telecom.pins_shown",
+        obj=sale,
+        after={"serials": [pin.serial for pin in pins], "shown_at": now.isoformat()},
+    )
+    return pins
+
+
+def codes_access(*, actor: Any, sale: PinSale, how: str) -> None:
+    """A later read of a sale's codes (masked: a reprint, the API) in the audit log."""
+    audit_record(actor=actor, action=f"telecom.pins_{how}", obj=sale)
