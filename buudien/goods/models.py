@@ -423,7 +423,7 @@ class GoodsOrder(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=OrderStatus, default=OrderStatus.SENT
     )
-    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid on delivery at"), null=True, blank=True)
     sale_return = models.OneToOneField(
         "SaleReturn",
         verbose_name=_("checked back in"),

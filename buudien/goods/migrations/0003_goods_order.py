@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('carriage', models.BigIntegerField(verbose_name='carriage incl. VAT (đồng)')),
                 ('cod_amount', models.BigIntegerField(verbose_name='to collect on delivery (đồng)')),
                 ('status', models.CharField(choices=[('sent', 'Sent, awaiting payment'), ('paid', 'Paid on delivery'), ('returned', 'Came back, goods in stock')], default='sent', max_length=8, verbose_name='status')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid')),
+                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid on delivery at')),
                 ('buyer_commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.adminarea', verbose_name="buyer's commune")),
                 ('item', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='goods_order', to='mail.postalitem', verbose_name='parcel')),
                 ('sale', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='order', to='goods.sale', verbose_name='sale')),

@@ -136,6 +136,7 @@ def test_the_navigation_offers_goods_to_who_may_use_them(
         "/goods/transfers/",
         "/goods/write-offs/new/",
         "/goods/stocktakes/new/",
+        "/telecom/",
     ]
     sub = [
         item.url
@@ -145,7 +146,7 @@ def test_the_navigation_offers_goods_to_who_may_use_them(
     sub = [
         item.url for item in client_as(auditor).get(reverse("goods:index")).context["subnav_items"]
     ]
-    assert sub == ["/goods/", "/goods/orders/", "/goods/transfers/"]
+    assert sub == ["/goods/", "/goods/orders/", "/goods/transfers/", "/telecom/"]
     sub = [
         item.url for item in client_as(keeper).get(reverse("goods:index")).context["subnav_items"]
     ]
