@@ -24,6 +24,10 @@ mail and dossiers, and before the cash closings (the sales fill the drawers they
 - About one sale in a hundred is brought back within the week; a few goods are written off
   (expired, damaged) at the level II offices and approved by the accountant; the warehouse
   counts its stock two weeks before ``now`` and the accountant books the differences.
+- About one order in forty sales is taken by phone at a level I or II office for its OCOP
+  products and posted to a buyer of another commune, cash on delivery (``goods.orders``): most
+  are delivered two days later and their COD collected by the delivering office, which pays
+  the order; one in ten comes back and is checked back into stock.
 - Everything goes through the services (``goods.services``, ``goods.adjustments``), in the
   order of time, one transaction each, as at a counter (about 30 ms a sale with its share of
   the transfers and receipts, on SQLite: hence the small default). Nothing after ``now``
@@ -51,7 +55,7 @@ from buudien.core.bizdays import VIETNAM, business_days_in, local_now, year_befo
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError
 from buudien.core.money import format_number, format_vnd
-from buudien.goods import adjustments, services
+from buudien.goods import adjustments, orders, services
 from buudien.goods.barcodes import ean13_check_digit
 from buudien.goods.catalogue import MAX_LINES
 from buudien.goods.choices import ProductGroup, SupplierMode
@@ -64,9 +68,13 @@ from buudien.goods.models import (
     Supplier,
     Warehouse,
 )
-from buudien.network.choices import PointKind
+from buudien.mail.choices import EventCode, FailureAction, FailureReason
+from buudien.mail.demo_year import People
+from buudien.mail.ledger import cod_collected_post
+from buudien.mail.tracking.services import event_record
+from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind
 from buudien.network.management.commands.demo import PROVINCE_UNIT_CODE
-from buudien.network.models import PointService, ServicePoint, Unit
+from buudien.network.models import AdminArea, PointService, ServicePoint, Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
 
@@ -88,6 +96,8 @@ RETURN_SHARE = 0.01
 EXTRA = 0.15  # sent and bought beyond what is sold
 WRITE_OFFS = 4
 WRITE_OFF_REASONS = ["Hàng hết hạn sử dụng", "Bao bì rách, hàng bị hỏng do ẩm"]
+ORDER_EVERY = 40  # sales for one order sent by parcel
+ORDER_BACK = 0.1  # of the orders, the share whose parcel comes back
 RETURN_REASONS = ["Hàng bị lỗi bao bì", "Khách mua nhầm loại", "Hàng gần hết hạn sử dụng"]
 GROUP_SHARE = {
     ProductGroup.CONSUMER: 0.55,
@@ -622,6 +632,9 @@ class _Made:
     returns: int = 0
     write_offs: int = 0
     stocktakes: int = 0
+    orders: int = 0
+    orders_paid: int = 0
+    orders_back: int = 0
     refused: int = 0
     points: set[int] = field(default_factory=set)
 
@@ -662,6 +675,7 @@ def build(
     items = _catalogue(rng, suppliers, first, today)
     made = _Made()
     _year(rng, target, now, first, main, keeper, accountant, outlets, items, made)
+    _orders(random.Random(seed + 71), target // ORDER_EVERY, now, first, outlets, items, made)
     held = StockLevel.objects.filter(province_code=PROVINCE).aggregate(v=Sum("value"))["v"] or 0
     totals = GoodsRollup.objects.filter(province_code=PROVINCE).aggregate(
         revenue=Sum(F("revenue") - F("revenue_returned")), cost=Sum(F("cost") - F("cost_returned"))
@@ -672,7 +686,8 @@ def build(
         "Goods: the provincial warehouse at %(warehouse)s, %(suppliers)s suppliers (%(consigned)s "
         "on consignment), %(products)s products; %(receipts)s receipts, %(transfers)s transfers, "
         "%(sales)s sales at %(points)s points (revenue %(revenue)s, cost %(cost)s), "
-        "%(returns)s returns, %(write_offs)s write-offs, %(stocktakes)s stocktake; stock worth "
+        "%(returns)s returns, %(write_offs)s write-offs, %(stocktakes)s stocktake, %(orders)s "
+        "orders sent by parcel (%(paid)s paid on delivery, %(back)s back in stock); stock worth "
         "%(stock)s (%(seconds)s s)."
     ) % {
         "warehouse": main.code,
@@ -688,6 +703,9 @@ def build(
         "returns": format_number(made.returns),
         "write_offs": format_number(made.write_offs),
         "stocktakes": format_number(made.stocktakes),
+        "orders": format_number(made.orders),
+        "paid": format_number(made.orders_paid),
+        "back": format_number(made.orders_back),
         "stock": format_vnd(held),
         "seconds": format_number(time.perf_counter() - started, 1),
     }
@@ -1130,3 +1148,118 @@ def _stocktake(
         made.stocktakes += 1
 
     return run
+
+
+def _orders(
+    rng: random.Random,
+    count: int,
+    now: dt.datetime,
+    first: dt.date,
+    outlets: list[Outlet],
+    items: list[Item],
+    made: _Made,
+) -> None:
+    """``count`` orders of local products taken by phone at the level I and II offices, sent
+    to buyers of the province's other communes; delivered (the COD collected by the delivering
+    office pays the order) or, one in ten, back in stock. After the year's sales, from what
+    the offices still hold; nothing after ``now``."""
+    offices = [o for o in outlets if o.point.kind in MONTHLY]
+    local = [item for item in items if item.product.group == ProductGroup.LOCAL]
+    days = business_days_in(first, (now - dt.timedelta(days=6)).date())
+    communes = list(
+        AdminArea.objects.filter(
+            province_code=PROVINCE,
+            level=AdminAreaLevel.COMMUNE,
+            structure=AdminAreaStructure.V2025,
+        ).order_by("code")
+    )
+    if not (count and offices and local and days and communes):
+        return
+    people = People(rng)
+    by_pk = {item.product.pk: item for item in local}
+    for number in range(count):
+        held: dict[int, list[Item]] = defaultdict(list)  # point -> what it can send
+        for point_id, product_id in StockLevel.objects.filter(
+            point__in=[o.point for o in offices], product_id__in=list(by_pk), quantity__gte=2
+        ).values_list("point_id", "product_id"):
+            held[point_id].append(by_pk[product_id])
+        holding = [o for o in offices if held.get(o.point.pk)]
+        if not holding:
+            return
+        outlet = rng.choice(holding)
+        wanted = held[outlet.point.pk]
+        at = _at(rng.choice(days), rng.randint(8 * 60, 16 * 60))
+        commune = rng.choice([c for c in communes if c.pk != outlet.point.commune_id])
+        picked = rng.sample(wanted, min(len(wanted), rng.choice((1, 1, 2))))
+        try:
+            order = orders.order_take(
+                actor=outlet.clerk,
+                point=outlet.point,
+                idempotency_key=f"demo-order-{number}",
+                lines=[{"code": item.product.barcode, "quantity": 1} for item in picked],
+                buyer_name=people.name(),
+                buyer_phone=people.phone(),
+                buyer_address=people.address(commune),
+                buyer_commune=commune,
+                weight_g=rng.choice((500, 800, 1_200, 2_000)),
+                at=at,
+            )
+        except DomainError:  # no parcel tariff in force that day
+            made.refused += 1
+            continue
+        made.orders += 1
+        _order_journey(rng, outlet, order, at, now, made)
+
+
+def _order_journey(
+    rng: random.Random, outlet: Outlet, order: Any, at: dt.datetime, now: dt.datetime, made: _Made
+) -> None:
+    """The parcel delivered two days later and its COD collected, or sent back (the goods
+    checked in three days after that)."""
+    item = order.item
+    office = item.delivery_point
+    if office is None:
+        return
+    arrived = at + dt.timedelta(days=2, hours=1)
+    if rng.random() < ORDER_BACK:
+        event_record(
+            actor=None,
+            item=item,
+            code=EventCode.EMH,
+            point=office,
+            at=arrived,
+            reason=FailureReason.REFUSED,
+            action=FailureAction.RETURN,
+        )
+        back = arrived + dt.timedelta(days=3)
+        event_record(
+            actor=None,
+            item=item,
+            code=EventCode.EMI,
+            point=outlet.point,
+            at=back,
+            recipient_name=outlet.point.name,
+        )
+        checked = back + dt.timedelta(minutes=30)
+        if checked < now and checked.time() < dt.time(17, 30):
+            orders.order_return(
+                actor=outlet.clerk, order=order, idempotency_key=f"{order.pk}-back", at=checked
+            )
+            made.orders_back += 1
+        return
+    event_record(
+        actor=None,
+        item=item,
+        code=EventCode.EMI,
+        point=office,
+        at=arrived,
+        recipient_name=order.buyer_name,
+    )
+    cod_collected_post(
+        actor=None,
+        item=item,
+        point=office,
+        amount=item.cod_amount,
+        day=arrived.astimezone(VIETNAM).date(),
+    )
+    made.orders_paid += 1

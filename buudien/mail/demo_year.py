@@ -374,7 +374,9 @@ def _world() -> _World | None:
 # --- people and parcels -------------------------------------------------------------------------
 
 
-class _People:
+class People:
+    """Names, phones and addresses of Lạng Sơn, drawn from the seed (the goods' buyers too)."""
+
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.families = [name for name, weight in FAMILY_NAMES for _i in range(weight)]
@@ -402,7 +404,7 @@ class _Maker:
 
     rng: random.Random
     world: _World
-    people: _People
+    people: People
 
     def commune(self, point: ServicePoint) -> AdminArea:
         return self.rng.choices(self.world.communes, self.world.weights[point.pk])[0]
@@ -1119,7 +1121,7 @@ def build(
     today = now.date()
     days = _Days(year_before(today), today + dt.timedelta(days=60))
     ops = _today(now, days)
-    maker = _Maker(rng, world, _People(rng))
+    maker = _Maker(rng, world, People(rng))
     lookups = Lookups()
     accepted = _Accepted()
 

@@ -16,8 +16,9 @@ from buudien.core.demo import demo_steps
 from buudien.finance.models import Account
 from buudien.goods import demo, rollup, stock
 from buudien.goods.barcodes import is_ean13
-from buudien.goods.choices import ApprovalStatus, TransferStatus
+from buudien.goods.choices import ApprovalStatus, OrderStatus, TransferStatus
 from buudien.goods.models import (
+    GoodsOrder,
     GoodsRollup,
     Price,
     Product,
@@ -47,6 +48,8 @@ def built() -> Iterator[str]:
     with time_machine.travel(NOW, tick=True):
         geography_load(province_codes=["20"])
         demo_build()
+        tariffs = next(step for step in demo_steps() if step.name == "mail.tariffs")
+        tariffs.build(seed=2023, report=lambda _text: None)
         yield demo.build(seed=2023, report=lambda _text: None, sales=150, now=NOW)
 
 
@@ -95,6 +98,13 @@ def test_a_small_year_of_goods_through_the_services(built):
     assert sorted(line.difference for line in stocktake.lines.all() if line.difference) == [-1, 1]
     # Goods stay on the shelves: the warehouse's buffer, and some that hardly ever sell.
     assert StockLevel.objects.filter(quantity__gt=0).values("point").distinct().count() > 10
+
+    # orders sent by parcel, paid by the COD their delivering office collected
+    taken = GoodsOrder.objects.all()
+    assert taken.count() == 150 // demo.ORDER_EVERY
+    assert taken.filter(status=OrderStatus.PAID).exists()
+    owed = taken.filter(status=OrderStatus.SENT).aggregate(v=Sum("cod_amount"))["v"] or 0
+    assert balance("131.orders") == owed
 
     # the stock, the ledger and the rollup agree with the rows
     assert stock.stock_verify(province_code="20") == []
