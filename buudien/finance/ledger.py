@@ -138,6 +138,7 @@ COST_OF_GOODS_SOLD = "632"
 INVENTORY_WRITTEN_OFF = "632.loss"
 SUPPLIER_PREFIX = "331."
 ORDERS_RECEIVABLE = "131.orders"
+TRANSFERS_AWAITED = "113"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -381,6 +382,18 @@ def account_orders_receivable(province_code: str) -> Account:
         code=ORDERS_RECEIVABLE,
         kind=AccountKind.ASSET,
         name=lambda: _("Receivable from buyers of goods sent cash on delivery"),
+    )
+
+
+def account_transfers_awaited(province_code: str) -> Account:
+    """``113``: money in transit: what customers paid by VietQR at a counter for goods they
+    took away, until the bank's statement confirms it reached the province's account
+    (asset)."""
+    return _account_ensure(
+        province_code=province_code,
+        code=TRANSFERS_AWAITED,
+        kind=AccountKind.ASSET,
+        name=lambda: _("Transfers awaited from the bank"),
     )
 
 

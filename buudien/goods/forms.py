@@ -103,6 +103,17 @@ class SaleForm(GoodsForm):
     buyer_name = forms.CharField(label=_("Buyer's name"), max_length=200, required=False)
     buyer_address = forms.CharField(label=_("Buyer's address"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        point = getattr(user, "point", None)
+        if point is None or point.cashless:  # an administrator's point is checked on posting
+            field = self.fields["payment_method"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [
+                (method.value, method.label)
+                for method in (PaymentMethod.CASH, PaymentMethod.VIETQR)
+            ]
+
     def data_for_service(self) -> dict[str, Any]:
         data = super().data_for_service()
         data["payment_method"] = data.get("payment_method") or PaymentMethod.CASH

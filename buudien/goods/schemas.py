@@ -37,7 +37,9 @@ class CountIn(Schema):
 class SaleIn(Schema):
     point: str | None = PointCode
     lines: list[LineIn] = Field(max_length=LINES)
-    payment_method: str = Field("cash", max_length=16, description="cash (vietqr: later).")
+    payment_method: str = Field(
+        "cash", max_length=16, description="cash, or vietqr at a point that takes transfers."
+    )
     buyer_tax_code: str = Field("", max_length=40, description="For a VAT invoice.")
     buyer_name: str = Field("", max_length=400)
     buyer_address: str = Field("", max_length=600)

@@ -33,13 +33,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from buudien.cashless.registry import settles
 from buudien.core.audit import audit_record
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.money import format_vnd
 from buudien.counter import fields
 from buudien.counter.desk import Desk, Op, actor_id
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.models import Entry
 from buudien.goods import stock
 from buudien.goods.accounts import SERVICE, counter_accounts
 from buudien.goods.catalogue import (
@@ -456,16 +459,26 @@ def sale_make(
     quantity beyond stock) is refused at once, nothing written."""
     desk = counter_desk(actor, point, at)
     problems = Problems()
-    if payment_method != PaymentMethod.CASH:
-        message = (
-            _("Payment by VietQR is not taken for goods yet: take cash.")
-            if payment_method == PaymentMethod.VIETQR
-            else _("Unknown payment method %(method)r.") % {"method": str(payment_method)[:20]}
+    if payment_method == PaymentMethod.VIETQR and not point.cashless:
+        problems.add(
+            "payment_method",
+            _("%(point)s does not take payment by transfer: take cash.") % {"point": point},
         )
-        problems.add("payment_method", message)
+    elif payment_method not in (PaymentMethod.CASH, PaymentMethod.VIETQR):
+        problems.add(
+            "payment_method",
+            _("Unknown payment method %(method)r.") % {"method": str(payment_method)[:20]},
+        )
     buyer = _buyer(problems, buyer_tax_code, buyer_name, buyer_address)
     wanted, prices = sale_lines_checked(problems, desk, point, lines)
     problems.raise_any()
+
+    # Paid by VietQR: the goods go now, the money is awaited until the bank confirms it.
+    money = (
+        ledger.account_transfers_awaited(desk.province)
+        if payment_method == PaymentMethod.VIETQR
+        else None
+    )
 
     def work(op: Op) -> Sale:
         return sale_write(
@@ -476,6 +489,7 @@ def sale_make(
             prices=prices,
             payment_method=payment_method,
             buyer=buyer,
+            money=money,
         )
 
     return desk.once(
@@ -583,6 +597,57 @@ def sale_write(
     SaleLine.objects.bulk_create(rows)
     rollup_sale(sale, rows)
     return sale
+
+
+@settles("goods")
+def sale_paid_by_transfer(payment: Any, *, actor: Any, bank: Any) -> Entry:
+    """What confirming a VietQR payment of kind ``goods`` posts: the sale whose number the
+    payment carries, paid into ``bank``: the money awaited (``113``) has arrived. Called by
+    the cashless app in its confirmation's transaction; a confirmation retried returns the
+    entry already posted. Refused (the payment stays unconfirmed) when no sale of that
+    number was paid by VietQR, it is paid already, the amounts differ or the points do."""
+    province = str(payment.province_code)
+    number = reference_clean(payment.reference)
+    key = f"cashless:{payment.pk}"
+    done = Entry.objects.filter(province_code=province, idempotency_key=key).first()
+    if done is not None:
+        return done  # a retried confirmation
+    sale = Sale.objects.filter(province_code=province, reference=number).first()
+    if sale is None or sale.payment_method != PaymentMethod.VIETQR:
+        raise DomainError(
+            _("No sale %(number)s awaits a transfer.") % {"number": number}, field="reference"
+        )
+    paid = f"goods:transfer:{sale.reference}"
+    if Entry.objects.filter(province_code=province, reference=paid).exists():
+        raise DomainError(
+            _("Sale %(number)s was paid by another transfer already.") % {"number": number},
+            field="reference",
+        )
+    if payment.amount != sale.total:
+        raise DomainError(
+            _("The transfer of %(paid)s does not match sale %(number)s of %(total)s.")
+            % {
+                "paid": format_vnd(payment.amount),
+                "number": number,
+                "total": format_vnd(sale.total),
+            },
+            field="amount",
+        )
+    if payment.point_id != sale.point_id:
+        raise DomainError(
+            _("Sale %(number)s was made at another point.") % {"number": number}, field="point"
+        )
+    awaited = ledger.account_transfers_awaited(province)
+    return ledger.entry_post(
+        actor=actor,
+        idempotency_key=key,
+        kind=EntryKind.CASHLESS_PAYMENT,
+        reference=paid,
+        legs=[ledger.Leg(bank, awaited, sale.total, STOCK_ONLY)],
+        province_code=province,
+        point=sale.point,
+        late=True,
+    )
 
 
 def _revenue(total: int, vat: int, supplier_share: int) -> int:

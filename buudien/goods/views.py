@@ -21,6 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from buudien.cashless.choices import PaymentStatus
+from buudien.cashless.models import PaymentRequest
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.http import HtmxHttpRequest, paged
@@ -34,7 +36,7 @@ from buudien.goods.catalogue import (
     is_warehouse,
     no_price,
 )
-from buudien.goods.choices import ApprovalStatus, OrderStatus, TransferStatus
+from buudien.goods.choices import ApprovalStatus, OrderStatus, PaymentMethod, TransferStatus
 from buudien.goods.lines import Row
 from buudien.goods.models import (
     GoodsOrder,
@@ -387,6 +389,15 @@ def sale_detail(request: HttpRequest, number: str) -> HttpResponse:
     found = _sale_full(request, number)
     sold = list(found.lines.all())
     left = any(line.quantity > line.returned for line in sold)
+    transfer = None
+    if found.payment_method == PaymentMethod.VIETQR:
+        requests = PaymentRequest.objects.filter(
+            province_code=found.province_code, kind="goods", reference=found.reference
+        ).exclude(status=PaymentStatus.CANCELLED)
+        transfer = (
+            requests.filter(status=PaymentStatus.CONFIRMED).first()
+            or requests.order_by("-pk").first()
+        )
     return render(
         request,
         "goods/sale_detail.html",
@@ -395,6 +406,7 @@ def sale_detail(request: HttpRequest, number: str) -> HttpResponse:
             "sold": sold,
             "returns": list(found.returns.all()),
             "may_return": left and selectors.can_sell(request.user),
+            "transfer": transfer,
         },
     )
 

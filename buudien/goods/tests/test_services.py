@@ -324,8 +324,8 @@ def test_a_clerk_sells_at_their_own_point_only(stocked, clerk_b, outsider, audit
     assert snapshot() == before
 
 
-def test_vietqr_is_not_taken_yet_and_the_invoice_needs_the_buyer(stocked, clerk_a):
-    with pytest.raises(DomainError, match="VietQR") as refused:
+def test_vietqr_only_where_transfers_are_taken_and_the_invoice_needs_the_buyer(stocked, clerk_a):
+    with pytest.raises(DomainError, match="does not take payment by transfer") as refused:
         sell(clerk_a, stocked, [{"code": MILK, "quantity": 1}], payment_method="vietqr")
     assert refused.value.field == "payment_method"
     sale = sell(
