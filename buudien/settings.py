@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "buudien.cashdesk",
     "buudien.dossiers",
     "buudien.goods",
+    "buudien.insurance",
     "buudien.planning",
     "buudien.web",
 ]
