@@ -24,6 +24,7 @@ urlpatterns = [
     path("cashdesk/", include("buudien.cashdesk.urls")),
     path("dossiers/", include("buudien.dossiers.urls")),
     path("goods/", include("buudien.goods.urls")),
+    path("insurance/", include("buudien.insurance.urls")),
     path("planning/", include("buudien.planning.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
