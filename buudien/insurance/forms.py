@@ -18,7 +18,9 @@ from buudien.insurance.models import Product
 
 
 class IssueForm(CounterForm):
-    product = forms.ChoiceField(label=_("Insurance product"))
+    # Not required here: the service refuses what is missing together with every other
+    # problem, so the counter sees them all at once.
+    product = forms.ChoiceField(label=_("Insurance product"), required=False)
     policy_number = forms.CharField(
         label=_("Certificate number"),
         max_length=30,
@@ -33,7 +35,7 @@ class IssueForm(CounterForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     premium = MoneyField(label=_("Premium (đồng)"), required=False)
-    insured_name = forms.CharField(label=_("Insured"), max_length=150)
+    insured_name = forms.CharField(label=_("Insured"), max_length=150, required=False)
     citizen_id = citizen_id_field(required=False)
     phone = forms.CharField(
         label=_("Phone"),

@@ -49,7 +49,8 @@ from buudien.network.models import ServicePoint
 __all__ = ["COUNTER_ROLES", "can_act", "policy_cancel", "policy_issue"]
 
 APP = "insurance"
-PREFIX = "BH"  # bảo hiểm: <prefix><point code><serial of 6 digits>
+# bảo hiểm: <prefix><point code><serial of 6 digits> ("BH" alone is goods' sale, bán hàng)
+PREFIX = "BHI"
 START_AHEAD_DAYS = 60
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,29}$")
 

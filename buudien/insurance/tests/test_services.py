@@ -35,8 +35,8 @@ def test_a_motorbike_policy_takes_the_fixed_premium_and_owes_the_insurer_the_res
 ) -> None:
     policy = issue(clerk_a, world.point_a, plate="12b1 23456")
 
-    assert policy.reference == "BH240001000001"
-    assert policy.policy_number == "BH240001000001"
+    assert policy.reference == "BHI240001000001"
+    assert policy.policy_number == "BHI240001000001"
     assert (policy.premium, policy.commission, policy.owed) == (66_000, 13_200, 52_800)
     assert policy.plate == "12-B1 234.56"
     assert (policy.starts_on, policy.ends_on) == (dt.date(2026, 11, 2), dt.date(2027, 11, 2))

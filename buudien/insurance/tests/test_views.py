@@ -69,11 +69,11 @@ def test_every_error_shows_at_once_and_nothing_is_issued(
 ) -> None:
     answer = client_as(clerk_a).post(
         "/insurance/issue/",
-        {"token": "t", "product": HEALTH, "insured_name": "A", "phone": "1", "premium": ""},
+        {"token": "t", "product": HEALTH, "insured_name": "", "phone": "1", "premium": ""},
     )
     html = answer.content.decode()
     assert answer.status_code == 200
-    for field in ("citizen_id", "phone", "premium"):
+    for field in ("insured_name", "citizen_id", "phone", "premium"):
         assert f'data-testid="error-{field}"' in html
     assert not Policy.objects.exists()
 
