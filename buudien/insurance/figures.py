@@ -13,7 +13,6 @@ volume the policies; history has no insurer, kind or premium.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -23,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError
-from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
+from buudien.core.tally import Summable
 from buudien.goods.figures import figures_scope
 from buudien.insurance.choices import ProductKind
 from buudien.insurance.models import InsuranceRollup, Insurer
-from buudien.network.choices import PointKind, UnitKind
+from buudien.network.choices import UnitKind
+from buudien.network.figures import SubtreeFigures, month_of
 from buudien.network.models import ServicePoint, Unit
 from buudien.planning.models import RevenueHistory
 
@@ -59,35 +59,11 @@ class Group:
     tally: Tally
 
 
-def _month(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-class InsuranceFigures:
+class InsuranceFigures(SubtreeFigures[Tally, Group]):
     """The figures of the policies issued in ``unit``'s subtree (the whole province when
     None) from ``date_from`` to ``date_to`` (inclusive)."""
 
-    def __init__(
-        self,
-        *,
-        province_code: str,
-        date_from: dt.date,
-        date_to: dt.date,
-        unit: Unit | None = None,
-    ) -> None:
-        self.province_code = province_code
-        self.date_from, self.date_to = date_from, date_to
-        self.unit = unit
-        points = ServicePoint.objects.filter(province_code=province_code)
-        if unit is not None:
-            points = points.filter(unit_path__startswith=unit.path)
-        self.points: dict[int, tuple[str, str]] = {
-            pk: (path, kind) for pk, path, kind in points.values_list("pk", "unit_path", "kind")
-        }
-        self.groups: list[Group] = []
-        if unit is None or self.points:
-            self._load_records()
-        self._load_history()
+    tally = Tally
 
     def _load_records(self) -> None:
         rows = InsuranceRollup.objects.filter(
@@ -108,8 +84,9 @@ class InsuranceFigures:
         )
         for point_id, insurer_id, kind, month, *values in grouped:
             tally = Tally(*(int(value or 0) for value in values))
-            path = self.points.get(point_id, ("", ""))[0]
-            self.groups.append(Group(point_id, path, insurer_id, kind, _month(month), tally))
+            self.groups.append(
+                Group(point_id, self._path(point_id), insurer_id, kind, month_of(month), tally)
+            )
 
     def _load_history(self) -> None:
         rows = RevenueHistory.objects.filter(
@@ -126,12 +103,6 @@ class InsuranceFigures:
             tally = Tally(policies=volume, commission=amount)
             self.groups.append(Group(point_id, path, None, None, month, tally))
 
-    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Any, Tally]:
-        return tally_by(self.groups, key, Tally)
-
-    def total(self) -> Tally:
-        return total_of(self.groups, Tally)
-
     def by_insurer(self) -> dict[int, Tally]:
         """Per insurer id (records only)."""
         return self._by(lambda group: group.insurer_id)
@@ -139,25 +110,6 @@ class InsuranceFigures:
     def by_kind(self) -> dict[str, Tally]:
         """Per product kind (records only)."""
         return self._by(lambda group: group.kind)
-
-    def by_point(self) -> dict[int, Tally]:
-        return self._by(lambda group: group.point_id)
-
-    def by_month(self) -> dict[int, Tally]:
-        """Per month number (1-12)."""
-        return self._by(lambda group: group.month.month)
-
-    def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
-        return tally_by_unit(self.groups, units, Tally)
-
-    def bdvhx(self) -> Tally:
-        """The policies issued at commune cultural points (BĐVHX), records only."""
-        out = Tally()
-        for group in self.groups:
-            kind = self.points.get(group.point_id, ("", ""))[1] if group.point_id else ""
-            if kind == PointKind.BDVHX:
-                out.add(group.tally)
-        return out
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> InsuranceFigures:
