@@ -213,6 +213,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
                 "Không",
                 "Hồ sơ thủ tục",
                 "Hàng hoá: ",
+                "Bảo hiểm: ",
             )
         )
         or line.startswith("Quỹ tiền mặt: ")
@@ -226,9 +227,10 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Hồ sơ thủ tục hành chính",
         "Không dùng tiền mặt",
         "Hàng hoá",
+        "Bảo hiểm",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 10  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 11  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
