@@ -171,3 +171,12 @@ def test_the_statement_page_and_its_workbook_equal_the_rows(
     assert rows[2][4] == "=1+1" and sheet.cell(3, 5).data_type == "s"
     assert client.get("/insurance/statement/?insurer=pti&month=13-2026").status_code == 200
     assert client_as(clerk_a).get("/insurance/statement/").status_code == 403
+
+
+def test_insurance_is_among_the_financial_services(
+    client_as: Any, clerk_a: Any, accountant: Any, products: Any
+) -> None:
+    page = client_as(clerk_a).get("/insurance/").content.decode()
+    assert 'href="/insurance/issue/"' in page
+    assert '<a href="/insurance/" class="active" aria-current="page">' in page
+    assert 'href="/insurance/"' in client_as(accountant).get("/agency/").content.decode()
