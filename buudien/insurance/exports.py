@@ -44,7 +44,7 @@ def statement_xlsx(report: Statement) -> bytes:
             _("Day"),
             _("Service point"),
             _("Policy number"),
-            _("Product"),
+            _("Insurance product"),
             _("Insured"),
             _("Premium"),
             _("Commission"),

@@ -120,7 +120,10 @@ class Policy(CounterOperation):
     insurer."""
 
     product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="policies"
+        Product,
+        verbose_name=_("insurance product"),
+        on_delete=models.PROTECT,
+        related_name="policies",
     )
     insurer = models.ForeignKey(
         Insurer, verbose_name=_("insurer"), on_delete=models.PROTECT, related_name="policies"
@@ -196,7 +199,7 @@ class InsuranceRollup(models.Model):
     policies = models.IntegerField(_("policies"), default=0)
     premium = models.BigIntegerField(_("premiums (đồng)"), default=0)
     commission = models.BigIntegerField(_("commission (đồng)"), default=0)
-    cancelled = models.IntegerField(_("cancelled"), default=0)
+    cancelled = models.IntegerField(_("policies cancelled"), default=0)
     premium_cancelled = models.BigIntegerField(_("premiums cancelled (đồng)"), default=0)
     commission_cancelled = models.BigIntegerField(_("commission cancelled (đồng)"), default=0)
 

@@ -19,7 +19,7 @@ def _masked(citizen_id: str) -> str:
 def certificate(policy: Policy) -> Receipt:
     lines = [
         (_("Insurer"), policy.insurer.name),
-        (_("Product"), policy.product.name),
+        (_("Insurance product"), policy.product.name),
         (_("Policy number"), policy.policy_number),
         (_("Insured"), policy.insured_name),
     ]
