@@ -19,8 +19,19 @@ from buudien.people import access
 from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin
 
 
+class InsurerForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Insurer
+        fields = ["province_code", "code", "name", "is_active"]
+
+    def clean_code(self) -> str:
+        """The ledger's partner slugs are lowercase (``3388.partner.bh-<code>``)."""
+        return str(self.cleaned_data.get("code") or "").strip().lower()
+
+
 @admin.register(Insurer)
 class InsurerAdmin(ProvinceAdmin):
+    form = InsurerForm
     audit_app = "insurance"
     audit_action = "insurer"
     list_display = ["code", "name", "is_active"]

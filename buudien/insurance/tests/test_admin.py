@@ -64,3 +64,14 @@ def test_policies_are_read_only_in_the_admin(
     listing = client.get("/admin/insurance/policy/?q=nguyen van")
     assert policy.reference in listing.content.decode()
     assert client.get("/admin/insurance/policy/add/").status_code == 403
+
+
+def test_an_insurer_code_is_kept_in_lowercase_for_the_ledger(
+    client_as: Any, admin_user: Any, world: Any
+) -> None:
+    answer = client_as(admin_user).post(
+        "/admin/insurance/insurer/add/",
+        {"province_code": "20", "code": "BaoViet", "name": "Bảo Việt", "is_active": "on"},
+    )
+    assert answer.status_code == 302
+    assert Insurer.objects.get().partner == "bh-baoviet"
