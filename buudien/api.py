@@ -89,6 +89,7 @@ from buudien.dossiers.agency_api import router as dossiers_agency_router  # noqa
 from buudien.dossiers.api import router as dossiers_router  # noqa: E402
 from buudien.finance.api import router as finance_router  # noqa: E402
 from buudien.goods.api import router as goods_router  # noqa: E402
+from buudien.insurance.api import router as insurance_router  # noqa: E402
 from buudien.mail.acceptance.api import router as mail_router  # noqa: E402
 from buudien.mail.batches.api import router as mail_batch_router  # noqa: E402
 from buudien.mail.operations.api import router as mail_ops_router  # noqa: E402
@@ -116,3 +117,4 @@ api.add_router("/dossiers/agency/", dossiers_agency_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/goods/", goods_router)
 api.add_router("/telecom/", telecom_router)
+api.add_router("/insurance/", insurance_router)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "buudien.dossiers",
     "buudien.goods",
     "buudien.telecom",
+    "buudien.insurance",
     "buudien.planning",
     "buudien.web",
 ]

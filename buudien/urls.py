@@ -25,6 +25,7 @@ urlpatterns = [
     path("dossiers/", include("buudien.dossiers.urls")),
     path("goods/", include("buudien.goods.urls")),
     path("telecom/", include("buudien.telecom.urls")),
+    path("insurance/", include("buudien.insurance.urls")),
     path("planning/", include("buudien.planning.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

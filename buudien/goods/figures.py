@@ -17,7 +17,6 @@ no group, no mode, no units and no cost, so those stay null (as for dossiers, AD
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -28,10 +27,11 @@ from django.utils.translation import gettext as _
 from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
+from buudien.core.tally import Summable
 from buudien.goods.choices import MovementKind, ProductGroup, SupplierMode
 from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement, Warehouse
-from buudien.network.choices import PointKind, UnitKind
+from buudien.network.choices import UnitKind
+from buudien.network.figures import SubtreeFigures, month_of
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
 from buudien.planning.models import RevenueHistory
@@ -84,35 +84,11 @@ class Group:
     tally: Tally
 
 
-def _month(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-class GoodsFigures:
+class GoodsFigures(SubtreeFigures[Tally, Group]):
     """The figures of the goods sold in ``unit``'s subtree (the whole province when None)
     from ``date_from`` to ``date_to`` (inclusive)."""
 
-    def __init__(
-        self,
-        *,
-        province_code: str,
-        date_from: dt.date,
-        date_to: dt.date,
-        unit: Unit | None = None,
-    ) -> None:
-        self.province_code = province_code
-        self.date_from, self.date_to = date_from, date_to
-        self.unit = unit
-        points = ServicePoint.objects.filter(province_code=province_code)
-        if unit is not None:
-            points = points.filter(unit_path__startswith=unit.path)
-        self.points: dict[int, tuple[str, str]] = {
-            pk: (path, kind) for pk, path, kind in points.values_list("pk", "unit_path", "kind")
-        }
-        self.groups: list[Group] = []
-        if unit is None or self.points:
-            self._load_records()
-        self._load_history()
+    tally = Tally
 
     def _load_records(self) -> None:
         rows = GoodsRollup.objects.filter(
@@ -136,8 +112,9 @@ class GoodsFigures:
         )
         for point_id, group, mode, month, *values in grouped:
             tally = Tally(*(int(value or 0) for value in values))
-            path = self.points.get(point_id, ("", ""))[0]
-            self.groups.append(Group(point_id, path, group, mode, _month(month), tally))
+            self.groups.append(
+                Group(point_id, self._path(point_id), group, mode, month_of(month), tally)
+            )
 
     def _load_history(self) -> None:
         rows = RevenueHistory.objects.filter(
@@ -154,12 +131,6 @@ class GoodsFigures:
             tally = Tally(sales=volume, revenue=amount)
             self.groups.append(Group(point_id, path, None, None, month, tally))
 
-    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Any, Tally]:
-        return tally_by(self.groups, key, Tally)
-
-    def total(self) -> Tally:
-        return total_of(self.groups, Tally)
-
     def by_group(self) -> dict[str, Tally]:
         """Per product group (records only)."""
         return self._by(lambda group: group.group)
@@ -167,29 +138,6 @@ class GoodsFigures:
     def by_mode(self) -> dict[str, Tally]:
         """Per supplier mode, ``purchase`` or ``consignment`` (records only)."""
         return self._by(lambda group: group.mode)
-
-    def by_point(self) -> dict[int, Tally]:
-        """Per point id (history imported per unit only is left out)."""
-        return self._by(lambda group: group.point_id)
-
-    def by_month(self) -> dict[int, Tally]:
-        """Per month number (1-12) of the period's months."""
-        return self._by(lambda group: group.month.month)
-
-    def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
-        """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
-        subtree. A unit without data has an empty ``Tally``."""
-        return tally_by_unit(self.groups, units, Tally)
-
-    def bdvhx(self) -> Tally:
-        """The sales at commune cultural points (BĐVHX), records only."""
-        out = Tally()
-        for group in self.groups:
-            if group.point_id is not None:
-                kind = self.points.get(group.point_id, ("", ""))[1]
-                if kind == PointKind.BDVHX:
-                    out.add(group.tally)
-        return out
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> GoodsFigures:

@@ -119,6 +119,13 @@ kind and per operator, and at the BĐVHX, from ``buudien.telecom.figures`` (the 
 rollup, one GROUP BY per period); before go-live, the imported history of ``telecom`` gives
 the sales (its volume) and the commission (its amount).
 
+``insurance``: the policies issued in the period at the unit's points as the insurers' agent,
+net of those cancelled, their premiums and the post's commission (its revenue, the same that
+``services.insurance`` reads from the ledger), in total, per insurer and at the BĐVHX, from
+``buudien.insurance.figures`` (the insurance rollup, one GROUP BY per period). The months
+before go-live take the imported history of ``insurance`` (volume: policies, amount:
+commission), the rest null.
+
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
 strings. Names are in the language active when the report is made (Vietnamese by default).
@@ -152,6 +159,8 @@ from buudien.dossiers.figures import DossierFigures
 from buudien.finance.models import DailyFigure, MonthlyFigure
 from buudien.goods import figures as goods_figures
 from buudien.goods.choices import ProductGroup
+from buudien.insurance import figures as insurance_figures
+from buudien.insurance.models import Insurer
 from buudien.mail.tracking.rollup_models import DeliveryRollup
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
 from buudien.network.models import AdminArea, ServicePoint, Unit
@@ -832,6 +841,49 @@ def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     }
 
 
+def insurance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
+    """The report's section of insurance (see the module docstring) over the period of
+    ``figures`` against the same period a year before."""
+    scope = None if unit.pk == province.pk else unit
+    code = province.province_code
+    now, before = (
+        insurance_figures.InsuranceFigures(
+            province_code=code, date_from=start, date_to=end, unit=scope
+        )
+        for start, end in (
+            (figures.date_from, figures.date_to),
+            (figures.previous_from, figures.previous_to),
+        )
+    )
+    this, last = now.total(), before.total()
+    bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
+    insurers = dict(Insurer.objects.filter(province_code=code).values_list("pk", "name"))
+    per, per_last = now.by_insurer(), before.by_insurer()
+    per_insurer = []
+    for pk in sorted(set(per) | set(per_last), key=lambda pk: str(insurers.get(pk, ""))):
+        tally = per.get(pk, insurance_figures.Tally())
+        previous = per_last.get(pk, insurance_figures.Tally())
+        per_insurer.append(
+            {
+                "name": insurers.get(pk, ""),
+                "policies": tally.policies,
+                "policies_previous": previous.policies,
+                "premium": tally.premium,
+                "premium_previous": previous.premium,
+                "commission": tally.commission,
+                "growth_pct": growth(tally.commission, previous.commission),
+            }
+        )
+    return {
+        "policies": _compare(this.policies, last.policies),
+        "premium": _compare(this.premium, last.premium),
+        "commission": _compare(this.commission, last.commission),
+        "owed": _compare(this.owed, last.owed),
+        "bdvhx_policies": _compare(bdvhx.policies, bdvhx_last.policies),
+        "per_insurer": per_insurer,
+    }
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -990,6 +1042,7 @@ def year_report(
         ),
         "goods": goods(province=province, unit=subtree, figures=figures),
         "telecom": telecom(province=province, unit=subtree, figures=figures),
+        "insurance": insurance(province=province, unit=subtree, figures=figures),
     }
 
 

@@ -55,6 +55,7 @@ def _finance_subnav(user: Any) -> list[tuple[Any, str, str]]:
         (_("Disbursements and pensions"), "payouts:index", "/payouts/"),
         (_("Savings, credit and accounts"), "agency:index", "/agency/"),
         (_("QR payment"), "cashless:index", "/cashless/"),
+        (_("Insurance"), "insurance:index", "/insurance/"),
         (_("Cash desk"), "cashdesk:index", "/cashdesk/"),
     ]
     if _has(user, FINANCE_ROLES):
@@ -67,6 +68,7 @@ FINANCE_SECTIONS = (
     "/payouts/",
     "/agency/",
     "/cashless/",
+    "/insurance/",
     "/cashdesk/",
     "/finance/",
 )

@@ -41,6 +41,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_DOSSIERS": "150",
     "BUUDIEN_DEMO_GOODS": "60",
     "BUUDIEN_DEMO_TELECOM": "40",
+    "BUUDIEN_DEMO_INSURANCE": "60",
 }
 
 
@@ -214,6 +215,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
                 "Hồ sơ thủ tục",
                 "Hàng hoá: ",
                 "Viễn thông: ",
+                "Bảo hiểm: ",
             )
         )
         or line.startswith("Quỹ tiền mặt: ")
@@ -228,9 +230,10 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Không dùng tiền mặt",
         "Hàng hoá",
         "Viễn thông",
+        "Bảo hiểm",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 11  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 12  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 

@@ -34,6 +34,7 @@ from buudien.planning.render.tables import (
     Table,
     goods_groups_table,
     goods_table,
+    insurance_table,
     lines_table,
     network_table,
     public_admin_table,
@@ -363,6 +364,8 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
                 _table(document, goods_groups_table(report), counter)
             elif section_text.key == "telecom":
                 _table(document, telecom_table(report), counter)
+            elif section_text.key == "insurance":
+                _table(document, insurance_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

@@ -54,6 +54,15 @@ def _figure_clauses(figure: dict[str, Any] | None, year: Any, *, verb: str = "đ
     return clauses
 
 
+def _against(figure: dict[str, Any], last: str) -> str:
+    """ ", tăng 5,2% so với năm 2023" (or ", bằng năm 2023"): the growth of ``figure``, or
+    nothing without one."""
+    growth = n.growth_words(figure.get("growth_pct"))
+    if not growth:
+        return ""
+    return f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+
+
 def _subject(report: dict[str, Any]) -> str:
     unit = report.get("unit") or {}
     if unit and unit.get("kind") not in (None, "province"):
@@ -187,9 +196,7 @@ def _public_admin(report: dict[str, Any], year: Any) -> Section:
     received = figures.get("received") or {}
     if n.is_number(received.get("actual")):
         clause = f"tiếp nhận {n.number(received['actual'])} hồ sơ hành chính công"
-        growth = n.growth_words(received.get("growth_pct"))
-        if growth:
-            clause += f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+        clause += _against(received, last)
         clauses.append(clause)
     returned = figures.get("returned") or {}
     if n.is_number(returned.get("actual")):
@@ -217,9 +224,7 @@ def _goods(report: dict[str, Any], year: Any) -> Section:
     revenue = figures.get("revenue") or {}
     if n.is_number(revenue.get("actual")) and revenue["actual"]:
         clause = f"doanh thu bán hàng hoá đạt {n.amount_words(revenue['actual'])}"
-        growth = n.growth_words(revenue.get("growth_pct"))
-        if growth:
-            clause += f", {growth} so với {last}" if growth != "bằng" else f", bằng {last}"
+        clause += _against(revenue, last)
         clauses.append(clause)
     margin = (figures.get("gross_margin") or {}).get("actual")
     if n.is_number(margin) and clauses:
@@ -272,6 +277,35 @@ def _telecom(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _insurance(report: dict[str, Any], year: Any) -> Section:
+    """Policies sold as the insurers' agent and the commission earned (against last year),
+    the premiums collected, the BĐVHX: one sentence, the clauses without data left out."""
+    section = Section("insurance", "Bảo hiểm")
+    figures = report.get("insurance") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    policies = figures.get("policies") or {}
+    if n.is_number(policies.get("actual")) and policies["actual"]:
+        clause = f"bán {n.number(policies['actual'])} hợp đồng bảo hiểm"
+        clause += _against(policies, last)
+        clauses.append(clause)
+    premium = (figures.get("premium") or {}).get("actual")
+    if n.is_number(premium) and premium:
+        clauses.append(f"thu phí bảo hiểm {n.amount_words(premium)}")
+    commission = figures.get("commission") or {}
+    if n.is_number(commission.get("actual")) and commission["actual"]:
+        clause = f"doanh thu hoa hồng đại lý đạt {n.amount_words(commission['actual'])}"
+        clause += _against(commission, last)
+        clauses.append(clause)
+    bdvhx = (figures.get("bdvhx_policies") or {}).get("actual")
+    if n.is_number(bdvhx) and bdvhx and clauses:
+        clauses.append(f"trong đó {n.number(bdvhx)} hợp đồng bán tại các điểm BĐVHX")
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -312,6 +346,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _public_admin(report, year),
             _goods(report, year),
             _telecom(report, year),
+            _insurance(report, year),
         )
         if s.paragraphs
     ]

@@ -448,6 +448,29 @@ def telecom_table(report: dict[str, Any]) -> Table:
     )
 
 
+# The rows of the section "Bảo hiểm": (key of ``report["insurance"]``, label, kind).
+INSURANCE_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("policies", "Số hợp đồng bảo hiểm bán ra", "count"),
+    ("premium", "Phí bảo hiểm thu hộ", "money"),
+    ("commission", "Doanh thu hoa hồng đại lý bảo hiểm", "money"),
+    ("owed", "Phí bảo hiểm phải trả các doanh nghiệp bảo hiểm", "money"),
+    ("bdvhx_policies", "Số hợp đồng bán tại điểm BĐVHX", "count"),
+)
+
+
+def insurance_table(report: dict[str, Any]) -> Table:
+    """Policies sold as the insurers' agent, premiums, commission revenue, at the BĐVHX."""
+    return _figures_table(
+        report,
+        key="insurance",
+        rows_of=INSURANCE_ROWS,
+        kind="money",
+        sheet="Bảo hiểm",
+        title="Đại lý bảo hiểm tại các điểm phục vụ",
+        note="Tiền: triệu đồng; hợp đồng: hợp đồng; tỷ lệ: %",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -462,5 +485,6 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         goods_table(report),
         goods_groups_table(report),
         telecom_table(report),
+        insurance_table(report),
     ]
     return [table for table in tables if table.rows]

@@ -1,0 +1,180 @@
+"""The figures of insurance over a period: policies issued (net of those cancelled),
+premiums taken and the post's commission (its revenue), the premiums owed to the insurers;
+in total, per insurer, product kind, point, unit of a subtree and month, and at the commune
+cultural points (BĐVHX).
+
+Read from the rollup (``InsuranceRollup``, kept by the services as each policy is issued and
+cancelled), in one GROUP BY per point, insurer, kind and month. A figure with nothing in the
+period is None ("no data"), never 0. The months before go-live come from the imported history
+(``planning.RevenueHistory``, service ``insurance``): its amount is the commission and its
+volume the policies; history has no insurer, kind or premium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from buudien.core.catalogue import Service
+from buudien.core.errors import DomainError
+from buudien.core.tally import Summable
+from buudien.goods.figures import figures_scope
+from buudien.insurance.choices import ProductKind
+from buudien.insurance.models import InsuranceRollup, Insurer
+from buudien.network.choices import UnitKind
+from buudien.network.figures import SubtreeFigures, month_of
+from buudien.network.models import ServicePoint, Unit
+from buudien.planning.models import RevenueHistory
+
+
+@dataclass
+class Tally(Summable):
+    """The figures of one group, net of the policies cancelled; None where nothing has data."""
+
+    policies: int | None = None
+    cancelled: int | None = None
+    premium: int | None = None
+    commission: int | None = None
+
+    @property
+    def owed(self) -> int | None:
+        """What the insurers are owed: the premiums less the commission."""
+        if self.premium is None or self.commission is None:
+            return None
+        return self.premium - self.commission
+
+
+@dataclass(frozen=True)
+class Group:
+    point_id: int | None
+    unit_path: str
+    insurer_id: int | None
+    kind: str | None
+    month: dt.date
+    tally: Tally
+
+
+class InsuranceFigures(SubtreeFigures[Tally, Group]):
+    """The figures of the policies issued in ``unit``'s subtree (the whole province when
+    None) from ``date_from`` to ``date_to`` (inclusive)."""
+
+    tally = Tally
+
+    def _load_records(self) -> None:
+        rows = InsuranceRollup.objects.filter(
+            province_code=self.province_code, day__gte=self.date_from, day__lte=self.date_to
+        )
+        if self.unit is not None:
+            rows = rows.filter(point_id__in=sorted(self.points))
+        grouped = (
+            rows.annotate(month=TruncMonth("day"))
+            .values_list("point_id", "insurer_id", "kind", "month")
+            .annotate(
+                n=Sum(F("policies") - F("cancelled")),
+                gone=Sum("cancelled"),
+                premium_=Sum(F("premium") - F("premium_cancelled")),
+                commission_=Sum(F("commission") - F("commission_cancelled")),
+            )
+            .order_by()
+        )
+        for point_id, insurer_id, kind, month, *values in grouped:
+            tally = Tally(*(int(value or 0) for value in values))
+            self.groups.append(
+                Group(point_id, self._path(point_id), insurer_id, kind, month_of(month), tally)
+            )
+
+    def _load_history(self) -> None:
+        rows = RevenueHistory.objects.filter(
+            province_code=self.province_code,
+            service=Service.INSURANCE,
+            month__gte=self.date_from.replace(day=1),
+            month__lte=self.date_to,
+        )
+        if self.unit is not None:
+            rows = rows.filter(unit__path__startswith=self.unit.path)
+        for point_id, path, month, volume, amount in rows.values_list(
+            "point_id", "unit__path", "month", "volume", "amount"
+        ):
+            tally = Tally(policies=volume, commission=amount)
+            self.groups.append(Group(point_id, path, None, None, month, tally))
+
+    def by_insurer(self) -> dict[int, Tally]:
+        """Per insurer id (records only)."""
+        return self._by(lambda group: group.insurer_id)
+
+    def by_kind(self) -> dict[str, Tally]:
+        """Per product kind (records only)."""
+        return self._by(lambda group: group.kind)
+
+
+def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> InsuranceFigures:
+    return InsuranceFigures(
+        province_code=province_code,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        unit=unit,
+    )
+
+
+def tally_out(tally: Tally) -> dict[str, Any]:
+    return {**{f.name: getattr(tally, f.name) for f in fields(tally)}, "owed": tally.owed}
+
+
+def year_summary(
+    *, user: Any, province_code: str, year: int, unit_code: str | None = None
+) -> dict[str, Any]:
+    """The insurance figures of ``year`` for a unit of ``user``'s scope: the total against
+    last year, per insurer, product kind, month, child unit and point, and the BĐVHX."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    unit = figures_scope(user=user, province_code=province_code, unit_code=unit_code)
+    scope = None if unit.kind == UnitKind.PROVINCE else unit
+    now = year_figures(province_code=province_code, year=year, unit=scope)
+    before = year_figures(province_code=province_code, year=year - 1, unit=scope)
+    children = list(Unit.objects.filter(parent=unit).order_by("code"))
+    per_unit = now.by_unit(children)
+    points = {
+        point.pk: point
+        for point in ServicePoint.objects.filter(
+            province_code=province_code, unit_path__startswith=unit.path
+        ).only("pk", "code", "name", "kind")
+    }
+    insurers = {i.pk: i for i in Insurer.objects.filter(province_code=province_code)}
+    by_insurer, kinds, months = now.by_insurer(), now.by_kind(), now.by_month()
+    return {
+        "year": year,
+        "province": province_code,
+        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+        "total": tally_out(now.total()),
+        "previous": tally_out(before.total()),
+        "bdvhx": tally_out(now.bdvhx()),
+        "per_insurer": [
+            {"code": insurers[pk].code, "name": insurers[pk].name, **tally_out(tally)}
+            for pk, tally in sorted(by_insurer.items(), key=lambda item: insurers[item[0]].code)
+        ],
+        "per_kind": [
+            {"code": code, "name": str(label), **tally_out(kinds[code])}
+            for code, label in ProductKind.choices
+            if code in kinds
+        ],
+        "per_month": [{"month": month, **tally_out(months[month])} for month in sorted(months)],
+        "per_unit": [
+            {"code": child.code, "name": child.name, **tally_out(per_unit[child.pk])}
+            for child in children
+        ],
+        "per_point": [
+            {
+                "code": points[pk].code,
+                "name": points[pk].name,
+                "kind": points[pk].kind,
+                **tally_out(tally),
+            }
+            for pk, tally in sorted(now.by_point().items(), key=lambda item: points[item[0]].code)
+            if pk in points
+        ],
+    }

@@ -1,0 +1,305 @@
+"""Writes of insurance sold at the counter: a policy issued, a policy cancelled the same day.
+
+``policy_issue`` is one counter operation (``buudien.counter.desk``): a counter clerk at their
+own point (or an administrator at a point of their scope) issues the certificate and takes the
+premium in cash; auditors, accountants and directors never act. Every problem of the request
+is refused at once, each under its field. A retry under the same idempotency key returns the
+policy already issued; another request under a used key is refused.
+
+The ledger entry of a policy (``D`` debit, ``C`` credit), every leg of service ``insurance``:
+
+- D drawer / C payable to the insurer (``3388.partner.bh-<code>``): the premium less the
+  commission, what the post owes the insurer and pays it on the monthly statement (the
+  accountants' manual settlement entry);
+- D drawer / C revenue ``insurance``: the commission (premium × the product's basis points).
+
+``policy_cancel`` reverses that entry (``ledger.entry_reverse``) the business day the policy
+was issued, by a clerk of its point or an administrator; the policy stays, marked cancelled.
+Both keep the figures' rollup (``insurance.rollup``) in their transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core.audit import audit_record
+from buudien.core.catalogue import Service
+from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.money import format_vnd
+from buudien.core.text import fold
+from buudien.counter import fields
+from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act, check_counter, moment_of
+from buudien.counter.problems import Problems
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.finance.models import Entry
+from buudien.insurance import rollup
+from buudien.insurance.choices import PolicyStatus, ProductKind
+from buudien.insurance.models import Policy, Product
+from buudien.insurance.plates import plate_clean
+from buudien.network.models import ServicePoint
+
+__all__ = ["COUNTER_ROLES", "can_act", "policy_cancel", "policy_issue"]
+
+APP = "insurance"
+# bảo hiểm: <prefix><point code><serial of 6 digits> ("BH" alone is goods' sale, bán hàng)
+PREFIX = "BHI"
+START_AHEAD_DAYS = 60
+_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,29}$")
+
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` later, on the last day of the month when it has no such day
+    (29/02 + 12 months is 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def product_for(province_code: str, value: Any) -> Product:
+    """The active product of the province with the code ``value`` (or the product given)."""
+    code = value.code if isinstance(value, Product) else str(value or "").strip().upper()[:32]
+    if not code:
+        raise DomainError(_("Choose the insurance product."), field="product")
+    found = (
+        Product.objects.select_related("insurer")
+        .filter(province_code=province_code, code=code, is_active=True, insurer__is_active=True)
+        .first()
+    )
+    if found is None:
+        raise DomainError(
+            _("No insurance product %(code)s is sold in the province.") % {"code": code},
+            field="product",
+        )
+    return found
+
+
+def _premium(product: Product, value: Any) -> int:
+    if product.fixed:
+        if value not in (None, "", product.premium):
+            raise DomainError(
+                _("The premium of %(product)s is fixed at %(premium)s.")
+                % {"product": product.name, "premium": format_vnd(product.premium)},
+                field="premium",
+            )
+        return product.premium
+    if value in (None, ""):
+        raise DomainError(_("Enter the premium written on the certificate."), field="premium")
+    amount = fields.amount(value, field="premium")
+    low, high = product.premium_min, product.premium_max or fields.MAX_AMOUNT
+    if not low <= amount <= high:
+        raise DomainError(
+            _("The premium of %(product)s is from %(low)s to %(high)s.")
+            % {"product": product.name, "low": format_vnd(low), "high": format_vnd(high)},
+            field="premium",
+        )
+    return amount
+
+
+def _start(value: Any, today: dt.date) -> dt.date:
+    if value in (None, ""):
+        return today
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise DomainError(_("Write the date as dd/mm/yyyy."), field="starts_on") from None
+    if not isinstance(value, dt.date):
+        raise DomainError(_("Write the date as dd/mm/yyyy."), field="starts_on")
+    latest = today + dt.timedelta(days=START_AHEAD_DAYS)
+    if not today <= value <= latest:
+        raise DomainError(
+            _("The cover starts today or on a later day up to %(day)s.")
+            % {"day": f"{latest:%d/%m/%Y}"},
+            field="starts_on",
+        )
+    return value
+
+
+def _number(value: Any) -> str:
+    if not str(value or "").strip():
+        return ""
+    return fields.pattern(
+        value,
+        _NUMBER,
+        field="policy_number",
+        message=_("A certificate number is 4 to 30 letters, digits, '/', '.' or '-'."),
+    )
+
+
+def policy_issue(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    product: Any,
+    insured_name: str,
+    citizen_id: str = "",
+    phone: str = "",
+    address: str = "",
+    plate: str = "",
+    starts_on: dt.date | str | None = None,
+    premium: int | None = None,
+    policy_number: str = "",
+    at: dt.datetime | None = None,
+) -> Policy:
+    """Issue a policy of ``product`` (its code) at ``point`` and take its premium in cash:
+    the fixed premium of the product, or ``premium`` within the product's bounds. A vehicle
+    product needs the plate; a health product the insured's citizen ID. The cover runs from
+    ``starts_on`` (today, or a day up to 60 days ahead) for the product's term. The number is
+    the certificate's pre-printed ``policy_number``, or the reference when none is given."""
+    desk = Desk.open(actor=actor, point=point, at=at, app=APP)
+    problems = Problems()
+    chosen: Product | None = problems.check(product_for, point.province_code, product)
+    name = problems.check(
+        fields.text, insured_name, field="insured_name", label=_("The insured's name")
+    )
+    health = chosen is not None and chosen.kind == ProductKind.HEALTH
+    cid = problems.check(fields.citizen_id, citizen_id, required=health)
+    tel = problems.check(fields.phone, phone, required=False)
+    where = problems.check(
+        fields.text, address, field="address", label=_("The address"), required=False, limit=300
+    )
+    start = problems.check(_start, starts_on, desk.day)
+    number = problems.check(_number, policy_number)
+    amount: int | None = None
+    vehicle = ""
+    if chosen is not None:
+        amount = problems.check(_premium, chosen, premium)
+        if chosen.plate_required:
+            vehicle = (
+                problems.check(plate_clean, plate, car=chosen.kind == ProductKind.CAR_LIABILITY)
+                or ""
+            )
+    problems.raise_any()
+    assert chosen is not None and amount is not None and start is not None and name is not None
+    insurer = chosen.insurer
+    commission = chosen.commission_of(amount)
+    ends = months_later(start, chosen.term_months)
+
+    def work(op: Op) -> Policy:
+        numbered = number or op.reference()
+        if Policy.objects.filter(
+            province_code=point.province_code, insurer=insurer, policy_number=numbered
+        ).exists():
+            raise DomainError(
+                _("Certificate %(number)s of %(insurer)s has been issued already.")
+                % {"number": numbered, "insurer": insurer.name},
+                field="policy_number",
+            )
+        province = point.province_code
+        drawer = ledger.account_for_drawer(point)
+        legs = []
+        if amount > commission:
+            payable = ledger.account_for_partner(province, insurer.partner)
+            legs.append(ledger.Leg(drawer, payable, amount - commission, Service.INSURANCE))
+        if commission > 0:
+            revenue = ledger.account_for_revenue(province, Service.INSURANCE)
+            legs.append(ledger.Leg(drawer, revenue, commission, Service.INSURANCE))
+        entry = op.post(kind=EntryKind.INSURANCE_PREMIUM, legs=legs)
+        policy = Policy.objects.create(
+            **op.record(entry),
+            product=chosen,
+            insurer=insurer,
+            kind=chosen.kind,
+            policy_number=numbered,
+            insured_name=name,
+            insured_folded=fold(name),
+            citizen_id=cid or "",
+            phone=tel or "",
+            address=where or "",
+            plate=vehicle,
+            starts_on=start,
+            ends_on=ends,
+            premium=amount,
+            commission=commission,
+        )
+        rollup.rollup_policy(policy)
+        return policy
+
+    return desk.once(
+        Policy,
+        operation="policy",
+        key=idempotency_key,
+        prefix=PREFIX,
+        fingerprint={
+            "product": chosen.code,
+            "name": name,
+            "citizen_id": cid,
+            "phone": tel,
+            "address": where,
+            "plate": vehicle,
+            "starts_on": start.isoformat(),
+            "premium": amount,
+            "number": number,
+        },
+        work=work,
+    )
+
+
+def policy_cancel(
+    *, actor: Any, policy: Policy, reason: str = "", at: dt.datetime | None = None
+) -> Policy:
+    """Cancel ``policy`` the business day it was issued, by a clerk of its point or an
+    administrator of its scope: its entry is reversed (the premium leaves the drawer), the
+    policy stays, marked cancelled. Never twice, never another day."""
+    if not can_act(actor):
+        raise AccessDenied(_("Only a counter clerk or an administrator may cancel a policy."))
+    _moment, day = moment_of(at)
+    try:
+        check_counter(actor, policy.point, day)
+    except NotFound:
+        raise NotFound(_("No such policy.")) from None
+    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
+    if policy.status == PolicyStatus.CANCELLED:
+        raise DomainError(
+            _("Policy %(number)s is cancelled already.") % {"number": policy.policy_number}
+        )
+    if policy.business_date != day:
+        raise DomainError(
+            _(
+                "Policy %(number)s was issued on %(day)s: a policy is cancelled only the "
+                "business day it was issued."
+            )
+            % {"number": policy.policy_number, "day": f"{policy.business_date:%d/%m/%Y}"}
+        )
+    with transaction.atomic():
+        claimed = Policy.objects.filter(pk=policy.pk, status=PolicyStatus.ISSUED).update(
+            status=PolicyStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancelled_by=actor if getattr(actor, "pk", None) else None,
+            cancel_reason=why,
+        )
+        if claimed != 1:
+            raise DomainError(
+                _("Policy %(number)s changed meanwhile; look at it again.")
+                % {"number": policy.policy_number}
+            )
+        policy.refresh_from_db()
+        if policy.entry_id is not None:
+            reversal = ledger.entry_reverse(
+                actor=actor,
+                entry=Entry.objects.get(pk=policy.entry_id),
+                idempotency_key=f"{APP}:cancel:{policy.pk}",
+                memo=why or _("Policy %(number)s cancelled") % {"number": policy.policy_number},
+            )
+            policy.cancel_entry = reversal
+            policy.save(update_fields=["cancel_entry"])
+        rollup.rollup_policy(policy, cancelled=True)
+        audit_record(
+            actor=actor,
+            action=f"{APP}.policy_cancel",
+            obj=policy,
+            before={"status": PolicyStatus.ISSUED},
+            after={"status": PolicyStatus.CANCELLED, "reason": why},
+        )
+    return policy
