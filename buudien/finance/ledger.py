@@ -139,6 +139,7 @@ INVENTORY_WRITTEN_OFF = "632.loss"
 SUPPLIER_PREFIX = "331."
 ORDERS_RECEIVABLE = "131.orders"
 TRANSFERS_AWAITED = "113"
+CONSIGNORS_AWAITING_COD = "3388.orders"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -382,6 +383,17 @@ def account_orders_receivable(province_code: str) -> Account:
         code=ORDERS_RECEIVABLE,
         kind=AccountKind.ASSET,
         name=lambda: _("Receivable from buyers of goods sent cash on delivery"),
+    )
+
+
+def account_consignors_awaiting_cod(province_code: str) -> Account:
+    """``3388.orders``: the consignors' share of their goods sent to buyers cash on delivery,
+    owed to each consignor once the buyer has paid (liability)."""
+    return _account_ensure(
+        province_code=province_code,
+        code=CONSIGNORS_AWAITING_COD,
+        kind=AccountKind.LIABILITY,
+        name=lambda: _("Owed to consignors once buyers pay on delivery"),
     )
 
 

@@ -7,7 +7,8 @@ An order is three things written in one transaction, each by its own domain:
 - a **sale** of the goods at the point that holds them (``services.sale_write``): the stock
   out, the revenue and VAT of bought goods, the consignor's share of consigned goods, the
   cost: the same legs as a sale at the counter, except that the money is not in the drawer
-  but owed by the buyer (``131.orders``);
+  but owed by the buyer (``131.orders``), and a consignor's share is held (``3388.orders``)
+  until the buyer pays;
 - a **parcel** (CP) accepted through mail's own acceptance (``mail.item_accept``), from the
   point to the buyer, whose COD is the goods and the carriage: its fee is booked from
   ``131.orders`` too (the buyer pays it on delivery);
@@ -15,16 +16,18 @@ An order is three things written in one transaction, each by its own domain:
 
 When the postman collects the COD (``mail.ledger.cod_collected_post``, through the follower
 registered in ``apps.py``), the money owed to the sender settles what the buyer owed
-(``cashdesk.cod_keep``): the order is paid, and a consignor's share, owed since the sale, can
-be paid on the next statement. When the parcel comes back to the point (mail says it was
-returned to its sender), the clerk checks the goods back in (``order_return``): a return of
-the whole sale into stock, and the carriage's revenue and VAT reversed, both against
-``131.orders``, which then holds nothing for the order.
+(``cashdesk.cod_keep``): the order is paid, and each consignor's share, held until then, is
+owed to it (its payment reaches the supplier when the COD is collected). When the parcel
+comes back to the point (mail says it was returned to its sender), the clerk checks the
+goods back in (``order_return``): a return of the whole sale into stock, and the carriage's
+revenue and VAT reversed, both against ``131.orders``, which then holds nothing for the
+order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,9 +42,10 @@ from buudien.counter import fields
 from buudien.counter.desk import Op, key_clean
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
 from buudien.finance.models import Entry
 from buudien.goods import selectors, services
-from buudien.goods.catalogue import counter_desk
+from buudien.goods.catalogue import counter_desk, supplier_partner
 from buudien.goods.choices import OrderChannel, OrderStatus, PaymentMethod
 from buudien.goods.models import GoodsOrder, Sale
 from buudien.mail.acceptance.services import item_accept
@@ -117,6 +121,7 @@ def order_take(
     problems.raise_any()
     assert commune is not None and weight is not None
     owed = ledger.account_orders_receivable(desk.province)
+    awaiting = ledger.account_consignors_awaiting_cod(desk.province)
 
     def work(op: Op) -> Sale:
         sale = services.sale_write(
@@ -127,6 +132,7 @@ def order_take(
             prices=prices,
             payment_method=PaymentMethod.COD,
             money=owed,
+            consigned_to=awaiting,
         )
         item = item_accept(
             actor=actor,
@@ -181,10 +187,37 @@ def order_paid(item: PostalItem, *, actor: Any, point: ServicePoint, day: dt.dat
     order = GoodsOrder.objects.filter(item_id=item.pk, status=OrderStatus.SENT).first()
     if order is None:
         return
-    owed = ledger.account_orders_receivable(item.province_code)
-    cod_keep(actor=actor, item=item, account=owed, day=day)
+    province = item.province_code
+    cod_keep(actor=actor, item=item, account=ledger.account_orders_receivable(province), day=day)
+    _consignors_paid(order, actor=actor, day=day)
     GoodsOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(
         status=OrderStatus.PAID, paid_at=timezone.now()
+    )
+
+
+def _consignors_paid(order: GoodsOrder, *, actor: Any, day: dt.date) -> None:
+    """The buyer paid: each consignor's share of the order, held until now, is owed to it."""
+    shares: dict[str, int] = defaultdict(int)
+    for line in order.sale.lines.select_related("supplier"):
+        if line.supplier_share:
+            shares[supplier_partner(line.supplier)] += line.supplier_share
+    if not shares:
+        return
+    province = order.province_code
+    awaiting = ledger.account_consignors_awaiting_cod(province)
+    ledger.entry_post(
+        actor=actor,
+        idempotency_key=f"goods:order-consignors:{order.pk}",
+        kind=EntryKind.GOODS_ORDER,
+        reference=f"goods:order:{order.sale.reference}",
+        legs=[
+            ledger.Leg(awaiting, ledger.account_for_partner(province, partner), amount, "")
+            for partner, amount in sorted(shares.items())
+        ],
+        province_code=province,
+        business_date=day,
+        point=order.sale.point,
+        late=True,
     )
 
 
@@ -251,6 +284,7 @@ def _order_return(
         at=at,
         money=owed,
         within_days=None,
+        consigned_to=ledger.account_consignors_awaiting_cod(sale.province_code),
     )
     _carriage_reverse(order, actor=actor)
     claimed = GoodsOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(

@@ -550,10 +550,12 @@ def sale_write(
     payment_method: str,
     buyer: tuple[str, str, str] = ("", "", ""),
     money: Any = None,
+    consigned_to: Any = None,
 ) -> Sale:
     """Write the checked sale in ``op``'s transaction: the stock out, the entry, the rows
     and the rollup. The money comes into the drawer, or into ``money`` (an account of what
-    the buyer owes, for goods sent cash on delivery)."""
+    the buyer owes, for goods sent cash on delivery), and the consignors' shares are owed to
+    each, or held on ``consigned_to`` (see ``_money_legs``)."""
     province = desk.province
     number = op.reference()
     moved = _take_out(desk, point, wanted, MovementKind.SALE, number)
@@ -579,7 +581,7 @@ def sale_write(
                 consignment=consigned,
             )
         )
-    entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows, money))
+    entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows, money, consigned_to))
     sale = Sale.objects.create(
         **op.record(entry),
         payment_method=payment_method,
@@ -681,10 +683,14 @@ def _money_legs(
     *,
     back: bool,
     money: Any = None,
+    consigned_to: Any = None,
 ) -> list[ledger.Leg]:
     """The legs of a sale (``back``: of a return) from its parts: (money, VAT, consignor's
-    share, cost, supplier) each. The money goes through the drawer, or ``money``."""
-    accounts = counter_accounts(point, {supplier_partner(part[4]) for part in parts if part[2]})
+    share, cost, supplier) each. The money goes through the drawer, or ``money``; the
+    consignors' shares are owed to each, or held on ``consigned_to`` (goods sent cash on
+    delivery: owed once the buyer pays)."""
+    owed_to = set() if consigned_to else {supplier_partner(p[4]) for p in parts if p[2]}
+    accounts = counter_accounts(point, owed_to)
     drawer, revenue, vat = money or accounts.drawer, accounts.revenue, accounts.vat
     sums = _Legs()
 
@@ -699,16 +705,19 @@ def _money_legs(
         add(drawer, revenue, _revenue(total, tax, share))
         add(drawer, vat, tax)
         if share:
-            add(drawer, accounts.consignors[supplier_partner(supplier)], share)
+            owed = consigned_to or accounts.consignors[supplier_partner(supplier)]
+            add(drawer, owed, share)
         costs += cost
     if costs:
         add(accounts.cost, accounts.inventory, costs)
     return sums.legs()
 
 
-def _sale_legs(point: ServicePoint, rows: Sequence[SaleLine], money: Any) -> list[ledger.Leg]:
+def _sale_legs(
+    point: ServicePoint, rows: Sequence[SaleLine], money: Any, consigned_to: Any
+) -> list[ledger.Leg]:
     parts = [(r.line_total, r.vat, r.supplier_share, r.cost, r.supplier) for r in rows]
-    return _money_legs(point, parts, back=False, money=money)
+    return _money_legs(point, parts, back=False, money=money, consigned_to=consigned_to)
 
 
 # --- customers' returns ----------------------------------------------------------------------
@@ -747,6 +756,7 @@ def sale_return(
     at: dt.datetime | None = None,
     money: Any = None,
     within_days: int | None = RETURN_DAYS,
+    consigned_to: Any = None,
 ) -> SaleReturn:
     """Goods of a sale brought back to the point that sold them, within ``within_days``:
     each line a product of the sale (``code``) and a ``quantity``, never more than was sold
@@ -858,7 +868,7 @@ def sale_return(
             at=desk.moment,
             actor=actor,
         )
-        legs = _money_legs(point, parts, back=True, money=money)
+        legs = _money_legs(point, parts, back=True, money=money, consigned_to=consigned_to)
         entry = op.post(kind=EntryKind.GOODS_RETURN, legs=legs)
         back = SaleReturn.objects.create(
             **op.record(entry),

@@ -67,7 +67,9 @@ def test_an_order_sells_the_goods_and_posts_a_parcel_cash_on_delivery(
     # Nothing in the drawer: the buyer owes the goods and the carriage until delivery.
     assert balance("1111.240001") == 0
     assert balance("131.orders") == item.cod_amount
-    assert balance("3388.partner.ncc-htx-che-lang-son") == 50_000 - 7_500
+    # The consignor is owed its share once the buyer pays: held until then.
+    assert balance("3388.partner.ncc-htx-che-lang-son") == 0
+    assert balance("3388.orders") == 50_000 - 7_500
     assert balance("5113.parcel") == item.price_total - item.price_vat
 
     again = take(clerk_a, stocked, hanoi)
@@ -93,6 +95,8 @@ def test_the_cod_collected_settles_the_order(clerk_a, stocked, world, hanoi):
     assert order.status == OrderStatus.PAID and order.paid_at is not None
     assert balance("1111.240002") == item.cod_amount  # the postman's office holds the cash
     assert balance("131.orders") == 0 and balance("3388.cod") == 0
+    assert balance("3388.orders") == 0
+    assert balance("3388.partner.ncc-htx-che-lang-son") == 50_000 - 7_500
     assert not cod_owed_items(user=clerk_a).filter(pk=item.pk).exists()
     with pytest.raises(DomainError, match="nothing to check back in"):
         orders.order_return(actor=clerk_a, order=order, idempotency_key="b1")
@@ -134,7 +138,7 @@ def test_a_parcel_that_comes_back_puts_the_goods_back_in_stock(clerk_a, stocked,
     assert held(stocked, "SUA180")[0] == 10 and held(stocked, "CHE-TN")[0] == 5
     # Goods and carriage reversed: the buyer owes nothing, the consignor is owed nothing.
     assert balance("131.orders") == 0
-    assert balance("3388.partner.ncc-htx-che-lang-son") == 0
+    assert balance("3388.partner.ncc-htx-che-lang-son") == balance("3388.orders") == 0
     assert balance("5113.parcel") == 0 and balance("1111.240001") == 0
     assert orders.order_return(actor=clerk_a, order=back, idempotency_key="b1").pk == back.pk
     with pytest.raises(DomainError, match="nothing to check back in"):
