@@ -17,6 +17,8 @@ no group, no mode, no units and no cost, so those stay null (as for dossiers, AD
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -43,9 +45,9 @@ SLOW_DAYS = 90
 class Tally(Summable):
     """The figures of one group, net of returns; None where nothing has data for it.
 
-    ``sales`` and ``returns`` count documents per product group and supplier mode (the
-    rollup's key): a sale with lines of two groups counts in each, so a total over groups
-    counts it twice. Units and money add up exactly."""
+    ``sales`` and ``returns`` count documents: each once in a total (per point, month, unit,
+    the BĐVHX); per product group or supplier mode, the documents with lines of it (a sale
+    of milk and tea counts in both groups). Units and money add up exactly."""
 
     sales: int | None = None
     returns: int | None = None
@@ -82,6 +84,7 @@ class Group:
     mode: str | None
     month: dt.date
     tally: Tally
+    keyed: tuple[int, int] = (0, 0)  # the sales and returns with lines of its group and mode
 
 
 class GoodsFigures(SubtreeFigures[Tally, Group]):
@@ -100,20 +103,30 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
             rows.annotate(month=TruncMonth("day"))
             .values_list("point_id", "group", "mode", "month")
             .annotate(
-                sales=Sum("sales"),
-                returns=Sum("returns"),
+                sales_=Sum("sales_once"),
+                returns_=Sum("returns_once"),
                 units=Sum(F("units") - F("units_returned")),
                 amount=Sum(F("amount") - F("amount_returned")),
                 revenue_=Sum(F("revenue") - F("revenue_returned")),
                 vat_=Sum(F("vat") - F("vat_returned")),
                 cost_=Sum(F("cost") - F("cost_returned")),
+                keyed_sales=Sum("sales"),
+                keyed_returns=Sum("returns"),
             )
             .order_by()
         )
         for point_id, group, mode, month, *values in grouped:
-            tally = Tally(*(int(value or 0) for value in values))
+            *counted, keyed_sales, keyed_returns = (int(value or 0) for value in values)
             self.groups.append(
-                Group(point_id, self._path(point_id), group, mode, month_of(month), tally)
+                Group(
+                    point_id,
+                    self._path(point_id),
+                    group,
+                    mode,
+                    month_of(month),
+                    Tally(*counted),
+                    (keyed_sales, keyed_returns),
+                )
             )
 
     def _load_history(self) -> None:
@@ -131,13 +144,27 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
             tally = Tally(sales=volume, revenue=amount)
             self.groups.append(Group(point_id, path, None, None, month, tally))
 
+    def _keyed(self, key: Callable[[Group], str | None]) -> dict[str, Tally]:
+        """Per ``key`` of the rollup (group or mode), its documents those with lines of it."""
+        found: dict[str, Tally] = self._by(key)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for group in self.groups:
+            name = key(group)
+            if name is not None:
+                counts[name][0] += group.keyed[0]
+                counts[name][1] += group.keyed[1]
+        for name, tally in found.items():
+            if name in counts:
+                tally.sales, tally.returns = counts[name]
+        return found
+
     def by_group(self) -> dict[str, Tally]:
         """Per product group (records only)."""
-        return self._by(lambda group: group.group)
+        return self._keyed(lambda group: group.group)
 
     def by_mode(self) -> dict[str, Tally]:
         """Per supplier mode, ``purchase`` or ``consignment`` (records only)."""
-        return self._by(lambda group: group.mode)
+        return self._keyed(lambda group: group.mode)
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> GoodsFigures:

@@ -552,8 +552,10 @@ class GoodsRollup(models.Model):
     """One (province, business day, point, product group, supplier mode): the sales made
     that day at the point and the returns taken back, each with its units, the money taken
     (VAT included), the revenue net of VAT (of consigned goods: the commission), the VAT
-    and the cost of the goods (0 for consigned goods). A sale (a return) counts once in
-    every group and mode it has lines of. Kept by ``services.sale_make`` and
+    and the cost of the goods (0 for consigned goods). A sale (a return) counts in
+    ``sales`` (``returns``) once in every group and mode it has lines of, and in
+    ``sales_once`` (``returns_once``) once in all, under its first group and mode: the
+    totals add those. Kept by ``services.sale_make`` and
     ``services.sale_return`` in their transaction (``goods.rollup``); the figures read it,
     never the sales."""
 
@@ -574,6 +576,8 @@ class GoodsRollup(models.Model):
     revenue_returned = models.BigIntegerField(_("revenue returned (đồng)"), default=0)
     vat_returned = models.BigIntegerField(_("VAT returned (đồng)"), default=0)
     cost_returned = models.BigIntegerField(_("cost returned (đồng)"), default=0)
+    sales_once = models.PositiveIntegerField(_("sales, each once"), default=0)
+    returns_once = models.PositiveIntegerField(_("returns, each once"), default=0)
 
     class Meta:
         verbose_name = _("goods rollup")

@@ -33,8 +33,10 @@ RETURNED = (
     "vat_returned",
     "cost_returned",
 )
-COUNTERS = (*SOLD, *RETURNED)
-# (province_code, day, point_id, group, mode) -> the twelve counters
+ONCE = ("sales_once", "returns_once")
+COUNTERS = (*SOLD, *RETURNED, *ONCE)
+SALES_ONCE, RETURNS_ONCE = COUNTERS.index("sales_once"), COUNTERS.index("returns_once")
+# (province_code, day, point_id, group, mode) -> the fourteen counters
 Key = tuple[str, dt.date, int, str, str]
 Counts = dict[Key, list[int]]
 
@@ -65,6 +67,8 @@ def rollup_sale(sale: Sale, lines: Iterable[SaleLine]) -> None:
         entry[3] += line.line_total - line.vat - line.supplier_share
         entry[4] += line.vat
         entry[5] += line.cost
+    if counts:
+        counts[min(counts)][SALES_ONCE] = 1  # the whole sale, once, under its first key
     _upsert(counts)
 
 
@@ -81,6 +85,8 @@ def rollup_return(back: SaleReturn, lines: Iterable[tuple[SaleReturnLine, str, b
         entry[9] += line.amount - line.vat - line.supplier_share
         entry[10] += line.vat
         entry[11] += line.cost
+    if counts:
+        counts[min(counts)][RETURNS_ONCE] = 1
     _upsert(counts)
 
 
@@ -163,6 +169,10 @@ def goods_rollup_rebuild(*, province_code: str | None = None) -> int:
         entry = counts[(province, day, point, group, mode_of(consigned))]
         for index, value in enumerate(values):
             entry[6 + index] += int(value or 0)
+    _count_once(counts, sold, "sale_id", "sale__", "product__group", SALES_ONCE)
+    _count_once(
+        counts, back, "sale_return_id", "sale_return__", "sale_line__product__group", RETURNS_ONCE
+    )
     GoodsRollup.objects.bulk_create(
         [
             GoodsRollup(
@@ -178,3 +188,29 @@ def goods_rollup_rebuild(*, province_code: str | None = None) -> int:
         batch_size=1000,
     )
     return len(counts)
+
+
+def _count_once(
+    counts: Counts, lines: Any, document: str, via: str, group_field: str, index: int
+) -> None:
+    """Each document (a sale, a return) of ``lines`` counted once, under the first of its
+    keys, as ``rollup_sale`` and ``rollup_return`` count it. One pass over the lines."""
+    consigned = "consignment" if document == "sale_id" else "sale_line__consignment"
+    firsts: dict[int, Key] = {}
+    for pk, province, day, point, group, consignment in (
+        lines.values_list(
+            document,
+            "province_code",
+            f"{via}business_date",
+            f"{via}point_id",
+            group_field,
+            consigned,
+        )
+        .order_by()
+        .iterator(chunk_size=5_000)
+    ):
+        key = (province, day, point, group, mode_of(consignment))
+        if pk not in firsts or key < firsts[pk]:
+            firsts[pk] = key
+    for key in firsts.values():
+        counts[key][index] += 1
