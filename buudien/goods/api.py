@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError
+from buudien.core.errors import AccessDenied, DomainError
 from buudien.counter.api import commune_of_code, counter_arguments, idempotency_key, point_for
 from buudien.goods import adjustments, orders, selectors, services
 from buudien.goods.catalogue import code_clean, warehouse_of
@@ -352,6 +352,8 @@ def figures_of_year(
     margin, net of returns, in total against last year, per product group, supplier mode,
     month, child unit and point; the sales at BĐVHX; the stock per point at the end of the
     year (today for this year) and the goods not sold for 90 days."""
+    if not selectors.can_read(request.user):
+        raise AccessDenied(_("Your role does not handle goods."))
     return year_summary(
         user=request.user,
         province_code=_province(request, province),

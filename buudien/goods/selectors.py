@@ -161,18 +161,22 @@ SELLERS = frozenset({Role.CLERK, Role.ADMIN})
 
 
 def can_sell(user: Any) -> bool:
-    """A clerk at a counter, or an administrator, sells and takes goods back; the keeper of
-    the provincial warehouse (a clerk whose point sells nothing) does not."""
+    """A clerk at a counter, or an administrator, sells and takes goods back; a clerk whose
+    point has no counter (a provincial warehouse that is only a store) does not."""
     if not access.has_role(user, SELLERS):
         return False
     point = getattr(user, "point", None)
     if point is None or access.has_role(user, frozenset({Role.ADMIN})):
         return True
-    known = getattr(user, "_goods_sells", None)  # asked by the page and its navigation
-    if known is None:
-        known = point.kind in PointKind.with_counter() and not is_warehouse(point)
-        user._goods_sells = known
-    return bool(known)
+    return bool(point.kind in PointKind.with_counter())
+
+
+READERS = frozenset({Role.CLERK, Role.ADMIN, Role.ACCOUNTANT, Role.DIRECTOR, Role.AUDITOR})
+
+
+def can_read(user: Any) -> bool:
+    """Who reads the stock, the sales and the figures of goods."""
+    return access.has_role(user, READERS)
 
 
 def _province_of(user: Any) -> str:

@@ -56,15 +56,8 @@ from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
-# Who reads the stock and the documents of their scope.
-READERS = frozenset({Role.CLERK, Role.ADMIN, Role.ACCOUNTANT, Role.DIRECTOR, Role.AUDITOR})
-# Who sells and takes goods back at a counter.
 # Who asks for write-offs and submits stocktakes (an accountant at the warehouse only).
 ADJUSTERS = frozenset({Role.CLERK, Role.ADMIN, Role.ACCOUNTANT})
-
-
-def can_read(user: Any) -> bool:
-    return access.has_role(user, READERS)
 
 
 def can_adjust(user: Any) -> bool:
@@ -81,7 +74,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _require_reader(user: Any) -> None:
-    _require(can_read(user), _("Your role does not handle goods."))
+    _require(selectors.can_read(user), _("Your role does not handle goods."))
 
 
 def _warehouse(user: Any) -> ServicePoint:

@@ -141,7 +141,9 @@ def test_slow_moving_goods_are_held_and_not_sold_for_days(sold, world, warehouse
     assert {one.point_id for one in everywhere} == {world.point_a.pk}
 
 
-def test_the_api_gives_the_figures_of_a_unit_of_your_scope(sold, client_as, director, clerk_b):
+def test_the_api_gives_the_figures_of_a_unit_of_your_scope(
+    sold, client_as, director, clerk_b, world
+):
     body = client_as(director).get("/api/goods/figures?year=2026").json()
 
     assert body["unit"]["code"] == "BDT20"
@@ -163,6 +165,10 @@ def test_the_api_gives_the_figures_of_a_unit_of_your_scope(sold, client_as, dire
     assert (own["unit"]["code"], own["total"]["revenue"]) == ("UB", 8_000)
     assert client_as(clerk_b).get("/api/goods/figures?year=2026&unit=UA").status_code == 404
     assert client_as(director).get("/api/goods/figures?year=1999").status_code == 400
+    from buudien.people.tests.factories import UserFactory
+
+    postman = UserFactory(username="pm", role="postman", unit=world.unit_a, point=world.point_a)
+    assert client_as(postman).get("/api/goods/figures?year=2026").status_code == 403
 
 
 def test_the_report_section_equals_the_figures(sold, world):
