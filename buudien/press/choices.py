@@ -28,7 +28,7 @@ class PeriodKind(models.TextChoices):
 
 
 class SubscriberKind(models.TextChoices):
-    PERSON = "person", _("Person")
+    PERSON = "person", pgettext_lazy("press", "Person")
     AGENCY = "agency", _("Agency")
     SCHOOL = "school", _("School")
     COMMUNE = "commune", _("Commune People's Committee")

@@ -34,12 +34,12 @@ from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.text import fold
 from buudien.counter import fields
+from buudien.counter.api import commune_of_code
 from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.insurance.services import months_later
-from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
 from buudien.press.choices import PeriodKind, RecipientKind, SubscriberKind
@@ -295,14 +295,15 @@ def subscription_take(
 
 
 def _commune(province_code: str, value: Any) -> AdminArea:
-    if isinstance(value, AdminArea):
-        found: AdminArea | None = value
-    else:
-        code = str(value or "").strip()[:8]
-        if not code:
-            raise DomainError(_("Choose the commune."), field="commune")
-        found = AdminArea.objects.filter(code=code, level=AdminAreaLevel.COMMUNE).first()
-    if found is None or found.province_code != province_code:
+    """The 2025 commune of the code ``value`` (or the commune given), of the province."""
+    found = (
+        value
+        if isinstance(value, AdminArea)
+        else commune_of_code(str(value or "").strip()[:8], field="commune")
+    )
+    if found is None:
+        raise DomainError(_("Choose the commune."), field="commune")
+    if found.province_code != province_code:
         raise DomainError(_("The commune is not one of the programme's province."), field="commune")
     return found
 

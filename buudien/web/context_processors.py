@@ -129,7 +129,7 @@ PRESS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
 
 
 def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
-    entries: list[tuple[Any, str, Any]] = [(_("Subscriptions"), "press:index", ())]
+    entries: list[tuple[Any, str, Any]] = [(_("Press subscriptions"), "press:index", ())]
     if _has(user, CASH_COUNTER_ROLES):
         entries.append((_("Take a subscription"), "press:subscribe", "/press/subscribe/"))
     entries.append((_("Allocation of the day"), "press:allocation", "/press/allocation/"))
