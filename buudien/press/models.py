@@ -253,7 +253,8 @@ class ProgrammeRecipient(models.Model):
         ordering = ["programme", "commune__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "commune", "name_folded"], name="press_recipient_uniq"
+                fields=["province_code", "programme", "commune", "name_folded"],
+                name="press_recipient_uniq",
             ),
             models.CheckConstraint(condition=Q(copies__gte=1), name="press_recipient_copies"),
         ]
