@@ -209,3 +209,22 @@ def test_the_allocation_counts_subscriptions_and_recipients_per_point(
         for line in services.issues_on(dt.date(2027, 1, 4), province_code="20")
     }
     assert january == {("240001", DAILY): 5}
+
+
+def test_the_price_is_the_one_in_force_on_the_first_day(
+    world: Any, clerk_a: Any, titles: Any
+) -> None:
+    from buudien.press.models import TitlePrice
+
+    TitlePrice.objects.create(
+        province_code="20",
+        title=titles[DAILY],
+        period_kind=PeriodKind.MONTH,
+        price=120_000,
+        valid_from=dt.date(2027, 1, 1),
+    )
+    december = take(clerk_a, world.point_a)
+    january = take(clerk_a, world.point_a, key="s2", starts_on="2027-01")
+
+    assert (december.price, january.price) == (100_000, 120_000)
+    assert (january.publisher_share, january.margin) == (96_000, 24_000)

@@ -60,3 +60,19 @@ def test_the_lists_allocation_and_programmes(
     assert [len(p["lines"]) for p in allocation.context["points"]] == [1]
     assert client.get("/press/programmes/").status_code == 200
     assert client.get("/press/subscribe/").status_code == 403
+
+
+def test_the_press_section_in_the_navigation(
+    client_as: Any, clerk_a: Any, auditor: Any, titles: Any
+) -> None:
+    from buudien.people.tests.factories import UserFactory
+
+    labels = [i.label for i in client_as(clerk_a).get("/press/").context["subnav_items"]]
+    assert "Take a subscription" in labels
+    client = client_as(auditor)
+    labels = [i.label for i in client.get("/press/").context["subnav_items"]]
+    assert "Take a subscription" not in labels and "Allocation of the day" in labels
+    assert "Press" in [i.label for i in client.get("/").context["nav_items"]]
+    postman = UserFactory(username="postman_p", role="postman", unit=clerk_a.unit)
+    home = client_as(postman).get("/")
+    assert "Press" not in [i.label for i in home.context["nav_items"]]
