@@ -98,6 +98,7 @@ from buudien.network.api import router as network_router  # noqa: E402
 from buudien.payouts.api import router as payouts_router  # noqa: E402
 from buudien.people.api import router as people_router  # noqa: E402
 from buudien.planning.api import router as planning_router  # noqa: E402
+from buudien.press.api import router as press_router  # noqa: E402
 from buudien.telecom.api import router as telecom_router  # noqa: E402
 
 api.add_router("/network/", network_router)
@@ -118,3 +119,4 @@ api.add_router("/dossiers/", dossiers_router)
 api.add_router("/goods/", goods_router)
 api.add_router("/telecom/", telecom_router)
 api.add_router("/insurance/", insurance_router)
+api.add_router("/press/", press_router)

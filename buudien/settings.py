@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "buudien.goods",
     "buudien.telecom",
     "buudien.insurance",
+    "buudien.press",
     "buudien.planning",
     "buudien.web",
 ]

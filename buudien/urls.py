@@ -26,6 +26,7 @@ urlpatterns = [
     path("goods/", include("buudien.goods.urls")),
     path("telecom/", include("buudien.telecom.urls")),
     path("insurance/", include("buudien.insurance.urls")),
+    path("press/", include("buudien.press.urls")),
     path("planning/", include("buudien.planning.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

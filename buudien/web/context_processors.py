@@ -124,6 +124,19 @@ def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return entries
 
 
+# Press and public press (báo chí, báo chí công ích): who reads them; clerks take subscriptions.
+PRESS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
+
+
+def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    entries: list[tuple[Any, str, Any]] = [(_("Press subscriptions"), "press:index", ())]
+    if _has(user, CASH_COUNTER_ROLES):
+        entries.append((_("Take a subscription"), "press:subscribe", "/press/subscribe/"))
+    entries.append((_("Allocation of the day"), "press:allocation", "/press/allocation/"))
+    entries.append((_("Public press programmes"), "press:programmes", "/press/programmes/"))
+    return entries
+
+
 def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
@@ -166,6 +179,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Public administration dossiers"), "dossiers:index", "/dossiers/"))
     if _has(user, GOODS_ROLES):
         entries.append((_("Goods"), "goods:index", ("/goods/", "/telecom/")))
+    if _has(user, PRESS_ROLES):
+        entries.append((_("Press"), "press:index", "/press/"))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
@@ -183,6 +198,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_dossiers_subnav(user), path)
     elif path.startswith(("/goods/", "/telecom/")) and _has(user, GOODS_ROLES):
         context["subnav_items"] = _items(_goods_subnav(user), path)
+    elif path.startswith("/press/") and _has(user, PRESS_ROLES):
+        context["subnav_items"] = _items(_press_subnav(user), path)
     elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
         context["subnav_items"] = _items(_finance_subnav(user), path)
     return context

@@ -1,0 +1,144 @@
+"""The press in the Django admin (administrators only, in their province): publishers,
+titles, their subscription prices and the public-press programmes are set up here (audited,
+never deleted: a title no longer distributed is made inactive); subscriptions are read-only
+(they change only through the services, with their ledger entries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from buudien.people import access
+from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin, province_of
+from buudien.press.models import Programme, Publisher, Subscription, Title, TitlePrice
+
+
+class PublisherForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Publisher
+        fields = ["province_code", "code", "name", "is_active"]
+
+    def clean_code(self) -> str:
+        """The ledger's partner slugs are lowercase (``3388.partner.nxb-<code>``)."""
+        return str(self.cleaned_data.get("code") or "").strip().lower()
+
+
+@admin.register(Publisher)
+class PublisherAdmin(ProvinceAdmin):
+    form = PublisherForm
+    audit_app = "press"
+    audit_action = "publisher"
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+class TitleForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Title
+        fields = [
+            "province_code",
+            "code",
+            "name",
+            "publisher",
+            "periodicity",
+            "weekdays",
+            "month_days",
+            "issue_price",
+            "margin_bp",
+            "is_active",
+        ]
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data.get("code") or "").strip().upper()
+
+    def clean_weekdays(self) -> str:
+        text = str(self.cleaned_data.get("weekdays") or "").strip()
+        if any(ch not in "1234567" for ch in text):
+            raise forms.ValidationError(Title._meta.get_field("weekdays").help_text)
+        return "".join(sorted(set(text)))
+
+    def clean_month_days(self) -> str:
+        parts = [p.strip() for p in str(self.cleaned_data.get("month_days") or "").split(",")]
+        days = [p for p in parts if p]
+        if any(not d.isdigit() or not 1 <= int(d) <= 31 for d in days):
+            raise forms.ValidationError(Title._meta.get_field("month_days").help_text)
+        return ",".join(str(n) for n in sorted({int(d) for d in days}))
+
+
+@admin.register(Title)
+class TitleAdmin(ProvinceAdmin):
+    form = TitleForm
+    audit_app = "press"
+    audit_action = "title"
+    list_display = ["code", "name", "publisher", "periodicity", "weekdays", "issue_price"]
+    list_filter = ["periodicity", "publisher", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["publisher"]
+    province_choices = ("publisher",)
+
+
+@admin.register(TitlePrice)
+class TitlePriceAdmin(ProvinceAdmin):
+    audit_app = "press"
+    audit_action = "title_price"
+    frozen = ("province_code", "title", "period_kind", "valid_from")
+    fields = ["province_code", "title", "period_kind", "price", "valid_from"]
+    list_display = ["title", "period_kind", "price", "valid_from"]
+    list_filter = ["period_kind"]
+    list_select_related = ["title"]
+    province_choices = ("title",)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ProvinceAdmin):
+    audit_app = "press"
+    audit_action = "programme"
+    frozen = ("province_code", "code", "year")
+    fields = [
+        "province_code",
+        "code",
+        "year",
+        "name",
+        "ordering_agency",
+        "funding_decision",
+        "titles",
+        "is_active",
+    ]
+    list_display = ["code", "year", "name", "ordering_agency", "is_active"]
+    list_filter = ["year", "is_active"]
+    search_fields = ["code", "name"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        province = province_of(request)
+        if db_field.name == "titles" and province is not None:
+            kwargs["queryset"] = Title.objects.filter(province_code=province)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "reference",
+        "point",
+        "title",
+        "subscriber_name",
+        "copies",
+        "starts_on",
+        "ends_on",
+        "total",
+        "business_date",
+    ]
+    list_filter = ["period_kind", "subscriber_kind"]
+    list_select_related = ["point", "title"]
+    list_per_page = 100
+    show_full_result_count = False
+    date_hierarchy = "business_date"
+    search_fields = ["reference"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return access.visible(request.user, super().get_queryset(request), "point__unit_path")

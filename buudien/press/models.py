@@ -1,0 +1,263 @@
+"""Press (``press``) and public press (``public_press``), services of the distribution line.
+
+A ``Publisher`` (a newspaper or a publishing house) is a partner of the province: the
+subscriptions the post takes for it are owed to it (``3388.partner.nxb-<code>``), less the
+post's margin, revenue of ``press``. A ``Title`` is a newspaper or magazine the post
+distributes: how often it appears and on which days, its issue price and, effective-dated,
+its subscription prices per period (``TitlePrice``). A ``Subscription`` is taken and paid at
+a counter (a counter operation with its one ledger entry) for whole months from the first
+day of a coming month, delivered by the postman of its delivery point.
+
+A public-press ``Programme`` is funded by the State (the titles Decision 45/2015/QĐ-TTg
+names, the free press for ethnic-minority and mountain areas): its titles go free to its
+recipients (``ProgrammeRecipient``: a commune People's Committee, a prestigious person, a
+village), settled with the ordering agency, revenue of ``public_press``.
+
+Every table carries ``province_code`` and its unique keys include it (DESIGN.md, "Scale").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from buudien.counter.models import CounterOperation, point_link
+from buudien.press.choices import Periodicity, PeriodKind, RecipientKind, SubscriberKind
+
+# The ledger partner of a publisher: ``nxb-<code>`` (nhà xuất bản), beside insurance's ``bh-``.
+PARTNER_PREFIX = "nxb-"
+
+
+class Publisher(models.Model):
+    """A newspaper's publisher (cơ quan báo chí) or a publishing house of the province's
+    titles."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    code = models.SlugField(
+        _("code"),
+        max_length=28,
+        help_text=_("Lowercase letters, digits and '-': the publisher's account in the ledger."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("publisher")
+        verbose_name_plural = _("publishers")
+        ordering = ["province_code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "code"], name="press_publisher_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def partner(self) -> str:
+        """The publisher's slug in the ledger (``3388.partner.<partner>``)."""
+        return f"{PARTNER_PREFIX}{self.code}"
+
+
+class Title(models.Model):
+    """A newspaper or magazine. It appears on the ISO weekdays in ``weekdays`` (``"135"``:
+    Monday, Wednesday, Friday) and on the days of the month in ``month_days`` (``"1,15"``).
+    The post keeps ``margin_bp`` basis points of a subscription's price; the rest is owed to
+    the publisher."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    publisher = models.ForeignKey(
+        Publisher, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="titles"
+    )
+    periodicity = models.CharField(_("periodicity"), max_length=16, choices=Periodicity)
+    weekdays = models.CharField(
+        _("weekdays it appears"),
+        max_length=7,
+        blank=True,
+        help_text=_("ISO weekdays, 1 Monday to 7 Sunday: '1234567' every day, '5' on Fridays."),
+    )
+    month_days = models.CharField(
+        _("days of the month it appears"),
+        max_length=90,
+        blank=True,
+        help_text=_("Days of the month separated by commas, e.g. '1,15'."),
+    )
+    issue_price = models.BigIntegerField(_("issue price (đồng)"), default=0)
+    margin_bp = models.PositiveIntegerField(
+        _("post's margin (basis points)"), default=0, help_text=_("1 basis point is 0.01 %.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("press title")
+        verbose_name_plural = _("press titles")
+        ordering = ["province_code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "code"], name="press_title_uniq"),
+            models.CheckConstraint(
+                condition=Q(issue_price__gte=0), name="press_title_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(margin_bp__lte=10_000), name="press_title_margin_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def appears_on(self, day: dt.date) -> bool:
+        if str(day.isoweekday()) in self.weekdays:
+            return True
+        days = {part.strip() for part in self.month_days.split(",") if part.strip()}
+        return str(day.day) in days
+
+    def margin_of(self, total: int) -> int:
+        """The post's margin on ``total``, rounded to the đồng (half up)."""
+        return (total * self.margin_bp + 5_000) // 10_000
+
+
+class TitlePrice(models.Model):
+    """The subscription price of one copy of ``title`` for a period of ``period_kind``,
+    in force from ``valid_from`` until the next price of the same kind."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    title = models.ForeignKey(
+        Title, verbose_name=_("press title"), on_delete=models.PROTECT, related_name="prices"
+    )
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind)
+    price = models.BigIntegerField(_("price per copy (đồng)"))
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        verbose_name = _("subscription price")
+        verbose_name_plural = _("subscription prices")
+        ordering = ["title", "period_kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "title", "period_kind", "valid_from"],
+                name="press_titleprice_uniq",
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="press_titleprice_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title.code} {self.period_kind} {self.valid_from:%d/%m/%Y}"
+
+
+class Subscription(CounterOperation):
+    """A subscription taken and paid at the counter: ``copies`` of ``title`` from ``starts_on``
+    (the first day of a month) to ``ends_on`` (the last day of the period's last month),
+    delivered by the postman of ``delivery_point``. ``publisher_share`` is owed to the
+    publisher, ``margin`` is the post's."""
+
+    title = models.ForeignKey(
+        Title, verbose_name=_("press title"), on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    subscriber_name = models.CharField(_("subscriber"), max_length=150)
+    subscriber_kind = models.CharField(_("subscriber kind"), max_length=16, choices=SubscriberKind)
+    phone = models.CharField(_("phone"), max_length=12, blank=True)
+    address = models.CharField(_("delivery address"), max_length=300)
+    delivery_point = point_link(_("delivery point"))
+    copies = models.PositiveIntegerField(_("copies"))
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    price = models.BigIntegerField(_("price per copy (đồng)"))
+    total = models.BigIntegerField(_("total (đồng)"))
+    publisher_share = models.BigIntegerField(_("publisher's share (đồng)"))
+    margin = models.BigIntegerField(_("post's margin (đồng)"))
+
+    class Meta(CounterOperation.Meta):
+        verbose_name = _("press subscription")
+        verbose_name_plural = _("press subscriptions")
+        constraints = [
+            *CounterOperation.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(total__gt=0)
+                & Q(margin__gte=0)
+                & Q(publisher_share__gte=0)
+                & Q(total=models.F("margin") + models.F("publisher_share")),
+                name="press_subscription_money",
+            ),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="press_subscription_copies"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["province_code", "delivery_point", "starts_on", "ends_on"],
+                name="press_subscription_run_idx",
+            ),
+            models.Index(
+                fields=["province_code", "point", "business_date"],
+                name="press_subscription_day_idx",
+            ),
+        ]
+
+
+class Programme(models.Model):
+    """A public-press programme of one year: the titles the State pays the post to deliver
+    free to its recipients, ordered by ``ordering_agency`` under ``funding_decision``."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    ordering_agency = models.CharField(_("ordering agency"), max_length=200)
+    funding_decision = models.CharField(_("funding decision"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    titles = models.ManyToManyField(Title, verbose_name=_("press titles"), related_name="+")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("public press programme")
+        verbose_name_plural = _("public press programmes")
+        ordering = ["province_code", "-year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "code", "year"], name="press_programme_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class ProgrammeRecipient(models.Model):
+    """A recipient of a programme in a commune: ``copies`` of each of the programme's titles,
+    delivered by the postman of ``delivery_point``."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("public press programme"),
+        on_delete=models.PROTECT,
+        related_name="recipients",
+    )
+    commune = models.ForeignKey(
+        "network.AdminArea",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("recipient"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False)
+    kind = models.CharField(_("recipient kind"), max_length=16, choices=RecipientKind)
+    delivery_point = point_link(_("delivery point"))
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+
+    class Meta:
+        verbose_name = _("programme recipient")
+        verbose_name_plural = _("programme recipients")
+        ordering = ["programme", "commune__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "programme", "commune", "name_folded"],
+                name="press_recipient_uniq",
+            ),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="press_recipient_copies"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,85 @@
+"""The press in the small test province: the provincial Party newspaper (every day, 20 %
+margin) and a weekly magazine (Fridays), their prices per period, and a public-press
+programme of the year carrying the newspaper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from buudien.core.bizdays import VIETNAM
+from buudien.press import services
+from buudien.press.choices import Periodicity, PeriodKind
+from buudien.press.models import Programme, Publisher, Title, TitlePrice
+
+MONDAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=VIETNAM)
+DAILY = "LS"  # Báo Lạng Sơn, every day
+WEEKLY = "VNTT"  # a magazine on Fridays
+
+
+@pytest.fixture
+def titles(world: Any) -> dict[str, Title]:
+    paper = Publisher.objects.create(province_code="20", code="bls", name="Báo Lạng Sơn")
+    house = Publisher.objects.create(province_code="20", code="ttx", name="Thông tấn xã")
+    daily = Title.objects.create(
+        province_code="20",
+        code=DAILY,
+        name="Báo Lạng Sơn",
+        publisher=paper,
+        periodicity=Periodicity.DAILY,
+        weekdays="1234567",
+        issue_price=4_000,
+        margin_bp=2_000,
+    )
+    weekly = Title.objects.create(
+        province_code="20",
+        code=WEEKLY,
+        name="Tạp chí Việt Nam Thông tấn",
+        publisher=house,
+        periodicity=Periodicity.WEEKLY,
+        weekdays="5",
+        issue_price=15_000,
+        margin_bp=1_500,
+    )
+    for title, kind, price in [
+        (daily, PeriodKind.MONTH, 100_000),
+        (daily, PeriodKind.QUARTER, 290_000),
+        (daily, PeriodKind.YEAR, 1_100_000),
+        (weekly, PeriodKind.MONTH, 60_000),
+    ]:
+        TitlePrice.objects.create(
+            province_code="20",
+            title=title,
+            period_kind=kind,
+            price=price,
+            valid_from=dt.date(2026, 1, 1),
+        )
+    return {DAILY: daily, WEEKLY: weekly}
+
+
+@pytest.fixture
+def programme(titles: Any) -> Programme:
+    made = Programme.objects.create(
+        province_code="20",
+        code="QD45",
+        name="Báo chí công ích theo Quyết định 45/2015/QĐ-TTg",
+        ordering_agency="Sở Thông tin và Truyền thông",
+        funding_decision="45/2015/QĐ-TTg",
+        year=2026,
+    )
+    made.titles.add(titles[DAILY])
+    return made
+
+
+def take(clerk: Any, point: Any, *, key: str = "s1", at: Any = MONDAY, **given: Any) -> Any:
+    """One month of the daily from December unless said otherwise."""
+    data: dict[str, Any] = {
+        "title": DAILY,
+        "subscriber_name": "Nguyễn Văn Hùng",
+        "address": "Thôn Pò Mã, xã Đồng Đăng",
+        "phone": "0912345678",
+    }
+    data.update(given)
+    return services.subscription_take(actor=clerk, point=point, idempotency_key=key, at=at, **data)

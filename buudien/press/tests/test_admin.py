@@ -1,0 +1,50 @@
+"""Publishers, titles, prices and programmes in the admin, within the administrator's
+province (audited); subscriptions read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from buudien.core.models import AuditEntry
+from buudien.press.models import Publisher, Title
+from buudien.press.tests.conftest import take
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def test_an_administrator_adds_a_title_with_the_days_it_appears(
+    client_as: Any, admin_user: Any, titles: Any
+) -> None:
+    client = client_as(admin_user)
+    publisher = Publisher.objects.get(code="bls")
+    body = {
+        "province_code": "20",
+        "code": "ls-cn",
+        "name": "Báo Lạng Sơn cuối tuần",
+        "publisher": publisher.pk,
+        "periodicity": "weekly",
+        "weekdays": "8",
+        "month_days": "",
+        "issue_price": 5_000,
+        "margin_bp": 2_000,
+        "is_active": "on",
+    }
+    assert client.post("/admin/press/title/add/", body).status_code == 200  # no 8th weekday
+    answer = client.post("/admin/press/title/add/", {**body, "weekdays": "76"})
+    assert answer.status_code == 302
+    assert Title.objects.get(code="LS-CN").weekdays == "67"
+    assert AuditEntry.objects.filter(action="press.title").count() == 1
+    for page in ["publisher", "title", "titleprice", "programme", "programme/add"]:
+        assert client.get(f"/admin/press/{page}/").status_code == 200, page
+
+
+def test_subscriptions_are_read_only_in_the_admin(
+    client_as: Any, world: Any, admin_user: Any, clerk_a: Any, titles: Any
+) -> None:
+    row = take(clerk_a, world.point_a)
+    client = client_as(admin_user)
+    assert client.get("/admin/press/subscription/").status_code == 200
+    assert client.get(f"/admin/press/subscription/{row.pk}/change/").status_code == 200
+    assert client.get("/admin/press/subscription/add/").status_code == 403
