@@ -21,6 +21,7 @@ for every day ``d`` and every n >= 1:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -162,3 +163,13 @@ def business_days_in(first: dt.date, last: dt.date) -> list[dt.date]:
             days.append(day)
         day += ONE_DAY
     return days
+
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` later, on the last day of the month when it has no such day
+    (29/02 + 12 months is 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )

@@ -16,16 +16,10 @@ from buudien.dossiers import selectors
 from buudien.dossiers.choices import Mode, ReturnBy, Status
 from buudien.dossiers.models import Procedure
 from buudien.mail.acceptance.forms import CommuneField, offer_communes
+from buudien.people import access
 from buudien.people.choices import Role
 
-
-def province_of(user: Any) -> str:
-    """The province the user works in: their point's, else their unit's."""
-    point = getattr(user, "point", None)
-    if point is not None:
-        return str(point.province_code)
-    unit = getattr(user, "unit", None)
-    return str(unit.province_code) if unit is not None else ""
+province_of = access.user_province
 
 
 class CodesField(forms.MultipleChoiceField):

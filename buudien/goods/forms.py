@@ -29,14 +29,7 @@ from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.people.choices import Role
 
-
-def province_of(user: Any) -> str:
-    """The province the user works in: their point's, else their unit's."""
-    point = getattr(user, "point", None)
-    if point is not None:
-        return str(point.province_code)
-    unit = getattr(user, "unit", None)
-    return str(unit.province_code) if unit is not None else ""
+province_of = access.user_province
 
 
 def goods_points(user: Any) -> Any:

@@ -179,12 +179,7 @@ def can_read(user: Any) -> bool:
     return access.has_role(user, READERS)
 
 
-def _province_of(user: Any) -> str:
-    point = getattr(user, "point", None)
-    if point is not None:
-        return str(point.province_code)
-    unit = getattr(user, "unit", None)
-    return str(unit.province_code) if unit is not None else ""
+_province_of = access.user_province
 
 
 def warehouse_for(*, user: Any) -> ServicePoint | None:

@@ -34,10 +34,7 @@ def require_reader(user: Any) -> None:
         raise AccessDenied(_("Only counter, accounting and management staff may read policies."))
 
 
-def province_of(user: Any) -> str:
-    """The province of the user's unit (blank for the corporation)."""
-    unit = getattr(user, "unit", None)
-    return str(getattr(unit, "province_code", "") or "")
+province_of = access.user_province
 
 
 def products_for(*, province_code: str) -> QuerySet[Product]:

@@ -20,7 +20,6 @@ Both keep the figures' rollup (``insurance.rollup``) in their transaction.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Any
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
+from buudien.core.bizdays import months_later
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
@@ -53,16 +53,6 @@ APP = "insurance"
 PREFIX = "BHI"
 START_AHEAD_DAYS = 60
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,29}$")
-
-
-def months_later(day: dt.date, months: int) -> dt.date:
-    """``day`` moved ``months`` later, on the last day of the month when it has no such day
-    (29/02 + 12 months is 28/02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def product_for(province_code: str, value: Any) -> Product:

@@ -44,6 +44,16 @@ def visible(user: Any, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
     return queryset.filter(scope_q(user, field))
 
 
+def user_province(user: Any) -> str:
+    """The province the user works in: their point's, else their unit's ("" for the
+    corporation's staff, who work in every province)."""
+    point = getattr(user, "point", None)
+    if point is not None:
+        return str(point.province_code)
+    unit = getattr(user, "unit", None)
+    return str(getattr(unit, "province_code", "") or "")
+
+
 def has_role(user: Any, roles: frozenset[str]) -> bool:
     if _path(user) is None:
         return False

@@ -15,8 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import AccessDenied, NotFound
-from buudien.insurance.selectors import province_of
 from buudien.people import access
+from buudien.people.access import user_province as province_of
 from buudien.press.models import Programme, ProgrammeRecipient, Subscription, Title
 from buudien.press.services import AllocationLine, issues_on
 

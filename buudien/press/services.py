@@ -29,7 +29,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
-from buudien.core.bizdays import local_today
+from buudien.core.bizdays import local_today, months_later
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.text import fold
@@ -39,7 +39,6 @@ from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.insurance.services import months_later
 from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
 from buudien.press.choices import PeriodKind, RecipientKind, SubscriberKind

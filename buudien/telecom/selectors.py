@@ -53,13 +53,7 @@ def require_importer(user: Any) -> None:
         )
 
 
-def province_of(user: Any) -> str:
-    """The province of the user's point, else of their unit ("" for the whole country)."""
-    point = getattr(user, "point", None)
-    if point is not None:
-        return str(point.province_code)
-    unit = getattr(user, "unit", None)
-    return str(unit.province_code) if unit is not None else ""
+province_of = access.user_province
 
 
 def operator_list(*, province_code: str, active_only: bool = True) -> QuerySet[Operator]:

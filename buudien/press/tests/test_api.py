@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from buudien.core.bizdays import local_today
-from buudien.insurance.services import months_later
+from buudien.core.bizdays import local_today, months_later
 from buudien.press.models import Subscription
 from buudien.press.tests.conftest import DAILY
 
