@@ -6,3 +6,10 @@ class PressConfig(AppConfig):
     name = "buudien.press"
     label = "press"
     verbose_name = _("Press")
+
+    def ready(self) -> None:
+        from buudien.core.demo import DemoStep, register_demo_step
+        from buudien.press import demo
+
+        # After goods, before the cash closings: the subscriptions fill the drawers.
+        register_demo_step(DemoStep(order=76, name="press.year", build=demo.build))

@@ -42,6 +42,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_GOODS": "60",
     "BUUDIEN_DEMO_TELECOM": "40",
     "BUUDIEN_DEMO_INSURANCE": "60",
+    "BUUDIEN_DEMO_PRESS": "30",
 }
 
 
@@ -216,6 +217,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
                 "Hàng hoá: ",
                 "Viễn thông: ",
                 "Bảo hiểm: ",
+                "Báo chí: ",
             )
         )
         or line.startswith("Quỹ tiền mặt: ")
@@ -231,9 +233,10 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Hàng hoá",
         "Viễn thông",
         "Bảo hiểm",
+        "Báo chí",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 12  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 13  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 

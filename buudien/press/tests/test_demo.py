@@ -1,0 +1,60 @@
+"""The demo's press, small and on a fixed day: titles with their prices, subscriptions
+taken at the counters through the service, the public-press programme in every commune."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db.models import Sum
+
+from buudien.core.bizdays import VIETNAM
+from buudien.core.demo import demo_steps
+from buudien.finance.models import Account
+from buudien.network.geography import geography_load
+from buudien.network.management.commands.demo import demo_build
+from buudien.network.models import AdminArea
+from buudien.press import demo
+from buudien.press.models import Programme, ProgrammeRecipient, Subscription, Title
+from buudien.press.services import issues_on
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 10, 15, 14, 0, tzinfo=VIETNAM)
+
+
+def test_the_step_runs_before_the_closings():
+    orders = {step.name: step.order for step in demo_steps()}
+    assert orders["goods.year"] < orders["press.year"] < orders["cashdesk.closings"]
+
+
+def test_a_small_year_of_press():
+    with time_machine.travel(NOW, tick=True):
+        geography_load(province_codes=["20"])
+        demo_build()
+        said = demo.build(seed=2023, report=lambda _text: None, subscriptions=40, now=NOW)
+
+        assert said.startswith(("Báo chí", "Press"))
+        assert Title.objects.filter(province_code="20").count() == len(demo.TITLES)
+        taken = Subscription.objects.filter(province_code="20")
+        assert 30 <= taken.count() <= 40
+        assert not taken.filter(created_at__gte=NOW).exists()
+        assert all(s.starts_on.day == 1 and s.starts_on > s.business_date for s in taken)
+        total = taken.aggregate(v=Sum("total"))["v"]
+        drawers = Account.objects.filter(province_code="20", code__startswith="1111.")
+        assert sum(drawers.values_list("balance", flat=True)) == total
+        margin = Account.objects.get(province_code="20", code="5113.press").balance
+        assert margin == taken.aggregate(v=Sum("margin"))["v"]
+
+        programme = Programme.objects.get(province_code="20", year=2026)
+        communes = AdminArea.objects.filter(province_code="20", level="commune", structure="2025")
+        reached = ProgrammeRecipient.objects.filter(programme=programme)
+        assert reached.values("commune").distinct().count() == communes.count() == 65
+        # A Friday: the province's paper appears; the allocation counts the recipients.
+        friday = issues_on(dt.date(2026, 10, 16), province_code="20")
+        assert sum(line.copies for line in friday) >= reached.aggregate(v=Sum("copies"))["v"]
+
+        again = demo.build(seed=2023, report=lambda _text: None, now=NOW)
+        assert "already" in again or "đã" in again
+        assert Subscription.objects.filter(province_code="20").count() == taken.count()
