@@ -24,18 +24,15 @@ from typing import Any
 
 from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
-from buudien.core.errors import DomainError, NotFound
 from buudien.core.tally import Summable
 from buudien.goods.choices import MovementKind, ProductGroup, SupplierMode
 from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement, Warehouse
 from buudien.network.choices import UnitKind
-from buudien.network.figures import SubtreeFigures, month_of
-from buudien.network.models import ServicePoint, Unit
-from buudien.people import access
+from buudien.network.figures import SubtreeFigures, month_of, unit_year
+from buudien.network.models import Unit
 from buudien.planning.models import RevenueHistory
 
 SLOW_DAYS = 90
@@ -293,29 +290,6 @@ def slow_moving(
 SLOW_LISTED = 50
 
 
-def figures_scope(*, user: Any, province_code: str, unit_code: str | None = None) -> Unit:
-    """The unit whose figures ``user`` asks for: ``unit_code``, else the province, else (when
-    they see only part of it) their own unit. Outside their scope: "not found"."""
-    units = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
-    province = units.in_force_on(local_today()).order_by("path").first() or units.first()
-    if province is None:
-        raise NotFound(_("No such province."), field="province")
-    unit = province
-    if unit_code:
-        found = Unit.objects.filter(code=unit_code, path__startswith=province.path).first()
-        if found is None or not access.in_scope(user, found.path):
-            raise NotFound(_("No such unit."), field="unit")
-        return found
-    if not access.in_scope(user, unit.path):
-        own = getattr(user, "unit", None)
-        if own is None or not own.path.startswith(province.path):
-            raise NotFound(_("No such province in your scope."), field="province")
-        if not access.in_scope(user, own.path):
-            raise NotFound(_("No such province in your scope."), field="province")
-        unit = own
-    return unit
-
-
 def tally_out(tally: Tally) -> dict[str, Any]:
     return {
         **{f.name: getattr(tally, f.name) for f in fields(tally)},
@@ -327,24 +301,15 @@ def tally_out(tally: Tally) -> dict[str, Any]:
 def year_summary(
     *, user: Any, province_code: str, year: int, unit_code: str | None = None
 ) -> dict[str, Any]:
-    """The goods figures of ``year`` for a unit of ``user``'s scope (see ``figures_scope``):
+    """The goods figures of ``year`` for a unit of ``user``'s scope (``network.figures``):
     the total against last year, per product group, supplier mode, month, child unit and
     point, the BĐVHX, the stock per point at the end of the year (or now) and the
     slow-moving goods now."""
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
-    unit = figures_scope(user=user, province_code=province_code, unit_code=unit_code)
-    scope = None if unit.kind == UnitKind.PROVINCE else unit
-    now = year_figures(province_code=province_code, year=year, unit=scope)
-    before = year_figures(province_code=province_code, year=year - 1, unit=scope)
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    per_unit = now.by_unit(children)
-    points = {
-        point.pk: point
-        for point in ServicePoint.objects.filter(
-            province_code=province_code, unit_path__startswith=unit.path
-        ).only("pk", "code", "name", "kind")
-    }
+    found = unit_year(
+        GoodsFigures, user=user, province_code=province_code, year=year, unit_code=unit_code
+    )
+    now, points = found.now, found.points
+    scope = None if found.unit.kind == UnitKind.PROVINCE else found.unit
     end = dt.date(year, 12, 31)
     as_of = min(end, local_today())
     held = stock_by_point(province_code=province_code, unit=scope, as_of=as_of)
@@ -355,15 +320,8 @@ def year_summary(
     }
     groups = now.by_group()
     modes = now.by_mode()
-    months = now.by_month()
-    by_point = now.by_point()
     return {
-        "year": year,
-        "province": province_code,
-        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
-        "total": tally_out(now.total()),
-        "previous": tally_out(before.total()),
-        "bdvhx": tally_out(now.bdvhx()),
+        **found.common(tally_out),
         "per_group": [
             {"code": code, "name": str(label), **tally_out(groups[code])}
             for code, label in ProductGroup.choices
@@ -373,21 +331,6 @@ def year_summary(
             {"code": code, "name": str(label), **tally_out(modes[code])}
             for code, label in SupplierMode.choices
             if code in modes
-        ],
-        "per_month": [{"month": month, **tally_out(months[month])} for month in sorted(months)],
-        "per_unit": [
-            {"code": child.code, "name": child.name, **tally_out(per_unit[child.pk])}
-            for child in children
-        ],
-        "per_point": [
-            {
-                "code": points[pk].code,
-                "name": points[pk].name,
-                "kind": points[pk].kind,
-                **tally_out(tally),
-            }
-            for pk, tally in sorted(by_point.items(), key=lambda item: points[item[0]].code)
-            if pk in points
         ],
         "stock": {
             "as_of": as_of,

@@ -297,17 +297,18 @@ def _at_point(form: forms.GoodsForm) -> ServicePoint:
     return point
 
 
-def _selling_page(
+def _point_page(
     request: HttpRequest,
     form: forms.GoodsForm,
     make: Callable[..., Any],
     *,
+    kind: str = lines.SALE,
     done: Callable[[Any], HttpResponse],
     said: Callable[[Any], str],
     template: str,
 ) -> HttpResponse:
-    """A page that sells the goods of the lines at the clerk's point (or the one chosen):
-    ``make`` the service, given the form's data."""
+    """The page of a document of lines at the clerk's point (or the one chosen): ``make``
+    is the service, given the form's data."""
 
     def perform(token: str, wanted: list[dict[str, Any]]) -> Any:
         return make(
@@ -321,7 +322,7 @@ def _selling_page(
     return _document_page(
         request,
         form=form,
-        kind=lines.SALE,
+        kind=kind,
         point=_chosen_point(form),
         perform=perform,
         done=done,
@@ -338,7 +339,7 @@ def sale(request: HttpRequest) -> HttpResponse:
     take the cash; on success the sale's page with its receipt to print."""
     user = request.user
     _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
-    return _selling_page(
+    return _point_page(
         request,
         forms.SaleForm(request.POST or None, user=user),
         services.sale_make,
@@ -451,7 +452,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
     the goods are sold and a parcel posted to the buyer, cash on delivery."""
     user = request.user
     _require(selectors.can_sell(user), _("Only a counter clerk or an administrator sells goods."))
-    return _selling_page(
+    return _point_page(
         request,
         forms.OrderForm(request.POST or None, user=user),
         orders.order_take,
@@ -764,30 +765,17 @@ def write_off_new(request: HttpRequest) -> HttpResponse:
     when an accountant approves."""
     user = request.user
     _require(can_adjust(user), _("Your role does not handle goods."))
-    form = forms.ReasonForm(request.POST or None, user=user)
-
-    def perform(token: str, wanted: list[dict[str, Any]]) -> WriteOff:
-        return adjustments.write_off_request(
-            actor=user,
-            point=_at_point(form),
-            idempotency_key=token,
-            lines=wanted,
-            reason=form.cleaned_data["reason"],
-        )
-
-    return _document_page(
+    return _point_page(
         request,
-        form=form,
+        forms.ReasonForm(request.POST or None, user=user),
+        adjustments.write_off_request,
         kind=lines.WRITE_OFF,
-        point=_chosen_point(form),
-        perform=perform,
         done=lambda row: redirect("goods:write_off", number=row.reference),
         said=lambda row: (
             _("Write-off %(number)s asked for: an accountant approves it.")
             % {"number": row.reference}
         ),
         template="goods/write_off_new.html",
-        context={},
     )
 
 
@@ -798,30 +786,17 @@ def stocktake_new(request: HttpRequest) -> HttpResponse:
     approves."""
     user = request.user
     _require(can_adjust(user), _("Your role does not handle goods."))
-    form = forms.StocktakeForm(request.POST or None, user=user)
-
-    def perform(token: str, wanted: list[dict[str, Any]]) -> Stocktake:
-        return adjustments.stocktake_submit(
-            actor=user,
-            point=_at_point(form),
-            idempotency_key=token,
-            lines=wanted,
-            note=form.cleaned_data["note"],
-        )
-
-    return _document_page(
+    return _point_page(
         request,
-        form=form,
+        forms.StocktakeForm(request.POST or None, user=user),
+        adjustments.stocktake_submit,
         kind=lines.STOCKTAKE,
-        point=_chosen_point(form),
-        perform=perform,
         done=lambda row: redirect("goods:stocktake", number=row.reference),
         said=lambda row: (
             _("Stocktake %(number)s submitted: an accountant approves its differences.")
             % {"number": row.reference}
         ),
         template="goods/stocktake_new.html",
-        context={},
     )
 
 

@@ -18,17 +18,13 @@ from typing import Any
 
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext as _
 
 from buudien.core.catalogue import Service
-from buudien.core.errors import DomainError
 from buudien.core.tally import Summable
-from buudien.goods.figures import figures_scope
 from buudien.insurance.choices import ProductKind
 from buudien.insurance.models import InsuranceRollup, Insurer
-from buudien.network.choices import UnitKind
-from buudien.network.figures import SubtreeFigures, month_of
-from buudien.network.models import ServicePoint, Unit
+from buudien.network.figures import SubtreeFigures, month_of, unit_year
+from buudien.network.models import Unit
 from buudien.planning.models import RevenueHistory
 
 
@@ -130,29 +126,14 @@ def year_summary(
 ) -> dict[str, Any]:
     """The insurance figures of ``year`` for a unit of ``user``'s scope: the total against
     last year, per insurer, product kind, month, child unit and point, and the BĐVHX."""
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
-    unit = figures_scope(user=user, province_code=province_code, unit_code=unit_code)
-    scope = None if unit.kind == UnitKind.PROVINCE else unit
-    now = year_figures(province_code=province_code, year=year, unit=scope)
-    before = year_figures(province_code=province_code, year=year - 1, unit=scope)
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    per_unit = now.by_unit(children)
-    points = {
-        point.pk: point
-        for point in ServicePoint.objects.filter(
-            province_code=province_code, unit_path__startswith=unit.path
-        ).only("pk", "code", "name", "kind")
-    }
+    found = unit_year(
+        InsuranceFigures, user=user, province_code=province_code, year=year, unit_code=unit_code
+    )
+    now = found.now
     insurers = {i.pk: i for i in Insurer.objects.filter(province_code=province_code)}
-    by_insurer, kinds, months = now.by_insurer(), now.by_kind(), now.by_month()
+    by_insurer, kinds = now.by_insurer(), now.by_kind()
     return {
-        "year": year,
-        "province": province_code,
-        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
-        "total": tally_out(now.total()),
-        "previous": tally_out(before.total()),
-        "bdvhx": tally_out(now.bdvhx()),
+        **found.common(tally_out),
         "per_insurer": [
             {"code": insurers[pk].code, "name": insurers[pk].name, **tally_out(tally)}
             for pk, tally in sorted(by_insurer.items(), key=lambda item: insurers[item[0]].code)
@@ -161,20 +142,5 @@ def year_summary(
             {"code": code, "name": str(label), **tally_out(kinds[code])}
             for code, label in ProductKind.choices
             if code in kinds
-        ],
-        "per_month": [{"month": month, **tally_out(months[month])} for month in sorted(months)],
-        "per_unit": [
-            {"code": child.code, "name": child.name, **tally_out(per_unit[child.pk])}
-            for child in children
-        ],
-        "per_point": [
-            {
-                "code": points[pk].code,
-                "name": points[pk].name,
-                "kind": points[pk].kind,
-                **tally_out(tally),
-            }
-            for pk, tally in sorted(now.by_point().items(), key=lambda item: points[item[0]].code)
-            if pk in points
         ],
     }

@@ -3,17 +3,23 @@ rollup as groups (one per point, month and whatever else the service keys them b
 summed per key (``core.tally``): in total, per point, month and child unit, and at the
 commune cultural points (BĐVHX). A service subclasses ``SubtreeFigures`` with the query of
 its rollup (``_load_records``) and of its imported history (``_load_history``). Shared by
-goods and insurance."""
+goods, telecom and insurance; ``unit_year`` starts their summaries of a year."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
+from buudien.core.bizdays import local_today
+from buudien.core.errors import DomainError, NotFound
 from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
-from buudien.network.choices import PointKind
+from buudien.network.choices import PointKind, UnitKind
 from buudien.network.models import ServicePoint, Unit
+from buudien.people import access
 
 
 class PointGroup(Protocol):
@@ -104,3 +110,92 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
                 if kind == PointKind.BDVHX:
                     out.add(group.tally)
         return out
+
+
+def figures_scope(*, user: Any, province_code: str, unit_code: str | None = None) -> Unit:
+    """The unit whose figures ``user`` asks for: ``unit_code``, else the province, else (when
+    they see only part of it) their own unit. Outside their scope: "not found"."""
+    units = Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
+    province = units.in_force_on(local_today()).order_by("path").first() or units.first()
+    if province is None:
+        raise NotFound(_("No such province."), field="province")
+    unit = province
+    if unit_code:
+        found = Unit.objects.filter(code=unit_code, path__startswith=province.path).first()
+        if found is None or not access.in_scope(user, found.path):
+            raise NotFound(_("No such unit."), field="unit")
+        return found
+    if not access.in_scope(user, unit.path):
+        own = getattr(user, "unit", None)
+        if own is None or not own.path.startswith(province.path):
+            raise NotFound(_("No such province in your scope."), field="province")
+        if not access.in_scope(user, own.path):
+            raise NotFound(_("No such province in your scope."), field="province")
+        unit = own
+    return unit
+
+
+@dataclass(frozen=True)
+class UnitYear[F: SubtreeFigures[Any, Any]]:
+    """A year's figures of a unit of the user's scope against the year before, and the
+    service points of its subtree by id: what every service's summary of a year starts
+    from."""
+
+    year: int
+    unit: Unit
+    now: F
+    before: F
+    points: dict[int, ServicePoint]
+
+    def common(self, out: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """The parts every summary has, each figure written by ``out``: the unit, the total
+        against last year, the BĐVHX, per month, per child unit and per point."""
+        now, unit, points = self.now, self.unit, self.points
+        children = list(Unit.objects.filter(parent=unit).order_by("code"))
+        per_unit, months = now.by_unit(children), now.by_month()
+        return {
+            "year": self.year,
+            "province": unit.province_code,
+            "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+            "total": out(now.total()),
+            "previous": out(self.before.total()),
+            "bdvhx": out(now.bdvhx()),
+            "per_month": [{"month": month, **out(months[month])} for month in sorted(months)],
+            "per_unit": [
+                {"code": child.code, "name": child.name, **out(per_unit[child.pk])}
+                for child in children
+            ],
+            "per_point": [
+                {"code": points[pk].code, "name": points[pk].name, "kind": points[pk].kind}
+                | out(tally)
+                for pk, tally in sorted(now.by_point().items(), key=lambda i: points[i[0]].code)
+                if pk in points
+            ],
+        }
+
+
+def unit_year[F: SubtreeFigures[Any, Any]](
+    figures: type[F], *, user: Any, province_code: str, year: int, unit_code: str | None
+) -> UnitYear[F]:
+    """``figures`` of ``year`` and the year before for the unit ``user`` asks for (see
+    ``figures_scope``)."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    unit = figures_scope(user=user, province_code=province_code, unit_code=unit_code)
+    scope = None if unit.kind == UnitKind.PROVINCE else unit
+    now, before = (
+        figures(
+            province_code=province_code,
+            date_from=dt.date(one, 1, 1),
+            date_to=dt.date(one, 12, 31),
+            unit=scope,
+        )
+        for one in (year, year - 1)
+    )
+    points = {
+        point.pk: point
+        for point in ServicePoint.objects.filter(
+            province_code=province_code, unit_path__startswith=unit.path
+        ).only("pk", "code", "name", "kind")
+    }
+    return UnitYear(year, unit, now, before, points)
