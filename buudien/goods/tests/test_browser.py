@@ -207,3 +207,37 @@ def test_the_goods_pages_fit_a_phone(
         width = mobile.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, path
     phone.close()
+
+
+def test_an_order_taken_by_phone_becomes_a_parcel(
+    live_server: Any, page: Any, clerk_a: Any, stocked: Any, world: Any
+) -> None:
+    from buudien.goods.models import GoodsOrder
+    from buudien.mail.choices import MailService
+    from buudien.mail.tests.factories import TariffFactory
+
+    TariffFactory(service=MailService.PARCEL)
+    expect = _expect()
+    _login(page, live_server, "clerk_a")
+    page.goto(f"{live_server.url}/goods/")
+    page.get_by_role("link", name="Đơn hàng gửi bưu kiện").first.click()
+    page.get_by_test_id("new-order").click()
+    expect(page.get_by_test_id("scan")).to_be_focused()
+    _scan(page, TEA)
+    expect(page.get_by_test_id("line")).to_have_count(1)
+    page.get_by_test_id("submit").click()  # no buyer yet: every problem at once
+    for field in ("buyer_name", "buyer_phone", "buyer_address", "buyer_commune", "weight_g"):
+        expect(page.get_by_test_id(f"error-{field}")).to_be_visible()
+    expect(page.get_by_test_id("line")).to_have_count(1)  # the lines are kept
+    page.fill("#id_buyer_name", "Trần Thị Hoa")
+    page.fill("#id_buyer_phone", "0912345678")
+    page.fill("#id_buyer_address", "Thôn Nà Phặc")
+    page.select_option("#id_buyer_commune", str(world.commune_b.pk))
+    page.fill("#id_weight_g", "800")
+    page.get_by_test_id("submit").click()
+
+    expect(page).to_have_url(re.compile(r"/goods/orders/BH240001000001/$"))
+    order = GoodsOrder.objects.get()
+    expect(page.get_by_test_id("s10")).to_contain_text(order.item.s10)
+    expect(page.get_by_test_id("cod")).to_contain_text(f"{order.cod_amount:,}".replace(",", "."))
+    expect(page.get_by_test_id("label-link")).to_be_visible()
