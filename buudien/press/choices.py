@@ -40,3 +40,17 @@ class RecipientKind(models.TextChoices):
     VILLAGE = "village", _("Especially disadvantaged village")
     SCHOOL = "school", _("School")
     OTHER = "other", _("Other recipient")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("To deliver")
+    DELIVERED = "delivered", _("Delivered")
+    MISSED = "missed", _("Not delivered")
+
+
+class MissReason(models.TextChoices):
+    ABSENT = "absent", _("Nobody at the address")
+    REFUSED = "refused", _("Refused by the recipient")
+    ADDRESS = "address", _("Address not found")
+    NOT_RECEIVED = "not_received", _("Copies not received at the point")
+    OTHER = "other", _("Other reason")

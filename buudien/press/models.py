@@ -20,12 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buudien.core.bizdays import VIETNAM
 from buudien.counter.models import CounterOperation, point_link
-from buudien.press.choices import Periodicity, PeriodKind, RecipientKind, SubscriberKind
+from buudien.press.choices import (
+    DeliveryStatus,
+    MissReason,
+    Periodicity,
+    PeriodKind,
+    RecipientKind,
+    SubscriberKind,
+)
 
 # The ledger partner of a publisher: ``nxb-<code>`` (nhà xuất bản), beside insurance's ``bh-``.
 PARTNER_PREFIX = "nxb-"
@@ -90,6 +99,16 @@ class Title(models.Model):
     margin_bp = models.PositiveIntegerField(
         _("post's margin (basis points)"), default=0, help_text=_("1 basis point is 0.01 %.")
     )
+    due_days = models.PositiveSmallIntegerField(
+        _("days to deliver"),
+        default=0,
+        help_text=_("0: the copies are due on the issue day itself; 2: two days after it."),
+    )
+    due_time = models.TimeField(
+        _("due by"),
+        default=dt.time(11, 0),
+        help_text=_("The hour by which a copy is delivered to be on time."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -114,6 +133,11 @@ class Title(models.Model):
             return True
         days = {part.strip() for part in self.month_days.split(",") if part.strip()}
         return str(day.day) in days
+
+    def due_at(self, issue_date: dt.date) -> dt.datetime:
+        """The moment by which a copy of the issue of ``issue_date`` is delivered on time."""
+        day = issue_date + dt.timedelta(days=self.due_days)
+        return dt.datetime.combine(day, self.due_time, tzinfo=VIETNAM)
 
     def margin_of(self, total: int) -> int:
         """The post's margin on ``total``, rounded to the đồng (half up)."""
@@ -207,6 +231,11 @@ class Programme(models.Model):
     ordering_agency = models.CharField(_("ordering agency"), max_length=200)
     funding_decision = models.CharField(_("funding decision"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
+    fee_per_copy = models.BigIntegerField(
+        _("paid per copy delivered (đồng)"),
+        default=0,
+        help_text=_("What the ordering agency pays the post for each copy delivered."),
+    )
     titles = models.ManyToManyField(Title, verbose_name=_("press titles"), related_name="+")
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -261,3 +290,241 @@ class ProgrammeRecipient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PressIssue(models.Model):
+    """The issue of ``title`` of ``issue_date`` received at the provincial centre: the copies
+    ``expected`` (those subscribed and those of the programmes, counted when it arrives) and
+    those ``received``. A shortfall is ``missing``; copies beyond the expected ones are single
+    copies for sale at the counters, of which ``returned`` went back to the publisher unsold.
+    Received once per title and date."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    title = models.ForeignKey(
+        Title, verbose_name=_("press title"), on_delete=models.PROTECT, related_name="issues"
+    )
+    issue_date = models.DateField(_("issue date"))
+    expected = models.PositiveIntegerField(_("copies expected"))
+    received = models.PositiveIntegerField(_("copies received"))
+    returned = models.PositiveIntegerField(_("unsold copies returned"), default=0)
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    centre = point_link(_("received at the centre"))
+    dispatched_at = models.DateTimeField(_("sent to the points at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("press issue")
+        verbose_name_plural = _("press issues")
+        ordering = ["-issue_date", "title__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "title", "issue_date"], name="press_issue_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned__lte=models.F("received")), name="press_issue_returned"
+            ),
+        ]
+        indexes = [models.Index(fields=["province_code", "issue_date"], name="press_issue_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title.code} {self.issue_date:%d/%m/%Y}"
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.received, 0)
+
+    @property
+    def single_copies(self) -> int:
+        return max(self.received - self.expected, 0)
+
+
+class IssueAllocation(models.Model):
+    """The copies of one issue for one delivery point: those subscribed and those of the
+    programmes, sent from the centre and received (counted) at the point."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    issue = models.ForeignKey(
+        PressIssue, verbose_name=_("press issue"), on_delete=models.PROTECT, related_name="lines"
+    )
+    point = point_link(_("delivery point"))
+    subscribed = models.PositiveIntegerField(_("copies subscribed"))
+    public = models.PositiveIntegerField(_("public press copies"))
+    received = models.PositiveIntegerField(_("copies received at the point"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at the point at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received at the point by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("allocation line")
+        verbose_name_plural = _("allocation lines")
+        ordering = ["issue", "point__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "issue", "point"], name="press_allocation_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["province_code", "point"], name="press_allocation_pt_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.point_id}"
+
+    @property
+    def copies(self) -> int:
+        return self.subscribed + self.public
+
+
+class PressDelivery(models.Model):
+    """The copies of one issue for one recipient: a subscriber (``subscription``) or a
+    programme's recipient (``recipient``, ``public``), on the round of ``point``'s postman.
+    The postman confirms it delivered (``on_time`` when before the title's due time) or
+    records why not; once."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    issue = models.ForeignKey(
+        PressIssue, verbose_name=_("press issue"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.ForeignKey(
+        Title, verbose_name=_("press title"), on_delete=models.PROTECT, related_name="+"
+    )
+    issue_date = models.DateField(_("issue date"))
+    point = point_link(_("delivery point"))
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    recipient = models.ForeignKey(
+        ProgrammeRecipient,
+        verbose_name=_("programme recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("public press programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "network.AdminArea",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("recipient"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=12, blank=True)
+    copies = models.PositiveIntegerField(_("copies"))
+    due_at = models.DateTimeField(_("due by"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=MissReason, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_time = models.BooleanField(_("on time"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("press delivery")
+        verbose_name_plural = _("press deliveries")
+        ordering = ["point", "issue_date", "address", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "issue", "subscription"],
+                condition=Q(subscription__isnull=False),
+                name="press_delivery_sub_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["province_code", "issue", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="press_delivery_rcp_uniq",
+            ),
+            models.CheckConstraint(
+                condition=Q(subscription__isnull=True) ^ Q(recipient__isnull=True),
+                name="press_delivery_one_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["province_code", "point", "issue_date", "status"],
+                name="press_delivery_round_idx",
+            ),
+            models.Index(
+                fields=["province_code", "programme", "issue_date"],
+                name="press_delivery_prog_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title.code} {self.issue_date:%d/%m/%Y} · {self.name}"
+
+    @property
+    def public(self) -> bool:
+        return self.recipient_id is not None
+
+
+class PressRollup(models.Model):
+    """One (province, month, point, title, press or public press): the subscriptions taken
+    in the month at the point (their copies, price and the post's margin) and the copies due
+    to recipients of the point's round in the month, of them delivered, on time, missed.
+    Kept by the services in their transaction (``press.rollup``); the figures read it."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    month = models.DateField(_("month"))
+    point = point_link(_("service point"))
+    title = models.ForeignKey(
+        Title, verbose_name=_("press title"), on_delete=models.PROTECT, related_name="+"
+    )
+    public = models.BooleanField(_("public press"))
+    subscriptions = models.IntegerField(_("subscriptions"), db_default=0)
+    subscribed_copies = models.IntegerField(_("copies subscribed"), db_default=0)
+    sales = models.BigIntegerField(_("subscriptions sold (đồng)"), db_default=0)
+    margin = models.BigIntegerField(_("post's margin (đồng)"), db_default=0)
+    copies_due = models.IntegerField(_("copies due"), db_default=0)
+    delivered = models.IntegerField(_("copies delivered"), db_default=0)
+    on_time = models.IntegerField(_("copies on time"), db_default=0)
+    missed = models.IntegerField(_("copies not delivered"), db_default=0)
+
+    class Meta:
+        verbose_name = _("press rollup")
+        verbose_name_plural = _("press rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "month", "point", "title", "public"],
+                name="press_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_id} {self.month:%m/%Y} {self.point_id}"

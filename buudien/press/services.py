@@ -43,6 +43,7 @@ from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
 from buudien.press.choices import PeriodKind, RecipientKind, SubscriberKind
 from buudien.press.models import Programme, ProgrammeRecipient, Subscription, Title, TitlePrice
+from buudien.press.work import rollup_subscription
 
 __all__ = [
     "COUNTER_ROLES",
@@ -255,7 +256,7 @@ def subscription_take(
             revenue = ledger.account_for_revenue(province, Service.PRESS)
             legs.append(ledger.Leg(drawer, revenue, margin, Service.PRESS))
         entry = op.post(kind=EntryKind.FEE, legs=legs)
-        return Subscription.objects.create(
+        row = Subscription.objects.create(
             **op.record(entry),
             title=chosen,
             subscriber_name=name,
@@ -272,6 +273,8 @@ def subscription_take(
             publisher_share=total - margin,
             margin=margin,
         )
+        rollup_subscription(row)
+        return row
 
     return desk.once(
         Subscription,

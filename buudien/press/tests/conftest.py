@@ -83,3 +83,80 @@ def take(clerk: Any, point: Any, *, key: str = "s1", at: Any = MONDAY, **given: 
     }
     data.update(given)
     return services.subscription_take(actor=clerk, point=point, idempotency_key=key, at=at, **data)
+
+
+DEC1 = dt.date(2026, 12, 1)  # a Tuesday: the daily appears, the weekly does not
+
+
+@pytest.fixture
+def centre(world: Any) -> Any:
+    """The province's processing centre, where the press arrives."""
+    from buudien.network.choices import PointKind
+    from buudien.network.tests.factories import PointFactory
+
+    return PointFactory(
+        code="249000",
+        name="Trung tâm khai thác vận chuyển",
+        kind=PointKind.CENTRE,
+        unit=world.province,
+        commune=world.commune_a,
+        opened_on=dt.date(2015, 1, 1),
+    )
+
+
+@pytest.fixture
+def centre_clerk(world: Any, centre: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="centre", role="clerk", unit=world.province, point=centre)
+
+
+@pytest.fixture
+def postman_a(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="postman_a", role="postman", unit=world.unit_a, point=world.point_a)
+
+
+@pytest.fixture
+def postman_b(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="postman_b", role="postman", unit=world.unit_b, point=world.point_b)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=VIETNAM)
+
+
+@pytest.fixture
+def served(world: Any, clerk_a: Any, admin_user: Any, programme: Any) -> dict[str, Any]:
+    """December's readers of the daily: two subscribers at A (one for 3 copies, delivered by
+    B's postman), and two recipients of the programme at B."""
+    one = take(clerk_a, world.point_a, key="s1")
+    two = take(
+        clerk_a,
+        world.point_a,
+        key="s2",
+        subscriber_name="Trường THCS Đồng Đăng",
+        copies=3,
+        delivery_point=world.point_b.code,
+    )
+    weekly = take(clerk_a, world.point_a, key="s3", title=WEEKLY)
+    ubnd = services.recipient_add(
+        actor=admin_user,
+        programme=programme,
+        commune=world.commune_b.code,
+        name="UBND xã Chi Lăng",
+        delivery_point=world.point_b.code,
+        copies=2,
+    )
+    elder = services.recipient_add(
+        actor=admin_user,
+        programme=programme,
+        commune=world.commune_b.code,
+        name="Ông Hoàng Văn Sình",
+        kind="prestigious",
+        delivery_point=world.point_b.code,
+    )
+    return {"one": one, "two": two, "weekly": weekly, "ubnd": ubnd, "elder": elder}
