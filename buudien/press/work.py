@@ -144,7 +144,7 @@ def rollup_subscription(row: Subscription) -> None:
     )
 
 
-def _expected(title: Title, day: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _expected(title: Title, day: dt.date) -> tuple[list[Any], list[Any]]:
     """The subscriptions in force on ``day`` and the recipients of the year's programmes
     carrying ``title``: one row each, with what a delivery needs."""
     subscribed = list(
