@@ -33,10 +33,11 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the calendar is the same on PG"),
 ]
 
+# Four days where a calendar goes wrong: a weekend that ends a month, the year's last hour,
+# a holiday that opens a year, a leap day. (A Sunday and the day after National Day were
+# here too: each day costs a year of operations, and these four hold their cases.)
 DAYS = {
     "a Saturday that ends a month": dt.datetime(2026, 1, 31, 17, 0),
-    "the day after National Day, before noon": dt.datetime(2026, 9, 3, 11, 0),
-    "a Sunday": dt.datetime(2026, 12, 6, 10, 0),
     "31 December, after closing": dt.datetime(2026, 12, 31, 17, 30),
     "1 January, a holiday": dt.datetime(2027, 1, 1, 9, 0),
     "29 February": dt.datetime(2028, 2, 29, 14, 0),
