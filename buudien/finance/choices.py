@@ -51,6 +51,7 @@ class EntryKind(models.TextChoices):
     GOODS_ORDER = "goods_order", _("Goods ordered and sent by parcel")
     TELECOM_SALE = "telecom_sale", _("Telecom top-up or card sold")
     INSURANCE_PREMIUM = "insurance_premium", _("Insurance premium collected")
+    PUBLIC_PRESS = "public_press", _("Public press billed to the ordering agency")
     EXPENSE = "expense", _("Expense")
     BUDGET_CONTRIBUTION = "budget_contribution", _("Payment to the state budget")
     REVERSAL = "reversal", _("Reversal")

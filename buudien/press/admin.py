@@ -14,17 +14,29 @@ from django.http import HttpRequest
 
 from buudien.people import access
 from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin, province_of
-from buudien.press.models import Programme, Publisher, Subscription, Title, TitlePrice
+from buudien.press.models import (
+    Programme,
+    ProgrammeSettlement,
+    Publisher,
+    PublisherSettlement,
+    Subscription,
+    Title,
+    TitlePrice,
+)
 
 
 class PublisherForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Publisher
-        fields = ["province_code", "code", "name", "is_active"]
+        fields = ["province_code", "code", "name", "bank", "is_active"]
 
     def clean_code(self) -> str:
         """The ledger's partner slugs are lowercase (``3388.partner.nxb-<code>``)."""
         return str(self.cleaned_data.get("code") or "").strip().lower()
+
+    def clean_bank(self) -> str:
+        """The short code of a bank account in the ledger (``1121.<bank>``), lowercase."""
+        return str(self.cleaned_data.get("bank") or "").strip().lower()
 
 
 @admin.register(Publisher)
@@ -106,6 +118,7 @@ class ProgrammeAdmin(ProvinceAdmin):
         "name",
         "ordering_agency",
         "funding_decision",
+        "fee_per_copy",
         "titles",
         "is_active",
     ]
@@ -142,3 +155,30 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return access.visible(request.user, super().get_queryset(request), "point__unit_path")
+
+
+# --- the settlements (press.settlements): read-only, made only through the services ------
+
+
+class _SettlementAdmin(ReadOnlyAdmin):
+    search_fields = ["reference"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        province = province_of(request)
+        return queryset if province is None else queryset.filter(province_code=province)
+
+
+@admin.register(PublisherSettlement)
+class PublisherSettlementAdmin(_SettlementAdmin):
+    list_display = ["reference", "publisher", "date_from", "date_to", "count", "amount", "bank"]
+    list_filter = ["publisher"]
+    list_select_related = ["publisher"]
+
+
+@admin.register(ProgrammeSettlement)
+class ProgrammeSettlementAdmin(_SettlementAdmin):
+    list_display = ["reference", "programme", "date_from", "date_to", "copies", "amount"]
+    list_filter = ["programme"]
+    list_select_related = ["programme"]

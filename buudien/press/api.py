@@ -152,3 +152,9 @@ def allocation(request: HttpRequest, day: dt.date) -> Any:
         }
         for line in selectors.allocation(user=request.user, day=day)
     ]
+
+
+# The settlements and the attestation (press.api_money), under the same prefix.
+from buudien.press.api_money import router as money_router  # noqa: E402
+
+router.add_router("", money_router)

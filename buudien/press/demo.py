@@ -49,6 +49,10 @@ DEFAULT_SUBSCRIPTIONS = 300
 SUBSCRIPTIONS_ENV = "BUUDIEN_DEMO_PRESS"
 WEIGHT = {PointKind.BC1: 8.0, PointKind.BC2: 4.0, PointKind.BC3: 1.5}  # others: 0.5
 PRESTIGIOUS_PER_COMMUNE = 2
+# The publishers are paid from the post's account the collection demo pays its partners from.
+BANK = "vietinbank"
+# What the ordering agency pays the post for each copy of the programme delivered.
+FEE_PER_COPY = 2_000
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ def build(
 
 def _titles(first: dt.date) -> dict[str, tuple[DemoTitle, Title]]:
     publishers = {
-        code: Publisher.objects.create(province_code=PROVINCE, code=code, name=name)
+        code: Publisher.objects.create(province_code=PROVINCE, code=code, name=name, bank=BANK)
         for code, name in PUBLISHERS.items()
     }
     made = {}
@@ -252,6 +256,7 @@ def _programme(
         ordering_agency="Uỷ ban nhân dân tỉnh Lạng Sơn",
         funding_decision="Quyết định 45/2015/QĐ-TTg",
         year=today.year,
+        fee_per_copy=FEE_PER_COPY,
     )
     programme.titles.set([title for row, title in titles.values() if row.public])
     communes = AdminArea.objects.filter(

@@ -13,6 +13,10 @@ names, the free press for ethnic-minority and mountain areas): its titles go fre
 recipients (``ProgrammeRecipient``: a commune People's Committee, a prestigious person, a
 village), settled with the ordering agency, revenue of ``public_press``.
 
+A ``PublisherSettlement`` pays a publisher its share of the subscriptions of a range of days
+(they point at it); a ``ProgrammeSettlement`` bills a programme's ordering agency for the
+copies delivered of a range of issues (the deliveries point at it); ``press.settlements``.
+
 Every table carries ``province_code`` and its unique keys include it (DESIGN.md, "Scale").
 """
 
@@ -23,10 +27,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.core.bizdays import VIETNAM
-from buudien.counter.models import CounterOperation, point_link
+from buudien.counter.models import CounterOperation, entry_link, person_link, point_link
 from buudien.press.choices import (
     DeliveryStatus,
     MissReason,
@@ -38,6 +44,8 @@ from buudien.press.choices import (
 
 # The ledger partner of a publisher: ``nxb-<code>`` (nhà xuất bản), beside insurance's ``bh-``.
 PARTNER_PREFIX = "nxb-"
+# The ledger partner of a programme's ordering agency: ``bcci-<code>`` (báo chí công ích).
+PROGRAMME_PARTNER_PREFIX = "bcci-"
 
 
 class Publisher(models.Model):
@@ -51,6 +59,12 @@ class Publisher(models.Model):
         help_text=_("Lowercase letters, digits and '-': the publisher's account in the ledger."),
     )
     name = models.CharField(_("name"), max_length=200)
+    bank = models.CharField(
+        _("settlement bank account"),
+        max_length=32,
+        blank=True,
+        help_text=_("Short code of the post's bank account the publisher is paid from."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -194,6 +208,14 @@ class Subscription(CounterOperation):
     total = models.BigIntegerField(_("total (đồng)"))
     publisher_share = models.BigIntegerField(_("publisher's share (đồng)"))
     margin = models.BigIntegerField(_("post's margin (đồng)"))
+    settlement = models.ForeignKey(
+        "PublisherSettlement",
+        verbose_name=_("settlement with the publisher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
 
     class Meta(CounterOperation.Meta):
         verbose_name = _("press subscription")
@@ -251,6 +273,12 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
+
+    @property
+    def partner(self) -> str:
+        """The ordering agency's slug in the ledger (``131.partner.<partner>``: what it owes
+        the post for the copies delivered)."""
+        return f"{PROGRAMME_PARTNER_PREFIX}{slugify(self.code)}"[:32].rstrip("-")
 
 
 class ProgrammeRecipient(models.Model):
@@ -454,6 +482,14 @@ class PressDelivery(models.Model):
         related_name="+",
     )
     on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    settlement = models.ForeignKey(
+        "ProgrammeSettlement",
+        verbose_name=_("settlement with the ordering agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
 
     class Meta:
         verbose_name = _("press delivery")
@@ -528,3 +564,83 @@ class PressRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title_id} {self.month:%m/%Y} {self.point_id}"
+
+
+class Settlement(models.Model):
+    """What a settlement with a partner of the press holds, whichever the partner: its
+    reference, the range of days it covers, the ledger entry that moved the money, who made
+    it and under which idempotency key."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    reference = models.CharField(pgettext_lazy("document number", "reference"), max_length=48)
+    date_from = models.DateField(pgettext_lazy("date range", "from"))
+    date_to = models.DateField(pgettext_lazy("date range", "to"))
+    count = models.PositiveIntegerField(_("rows settled"), default=0)
+    amount = models.BigIntegerField(_("amount (đồng)"), default=0)
+    entry = entry_link(_("ledger entry"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128)
+    memo = models.CharField(_("memo"), max_length=500, blank=True)
+    created_by = person_link(_("settled by"))
+    created_at = models.DateTimeField(_("settled at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "reference"], name="%(app_label)s_%(class)s_ref_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["province_code", "idempotency_key"],
+                name="%(app_label)s_%(class)s_key_uniq",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")),
+                name="%(app_label)s_%(class)s_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PublisherSettlement(Settlement):
+    """The publisher's share of the subscriptions taken over a range of business days, paid
+    in one transfer: one ledger entry (debit what the post owes the publisher, credit the
+    post's bank account); the subscriptions it paid (``count``) point at it."""
+
+    publisher = models.ForeignKey(
+        Publisher, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    bank = models.CharField(_("bank account"), max_length=32)
+
+    class Meta(Settlement.Meta):
+        verbose_name = _("settlement with a publisher")
+        verbose_name_plural = _("settlements with publishers")
+
+
+class ProgrammeSettlement(Settlement):
+    """The copies of a programme delivered over a range of issue dates, billed to its
+    ordering agency at the programme's ``fee_per_copy``: one ledger entry (debit what the
+    agency owes the post, credit the revenue of ``public_press``); the deliveries it billed
+    (``count``) point at it."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("public press programme"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    copies = models.PositiveIntegerField(_("copies delivered"), default=0)
+    fee_per_copy = models.BigIntegerField(_("paid per copy delivered (đồng)"))
+
+    class Meta(Settlement.Meta):
+        verbose_name = _("settlement with an ordering agency")
+        verbose_name_plural = _("settlements with ordering agencies")
+        constraints = [
+            *Settlement.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(amount=models.F("copies") * models.F("fee_per_copy")),
+                name="press_programmesettlement_amount",
+            ),
+        ]

@@ -101,3 +101,71 @@ class AllocationOut(Schema):
     subscribed: int
     public: int
     copies: int
+
+
+# --- the settlements and the attestation ----------------------------------------------------
+
+
+class PublisherSettlementIn(Schema):
+    publisher: str = Field(max_length=28, description="The publisher's code.")
+    date_from: dt.date
+    date_to: dt.date
+    memo: str = Field("", max_length=500)
+
+
+class PublisherSettlementOut(Schema):
+    reference: str
+    publisher: str = Field(alias="publisher.code")
+    date_from: dt.date
+    date_to: dt.date
+    count: int = Field(description="The subscriptions settled.")
+    amount: int = Field(description="Paid to the publisher, đồng.")
+    bank: str
+    entry_id: int | None
+    created_at: dt.datetime
+
+
+class ProgrammeSettlementIn(Schema):
+    programme: str = Field(max_length=32, description="The programme's code.")
+    year: int
+    date_from: dt.date
+    date_to: dt.date
+    memo: str = Field("", max_length=500)
+
+
+class ProgrammeSettlementOut(Schema):
+    reference: str
+    programme: str = Field(alias="programme.code")
+    year: int = Field(alias="programme.year")
+    date_from: dt.date
+    date_to: dt.date
+    count: int = Field(description="The deliveries billed.")
+    copies: int
+    fee_per_copy: int
+    amount: int = Field(description="Billed to the ordering agency, đồng.")
+    entry_id: int | None
+    created_at: dt.datetime
+
+
+class AttestationRowOut(Schema):
+    commune: str
+    commune_name: str
+    title: str
+    title_name: str
+    recipients: int
+    due: int
+    delivered: int
+    on_time: int
+    late: int
+    not_delivered: int
+
+
+class AttestationOut(Schema):
+    programme: str
+    year: int
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[AttestationRowOut]
+    totals: AttestationRowOut
+    fee_per_copy: int
+    amount: int

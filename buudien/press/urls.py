@@ -1,6 +1,7 @@
 from django.urls import path
 
 from buudien.press import views
+from buudien.press.urls_money import urlpatterns as money_urls
 
 app_name = "press"
 urlpatterns = [
@@ -11,3 +12,5 @@ urlpatterns = [
     path("allocation/", views.allocation, name="allocation"),
     path("programmes/", views.programmes, name="programmes"),
 ]
+# The settlements and the attestation (press.views_money).
+urlpatterns += money_urls

@@ -126,6 +126,8 @@ def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
 
 # Press and public press (báo chí, báo chí công ích): who reads them; clerks take subscriptions.
 PRESS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
+# The settlements with publishers and ordering agencies: the finance office reads them.
+PRESS_OFFICE_ROLES = frozenset({"admin", "accountant", "director", "auditor"})
 
 
 def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
@@ -134,6 +136,8 @@ def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
         entries.append((_("Take a subscription"), "press:subscribe", "/press/subscribe/"))
     entries.append((_("Allocation of the day"), "press:allocation", "/press/allocation/"))
     entries.append((_("Public press programmes"), "press:programmes", "/press/programmes/"))
+    if _has(user, PRESS_OFFICE_ROLES):
+        entries.append((_("Press settlements"), "press:settlements", "/press/settlements/"))
     return entries
 
 

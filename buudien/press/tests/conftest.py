@@ -5,14 +5,19 @@ programme of the year carrying the newspaper."""
 from __future__ import annotations
 
 import datetime as dt
+from itertools import count
 from typing import Any
 
 import pytest
 
 from buudien.core.bizdays import VIETNAM
-from buudien.press import services
+from buudien.finance import ledger
+from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
+from buudien.press import services, work
+from buudien.press import settlements as money
 from buudien.press.choices import Periodicity, PeriodKind
-from buudien.press.models import Programme, Publisher, Title, TitlePrice
+from buudien.press.models import PressDelivery, Programme, Publisher, Title, TitlePrice
 
 MONDAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=VIETNAM)
 DAILY = "LS"  # Báo Lạng Sơn, every day
@@ -160,3 +165,99 @@ def served(world: Any, clerk_a: Any, admin_user: Any, programme: Any) -> dict[st
         delivery_point=world.point_b.code,
     )
     return {"one": one, "two": two, "weekly": weekly, "ubnd": ubnd, "elder": elder}
+
+
+# --- the settlements and the attestation (test_settlements, test_attestation) --------------
+
+SETTLED_ON = dt.date(2026, 12, 15)
+DEC3 = dt.date(2026, 12, 3)
+BANK = "vietinbank"
+FEE = 1_500
+_keys = count()
+
+
+@pytest.fixture
+def settle_today(monkeypatch: Any) -> None:
+    """The settlements are made on 15/12/2026 (the subscriptions were taken on 02/11)."""
+    monkeypatch.setattr(money, "local_today", lambda: SETTLED_ON)
+
+
+@pytest.fixture
+def accountant(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="acc", role="accountant", unit=world.province)
+
+
+@pytest.fixture
+def accountant_elsewhere(world: Any) -> Any:
+    from buudien.people.tests.factories import UserFactory
+
+    return UserFactory(username="acc04", role="accountant", unit=world.other_province)
+
+
+@pytest.fixture
+def bank(titles: Any) -> Account:
+    """The publishers are paid from the post's account at VietinBank, holding 1,000,000 đ."""
+    for title in titles.values():
+        title.publisher.bank = BANK
+        title.publisher.save()
+    account = ledger.account_for_bank("20", BANK)
+    ledger.entry_post(
+        actor=None,
+        idempotency_key=f"fund-bank-{next(_keys)}",
+        kind=EntryKind.OPENING_BALANCE,
+        reference="",
+        legs=[ledger.Leg(account, ledger.account_owner_capital("20"), 1_000_000)],
+        province_code="20",
+    )
+    return account
+
+
+@pytest.fixture
+def confirmed(
+    world: Any,
+    admin_user: Any,
+    centre_clerk: Any,
+    postman_a: Any,
+    postman_b: Any,
+    titles: Any,
+    programme: Any,
+    served: Any,
+) -> dict[str, Any]:
+    """Three issues of the daily (1, 2 and 3 December) for the programme's recipients: the
+    People's Committee of Chi Lăng (2 copies), its prestigious elder (1) and the People's
+    Committee of Đồng Đăng (1). Confirmed by the postmen: on 1/12 Chi Lăng's committee on
+    time, the elder late, Đồng Đăng on time; on 2/12 Chi Lăng's committee late, the elder
+    missed; nothing of 3/12 yet."""
+    programme.fee_per_copy = FEE
+    programme.save()
+    dong_dang = services.recipient_add(
+        actor=admin_user,
+        programme=programme,
+        commune=world.commune_a.code,
+        name="UBND xã Đồng Đăng",
+        delivery_point=world.point_a.code,
+    )
+    day2 = DEC1 + dt.timedelta(days=1)
+    for day in (DEC1, day2, DEC3):
+        work.issue_receive(
+            actor=centre_clerk, title=titles[DAILY], issue_date=day, received=9, at=at(day, 5)
+        )
+
+    def delivery(day: dt.date, recipient: Any) -> PressDelivery:
+        return PressDelivery.objects.get(issue_date=day, recipient=recipient)
+
+    ubnd, elder = served["ubnd"], served["elder"]
+    work.delivery_confirm(actor=postman_b, delivery=delivery(DEC1, ubnd), at=at(DEC1, 9))
+    work.delivery_confirm(actor=postman_b, delivery=delivery(DEC1, elder), at=at(DEC1, 14))
+    work.delivery_confirm(actor=postman_a, delivery=delivery(DEC1, dong_dang), at=at(DEC1, 10))
+    work.delivery_confirm(actor=postman_b, delivery=delivery(day2, ubnd), at=at(day2, 15))
+    work.delivery_confirm(
+        actor=postman_b,
+        delivery=delivery(day2, elder),
+        delivered=False,
+        reason="absent",
+        at=at(day2, 10),
+    )
+    return {**served, "dong_dang": dong_dang}
