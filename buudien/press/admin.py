@@ -1,7 +1,9 @@
 """The press in the Django admin (administrators only, in their province): publishers,
 titles, their subscription prices and the public-press programmes are set up here (audited,
 never deleted: a title no longer distributed is made inactive); subscriptions are read-only
-(they change only through the services, with their ledger entries)."""
+(they change only through the services, with their ledger entries), and so are the daily
+work's records: the issues received, their allocation lines and the deliveries (made and
+confirmed only through ``press.work``)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from django.http import HttpRequest
 from buudien.people import access
 from buudien.people.admin_scope import ProvinceAdmin, ReadOnlyAdmin, province_of
 from buudien.press.models import (
+    IssueAllocation,
+    PressDelivery,
+    PressIssue,
     Programme,
     ProgrammeSettlement,
     Publisher,
@@ -182,3 +187,62 @@ class ProgrammeSettlementAdmin(_SettlementAdmin):
     list_display = ["reference", "programme", "date_from", "date_to", "copies", "amount"]
     list_filter = ["programme"]
     list_select_related = ["programme"]
+
+
+@admin.register(PressIssue)
+class PressIssueAdmin(ReadOnlyAdmin):
+    list_display = [
+        "issue_date",
+        "title",
+        "expected",
+        "received",
+        "returned",
+        "received_at",
+        "dispatched_at",
+    ]
+    list_select_related = ["title"]
+    list_per_page = 100
+    show_full_result_count = False
+    date_hierarchy = "issue_date"
+    search_fields = ["title__code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        province = province_of(request)
+        rows = super().get_queryset(request)
+        return rows if province is None else rows.filter(province_code=province)
+
+
+@admin.register(IssueAllocation)
+class IssueAllocationAdmin(ReadOnlyAdmin):
+    list_display = ["issue", "point", "subscribed", "public", "received", "received_at"]
+    list_select_related = ["issue__title", "point"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["point__code", "issue__title__code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return access.visible(request.user, super().get_queryset(request), "point__unit_path")
+
+
+@admin.register(PressDelivery)
+class PressDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "issue_date",
+        "title",
+        "point",
+        "name",
+        "copies",
+        "status",
+        "reason",
+        "confirmed_at",
+        "on_time",
+    ]
+    list_filter = ["status", "reason", "on_time"]
+    list_select_related = ["title", "point"]
+    list_per_page = 100
+    show_full_result_count = False
+    date_hierarchy = "issue_date"
+    search_fields = ["name", "point__code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return access.visible(request.user, super().get_queryset(request), "point__unit_path")

@@ -1,9 +1,12 @@
 """/api/press/: the titles distributed, subscriptions taken at the counter, the public-press
-programmes with their recipients, and a day's allocation per delivery point.
+programmes with their recipients, and a day's allocation per delivery point; the daily work:
+an issue received at the centre, sent to the points, its unsold copies returned; the copies
+counted at a point; the deliveries of a day, confirmed one by one or many at once.
 
 Taking a subscription needs an ``Idempotency-Key`` header: a retry under the same key returns
 the subscription already taken (and posts nothing twice). A clerk acts at their own point; an
-administrator names the point (``point``).
+administrator names the point (``point``). The daily work is done once: a second receipt, a
+second confirmation is refused (400) and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,16 +15,34 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from buudien.core.bizdays import local_today
+from buudien.core.errors import DomainError
 from buudien.counter.api import counter_arguments
-from buudien.press import selectors, services
-from buudien.press.models import ProgrammeRecipient, Subscription
+from buudien.press import selectors, services, work
+from buudien.press.models import (
+    IssueAllocation,
+    PressDelivery,
+    PressIssue,
+    ProgrammeRecipient,
+    Subscription,
+)
 from buudien.press.schemas import (
+    AllocationLineOut,
     AllocationOut,
+    AllocationReceiveIn,
+    ConfirmIn,
+    ConfirmManyIn,
+    ConfirmManyOut,
+    DeliveryOut,
+    IssueIn,
+    IssueOut,
     ProgrammeOut,
     RecipientIn,
     RecipientOut,
+    ReturnIn,
     SubscriptionIn,
     SubscriptionOut,
     TitleOut,
@@ -152,6 +173,143 @@ def allocation(request: HttpRequest, day: dt.date) -> Any:
         }
         for line in selectors.allocation(user=request.user, day=day)
     ]
+
+
+# --- the daily work -----------------------------------------------------------------------
+
+
+def _issue(row: PressIssue) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "title": row.title.code,
+        "title_name": row.title.name,
+        "issue_date": row.issue_date,
+        "expected": row.expected,
+        "received": row.received,
+        "missing": row.missing,
+        "single_copies": row.single_copies,
+        "returned": row.returned,
+        "received_at": row.received_at,
+        "dispatched_at": row.dispatched_at,
+        "note": row.note,
+    }
+
+
+def _line(row: IssueAllocation) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "issue": row.issue_id,
+        "point": row.point.code,
+        "title": row.issue.title.code,
+        "issue_date": row.issue.issue_date,
+        "subscribed": row.subscribed,
+        "public": row.public,
+        "copies": row.copies,
+        "received": row.received,
+        "received_at": row.received_at,
+    }
+
+
+def _delivery(row: PressDelivery) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "issue": row.issue_id,
+        "issue_date": row.issue_date,
+        "point": row.point.code,
+        "title": row.title.code,
+        "name": row.name,
+        "address": row.address,
+        "phone": row.phone,
+        "commune": row.commune.code if row.commune is not None else None,
+        "public": row.public,
+        "copies": row.copies,
+        "due_at": row.due_at,
+        "status": row.status,
+        "reason": row.reason,
+        "note": row.note,
+        "confirmed_at": row.confirmed_at,
+        "on_time": row.on_time,
+    }
+
+
+@router.get("/issues", response=list[IssueOut], summary="The issues received on a day")
+def issue_list(request: HttpRequest, day: dt.date | None = None) -> Any:
+    """The issues of ``day`` (today when left out) received at the province's centre."""
+    return [
+        _issue(row) for row in selectors.issue_list(user=request.user, day=day or local_today())
+    ]
+
+
+@router.post("/issues", response={201: IssueOut}, summary="Receive an issue at the centre")
+def issue_receive(request: HttpRequest, payload: IssueIn) -> Any:
+    """The copies of a title's issue counted at the centre: split at once per delivery
+    point with one delivery per recipient. Once per title and date; every problem at once."""
+    selectors.require_centre(request.user)
+    title = services.title_for(selectors.province_of(request.user), payload.title)
+    row = work.issue_receive(
+        actor=request.user,
+        title=title,
+        issue_date=payload.issue_date,
+        received=payload.received,
+        note=payload.note,
+    )
+    return Status(201, _issue(row))
+
+
+@router.post("/issues/{id}/dispatch", response=IssueOut, summary="Send an issue to the points")
+def issue_dispatch(request: HttpRequest, id: int) -> Any:
+    row = selectors.issue_get(user=request.user, pk=id)
+    return _issue(work.issue_dispatch(actor=request.user, issue=row))
+
+
+@router.post("/issues/{id}/returns", response=IssueOut, summary="Return unsold single copies")
+def issue_return(request: HttpRequest, id: int, payload: ReturnIn) -> Any:
+    row = selectors.issue_get(user=request.user, pk=id)
+    return _issue(work.issue_return(actor=request.user, issue=row, copies=payload.copies))
+
+
+@router.post(
+    "/allocations/{id}/receive",
+    response=AllocationLineOut,
+    summary="Count an issue's copies at the point",
+)
+def allocation_receive(request: HttpRequest, id: int, payload: AllocationReceiveIn) -> Any:
+    line = selectors.allocation_get(user=request.user, pk=id)
+    return _line(
+        work.allocation_receive(actor=request.user, allocation=line, received=payload.received)
+    )
+
+
+@router.get("/deliveries", response=list[DeliveryOut], summary="The deliveries of a day")
+def delivery_list(request: HttpRequest, day: dt.date | None = None, status: str = "") -> Any:
+    """A postman's point's deliveries of ``day`` (today when left out); for the others those
+    of the points in their scope. ``status``: pending, delivered or missed."""
+    rows = selectors.delivery_list(user=request.user, day=day or local_today(), status=status)
+    return [_delivery(row) for row in rows]
+
+
+@router.post("/deliveries/confirm", response=ConfirmManyOut, summary="All delivered")
+def deliveries_confirm(request: HttpRequest, payload: ConfirmManyIn) -> Any:
+    """The deliveries ``ids`` of the point still to deliver, all delivered now; those
+    confirmed meanwhile are left as they are. ``confirmed``: how many were."""
+    point = selectors.round_point(user=request.user, code=payload.point)
+    if point is None:
+        raise DomainError(_("Choose the delivery point."), field="point")
+    return {"confirmed": work.deliveries_confirm(actor=request.user, point=point, ids=payload.ids)}
+
+
+@router.post("/deliveries/{id}/confirm", response=DeliveryOut, summary="Confirm a delivery")
+def delivery_confirm(request: HttpRequest, id: int, payload: ConfirmIn) -> Any:
+    """Delivered (on time before the title's due time), or not with the ``reason``: once."""
+    row = selectors.delivery_get(user=request.user, pk=id)
+    done = work.delivery_confirm(
+        actor=request.user,
+        delivery=row,
+        delivered=payload.delivered,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return _delivery(done)
 
 
 # The settlements and the attestation (press.api_money), under the same prefix.

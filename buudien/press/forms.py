@@ -3,6 +3,7 @@ at once, each under its field)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from buudien.counter.forms import CHOOSE, CounterForm
 from buudien.network.models import ServicePoint
 from buudien.press import selectors
-from buudien.press.choices import PeriodKind, SubscriberKind
+from buudien.press.choices import MissReason, PeriodKind, RecipientKind, SubscriberKind
 
 
 class SubscriptionForm(CounterForm):
@@ -78,15 +79,23 @@ class SearchForm(forms.Form):
         label=_("Search"),
         max_length=60,
         required=False,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "autofocus": True,
-                "autocomplete": "off",
-                "placeholder": _("Reference, phone, title or name"),
-            }
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
     )
+    placeholder = _("Reference, phone, title or name")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = self.placeholder
+
+    @classmethod
+    def asked(cls, request: Any) -> tuple[SearchForm, str]:
+        """The form of the request's ``?q=`` and the text searched ("" when none)."""
+        form = cls(request.GET or None)
+        return form, (form.cleaned_data.get("q", "") if form.is_valid() else "")
+
+
+class RecipientSearchForm(SearchForm):
+    placeholder = _("Recipient or commune, diacritics optional")
 
 
 class DayForm(forms.Form):
@@ -96,3 +105,77 @@ class DayForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date", "autofocus": True}, format="%Y-%m-%d"),
     )
+
+
+def _numeric(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
+
+
+class ReceiveForm(forms.Form):
+    """An issue received at the centre. The title and the day come from the page; the
+    service refuses every problem at once."""
+
+    title = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
+    issue_date = forms.CharField(max_length=10, required=False, widget=forms.HiddenInput)
+    received = forms.CharField(
+        label=_("Copies counted"), max_length=9, required=False, widget=_numeric(size=6)
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def clean_issue_date(self) -> Any:
+        """The day as a date; what is not one goes to the service as typed (it says so)."""
+        text = str(self.cleaned_data.get("issue_date") or "").strip()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+
+
+class ReturnForm(forms.Form):
+    copies = forms.CharField(
+        label=_("Unsold copies returned"), max_length=9, required=False, widget=_numeric(size=5)
+    )
+
+
+class CountForm(forms.Form):
+    received = forms.CharField(
+        label=_("Copies counted"), max_length=9, required=False, widget=_numeric(size=5)
+    )
+
+
+class MissForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why not"), choices=[("", CHOOSE), *MissReason.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class RoundForm(DayForm):
+    """A round's day, and its point for an administrator."""
+
+    point = forms.CharField(label=_("Delivery point"), max_length=16, required=False)
+
+
+class RecipientForm(forms.Form):
+    """A recipient added to a programme by an administrator."""
+
+    commune = forms.ChoiceField(label=_("Commune"), required=False)
+    name = forms.CharField(label=_("Recipient"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Recipient kind"), choices=RecipientKind.choices)
+    delivery_point = forms.ChoiceField(label=_("Delivery point"), required=False)
+    copies = forms.CharField(
+        label=_("Copies"), max_length=6, required=False, initial="1", widget=_numeric(size=4)
+    )
+
+    def __init__(self, *args: Any, province_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        communes = selectors.communes_of(province_code=province_code)
+        self.fields["commune"].choices = [  # type: ignore[attr-defined]
+            ("", str(CHOOSE)),
+            *((c.code, c.name) for c in communes),
+        ]
+        points = ServicePoint.objects.filter(province_code=province_code).order_by("code")
+        self.fields["delivery_point"].choices = [  # type: ignore[attr-defined]
+            ("", str(CHOOSE)),
+            *((p.code, f"{p.code} · {p.name}") for p in points),
+        ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
 
 
 class PriceOut(Schema):
@@ -38,7 +40,7 @@ class SubscriptionIn(Schema):
     delivery_point: str | None = Field(
         None, max_length=16, description="The delivering point's code; the counter's point."
     )
-    copies: int = Field(1, ge=1, le=1000)
+    copies: StrictInt = Field(1, ge=1, le=1000)
     period_kind: str = Field("month", max_length=16)
     starts_on: dt.date | None = Field(
         None, description="The first day of a coming month; next month when left out."
@@ -71,7 +73,7 @@ class RecipientIn(Schema):
     name: str = Field(max_length=400)
     kind: str = Field("commune", max_length=16)
     delivery_point: str = Field(max_length=16)
-    copies: int = Field(1, ge=1, le=1000)
+    copies: StrictInt = Field(1, ge=1, le=1000)
 
 
 class RecipientOut(Schema):
@@ -127,7 +129,7 @@ class PublisherSettlementOut(Schema):
 
 class ProgrammeSettlementIn(Schema):
     programme: str = Field(max_length=32, description="The programme's code.")
-    year: int
+    year: StrictInt
     date_from: dt.date
     date_to: dt.date
     memo: str = Field("", max_length=500)
@@ -169,3 +171,89 @@ class AttestationOut(Schema):
     totals: AttestationRowOut
     fee_per_copy: int
     amount: int
+
+
+# --- the daily work: integers are JSON integers (StrictInt), every input bounded ------------
+
+Count = Annotated[StrictInt, Field(ge=-(2**31), le=2**31)]
+RecordId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+
+class IssueIn(Schema):
+    title: str = Field(max_length=32, description="The title's code.")
+    issue_date: dt.date
+    received: Count = Field(description="The copies counted at the centre.")
+    note: str = Field("", max_length=1000)
+
+
+class IssueOut(Schema):
+    id: int
+    title: str
+    title_name: str
+    issue_date: dt.date
+    expected: int
+    received: int
+    missing: int
+    single_copies: int
+    returned: int
+    received_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    note: str
+
+
+class ReturnIn(Schema):
+    copies: Count = Field(description="Unsold single copies returned to the publisher.")
+
+
+class AllocationReceiveIn(Schema):
+    received: Count = Field(description="The copies counted at the point.")
+
+
+class AllocationLineOut(Schema):
+    id: int
+    issue: int
+    point: str
+    title: str
+    issue_date: dt.date
+    subscribed: int
+    public: int
+    copies: int
+    received: int | None
+    received_at: dt.datetime | None
+
+
+class DeliveryOut(Schema):
+    id: int
+    issue: int
+    issue_date: dt.date
+    point: str
+    title: str
+    name: str
+    address: str
+    phone: str
+    commune: str | None = Field(description="The commune's code (public press).")
+    public: bool
+    copies: int
+    due_at: dt.datetime
+    status: str
+    reason: str
+    note: str
+    confirmed_at: dt.datetime | None
+    on_time: bool | None
+
+
+class ConfirmIn(Schema):
+    delivered: StrictBool = True
+    reason: str = Field("", max_length=32, description="Why not delivered (absent, refused…).")
+    note: str = Field("", max_length=1000)
+
+
+class ConfirmManyIn(Schema):
+    ids: list[RecordId] = Field(min_length=1, max_length=5_000)
+    point: str = Field(
+        "", max_length=16, description="An administrator's point (code); a postman's own."
+    )
+
+
+class ConfirmManyOut(Schema):
+    confirmed: int

@@ -392,12 +392,15 @@ def recipient_add(
 @dataclass(frozen=True)
 class AllocationLine:
     """The copies of one title for one delivery point on one issue date: those subscribed
-    (press) and those of public-press programmes."""
+    (press) and those of public-press programmes; as forecast, or as the issue received at
+    the centre split them (``received``)."""
 
     point: ServicePoint
     title: Title
     subscribed: int
     public: int
+    # True: the lines of the issue received at the centre; False: the forecast.
+    received: bool = False
 
     @property
     def copies(self) -> int:

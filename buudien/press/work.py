@@ -21,6 +21,7 @@ point confirm its deliveries; an administrator may do each within their scope.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -54,12 +55,14 @@ __all__ = [
     "can_receive",
     "deliveries_confirm",
     "delivery_confirm",
+    "is_admin",
     "issue_dispatch",
     "issue_receive",
     "issue_return",
 ]
 
 COPIES_MAX = 1_000_000
+_DIGITS = re.compile(r"[0-9]{1,9}")
 # How far back an issue may be received: a parcel of papers found a week late is recorded.
 RECEIVE_BACK_DAYS = 7
 # What the rollup of a confirmation needs of each delivery.
@@ -75,7 +78,8 @@ FIELDS_CONFIRMED = (
 ROLLUP_KEYS = ("province_code", "month", "point_id", "title_id", "public")
 
 
-def _admin(actor: Any) -> bool:
+def is_admin(actor: Any) -> bool:
+    """A superuser or an administrator (who may act at any point of their scope)."""
     return bool(getattr(actor, "is_superuser", False)) or access.has_role(
         actor, frozenset({Role.ADMIN})
     )
@@ -83,7 +87,7 @@ def _admin(actor: Any) -> bool:
 
 def can_receive(actor: Any) -> bool:
     """A clerk of a processing centre, or an administrator."""
-    if _admin(actor):
+    if is_admin(actor):
         return True
     point = getattr(actor, "point", None)
     return (
@@ -95,7 +99,7 @@ def can_receive(actor: Any) -> bool:
 
 def can_confirm(actor: Any) -> bool:
     """A postman, a clerk (of a BĐVHX where recipients collect), or an administrator."""
-    return _admin(actor) or access.has_role(actor, frozenset({Role.POSTMAN, Role.CLERK}))
+    return is_admin(actor) or access.has_role(actor, frozenset({Role.POSTMAN, Role.CLERK}))
 
 
 def _check_province(actor: Any, province_code: str) -> None:
@@ -106,7 +110,7 @@ def _check_province(actor: Any, province_code: str) -> None:
 
 def _at_point(actor: Any, point: ServicePoint, *, message: str) -> None:
     """``actor`` works at ``point`` (an administrator: ``point`` is in their scope)."""
-    if _admin(actor):
+    if is_admin(actor):
         if not access.in_scope(actor, point.unit_path):
             raise NotFound(_("No such service point."), field="point")
         return
@@ -119,9 +123,16 @@ def _month(day: dt.date) -> dt.date:
 
 
 def _copies(value: Any, *, field: str, label: str, high: int = COPIES_MAX) -> int:
-    if isinstance(value, bool):
-        value = None
-    return fields.whole(value, field=field, label=label, low=0, high=high)
+    """A whole number of copies from 0 to ``high``: an integer, or its digits as typed."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise DomainError(
+            _("%(label)s is a whole number of copies from 0 to %(high)s.")
+            % {"label": label, "high": high},
+            field=field,
+        )
+    return value
 
 
 def rollup_subscription(row: Subscription) -> None:
@@ -147,16 +158,18 @@ def rollup_subscription(row: Subscription) -> None:
 def _expected(title: Title, day: dt.date) -> tuple[list[Any], list[Any]]:
     """The subscriptions in force on ``day`` and the recipients of the year's programmes
     carrying ``title``: one row each, with what a delivery needs."""
-    subscribed = list(
-        Subscription.objects.filter(
+    subscribed: list[dict[str, Any]] = [
+        dict(row)
+        for row in Subscription.objects.filter(
             province_code=title.province_code,
             title=title,
             starts_on__lte=day,
             ends_on__gte=day,
         ).values("pk", "delivery_point_id", "subscriber_name", "address", "phone", "copies")
-    )
-    public = list(
-        ProgrammeRecipient.objects.filter(
+    ]
+    public: list[dict[str, Any]] = [
+        dict(row)
+        for row in ProgrammeRecipient.objects.filter(
             province_code=title.province_code,
             programme__is_active=True,
             programme__year=day.year,
@@ -170,7 +183,7 @@ def _expected(title: Title, day: dt.date) -> tuple[list[Any], list[Any]]:
             "name",
             "copies",
         )
-    )
+    ]
     return subscribed, public
 
 

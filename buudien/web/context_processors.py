@@ -38,6 +38,9 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     entries.append((_("Items"), "mail:items", "/mail/items"))
     entries.append((_("Dispatch bags"), "mailops:bags", "/mail/ops/bags"))
     entries.append((_("Delivery rounds"), "mailops:rounds", "/mail/ops/rounds"))
+    if _has(user, PRESS_ROUND_ROLES):
+        # The press is on the postman's round too: its deliveries beside the mail's.
+        entries.append((_("Press deliveries"), "press:round", "/press/round/"))
     if _has(user, frozenset({"kt1_operator"})):
         entries.append((_("KT1"), "mailops:kt1_home", "/mail/ops/kt1"))
     if _has(user, SUPERVISORS):
@@ -128,13 +131,23 @@ def _goods_subnav(user: Any) -> list[tuple[Any, str, Any]]:
 PRESS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
 # The settlements with publishers and ordering agencies: the finance office reads them.
 PRESS_OFFICE_ROLES = frozenset({"admin", "accountant", "director", "auditor"})
+# Who confirms the press deliveries of a point's round, and counts the copies it receives.
+PRESS_ROUND_ROLES = frozenset({"postman", "clerk", "admin"})
 
 
 def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    from buudien.press.work import can_receive
+
     entries: list[tuple[Any, str, Any]] = [(_("Press subscriptions"), "press:index", ())]
     if _has(user, CASH_COUNTER_ROLES):
         entries.append((_("Take a subscription"), "press:subscribe", "/press/subscribe/"))
+    if can_receive(user) or _has(user, FINANCE_ROLES):
+        entries.append((_("Press issues"), "press:issues", "/press/issues/"))
     entries.append((_("Allocation of the day"), "press:allocation", "/press/allocation/"))
+    if _has(user, PRESS_ROUND_ROLES):
+        entries.append((_("Copies at the point"), "press:copies", "/press/copies/"))
+        entries.append((_("Press deliveries"), "press:round", "/press/round/"))
+    entries.append((_("Not delivered"), "press:missed", "/press/missed/"))
     entries.append((_("Public press programmes"), "press:programmes", "/press/programmes/"))
     if _has(user, PRESS_OFFICE_ROLES):
         entries.append((_("Press settlements"), "press:settlements", "/press/settlements/"))
@@ -204,6 +217,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_goods_subnav(user), path)
     elif path.startswith("/press/") and _has(user, PRESS_ROLES):
         context["subnav_items"] = _items(_press_subnav(user), path)
+    elif path.startswith("/press/") and _has(user, PRESS_ROUND_ROLES):
+        # A postman reaches the press round from the mail's section, and keeps it there.
+        context["subnav_items"] = _items(_mail_subnav(user), path)
     elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
         context["subnav_items"] = _items(_finance_subnav(user), path)
     return context

@@ -48,3 +48,34 @@ def test_subscriptions_are_read_only_in_the_admin(
     assert client.get("/admin/press/subscription/").status_code == 200
     assert client.get(f"/admin/press/subscription/{row.pk}/change/").status_code == 200
     assert client.get("/admin/press/subscription/add/").status_code == 403
+
+
+def test_the_daily_work_is_read_only_in_the_admin(
+    client_as: Any, world: Any, admin_user: Any, titles: Any, served: Any, centre_clerk: Any
+) -> None:
+    from buudien.press import work
+    from buudien.press.models import IssueAllocation, PressDelivery, PressIssue
+    from buudien.press.tests.conftest import DAILY, DEC1, at
+
+    issue = work.issue_receive(
+        actor=centre_clerk, title=titles[DAILY], issue_date=DEC1, received=7, at=at(DEC1, 5)
+    )
+    rows = {
+        "pressissue": issue,
+        "issueallocation": IssueAllocation.objects.filter(issue=issue).first(),
+        "pressdelivery": PressDelivery.objects.filter(issue=issue).first(),
+    }
+    client = client_as(admin_user)
+    for model, row in rows.items():
+        assert row is not None
+        listing = client.get(f"/admin/press/{model}/")
+        assert listing.status_code == 200, model
+        assert client.get(f"/admin/press/{model}/{row.pk}/change/").status_code == 200
+        assert client.get(f"/admin/press/{model}/add/").status_code == 403
+        assert client.post(f"/admin/press/{model}/{row.pk}/change/", {}).status_code == 403
+        assert (
+            client.post(f"/admin/press/{model}/{row.pk}/delete/", {"post": "yes"}).status_code
+            == 403
+        )
+    assert list(PressIssue.objects.values_list("received", flat=True)) == [7]
+    assert PressDelivery.objects.filter(issue=issue).count() == 4
