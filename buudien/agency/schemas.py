@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from buudien.agency.choices import OpeningChannel, Partner
 
@@ -19,15 +20,15 @@ class DepositIn(AtPoint):
     book_number: str = Field(max_length=40)
     customer_name: str = Field(max_length=300)
     citizen_id: str = Field(max_length=40)
-    amount: int
-    term_months: int | None = Field(None, description="Needed to open a new book.")
+    amount: StrictInt
+    term_months: StrictInt | None = Field(None, description="Needed to open a new book.")
     partner: Partner = Partner.LPBANK
 
 
 class WithdrawalIn(AtPoint):
     book_number: str = Field(max_length=40)
     citizen_id: str = Field(max_length=40)
-    amount: int
+    amount: StrictInt
 
 
 class SavingsOut(Schema):
@@ -58,7 +59,7 @@ class LoanRepaymentIn(AtPoint):
     contract_number: str = Field(max_length=60)
     borrower_name: str = Field(max_length=300)
     citizen_id: str = Field("", max_length=40)
-    amount: int
+    amount: StrictInt
     partner: Partner = Partner.LPBANK
 
 
@@ -78,7 +79,7 @@ class ReferralIn(AtPoint):
     applicant_name: str = Field(max_length=300)
     citizen_id: str = Field(max_length=40)
     phone: str = Field(max_length=40)
-    amount_requested: int
+    amount_requested: StrictInt
     purpose: str = Field("", max_length=400)
     partner: Partner = Partner.LPBANK
 
@@ -123,7 +124,7 @@ class RemittanceIn(AtPoint):
     destination_point: str | None = Field(None, max_length=16, description="Paid in cash here.")
     recipient_bank: Partner | None = Field(None, description="Or credited to an account here.")
     recipient_account: str = Field("", max_length=40)
-    amount: int
+    amount: StrictInt
 
 
 class RemittanceOut(Schema):

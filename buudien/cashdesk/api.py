@@ -47,7 +47,7 @@ class ClosingIn(Schema):
 
 
 class DecisionIn(Schema):
-    recounts: int | None = Field(
+    recounts: StrictInt | None = Field(
         None, description="The count you looked at (refused if recounted since)."
     )
     note: str = Field("", max_length=500)

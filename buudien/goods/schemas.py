@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 Code = Field(max_length=40, description="The barcode (EAN-13 or the post's own) or product code.")
 PointCode = Field(
@@ -20,18 +21,18 @@ LINES = 100
 
 class LineIn(Schema):
     code: str = Code
-    quantity: int
+    quantity: StrictInt
 
 
 class ReceiptLineIn(LineIn):
-    unit_cost: int | None = Field(
+    unit_cost: StrictInt | None = Field(
         None, description="Cost of one unit on the supplier's invoice (đồng); none if consigned."
     )
 
 
 class CountIn(Schema):
     code: str = Code
-    counted: int = Field(description="Units counted (0 when none were found).")
+    counted: StrictInt = Field(description="Units counted (0 when none were found).")
 
 
 class SaleIn(Schema):
@@ -55,7 +56,7 @@ class OrderIn(Schema):
     buyer_commune_code: str = Field(
         max_length=16, description="The buyer's commune (its 2025 code), where it is sent."
     )
-    weight_g: int = Field(description="The parcel's weight in grams.")
+    weight_g: StrictInt = Field(description="The parcel's weight in grams.")
 
 
 class ReturnIn(Schema):

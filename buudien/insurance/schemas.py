@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 
 class ProductOut(Schema):
@@ -32,7 +33,9 @@ class PolicyIn(Schema):
     address: str = Field("", max_length=600)
     plate: str = Field("", max_length=40, description="Required for a vehicle policy.")
     starts_on: dt.date | None = Field(None, description="Today when left out; up to 60 days on.")
-    premium: int | None = Field(None, description="Only for a product without a fixed premium.")
+    premium: StrictInt | None = Field(
+        None, description="Only for a product without a fixed premium."
+    )
     policy_number: str = Field("", max_length=40, description="The certificate's own number.")
 
 

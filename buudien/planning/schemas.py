@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ninja import Schema
+from pydantic import StrictInt
 
 
 class PlanOut(Schema):
@@ -16,15 +17,15 @@ class PlanOut(Schema):
 
 class PlanIn(Schema):
     unit_code: str
-    year: int
+    year: StrictInt
     metric: str
     service: str = "total"
-    amount: int | None = None
+    amount: StrictInt | None = None
 
 
 class UpliftIn(Schema):
     province: str
-    year: int
+    year: StrictInt
     pct: float
     basis: str = "plan"
     unit: str | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 PointCode = Field(
     None, max_length=16, description="Code of the point; a clerk's own point when left out."
@@ -24,7 +25,7 @@ class OperatorOut(Schema):
 class TopupIn(Schema):
     point: str | None = PointCode
     phone: str = Field(max_length=20, description="The subscriber's mobile number, 10 digits.")
-    amount: int = Field(description="A denomination: 10000, 20000, 30000, 50000 ... 500000.")
+    amount: StrictInt = Field(description="A denomination: 10000, 20000, 30000, 50000 ... 500000.")
     operator: str | None = Field(
         None, max_length=24, description="Left out: the operator owning the number's prefix."
     )
@@ -49,8 +50,8 @@ class CancelIn(Schema):
 class PinSaleIn(Schema):
     point: str | None = PointCode
     operator: str = Field(max_length=24)
-    face_value: int
-    quantity: int = Field(1, description="1 to 20 codes.")
+    face_value: StrictInt
+    quantity: StrictInt = Field(1, description="1 to 20 codes.")
 
 
 class PinOut(Schema):

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from buudien.mail.acceptance.labels import tracking_path
 from buudien.mail.acceptance.pricing import MAX_AMOUNT, MAX_SIDE_MM
@@ -16,7 +17,7 @@ POINT_CODE = r"^[A-Za-z0-9_.-]{1,16}$"
 COMMUNE_CODE = r"^\d{1,5}$"
 PROVINCE_CODE = r"^\d{1,2}$"
 AddOnCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-Side = Annotated[int, Field(ge=0, le=MAX_SIDE_MM)]
+Side = Annotated[StrictInt, Field(ge=0, le=MAX_SIDE_MM)]
 
 
 class CommuneRef(Schema):
@@ -141,12 +142,12 @@ class ItemIn(Schema):
         AdminAreaStructure.V2025,
         description="The structure the commune code belongs to; a legacy commune is converted.",
     )
-    weight_g: int = Field(..., gt=0, le=MAX_WEIGHT_G)
+    weight_g: StrictInt = Field(..., gt=0, le=MAX_WEIGHT_G)
     length_mm: Side = 0
     width_mm: Side = 0
     height_mm: Side = 0
-    declared_value: int = Field(0, ge=0, le=MAX_AMOUNT)
-    cod_amount: int = Field(0, ge=0, le=MAX_AMOUNT)
+    declared_value: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
+    cod_amount: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
     addons: list[AddOnCode] = Field(default_factory=list, max_length=10)
     kt1_grade: Kt1Grade | None = None
     kt1_urgency: Kt1Urgency = Kt1Urgency.NORMAL
@@ -174,11 +175,11 @@ class QuoteIn(Schema):
     recipient_province: str | None = Field(
         None, pattern=PROVINCE_CODE, description="When the commune is not given."
     )
-    weight_g: int = Field(..., gt=0, le=MAX_WEIGHT_G)
+    weight_g: StrictInt = Field(..., gt=0, le=MAX_WEIGHT_G)
     length_mm: Side = 0
     width_mm: Side = 0
     height_mm: Side = 0
-    declared_value: int = Field(0, ge=0, le=MAX_AMOUNT)
+    declared_value: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
     addons: list[AddOnCode] = Field(default_factory=list, max_length=10)
     day: dt.date | None = Field(None, description="The day of the tariff; today by default.")
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StrictInt
 
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import ImportFailed, upload_check
@@ -45,12 +46,12 @@ class BatchItemIn(Schema):
     recipient_address: str = Field(..., max_length=300)
     recipient_commune_code: str = Field(..., pattern=COMMUNE_CODE)
     recipient_commune_structure: AdminAreaStructure = AdminAreaStructure.V2025
-    weight_g: int = Field(..., gt=0, le=MAX_WEIGHT_G)
+    weight_g: StrictInt = Field(..., gt=0, le=MAX_WEIGHT_G)
     length_mm: Side = 0
     width_mm: Side = 0
     height_mm: Side = 0
-    declared_value: int = Field(0, ge=0, le=MAX_AMOUNT)
-    cod_amount: int = Field(0, ge=0, le=MAX_AMOUNT)
+    declared_value: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
+    cod_amount: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
     addons: list[AddOnCode] = Field(default_factory=list, max_length=10)
     kt1_grade: Kt1Grade | None = None
     kt1_urgency: Kt1Urgency = Kt1Urgency.NORMAL

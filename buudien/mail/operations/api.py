@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
@@ -112,7 +113,7 @@ class RoundStartIn(StepIn):
 
 class DeliverIn(StepIn):
     recipient_name: str = Field(..., max_length=NAME_MAX)
-    cod_collected: int = Field(0, ge=0, le=MAX_AMOUNT)
+    cod_collected: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
     signature: str = Field("", max_length=SIGNATURE_MAX, description="data:image/png;base64,…")
 
 
