@@ -16,9 +16,11 @@ from ninja import Router, Status
 
 from buudien.counter.api import counter_arguments
 from buudien.press import selectors, services
+from buudien.press.figures import year_summary
 from buudien.press.models import ProgrammeRecipient, Subscription
 from buudien.press.schemas import (
     AllocationOut,
+    FiguresOut,
     ProgrammeOut,
     RecipientIn,
     RecipientOut,
@@ -152,3 +154,20 @@ def allocation(request: HttpRequest, day: dt.date) -> Any:
         }
         for line in selectors.allocation(user=request.user, day=day)
     ]
+
+
+# --- the figures of a year ---------------------------------------------------------------------
+
+
+@router.get("/figures", response=FiguresOut, summary="Subscriptions and deliveries of a year")
+def figures_of_year(request: HttpRequest, year: int, unit: str | None = None) -> Any:
+    """For a unit of your scope (the province, or your own unit, when ``unit`` is left out):
+    in total against last year, per title, quarter, month, child unit, point and (the public
+    press) commune, at the BĐVHX; the recipients reached and never reached."""
+    selectors.require_reader(request.user)
+    return year_summary(
+        user=request.user,
+        province_code=selectors.province_of(request.user),
+        year=year,
+        unit_code=(unit or "").strip()[:32] or None,
+    )
