@@ -26,6 +26,7 @@ BENCHMARKS = [
     "bench.tracking_lookup",
     "bench.dossier_lookup",
     "bench.goods_sale",
+    "bench.press_allocation",
     "bench.year_report",
 ]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")

@@ -33,7 +33,6 @@ from buudien.goods.models import GoodsRollup, Product, StockLevel, StockMovement
 from buudien.network.choices import UnitKind
 from buudien.network.figures import SubtreeFigures, month_of, unit_year
 from buudien.network.models import Unit
-from buudien.planning.models import RevenueHistory
 
 SLOW_DAYS = 90
 
@@ -89,6 +88,7 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
     from ``date_from`` to ``date_to`` (inclusive)."""
 
     tally = Tally
+    history_service = Service.CONSUMER_GOODS
 
     def _load_records(self) -> None:
         rows = GoodsRollup.objects.filter(
@@ -126,20 +126,11 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
                 )
             )
 
-    def _load_history(self) -> None:
-        rows = RevenueHistory.objects.filter(
-            province_code=self.province_code,
-            service=Service.CONSUMER_GOODS,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
-        if self.unit is not None:
-            rows = rows.filter(unit__path__startswith=self.unit.path)
-        for point_id, path, month, volume, amount in rows.values_list(
-            "point_id", "unit__path", "month", "volume", "amount"
-        ):
-            tally = Tally(sales=volume, revenue=amount)
-            self.groups.append(Group(point_id, path, None, None, month, tally))
+    def _history_group(
+        self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
+    ) -> Group:
+        tally = Tally(sales=volume, revenue=amount)
+        return Group(point_id, path, None, None, month, tally)
 
     def _keyed(self, key: Callable[[Group], str | None]) -> dict[str, Tally]:
         """Per ``key`` of the rollup (group or mode), its documents those with lines of it."""

@@ -25,7 +25,6 @@ from buudien.insurance.choices import ProductKind
 from buudien.insurance.models import InsuranceRollup, Insurer
 from buudien.network.figures import SubtreeFigures, month_of, unit_year
 from buudien.network.models import Unit
-from buudien.planning.models import RevenueHistory
 
 
 @dataclass
@@ -60,6 +59,7 @@ class InsuranceFigures(SubtreeFigures[Tally, Group]):
     None) from ``date_from`` to ``date_to`` (inclusive)."""
 
     tally = Tally
+    history_service = Service.INSURANCE
 
     def _load_records(self) -> None:
         rows = InsuranceRollup.objects.filter(
@@ -84,20 +84,11 @@ class InsuranceFigures(SubtreeFigures[Tally, Group]):
                 Group(point_id, self._path(point_id), insurer_id, kind, month_of(month), tally)
             )
 
-    def _load_history(self) -> None:
-        rows = RevenueHistory.objects.filter(
-            province_code=self.province_code,
-            service=Service.INSURANCE,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
-        if self.unit is not None:
-            rows = rows.filter(unit__path__startswith=self.unit.path)
-        for point_id, path, month, volume, amount in rows.values_list(
-            "point_id", "unit__path", "month", "volume", "amount"
-        ):
-            tally = Tally(policies=volume, commission=amount)
-            self.groups.append(Group(point_id, path, None, None, month, tally))
+    def _history_group(
+        self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
+    ) -> Group:
+        tally = Tally(policies=volume, commission=amount)
+        return Group(point_id, path, None, None, month, tally)
 
     def by_insurer(self) -> dict[int, Tally]:
         """Per insurer id (records only)."""

@@ -20,6 +20,7 @@ from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
 from buudien.network.choices import PointKind, UnitKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
+from buudien.planning.models import RevenueHistory
 
 
 class PointGroup(Protocol):
@@ -50,6 +51,9 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
     and kind."""
 
     tally: Callable[[], T]
+    # The service whose imported history (``planning.RevenueHistory``) gives the months
+    # before go-live; None: no history.
+    history_service: str | None = None
 
     def __init__(
         self,
@@ -77,7 +81,28 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
         raise NotImplementedError
 
     def _load_history(self) -> None:
-        """The imported history of the months before go-live (none by default)."""
+        """The imported history of ``history_service`` over the period's months: a group
+        per row (``_history_group``), of its unit's subtree."""
+        if self.history_service is None:
+            return
+        rows = RevenueHistory.objects.filter(
+            province_code=self.province_code,
+            service=self.history_service,
+            month__gte=self.date_from.replace(day=1),
+            month__lte=self.date_to,
+        )
+        if self.unit is not None:
+            rows = rows.filter(unit__path__startswith=self.unit.path)
+        for point_id, path, month, volume, amount in rows.values_list(
+            "point_id", "unit__path", "month", "volume", "amount"
+        ):
+            self.groups.append(self._history_group(point_id, path, month, volume, amount))
+
+    def _history_group(
+        self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
+    ) -> G:
+        """The group of a row of history: its volume and amount as the service counts them."""
+        raise NotImplementedError
 
     def _path(self, point_id: int | None) -> str:
         return self.points.get(point_id, ("", ""))[0] if point_id is not None else ""

@@ -83,6 +83,23 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         "per_kind": [{"code": "topup", "name": "...", "sales": 1, "face_value": 1,
                       "commission": 1, "commission_previous": 1, "growth_pct": 1.0}, ...],
         "per_operator": [... the same, per operator, by name]
+      },
+      "press": {                                    # press and public press (báo chí)
+        "press_revenue": COUNT,                     # the services' revenue (as in "services")
+        "public_press_revenue": COUNT,
+        "subscriptions": COUNT,                     # subscriptions taken at the counters
+        "subscribed_copies": COUNT,                 # their copies
+        "sales": COUNT, "margin": COUNT,            # sold for; the post's margin (đồng)
+        "press_delivered": COUNT,                   # copies delivered to subscribers
+        "press_on_time_pct": {"actual": 97.5, "previous": 96.0},   # of those confirmed
+        "public_delivered": COUNT,                  # public-press copies delivered
+        "public_on_time_pct": {"actual": 98.0, "previous": null},
+        "press_reached": COUNT, "public_reached": COUNT,   # recipients with copies delivered
+        "public_never_reached": COUNT,              # recipients with none delivered
+        "communes_covered": COUNT,                  # communes where public press was delivered
+        "per_title": [{"name": "...", "subscriptions": 1, "subscribed_copies": 1, "sales": 1,
+                       "sales_previous": 1, "growth_pct": 1.0, "press_on_time_pct": 1.0,
+                       "public_delivered": 1, "public_on_time_pct": 1.0}, ...]   # by name
       }
     }
 
@@ -126,6 +143,14 @@ net of those cancelled, their premiums and the post's commission (its revenue, t
 before go-live take the imported history of ``insurance`` (volume: policies, amount:
 commission), the rest null.
 
+``press``: the subscriptions taken in the period at the unit's points, their copies, price and
+the post's margin, and the copies due, delivered and on time (of those confirmed, delivered
+or not) to subscribers and to the recipients of the public-press programmes, in total and
+per title, from ``buudien.press.figures`` (the press rollup, whole months, one query per
+period); the recipients reached and never reached from one GROUP BY of the period's
+deliveries (by the index of the rounds); the communes covered are those of the points that
+delivered public press. Its revenue is the services' ``press`` and ``public_press`` above.
+
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
 strings. Names are in the language active when the report is made (Vietnamese by default).
@@ -143,7 +168,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,6 +193,8 @@ from buudien.people import access
 from buudien.people.choices import Role
 from buudien.planning.choices import TOTAL, FinanceKind, PlanMetric
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
+from buudien.press import figures as press_figures
+from buudien.press.models import Title
 from buudien.telecom import figures as telecom_figures
 from buudien.telecom.choices import TelecomKind
 from buudien.telecom.models import Operator
@@ -688,21 +715,28 @@ def _compare(actual: int | None, previous: int | None) -> dict[str, Any]:
     return {"actual": actual, "previous": previous, "growth_pct": growth(actual, previous)}
 
 
-def public_admin(
-    *, province: Unit, unit: Unit, children: list[Unit], figures: Figures
-) -> dict[str, Any]:
-    """The report's section of administrative dossiers (see the module docstring) over the
-    period of ``figures`` and the same period a year before, per child unit too."""
+def both_periods[F](
+    make: Callable[..., F], *, province: Unit, unit: Unit, figures: Figures
+) -> tuple[F, F]:
+    """``make``'s figures (a service's ``SubtreeFigures``) of ``unit``'s subtree over the
+    period of ``figures`` and over the same period a year before."""
     scope = None if unit.pk == province.pk else unit
     now, before = (
-        DossierFigures(
-            province_code=province.province_code, date_from=start, date_to=end, unit=scope
-        )
+        make(province_code=province.province_code, date_from=start, date_to=end, unit=scope)
         for start, end in (
             (figures.date_from, figures.date_to),
             (figures.previous_from, figures.previous_to),
         )
     )
+    return now, before
+
+
+def public_admin(
+    *, province: Unit, unit: Unit, children: list[Unit], figures: Figures
+) -> dict[str, Any]:
+    """The report's section of administrative dossiers (see the module docstring) over the
+    period of ``figures`` and the same period a year before, per child unit too."""
+    now, before = both_periods(DossierFigures, province=province, unit=unit, figures=figures)
     this, last = now.total(), before.total()
     units_now, units_before = now.by_unit(children), before.by_unit(children)
     return {
@@ -734,12 +768,8 @@ def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     ``figures`` against the same period a year before."""
     scope = None if unit.pk == province.pk else unit
     code = province.province_code
-    now, before = (
-        goods_figures.GoodsFigures(province_code=code, date_from=start, date_to=end, unit=scope)
-        for start, end in (
-            (figures.date_from, figures.date_to),
-            (figures.previous_from, figures.previous_to),
-        )
+    now, before = both_periods(
+        goods_figures.GoodsFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
@@ -782,14 +812,9 @@ def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
 def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     """The report's section of telecom (see the module docstring) over the period of
     ``figures`` against the same period a year before."""
-    scope = None if unit.pk == province.pk else unit
     code = province.province_code
-    now, before = (
-        telecom_figures.TelecomFigures(province_code=code, date_from=start, date_to=end, unit=scope)
-        for start, end in (
-            (figures.date_from, figures.date_to),
-            (figures.previous_from, figures.previous_to),
-        )
+    now, before = both_periods(
+        telecom_figures.TelecomFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
@@ -844,16 +869,9 @@ def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
 def insurance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     """The report's section of insurance (see the module docstring) over the period of
     ``figures`` against the same period a year before."""
-    scope = None if unit.pk == province.pk else unit
     code = province.province_code
-    now, before = (
-        insurance_figures.InsuranceFigures(
-            province_code=code, date_from=start, date_to=end, unit=scope
-        )
-        for start, end in (
-            (figures.date_from, figures.date_to),
-            (figures.previous_from, figures.previous_to),
-        )
+    now, before = both_periods(
+        insurance_figures.InsuranceFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
@@ -881,6 +899,80 @@ def insurance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]
         "owed": _compare(this.owed, last.owed),
         "bdvhx_policies": _compare(bdvhx.policies, bdvhx_last.policies),
         "per_insurer": per_insurer,
+    }
+
+
+def press(
+    *, province: Unit, unit: Unit, figures: Figures, services: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The report's section of the press and the public press (see the module docstring)
+    over the period of ``figures`` against the same period a year before; their revenue is
+    the services' (``services``: the report's rows by code)."""
+    code = province.province_code
+    now, before = both_periods(
+        press_figures.PressFigures, province=province, unit=unit, figures=figures
+    )
+    this, last = now.total(), before.total()
+    reach, reach_last = now.recipients(), before.recipients()
+    names = dict(Title.objects.filter(province_code=code).values_list("pk", "name"))
+    per, per_last = now.by_title(), before.by_title()
+    per_title = []
+    for pk in sorted(set(per) | set(per_last), key=lambda pk: str(names.get(pk, ""))):
+        tally = per.get(pk, press_figures.Tally())
+        previous = per_last.get(pk, press_figures.Tally())
+        per_title.append(
+            {
+                "name": names.get(pk, ""),
+                "subscriptions": tally.subscriptions,
+                "subscribed_copies": tally.subscribed_copies,
+                "sales": tally.sales,
+                "sales_previous": previous.sales,
+                "growth_pct": growth(tally.sales, previous.sales),
+                "press_on_time_pct": tally.press_on_time_pct,
+                "public_delivered": tally.public_delivered,
+                "public_on_time_pct": tally.public_on_time_pct,
+            }
+        )
+
+    def revenue(service: str) -> dict[str, Any]:
+        row = services[service]
+        return _compare(row["actual"], row["previous"])
+
+    def counted(value: int, due: int | None) -> int | None:
+        """A count of recipients: None when no copy was due (no data)."""
+        return None if due is None else value
+
+    return {
+        "press_revenue": revenue(Service.PRESS),
+        "public_press_revenue": revenue(Service.PUBLIC_PRESS),
+        "subscriptions": _compare(this.subscriptions, last.subscriptions),
+        "subscribed_copies": _compare(this.subscribed_copies, last.subscribed_copies),
+        "sales": _compare(this.sales, last.sales),
+        "margin": _compare(this.margin, last.margin),
+        "press_delivered": _compare(this.press_delivered, last.press_delivered),
+        "press_on_time_pct": {
+            "actual": this.press_on_time_pct,
+            "previous": last.press_on_time_pct,
+        },
+        "public_delivered": _compare(this.public_delivered, last.public_delivered),
+        "public_on_time_pct": {
+            "actual": this.public_on_time_pct,
+            "previous": last.public_on_time_pct,
+        },
+        "press_reached": _compare(
+            counted(reach.press_reached, this.press_due),
+            counted(reach_last.press_reached, last.press_due),
+        ),
+        "public_reached": _compare(
+            counted(reach.public_reached, this.public_due),
+            counted(reach_last.public_reached, last.public_due),
+        ),
+        "public_never_reached": _compare(
+            counted(reach.public_never_reached, this.public_due),
+            counted(reach_last.public_never_reached, last.public_due),
+        ),
+        "communes_covered": _compare(now.communes_covered(), before.communes_covered()),
+        "per_title": per_title,
     }
 
 
@@ -1043,6 +1135,7 @@ def year_report(
         "goods": goods(province=province, unit=subtree, figures=figures),
         "telecom": telecom(province=province, unit=subtree, figures=figures),
         "insurance": insurance(province=province, unit=subtree, figures=figures),
+        "press": press(province=province, unit=subtree, figures=figures, services=by_code),
     }
 
 

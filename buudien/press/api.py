@@ -22,6 +22,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
 from buudien.counter.api import counter_arguments
 from buudien.press import selectors, services, work
+from buudien.press.figures import year_summary
 from buudien.press.models import (
     IssueAllocation,
     PressDelivery,
@@ -37,6 +38,7 @@ from buudien.press.schemas import (
     ConfirmManyIn,
     ConfirmManyOut,
     DeliveryOut,
+    FiguresOut,
     IssueIn,
     IssueOut,
     ProgrammeOut,
@@ -310,6 +312,23 @@ def delivery_confirm(request: HttpRequest, id: int, payload: ConfirmIn) -> Any:
         note=payload.note,
     )
     return _delivery(done)
+
+
+# --- the figures of a year ---------------------------------------------------------------------
+
+
+@router.get("/figures", response=FiguresOut, summary="Subscriptions and deliveries of a year")
+def figures_of_year(request: HttpRequest, year: int, unit: str | None = None) -> Any:
+    """For a unit of your scope (the province, or your own unit, when ``unit`` is left out):
+    in total against last year, per title, quarter, month, child unit, point and (the public
+    press) commune, at the BĐVHX; the recipients reached and never reached."""
+    selectors.require_reader(request.user)
+    return year_summary(
+        user=request.user,
+        province_code=selectors.province_of(request.user),
+        year=year,
+        unit_code=(unit or "").strip()[:32] or None,
+    )
 
 
 # The settlements and the attestation (press.api_money), under the same prefix.

@@ -9,7 +9,9 @@ class PressConfig(AppConfig):
 
     def ready(self) -> None:
         from buudien.core.demo import DemoStep, register_demo_step
-        from buudien.press import demo
+        from buudien.press import demo, demo_issues
 
         # After goods, before the cash closings: the subscriptions fill the drawers.
         register_demo_step(DemoStep(order=76, name="press.year", build=demo.build))
+        # Then the issues and deliveries of the last weeks, on those subscriptions.
+        register_demo_step(DemoStep(order=77, name="press.issues", build=demo_issues.build))

@@ -257,3 +257,90 @@ class ConfirmManyIn(Schema):
 
 class ConfirmManyOut(Schema):
     confirmed: int
+
+
+# --- the figures of a year (/api/press/figures) ----------------------------------------------
+
+
+class TallyOut(Schema):
+    subscriptions: int | None
+    subscribed_copies: int | None
+    sales: int | None = Field(description="What the subscriptions sold for (đồng).")
+    margin: int | None = Field(description="The post's margin: the revenue of press (đồng).")
+    press_due: int | None = Field(description="Copies due to subscribers.")
+    press_delivered: int | None
+    press_on_time: int | None
+    press_missed: int | None = Field(description="Copies not delivered, with their reason.")
+    public_due: int | None = Field(description="Copies due to public-press recipients.")
+    public_delivered: int | None
+    public_on_time: int | None
+    public_missed: int | None
+    press_on_time_pct: float | None = Field(
+        description="Of the copies confirmed (delivered or not), % delivered on time."
+    )
+    public_on_time_pct: float | None
+
+
+class NamedTallyOut(TallyOut):
+    code: str
+    name: str
+
+
+class PointTallyOut(NamedTallyOut):
+    kind: str
+
+
+class MonthTallyOut(TallyOut):
+    month: int
+
+
+class QuarterTallyOut(TallyOut):
+    quarter: int
+
+
+class CommuneOut(Schema):
+    code: str
+    name: str
+    public_due: int | None
+    public_delivered: int | None
+    public_missed: int | None
+    public_on_time_pct: float | None
+
+
+class UnitRefOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class NeverReachedOut(Schema):
+    name: str
+    public: bool
+    point: str
+    deliveries: int
+    not_delivered: int = Field(description="Deliveries missed or past due.")
+
+
+class RecipientsOut(Schema):
+    press_reached: int
+    press_never_reached: int
+    public_reached: int
+    public_never_reached: int
+    never_reached: list[NeverReachedOut] = Field(description="The first 100, by point.")
+
+
+class FiguresOut(Schema):
+    year: int
+    province: str
+    unit: UnitRefOut
+    total: TallyOut
+    previous: TallyOut = Field(description="The year before.")
+    bdvhx: TallyOut = Field(description="At commune cultural points (BĐVHX).")
+    per_title: list[NamedTallyOut]
+    per_quarter: list[QuarterTallyOut]
+    per_month: list[MonthTallyOut]
+    per_unit: list[NamedTallyOut]
+    per_point: list[PointTallyOut]
+    per_commune: list[CommuneOut] = Field(description="The public press, per commune.")
+    communes_covered: int | None = Field(description="Communes where public press was delivered.")
+    recipients: RecipientsOut

@@ -23,7 +23,6 @@ from buudien.core.catalogue import Service
 from buudien.core.tally import Summable
 from buudien.network.figures import SubtreeFigures, month_of, unit_year
 from buudien.network.models import Unit
-from buudien.planning.models import RevenueHistory
 from buudien.telecom.choices import TelecomKind
 from buudien.telecom.models import Operator, TelecomRollup
 
@@ -51,6 +50,7 @@ class TelecomFigures(SubtreeFigures[Tally, Group]):
     to ``date_to`` (inclusive)."""
 
     tally = Tally
+    history_service = Service.TELECOM
 
     def _load_records(self) -> None:
         rows = TelecomRollup.objects.filter(
@@ -69,20 +69,11 @@ class TelecomFigures(SubtreeFigures[Tally, Group]):
                 Group(point_id, self._path(point_id), operator_id, kind, month_of(month), tally)
             )
 
-    def _load_history(self) -> None:
-        rows = RevenueHistory.objects.filter(
-            province_code=self.province_code,
-            service=Service.TELECOM,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
-        if self.unit is not None:
-            rows = rows.filter(unit__path__startswith=self.unit.path)
-        for point_id, path, month, volume, amount in rows.values_list(
-            "point_id", "unit__path", "month", "volume", "amount"
-        ):
-            tally = Tally(sales=volume, commission=amount)
-            self.groups.append(Group(point_id, path, None, None, month, tally))
+    def _history_group(
+        self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
+    ) -> Group:
+        tally = Tally(sales=volume, commission=amount)
+        return Group(point_id, path, None, None, month, tally)
 
     def by_operator(self) -> dict[int, Tally]:
         return self._by(lambda group: group.operator_id)

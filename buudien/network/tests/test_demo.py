@@ -44,6 +44,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_TELECOM": "40",
     "BUUDIEN_DEMO_INSURANCE": "60",
     "BUUDIEN_DEMO_PRESS": "30",
+    "BUUDIEN_DEMO_PRESS_WEEKS": "1",
 }
 
 
@@ -237,7 +238,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
         "Báo chí",
         "Quỹ tiền mặt",
     ]
-    assert len(demo_steps()) == 13  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 14  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 

@@ -37,6 +37,8 @@ from buudien.planning.render.tables import (
     insurance_table,
     lines_table,
     network_table,
+    press_table,
+    press_titles_table,
     public_admin_table,
     public_admin_units_table,
     services_table,
@@ -366,6 +368,9 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
                 _table(document, telecom_table(report), counter)
             elif section_text.key == "insurance":
                 _table(document, insurance_table(report), counter)
+            elif section_text.key == "press":
+                _table(document, press_table(report), counter)
+                _table(document, press_titles_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

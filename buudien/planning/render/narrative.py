@@ -306,6 +306,52 @@ def _insurance(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _press(report: dict[str, Any], year: Any) -> Section:
+    """The revenue of the press (against last year), the subscriptions and their copies,
+    the share delivered on time; the public press's revenue, recipients, communes and share
+    on time: a sentence each, the clauses without data left out."""
+    section = Section("press", "Báo chí và báo chí công ích")
+    figures = report.get("press") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+
+    def revenue(key: str, words: str) -> str:
+        figure = figures.get(key) or {}
+        if not n.is_number(figure.get("actual")) or not figure["actual"]:
+            return ""
+        return f"doanh thu {words} đạt {n.amount_words(figure['actual'])}" + _against(figure, last)
+
+    def on_time(key: str, words: str) -> str:
+        share = (figures.get(key) or {}).get("actual")
+        return f"tỷ lệ {words} đúng thời gian đạt {n.percent(share)}" if n.is_number(share) else ""
+
+    clauses = [revenue("press_revenue", "phát hành báo chí")]
+    subscriptions = (figures.get("subscriptions") or {}).get("actual")
+    copies = (figures.get("subscribed_copies") or {}).get("actual")
+    if n.is_number(subscriptions) and subscriptions:
+        clause = f"{n.number(subscriptions)} lượt đặt mua báo chí"
+        if n.is_number(copies) and copies:
+            clause += f" với {n.number(copies)} bản"
+        clauses.append(clause)
+    clauses.append(on_time("press_on_time_pct", "phát báo"))
+    public = [revenue("public_press_revenue", "báo chí công ích")]
+    reached = (figures.get("public_reached") or {}).get("actual")
+    communes = (figures.get("communes_covered") or {}).get("actual")
+    if n.is_number(reached) and reached:
+        clause = f"phát báo chí công ích đến {n.number(reached)} đối tượng"
+        if n.is_number(communes) and communes:
+            clause += f" tại {n.number(communes)} xã"
+        public.append(clause)
+    public.append(on_time("public_on_time_pct", "phát báo chí công ích"))
+    never = (figures.get("public_never_reached") or {}).get("actual")
+    if n.is_number(never) and never and any(public):
+        public.append(f"còn {n.number(never)} đối tượng chưa được phát")
+    for found in (clauses, public):
+        text = "; ".join(clause for clause in found if clause)
+        if text:
+            section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -347,6 +393,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _goods(report, year),
             _telecom(report, year),
             _insurance(report, year),
+            _press(report, year),
         )
         if s.paragraphs
     ]

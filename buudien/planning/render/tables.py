@@ -471,6 +471,75 @@ def insurance_table(report: dict[str, Any]) -> Table:
     )
 
 
+# The rows of the section "Báo chí và báo chí công ích": (key of ``report["press"]``, label,
+# kind).
+PRESS_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("press_revenue", "Doanh thu phát hành báo chí", "money"),
+    ("public_press_revenue", "Doanh thu báo chí công ích", "money"),
+    ("subscriptions", "Số lượt đặt mua báo chí", "count"),
+    ("subscribed_copies", "Số bản báo chí đặt mua", "count"),
+    ("sales", "Giá trị báo chí đặt mua", "money"),
+    ("press_delivered", "Số bản báo chí phát đến người đặt mua", "count"),
+    ("press_on_time_pct", "Tỷ lệ phát báo chí đúng thời gian (%)", "pct"),
+    ("public_delivered", "Số bản báo chí công ích phát đến đối tượng", "count"),
+    ("public_on_time_pct", "Tỷ lệ phát báo chí công ích đúng thời gian (%)", "pct"),
+    ("public_reached", "Số đối tượng được phát báo chí công ích", "count"),
+    ("public_never_reached", "Số đối tượng chưa được phát báo chí công ích", "count"),
+    ("communes_covered", "Số xã được phát báo chí công ích", "count"),
+)
+
+
+def press_table(report: dict[str, Any]) -> Table:
+    """Revenue of the press and the public press, subscriptions, copies delivered and on
+    time, the public press's recipients and communes, against last year."""
+    return _figures_table(
+        report,
+        key="press",
+        rows_of=PRESS_ROWS,
+        kind="money",
+        sheet="Báo chí",
+        title="Phát hành báo chí và báo chí công ích",
+        note="Tiền: triệu đồng; báo chí: bản; tỷ lệ: %",
+    )
+
+
+def press_titles_table(report: dict[str, Any]) -> Table:
+    this, last = _years(report.get("year"))
+    titles = (report.get("press") or {}).get("per_title") or []
+    rows = [
+        [
+            str(title.get("name") or ""),
+            title.get("subscriptions"),
+            title.get("subscribed_copies"),
+            title.get("sales"),
+            title.get("sales_previous"),
+            title.get("growth_pct"),
+            title.get("press_on_time_pct"),
+            title.get("public_delivered"),
+            title.get("public_on_time_pct"),
+        ]
+        for title in titles
+    ]
+    return Table(
+        key="press_titles",
+        sheet="Báo chí - ấn phẩm",
+        title="Báo chí theo ấn phẩm",
+        columns=[
+            Col("Ấn phẩm"),
+            Col("Lượt đặt mua", "count"),
+            Col("Bản đặt mua", "count"),
+            Col(f"Giá trị đặt mua {this}", "money"),
+            Col(f"Giá trị đặt mua {last}", "money"),
+            Col("Tăng trưởng", "growth"),
+            Col("Tỷ lệ đúng thời gian", "pct"),
+            Col("Bản báo chí công ích đã phát", "count"),
+            Col("Tỷ lệ công ích đúng thời gian", "pct"),
+        ],
+        rows=rows,
+        note="Tiền: triệu đồng; báo chí: bản; tỷ lệ: %",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -486,5 +555,7 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         goods_groups_table(report),
         telecom_table(report),
         insurance_table(report),
+        press_table(report),
+        press_titles_table(report),
     ]
     return [table for table in tables if table.rows]
