@@ -1,7 +1,7 @@
 """The demo's press in Lạng Sơn: publishers and their titles (national dailies, the
 province's Party newspaper, magazines, the press for ethnic minorities) with their
 subscription prices, a year of subscriptions taken at the counters, and the public-press
-programme of the year with its recipients in every commune. A step of ``buudien demo``
+programmes of the year with their recipients in every commune. A step of ``buudien demo``
 (``press.year``, registered in ``PressConfig.ready``), before the cash closings (the
 subscriptions fill the drawers they close).
 
@@ -11,9 +11,11 @@ subscriptions fill the drawers they close).
   people mostly for a month or a quarter; each starts on the first day of the next month, as
   at a counter (``press.services.subscription_take``, one transaction each).
 - The programme "Báo chí công ích" of the year (Decision 45/2015/QĐ-TTg, ordered by the
-  provincial People's Committee): the province's Party newspaper and the newspaper of ethnic
-  minorities to every commune's People's Committee, and to two prestigious persons of each
-  commune of the mountains, added through ``press.services.recipient_add``.
+  provincial People's Committee): the province's Party newspaper and the Party's review to
+  every commune's People's Committee; and the press of the ethnic minority and mountain areas
+  (Decision 45/2019/QĐ-TTg): the newspaper of ethnic minorities to two prestigious persons of
+  each commune that is not a ward and to some especially disadvantaged villages; added
+  through ``press.services.recipient_add``.
 
 Seeded (``random.Random``) and repeatable on a fresh database; a second build changes nothing.
 """
@@ -65,7 +67,7 @@ class DemoTitle:
     issue_price: int
     month_price: int  # a month's subscription, per copy
     margin_bp: int = 2_000
-    public: bool = False  # in the public-press programme
+    programme: str = ""  # the code of the public-press programme that carries it
 
 
 PUBLISHERS = {
@@ -76,14 +78,21 @@ PUBLISHERS = {
     "tienphong": "Báo Tiền Phong",
     "tcs": "Tạp chí Cộng sản",
 }
+# The two programmes of the year: the public press of Decision 45/2015/QĐ-TTg to every
+# commune's People's Committee, and the press for the ethnic minority and mountain areas
+# (Decision 45/2019/QĐ-TTg) to prestigious persons and especially disadvantaged villages.
+PUBLIC, MOUNTAINS = "BCCI", "DTMN"
+VILLAGES_EVERY = 3  # one commune of the mountains in three has an especially poor village
 DAILY, FEW, MONTHLY = Periodicity.DAILY, Periodicity.SEVERAL_WEEKLY, Periodicity.MONTHLY
 TITLES = [
     DemoTitle("ND", "Báo Nhân Dân (hằng ngày)", "nhandan", DAILY, "1234567", 5_000, 150_000),
     DemoTitle("QDND", "Báo Quân đội nhân dân", "qdnd", DAILY, "1234567", 4_500, 135_000),
-    DemoTitle("BLS", "Báo Lạng Sơn", "baols", FEW, "135", 4_000, 52_000, public=True),
-    DemoTitle("DTPT", "Báo Dân tộc và Phát triển", "dtpt", FEW, "25", 4_000, 35_000, public=True),
+    DemoTitle("BLS", "Báo Lạng Sơn", "baols", FEW, "135", 4_000, 52_000, programme=PUBLIC),
+    DemoTitle(
+        "DTPT", "Báo Dân tộc và Phát triển", "dtpt", FEW, "25", 4_000, 35_000, programme=MOUNTAINS
+    ),
     DemoTitle("TP", "Báo Tiền Phong", "tienphong", DAILY, "1234567", 5_000, 140_000),
-    DemoTitle("TCCS", "Tạp chí Cộng sản", "tcs", MONTHLY, "", 25_000, 50_000),
+    DemoTitle("TCCS", "Tạp chí Cộng sản", "tcs", MONTHLY, "", 25_000, 50_000, programme=PUBLIC),
 ]
 # A quarter, a half-year and a year cost their months less a little.
 PERIOD_DISCOUNT = {PeriodKind.MONTH: 1.0, PeriodKind.QUARTER: 0.98, PeriodKind.HALF_YEAR: 0.96,
@@ -130,14 +139,14 @@ def build(
     titles = _titles(first)
     outlets = _outlets(province, first, today, service=Service.PRESS)
     taken = _subscriptions(rng, target, now, first, outlets, titles)
-    programme, recipients = _programme(rng, admin, today, titles)
+    programmes, recipients = _programmes(rng, admin, today, titles)
     totals = Subscription.objects.filter(province_code=PROVINCE).aggregate(
         total=Sum("total"), margin=Sum("margin")
     )
     return _(
         "Press: %(publishers)s publishers, %(titles)s titles; %(subscriptions)s subscriptions "
-        "at %(points)s points (%(total)s, the post's margin %(margin)s); the programme "
-        "“%(programme)s” with %(recipients)s recipients in %(communes)s communes "
+        "at %(points)s points (%(total)s, the post's margin %(margin)s); the programmes "
+        "%(programme)s with %(recipients)s recipients in %(communes)s communes "
         "(%(seconds)s s)."
     ) % {
         "publishers": len(PUBLISHERS),
@@ -148,7 +157,7 @@ def build(
         ),
         "total": format_vnd(totals["total"] or 0),
         "margin": format_vnd(totals["margin"] or 0),
-        "programme": programme.name if programme else "—",
+        "programme": ", ".join(f"“{row.name}”" for row in programmes) or "—",
         "recipients": format_number(recipients[0]),
         "communes": format_number(recipients[1]),
         "seconds": format_number(time.perf_counter() - started, 1),
@@ -244,21 +253,40 @@ def _subscriptions(
     return taken
 
 
-def _programme(
+def _programmes(
     rng: random.Random, admin: Any, today: dt.date, titles: dict[str, tuple[DemoTitle, Title]]
-) -> tuple[Programme | None, tuple[int, int]]:
-    """The year's public-press programme: its titles to every commune's People's Committee
-    (delivered by the commune's point) and to prestigious persons in the mountains."""
-    programme = Programme.objects.create(
-        province_code=PROVINCE,
-        code="BCCI",
-        name=f"Báo chí công ích năm {today.year}",
-        ordering_agency="Uỷ ban nhân dân tỉnh Lạng Sơn",
-        funding_decision="Quyết định 45/2015/QĐ-TTg",
-        year=today.year,
-        fee_per_copy=FEE_PER_COPY,
-    )
-    programme.titles.set([title for row, title in titles.values() if row.public])
+) -> tuple[list[Programme], tuple[int, int]]:
+    """The year's two public-press programmes: the public press to every commune's People's
+    Committee, the press of the mountains to two prestigious persons of each commune that is
+    not a ward and to some especially disadvantaged villages; each recipient delivered by the
+    point of its commune. The recipients added and the communes reached."""
+    made = {
+        code: Programme.objects.create(
+            province_code=PROVINCE,
+            code=code,
+            name=name,
+            ordering_agency=agency,
+            funding_decision=decision,
+            year=today.year,
+            fee_per_copy=FEE_PER_COPY,
+        )
+        for code, name, agency, decision in [
+            (
+                PUBLIC,
+                f"Báo chí công ích năm {today.year}",
+                "Uỷ ban nhân dân tỉnh Lạng Sơn",
+                "Quyết định 45/2015/QĐ-TTg",
+            ),
+            (
+                MOUNTAINS,
+                f"Báo, tạp chí cho vùng dân tộc thiểu số và miền núi năm {today.year}",
+                "Bộ Dân tộc và Tôn giáo",
+                "Quyết định 45/2019/QĐ-TTg",
+            ),
+        ]
+    }
+    for code, programme in made.items():
+        programme.titles.set([title for row, title in titles.values() if row.programme == code])
     communes = AdminArea.objects.filter(
         province_code=PROVINCE, level=AdminAreaLevel.COMMUNE, structure=AdminAreaStructure.V2025
     ).order_by("code")
@@ -270,21 +298,24 @@ def _programme(
     }
     people = People(rng)
     added = reached = 0
-    for commune in communes:
+    for number, commune in enumerate(communes):
         point = points.get(commune.pk)
         if point is None:
             continue
         reached += 1
-        recipients = [(f"UBND {commune.name}", RecipientKind.COMMUNE, 2)]
+        recipients = [(PUBLIC, f"UBND {commune.name}", RecipientKind.COMMUNE, 2)]
         if commune.division_type.casefold() != "phường":
             recipients += [
-                (f"Ông/Bà {people.name()}", RecipientKind.PRESTIGIOUS, 1)
+                (MOUNTAINS, f"Ông/Bà {people.name()}", RecipientKind.PRESTIGIOUS, 1)
                 for _n in range(PRESTIGIOUS_PER_COMMUNE)
             ]
-        for name, kind, copies in recipients:
+            if number % VILLAGES_EVERY == 0:
+                village = f"{people.address(commune)}, {commune.name}"  # "Thôn Nà Lìn, …"
+                recipients.append((MOUNTAINS, village, RecipientKind.VILLAGE, 1))
+        for code, name, kind, copies in recipients:
             services.recipient_add(
                 actor=admin,
-                programme=programme,
+                programme=made[code],
                 commune=commune,
                 name=name,
                 kind=kind,
@@ -292,4 +323,4 @@ def _programme(
                 copies=copies,
             )
             added += 1
-    return programme, (added, reached)
+    return list(made.values()), (added, reached)

@@ -1,16 +1,17 @@
-"""The demo's daily press work of the last weeks: each title's issues received at the
+"""The demo's daily press work of the year: each title's issues received at the
 provincial centre on the days they appear (``press.work.issue_receive``, at the moment they
 came, a few copies short now and then, a few single copies over), split per delivery point,
-and delivered: the round of each point on each day confirmed at once by its clerk
-(``press.work.deliveries_confirm``: one call per point and day, as the postman's "all
-delivered" on the phone, most before the titles' due time, a few rounds late), a few
-recipients missed with their reason (``press.work.delivery_confirm``). A step of
+and delivered: in the last ``PHONE_WEEKS`` weeks the round of each point on each day
+confirmed at once by its clerk (``press.work.deliveries_confirm``: one call per point and
+day, as the postman's "all delivered" on the phone), in the weeks before from the signed
+delivery sheets by the administrator (one call for the day's timely rounds, one for the late
+ones); most before the titles' due time, a few rounds late, a few recipients missed with
+their reason (``press.work.delivery_confirm``). A step of
 ``buudien demo`` (``press.issues``, registered in ``PressConfig.ready``) after the year of
 subscriptions (``press.year``).
 
-- The last ``DEFAULT_WEEKS`` weeks up to now (``BUUDIEN_DEMO_PRESS_WEEKS`` or
-  ``build(weeks=...)``; 0 skips the step): a whole year through the services would take
-  minutes (about 120 service calls a day), the rollup and the pages need only recent days.
+- The last ``DEFAULT_WEEKS`` weeks up to now, a year (``BUUDIEN_DEMO_PRESS_WEEKS`` or
+  ``build(weeks=...)``; 0 skips the step).
   Today's issues are received if they came already; a delivery whose moment is still to
   come is left to deliver.
 - Every call is one transaction of its own, at a past moment (``at=``).
@@ -43,7 +44,11 @@ from buudien.press.choices import DeliveryStatus, MissReason
 from buudien.press.models import PressDelivery, PressIssue, ProgrammeRecipient, Subscription, Title
 
 PROVINCE = "20"
-DEFAULT_WEEKS = 10  # about 18 s on SQLite here (a whole year: about 95 s)
+DEFAULT_WEEKS = 52  # a year
+# The last weeks are confirmed on the phones, point by point; the weeks before were entered
+# from the signed delivery sheets by the office (one call for a day's rounds).
+PHONE_WEEKS = 4
+SHEET_ROWS = 5_000  # deliveries_confirm takes at most this many at once
 WEEKS_ENV = "BUUDIEN_DEMO_PRESS_WEEKS"
 LATE_ROUNDS = 0.06  # of the rounds, confirmed after the due time
 MISSED = 0.015  # of the deliveries, not delivered (with a reason)
@@ -81,6 +86,7 @@ def build(
     receiver, confirmers = _staff(admin)
     expected = _Expected(titles)
     first = today - dt.timedelta(days=7 * count - 1)
+    by_phone_from = today - dt.timedelta(days=7 * PHONE_WEEKS - 1)
     issues = 0
     for offset in range((today - first).days + 1):
         day = first + dt.timedelta(days=offset)
@@ -98,7 +104,7 @@ def build(
                 actor=receiver, title=title, issue_date=day, received=received, at=moment
             )
             issues += 1
-        _deliver(rng, day, now, confirmers, admin)
+        _deliver(rng, day, now, confirmers, admin, by_sheet=day < by_phone_from)
     return _summary(issues, started)
 
 
@@ -144,10 +150,18 @@ def _at(day: dt.date, hour: int, minutes: int) -> dt.datetime:
 
 
 def _deliver(
-    rng: random.Random, day: dt.date, now: dt.datetime, confirmers: dict[int, Any], admin: Any
+    rng: random.Random,
+    day: dt.date,
+    now: dt.datetime,
+    confirmers: dict[int, Any],
+    admin: Any,
+    *,
+    by_sheet: bool,
 ) -> None:
     """The rounds of ``day``: per point, a few deliveries missed, the rest confirmed at once
-    (before the earliest due time, or late)."""
+    (before the earliest due time, or late): on the phone by the point's staff, one call per
+    point; or (``by_sheet``, the weeks before) from the signed delivery sheets by the
+    administrator, one call for the day's timely rounds and one for the late ones."""
     rounds: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
     for pk, point_id, due_at in (
         PressDelivery.objects.filter(
@@ -158,13 +172,20 @@ def _deliver(
     ):
         rounds[point_id].append((pk, due_at))
     points = ServicePoint.objects.in_bulk(list(rounds))
+    sheets: dict[dt.datetime, list[int]] = defaultdict(list)
+    if rounds:
+        earliest_of_day = min(due for rows in rounds.values() for _pk, due in rows)
+        timely_at = earliest_of_day - dt.timedelta(minutes=rng.randint(30, 240))
+        late_at = earliest_of_day + dt.timedelta(minutes=rng.randint(20, 300))
     for point_id, rows in rounds.items():
-        actor = confirmers.get(point_id, admin)
-        earliest = min(due for _pk, due in rows)
-        if rng.random() < LATE_ROUNDS:
-            moment = earliest + dt.timedelta(minutes=rng.randint(20, 300))
+        actor = admin if by_sheet else confirmers.get(point_id, admin)
+        late = rng.random() < LATE_ROUNDS
+        if by_sheet:
+            moment = late_at if late else timely_at
         else:
-            moment = earliest - dt.timedelta(minutes=rng.randint(30, 240))
+            earliest = min(due for _pk, due in rows)
+            minutes = rng.randint(20, 300) if late else -rng.randint(30, 240)
+            moment = earliest + dt.timedelta(minutes=minutes)
         if moment >= now:
             continue
         delivered = []
@@ -179,8 +200,15 @@ def _deliver(
                 )
             else:
                 delivered.append(pk)
-        if delivered:
+        if by_sheet:
+            sheets[moment] += delivered
+        elif delivered:
             work.deliveries_confirm(actor=actor, point=points[point_id], ids=delivered, at=moment)
+    for moment, ids in sheets.items():
+        for start in range(0, len(ids), SHEET_ROWS):
+            work.deliveries_confirm(
+                actor=admin, point=None, ids=ids[start : start + SHEET_ROWS], at=moment
+            )
 
 
 def _summary(issues: int, started: float) -> str:

@@ -56,10 +56,15 @@ def test_a_small_year_of_press():
         margin = Account.objects.get(province_code="20", code="5113.press").balance
         assert margin == taken.aggregate(v=Sum("margin"))["v"]
 
-        programme = Programme.objects.get(province_code="20", year=2026)
+        # two programmes: the public press in every commune, the press of the mountains
+        programmes = Programme.objects.filter(province_code="20", year=2026)
+        assert sorted(programmes.values_list("code", flat=True)) == ["BCCI", "DTMN"]
         communes = AdminArea.objects.filter(province_code="20", level="commune", structure="2025")
-        reached = ProgrammeRecipient.objects.filter(programme=programme)
+        reached = ProgrammeRecipient.objects.filter(programme__code="BCCI")
         assert reached.values("commune").distinct().count() == communes.count() == 65
+        mountains = ProgrammeRecipient.objects.filter(programme__code="DTMN")
+        assert set(mountains.values_list("kind", flat=True)) == {"prestigious", "village"}
+        assert not mountains.filter(commune__division_type__iexact="phường").exists()
         # A Friday: the province's paper appears; the allocation counts the recipients.
         friday = issues_on(dt.date(2026, 10, 16), province_code="20")
         assert sum(line.copies for line in friday) >= reached.aggregate(v=Sum("copies"))["v"]

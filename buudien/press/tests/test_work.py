@@ -176,3 +176,18 @@ def test_the_point_counts_its_copies_once_and_unsold_copies_go_back(
         work.issue_return(actor=centre_clerk, issue=issue, copies=3)
     issue.refresh_from_db()
     assert issue.returned == 3
+
+
+def test_an_administrator_enters_the_signed_sheets_of_several_points_at_once(
+    world: Any, centre_clerk: Any, admin_user: Any, clerk_a: Any, titles: Any, served: Any
+) -> None:
+    issue = receive(centre_clerk, titles)
+    ids = list(PressDelivery.objects.filter(issue=issue).values_list("pk", flat=True))
+    with pytest.raises(AccessDenied):
+        work.deliveries_confirm(actor=clerk_a, point=None, ids=ids, at=at(DEC1, 10))
+
+    count = work.deliveries_confirm(actor=admin_user, point=None, ids=ids, at=at(DEC1, 10))
+
+    assert count == 4
+    assert set(PressDelivery.objects.values_list("confirmed_by", flat=True)) == {admin_user.pk}
+    assert rollup()["delivered"] == rollup()["copies_due"] == 7
