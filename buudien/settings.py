@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "buudien.telecom",
     "buudien.insurance",
     "buudien.press",
+    "buudien.care",
     "buudien.planning",
     "buudien.web",
 ]

@@ -11,5 +11,6 @@ class Role(models.TextChoices):
     POSTMAN = "postman", _("Postman")
     KT1_OPERATOR = "kt1_operator", _("KT1 operator")
     HCC_OFFICER = "hcc_officer", _("Public administration officer")
+    CARE_OFFICER = "care_officer", _("Customer care officer")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")

@@ -1,0 +1,139 @@
+"""Customer care (``care``): the requests the post receives (enquiries, complaints,
+suggestions) from the hotline, the counter, the public web form or a partner, their handling
+step by step within the law's deadlines, and the compensation of an upheld complaint.
+
+A ``CareRequest`` names what it is about (a mail item by its number, or the reference of a
+bill, a payout, a dossier or a sale) and, for a complaint, its ground. A complaint about an
+item is admissible until ``admissible_until`` (Law on Postal Services 49/2010/QH12, art. 38:
+6 months after the full-course time for loss and delay, 1 month after delivery for damage,
+missing contents and the price) and is resolved by ``resolve_by`` (2 months after it was
+received for a domestic item, 3 for an international one). Each ``CareStep`` is one thing
+that happened to it, by whom; the customer sees the public ones, never the staff's notes.
+
+Every table carries ``province_code`` and its unique keys include it (DESIGN.md, "Scale").
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from buudien.care.choices import Channel, Ground, Outcome, RequestKind, Status, StepKind, Subject
+from buudien.counter.models import point_link
+
+# The public code of a request: "CS" (chăm sóc) and 8 digits, printed on the customer's slip.
+CODE_PREFIX = "CS"
+
+
+class CareRequest(models.Model):
+    province_code = models.CharField(_("province code"), max_length=2)
+    code = models.CharField(_("code"), max_length=16)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind)
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground, blank=True)
+    subject = models.CharField(_("about"), max_length=16, choices=Subject, default=Subject.NONE)
+    item = models.ForeignKey(
+        "mail.PostalItem",
+        verbose_name=_("mail item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_ref = models.CharField(_("reference"), max_length=64, blank=True)
+    service = models.CharField(_("service"), max_length=32, blank=True)
+    is_kt1 = models.BooleanField(_("KT1"), default=False, editable=False)
+    international = models.BooleanField(_("international"), default=False)
+    customer_name = models.CharField(_("customer"), max_length=150)
+    customer_phone = models.CharField(_("phone"), max_length=12, blank=True)
+    customer_email = models.EmailField(_("email"), blank=True)
+    description = models.TextField(_("what the customer says"), max_length=4_000)
+    unit = models.ForeignKey(
+        "network.Unit", verbose_name=_("unit in charge"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=400, editable=False)
+    point = point_link(_("received at"), optional=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    admissible_until = models.DateField(_("admissible until"), null=True, blank=True)
+    resolve_by = models.DateField(_("to resolve by"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RECEIVED)
+    answer = models.TextField(_("answer to the customer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
+    cause = models.CharField(_("cause found"), max_length=300, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer request")
+        verbose_name_plural = _("customer requests")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "code"], name="care_request_code"),
+            models.CheckConstraint(
+                condition=~Q(kind=RequestKind.COMPLAINT) | ~Q(ground=""),
+                name="care_complaint_has_ground",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province_code", "status", "resolve_by"], name="care_open_idx"),
+            models.Index(fields=["province_code", "item", "ground"], name="care_item_idx"),
+            models.Index(fields=["province_code", "received_on"], name="care_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.CLOSED,)
+
+
+class CareStep(models.Model):
+    """One thing that happened to a request: lodged, assigned, a note, the answer, escalated,
+    closed. ``public`` steps are shown to the customer on the public page."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    request = models.ForeignKey(
+        CareRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="steps"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=StepKind)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("text"), blank=True)
+    public = models.BooleanField(_("shown to the customer"), default=False)
+
+    class Meta:
+        verbose_name = _("request step")
+        verbose_name_plural = _("request steps")
+        ordering = ["request", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.code} {self.kind}"
