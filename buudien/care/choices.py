@@ -74,3 +74,19 @@ class StepKind(models.TextChoices):
     ANSWER = "answer", _("Answer to the customer")
     ESCALATED = "escalated", _("Escalated")
     CLOSED = "closed", _("Closed")
+
+
+class CompensationRule(models.TextChoices):
+    """How the most a compensation may be is computed (Decree 47/2011/NĐ-CP and the
+    service's published terms; ``care.compensation``)."""
+
+    WHOLE = "whole", _("Lost or destroyed, no declared value: 4 × the charge, and the charge")
+    DECLARED = "declared", _("Lost or destroyed, declared value: the value, and the charge")
+    PARTIAL = "partial", _("Partly lost or damaged: in proportion")
+    DELAY = "delay", _("Late against a guaranteed time: the charge refunded")
+
+
+class CompensationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")

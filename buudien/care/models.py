@@ -20,7 +20,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buudien.care.choices import Channel, Ground, Outcome, RequestKind, Status, StepKind, Subject
+from buudien.care.choices import (
+    Channel,
+    CompensationRule,
+    CompensationStatus,
+    Ground,
+    Outcome,
+    RequestKind,
+    Status,
+    StepKind,
+    Subject,
+)
 from buudien.counter.models import point_link
 
 # The public code of a request: "CS" (chăm sóc) and 8 digits, printed on the customer's slip.
@@ -54,6 +64,11 @@ class CareRequest(models.Model):
         "network.Unit", verbose_name=_("unit in charge"), on_delete=models.PROTECT, related_name="+"
     )
     unit_path = models.CharField(max_length=400, editable=False)
+    # The unit the request was first put in charge of (the point's, the item's office's, or
+    # the provincial post): the figures count it there, wherever it is handled afterwards.
+    origin_unit = models.ForeignKey(
+        "network.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
     point = point_link(_("received at"), optional=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,3 +152,111 @@ class CareStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.code} {self.kind}"
+
+
+class Compensation(models.Model):
+    """The compensation of an upheld (or partly upheld) complaint about a mail item: the
+    most the rules allow (``amount_max``, computed by ``care.compensation`` from the item's
+    own price and declared value), the amount proposed within it, approved by an accountant,
+    then paid once (at a counter or by transfer: a ledger expense, never an edit)."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    request = models.OneToOneField(
+        CareRequest,
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="compensation",
+    )
+    rule = models.CharField(_("rule"), max_length=24, choices=CompensationRule)
+    charge = models.BigIntegerField(_("charge paid (đồng)"))
+    declared_value = models.BigIntegerField(_("declared value (đồng)"), default=0)
+    loss_bp = models.PositiveIntegerField(
+        _("share lost (basis points)"), default=10_000, help_text=_("10000: all of it.")
+    )
+    amount_max = models.BigIntegerField(_("most the rules allow (đồng)"))
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CompensationStatus, default=CompensationStatus.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    entry = models.ForeignKey(
+        "finance.Entry",
+        verbose_name=_("ledger entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("compensation")
+        verbose_name_plural = _("compensations")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=models.F("amount_max")),
+                name="care_compensation_within_rules",
+            ),
+            models.CheckConstraint(
+                condition=Q(loss_bp__gte=1) & Q(loss_bp__lte=10_000),
+                name="care_compensation_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.code} {self.amount}"
+
+
+class CareRollup(models.Model):
+    """One (province, month, unit, channel, kind, service, ground): the requests received
+    that month, of them closed, closed within the legal time, upheld (fully or partly); the
+    compensations paid that month and their amount. Kept by the services in their
+    transaction (``care.rollup``); the figures read it, never the requests."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    month = models.DateField(_("month"))
+    unit = models.ForeignKey(
+        "network.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind)
+    service = models.CharField(_("service"), max_length=32)
+    ground = models.CharField(_("ground"), max_length=16)
+    received = models.IntegerField(_("received"), db_default=0)
+    closed = models.IntegerField(_("closed"), db_default=0)
+    closed_on_time = models.IntegerField(_("closed within the legal time"), db_default=0)
+    upheld = models.IntegerField(_("upheld"), db_default=0)
+    compensations = models.IntegerField(_("compensations paid"), db_default=0)
+    compensation_paid = models.BigIntegerField(_("compensation paid (đồng)"), db_default=0)
+
+    class Meta:
+        verbose_name = _("care rollup")
+        verbose_name_plural = _("care rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "month", "unit", "channel", "kind", "service", "ground"],
+                name="care_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.unit_id} {self.kind}"

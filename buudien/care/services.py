@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from buudien.care.choices import Channel, Ground, Outcome, RequestKind, Status, StepKind, Subject
 from buudien.care.models import CODE_PREFIX, CareRequest, CareStep
+from buudien.care.rollup import rollup_closed, rollup_received
 from buudien.core.audit import audit_record
 from buudien.core.bizdays import add_business_days, months_later
 from buudien.core.errors import AccessDenied, DomainError, NotFound
@@ -345,6 +346,7 @@ def request_lodge(
         description=said,
         unit=unit,
         unit_path=unit.path,
+        origin_unit=unit,
         point=point,
         received_at=moment,
         received_on=today,
@@ -353,6 +355,7 @@ def request_lodge(
         resolve_by=resolve_by(today, international=bool(international)),
     )
     _step(row, StepKind.LODGED, actor, moment, public=True)
+    rollup_received(row)
     audit_record(
         actor=actor,
         action="care.request_lodge",
@@ -496,6 +499,7 @@ def request_close(
     row.status, row.outcome, row.cause = Status.CLOSED, result, found or ""
     row.closed_at, row.closed_on = moment, day
     row.save(update_fields=["status", "outcome", "cause", "closed_at", "closed_on"])
+    rollup_closed(row)
     label = Outcome(result).label if result else ""
     _step(row, StepKind.CLOSED, actor, moment, str(label), public=True)
     audit_record(

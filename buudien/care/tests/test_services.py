@@ -132,3 +132,30 @@ def test_escalation_near_the_deadline_goes_to_the_unit_above(
     near = dt.datetime(2026, 5, 27, 9, 0, tzinfo=VIETNAM)
     done = services.request_escalate(actor=officer, request=row, at=near)
     assert done.unit == world.province and done.escalated_at == near
+
+
+def test_the_rollup_counts_received_and_closed_in_time_at_the_origin_unit(
+    world: Any, officer: Any, letter: Any
+) -> None:
+    from buudien.care.models import CareRollup
+
+    row = lodge(officer, s10=letter.s10)
+    services.request_escalate(
+        actor=officer, request=row, at=dt.datetime(2026, 5, 27, 9, 0, tzinfo=VIETNAM)
+    )
+    services.request_answer(actor=officer, request=row, text="Đã tìm thấy.")
+    services.request_close(
+        actor=officer,
+        request=row,
+        outcome="rejected",
+        cause="Người nhận đã nhận",
+        at=dt.datetime(2026, 5, 29, 9, 0, tzinfo=VIETNAM),
+    )
+    found = CareRollup.objects.get()
+    assert (found.unit, found.month, found.service, found.ground) == (
+        world.unit_a,
+        dt.date(2026, 4, 1),
+        "registered",
+        "loss",
+    )
+    assert (found.received, found.closed, found.closed_on_time, found.upheld) == (1, 1, 1, 0)
