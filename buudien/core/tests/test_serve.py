@@ -24,6 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[3]
 
 
+# How long a server may take to migrate its fresh database and answer.
+START_SECONDS = 240
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,7 +53,8 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        # The server migrates its fresh database first: ~40 s here, minutes on a loaded CI.
+        deadline = time.monotonic() + START_SECONDS
         while True:
             try:
                 status, server_name, body = _get(f"http://127.0.0.1:{port}/login/")
@@ -144,7 +149,7 @@ def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[int]:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + START_SECONDS
         while True:
             try:
                 _get(f"http://127.0.0.1:{port}/login/")
