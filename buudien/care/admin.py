@@ -17,7 +17,7 @@ from buudien.people.admin_scope import ReadOnlyAdmin, province_of
 
 class CareStepInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CareStep
-    fields = ["at", "kind", "by", "public", "text"]
+    fields = ("at", "kind", "by", "public", "text")
     readonly_fields = fields
     extra = 0
     can_delete = False
