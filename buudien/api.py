@@ -103,6 +103,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from buudien.agency.api import router as agency_router  # noqa: E402
+from buudien.care.api import router as care_router  # noqa: E402
 from buudien.cashdesk.api import router as cashdesk_router  # noqa: E402
 from buudien.cashless.api import router as cashless_router  # noqa: E402
 from buudien.collection.api import router as collection_router  # noqa: E402
@@ -141,3 +142,4 @@ api.add_router("/goods/", goods_router)
 api.add_router("/telecom/", telecom_router)
 api.add_router("/insurance/", insurance_router)
 api.add_router("/press/", press_router)
+api.add_router("/care/", care_router)

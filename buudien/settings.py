@@ -215,6 +215,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
+# --- customer care ----------------------------------------------------------------------
+# The post's hotline, printed on the answer letters and shown on the public pages.
+CARE_HOTLINE = env_str("CARE_HOTLINE", "1900 54 54 81")
+
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 1000

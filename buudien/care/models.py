@@ -57,6 +57,8 @@ class CareRequest(models.Model):
     is_kt1 = models.BooleanField(_("KT1"), default=False, editable=False)
     international = models.BooleanField(_("international"), default=False)
     customer_name = models.CharField(_("customer"), max_length=150)
+    # The name without its diacritics (``core.text.fold``): what the staff's search reads.
+    customer_folded = models.CharField(max_length=150, blank=True, editable=False)
     customer_phone = models.CharField(_("phone"), max_length=12, blank=True)
     customer_email = models.EmailField(_("email"), blank=True)
     description = models.TextField(_("what the customer says"), max_length=4_000)

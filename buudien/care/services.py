@@ -38,6 +38,7 @@ from buudien.core.bizdays import add_business_days, months_later
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.s10 import s10_normalise
 from buudien.core.sequences import sequence_next
+from buudien.core.text import fold
 from buudien.counter import fields
 from buudien.counter.desk import moment_of, user_or_none
 from buudien.counter.problems import Problems
@@ -341,6 +342,7 @@ def request_lodge(
         is_kt1=bool(item and item.is_kt1),
         international=bool(international),
         customer_name=name,
+        customer_folded=fold(name),
         customer_phone=phone or "",
         customer_email=email or "",
         description=said,

@@ -154,6 +154,19 @@ def _press_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return entries
 
 
+# Customer care (chăm sóc khách hàng): who handles the requests (``care.services.HANDLERS``).
+CARE_ROLES = frozenset({"care_officer", "clerk", "director", "admin", "kt1_operator"})
+
+
+def _care_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    return [
+        (_("Requests"), "care:index", ()),
+        (_("Take a request"), "care:lodge", "/care/lodge/"),
+        (_("Public form"), "care:new", "/care/new/"),
+        (_("Follow a request"), "care:follow", "/care/follow/"),
+    ]
+
+
 def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
@@ -198,6 +211,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Goods"), "goods:index", ("/goods/", "/telecom/")))
     if _has(user, PRESS_ROLES):
         entries.append((_("Press"), "press:index", "/press/"))
+    if _has(user, CARE_ROLES):
+        entries.append((_("Customer care"), "care:index", "/care/"))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     entries += [
@@ -209,6 +224,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"nav_items": _items(entries, path)}
     if path.startswith("/mail/"):
         context["subnav_items"] = _items(_mail_subnav(user), path)
+    elif path.startswith("/care/") and _has(user, CARE_ROLES):
+        context["subnav_items"] = _items(_care_subnav(user), path)
     elif path.startswith("/planning/") and _has(user, PLANNING_ROLES):
         context["subnav_items"] = _items(_planning_subnav(user), path)
     elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from buudien.core.bizdays import local_today
 from buudien.dossiers import selectors as dossiers
@@ -15,6 +15,8 @@ from buudien.people import access
 from buudien.people.choices import Role
 from buudien.planning.render.dashboard import dashboard_context
 
+# Whose home is their own section: a care officer starts the day on the requests' clock.
+HOMES: dict[str, str] = {Role.CARE_OFFICER: "care:index"}
 # Who finds their dossiers' deadlines on the home page: those who receive and return them.
 DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 
@@ -22,7 +24,11 @@ DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: for directors, accountants and auditors the year so far against plan
-    (the dashboard); for everyone, the network the user is responsible for, today."""
+    (the dashboard); for everyone, the network the user is responsible for, today. A role
+    with a section of its own (``HOMES``) lands there."""
+    own = HOMES.get(str(getattr(request.user, "role", "")))
+    if own is not None and not request.user.is_superuser:
+        return redirect(own)
     today = local_today()
     points = network.point_list(user=request.user, active_on=today)
     coverages = [

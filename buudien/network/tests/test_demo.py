@@ -29,6 +29,7 @@ DEMO_ACCOUNTS = {
     "kiemsoat": "auditor",
     "kt1": "kt1_operator",
     "hcc": "hcc_officer",
+    "cskh": "care_officer",
     "gdv.240000": "clerk",
     "buuta": "postman",
 }
@@ -200,7 +201,7 @@ def test_demo_accounts_can_log_in_and_others_cannot(built: Built, client: Any) -
     assert set(clerks.values_list("point__kind", flat=True)) == {"bc1", "bdvhx"}
     admin = User.objects.get(username="admin")
     assert (admin.is_staff, admin.is_superuser) == (True, False)
-    assert User.objects.exclude(password__startswith="!").count() == 9
+    assert User.objects.exclude(password__startswith="!").count() == 10
     assert not User.objects.filter(is_superuser=True).exists()
 
 
