@@ -239,7 +239,7 @@ class CompensationPayment(CounterOperation):
         on_delete=models.PROTECT,
         related_name="payment",
     )
-    method = models.CharField(_("paid by"), max_length=16, choices=PaymentMethod)
+    method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod)
     bank = models.CharField(_("bank"), max_length=32, blank=True)
     payee_name = models.CharField(_("paid to"), max_length=150)
     payee_account = models.CharField(_("payee's bank account"), max_length=40, blank=True)

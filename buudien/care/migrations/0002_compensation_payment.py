@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('fingerprint', models.CharField(editable=False, max_length=64)),
                 ('business_date', models.DateField(verbose_name='business day')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('method', models.CharField(choices=[('cash', 'Cash at a counter'), ('transfer', 'Bank transfer')], max_length=16, verbose_name='paid by')),
+                ('method', models.CharField(choices=[('cash', 'Cash at a counter'), ('transfer', 'Bank transfer')], max_length=16, verbose_name='payment method')),
                 ('bank', models.CharField(blank=True, max_length=32, verbose_name='bank')),
                 ('payee_name', models.CharField(max_length=150, verbose_name='paid to')),
                 ('payee_account', models.CharField(blank=True, max_length=40, verbose_name="payee's bank account")),
