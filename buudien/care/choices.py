@@ -74,6 +74,8 @@ class StepKind(models.TextChoices):
     ANSWER = "answer", _("Answer to the customer")
     ESCALATED = "escalated", _("Escalated")
     CLOSED = "closed", _("Closed")
+    COMPENSATED = "compensated", _("Compensation paid")
+    REFUNDED = "refunded", _("Refunded")
 
 
 class CompensationRule(models.TextChoices):
@@ -90,3 +92,10 @@ class CompensationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
     PAID = "paid", _("Paid")
+
+
+class PaymentMethod(models.TextChoices):
+    """How a compensation reaches the customer: cash at a counter, or a bank transfer."""
+
+    CASH = "cash", _("Cash at a counter")
+    TRANSFER = "transfer", _("Bank transfer")

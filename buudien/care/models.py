@@ -26,12 +26,13 @@ from buudien.care.choices import (
     CompensationStatus,
     Ground,
     Outcome,
+    PaymentMethod,
     RequestKind,
     Status,
     StepKind,
     Subject,
 )
-from buudien.counter.models import point_link
+from buudien.counter.models import CounterOperation, point_link
 
 # The public code of a request: "CS" (chăm sóc) and 8 digits, printed on the customer's slip.
 CODE_PREFIX = "CS"
@@ -226,6 +227,29 @@ class Compensation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.code} {self.amount}"
+
+
+class CompensationPayment(CounterOperation):
+    """A compensation paid, once (``compensation`` is unique): in cash from a counter's
+    drawer by its clerk, or by transfer from the provincial post's bank account by an
+    accountant. Its ledger entry debits the compensation expense (``811.compensation``) and
+    credits the drawer or the bank; its reference is printed on the customer's receipt."""
+
+    compensation = models.OneToOneField(
+        Compensation,
+        verbose_name=_("compensation"),
+        on_delete=models.PROTECT,
+        related_name="payment",
+    )
+    method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod)
+    bank = models.CharField(_("bank"), max_length=32, blank=True)
+    payee_name = models.CharField(_("paid to"), max_length=150)
+    payee_account = models.CharField(_("payee's bank account"), max_length=40, blank=True)
+    amount = models.BigIntegerField(_("amount (đồng)"))
+
+    class Meta(CounterOperation.Meta):
+        verbose_name = _("compensation payment")
+        verbose_name_plural = _("compensation payments")
 
 
 class CareRollup(models.Model):

@@ -53,6 +53,7 @@ class EntryKind(models.TextChoices):
     INSURANCE_PREMIUM = "insurance_premium", _("Insurance premium collected")
     PUBLIC_PRESS = "public_press", _("Public press billed to the ordering agency")
     EXPENSE = "expense", _("Expense")
+    COMPENSATION = "compensation", _("Compensation paid to a customer")
     BUDGET_CONTRIBUTION = "budget_contribution", _("Payment to the state budget")
     REVERSAL = "reversal", _("Reversal")
     OPENING_BALANCE = "opening_balance", _("Opening balance")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from buudien.agency.tests.conftest import fund  # noqa: F401  (cash in a drawer)
 from buudien.core.bizdays import VIETNAM
 from buudien.mail.choices import MailService
 from buudien.mail.tests.ops_factories import ops_item
