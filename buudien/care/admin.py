@@ -72,3 +72,7 @@ class CareRequestAdmin(ReadOnlyAdmin):
         if search_term.strip():
             found = found | queryset.filter(customer_folded__contains=fold(search_term)[:60])
         return found, duplicates
+
+
+# The compensations and their payments (care.admin_money) register themselves on import.
+from buudien.care import admin_money  # noqa: E402, F401

@@ -110,3 +110,9 @@ def public(request: HttpRequest, code: str) -> Any:
     """For anyone with the code: the status, the public steps and the answer; never a
     staff note, never who handled it."""
     return selectors.public_get(code=code)
+
+
+# Compensations and refunds (care.api_money), under the same prefix.
+from buudien.care.api_money import router as money_router  # noqa: E402
+
+router.add_router("", money_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buudien.care import views
+from buudien.care import urls_money, views
 
 app_name = "care"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("lodge/", views.lodge, name="lodge"),
     path("new/", views.public_new, name="new"),
     path("follow/", views.follow, name="follow"),
+    # compensations and refunds (care.views_money), before the requests' own pages
+    *urls_money.urlpatterns,
     path("<str:code>/", views.request_page, name="request"),
     path("<str:code>/assign/", views.assign, name="assign"),
     path("<str:code>/note/", views.note, name="note"),

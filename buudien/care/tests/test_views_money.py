@@ -15,7 +15,6 @@ from buudien.care.tests.test_money import upheld
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("english"),
-    pytest.mark.urls("buudien.care.tests.urls_money"),
 ]
 
 

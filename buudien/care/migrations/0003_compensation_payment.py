@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0001_initial'),
+        ('care', '0002_carerequest_customer_folded'),
         ('finance', '0009_entry_kind_compensation'),
         ('network', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
