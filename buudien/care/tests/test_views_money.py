@@ -32,6 +32,9 @@ def test_the_proposal_shows_the_computation_and_proposes(
     client = client_as(officer)
     url = f"/care/requests/{row.code}/compensation/"
 
+    request_page = client.get(f"/care/{row.code}/").content.decode()
+    assert f'href="{url}"' in request_page  # the closed, upheld complaint leads to it
+
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
@@ -44,6 +47,8 @@ def test_the_proposal_shows_the_computation_and_proposes(
     done = client.post(url, {"rule": "", "loss_bp": "", "amount": ""})
     assert done.status_code == 302 and done["Location"] == f"/care/compensations/{row.code}/"
     assert Compensation.objects.get().amount == 108_000
+    again = client.get(f"/care/{row.code}/").content.decode()
+    assert f'href="/care/compensations/{row.code}/"' in again and "108.000" in again
 
 
 def test_approved_by_the_accountant_and_paid_at_the_counter_with_its_receipt(
