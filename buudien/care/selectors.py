@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from buudien.care.choices import Status
+from buudien.care.choices import Channel, RequestKind, Status
 from buudien.care.models import CareRequest, CareStep
 from buudien.care.services import ESCALATE_DAYS, KT1_HANDLERS, can_handle
 from buudien.core.bizdays import local_today
@@ -42,9 +42,20 @@ def requests_visible(user: Any) -> QuerySet[CareRequest]:
     return rows.select_related("unit", "owner", "item")
 
 
+def _printable(text: Any) -> str:
+    """``text`` without control characters (a NUL cannot even reach PostgreSQL)."""
+    return " ".join("".join(ch for ch in str(text or "") if ch.isprintable()).split())
+
+
+def code_of(code: Any) -> str:
+    """A request's code as typed: letters and digits, upper case (anything else is dropped,
+    so a code with a stray character is simply not found)."""
+    return "".join(ch for ch in str(code or "") if ch.isascii() and ch.isalnum()).upper()[:CODE_MAX]
+
+
 def request_get(*, user: Any, code: str) -> CareRequest:
     """One request of ``user``'s by its code; NotFound otherwise (also for a KT1 one)."""
-    wanted = str(code or "").strip().upper()[:CODE_MAX]
+    wanted = code_of(code)
     found = (
         requests_visible(user)
         .select_related("origin_unit", "point", "received_by", "item__tariff")
@@ -71,7 +82,7 @@ def request_list(
     ``ESCALATE_DAYS`` days) or "overdue" (open, deadline passed). The open ones whose
     deadline is nearest come first, then the closed ones, newest first."""
     rows = requests_visible(user)
-    text = str(q or "").strip()[:60]
+    text = _printable(q)[:60]
     if text:
         digits = "".join(ch for ch in text if ch.isdigit())
         match = Q(code=text.upper()) | Q(customer_folded__contains=fold(text))
@@ -80,10 +91,10 @@ def request_list(
         rows = rows.filter(match)
     if status in Status.values:
         rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind[:16])
-    if channel:
-        rows = rows.filter(channel=channel[:16])
+    if kind in RequestKind.values:
+        rows = rows.filter(kind=kind)
+    if channel in Channel.values:
+        rows = rows.filter(channel=channel)
     day = today or local_today()
     if due == DUE_SOON:
         rows = rows.filter(
@@ -155,7 +166,7 @@ class PublicRequest:
 def public_get(*, code: str) -> PublicRequest:
     """The request with this code as its customer sees it: its status, the deadline, the
     public steps (lodged, answered, closed) and the answer. A KT1 request is "not found"."""
-    wanted = "".join(str(code or "").split()).upper()[:CODE_MAX]
+    wanted = code_of(code)
     found = (
         CareRequest.objects.filter(code=wanted, is_kt1=False).order_by("-received_at").first()
         if wanted

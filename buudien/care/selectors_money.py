@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buudien.care.models import CareRequest, Compensation
+from buudien.care.selectors import code_of
 from buudien.care.services import HANDLERS, KT1_HANDLERS, require_handler
 from buudien.care.services_money import APPROVERS
 from buudien.core.errors import AccessDenied, NotFound
@@ -40,7 +41,7 @@ def compensation_list(*, user: Any, status: str = "") -> QuerySet[Compensation]:
 
 
 def compensation_get(*, user: Any, code: str) -> Compensation:
-    found = compensation_list(user=user).filter(request__code=code[:16]).first()
+    found = compensation_list(user=user).filter(request__code=code_of(code)).first()
     if found is None:
         raise NotFound(_("No such compensation."))
     return found
@@ -48,7 +49,7 @@ def compensation_get(*, user: Any, code: str) -> Compensation:
 
 def request_for_compensation(*, user: Any, code: str) -> CareRequest:
     """The request of ``code`` that ``user`` handles (else "not found")."""
-    found = CareRequest.objects.select_related("item", "item__tariff").filter(code=code[:16])
+    found = CareRequest.objects.select_related("item", "item__tariff").filter(code=code_of(code))
     row = found.first()
     if row is None:
         raise NotFound(_("No such request."))

@@ -36,7 +36,7 @@ from buudien.care.rollup import rollup_closed, rollup_received
 from buudien.core.audit import audit_record
 from buudien.core.bizdays import add_business_days, months_later
 from buudien.core.errors import AccessDenied, DomainError, NotFound
-from buudien.core.s10 import s10_normalise
+from buudien.core.s10 import s10_is_valid, s10_normalise
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter import fields
@@ -148,6 +148,8 @@ def _item(value: Any, actor: Any) -> PostalItem:
     )
     if not number:
         raise DomainError(_("Give the item's number (13 characters)."), field="s10")
+    if not s10_is_valid(number):
+        raise unknown
     item = PostalItem.objects.select_related("tariff", "accepted_point").filter(s10=number).first()
     if item is None or (item.is_kt1 and not _sees_kt1(actor)):
         raise unknown

@@ -110,6 +110,8 @@ def test_no_login_no_staff_api(client: Any, officer: Any, letter: Any) -> None:
         {"kind": 1, "customer_name": ["a"], "description": {"a": 1}},
         {"kind": "complaint", "customer_name": "A" * 300, "description": "x"},
         {"kind": "enquiry", "customer_name": "A", "description": "x\x00", "s10": "\x00"},
+        {"kind": "complaint", "ground": "loss", "subject": "item", "s10": "RR1\x00",
+         "customer_name": "A", "customer_phone": "0912345678", "description": "x"},
         {"kind": "complaint", "ground": "loss", "subject": "item", "s10": "é" * 20,
          "customer_name": "A", "description": "x", "international": "maybe"},
     ],
@@ -122,6 +124,9 @@ def test_no_input_is_a_server_error(client_as: Any, officer: Any, body: Any) -> 
         "/api/care/requests/%00",
         "/api/care/public/" + "x" * 500,
         "/api/care/requests?due=x&status=%00",
+        "/api/care/compensations/%00",
+        "/care/compensations/%00/",
+        "/care/%00/",
     ):
         assert client.get(url).status_code < 500, url
     assert CareRequest.objects.count() == 0
