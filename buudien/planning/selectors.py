@@ -100,7 +100,19 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         "per_title": [{"name": "...", "subscriptions": 1, "subscribed_copies": 1, "sales": 1,
                        "sales_previous": 1, "growth_pct": 1.0, "press_on_time_pct": 1.0,
                        "public_delivered": 1, "public_on_time_pct": 1.0}, ...]   # by name
-      }
+      },
+      "care": {                                     # customer care (chăm sóc khách hàng)
+        "received": COUNT, "complaints": COUNT,     # requests received; of them complaints
+        "complaints_per_10000": {"actual": 1.25, "previous": 1.4},   # of the items accepted
+        "closed": COUNT,                            # of those received, closed
+        "on_time_pct": {"actual": 96.0, "previous": 92.5},   # complaints resolved in time
+        "upheld": COUNT,                            # complaints upheld, fully or partly
+        "compensations": COUNT, "compensation_paid": COUNT,  # paid in the period (đồng)
+        "per_ground": [{"code": "delay", "name": "...", "complaints": 1,
+                        "complaints_previous": 1, "upheld": 1, "on_time_pct": 1.0}, ...],
+        "per_channel": [{"code": "hotline", "name": "...", "received": 1,
+                         "received_previous": 1, "upheld": 1, "on_time_pct": 1.0}, ...]
+      }                                             # both: the most first
     }
 
 where FIGURE is ``{"actual", "plan", "plan_pct", "previous", "growth_pct"}``:
@@ -151,6 +163,13 @@ period); the recipients reached and never reached from one GROUP BY of the perio
 deliveries (by the index of the rounds); the communes covered are those of the points that
 delivered public press. Its revenue is the services' ``press`` and ``public_press`` above.
 
+``care``: the requests of customers received in the period (by month of receipt: the months
+that start in it) at the unit's subtree (where each was first put in charge), the complaints
+among them, closed, the complaints resolved within the legal time (% of those closed), upheld,
+and the compensations paid in the period, from ``buudien.care.figures`` (the care rollup, one
+query per period); the complaints per 10,000 postal items accepted (``items_by_service``);
+per ground of complaint and per channel, the most first.
+
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
 strings. Names are in the language active when the report is made (Vietnamese by default).
@@ -178,6 +197,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buudien.care import figures as care_figures
+from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
@@ -976,6 +997,73 @@ def press(
     }
 
 
+def care(
+    *, province: Unit, unit: Unit, figures: Figures, items: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    """The report's section of customer care (see the module docstring) over the period of
+    ``figures`` against the same period a year before; ``items``: the postal items accepted
+    in each (the report's ``items_by_service`` summed), for the complaints per 10,000."""
+    now, before = both_periods(
+        care_figures.CareFigures, province=province, unit=unit, figures=figures
+    )
+    this, last = now.total(), before.total()
+
+    def per_code(
+        found: dict[str, care_figures.Tally],
+        found_last: dict[str, care_figures.Tally],
+        labels: list[tuple[str, Any]],
+        counted: str,
+    ) -> list[dict[str, Any]]:
+        """The rows of ``labels`` with data, the most ``counted`` first."""
+        out = []
+        for code, label in labels:
+            if code not in found and code not in found_last:
+                continue
+            tally = found.get(code, care_figures.Tally())
+            previous = found_last.get(code, care_figures.Tally())
+            out.append(
+                {
+                    "code": code,
+                    "name": str(label),
+                    counted: getattr(tally, counted),
+                    f"{counted}_previous": getattr(previous, counted),
+                    "upheld": tally.upheld,
+                    "on_time_pct": tally.on_time_pct,
+                }
+            )
+        return sorted(out, key=lambda row: -(row[counted] or 0))
+
+    return {
+        "received": _compare(this.received, last.received),
+        "complaints": _compare(this.complaints, last.complaints),
+        "complaints_per_10000": {
+            "actual": care_figures.per_items(this.complaints, items[0]),
+            "previous": care_figures.per_items(last.complaints, items[1]),
+        },
+        "closed": _compare(this.closed, last.closed),
+        "on_time_pct": {
+            "actual": this.complaints_on_time_pct,
+            "previous": last.complaints_on_time_pct,
+        },
+        "upheld": _compare(this.upheld, last.upheld),
+        "compensations": _compare(this.compensations, last.compensations),
+        "compensation_paid": _compare(this.compensation_paid, last.compensation_paid),
+        "per_ground": per_code(
+            now.by_ground(), before.by_ground(), list(Ground.choices), "complaints"
+        ),
+        "per_channel": per_code(
+            now.by_channel(), before.by_channel(), list(Channel.choices), "received"
+        ),
+    }
+
+
+def _items(services: list[dict[str, Any]], key: str) -> int | None:
+    """The postal items accepted (the services' volumes); None without any."""
+    volumes = [row[key] for row in services if row["code"] in POSTAL_SERVICES]
+    known = [volume for volume in volumes if volume is not None]
+    return sum(known) if known else None
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -1136,6 +1224,12 @@ def year_report(
         "telecom": telecom(province=province, unit=subtree, figures=figures),
         "insurance": insurance(province=province, unit=subtree, figures=figures),
         "press": press(province=province, unit=subtree, figures=figures, services=by_code),
+        "care": care(
+            province=province,
+            unit=subtree,
+            figures=figures,
+            items=(_items(services, "volume"), _items(services, "volume_previous")),
+        ),
     }
 
 

@@ -32,6 +32,9 @@ from buudien.planning.render.narrative import narrative
 from buudien.planning.render.numbers import date_line
 from buudien.planning.render.tables import (
     Table,
+    care_channels_table,
+    care_grounds_table,
+    care_table,
     goods_groups_table,
     goods_table,
     insurance_table,
@@ -371,6 +374,10 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
             elif section_text.key == "press":
                 _table(document, press_table(report), counter)
                 _table(document, press_titles_table(report), counter)
+            elif section_text.key == "quality":
+                _table(document, care_table(report), counter)
+                _table(document, care_grounds_table(report), counter)
+                _table(document, care_channels_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

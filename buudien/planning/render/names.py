@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import translation
 
+from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import Line, Service
 from buudien.network.choices import PointKind
 
@@ -24,6 +25,34 @@ KIND_WORDS = {
     PointKind.KIOSK: "ki-ốt bưu điện",
     PointKind.CENTRE: "trung tâm khai thác",
 }
+
+# The grounds of a complaint and the channels of a request, as the report names them.
+GROUND_WORDS = {
+    Ground.LOSS: "mất, thất lạc",
+    Ground.DELAY: "chậm trễ",
+    Ground.DAMAGE: "hư hỏng",
+    Ground.CONTENTS: "thiếu hụt nội dung",
+    Ground.AMOUNT: "sai cước, sai số tiền",
+    Ground.CONDUCT: "thái độ phục vụ",
+    Ground.OTHER: "lý do khác",
+}
+CHANNEL_WORDS = {
+    Channel.HOTLINE: "tổng đài",
+    Channel.COUNTER: "quầy giao dịch",
+    Channel.WEB: "trang thông tin điện tử (web)",
+    Channel.PARTNER: "đối tác",
+}
+
+
+def ground_name(code: Any, fallback: Any = None) -> str:
+    """ "Chậm trễ" (a table's row); a sentence lowers it."""
+    word = GROUND_WORDS.get(code) or str(fallback or code or "")
+    return word[:1].upper() + word[1:]
+
+
+def channel_name(code: Any, fallback: Any = None) -> str:
+    word = CHANNEL_WORDS.get(code) or str(fallback or code or "")
+    return word[:1].upper() + word[1:]
 
 
 def _label(choices: Any, code: Any, fallback: Any) -> str:

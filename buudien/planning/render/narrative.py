@@ -11,9 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from buudien.planning.render import numbers as n
-from buudien.planning.render.names import KIND_WORDS, line_name, lower_first, service_name
+from buudien.planning.render.names import (
+    KIND_WORDS,
+    ground_name,
+    line_name,
+    lower_first,
+    service_name,
+)
 
 GROWING = 10.0  # a service "grew well" from this growth on last year, in percent
+MAIN_GROUNDS = 3  # the grounds of complaint the prose names, the most first
 
 
 @dataclass
@@ -176,13 +183,6 @@ def _services(report: dict[str, Any]) -> Section:
             f"{lower_first(service_name(code))} {n.number(v)}" for code, v in counted
         )
         section.paragraphs.append(f"Sản lượng bưu gửi: {listed}.")
-    rate = ((report.get("quality") or {}).get("on_time_rate")) or {}
-    if n.is_number(rate.get("actual")):
-        plan = rate.get("plan")
-        clauses = [f"Tỷ lệ phát đúng thời gian toàn trình đạt {n.percent(rate['actual'])}"]
-        if n.is_number(plan):
-            clauses.append(f"kế hoạch {n.percent(plan)}")
-        section.paragraphs.append(_sentence(*clauses))
     return section
 
 
@@ -352,6 +352,62 @@ def _press(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _quality(report: dict[str, Any], year: Any) -> Section:
+    """The on-time delivery rate against its plan; the requests of customers and the
+    complaints among them (per 10,000 items), the share resolved within the legal time, those
+    upheld and the compensation paid; the main grounds of the complaints: a sentence each,
+    the clauses without data left out."""
+    section = Section("quality", "Chất lượng dịch vụ và chăm sóc khách hàng")
+    rate = ((report.get("quality") or {}).get("on_time_rate")) or {}
+    if n.is_number(rate.get("actual")):
+        plan = rate.get("plan")
+        clauses = [f"Tỷ lệ phát đúng thời gian toàn trình đạt {n.percent(rate['actual'])}"]
+        if n.is_number(plan):
+            clauses.append(f"kế hoạch {n.percent(plan)}")
+        section.paragraphs.append(_sentence(*clauses))
+    figures = report.get("care") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    received = figures.get("received") or {}
+    if n.is_number(received.get("actual")) and received["actual"]:
+        clauses.append(
+            f"tiếp nhận {n.number(received['actual'])} yêu cầu của khách hàng"
+            + _against(received, last)
+        )
+    complaints = (figures.get("complaints") or {}).get("actual")
+    if n.is_number(complaints) and clauses:
+        clause = f"trong đó {n.number(complaints)} khiếu nại"
+        per = (figures.get("complaints_per_10000") or {}).get("actual")
+        if n.is_number(per):
+            clause += f" ({n.decimal(per)} khiếu nại trên 10.000 bưu gửi chấp nhận)"
+        clauses.append(clause)
+    on_time = (figures.get("on_time_pct") or {}).get("actual")
+    if n.is_number(on_time):
+        clauses.append(f"{n.percent(on_time)} khiếu nại được giải quyết trong thời hạn quy định")
+    upheld = (figures.get("upheld") or {}).get("actual")
+    if n.is_number(upheld) and upheld:
+        clauses.append(f"{n.number(upheld)} khiếu nại được xác định đúng (toàn bộ hoặc một phần)")
+    paid = (figures.get("compensation_paid") or {}).get("actual")
+    count = (figures.get("compensations") or {}).get("actual")
+    if n.is_number(paid) and paid:
+        clause = f"bồi thường cho khách hàng {n.amount_words(paid)}"
+        if n.is_number(count) and count:
+            clause += f" ({n.number(count)} trường hợp)"
+        clauses.append(clause)
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    grounds = [
+        f"{ground_name(row.get('code'), row.get('name')).lower()} "
+        f"({n.number(row['complaints'])} vụ)"
+        for row in figures.get("per_ground") or []
+        if n.is_number(row.get("complaints")) and row["complaints"]
+    ][:MAIN_GROUNDS]
+    if grounds:
+        section.paragraphs.append(f"Nguyên nhân khiếu nại chủ yếu: {'; '.join(grounds)}.")
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -394,6 +450,7 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _telecom(report, year),
             _insurance(report, year),
             _press(report, year),
+            _quality(report, year),
         )
         if s.paragraphs
     ]

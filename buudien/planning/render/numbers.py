@@ -62,6 +62,11 @@ def number(n: Any) -> str:
     return format_number(n) if is_number(n) else DASH
 
 
+def decimal(x: Any, digits: int = 2) -> str:
+    """A ratio such as complaints per 10,000 items: 1.25 -> "1,25"; None -> "—"."""
+    return format_number(Decimal(str(x)), digits) if is_number(x) else DASH
+
+
 def percent(x: Any) -> str:
     """101.2 -> "101,2%"; None -> "—"."""
     return format_percent(x) if is_number(x) else DASH

@@ -13,9 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from buudien.planning.render import numbers as n
-from buudien.planning.render.names import kind_name, line_name, service_name
+from buudien.planning.render.names import (
+    channel_name,
+    ground_name,
+    kind_name,
+    line_name,
+    service_name,
+)
 
-Kind = Literal["text", "money", "count", "pct", "growth"]
+Kind = Literal["text", "money", "count", "pct", "growth", "decimal"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class Table:
             return n.number(value)
         if kind == "pct":
             return n.percent(value)
+        if kind == "decimal":
+            return n.decimal(value)
         return n.signed_percent(value)
 
     def shown(self, row: list[Any], index: int | None = None) -> list[str]:
@@ -540,6 +548,109 @@ def press_titles_table(report: dict[str, Any]) -> Table:
     )
 
 
+# The rows of the section "Chất lượng dịch vụ và chăm sóc khách hàng": (key of
+# ``report["care"]``, label, kind).
+CARE_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("received", "Số yêu cầu của khách hàng tiếp nhận", "count"),
+    ("complaints", "Trong đó: số khiếu nại", "count"),
+    ("complaints_per_10000", "Số khiếu nại trên 10.000 bưu gửi chấp nhận", "decimal"),
+    ("closed", "Số yêu cầu đã giải quyết xong", "count"),
+    ("on_time_pct", "Tỷ lệ khiếu nại giải quyết trong thời hạn quy định (%)", "pct"),
+    ("upheld", "Số khiếu nại được xác định đúng (toàn bộ hoặc một phần)", "count"),
+    ("compensations", "Số trường hợp bồi thường đã chi trả", "count"),
+    ("compensation_paid", "Số tiền bồi thường đã chi trả", "money"),
+)
+CARE_NOTE = "Yêu cầu, khiếu nại: vụ; tiền: triệu đồng; tỷ lệ: %"
+
+
+def care_table(report: dict[str, Any]) -> Table:
+    """Requests and complaints received, per 10,000 items, resolved in time, upheld, the
+    compensation paid, against last year."""
+    return _figures_table(
+        report,
+        key="care",
+        rows_of=CARE_ROWS,
+        kind="count",
+        sheet="Chăm sóc khách hàng",
+        title="Tiếp nhận và giải quyết yêu cầu, khiếu nại của khách hàng",
+        note=CARE_NOTE,
+    )
+
+
+def _care_part_table(
+    report: dict[str, Any],
+    *,
+    part: str,
+    counted: str,
+    name: Any,
+    key: str,
+    sheet: str,
+    title: str,
+    first: str,
+    noun: str,
+) -> Table:
+    """A table of ``report["care"][part]`` (per ground or channel, the most first): this
+    year's ``counted`` (named ``noun``), last year's, the growth, the complaints upheld and
+    the share resolved in time."""
+    this, last = _years(report.get("year"))
+    rows = [
+        [
+            name(row.get("code"), row.get("name")),
+            row.get(counted),
+            row.get(f"{counted}_previous"),
+            _growth(row.get(counted), row.get(f"{counted}_previous")),
+            row.get("upheld"),
+            row.get("on_time_pct"),
+        ]
+        for row in (report.get("care") or {}).get(part) or []
+    ]
+    return Table(
+        key=key,
+        sheet=sheet,
+        title=title,
+        columns=[
+            Col(first),
+            Col(f"{noun} {this}", "count"),
+            Col(f"{noun} {last}", "count"),
+            Col("Tăng trưởng", "growth"),
+            Col("Khiếu nại đúng", "count"),
+            Col("Tỷ lệ giải quyết đúng hạn", "pct"),
+        ],
+        rows=rows,
+        note=CARE_NOTE,
+    )
+
+
+def care_grounds_table(report: dict[str, Any]) -> Table:
+    """The complaints per ground (the causes customers complain of)."""
+    return _care_part_table(
+        report,
+        part="per_ground",
+        counted="complaints",
+        name=ground_name,
+        key="care_grounds",
+        sheet="Khiếu nại - nguyên nhân",
+        title="Khiếu nại theo nguyên nhân",
+        first="Nguyên nhân khiếu nại",
+        noun="Khiếu nại",
+    )
+
+
+def care_channels_table(report: dict[str, Any]) -> Table:
+    """The requests per channel (hotline, counter, web, partners)."""
+    return _care_part_table(
+        report,
+        part="per_channel",
+        counted="received",
+        name=channel_name,
+        key="care_channels",
+        sheet="Yêu cầu - kênh tiếp nhận",
+        title="Yêu cầu của khách hàng theo kênh tiếp nhận",
+        first="Kênh tiếp nhận",
+        noun="Yêu cầu",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -557,5 +668,8 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         insurance_table(report),
         press_table(report),
         press_titles_table(report),
+        care_table(report),
+        care_grounds_table(report),
+        care_channels_table(report),
     ]
     return [table for table in tables if table.rows]

@@ -13,7 +13,13 @@ from openpyxl.utils import get_column_letter
 from buudien.planning.render.names import body_of
 from buudien.planning.render.tables import Table, all_tables
 
-FORMATS = {"money": "#,##0", "count": "#,##0", "pct": '0.0"%"', "growth": '+0.0"%";-0.0"%";0.0"%"'}
+FORMATS = {
+    "money": "#,##0",
+    "count": "#,##0",
+    "pct": '0.0"%"',
+    "growth": '+0.0"%";-0.0"%";0.0"%"',
+    "decimal": "0.00",
+}
 HEADER_FILL = PatternFill("solid", fgColor="FFF4DC")
 
 
