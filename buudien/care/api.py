@@ -116,3 +116,8 @@ def public(request: HttpRequest, code: str) -> Any:
 from buudien.care.api_money import router as money_router  # noqa: E402
 
 router.add_router("", money_router)
+
+# The figures of a year (care.api_figures), under the same prefix.
+from buudien.care.api_figures import router as figures_router  # noqa: E402
+
+router.add_router("", figures_router)

@@ -24,6 +24,7 @@ after mail's year (its items are what the complaints are about) and before the c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -35,11 +36,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from buudien.care import services
-from buudien.care.choices import Channel, Ground, Outcome, RequestKind, Status, Subject
-from buudien.care.models import CareRequest
+from buudien.care import services_money as money
+from buudien.care.choices import (
+    Channel,
+    Ground,
+    Outcome,
+    PaymentMethod,
+    RequestKind,
+    Status,
+    Subject,
+)
+from buudien.care.models import CareRequest, Compensation
 from buudien.core.bizdays import VIETNAM, add_business_days, local_now, year_before
 from buudien.core.errors import DomainError
-from buudien.core.money import format_number
+from buudien.core.money import format_number, format_vnd
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.demo_year import People
 from buudien.mail.models import PostalItem
@@ -52,6 +62,10 @@ from buudien.people.models import User
 PROVINCE = "20"
 REQUESTS_ENV = "BUUDIEN_DEMO_CARE"
 DEFAULT_REQUESTS = 320
+# The grounds a compensation may be paid for (the rules refuse the delay of an ordinary item).
+COMPENSATED = frozenset({Ground.LOSS, Ground.DAMAGE, Ground.CONTENTS, Ground.DELAY})
+# Compensations are paid by transfer from the account the other demo steps pay partners from.
+BANK = "vietinbank"
 OFFICERS = ("cskh.1", "cskh.2")  # the hotline's care officers, made when there are none
 
 KINDS = [(RequestKind.ENQUIRY, 66), (RequestKind.COMPLAINT, 26), (RequestKind.SUGGESTION, 8)]
@@ -150,6 +164,7 @@ class Desk:
     officers: list[Any]
     clerks: dict[int, Any]
     heads: dict[int, Any]
+    accountant: Any = None
 
 
 @dataclass
@@ -160,6 +175,8 @@ class _Made:
     late: int = 0
     upheld: int = 0
     refused: int = 0
+    compensated: int = 0
+    compensation: int = 0
 
 
 def _target(requests: int | None) -> int:
@@ -206,7 +223,12 @@ def _desk(province: Unit, rng: random.Random) -> Desk:
         elif user.role == Role.DIRECTOR and user.unit_id not in (None, province.pk):
             assert user.unit_id is not None
             heads.setdefault(user.unit_id, user)
-    return Desk(officers, clerks, heads)
+    accountant = (
+        User.objects.filter(unit=province, role=Role.ACCOUNTANT, is_active=True)
+        .order_by("username")
+        .first()
+    )
+    return Desk(officers, clerks, heads, accountant)
 
 
 def _items(first: dt.date, today: dt.date) -> list[Item]:
@@ -417,14 +439,17 @@ class _Year:
                     ),
                 )
             )
+            closed = answered + dt.timedelta(hours=rng.randint(2, 48))
             steps.append(
                 (
-                    answered + dt.timedelta(hours=rng.randint(2, 48)),
+                    closed,
                     lambda at: services.request_close(
                         actor=officer, request=row, outcome=outcome, cause=cause, at=at
                     ),
                 )
             )
+            if outcome != Outcome.REJECTED and row.item_id is not None:
+                steps += self.compensation(row, officer, outcome, closed)
         for at, step in sorted(steps, key=lambda one: one[0]):
             if at > self.now:
                 return
@@ -433,6 +458,54 @@ class _Year:
             self.made.closed += 1
             self.made.late += late
             self.made.upheld += outcome != Outcome.REJECTED
+
+    def compensation(
+        self, row: CareRequest, officer: Any, outcome: str, closed: dt.datetime
+    ) -> list[tuple[dt.datetime, Callable[[dt.datetime], Any]]]:
+        """An upheld complaint about an item compensated: proposed by the officer the next
+        day (the most the rules allow; a share of it when partly upheld or damaged),
+        approved by the accountant, paid by transfer from the post's bank account. A ground
+        that carries no money (an ordinary item's delay, staff conduct) is refused by the
+        rules and left so."""
+        rng, accountant = self.rng, self.desk.accountant
+        if accountant is None or row.ground not in COMPENSATED:
+            return []
+        partial = outcome == Outcome.PARTLY or row.ground in (Ground.DAMAGE, Ground.CONTENTS)
+        share = rng.choice((2_500, 4_000, 5_000, 6_000)) if partial else 10_000
+        proposed = closed + dt.timedelta(days=1, hours=rng.randint(0, 6))
+        approved = proposed + dt.timedelta(days=rng.randint(1, 4))
+        paid = approved + dt.timedelta(days=rng.randint(1, 5))
+
+        def propose(at: dt.datetime) -> None:
+            with contextlib.suppress(DomainError):  # a ground that carries no money
+                money.compensation_propose(actor=officer, request=row, loss_bp=share, at=at)
+
+        def approve(at: dt.datetime) -> None:
+            found = Compensation.objects.filter(request=row).first()
+            if found is not None:
+                money.compensation_approve(actor=accountant, compensation=found, at=at)
+
+        def pay(at: dt.datetime) -> None:
+            found = Compensation.objects.filter(request=row, status="approved").first()
+            if found is None:
+                return
+            try:
+                money.compensation_pay(
+                    actor=accountant,
+                    compensation=found,
+                    point=None,
+                    idempotency_key=f"demo-care-{row.code}",
+                    method=PaymentMethod.TRANSFER,
+                    bank=BANK,
+                    payee_account=f"{rng.randint(10**11, 10**12 - 1)}",
+                    at=at,
+                )
+            except DomainError:
+                return
+            self.made.compensated += 1
+            self.made.compensation += found.amount
+
+        return [(proposed, propose), (approved, approve), (paid, pay)]
 
 
 def build(
@@ -471,7 +544,8 @@ def build(
     return _(
         "Customer care: %(requests)s requests in a year (%(complaints)s complaints, "
         "%(upheld)s upheld), %(closed)s closed (%(late)s late), %(open)s still open, "
-        "%(overdue)s complaints past their deadline (%(seconds)s s)."
+        "%(overdue)s complaints past their deadline; %(compensated)s compensations paid "
+        "(%(compensation)s) (%(seconds)s s)."
     ) % {
         "requests": format_number(made.requests),
         "complaints": format_number(made.complaints),
@@ -480,5 +554,7 @@ def build(
         "late": format_number(made.late),
         "open": format_number(made.requests - made.closed),
         "overdue": format_number(overdue.count()),
+        "compensated": format_number(made.compensated),
+        "compensation": format_vnd(made.compensation),
         "seconds": format_number(time.perf_counter() - started, 1),
     }

@@ -8,18 +8,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from ninja import NinjaAPI
-from ninja.security import django_auth
-from ninja.testing import TestClient
 
 from buudien.care import services
-from buudien.care.api_figures import router
 from buudien.care.figures import open_overdue, year_summary
 from buudien.care.models import CareRequest
 from buudien.care.rollup import rollup_paid
 from buudien.care.tests.conftest import lodge
 from buudien.core.bizdays import VIETNAM
-from buudien.core.errors import DomainError
 from buudien.finance.models import MonthlyFigure
 from buudien.people.tests.factories import UserFactory
 
@@ -164,20 +159,23 @@ def test_the_complaints_open_past_their_deadline(
 # --- the API -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api() -> TestClient:
-    """The router under a test API with the project's error handler (the care API mounts it
-    in the project)."""
-    from buudien.api import on_domain_error
+class _Api:
+    """``get(url, user=…)``: the project's API as that user."""
 
-    mounted = NinjaAPI(urls_namespace="care-figures-test", auth=django_auth)
-    mounted.add_exception_handler(DomainError, on_domain_error)
-    mounted.add_router("/care/", router)
-    return TestClient(mounted)
+    def __init__(self, client_as: Any) -> None:
+        self.client_as = client_as
+
+    def get(self, url: str, *, user: Any) -> Any:
+        return self.client_as(user).get(f"/api{url}")
+
+
+@pytest.fixture
+def api(client_as: Any) -> _Api:
+    return _Api(client_as)
 
 
 def test_the_api_gives_the_figures_to_readers_of_the_scope(
-    api: TestClient, world: Any, director: Any, auditor: Any, officer: Any, year_of_care: Any
+    api: _Api, world: Any, director: Any, auditor: Any, officer: Any, year_of_care: Any
 ) -> None:
     accountant = UserFactory(username="kt", role="accountant", unit=world.province)
     for reader in (director, auditor, officer, accountant):
@@ -189,7 +187,7 @@ def test_the_api_gives_the_figures_to_readers_of_the_scope(
 
 
 def test_the_api_refuses_others_and_units_outside_the_scope(
-    api: TestClient, world: Any, clerk_a: Any, outsider: Any, year_of_care: Any
+    api: _Api, world: Any, clerk_a: Any, outsider: Any, year_of_care: Any
 ) -> None:
     refused = api.get("/care/figures?year=2026", user=clerk_a)
     assert refused.status_code == 403
