@@ -86,7 +86,7 @@ class LodgeForm(_CustomerForm):
     """A request taken on the hotline or at the counter: where it came from first."""
 
     channel = forms.ChoiceField(
-        label=_("Received by"),
+        label=_("Received through"),
         choices=[
             (Channel.HOTLINE.value, Channel.HOTLINE.label),
             (Channel.COUNTER.value, Channel.COUNTER.label),

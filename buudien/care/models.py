@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buudien.care.choices import (
     Channel,
@@ -41,7 +42,7 @@ CODE_PREFIX = "CS"
 class CareRequest(models.Model):
     province_code = models.CharField(_("province code"), max_length=2)
     code = models.CharField(_("code"), max_length=16)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    channel = models.CharField(pgettext_lazy("care", "channel"), max_length=16, choices=Channel)
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind)
     ground = models.CharField(_("ground"), max_length=16, choices=Ground, blank=True)
     subject = models.CharField(_("about"), max_length=16, choices=Subject, default=Subject.NONE)
@@ -263,7 +264,7 @@ class CareRollup(models.Model):
     unit = models.ForeignKey(
         "network.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    channel = models.CharField(pgettext_lazy("care", "channel"), max_length=16, choices=Channel)
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind)
     service = models.CharField(_("service"), max_length=32)
     ground = models.CharField(_("ground"), max_length=16)
