@@ -52,6 +52,7 @@ __all__ = [
     "HANDLERS",
     "admissible_until",
     "can_handle",
+    "escalate_due",
     "request_answer",
     "request_assign",
     "request_close",
@@ -533,6 +534,33 @@ def request_escalate(
             % {"days": ESCALATE_DAYS, "day": f"{row.resolve_by:%d/%m/%Y}"},
             field="request",
         )
+    _hand_up(row, actor, moment)
+    return row
+
+
+def escalate_due(*, province_code: str, at: dt.datetime | None = None) -> list[str]:
+    """The daily run (``buudien care escalate``): every open request of the province not
+    escalated yet whose deadline is ``ESCALATE_DAYS`` days away or past goes to the unit
+    above, as the system; each in its own transaction. The codes escalated."""
+    moment, day = moment_of(at)
+    due = CareRequest.objects.filter(
+        province_code=province_code,
+        escalated_at__isnull=True,
+        resolve_by__lte=day + dt.timedelta(days=ESCALATE_DAYS),
+    ).exclude(status=Status.CLOSED)
+    done = []
+    for pk in due.order_by("resolve_by", "id").values_list("pk", flat=True):
+        with transaction.atomic():
+            row = CareRequest.objects.select_for_update().select_related("unit").get(pk=pk)
+            if row.escalated_at is not None or row.status == Status.CLOSED:
+                continue
+            _hand_up(row, None, moment)
+            done.append(row.code)
+    return done
+
+
+def _hand_up(row: CareRequest, actor: Any, moment: dt.datetime) -> None:
+    """``row`` to the unit above the one in charge (the provincial post keeps it)."""
     above = row.unit.parent if row.unit.kind != UnitKind.PROVINCE else row.unit
     if above is not None and above.province_code == row.province_code:
         row.unit, row.unit_path = above, above.path
@@ -542,4 +570,3 @@ def request_escalate(
     audit_record(
         actor=actor, action="care.request_escalate", obj=row, after={"unit": row.unit.code}
     )
-    return row

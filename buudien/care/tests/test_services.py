@@ -159,3 +159,31 @@ def test_the_rollup_counts_received_and_closed_in_time_at_the_origin_unit(
         "loss",
     )
     assert (found.received, found.closed, found.closed_on_time, found.upheld) == (1, 1, 1, 0)
+
+
+def test_the_daily_run_escalates_what_nears_its_deadline_once(
+    world: Any, officer: Any, letter: Any, delivered: Any
+) -> None:
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    near = lodge(officer, s10=letter.s10)  # resolve by 1/6
+    later = lodge(
+        officer,
+        s10=delivered.s10,
+        ground="damage",
+        at=dt.datetime(2026, 4, 9, 9, 0, tzinfo=VIETNAM),
+    )  # resolve by 9/6
+    out = StringIO()
+    with time_machine.travel(dt.datetime(2026, 5, 27, 6, 0, tzinfo=VIETNAM)):
+        call_command("care", "escalate", "--province", "20", stdout=out)
+        again = services.escalate_due(province_code="20")
+    assert f"1 requests escalated {near.code}" in out.getvalue()
+    assert again == []
+    near.refresh_from_db()
+    later.refresh_from_db()
+    assert near.unit == world.province and near.escalated_at is not None
+    assert later.escalated_at is None
+    assert near.steps.filter(kind="escalated", by__isnull=True).count() == 1
