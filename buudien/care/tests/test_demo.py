@@ -21,7 +21,7 @@ from buudien.mail.tests.ops_factories import ops_item
 from buudien.people.models import User
 from buudien.people.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NOW = dt.datetime(2026, 12, 15, 10, 0, tzinfo=VIETNAM)
 REQUESTS = 160
