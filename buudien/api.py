@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,9 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from buudien.core.errors import DomainError
 from buudien.people.models import ApiToken
 
+# A token's last use is written at most this often.
+LAST_USE_EVERY = dt.timedelta(minutes=1)
+
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>`` for scanners and other systems."""
@@ -27,7 +31,10 @@ class TokenAuth(HttpBearer):
         )
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USE_EVERY:
+            # At most one write a minute per token: a scanner's burst is not a burst of UPDATEs.
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -18,7 +19,7 @@ def _os_user() -> str:
         return "unknown"
 
 
-def audit_record(
+def _entry(
     *,
     actor: Any,
     action: str,
@@ -29,6 +30,7 @@ def audit_record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
+    """The audit entry of one action, not saved yet."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -41,7 +43,7 @@ def audit_record(
         actor_name = f"console:{_os_user()}"
     else:
         actor_name = ""
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_name=actor_name,
         action=action,
@@ -52,6 +54,39 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEntry:
+    entry = _entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+    )
+    entry.save()
+    return entry
+
+
+def audit_records(
+    *, actor: Any, action: str, objs: Iterable[models.Model], after: dict[str, Any] | None = None
+) -> list[AuditEntry]:
+    """The same action on each of ``objs`` (a page of records read), in ONE insert."""
+    entries = [_entry(actor=actor, action=action, obj=obj, after=after) for obj in objs]
+    return AuditEntry.objects.bulk_create(entries) if entries else []
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

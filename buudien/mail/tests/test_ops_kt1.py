@@ -333,3 +333,19 @@ def test_kt1_hand_over_and_confirmation_through_the_pages(client_as, kt1_operato
     transfer.refresh_from_db()
     assert transfer.confirmed_by == kt1_b
     assert PostalItem.objects.get(pk=secret.pk).last_event_code == "EMJ"
+
+
+def test_a_page_of_kt1_items_read_is_audited_in_one_insert(client_as, kt1_operator, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _n in range(12):
+        ops_item(point=world.point_a, service=MailService.KT1, actor=kt1_operator)
+    client = client_as(kt1_operator)
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(reverse("mailops:kt1_home")).status_code == 200
+    inserts = [
+        q["sql"] for q in seen.captured_queries if "INSERT" in q["sql"] and "audit" in q["sql"]
+    ]
+    assert len(inserts) == 1
+    assert AuditEntry.objects.filter(action="kt1.view", after={"via": "kt1_list"}).count() == 12

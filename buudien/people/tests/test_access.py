@@ -132,6 +132,29 @@ def test_it_accepts_a_bearer_token_until_it_is_revoked(client, clerk_a):
     assert client.get("/api/network/points", **headers).status_code == 401
 
 
+def test_a_token_s_last_use_is_written_at_most_once_a_minute(client, clerk_a):
+    import datetime as dt
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, key = api_token_create(actor=None, user=clerk_a, name="scanner")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+    def writes_of(moment):
+        with time_machine.travel(moment, tick=False), CaptureQueriesContext(connection) as seen:
+            assert client.get("/api/people/me", **headers).status_code == 200
+        return [q for q in seen.captured_queries if q["sql"].startswith("UPDATE")]
+
+    assert len(writes_of(start)) == 1  # never used: written
+    assert writes_of(start + dt.timedelta(seconds=30)) == []
+    assert len(writes_of(start + dt.timedelta(seconds=61))) == 1
+    token.refresh_from_db()
+    assert token.last_used_at == start + dt.timedelta(seconds=61)
+
+
 def test_it_rejects_a_made_up_token(client, world):
     assert client.get("/api/network/points", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
