@@ -86,8 +86,13 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
     page.goto(f"{live_server.url}/mail/ops/rounds/")
     card = page.locator(f"[data-s10={cod.s10}]")
     expect(card).to_contain_text("85.000")
+    # on the phone: whom to deliver to and how to call them, and a way to log out
+    expect(card.locator(".who")).to_be_visible()
+    expect(card.locator(".who a[href^='tel:']")).to_be_visible()
+    expect(page.locator("header.top form[action$='/logout/'] button")).to_be_visible()
     card.get_by_test_id("deliver-open").click()
     pad = card.locator("canvas.signature")
+    pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 30)
     page.mouse.down()
