@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
 from buudien.collection.models import Partner
 from buudien.collection.services import MAX_BILL, MAX_FEE
+from buudien.core.forms import DateRangeForm
 from buudien.counter.forms import CHOOSE, MoneyField, TokenForm, WholeField, choose_from, new_token
 from buudien.counter.forms import date_field as _date
 from buudien.network.models import ServicePoint, Unit
@@ -145,7 +146,7 @@ class PartnerForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "code"}
 
 
-class SettlementForm(_Tokened):
+class SettlementForm(DateRangeForm, _Tokened):
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), empty_label=CHOOSE
     )
@@ -158,7 +159,7 @@ class SettlementForm(_Tokened):
         choose_from(self, "partner", partners)
 
 
-class ReconciliationForm(forms.Form):
+class ReconciliationForm(DateRangeForm):
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=CHOOSE
     )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
 
@@ -13,3 +16,15 @@ def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
                 form.add_error(field if field in form.fields else None, problem)
         return
     form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+class DateRangeForm(forms.Form):
+    """A form with ``date_from`` and ``date_to``: a range that ends before it starts is
+    refused under ``date_to`` (before any service sees it, and on a preview alike)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The range ends before it starts."))
+        return data

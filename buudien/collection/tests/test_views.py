@@ -242,6 +242,32 @@ def test_the_settlement_page_shows_the_banks_refusal(client_as, accountant, evn,
     assert Settlement.objects.count() == 0
 
 
+def test_a_range_that_ends_before_it_starts_is_told_on_the_preview_and_the_post(
+    client_as, accountant, evn, collect, fund_bank, english
+):
+    import datetime as dt
+
+    collect(amount=1_250_000)
+    fund_bank(5_000_000)
+    client = client_as(accountant)
+    today = local_today()
+    backwards = {
+        "partner": evn.pk,
+        "date_from": today.isoformat(),
+        "date_to": (today - dt.timedelta(days=3)).isoformat(),
+    }
+
+    preview = client.get("/collection/settlements/new/", backwards).content.decode()
+    assert "The range ends before it starts." in preview
+    assert 'data-testid="preview"' not in preview
+    today_only = {**backwards, "date_to": today.isoformat()}
+    token = _token(client.get("/collection/settlements/new/", today_only).content.decode())
+    posted = client.post("/collection/settlements/new/", {**backwards, "token": token})
+    assert posted.status_code == 200
+    assert "The range ends before it starts." in posted.content.decode()
+    assert Settlement.objects.count() == 0
+
+
 def test_the_reconciliation_page_and_its_workbook(client_as, director, collect, evn):
     collect(amount=1_250_000)
     client = client_as(director)
