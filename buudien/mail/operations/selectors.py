@@ -433,6 +433,17 @@ def custodian(item: PostalItem) -> Any:
     return item.accepted_by
 
 
+def pending_handover(item: PostalItem) -> CustodyTransfer | None:
+    """The hand-over of ``item`` still waiting for its receiver's confirmation, if any: no
+    other may start until it is confirmed."""
+    return (
+        CustodyTransfer.objects.filter(item=item, confirmed_at__isnull=True)
+        .select_related("to_user")
+        .order_by("-handed_at", "-id")
+        .first()
+    )
+
+
 def kt1_pending_for(*, user: Any) -> list[CustodyTransfer]:
     """Hand-overs waiting for ``user`` to confirm them."""
     if not is_kt1_operator(user):

@@ -441,6 +441,7 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
     item = selectors.kt1_item_get(user=request.user, s10=s10)
     file = selectors.item_file(item)
     holder = selectors.custodian(item)
+    waiting = selectors.pending_handover(item)
     form = HandoverForm(receivers=selectors.kt1_receivers(user=request.user))
     return render(
         request,
@@ -450,7 +451,9 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
             "item": item,
             "holder": holder,
             "form": form,
+            "waiting": waiting,
             "may_hand_over": selectors.is_kt1_operator(request.user)
+            and waiting is None
             and (holder is None or holder.pk == request.user.pk),
         },
     )

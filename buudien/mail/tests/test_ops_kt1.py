@@ -349,3 +349,17 @@ def test_a_page_of_kt1_items_read_is_audited_in_one_insert(client_as, kt1_operat
     ]
     assert len(inserts) == 1
     assert AuditEntry.objects.filter(action="kt1.view", after={"via": "kt1_list"}).count() == 12
+
+
+def test_no_hand_over_is_offered_while_one_waits_for_its_confirmation(
+    client_as, kt1_operator, kt1_b, secret, english
+):
+    client = client_as(kt1_operator)
+    url = reverse("mailops:kt1_item", args=[secret.s10])
+    assert 'data-testid="handover-form"' in client.get(url).content.decode()
+
+    operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b, note="")
+    page = client.get(url).content.decode()
+
+    assert 'data-testid="handover-form"' not in page
+    assert 'data-testid="handover-waiting"' in page and "waiting for the confirmation" in page
