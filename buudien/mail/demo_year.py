@@ -33,11 +33,14 @@ The fees (and COD collected) of the demo's items are posted on the ledger, as at
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import os
 import random
+import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -83,6 +86,35 @@ DEFAULT_ITEMS = 15_000
 ITEMS_ENV = "BUUDIEN_DEMO_MAIL_ITEMS"
 KT1_USERNAME = "kt1"
 POSTMAN_USERNAME = "buuta"
+
+
+def _signature_png(width: int = 120, height: int = 40) -> str:
+    """A recipient's signature as the phone sends it (a PNG ``data:`` URL): a wave drawn
+    across a white pad, made with the standard library alone."""
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")  # filter: none
+        for x in range(width):
+            wave = height / 2 + (height / 3) * math.sin(x / 9) * math.cos(x / 31)
+            row.append(0 if abs(y - wave) < 1.5 else 255)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+# What the postman's phone records for a registered or COD item delivered.
+SIGNATURE = _signature_png()
 DEMO_BDVHX_CLERK = "gdv."  # the demo accounts' points get more walk-in customers
 WALK_IN = "Khách hàng giao dịch tại quầy"
 
@@ -1092,6 +1124,7 @@ def _round(world: _World, today: _Today, items: list[PostalItem]) -> None:
                 attempt=attempt,
                 recipient_name=attempt.item.recipient_name,
                 cod_collected=0 if attempt.item.returning else attempt.item.cod_amount,
+                signature=SIGNATURE,
                 at=at,
             )
 

@@ -93,6 +93,11 @@ MAX_SCANS = 10_000
 NAME_MAX = 200
 NOTE_MAX = 300
 SIGNATURE_PREFIX = "data:image/png;base64,"
+# Items delivered only against a signature or a photo (and any item with COD): all but the
+# ordinary letters.
+PROOF_SERVICES = frozenset(
+    {MailService.REGISTERED, MailService.EMS, MailService.PARCEL, MailService.ADMIN_DELIVERY}
+)
 SIGNATURE_MAX = 400_000  # characters of the data URL: ~300 kB of PNG
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PHOTO_MAX = 8 * 1024 * 1024
@@ -819,6 +824,15 @@ def attempt_deliver(
         else:
             message = _("There is no cash on delivery for this item.")
         raise DomainError(message, field="cod_collected")
+    if not drawn and photo is None and (item.cod_amount or item.service in PROOF_SERVICES):
+        raise DomainError(
+            _(
+                "%(s10)s is delivered against a proof: the recipient's signature on the phone "
+                "or a photo of the hand-over."
+            )
+            % {"s10": item.s10},
+            field="signature",
+        )
     extension = _photo_kind(photo) if photo is not None else ""
     when = _when(at, not_before=attempt.round.started_at)
     if expected and cod_is_collected(item):

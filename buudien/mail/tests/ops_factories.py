@@ -26,6 +26,11 @@ from buudien.network.tests.factories import PointFactory, UnitFactory
 from buudien.people.tests.factories import UserFactory
 
 _serials = itertools.count(20_000_001)
+# A signature drawn on the phone (a 1 × 1 PNG): the proof a registered or COD item needs.
+SIGNED = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 ACCEPTED_AT = dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM)  # a Monday
 PREFIXES = {
     MailService.EMS: "EE",

@@ -12,6 +12,7 @@ from buudien.finance.models import Entry
 from buudien.mail.choices import EventCode, MailService
 from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
 from buudien.mail.tests.ops_factories import (  # noqa: F401
+    SIGNED,
     codes,
     delete_json,
     english,
@@ -191,14 +192,14 @@ def test_a_round_through_the_api(world, clerk_b, postman_b, client_as, tariffs):
     delivered = post_json(
         client,
         f"{API}/rounds/{round_id}/items/{cod.s10}/deliver",
-        {"recipient_name": "An", "cod_collected": 120_000},
+        {"recipient_name": "An", "cod_collected": 120_000, "signature": SIGNED},
     )
     assert delivered.status_code == 200
     assert delivered.json()["outcome"] == "delivered"
     again = post_json(
         client,
         f"{API}/rounds/{round_id}/items/{cod.s10}/deliver",
-        {"recipient_name": "An", "cod_collected": 120_000},
+        {"recipient_name": "An", "cod_collected": 120_000, "signature": SIGNED},
     )
     assert again.status_code == 400
     assert Entry.objects.filter(kind="cod_collected").count() == 1

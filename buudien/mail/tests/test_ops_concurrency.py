@@ -17,7 +17,7 @@ from buudien.mail.choices import EventCode
 from buudien.mail.models import BagItem, TrackingEvent
 from buudien.mail.operations import services as operations
 from buudien.mail.tests.money import posted_count
-from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
+from buudien.mail.tests.ops_factories import SIGNED, ops_item, postman_b  # noqa: F401
 from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -74,7 +74,11 @@ def test_delivering_at_once_from_two_phones_books_the_cod_once(world, clerk_b, p
 
     def deliver() -> Any:
         return operations.attempt_deliver(
-            actor=postman_b, attempt=attempt, recipient_name="An", cod_collected=70_000
+            actor=postman_b,
+            attempt=attempt,
+            recipient_name="An",
+            cod_collected=70_000,
+            signature=SIGNED,
         )
 
     results = _race(deliver, deliver, deliver)

@@ -122,7 +122,11 @@ def test_delivering_twice_is_refused_and_the_cod_is_booked_once(world, clerk_b, 
     delivery_round = _start(world, clerk_b, postman_b, [item])
     attempt = DeliveryAttempt.objects.get(round=delivery_round)
     operations.attempt_deliver(
-        actor=postman_b, attempt=attempt, recipient_name="An", cod_collected=80_000
+        actor=postman_b,
+        attempt=attempt,
+        recipient_name="An",
+        cod_collected=80_000,
+        signature=_signature(),
     )
     with pytest.raises(DomainError) as caught:
         operations.attempt_deliver(
@@ -286,6 +290,7 @@ def test_a_round_with_pending_items_cannot_be_closed_and_they_are_named(
         actor=postman_b,
         attempt=DeliveryAttempt.objects.get(round=delivery_round, item=first),
         recipient_name="An",
+        signature=_signature(),
     )
     with pytest.raises(DomainError) as caught:
         operations.round_close(actor=postman_b, delivery_round=delivery_round)
@@ -321,7 +326,10 @@ def test_a_returning_item_is_delivered_back_without_cod(world, clerk_a, clerk_b,
             cod_collected=50_000,
         )
     operations.attempt_deliver(
-        actor=postman_a, attempt=delivery_round.attempts.get(), recipient_name="Bình"
+        actor=postman_a,
+        attempt=delivery_round.attempts.get(),
+        recipient_name="Bình",
+        signature=_signature(),
     )
     item.refresh_from_db()
     assert item.status == ItemStatus.RETURNED
@@ -477,3 +485,27 @@ def test_the_items_waiting_at_the_office_leave_out_those_already_taken(
     ready = ops_selectors.items_ready_for_round(user=clerk_b, point=world.point_b)
     assert ready == [waiting]
     assert ops_selectors.items_ready_for_round(user=postman_b, point=world.point_a) == []
+
+
+def test_a_registered_or_cod_item_is_not_delivered_without_a_proof(
+    world, clerk_b, postman_b, tariffs
+):
+    item = _at_b(world, clerk_b, cod_amount=80_000)
+    delivery_round = _start(world, clerk_b, postman_b, [item])
+    attempt = DeliveryAttempt.objects.get(round=delivery_round)
+    with pytest.raises(DomainError) as caught:
+        operations.attempt_deliver(
+            actor=postman_b, attempt=attempt, recipient_name="An", cod_collected=80_000
+        )
+    assert caught.value.field == "signature"
+    attempt.refresh_from_db()
+    assert attempt.outcome == "pending"
+    assert not Entry.objects.filter(kind="cod_collected").exists()
+    done = operations.attempt_deliver(
+        actor=postman_b,
+        attempt=attempt,
+        recipient_name="An",
+        cod_collected=80_000,
+        signature=_signature(),
+    )
+    assert done.outcome == "delivered"

@@ -21,6 +21,7 @@ from buudien.mail.operations import selectors as ops_selectors
 from buudien.mail.operations import services as operations
 from buudien.mail.operations.selectors import CountRow
 from buudien.mail.tests.ops_factories import (  # noqa: F401
+    SIGNED,
     english,
     ops_item,
     ops_tariff,
@@ -220,6 +221,7 @@ def test_the_item_page_shows_events_bags_and_attempts(
         attempt=delivery_round.attempts.get(),
         recipient_name="Nguyễn Văn An",
         cod_collected=30_000,
+        signature=SIGNED,
     )
     client = client_as(director)
     client.get(reverse("mailops:supervisor_item", args=[item.s10]))
