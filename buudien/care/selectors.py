@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from buudien.care.choices import Channel, RequestKind, Status
 from buudien.care.models import CareRequest, CareStep
-from buudien.care.services import ESCALATE_DAYS, KT1_HANDLERS, can_handle
+from buudien.care.services import ESCALATE_DAYS, can_handle
 from buudien.core.bizdays import local_today
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
+from buudien.mail.selectors import can_see_kt1
 from buudien.people import access
 
 CODE_MAX = 16
@@ -27,8 +28,7 @@ DUE_SOON = "soon"
 OVERDUE = "overdue"
 
 
-def sees_kt1(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or access.has_role(user, KT1_HANDLERS)
+sees_kt1 = can_see_kt1  # the rule of KT1 mail itself
 
 
 def requests_visible(user: Any) -> QuerySet[CareRequest]:

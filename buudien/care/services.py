@@ -43,6 +43,7 @@ from buudien.counter import fields
 from buudien.counter.desk import moment_of, user_or_none
 from buudien.counter.problems import Problems
 from buudien.mail.models import PostalItem
+from buudien.mail.selectors import KT1_ROLES, can_see_kt1
 from buudien.network.choices import UnitKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 HANDLERS = frozenset({Role.CARE_OFFICER, Role.CLERK, Role.DIRECTOR, Role.ADMIN, Role.KT1_OPERATOR})
-KT1_HANDLERS = frozenset({Role.KT1_OPERATOR, Role.ADMIN})
+KT1_HANDLERS = KT1_ROLES  # as for KT1 mail itself: its operators (and superusers)
 AFTER_FULL_COURSE_MONTHS = 6
 AFTER_DELIVERY_MONTHS = 1
 RESOLVE_MONTHS = 2
@@ -114,8 +115,7 @@ def can_handle(actor: Any) -> bool:
     return bool(getattr(actor, "is_superuser", False)) or access.has_role(actor, HANDLERS)
 
 
-def _sees_kt1(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False)) or access.has_role(actor, KT1_HANDLERS)
+_sees_kt1 = can_see_kt1  # the rule of KT1 mail: nobody else learns that a KT1 item exists
 
 
 def require_handler(actor: Any, request: CareRequest) -> None:

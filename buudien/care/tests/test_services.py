@@ -187,3 +187,13 @@ def test_the_daily_run_escalates_what_nears_its_deadline_once(
     assert near.unit == world.province and near.escalated_at is not None
     assert later.escalated_at is None
     assert near.steps.filter(kind="escalated", by__isnull=True).count() == 1
+
+
+def test_a_kt1_request_is_hidden_from_administrators_as_kt1_mail_is(
+    officer: Any, kt1_operator: Any, admin_user: Any, secret: Any
+) -> None:
+    row = lodge(kt1_operator, s10=secret.s10)
+    with pytest.raises(NotFound):
+        services.request_note(actor=admin_user, request=row, text="xem")
+    with pytest.raises(DomainError, match="No mail item"):
+        lodge(admin_user, s10=secret.s10, ground="delay")
