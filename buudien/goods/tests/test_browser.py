@@ -150,6 +150,9 @@ def test_a_transfer_sent_from_the_warehouse_and_received_at_the_point(
     _scan(page, MILK)
     expect(page.get_by_test_id("line")).to_have_count(1)
     page.get_by_test_id("qty-0").fill("5")
+    # the live server shares the in-memory SQLite connection across its threads: let the
+    # form's own requests (the scan's line) finish before posting it
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("submit").click()
     expect(page).to_have_url(re.compile(r"/goods/transfers/DC240000000001/$"))
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", TransferStatus.SENT)
