@@ -792,19 +792,20 @@ def _build_staff(
             )
     # Last, so that the staff made before keep their names: customer care of the province.
     add(Role.CARE_OFFICER, province, "Chuyên viên Chăm sóc khách hàng", username="cskh")
+    add(Role.HR_OFFICER, province, "Chuyên viên Tổ chức – Thi đua", username="tcld")
 
     User.objects.bulk_create(rows, batch_size=500)
     return len(rows), sorted(accounts, key=_account_order)
 
 
-DEMO_USERNAMES = ["admin", "giamdoc", "ketoan", "kiemsoat", "kt1", "hcc", "cskh", "buuta"]
+DEMO_USERNAMES = ["admin", "giamdoc", "ketoan", "kiemsoat", "kt1", "hcc", "cskh", "tcld", "buuta"]
 
 
 def _account_order(account: DemoAccount) -> tuple[int, str]:
-    """admin, giamdoc, ketoan, kiemsoat, kt1, hcc, cskh, the clerks (gdv.*), then buuta."""
+    """admin, giamdoc, ketoan, kiemsoat, kt1, hcc, cskh, tcld, the clerks (gdv.*), then buuta."""
     name = account.username
-    rank = DEMO_USERNAMES.index(name) if name in DEMO_USERNAMES else 6
-    return (7 if name == "buuta" else rank), name
+    rank = DEMO_USERNAMES.index(name) if name in DEMO_USERNAMES else 8
+    return (9 if name == "buuta" else rank), name
 
 
 # --- the whole build ----------------------------------------------------------------------

@@ -12,5 +12,6 @@ class Role(models.TextChoices):
     KT1_OPERATOR = "kt1_operator", _("KT1 operator")
     HCC_OFFICER = "hcc_officer", _("Public administration officer")
     CARE_OFFICER = "care_officer", _("Customer care officer")
+    HR_OFFICER = "hr_officer", _("Personnel and emulation officer")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")

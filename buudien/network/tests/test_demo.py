@@ -30,6 +30,7 @@ DEMO_ACCOUNTS = {
     "kt1": "kt1_operator",
     "hcc": "hcc_officer",
     "cskh": "care_officer",
+    "tcld": "hr_officer",
     "gdv.240000": "clerk",
     "buuta": "postman",
 }
