@@ -7,6 +7,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
+
+# The module's tests run in one process (``--dist loadgroup``), so that the database they
+# start from is migrated once.
+pytestmark = pytest.mark.xdist_group("serve")
 
 
 # How long a server may take to migrate its fresh database and answer.
@@ -40,7 +47,26 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get("Server", ""), response.read()
 
 
-def test_serve_runs_gunicorn_with_static_files(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with a migrated SQLite database, made once for the module: each
+    server starts from a copy of it (migrating from nothing takes a minute on a loaded
+    machine); ``serve`` still runs ``migrate`` on it first, which finds nothing to do."""
+    path = tmp_path_factory.mktemp("migrated")
+    env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV_LEFT_OUT}
+    env["BUUDIEN_DATA_DIR"] = str(path)
+    subprocess.run(
+        [sys.executable, "-m", "buudien", "migrate", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=START_SECONDS,
+    )
+    return path
+
+
+def test_serve_runs_gunicorn_with_static_files(tmp_path: Path, migrated: Path) -> None:
+    shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     env.update({"BUUDIEN_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
@@ -53,7 +79,7 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        # The server migrates its fresh database first: ~40 s here, minutes on a loaded CI.
+        # The server checks its migrations first.
         deadline = time.monotonic() + START_SECONDS
         while True:
             try:
@@ -98,16 +124,18 @@ SERVER_ENV_LEFT_OUT = {
 
 
 @contextmanager
-def served_database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of a server with a database of its own, fresh and empty.
+def served_database(tmp_path: Path, migrated: Path) -> Iterator[dict[str, str]]:
+    """The environment of a server with a database of its own, with no data in it.
 
     On PostgreSQL (when the test session runs on it) a new database ``buudien_serve_<hex>`` on
-    the same server as DATABASE_URL, dropped at the end; otherwise SQLite in ``tmp_path``. The
-    connection pool is left at its default (on).
+    the same server as DATABASE_URL, empty, dropped at the end; otherwise SQLite in
+    ``tmp_path``, a copy of the ``migrated`` one. The connection pool is left at its default
+    (on).
     """
     env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV_LEFT_OUT}
     env.update({"BUUDIEN_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
     if not _on_postgres():
+        shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
         yield env
         return
 
@@ -431,12 +459,14 @@ def stored_points(env: dict[str, str]) -> dict[str, dict[str, str]]:
     return stored
 
 
-def test_serve_under_concurrent_load_shares_no_database_session(tmp_path: Path) -> None:
+def test_serve_under_concurrent_load_shares_no_database_session(
+    tmp_path: Path, migrated: Path
+) -> None:
     """Two workers of four threads, after migrating in the same command, answer every request
     right: no worker inherits the master's database connection or connection pool."""
     log = tmp_path / "server.log"
     with (
-        served_database(tmp_path) as env,
+        served_database(tmp_path, migrated) as env,
         serving(env, log, "--workers", "2", "--threads", "4") as port,
     ):
         data = seed(env)
@@ -475,9 +505,9 @@ print("ok")
 """
 
 
-def test_serve_lets_no_connection_or_pool_cross_the_fork(tmp_path: Path) -> None:
+def test_serve_lets_no_connection_or_pool_cross_the_fork(tmp_path: Path, migrated: Path) -> None:
     """What ``serve`` does before gunicorn forks, and what each worker does after."""
-    with served_database(tmp_path) as env:
+    with served_database(tmp_path, migrated) as env:
         done = subprocess.run(
             [sys.executable, "-c", FORK_SCRIPT],
             cwd=ROOT,
