@@ -244,7 +244,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     # Customer care's line (in English until its Vietnamese is in the catalogue).
     care = ("Chăm sóc khách hàng: ", "Customer care: ")
     assert len([line for line in built.output.splitlines() if line.startswith(care)]) == 1
-    assert len(demo_steps()) == 15  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 16  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
