@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -17,22 +17,17 @@ from buudien.core.imports import ImportFailed, upload_check
 from buudien.network.models import ServicePoint
 from buudien.network.selectors import unit_get
 from buudien.people import access, selectors, services
-from buudien.people.choices import Role
 from buudien.people.importers import IMPORTS
-from buudien.people.schemas import ImportOut, IncomeOut, StaffIn, StaffOut, WorkforceOut
+from buudien.people.schemas import (
+    ImportOut,
+    IncomeOut,
+    StaffIn,
+    StaffOut,
+    UserOut,
+    WorkforceOut,
+)
 
 router = Router(tags=["people"])
-
-
-class UserOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    role: Role
-    unit_code: str | None = Field(None, alias="unit.code")
-    point_code: str | None = Field(None, alias="point.code")
-    position: str
-    is_active: bool
 
 
 @router.get("/me", response=UserOut, summary="The user the request acts as")

@@ -14,10 +14,11 @@ from buudien.people.selectors import UNSPECIFIED
 from buudien.people.services import PERSON_FIELDS
 
 
-class UserForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+class PersonForm(forms.Form):
+    """Who a member of staff is and where they work (the units and points of ``user``'s
+    scope)."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=CHOOSE)
     point = forms.ModelChoiceField(
         label=_("Service point"),
@@ -27,6 +28,18 @@ class UserForm(forms.Form):
     )
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_list(user=user)  # type: ignore[attr-defined]
+        self.fields["point"].queryset = point_list(user=user)  # type: ignore[attr-defined]
+
+
+class UserForm(PersonForm):
+    field_order = ["username", "full_name", "role", "unit", "point", "position", "phone"]
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     email = forms.EmailField(label=_("Email"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     password = forms.CharField(
@@ -37,9 +50,7 @@ class UserForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user)  # type: ignore[attr-defined]
-        self.fields["point"].queryset = point_list(user=user)  # type: ignore[attr-defined]
+        super().__init__(*args, user=user, **kwargs)
         if editing:
             self.fields["username"].disabled = True
 
@@ -101,21 +112,13 @@ class StaffFilterForm(forms.Form):
     )
 
 
-class StaffForm(forms.Form):
+class StaffForm(PersonForm):
     """A member of staff: who and where (for staff without a login, or by an administrator),
     and the workforce fields."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=CHOOSE)
-    point = forms.ModelChoiceField(
-        label=_("Service point"),
-        queryset=ServicePoint.objects.none(),
-        required=False,
-        empty_label=CHOOSE,
-    )
+    field_order = ["full_name", "unit", "point", "role"]
+
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES, initial=Role.POSTMAN)
-    position = forms.CharField(label=_("Position"), max_length=120, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     staff_code = forms.CharField(label=_("Staff code"), max_length=20, required=False)
     contract_type = forms.ChoiceField(
         label=_("Contract type"), choices=[("", CHOOSE), *ContractType.choices], required=False
@@ -124,9 +127,7 @@ class StaffForm(forms.Form):
     employed_until = date_field(_("Left on"))
 
     def __init__(self, *args: Any, user: Any, person: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user)  # type: ignore[attr-defined]
-        self.fields["point"].queryset = point_list(user=user)  # type: ignore[attr-defined]
+        super().__init__(*args, user=user, **kwargs)
         if person is None:
             del self.fields["employed_until"]  # a new member of staff has not left
             return

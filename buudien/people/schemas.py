@@ -1,5 +1,4 @@
-"""Schemas of the workforce's part of /api/people/. Dates are ISO 8601; no whole number is
-asked in a body."""
+"""Schemas of /api/people/. Dates are ISO 8601; no whole number is asked in a body."""
 
 from __future__ import annotations
 
@@ -8,6 +7,17 @@ import datetime as dt
 from ninja import Field, Schema
 
 from buudien.people.choices import ContractType, Role
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    unit_code: str | None = Field(None, alias="unit.code")
+    point_code: str | None = Field(None, alias="point.code")
+    position: str
+    is_active: bool
 
 
 class Headcount(Schema):
@@ -66,14 +76,8 @@ class StaffIn(Schema):
     employed_from: dt.date | None = None
 
 
-class StaffOut(Schema):
-    id: int
-    username: str
-    full_name: str
+class StaffOut(UserOut):
     staff_code: str
-    unit_code: str | None = Field(None, alias="unit.code")
-    point_code: str | None = Field(None, alias="point.code")
-    position: str
     contract_type: str
     employed_from: dt.date | None
     employed_until: dt.date | None

@@ -93,7 +93,11 @@ def test_the_personnel_officer_adds_staff_without_a_login(world: Any, hr_a: User
     )
     second = services.staff_create(actor=hr_a, full_name="Nông Thị Lan", unit=world.unit_a)
 
-    assert (first.username, first.full_name, second.username) == ("lannt", "Nguyễn Thị Lan", "lannt2")
+    assert (first.username, first.full_name, second.username) == (
+        "lannt",
+        "Nguyễn Thị Lan",
+        "lannt2",
+    )
     assert not first.has_usable_password() and first.role == "postman"
     assert AuditEntry.objects.filter(action="staff.create").count() == 2
     with pytest.raises(DomainError, match="NV050"):
@@ -189,8 +193,7 @@ def test_a_bad_staff_list_changes_nothing_and_names_every_row_column_and_reason(
     services.staff_update(actor=hr_a, user=clerk_a, staff_code="NV100")
     before = (User.objects.count(), AuditEntry.objects.count())
     file = csv_file(
-        STAFF_HEADER
-        + "NV020,Nguyễn Văn An,UA,,,không xác định thời hạn,01/02/2026,,\n"
+        STAFF_HEADER + "NV020,Nguyễn Văn An,UA,,,không xác định thời hạn,01/02/2026,,\n"
         "NV021,Nguyễn Văn Bình,UB,,,HĐLĐ xác định thời hạn,01/02/2026,,\n"
         "NV022,Nguyễn Văn Cường,UA,240002,,bán thời gian,31/02/2026,,\n"
         "NV020,Nguyễn Văn Dũng,UA,,,khoán,01/03/2026,01/01/2026,\n"
@@ -304,7 +307,11 @@ def test_the_year_s_figures_weigh_the_children_s_incomes_by_their_workers(
         "unspecified": (2, 2),
     }
     assert (province["joined"], province["left"]) == (1, 1)
-    assert unit_a["average_income"] == {"actual": 9_000_000, "previous": 8_500_000, "growth_pct": 5.9}
+    assert unit_a["average_income"] == {
+        "actual": 9_000_000,
+        "previous": 8_500_000,
+        "growth_pct": 5.9,
+    }
 
 
 def test_the_year_s_figures_without_data_are_null_not_zero(world: Any) -> None:
