@@ -3,6 +3,7 @@ the average income of a year, a member of staff without a login added, the payro
 imported (multipart, all or nothing, every problem by row and column under ``errors``)."""
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
@@ -101,10 +102,7 @@ def imports(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Any:
     upload_check(file)
     try:
         result = IMPORTS[kind](file, actor=request.user, name=file.name or "")
-    except ImportFailed as exc:
-        raise DomainError(
-            exc.message,
-            field="file",
-            errors=[{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.errors],
-        ) from exc
+    except ImportFailed as exc:  # every problem as {"row", "column", "reason"}
+        errors = [asdict(error) for error in exc.errors]
+        raise DomainError(exc.message, field="file", errors=errors) from exc
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

@@ -160,3 +160,18 @@ def test_the_api_imports_a_staff_list_all_or_nothing(
     assert [(e["row"], e["column"]) for e in refused.json()["errors"]] == [(3, "Loại hợp đồng")]
     assert not User.objects.filter(staff_code="NV1").exists()
     assert client.post("/api/people/imports/salaries", {"file": bad}).status_code == 404
+
+
+def test_the_admin_edits_the_workforce_fields_and_reads_the_incomes(
+    client_as: Any, admin_user: User, crew: dict[str, User], world: Any
+) -> None:
+    client = client_as(admin_user)
+    average_income(world.unit_a, 2026, 3, 9_000_000)
+
+    change = client.get(reverse("admin:people_user_change", args=[crew["joiner"].pk]))
+    incomes = client.get(reverse("admin:people_averageincome_changelist"))
+
+    assert change.status_code == 200
+    for field in ("staff_code", "contract_type", "employed_from", "employed_until"):
+        assert f'name="{field}"' in change.content.decode()
+    assert incomes.status_code == 200 and "9000000" in incomes.content.decode().replace(".", "")
