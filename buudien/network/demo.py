@@ -5,7 +5,9 @@ their steps through ``buudien.core.demo``).
 On a database that has the geography of province 20 (both structures) it builds the
 organisation (VNP > BDT20 > district posts until 31 August 2025, commune posts since
 1 September 2025, and the processing centre), about 235 service points covering every commune
-of both structures, what each point offers, and about 600 staff, each a user.
+of both structures, what each point offers, and about 600 staff, each a user with a staff
+code, a contract and the day they started (some of those without a login started in the
+current year, a few left in it: those dates are drawn within today's year).
 
 Repeatable: everything comes from ``random.Random(2023)`` and the geography, so two builds give
 the same rows. ``demo_network`` leaves a province that is already built alone (so a second
@@ -31,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
 from buudien.core.text import fold
 from buudien.network.choices import (
@@ -42,7 +45,7 @@ from buudien.network.choices import (
     UnitKind,
 )
 from buudien.network.models import AdminArea, AdminAreaSuccession, PointService, ServicePoint, Unit
-from buudien.people.choices import Role
+from buudien.people.choices import ContractType, Role
 from buudien.people.models import User
 
 PROVINCE = "20"
@@ -641,8 +644,55 @@ class _People:
         return self.rng.choice(["09", "08", "03"]) + f"{self.rng.randint(0, 99_999_999):08d}"
 
 
+# Staff who serve at these points work under a service contract (BĐVHX staff, agents).
+SERVICE_CONTRACT_POINTS = frozenset({PointKind.BDVHX, PointKind.AGENT, PointKind.KIOSK})
+JOINED_THIS_YEAR = 0.05  # of the staff without a login: joined in the demo's year
+LEFT_THIS_YEAR = 0.02  # and left in it
+
+
+class _Workforce:
+    """Each member of staff's staff code, contract and employment dates. Drawn from a random
+    generator of their own, so that the names, drawn from the network's, stay the same. Some
+    of the staff without a login joined in the demo's year (today's), a few left in it."""
+
+    def __init__(self, rng: random.Random, today: dt.date) -> None:
+        self.rng, self.today = rng, today
+        self.made = 0
+
+    def terms(
+        self, role: str, point: ServicePoint | None, joined: dt.date, *, login: bool
+    ) -> dict[str, Any]:
+        self.made += 1
+        rng, today = self.rng, self.today
+        start, until = joined, None
+        draw = rng.random()
+        if not login and draw < JOINED_THIS_YEAR:
+            start = _day(rng, today.replace(month=1, day=1), today)
+        elif not login and draw < JOINED_THIS_YEAR + LEFT_THIS_YEAR:
+            until = max(start, _day(rng, today.replace(month=1, day=1), today))
+        if point is not None and point.kind in SERVICE_CONTRACT_POINTS:
+            contract = ContractType.SERVICE
+        elif start.year == today.year and role == Role.POSTMAN and rng.random() < 0.4:
+            contract = ContractType.SEASONAL
+        elif (today - start).days < 3 * 365 and rng.random() < 0.7:
+            contract = ContractType.FIXED_TERM  # a fixed term is three years at most
+        else:
+            contract = ContractType.INDEFINITE
+        return {
+            "staff_code": f"NV{PROVINCE}{self.made:05d}",
+            "contract_type": contract,
+            "employed_from": start,
+            "employed_until": until,
+        }
+
+
 def _build_staff(
-    plan: _Plan, points: dict[str, ServicePoint], units: _Units, geo: _Geography, rng: random.Random
+    plan: _Plan,
+    points: dict[str, ServicePoint],
+    units: _Units,
+    geo: _Geography,
+    rng: random.Random,
+    workforce: _Workforce,
 ) -> tuple[int, list[DemoAccount]]:
     usable = make_password(DEMO_PASSWORD)  # hashed once, shared by the demo accounts
     taken = set(User.objects.values_list("username", flat=True))
@@ -686,6 +736,7 @@ def _build_staff(
             is_superuser=False,
             is_active=True,
             date_joined=dt.datetime(joined.year, joined.month, joined.day, 1, tzinfo=dt.UTC),
+            **workforce.terms(role, point, joined, login=bool(username)),
         )
         rows.append(user)
         if username:
@@ -858,7 +909,8 @@ def demo_build(*, seed: int = SEED, report: Report | None = None) -> DemoSummary
     step(_("Services offered"))
     services = _build_services(plan, points)
     step(_("Staff"))
-    users, accounts = _build_staff(plan, points, units, geo, rng)
+    workforce = _Workforce(random.Random(f"{seed}:workforce"), local_today())
+    users, accounts = _build_staff(plan, points, units, geo, rng, workforce)
     return DemoSummary(
         built=True,
         units=Unit.objects.filter(path__startswith=units.province.path).count() + 1,

@@ -17,6 +17,10 @@ from buudien.people.choices import Role
 
 NETWORK_MANAGERS = frozenset({Role.ADMIN})
 USER_MANAGERS = frozenset({Role.ADMIN})
+# The workforce (staff codes, contracts, employment dates, staff without a login, the
+# payroll's average income): the personnel officer keeps it; management and audit read it.
+WORKFORCE_MANAGERS = frozenset({Role.ADMIN, Role.HR_OFFICER})
+WORKFORCE_READERS = WORKFORCE_MANAGERS | {Role.DIRECTOR, Role.AUDITOR}
 
 
 def _path(user: Any) -> str | None:
@@ -76,3 +80,25 @@ def require_network_manager(user: Any) -> None:
 def require_user_manager(user: Any) -> None:
     if not can_manage_users(user):
         raise AccessDenied(_("Only an administrator may manage users."))
+
+
+def can_manage_workforce(user: Any) -> bool:
+    return has_role(user, WORKFORCE_MANAGERS)
+
+
+def can_read_workforce(user: Any) -> bool:
+    return has_role(user, WORKFORCE_READERS)
+
+
+def require_workforce_manager(user: Any) -> None:
+    if not can_manage_workforce(user):
+        raise AccessDenied(
+            _("Only the personnel officer or an administrator may change the workforce.")
+        )
+
+
+def require_workforce_reader(user: Any) -> None:
+    if not can_read_workforce(user):
+        raise AccessDenied(
+            _("Only personnel, management, audit and administrators read the workforce.")
+        )

@@ -15,3 +15,13 @@ class Role(models.TextChoices):
     HR_OFFICER = "hr_officer", _("Personnel and emulation officer")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
+
+
+class ContractType(models.TextChoices):
+    """The kind of contract a member of staff works under (Bộ luật Lao động 2019, art. 20;
+    the service contracts of the BĐVHX staff and agents are civil contracts, not labour ones)."""
+
+    INDEFINITE = "indefinite", _("Indefinite-term labour contract")
+    FIXED_TERM = "fixed_term", _("Fixed-term labour contract")
+    SEASONAL = "seasonal", _("Seasonal contract (under 12 months)")
+    SERVICE = "service", _("Service or piece-work contract")

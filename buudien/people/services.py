@@ -1,8 +1,16 @@
-"""Writes to people: users (members of staff) and API tokens."""
+"""Writes to people: users (members of staff) and API tokens; the workforce (staff without a
+login, their codes, contracts and employment dates), which the personnel officer keeps too.
+
+Users who log in, their roles and passwords are an administrator's (``user_*``). The
+personnel officer (``Role.HR_OFFICER``) changes, within their subtree, the workforce fields
+of anyone and the rest of a member of staff who never logs in (``staff_*``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import secrets
+from collections.abc import Container
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -12,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record, snapshot
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.text import fold
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
-from buudien.people.choices import Role
+from buudien.people.choices import ContractType, Role
 from buudien.people.models import ApiToken, User
 
 USER_FIELDS = ["full_name", "role", "unit", "point", "position", "phone", "email", "is_active"]
@@ -150,3 +159,175 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token)
     return token
+
+
+# --- the workforce ---------------------------------------------------------------------------
+
+WORKFORCE_FIELDS = ["staff_code", "contract_type", "employed_from", "employed_until"]
+# What else the personnel officer changes of a member of staff who never logs in.
+PERSON_FIELDS = ["full_name", "unit", "point", "position", "phone"]
+STAFF_SAFE = [*PERSON_FIELDS, "username", "role", *WORKFORCE_FIELDS]
+STAFF_CODE_MAX = 20
+_STAFF_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def staff_code_problem(code: str, *, exclude: int | None = None) -> str | None:
+    """What is wrong with a staff code (its form, or another person has it), or None."""
+    if not code:
+        return None
+    if len(code) > STAFF_CODE_MAX or not _STAFF_CODE.match(code):
+        return _("A staff code is up to %(max)d letters, digits, '-', '_' or '.'.") % {
+            "max": STAFF_CODE_MAX
+        }
+    taken = User.objects.filter(staff_code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        return _("The staff code %(code)s is someone else's.") % {"code": code}
+    return None
+
+
+def employment_problem(start: dt.date | None, end: dt.date | None) -> str | None:
+    if start is not None and end is not None and end < start:
+        return _("A person cannot leave before they start.")
+    return None
+
+
+def username_for(full_name: str, taken: Container[str]) -> str:
+    """A user name in the house style ("Nguyễn Thị Lan" -> "lannt", then "lannt2" ...) that
+    is not in ``taken``."""
+    words = fold(full_name).split()
+    base = re.sub(
+        r"[^a-z0-9]", "", (words[-1] + "".join(w[0] for w in words[:-1])) if words else ""
+    )
+    base = base[:140] or "nv"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _workforce_access(actor: Any, user: User | None = None) -> None:
+    if actor is None:
+        return
+    access.require_workforce_manager(actor)
+    if user is not None and (user.unit is None or not access.in_scope(actor, user.unit.path)):
+        raise NotFound(_("No such user."))
+
+
+def _check_workforce(user: User) -> None:
+    problem = staff_code_problem(user.staff_code, exclude=user.pk)
+    if problem:
+        raise DomainError(problem, field="staff_code")
+    if user.contract_type and user.contract_type not in ContractType.values:
+        raise DomainError(_("Choose a contract type."), field="contract_type")
+    problem = employment_problem(user.employed_from, user.employed_until)
+    if problem:
+        raise DomainError(problem, field="employed_until")
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Any,
+    full_name: str,
+    unit: Unit,
+    point: ServicePoint | None = None,
+    role: str = Role.POSTMAN,
+    position: str = "",
+    phone: str = "",
+    staff_code: str = "",
+    contract_type: str = "",
+    employed_from: dt.date | None = None,
+) -> User:
+    """A member of staff who never logs in (a postman, a BĐVHX's or an agent's staff): a
+    user name is made from the name, the password is unusable. An administrator may give a
+    login later (``user_update``)."""
+    _workforce_access(actor)
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise DomainError(_("Give the person's full name."), field="full_name")
+    if role not in Role.values or role == Role.ADMIN:
+        raise DomainError(_("Choose the role of a member of staff."), field="role")
+    _check_place(actor, unit, point)
+    base = username_for(full_name, ())
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    user = User(
+        username=username_for(full_name, taken),
+        full_name=full_name,
+        role=role,
+        unit=unit,
+        point=point,
+        position=position.strip(),
+        phone=phone.strip(),
+        staff_code=staff_code.strip(),
+        contract_type=contract_type,
+        employed_from=employed_from,
+    )
+    _check_workforce(user)
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=actor, action="staff.create", obj=user, after=snapshot(user, STAFF_SAFE))
+    return user
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
+    """Change the workforce fields of ``user`` and, of a member of staff without a login
+    (or by an administrator), their name, unit, point, position and phone."""
+    _workforce_access(actor, user)
+    unknown = set(changes) - set(WORKFORCE_FIELDS) - set(PERSON_FIELDS)
+    if unknown:
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+    changed = {k for k, v in changes.items() if getattr(user, k) != v}
+    if (
+        changed & set(PERSON_FIELDS)
+        and actor is not None
+        and user.has_login
+        and not access.can_manage_users(actor)
+    ):
+        raise AccessDenied(
+            _("Only an administrator changes the name, place or position of a user who logs in.")
+        )
+    before = snapshot(user, STAFF_SAFE)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if "full_name" in changes and not user.full_name:
+        raise DomainError(_("Give the person's full name."), field="full_name")
+    _check_place(actor, user.unit, user.point)
+    _check_workforce(user)
+    user.save()
+    audit_record(
+        actor=actor,
+        action="staff.update",
+        obj=user,
+        before=before,
+        after=snapshot(user, STAFF_SAFE),
+    )
+    return user
+
+
+@transaction.atomic
+def staff_leave(*, actor: Any, user: User, day: dt.date) -> User:
+    """``user`` leaves: ``day`` is the first day they no longer work here. Their login, if
+    they have one, is an administrator's to close."""
+    _workforce_access(actor, user)
+    if user.employed_until is not None:
+        raise DomainError(
+            _("%(name)s left on %(day)s already.")
+            % {"name": user, "day": f"{user.employed_until:%d/%m/%Y}"},
+            field="day",
+        )
+    problem = employment_problem(user.employed_from, day)
+    if problem:
+        raise DomainError(problem, field="day")
+    user.employed_until = day
+    user.save(update_fields=["employed_until"])
+    audit_record(
+        actor=actor, action="staff.leave", obj=user, after={"employed_until": day.isoformat()}
+    )
+    return user

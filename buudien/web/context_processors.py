@@ -215,6 +215,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Customer care"), "care:index", "/care/"))
     if _has(user, PLANNING_ROLES):
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
+    if access.can_read_workforce(user):
+        entries.append((_("Workforce"), "people:workforce", "/people/workforce/"))
     entries += [
         (_("Coverage"), "network:coverage", "/network/coverage"),
         (_("Staff"), "people:list", "/people/"),

@@ -188,6 +188,28 @@ def test_the_demo_network_has_a_realistic_shape(built: Built) -> None:
     )
 
 
+def test_the_demo_staff_have_contracts_codes_and_incomes(built: Built) -> None:
+    from buudien.core.bizdays import local_today
+    from buudien.people.models import AverageIncome
+
+    staff = User.objects.all()
+    year = local_today().year
+    assert not staff.filter(staff_code="").exists() and not staff.filter(contract_type="").exists()
+    assert staff.filter(employed_from__year=year).count() >= 5
+    assert 1 <= staff.filter(employed_until__year=year).count() <= staff.count() * 0.05
+    assert set(staff.filter(point__kind="bdvhx").values_list("contract_type", flat=True)) == {
+        "service"
+    }
+    assert set(staff.filter(point__kind="bc1").values_list("contract_type", flat=True)) <= {
+        "indefinite",
+        "fixed_term",
+        "seasonal",
+    }
+    incomes = AverageIncome.objects.filter(unit__kind="commune")
+    assert incomes.filter(year=year).count() == incomes.filter(year=year - 1).count() == 65
+    assert all(8_000_000 <= row.average_income <= 12_000_000 for row in incomes)
+
+
 def test_demo_accounts_can_log_in_and_others_cannot(built: Built, client: Any) -> None:
     out = built.output
 
@@ -244,7 +266,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     # Customer care's line (in English until its Vietnamese is in the catalogue).
     care = ("Chăm sóc khách hàng: ", "Customer care: ")
     assert len([line for line in built.output.splitlines() if line.startswith(care)]) == 1
-    assert len(demo_steps()) == 15  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 16  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
