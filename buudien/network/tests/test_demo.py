@@ -225,7 +225,7 @@ def test_demo_accounts_can_log_in_and_others_cannot(built: Built, client: Any) -
     assert set(clerks.values_list("point__kind", flat=True)) == {"bc1", "bdvhx"}
     admin = User.objects.get(username="admin")
     assert (admin.is_staff, admin.is_superuser) == (True, False)
-    assert User.objects.exclude(password__startswith="!").count() == 10
+    assert User.objects.exclude(password__startswith="!").count() == 11
     assert not User.objects.filter(is_superuser=True).exists()
 
 
