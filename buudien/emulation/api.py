@@ -5,8 +5,6 @@ records show for a person's or a unit's next titles (``GET /eligibility``). Ever
 what lies in their unit's subtree; every refusal is a 4xx with its message (and every
 problem under ``errors``, by field)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
