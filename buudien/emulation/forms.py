@@ -255,20 +255,33 @@ class AwardRecordForm(AwardForm):
     decision_date = date_field(_("Decision date"))
 
 
-class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Decision"),
-        required=False,
-        widget=forms.RadioSelect,
-        choices=[
-            (AwardStatus.AWARDED.value, _("Awarded")),
-            (AwardStatus.REJECTED.value, pgettext_lazy("emulation", "Not approved")),
-        ],
-    )
+class DecisionForm(forms.Form):
+    """A recorder's decision on a proposal: its outcome, the decision's number and date (and
+    who conferred an award), and a note (why, when it is not approved)."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), required=False, widget=forms.RadioSelect)
     decision_number = _text(_("Decision number"), limit=80)
     decision_date = date_field(_("Decision date"))
-    issuer = _text(_("Conferred by"), limit=250)
     note = _text(_("Note"), limit=5_000, rows=2, help_text=_("Why, when it is not approved."))
+
+    def __init__(self, *args: Any, positive: tuple[str, Any], issuer: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            positive,
+            (AwardStatus.REJECTED.value, pgettext_lazy("emulation", "Not approved")),
+        ]
+        if issuer:
+            self.fields["issuer"] = _text(_("Conferred by"), limit=250)
+            self.order_fields(["outcome", "decision_number", "decision_date", "issuer", "note"])
+
+
+def award_decision(data: Any = None) -> DecisionForm:
+    return DecisionForm(data, positive=(AwardStatus.AWARDED.value, _("Awarded")), issuer=True)
+
+
+def initiative_decision(data: Any = None) -> DecisionForm:
+    positive = (InitiativeStatus.RECOGNISED.value, _("Recognised"))
+    return DecisionForm(data, positive=positive, issuer=False)
 
 
 class InitiativeFilterForm(forms.Form):
@@ -326,21 +339,6 @@ class InitiativeForm(forms.Form):
         data["unit"] = self.units.get(data.get("unit") or "")
         data["authors"] = [self.people[pk] for pk in data.get("authors") or () if pk in self.people]
         return data
-
-
-class InitiativeDecideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Decision"),
-        required=False,
-        widget=forms.RadioSelect,
-        choices=[
-            (InitiativeStatus.RECOGNISED.value, _("Recognised")),
-            (InitiativeStatus.REJECTED.value, pgettext_lazy("emulation", "Not approved")),
-        ],
-    )
-    decision_number = _text(_("Decision number"), limit=80)
-    decision_date = date_field(_("Decision date"))
-    note = _text(_("Note"), limit=5_000, rows=2)
 
 
 class ApplicationForm(forms.Form):

@@ -175,6 +175,28 @@ def choice_of(value: Any, choices: Any, *, field: str, message: str) -> str:
     return text
 
 
+def outcome_of(problems: Problems, outcome: Any, statuses: Any, *, message: str) -> str | None:
+    """A decision on a proposal: any status of ``statuses`` but "proposed"."""
+    text = str(outcome or "").strip()
+    if text not in statuses.values or text == "proposed":
+        problems.add("outcome", message)
+        return None
+    return text
+
+
+def claim_decision(row: Any, *, waiting: str, values: dict[str, Any]) -> None:
+    """Write ``values`` on ``row`` if it is still ``waiting`` (one conditional UPDATE: of two
+    recorders deciding at once, one does); refused, with what was decided, otherwise."""
+    model = type(row)
+    if not model.objects.filter(pk=row.pk, status=waiting).update(**values):
+        current = model.objects.get(pk=row.pk)
+        raise DomainError(
+            _("This was decided already: %(status)s.") % {"status": current.get_status_display()},
+            field="outcome",
+        )
+    row.refresh_from_db()
+
+
 def who(recipient: Any) -> str:
     """A person's full name (else their username), a unit's name."""
     return str(recipient)

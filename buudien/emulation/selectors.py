@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -87,11 +88,16 @@ def movement_list(*, user: Any, year: int | None = None) -> QuerySet[Movement]:
     )
 
 
-def movement_get(*, user: Any, pk: int) -> Movement:
-    found = movements_visible(user).filter(pk=pk).first()
+def _one[M: models.Model](rows: QuerySet[M], pk: int, missing: str) -> M:
+    """The row ``pk`` of ``rows``; "not found" (``missing``) when it is not one of them."""
+    found = rows.filter(pk=pk).first()
     if found is None:
-        raise NotFound(_("No such movement."))
+        raise NotFound(missing)
     return found
+
+
+def movement_get(*, user: Any, pk: int) -> Movement:
+    return _one(movements_visible(user), pk, _("No such movement."))
 
 
 @dataclass(frozen=True)
@@ -158,10 +164,7 @@ def pledge_targets(pledge: Pledge) -> list[tuple[PledgeTarget, str, bool]]:
 
 
 def pledge_get(*, user: Any, pk: int) -> Pledge:
-    found = pledges_visible(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No such pledge."))
-    return found
+    return _one(pledges_visible(user), pk, _("No such pledge."))
 
 
 # --- awards ------------------------------------------------------------------------------
@@ -213,10 +216,8 @@ def award_list(
 
 
 def award_get(*, user: Any, pk: int) -> Award:
-    found = awards_visible(user).select_related("proposed_by", "recorded_by").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No such title or award."))
-    return found
+    rows = awards_visible(user).select_related("proposed_by", "recorded_by")
+    return _one(rows, pk, _("No such title or award."))
 
 
 # --- initiatives -------------------------------------------------------------------------
@@ -264,10 +265,7 @@ def initiative_list(
 
 
 def initiative_get(*, user: Any, pk: int) -> Initiative:
-    found = initiatives_visible(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No such initiative."))
-    return found
+    return _one(initiatives_visible(user), pk, _("No such initiative."))
 
 
 # --- people and units --------------------------------------------------------------------

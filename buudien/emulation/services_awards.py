@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import NotFound
 from buudien.counter import fields
 from buudien.counter.desk import moment_of, user_or_none
 from buudien.counter.problems import Problems
@@ -28,7 +28,9 @@ from buudien.emulation.models import KEPT, Award, Movement
 from buudien.emulation.rules import (
     TEXT_MAX,
     choice_of,
+    claim_decision,
     day_of,
+    outcome_of,
     period_of,
     person_in_scope,
     require_proposer,
@@ -242,9 +244,67 @@ def _award_audit(actor: Any, action: str, row: Award) -> None:
     )
 
 
-def _award_create(facts: dict[str, Any], **values: Any) -> Award:
+def _award_new(
+    actor: Any,
+    action: str,
+    at: dt.datetime | None,
+    given: dict[str, Any],
+    decision: dict[str, Any] | None = None,
+) -> Award:
+    """A title or an award of ``given`` facts, proposed, or awarded by ``decision`` (its
+    number, date and issuer): every problem at once."""
+    moment, today = moment_of(at)
+    problems = Problems()
+    facts = _award_facts(problems, actor=actor, today=today, **given)
     years = facts.pop("years")
-    return Award.objects.create(**facts, year_from=years[0], year_to=years[1], **values)
+    values: dict[str, Any] = {
+        "status": AwardStatus.PROPOSED,
+        "proposed_by": user_or_none(actor),
+        "proposed_at": moment,
+    }
+    if decision is not None:
+        values = _awarding(
+            problems, actor=actor, moment=moment, today=today, years=years, kind=facts["kind"],
+            province_code=facts["province_code"], **decision,
+        )  # fmt: skip
+    problems.raise_any()
+    assert years is not None
+    row = Award.objects.create(**facts, year_from=years[0], year_to=years[1], **values)
+    _award_audit(actor, action, row)
+    return row
+
+
+def _awarding(
+    problems: Problems,
+    *,
+    actor: Any,
+    moment: dt.datetime,
+    today: dt.date,
+    years: tuple[int, int] | None,
+    kind: str | None,
+    province_code: str,
+    decision_number: Any,
+    decision_date: Any,
+    issuer: Any,
+    award: Award | None = None,
+) -> dict[str, Any]:
+    """What an award given by its decision writes, checked: the decision's number and date,
+    who conferred it, and the cap of grassroots emulation fighters."""
+    number, day = _decision(
+        problems, number=decision_number, day=decision_date, years=years, today=today
+    )
+    by = problems.check(fields.text, issuer, field="issuer", label=_("Who conferred it"),
+                        required=False, limit=200)  # fmt: skip
+    if kind == AwardKind.CSTD_CO_SO and years is not None:
+        _within_cap(problems, province_code=province_code, year=years[1], award=award)
+    return {
+        "status": AwardStatus.AWARDED,
+        "decision_number": number or "",
+        "decision_date": day,
+        "issuer": by or "",
+        "recorded_by": user_or_none(actor),
+        "recorded_at": moment,
+    }
 
 
 @transaction.atomic
@@ -265,22 +325,12 @@ def award_propose(
     """A title or an award proposed for a person or a unit of the actor's subtree (by the
     head of a unit or a recorder), to be decided by a recorder (``award_decide``)."""
     require_proposer(actor)
-    moment, today = moment_of(at)
-    problems = Problems()
-    facts = _award_facts(
-        problems, actor=actor, kind=kind, person=person, unit=unit, year_from=year_from,
-        year_to=year_to, level=level, name=name, citation=citation, movement=movement,
-        today=today,
-    )  # fmt: skip
-    problems.raise_any()
-    row = _award_create(
-        facts,
-        status=AwardStatus.PROPOSED,
-        proposed_by=user_or_none(actor),
-        proposed_at=moment,
-    )
-    _award_audit(actor, "award_propose", row)
-    return row
+    given = {
+        "kind": kind, "person": person, "unit": unit, "year_from": year_from,
+        "year_to": year_to, "level": level, "name": name, "citation": citation,
+        "movement": movement,
+    }  # fmt: skip
+    return _award_new(actor, "award_propose", at, given)
 
 
 @transaction.atomic
@@ -304,32 +354,15 @@ def award_record(
     """A title or an award given by a decision (of the post, or of a higher level that the
     post records), recorded at once by a recorder."""
     require_recorder(actor)
-    moment, today = moment_of(at)
-    problems = Problems()
-    facts = _award_facts(
-        problems, actor=actor, kind=kind, person=person, unit=unit, year_from=year_from,
-        year_to=year_to, level=level, name=name, citation=citation, movement=movement,
-        today=today,
-    )  # fmt: skip
-    number, day = _decision(
-        problems, number=decision_number, day=decision_date, years=facts["years"], today=today
-    )
-    by = problems.check(fields.text, issuer, field="issuer", label=_("Who conferred it"),
-                        required=False, limit=200)  # fmt: skip
-    if facts["kind"] == AwardKind.CSTD_CO_SO and facts["years"] is not None:
-        _within_cap(problems, province_code=facts["province_code"], year=facts["years"][1])
-    problems.raise_any()
-    row = _award_create(
-        facts,
-        status=AwardStatus.AWARDED,
-        decision_number=number,
-        decision_date=day,
-        issuer=by or "",
-        recorded_by=user_or_none(actor),
-        recorded_at=moment,
-    )
-    _award_audit(actor, "award_record", row)
-    return row
+    given = {
+        "kind": kind, "person": person, "unit": unit, "year_from": year_from,
+        "year_to": year_to, "level": level, "name": name, "citation": citation,
+        "movement": movement,
+    }  # fmt: skip
+    decision = {
+        "decision_number": decision_number, "decision_date": decision_date, "issuer": issuer,
+    }  # fmt: skip
+    return _award_new(actor, "award_record", at, given, decision)
 
 
 @transaction.atomic
@@ -351,43 +384,22 @@ def award_decide(
         raise NotFound(_("No such title or award."))
     moment, today = moment_of(at)
     problems = Problems()
-    result = problems.check(
-        choice_of, outcome, AwardStatus, field="outcome",
-        message=_("Say whether it is awarded or not approved."),
-    )  # fmt: skip
-    if result == AwardStatus.PROPOSED:
-        problems.add("outcome", _("Say whether it is awarded or not approved."))
+    result = outcome_of(
+        problems, outcome, AwardStatus, message=_("Say whether it is awarded or not approved.")
+    )
     remark = problems.check(fields.text, note, field="note", label=_("The note"), required=False,
                             limit=TEXT_MAX)  # fmt: skip
-    number, day, by = "", None, ""
+    values: dict[str, Any] = {"status": result}
     if result == AwardStatus.AWARDED:
-        number, day = _decision(
-            problems, number=decision_number, day=decision_date,
-            years=(award.year_from, award.year_to), today=today,
+        values = _awarding(
+            problems, actor=actor, moment=moment, today=today,
+            years=(award.year_from, award.year_to), kind=award.kind,
+            province_code=award.province_code, decision_number=decision_number,
+            decision_date=decision_date, issuer=issuer or award.issuer, award=award,
         )  # fmt: skip
-        by = problems.check(fields.text, issuer, field="issuer", label=_("Who conferred it"),
-                            required=False, limit=200) or ""  # fmt: skip
-        if award.kind == AwardKind.CSTD_CO_SO:
-            _within_cap(
-                problems, province_code=award.province_code, year=award.year_to, award=award
-            )
+    else:
+        values.update(recorded_by=user_or_none(actor), recorded_at=moment)
     problems.raise_any()
-    assert result is not None
-    claimed = Award.objects.filter(pk=award.pk, status=AwardStatus.PROPOSED).update(
-        status=result,
-        decision_number=number or "",
-        decision_date=day,
-        issuer=by or award.issuer,
-        note=remark or "",
-        recorded_by=user_or_none(actor),
-        recorded_at=moment,
-    )
-    if not claimed:
-        raise DomainError(
-            _("This proposal was decided already: %(status)s.")
-            % {"status": Award.objects.get(pk=award.pk).get_status_display()},
-            field="outcome",
-        )
-    award.refresh_from_db()
+    claim_decision(award, waiting=AwardStatus.PROPOSED, values={**values, "note": remark or ""})
     _award_audit(actor, "award_decide", award)
     return award

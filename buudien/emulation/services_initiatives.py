@@ -24,7 +24,9 @@ from buudien.emulation.rules import (
     TEXT_MAX,
     choice_of,
     chosen_unit,
+    claim_decision,
     day_of,
+    outcome_of,
     require_proposer,
     require_recorder,
     who,
@@ -115,10 +117,32 @@ def _recognition(
     return code, date
 
 
-def _initiative_create(facts: dict[str, Any], **values: Any) -> Initiative:
+def _initiative_new(
+    actor: Any,
+    action: str,
+    at: dt.datetime | None,
+    given: dict[str, Any],
+    decision: tuple[Any, Any] | None = None,
+) -> Initiative:
+    """An initiative of ``given`` facts, proposed, or recognised by ``decision`` (its number
+    and date): every problem at once."""
+    moment, today = moment_of(at)
+    problems = Problems()
+    facts = _initiative_facts(problems, actor=actor, today=today, **given)
+    values: dict[str, Any] = {"proposed_by": user_or_none(actor), "proposed_at": moment}
+    if decision is not None:
+        number, day = _recognition(
+            problems, number=decision[0], day=decision[1], year=facts["year"], today=today
+        )
+        values.update(
+            status=InitiativeStatus.RECOGNISED, decision_number=number, decision_date=day,
+            decided_by=user_or_none(actor), decided_at=moment,
+        )  # fmt: skip
+    problems.raise_any()
     authors = facts.pop("authors")
     row = Initiative.objects.create(**facts, **values)
     row.authors.set(authors)
+    _initiative_audit(actor, action, row)
     return row
 
 
@@ -156,16 +180,11 @@ def initiative_propose(
     """An initiative of ``authors`` (people of ``unit``'s subtree) put to the council by the
     head of a unit or a recorder."""
     require_proposer(actor)
-    moment, today = moment_of(at)
-    problems = Problems()
-    facts = _initiative_facts(
-        problems, actor=actor, title=title, unit=unit, authors=authors, level=level, year=year,
-        summary=summary, benefit=benefit, benefit_amount=benefit_amount, today=today,
-    )  # fmt: skip
-    problems.raise_any()
-    row = _initiative_create(facts, proposed_by=user_or_none(actor), proposed_at=moment)
-    _initiative_audit(actor, "initiative_propose", row)
-    return row
+    given = {
+        "title": title, "unit": unit, "authors": authors, "level": level, "year": year,
+        "summary": summary, "benefit": benefit, "benefit_amount": benefit_amount,
+    }  # fmt: skip
+    return _initiative_new(actor, "initiative_propose", at, given)
 
 
 @transaction.atomic
@@ -187,28 +206,11 @@ def initiative_record(
     """An initiative recognised already (by the post's council or a higher one), recorded
     at once with the decision by a recorder."""
     require_recorder(actor)
-    moment, today = moment_of(at)
-    problems = Problems()
-    facts = _initiative_facts(
-        problems, actor=actor, title=title, unit=unit, authors=authors, level=level, year=year,
-        summary=summary, benefit=benefit, benefit_amount=benefit_amount, today=today,
-    )  # fmt: skip
-    number, day = _recognition(
-        problems, number=decision_number, day=decision_date, year=facts["year"], today=today
-    )
-    problems.raise_any()
-    row = _initiative_create(
-        facts,
-        status=InitiativeStatus.RECOGNISED,
-        decision_number=number,
-        decision_date=day,
-        proposed_by=user_or_none(actor),
-        proposed_at=moment,
-        decided_by=user_or_none(actor),
-        decided_at=moment,
-    )
-    _initiative_audit(actor, "initiative_record", row)
-    return row
+    given = {
+        "title": title, "unit": unit, "authors": authors, "level": level, "year": year,
+        "summary": summary, "benefit": benefit, "benefit_amount": benefit_amount,
+    }  # fmt: skip
+    return _initiative_new(actor, "initiative_record", at, given, (decision_number, decision_date))
 
 
 @transaction.atomic
@@ -229,36 +231,28 @@ def initiative_decide(
         raise NotFound(_("No such initiative."))
     moment, today = moment_of(at)
     problems = Problems()
-    result = problems.check(
-        choice_of, outcome, InitiativeStatus, field="outcome",
+    result = outcome_of(
+        problems, outcome, InitiativeStatus,
         message=_("Say whether it is recognised or not approved."),
     )  # fmt: skip
-    if result == InitiativeStatus.PROPOSED:
-        problems.add("outcome", _("Say whether it is recognised or not approved."))
     remark = problems.check(fields.text, note, field="note", label=_("The note"), required=False,
                             limit=TEXT_MAX)  # fmt: skip
-    number, day = "", None
+    number: str | None = ""
+    day: dt.date | None = None
     if result == InitiativeStatus.RECOGNISED:
         number, day = _recognition(
             problems, number=decision_number, day=decision_date, year=initiative.year,
             today=today,
         )  # fmt: skip
     problems.raise_any()
-    claimed = Initiative.objects.filter(pk=initiative.pk, status=InitiativeStatus.PROPOSED).update(
-        status=result,
-        decision_number=number or "",
-        decision_date=day,
-        note=remark or "",
-        decided_by=user_or_none(actor),
-        decided_at=moment,
-    )
-    if not claimed:
-        raise DomainError(
-            _("This initiative was decided already: %(status)s.")
-            % {"status": Initiative.objects.get(pk=initiative.pk).get_status_display()},
-            field="outcome",
-        )
-    initiative.refresh_from_db()
+    claim_decision(
+        initiative,
+        waiting=InitiativeStatus.PROPOSED,
+        values={
+            "status": result, "decision_number": number or "", "decision_date": day,
+            "note": remark or "", "decided_by": user_or_none(actor), "decided_at": moment,
+        },
+    )  # fmt: skip
     _initiative_audit(actor, "initiative_decide", initiative)
     return initiative
 

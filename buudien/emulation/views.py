@@ -5,6 +5,7 @@ render; a refusal goes next to its field, every problem at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -204,12 +205,12 @@ def award_record(request: HttpRequest) -> HttpResponse:
 
 
 def _award_page(
-    request: HttpRequest, award: Award, form: forms.DecideForm | None = None
+    request: HttpRequest, award: Award, form: forms.DecisionForm | None = None
 ) -> HttpResponse:
     may_decide = award.status == AwardStatus.PROPOSED and rules.is_recorder(request.user)
     context = {
         "award": award,
-        "form": form or (forms.DecideForm() if may_decide else None),
+        "form": form or (forms.award_decision() if may_decide else None),
         "may_decide": may_decide,
     }
     return render(request, "emulation/award.html", context, status=400 if form else 200)
@@ -221,24 +222,40 @@ def award_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _award_page(request, selectors.award_get(user=request.user, pk=pk))
 
 
+def _decide(
+    request: HttpRequest,
+    form: forms.DecisionForm,
+    decide: Callable[[dict[str, Any]], Any],
+    page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """A decision posted: ``decide(data)``, then the page of what was decided; the page with
+    the form's problems otherwise (``page()``)."""
+    answer = posted(
+        request,
+        form,
+        act=lambda: decide(form.cleaned_data),
+        done=lambda row: redirect(request.path.removesuffix("decide/")),
+        said=lambda row: (
+            _("The decision was recorded: %(status)s.") % {"status": row.get_status_display()}
+        ),
+        missing=True,
+    )
+    return answer or page()
+
+
 @login_required
 @require_POST
 def award_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     rules.require_recorder(user)
     award = selectors.award_get(user=user, pk=pk)
-    form = forms.DecideForm(request.POST)
-    answer = posted(
+    form = forms.award_decision(request.POST)
+    return _decide(
         request,
         form,
-        act=lambda: services.award_decide(actor=user, award=award, **form.cleaned_data),
-        done=lambda row: redirect("emulation:award", pk=row.pk),
-        said=lambda row: (
-            _("The decision was recorded: %(status)s.") % {"status": row.get_status_display()}
-        ),
-        missing=True,
+        lambda data: services.award_decide(actor=user, award=award, **data),
+        lambda: _award_page(request, award, form),
     )
-    return answer or _award_page(request, award, form)
 
 
 # --- initiatives -------------------------------------------------------------------------
@@ -294,7 +311,7 @@ def _initiative_page(
     user = request.user
     page_forms: dict[str, Any] = {}
     if initiative.status == InitiativeStatus.PROPOSED and rules.is_recorder(user):
-        page_forms["decide"] = forms.InitiativeDecideForm()
+        page_forms["decide"] = forms.initiative_decision()
     if initiative.status != InitiativeStatus.REJECTED and rules.can_propose(user):
         page_forms["apply"] = forms.ApplicationForm(
             user=user, province_code=initiative.province_code
@@ -321,20 +338,13 @@ def initiative_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     rules.require_recorder(user)
     initiative = selectors.initiative_get(user=user, pk=pk)
-    form = forms.InitiativeDecideForm(request.POST)
-    answer = posted(
+    form = forms.initiative_decision(request.POST)
+    return _decide(
         request,
         form,
-        act=lambda: services.initiative_decide(
-            actor=user, initiative=initiative, **form.cleaned_data
-        ),
-        done=lambda row: redirect("emulation:initiative", pk=row.pk),
-        said=lambda row: (
-            _("The decision was recorded: %(status)s.") % {"status": row.get_status_display()}
-        ),
-        missing=True,
+        lambda data: services.initiative_decide(actor=user, initiative=initiative, **data),
+        lambda: _initiative_page(request, initiative, {"decide": form}),
     )
-    return answer or _initiative_page(request, initiative, {"decide": form})
 
 
 @login_required
