@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -32,10 +33,10 @@ def awards_xlsx(awards: Iterable[Award]) -> bytes:
     _row(sheet, [_("Register of titles and awards")], bold=True)
     header = [
         _("Title or award"),
-        _("Recipient"),
+        pgettext("emulation", "Recipient"),
         _("Unit"),
         _("Years"),
-        _("Level"),
+        pgettext("emulation", "Level"),
         _("Status"),
         _("Decision number"),
         _("Decision date"),

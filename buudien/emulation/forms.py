@@ -206,7 +206,9 @@ class AwardForm(forms.Form):
         widget=forms.Select(attrs={"autofocus": True}),
     )
     name = _text(_("Name"), limit=250, help_text=_("For another title or award: its name."))
-    person = forms.ChoiceField(label=_("Person"), required=False, widget=PeopleRadios)
+    person = forms.ChoiceField(
+        label=pgettext_lazy("emulation", "Person"), required=False, widget=PeopleRadios
+    )
     unit = forms.ChoiceField(
         label=_("Or a unit"), required=False, help_text=_("For a collective title or award.")
     )

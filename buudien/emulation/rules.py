@@ -126,6 +126,12 @@ def review_opens(year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def review_year(today: dt.date) -> int:
+    """The latest year whose review has opened on ``today``: the year whose titles are being
+    decided (in January 2026, 2025; from 1 December 2026, 2026)."""
+    return today.year if today >= review_opens(today.year) else today.year - 1
+
+
 def year_of(value: Any, *, field: str, today: dt.date, ahead: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DomainError(_("Give the year, e.g. %(year)s.") % {"year": today.year}, field=field)

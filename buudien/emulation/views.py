@@ -24,10 +24,13 @@ from buudien.emulation.models import Award, Initiative
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, default: int | None = None) -> int:
+    """The year asked for (``?year=``), else ``default``, else this year."""
     form = forms.YearForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    return year if isinstance(year, int) and 1945 <= year <= 2100 else local_today().year
+    if isinstance(year, int) and 1945 <= year <= 2100:
+        return year
+    return default or local_today().year
 
 
 def _roles(user: Any) -> dict[str, bool]:
@@ -63,7 +66,10 @@ def movements(request: HttpRequest) -> HttpResponse:
 def movement_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     rules.require_recorder(user)
-    form = forms.MovementForm(request.POST or None, user=user)
+    today = local_today()
+    form = forms.MovementForm(
+        request.POST or None, user=user, initial={"year_from": today.year, "launched_on": today}
+    )
     answer = posted(
         request,
         form,
@@ -169,7 +175,8 @@ def awards_xlsx(request: HttpRequest) -> HttpResponse:
 def _award_form(request: HttpRequest, *, record: bool) -> HttpResponse:
     user = request.user
     form_class = forms.AwardRecordForm if record else forms.AwardForm
-    form = form_class(request.POST or None, user=user, initial={"year_from": local_today().year})
+    year = rules.review_year(local_today())
+    form = form_class(request.POST or None, user=user, initial={"year_from": year})
     service = services.award_record if record else services.award_propose
     answer = posted(
         request,
@@ -377,11 +384,11 @@ def initiative_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A person of the reader's subtree: their titles and awards by year, their initiatives,
-    and what the records show for the next titles in the year (``?year=``, this year by
-    default)."""
+    and what the records show for the next titles in the year (``?year=``; by default the
+    year under review, ``rules.review_year``: in January the year just ended)."""
     user = request.user
     person = selectors.person_get(user=user, pk=pk)
-    year = _year(request)
+    year = _year(request, rules.review_year(local_today()))
     context = {
         "person": person,
         "year": year,

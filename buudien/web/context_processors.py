@@ -170,7 +170,7 @@ def _care_subnav(user: Any) -> list[tuple[Any, str, Any]]:
 def _emulation_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Overview"), "emulation:index", ()),
-        (_("Movements"), "emulation:movements", "/emulation/movements/"),
+        (pgettext_lazy("emulation", "Movements"), "emulation:movements", "/emulation/movements/"),
         (_("Pledges"), "emulation:pledges", "/emulation/pledges/"),
         (_("Titles and awards"), "emulation:awards", "/emulation/awards"),
         (_("Initiatives"), "emulation:initiatives", "/emulation/initiatives/"),
