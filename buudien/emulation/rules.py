@@ -15,8 +15,11 @@ period is dated, from that day on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
@@ -201,6 +204,19 @@ def claim_decision(row: Any, *, waiting: str, values: dict[str, Any]) -> None:
             field="outcome",
         )
     row.refresh_from_db()
+
+
+@contextmanager
+def written_once(*, field: str) -> Iterator[None]:
+    """The write of a row a unique key guards: when another request wrote its twin since the
+    checks (two recorders at once), a refusal instead of the database's error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise DomainError(
+            _("The same was recorded meanwhile by someone else: reload the page."), field=field
+        ) from None
 
 
 def who(recipient: Any) -> str:

@@ -47,6 +47,7 @@ from buudien.emulation.rules import (
     period_of,
     require_recorder,
     sees_proposals,
+    written_once,
     year_of,
 )
 from buudien.emulation.services_awards import (
@@ -313,19 +314,20 @@ def pledge_record(
     assert signer is not None and when is not None
     assert management is not None and union is not None
     unit = signer
-    row = Pledge.objects.create(
-        province_code=unit.province_code,
-        movement=movement,
-        unit=unit,
-        unit_path=unit.path,
-        year=when,
-        signed_on=day,
-        management_signatory=management,
-        union_signatory=union,
-        note=remark or "",
-        created_by=user_or_none(actor),
-        created_at=moment,
-    )
+    with written_once(field="year"):
+        row = Pledge.objects.create(
+            province_code=unit.province_code,
+            movement=movement,
+            unit=unit,
+            unit_path=unit.path,
+            year=when,
+            signed_on=day,
+            management_signatory=management,
+            union_signatory=union,
+            note=remark or "",
+            created_by=user_or_none(actor),
+            created_at=moment,
+        )
     PledgeTarget.objects.bulk_create(
         PledgeTarget(province_code=row.province_code, pledge=row, code=code, target=target)
         for code, target in chosen

@@ -38,6 +38,7 @@ from buudien.emulation.rules import (
     review_opens,
     unit_in_scope,
     who,
+    written_once,
 )
 from buudien.network.choices import UnitKind
 from buudien.network.models import Unit
@@ -269,7 +270,8 @@ def _award_new(
         )  # fmt: skip
     problems.raise_any()
     assert years is not None
-    row = Award.objects.create(**facts, year_from=years[0], year_to=years[1], **values)
+    with written_once(field="kind"):
+        row = Award.objects.create(**facts, year_from=years[0], year_to=years[1], **values)
     _award_audit(actor, action, row)
     return row
 

@@ -30,6 +30,7 @@ from buudien.emulation.rules import (
     require_proposer,
     require_recorder,
     who,
+    written_once,
     year_of,
 )
 from buudien.network.models import Unit
@@ -287,14 +288,15 @@ def initiative_apply(
     day = problems.check(day_of, applied_on, field="applied_on", label=_("The date"), today=today)
     problems.raise_any()
     assert place is not None and day is not None
-    row = InitiativeApplication.objects.create(
-        province_code=initiative.province_code,
-        initiative=initiative,
-        unit=place,
-        applied_on=day,
-        recorded_by=user_or_none(actor),
-        recorded_at=moment,
-    )
+    with written_once(field="unit"):
+        row = InitiativeApplication.objects.create(
+            province_code=initiative.province_code,
+            initiative=initiative,
+            unit=place,
+            applied_on=day,
+            recorded_by=user_or_none(actor),
+            recorded_at=moment,
+        )
     audit_record(
         actor=actor,
         action="emulation.initiative_apply",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
-from buudien.emulation import selectors, services
+from buudien.emulation import selectors, services, services_awards
 from buudien.emulation.models import Award, Initiative, Movement, Pledge
 from buudien.emulation.tests.conftest import DECIDED, DECISION_DAY, award, person
 
@@ -168,10 +168,17 @@ def test_an_award_without_its_decision_or_to_the_wrong_recipient_is_refused(
 
 
 def test_a_title_is_held_once_a_year_and_the_refusal_names_the_decision(
-    hr: Any, head_a: Any, clerk_a: Any
+    hr: Any, head_a: Any, clerk_a: Any, monkeypatch: Any
 ) -> None:
     _record(hr, person=clerk_a)
     with pytest.raises(DomainError, match="decision 15/QĐ-BĐT of 10/01/2026"):
+        services.award_propose(
+            actor=head_a, kind="lao_dong_tien_tien", person=clerk_a, year_from=2025, at=DECIDED
+        )
+    assert Award.objects.count() == 1
+    # a twin written between the checks and the write (two recorders at once): the key holds
+    monkeypatch.setattr(services_awards, "_title_once", lambda *args: None)
+    with pytest.raises(DomainError, match="recorded meanwhile by someone else"):
         services.award_propose(
             actor=head_a, kind="lao_dong_tien_tien", person=clerk_a, year_from=2025, at=DECIDED
         )

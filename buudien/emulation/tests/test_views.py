@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from buudien.emulation import services
@@ -182,3 +184,35 @@ def test_a_person_s_record_shows_what_the_records_say(
     assert not checks["cstd_bo"].ok
     stranger = person(world, "x", "Người ngoài", world.other_province)
     assert client_as(hr).get(f"/emulation/people/{stranger.pk}/").status_code == 404
+
+
+def test_the_lists_read_as_many_queries_for_many_rows_as_for_few(
+    client_as: Any, hr: Any, world: Any, clerk_a: Any, clerk_b: Any, records: dict[str, Any]
+) -> None:
+    client = client_as(hr)
+    urls = [
+        "/emulation/?year=2025",
+        "/emulation/movements/",
+        "/emulation/pledges/?year=2025",
+        "/emulation/awards/?year=2025",
+        "/emulation/initiatives/",
+    ]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as done:
+                assert client.get(url).status_code == 200
+            counts.append(len(done))
+        return counts
+
+    few = queries()
+    services.pledge_record(
+        actor=hr, unit=world.unit_b, year=2025, signed_on=dt.date(2025, 1, 12),
+        management_signatory="Lý Văn Bình", union_signatory="Hà Thị Lan",
+        targets={"on_time_rate": "96"}, movement=records["movement"], at=DECIDED,
+    )  # fmt: skip
+    award(clerk_b, "giay_khen", 2025, movement=records["movement"])
+    award(world.unit_b, "tap_the_ldtt", 2025)
+    initiative([clerk_a, person(world, "c2", "Đinh Văn Cường")], 2025, title="Thu hộ tại nhà")
+    assert queries() == few
