@@ -116,6 +116,7 @@ from buudien.cashless.api import router as cashless_router  # noqa: E402
 from buudien.collection.api import router as collection_router  # noqa: E402
 from buudien.dossiers.agency_api import router as dossiers_agency_router  # noqa: E402
 from buudien.dossiers.api import router as dossiers_router  # noqa: E402
+from buudien.emulation.api import router as emulation_router  # noqa: E402
 from buudien.finance.api import router as finance_router  # noqa: E402
 from buudien.goods.api import router as goods_router  # noqa: E402
 from buudien.insurance.api import router as insurance_router  # noqa: E402
@@ -150,3 +151,4 @@ api.add_router("/telecom/", telecom_router)
 api.add_router("/insurance/", insurance_router)
 api.add_router("/press/", press_router)
 api.add_router("/care/", care_router)
+api.add_router("/emulation/", emulation_router)

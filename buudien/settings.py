@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "buudien.insurance",
     "buudien.press",
     "buudien.care",
+    "buudien.emulation",
     "buudien.planning",
     "buudien.web",
 ]

@@ -167,6 +167,16 @@ def _care_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     ]
 
 
+def _emulation_subnav(user: Any) -> list[tuple[Any, str, Any]]:
+    return [
+        (_("Overview"), "emulation:index", ()),
+        (pgettext_lazy("emulation", "Movements"), "emulation:movements", "/emulation/movements/"),
+        (_("Pledges"), "emulation:pledges", "/emulation/pledges/"),
+        (_("Titles and awards"), "emulation:awards", "/emulation/awards"),
+        (_("Initiatives"), "emulation:initiatives", "/emulation/initiatives/"),
+    ]
+
+
 def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
@@ -217,6 +227,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append((_("Plans and reports"), "planning:index", "/planning/"))
     if access.can_read_workforce(user):
         entries.append((_("Workforce"), "people:workforce", "/people/workforce/"))
+    # Everyone sees the titles, awards and movements of their units (emulation.selectors).
+    entries.append((_("Emulation and awards"), "emulation:index", "/emulation/"))
     entries += [
         (_("Coverage"), "network:coverage", "/network/coverage"),
         (_("Staff"), "people:list", "/people/"),
@@ -228,6 +240,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["subnav_items"] = _items(_mail_subnav(user), path)
     elif path.startswith("/care/") and _has(user, CARE_ROLES):
         context["subnav_items"] = _items(_care_subnav(user), path)
+    elif path.startswith("/emulation/"):
+        context["subnav_items"] = _items(_emulation_subnav(user), path)
     elif path.startswith("/planning/") and _has(user, PLANNING_ROLES):
         context["subnav_items"] = _items(_planning_subnav(user), path)
     elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):

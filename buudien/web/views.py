@@ -16,7 +16,7 @@ from buudien.people.choices import Role
 from buudien.planning.render.dashboard import dashboard_context
 
 # Whose home is their own section: a care officer starts the day on the requests' clock.
-HOMES: dict[str, str] = {Role.CARE_OFFICER: "care:index"}
+HOMES: dict[str, str] = {Role.CARE_OFFICER: "care:index", Role.HR_OFFICER: "emulation:index"}
 # Who finds their dossiers' deadlines on the home page: those who receive and return them.
 DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 
