@@ -170,6 +170,40 @@ and the compensations paid in the period, from ``buudien.care.figures`` (the car
 query per period); the complaints per 10,000 postal items accepted (``items_by_service``);
 per ground of complaint and per channel, the most first.
 
+``workforce``: the headcount of the subtree on 31 December of the year and of the year before
+(people employed, with or without a login), per contract type, who joined and who left in
+the year, and the average income per head a month imported from the payroll, from
+``buudien.people.figures.workforce``::
+
+      "workforce": {"headcount": COUNT, "joined": 12, "left": 5,
+                    "by_contract": [{"code": "indefinite", "name": "...", "actual": 400,
+                                     "previous": 390}, ...],
+                    "average_income": COUNT}          # đồng per head a month
+
+``emulation``: emulation and commendation, from ``buudien.emulation.figures`` (the records
+themselves: a few hundred a year)::
+
+      "emulation": {
+        "movements": [{"theme": "...", "launched_by": "...", "launched_on": "2024-01-05",
+                       "years": "2024", "units": null}, ...],   # in force in the year
+        "pledges": {"signed": 12, "assessed": 12, "met": 10, "met_pct": 83.3},
+        "awards": {"total": COUNT, "persons": 40, "units": 5,   # awarded in the period
+                   "per_level": [{"code": "state", "name": "...", "persons": 1, "units": 0,
+                                  "total": 1, "previous": 0}, ...],   # the State first
+                   "per_kind": [{"code": "cstd_bo", "name": "...", "persons": 6, "units": 0,
+                                 "total": 6, "previous": 4}, ...]},
+        "notable": [{"title": "...", "kind": "huan_chuong_ld_2", "level": "state",
+                     "recipient": "..., Giám đốc", "person": true, "issuer": "...",
+                     "decision_number": "...", "decision_date": "2024-01-05"}, ...],
+        "initiatives": {"recognised": COUNT, "benefit_amount": 350000000,
+                        "applied_units": 9,
+                        "per_level": [{"code": "unit", "name": "...", "count": 8,
+                                       "previous": 6}, ...]}
+      }
+
+An award or an initiative counts in the period of its decision's date; a pledge in its year;
+a movement in every year it runs. A person's award lies in the unit the person was in.
+
 Rules: money is an int of đồng; percentages are floats with one decimal; a figure without
 data is ``null`` (never 0): no plan, no history, a division by zero or by null. Dates are ISO
 strings. Names are in the language active when the report is made (Vietnamese by default).
@@ -202,6 +236,7 @@ from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
+from buudien.emulation.figures import emulation_figures
 from buudien.finance.models import DailyFigure, MonthlyFigure
 from buudien.goods import figures as goods_figures
 from buudien.goods.choices import ProductGroup
@@ -212,6 +247,7 @@ from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKin
 from buudien.network.models import AdminArea, ServicePoint, Unit
 from buudien.people import access
 from buudien.people.choices import Role
+from buudien.people.figures import workforce
 from buudien.planning.choices import TOTAL, FinanceKind, PlanMetric
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
 from buudien.press import figures as press_figures
@@ -1057,6 +1093,25 @@ def care(
     }
 
 
+def emulation(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
+    """The report's section of emulation and commendation (see the module docstring) over
+    the period of ``figures`` against the same period a year before."""
+    found = emulation_figures(
+        province=province,
+        unit=unit,
+        date_from=figures.date_from,
+        date_to=figures.date_to,
+        previous_from=figures.previous_from,
+        previous_to=figures.previous_to,
+    )
+    awards, initiatives = found["awards"], found["initiatives"]
+    awards["total"] = _compare(awards["total"], awards.pop("total_previous"))
+    initiatives["recognised"] = _compare(
+        initiatives["recognised"], initiatives.pop("recognised_previous")
+    )
+    return found
+
+
 def _items(services: list[dict[str, Any]], key: str) -> int | None:
     """The postal items accepted (the services' volumes); None without any."""
     volumes = [row[key] for row in services if row["code"] in POSTAL_SERVICES]
@@ -1230,6 +1285,8 @@ def year_report(
             figures=figures,
             items=(_items(services, "volume"), _items(services, "volume_previous")),
         ),
+        "workforce": workforce(unit=subtree, year=year),
+        "emulation": emulation(province=province, unit=subtree, figures=figures),
     }
 
 

@@ -48,6 +48,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_PRESS": "30",
     "BUUDIEN_DEMO_PRESS_WEEKS": "1",
     "BUUDIEN_DEMO_CARE": "30",
+    "BUUDIEN_DEMO_EMULATION_PEOPLE": "60",
 }
 
 
@@ -266,9 +267,45 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     # Customer care's line (in English until its Vietnamese is in the catalogue).
     care = ("Chăm sóc khách hàng: ", "Customer care: ")
     assert len([line for line in built.output.splitlines() if line.startswith(care)]) == 1
-    assert len(demo_steps()) == 16  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 17  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
+
+
+def test_the_demo_emulation_is_in_the_year_report(built: Built) -> None:
+    """The council's records of the demo, read back through the year-end report and the
+    eligibility rules: what the reviews name is there, computed from the records."""
+    from buudien.core.bizdays import local_today
+    from buudien.emulation.eligibility import eligibility
+    from buudien.emulation.models import Award, Pledge
+    from buudien.planning.selectors import year_report
+
+    year = local_today().year
+    found = year_report(user=None, province_code="20", year=year)["emulation"]
+    units = Unit.objects.filter(parent__code="BDT20").count()
+
+    assert [row["units"] for row in found["movements"]] == [None, None]
+    assert found["movements"][0]["theme"].endswith(f"kế hoạch năm {year}")
+    assert found["pledges"]["signed"] == units and found["pledges"]["assessed"] == 0
+    assert Pledge.objects.filter(year=year - 1, results_at__isnull=False).count() == units
+    notable = {(row["title"], row["recipient"].split(",")[0]) for row in found["notable"]}
+    assert ("Huân chương Lao động hạng Nhì", "Hoàng Thị Minh Hương") in notable
+    flags = [row for row in found["notable"] if row["kind"] == "co_thi_dua_bo"]
+    assert [row["recipient"] for row in flags] == ["Bưu điện tỉnh Lạng Sơn", flags[1]["recipient"]]
+    fighters = [row for row in found["notable"] if row["kind"] == "cstd_bo"]
+    assert len(fighters) == 6
+    kinds = {row["code"]: row for row in found["awards"]["per_kind"]}
+    assert kinds["lao_dong_tien_tien"]["persons"] == 60
+    assert 6 <= kinds["cstd_co_so"]["persons"] <= 9  # 15% of 60
+    assert (
+        found["awards"]["total"]["actual"]
+        == Award.objects.filter(status="awarded", decision_date__year=year).count()
+    )
+    assert found["initiatives"]["recognised"]["actual"] >= 1
+    # One of the six: three years of grassroots fighter and a Corporation's initiative.
+    person = User.objects.get(full_name=fighters[0]["recipient"].split(",")[0])
+    checks = {check.kind: check for check in eligibility(person, year - 1)}
+    assert checks["cstd_co_so"].ok, checks["cstd_co_so"].reasons
 
 
 def test_running_the_demo_again_keeps_the_same_data(built: Built, small_year: None) -> None:

@@ -35,6 +35,8 @@ from buudien.planning.render.tables import (
     care_channels_table,
     care_grounds_table,
     care_table,
+    emulation_awards_table,
+    emulation_notable_table,
     goods_groups_table,
     goods_table,
     insurance_table,
@@ -48,6 +50,7 @@ from buudien.planning.render.tables import (
     summary_table,
     telecom_table,
     units_table,
+    workforce_table,
 )
 
 FONT = "Times New Roman"
@@ -378,6 +381,11 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
                 _table(document, care_table(report), counter)
                 _table(document, care_grounds_table(report), counter)
                 _table(document, care_channels_table(report), counter)
+            elif section_text.key == "workforce":
+                _table(document, workforce_table(report), counter)
+            elif section_text.key == "emulation":
+                _table(document, emulation_awards_table(report), counter)
+                _table(document, emulation_notable_table(report), counter)
     if not text.parts:
         _body(document, "Chưa có số liệu cho kỳ báo cáo.")
     _para(document, size=8)

@@ -408,6 +408,121 @@ def _quality(report: dict[str, Any], year: Any) -> Section:
     return section
 
 
+def _workforce(report: dict[str, Any], year: Any) -> Section:
+    """The headcount at the year's end against last year's, by contract; those who joined and
+    left; the average income per head a month against last year."""
+    section = Section("workforce", "Lao động và thu nhập")
+    figures = report.get("workforce") or {}
+    headcount = figures.get("headcount") or {}
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    clauses = []
+    if n.is_number(headcount.get("actual")):
+        clause = f"Tổng số lao động đến 31/12/{year} là {n.number(headcount['actual'])} người"
+        clauses.append(clause + _against(headcount, last))
+        kinds = [
+            f"{n.number(row['actual'])} {str(row['name'])[:1].lower()}{str(row['name'])[1:]}"
+            for row in figures.get("by_contract") or []
+            if row.get("actual")
+        ]
+        if kinds:
+            clauses.append(f"trong đó {', '.join(kinds)}")
+        moved = []
+        if figures.get("joined"):
+            moved.append(f"tuyển mới {n.number(figures['joined'])} người")
+        if figures.get("left"):
+            moved.append(f"{n.number(figures['left'])} người nghỉ việc")
+        if moved:
+            clauses.append("trong năm " + ", ".join(moved))
+    income = figures.get("average_income") or {}
+    if n.is_number(income.get("actual")):
+        clauses.append(
+            f"thu nhập bình quân đạt {n.decimal(income['actual'] / 1_000_000, 1)} triệu "
+            "đồng/người/tháng" + _against(income, last)
+        )
+    if clauses:
+        text = "; ".join(clauses)
+        section.paragraphs.append(text[:1].upper() + text[1:] + ".")
+    return section
+
+
+def _emulation(report: dict[str, Any], year: Any) -> Section:
+    """The movements launched, the pledges signed and met; the titles and awards of the State
+    and of a ministry by name (several people with one title counted), the rest counted by
+    kind; the initiatives recognised, their benefit and where they are applied."""
+    section = Section("emulation", "Công tác thi đua, khen thưởng")
+    figures = report.get("emulation") or {}
+    themes = [f"“{row['theme']}”" for row in figures.get("movements") or [] if row.get("theme")]
+    if themes:
+        count = (
+            f"{n.number(len(themes))} phong trào thi đua"
+            if len(themes) > 1
+            else "phong trào thi đua"
+        )
+        section.paragraphs.append(
+            f"{_subject(report)[:1].upper()}{_subject(report)[1:]} đã phát động {count}: "
+            f"{', '.join(themes)}."
+        )
+    pledges = figures.get("pledges") or {}
+    if n.is_number(pledges.get("signed")) and pledges["signed"]:
+        clauses = [f"{n.number(pledges['signed'])} đơn vị ký giao ước thi đua năm {year}"]
+        if pledges.get("assessed"):
+            clauses.append(
+                f"{n.number(pledges['met'])}/{n.number(pledges['assessed'])} đơn vị hoàn thành "
+                "toàn bộ các chỉ tiêu giao ước"
+            )
+        section.paragraphs.append(_sentence("; ".join(clauses)))
+    named: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in figures.get("notable") or []:
+        named.setdefault((row["title"], row.get("issuer") or ""), []).append(row)
+    given = []
+    for (title, issuer), rows in named.items():
+        by = f" của {issuer}" if issuer else ""
+        people = [row["recipient"] for row in rows if row.get("person")]
+        units = [row["recipient"] for row in rows if not row.get("person")]
+        if units:
+            given.append(f"{' và '.join(units)} được tặng {title}{by}")
+        if len(people) > 2:
+            given.append(f"{n.number(len(people))} cá nhân được tặng {title}{by}")
+        elif people:
+            given.append(f"{' và '.join(people)} được tặng {title}{by}")
+    awards = figures.get("awards") or {}
+    total = (awards.get("total") or {}).get("actual")
+    if n.is_number(total) and total:
+        rest = [
+            f"{n.number(row['total'])} {row['name'][:1].lower()}{row['name'][1:]}"
+            for row in awards.get("per_kind") or []
+            if row.get("total") and not any(row["name"] == title for title, _ in named)
+        ]
+        clause = f"tổng số {n.number(total)} lượt tập thể, cá nhân được khen thưởng"
+        clause += _against(
+            awards.get("total") or {}, f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+        )
+        if rest:
+            clause += f", trong đó {', '.join(rest)}"
+        given.append(clause)
+    if given:
+        text = "; ".join(given)
+        section.paragraphs.append(f"Trong kỳ, {text}.")
+    initiatives = figures.get("initiatives") or {}
+    recognised = (initiatives.get("recognised") or {}).get("actual")
+    if n.is_number(recognised) and recognised:
+        levels = [
+            f"{n.number(row['count'])} {str(row['name']).lower()}"
+            for row in initiatives.get("per_level") or []
+            if row.get("count")
+        ]
+        clauses = [f"có {n.number(recognised)} sáng kiến, giải pháp được công nhận"
+                   + (f" ({', '.join(levels)})" if levels else "")]  # fmt: skip
+        if n.is_number(initiatives.get("benefit_amount")) and initiatives["benefit_amount"]:
+            clauses.append(
+                f"giá trị làm lợi ước tính {n.amount_words(initiatives['benefit_amount'])}"
+            )
+        if initiatives.get("applied_units"):
+            clauses.append(f"được áp dụng tại {n.number(initiatives['applied_units'])} đơn vị")
+        section.paragraphs.append(_sentence(*clauses))
+    return section
+
+
 def _next_year(report: dict[str, Any], year: Any) -> Section:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else None)
@@ -451,6 +566,8 @@ def narrative(report: dict[str, Any]) -> Narrative:
             _insurance(report, year),
             _press(report, year),
             _quality(report, year),
+            _workforce(report, year),
+            _emulation(report, year),
         )
         if s.paragraphs
     ]

@@ -103,3 +103,10 @@ def date_line(day: dt.date) -> str:
     1 and 2 take a leading zero, the others do not ("ngày 28 tháng 12 năm 2023")."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def day(value: Any) -> str:
+    """An ISO date (or a date) as "05/01/2024"; "" without one."""
+    if isinstance(value, str) and value:
+        value = dt.date.fromisoformat(value)
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else ""

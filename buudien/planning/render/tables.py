@@ -651,6 +651,120 @@ def care_channels_table(report: dict[str, Any]) -> Table:
     )
 
 
+def _in_millions(amount: Any) -> float | None:
+    return round(float(amount) / 1_000_000, 2) if n.is_number(amount) else None
+
+
+def workforce_table(report: dict[str, Any]) -> Table:
+    """The headcount at the year's end per contract type against last year's, and the
+    average income per head a month."""
+    this, last = _years(report.get("year"))
+    figures = report.get("workforce") or {}
+    headcount = figures.get("headcount") or {}
+    rows = [
+        [row.get("name"), row.get("actual"), row.get("previous"),
+         _growth(row.get("actual"), row.get("previous"))]
+        for row in figures.get("by_contract") or []
+        if row.get("actual") or row.get("previous")
+    ]  # fmt: skip
+    income = figures.get("average_income") or {}
+    kinds: dict[int, Kind] = {}
+    if rows and (income.get("actual") is not None or income.get("previous") is not None):
+        kinds[len(rows)] = "decimal"
+        rows.append(
+            ["Thu nhập bình quân (triệu đồng/người/tháng)", _in_millions(income.get("actual")),
+             _in_millions(income.get("previous")), income.get("growth_pct")]
+        )  # fmt: skip
+    return Table(
+        key="workforce",
+        sheet="Lao động - thu nhập",
+        title="Lao động và thu nhập",
+        columns=[
+            Col("Chỉ tiêu"),
+            Col(f"31/12/{this}", "count"),
+            Col(f"31/12/{last}", "count"),
+            Col("Tăng trưởng", "growth"),
+        ],
+        rows=rows,
+        total=(
+            [
+                "Tổng số lao động",
+                headcount.get("actual"),
+                headcount.get("previous"),
+                headcount.get("growth_pct"),
+            ]
+            if rows
+            else None
+        ),
+        note="Lao động: người; thu nhập: triệu đồng/người/tháng",
+        row_kinds=kinds,
+    )
+
+
+def emulation_awards_table(report: dict[str, Any]) -> Table:
+    """The titles and awards given in the period, per kind (the highest level first): to
+    people, to units, in all, and in the same period of last year."""
+    this, last = _years(report.get("year"))
+    awards = (report.get("emulation") or {}).get("awards") or {}
+    rows = [
+        [
+            row.get("name"),
+            row.get("persons"),
+            row.get("units"),
+            row.get("total"),
+            row.get("previous"),
+        ]
+        for row in awards.get("per_kind") or []
+    ]
+    total = awards.get("total") or {}
+    return Table(
+        key="emulation_awards",
+        sheet="Thi đua - khen thưởng",
+        title="Danh hiệu thi đua và hình thức khen thưởng",
+        columns=[
+            Col("Danh hiệu, hình thức khen thưởng"),
+            Col("Cá nhân", "count"),
+            Col("Tập thể", "count"),
+            Col(f"Tổng {this}", "count"),
+            Col(f"Tổng {last}", "count"),
+        ],
+        rows=rows,
+        total=(
+            ["Tổng cộng", awards.get("persons"), awards.get("units"), total.get("actual"),
+             total.get("previous")]
+            if rows
+            else None
+        ),
+        note="Đơn vị tính: lượt tập thể, cá nhân",
+    )  # fmt: skip
+
+
+def emulation_notable_table(report: dict[str, Any]) -> Table:
+    """The titles and awards of the State and of a ministry, one row each."""
+    rows = [
+        [
+            row.get("title"),
+            row.get("recipient"),
+            row.get("issuer"),
+            " ".join(filter(None, (row.get("decision_number"), n.day(row.get("decision_date"))))),
+        ]
+        for row in (report.get("emulation") or {}).get("notable") or []
+    ]
+    return Table(
+        key="emulation_notable",
+        sheet="Khen thưởng cấp Nhà nước, Bộ",
+        title="Khen thưởng cấp Nhà nước và cấp Bộ",
+        columns=[
+            Col("Danh hiệu, hình thức"),
+            Col("Tập thể, cá nhân được khen"),
+            Col("Cấp khen"),
+            Col("Quyết định"),
+        ],
+        rows=rows,
+        note="",
+    )
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     """Every table with at least one row, in the report's order."""
     tables = [
@@ -671,5 +785,8 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         care_table(report),
         care_grounds_table(report),
         care_channels_table(report),
+        workforce_table(report),
+        emulation_awards_table(report),
+        emulation_notable_table(report),
     ]
     return [table for table in tables if table.rows]

@@ -1,0 +1,266 @@
+"""Emulation and commendation in the year-end report ("Công tác thi đua, khen thưởng").
+
+``emulation_figures(province=..., unit=..., date_from=..., date_to=...)`` gives, for a unit
+subtree (the province by default) and a period of one year, against the same period a year
+before where a comparison means something:
+
+- ``movements``: the movements in force in the period's year that concern the subtree
+  (launched by its province post for all its units, or with a participating unit in or
+  above it), launched first first;
+- ``pledges``: the subtree's units that signed a pledge for the year, those whose results
+  are recorded, and those that met every target;
+- ``awards``: the titles and awards given in the period (awarded, by the date of their
+  decision), to people and to units, per level (the State first) and per kind;
+- ``notable``: those of the State and of a ministry, by name, as a review names them;
+- ``initiatives``: the initiatives recognised in the period (by the decision's date), per
+  level, the benefit claimed for them and the units where they are applied.
+
+Counts of this period sit beside the same period's a year before (``*_previous``). The
+records are few (hundreds a year at a province), read by their indexed year and
+province; nothing is typed into the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from buudien.emulation.choices import (
+    AwardKind,
+    AwardLevel,
+    AwardStatus,
+    InitiativeLevel,
+    InitiativeStatus,
+)
+from buudien.emulation.models import (
+    Award,
+    Initiative,
+    InitiativeApplication,
+    Movement,
+    Pledge,
+    PledgeTarget,
+)
+from buudien.network.models import Unit
+
+# The levels, the highest first (the order a review names them in).
+LEVELS_HIGH_FIRST = (
+    AwardLevel.STATE,
+    AwardLevel.MINISTRY,
+    AwardLevel.CORPORATION,
+    AwardLevel.UNIT,
+)
+NOTABLE_LEVELS = (AwardLevel.STATE, AwardLevel.MINISTRY)
+NOTABLE_MAX = 12
+
+
+def _above(path: str) -> list[str]:
+    """ "VNP/BDT20/UA/" -> ["VNP/", "VNP/BDT20/", "VNP/BDT20/UA/"]."""
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]
+
+
+def _movements(province: Unit, unit: Unit, year: int) -> list[dict[str, Any]]:
+    rows = (
+        Movement.objects.filter(
+            province_code=province.province_code, year_from__lte=year, year_to__gte=year
+        )
+        .annotate(
+            named=Count("units", distinct=True),
+            inside=Count("units", filter=Q(units__path__startswith=unit.path), distinct=True),
+            over=Count("units", filter=Q(units__path__in=_above(unit.path)), distinct=True),
+        )
+        .order_by("launched_on", "pk")
+    )
+    out = []
+    for movement in rows:
+        if movement.named and not (movement.inside or movement.over):
+            continue
+        out.append(
+            {
+                "theme": movement.theme,
+                "launched_by": movement.launched_by,
+                "launched_on": movement.launched_on.isoformat(),
+                "years": movement.years,
+                "units": movement.named or None,  # None: every unit of the province
+            }
+        )
+    return out
+
+
+def _pledges(province: Unit, unit: Unit, year: int) -> dict[str, Any]:
+    pledges = Pledge.objects.filter(
+        province_code=province.province_code, year=year, unit_path__startswith=unit.path
+    )
+    signed = pledges.values("unit").distinct().count()
+    assessed = pledges.filter(results_at__isnull=False)
+    missed = PledgeTarget.objects.filter(pledge__in=assessed).exclude(met=True)
+    met = assessed.exclude(pk__in=missed.values("pledge_id")).values("unit").distinct().count()
+    recorded = assessed.values("unit").distinct().count()
+    return {
+        "signed": signed,
+        "assessed": recorded,
+        "met": met,
+        "met_pct": round(met * 100 / recorded, 1) if recorded else None,
+    }
+
+
+def _awards_in(province: Unit, unit: Unit, start: dt.date, end: dt.date) -> list[Award]:
+    return list(
+        Award.objects.filter(
+            province_code=province.province_code,
+            status=AwardStatus.AWARDED,
+            decision_date__gte=start,
+            decision_date__lte=end,
+            unit_path__startswith=unit.path,
+        )
+        .select_related("person", "unit")
+        .order_by("decision_date", "pk")
+    )
+
+
+def _per(awards: list[Award], key: Any) -> dict[Any, Counter[str]]:
+    out: dict[Any, Counter[str]] = {}
+    for award in awards:
+        out.setdefault(key(award), Counter())["persons" if award.person_id else "units"] += 1
+    return out
+
+
+def _recipient(award: Award) -> str:
+    if award.person_id and award.person is not None:
+        person = award.person
+        name = person.full_name or person.username
+        return f"{name}, {person.position}" if person.position else name
+    return award.unit.name if award.unit is not None else ""
+
+
+def _awards(now: list[Award], before: list[Award]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    levels, levels_before = _per(now, lambda a: a.level), _per(before, lambda a: a.level)
+    kinds, kinds_before = _per(now, lambda a: a.title), _per(before, lambda a: a.title)
+    first_seen: dict[str, tuple[int, str]] = {}
+    order: dict[str, int] = {str(level): index for index, level in enumerate(LEVELS_HIGH_FIRST)}
+    for award in now:
+        first_seen.setdefault(award.title, (order.get(award.level, 9), award.kind))
+    per_level = [
+        {
+            "code": level.value,
+            "name": str(level.label),
+            "persons": levels.get(level, Counter())["persons"],
+            "units": levels.get(level, Counter())["units"],
+            "total": sum(levels.get(level, Counter()).values()),
+            "previous": sum(levels_before.get(level, Counter()).values()),
+        }
+        for level in LEVELS_HIGH_FIRST
+        if level in levels or level in levels_before
+    ]
+    kind_order = {kind: index for index, kind in enumerate(AwardKind.values)}
+    per_kind = [
+        {
+            "code": first_seen[title][1],
+            "name": title,
+            "persons": counted["persons"],
+            "units": counted["units"],
+            "total": counted["persons"] + counted["units"],
+            "previous": sum(kinds_before.get(title, Counter()).values()),
+        }
+        for title, counted in sorted(
+            kinds.items(),
+            key=lambda item: (
+                first_seen[item[0]][0],
+                kind_order.get(first_seen[item[0]][1], 99),
+                item[0],
+            ),
+        )
+    ]
+    persons = sum(1 for award in now if award.person_id)
+    summary = {
+        "total": len(now),
+        "total_previous": len(before),
+        "persons": persons,
+        "units": len(now) - persons,
+        "per_level": per_level,
+        "per_kind": per_kind,
+    }
+    notable = [
+        {
+            "title": award.title,
+            "kind": award.kind,
+            "level": award.level,
+            "recipient": _recipient(award),
+            "person": bool(award.person_id),
+            "issuer": award.issuer,
+            "decision_number": award.decision_number,
+            "decision_date": award.decision_date.isoformat() if award.decision_date else None,
+        }
+        for award in sorted(
+            (award for award in now if award.level in NOTABLE_LEVELS),
+            key=lambda award: (order[award.level], kind_order.get(award.kind, 99), award.pk),
+        )
+    ][:NOTABLE_MAX]
+    return summary, notable
+
+
+def _initiatives(province: Unit, unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
+    recognised = Initiative.objects.filter(
+        province_code=province.province_code,
+        status=InitiativeStatus.RECOGNISED,
+        decision_date__gte=start,
+        decision_date__lte=end,
+        unit_path__startswith=unit.path,
+    )
+    return {
+        "recognised": recognised.count(),
+        "per_level": dict(recognised.values_list("level").annotate(n=Count("pk")).order_by()),
+        "benefit_amount": recognised.aggregate(total=Sum("benefit_amount"))["total"],
+        "applied_units": InitiativeApplication.objects.filter(
+            initiative__in=recognised, unit__path__startswith=unit.path
+        )
+        .values("unit")
+        .distinct()
+        .count(),
+    }
+
+
+def emulation_figures(
+    *,
+    province: Unit,
+    unit: Unit,
+    date_from: dt.date,
+    date_to: dt.date,
+    previous_from: dt.date,
+    previous_to: dt.date,
+) -> dict[str, Any]:
+    """The report's section (see the module docstring); ``previous_*``: the same period a
+    year before."""
+    year = date_to.year
+    awards, notable = _awards(
+        _awards_in(province, unit, date_from, date_to),
+        _awards_in(province, unit, previous_from, previous_to),
+    )
+    now = _initiatives(province, unit, date_from, date_to)
+    before = _initiatives(province, unit, previous_from, previous_to)
+    per_level = [
+        {
+            "code": level.value,
+            "name": str(level.label),
+            "count": now["per_level"].get(level.value, 0),
+            "previous": before["per_level"].get(level.value, 0),
+        }
+        for level in InitiativeLevel
+        if level.value in now["per_level"] or level.value in before["per_level"]
+    ]
+    return {
+        "movements": _movements(province, unit, year),
+        "pledges": _pledges(province, unit, year),
+        "awards": awards,
+        "notable": notable,
+        "initiatives": {
+            "recognised": now["recognised"],
+            "recognised_previous": before["recognised"],
+            "per_level": per_level,
+            "benefit_amount": now["benefit_amount"],
+            "applied_units": now["applied_units"],
+        },
+    }
