@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
+from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import DomainError, NotFound
 from buudien.counter import fields
 from buudien.counter.desk import moment_of, user_or_none
@@ -194,14 +195,19 @@ def movement_launch(
 # --- pledges -----------------------------------------------------------------------------
 
 
-def number_of(value: Any, *, field: str, label: str, negative: bool = False) -> Decimal:
-    """A figure with at most two decimals."""
+def number_of(
+    value: Any, *, field: str, label: str, negative: bool = False, exact: bool = True
+) -> Decimal:
+    """A figure with at most two decimals (``exact``: more is refused; else it is rounded
+    half up, as a computed result is)."""
     try:
         number = Decimal(str(value).strip().replace(",", ".")) if value not in (None, "") else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
         raise DomainError(_("%(label)s: give a number.") % {"label": label}, field=field)
+    if not exact:
+        number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if number != number.quantize(Decimal("0.01")):
         raise DomainError(_("%(label)s: at most two decimals.") % {"label": label}, field=field)
     if abs(number) > NUMBER_MAX or (number < 0 and not negative):
@@ -373,7 +379,7 @@ def pledge_record_results(
         elif value is not None:
             label = str(CRITERIA[code].label) if code in CRITERIA else code
             figures[code] = problems.check(
-                number_of, value, field="results", label=label, negative=True
+                number_of, value, field="results", label=label, negative=True, exact=False
             )
     problems.raise_any()
     claimed = Pledge.objects.filter(pk=pledge.pk, results_at__isnull=True).update(
@@ -383,7 +389,7 @@ def pledge_record_results(
         recorded = Pledge.objects.get(pk=pledge.pk).results_at
         raise DomainError(
             _("The results of this pledge were recorded already, on %(day)s.")
-            % {"day": f"{recorded:%d/%m/%Y}" if recorded else ""},
+            % {"day": f"{recorded.astimezone(VIETNAM):%d/%m/%Y}" if recorded else ""},
             field="results",
         )
     for code, target in targets.items():
