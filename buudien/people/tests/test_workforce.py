@@ -144,7 +144,7 @@ def test_the_personnel_officer_keeps_the_workforce_fields_of_a_user_who_logs_in(
 
 
 def test_a_leaving_is_refused_before_the_start_and_recorded_once(
-    hr_a: User, crew: dict[str, User]
+    hr_a: User, crew: dict[str, User], english: None
 ) -> None:
     joiner = crew["joiner"]
 
