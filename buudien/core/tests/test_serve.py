@@ -27,7 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 
 # The module's tests run in one process (``--dist loadgroup``), so that the database they
-# start from is migrated once.
+# start from is migrated once (``migrated``).
 pytestmark = pytest.mark.xdist_group("serve")
 
 
@@ -47,9 +47,11 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get("Server", ""), response.read()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with a migrated SQLite database, made once for the module: each
+    """A data directory with a migrated SQLite database, made once for the session (a
+    module's fixture is made again when the worker runs another module's test between two
+    of these), in the one process that runs this module: each
     server starts from a copy of it (migrating from nothing takes a minute on a loaded
     machine); ``serve`` still runs ``migrate`` on it first, which finds nothing to do."""
     path = tmp_path_factory.mktemp("migrated")
