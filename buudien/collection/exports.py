@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from buudien.collection.selectors import Reconciliation, ReconRow
+from buudien.core.sheets import text_only
 
 MONEY_FORMAT = "#,##0"
 
@@ -86,5 +87,5 @@ def reconciliation_xlsx(report: Reconciliation) -> bytes:
     for column in "CDEFGHIJKLMN":
         sheet.column_dimensions[column].width = 16
     buffer = io.BytesIO()
-    book.save(buffer)
+    text_only(book).save(buffer)
     return buffer.getvalue()

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from buudien.core.audit import audit_record
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import vnd_parse
+from buudien.core.sheets import as_text, csv_text, csv_unquote
 from buudien.core.text import fold
 
 # A text that may still be lazy (translated when shown).
@@ -575,7 +576,8 @@ def _read_csv(data: bytes) -> Table:
     delimiter = max((";", ",", "\t"), key=first_line.count) if first_line else ","
     if first_line.count(delimiter) == 0:
         delimiter = ","
-    return _table(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+    rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return _table([csv_unquote(cell) for cell in row] for row in rows)
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -728,7 +730,9 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return " ".join(str(item) for item in value)
+        return csv_text(" ".join(str(item) for item in value))
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 
@@ -769,7 +773,9 @@ def write_xlsx(
                 cell.number_format = "yyyy-mm-dd"
                 cells.append(cell)
             elif isinstance(value, (list, tuple)):
-                cells.append(" ".join(str(item) for item in value))
+                cells.append(as_text(WriteOnlyCell(sheet, value=" ".join(map(str, value)))))
+            elif isinstance(value, str):
+                cells.append(as_text(WriteOnlyCell(sheet, value=value)))
             else:
                 cells.append(value)
         sheet.append(cells)

@@ -26,6 +26,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
+from buudien.core.sheets import text_only
 from buudien.counter import fields
 from buudien.counter.desk import actor_id, key_clean, once_per_key
 from buudien.dossiers.models import Agency, Dossier, FeeSettlement
@@ -273,5 +274,5 @@ def statement_xlsx(settlement: FeeSettlement) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
-    book.save(buffer)
+    text_only(book).save(buffer)
     return buffer.getvalue()

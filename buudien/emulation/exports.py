@@ -14,14 +14,13 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from buudien.core.sheets import text_only
 from buudien.emulation.models import Award
 
 
 def _row(sheet: Any, values: list[Any], *, bold: bool = False) -> None:
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # text stays text, whatever its first character
         if bold:
             cell.font = Font(bold=True)
 
@@ -64,5 +63,5 @@ def awards_xlsx(awards: Iterable[Award]) -> bytes:
     for column, width in zip("ABCDEFGHIJ", (34, 28, 28, 11, 22, 14, 18, 13, 28, 50), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
-    book.save(out)
+    text_only(book).save(out)
     return out.getvalue()

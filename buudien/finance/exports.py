@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from buudien.core.sheets import text_only
 from buudien.finance.selectors import Journal, Statement, TrialBalance, TrialBalanceRow
 
 MONEY_FORMAT = "#,##0"
@@ -89,7 +90,7 @@ def _money_columns(sheet: Any, columns: str, first_row: int) -> None:
 
 def _save(book: Workbook) -> bytes:
     buffer = io.BytesIO()
-    book.save(buffer)
+    text_only(book).save(buffer)
     return buffer.getvalue()
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from buudien.core.sheets import text_only
 from buudien.insurance.selectors import Statement
 
 MONEY_FORMAT = "#,##0"
@@ -18,9 +19,7 @@ MONEY_FORMAT = "#,##0"
 def _append(sheet: Any, values: list[Any], *, bold: bool = False) -> None:
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # "=..." typed by a clerk stays text
-        elif isinstance(cell.value, int):
+        if isinstance(cell.value, int):
             cell.number_format = MONEY_FORMAT
         if bold:
             cell.font = Font(bold=True)
@@ -81,5 +80,5 @@ def statement_xlsx(report: Statement) -> bytes:
         bold=True,
     )
     out = io.BytesIO()
-    book.save(out)
+    text_only(book).save(out)
     return out.getvalue()

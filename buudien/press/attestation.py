@@ -27,6 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-unty
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import format_number, format_vnd
 from buudien.core.pdf import FONT, FONT_BOLD, Sheet, pdf_render
+from buudien.core.sheets import text_only
 from buudien.finance import ledger
 from buudien.network.models import AdminArea
 from buudien.press import selectors
@@ -228,9 +229,7 @@ def file_name(report: Attestation, extension: str) -> str:
 def _append(sheet: Any, values: list[Any], *, bold: bool = False) -> None:
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # a name typed "=..." stays text
-        elif isinstance(cell.value, int):
+        if isinstance(cell.value, int):
             cell.number_format = MONEY_FORMAT
         if bold:
             cell.font = Font(bold=True)
@@ -253,7 +252,7 @@ def attestation_xlsx(report: Attestation) -> bytes:
         _append(sheet, [_("Paid per copy delivered"), "", report.fee_per_copy])
         _append(sheet, [_("Amount"), "", report.amount], bold=True)
     buffer = io.BytesIO()
-    book.save(buffer)
+    text_only(book).save(buffer)
     return buffer.getvalue()
 
 

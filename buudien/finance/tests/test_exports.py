@@ -99,3 +99,27 @@ def test_the_downloads_keep_to_the_users_scope(books, clerk_b, client_as):
     statement = client.get(reverse("finance:statement", args=["1111.240001"]), {"format": "xlsx"})
     journal = client.get(reverse("finance:journal", args=["240001"]), {"format": "xlsx"})
     assert statement.status_code == journal.status_code == 404
+
+
+def test_a_reference_typed_as_a_formula_stays_text(books, drawer_a, revenue, clerk_a, client_as):
+    ledger.entry_post(
+        actor=None,
+        idempotency_key="formula",
+        kind=EntryKind.FEE,
+        reference='=HYPERLINK("http://x","a")',
+        legs=[Leg(drawer_a, revenue, 1_000, "registered")],
+        province_code=PROVINCE,
+    )
+    client = client_as(clerk_a)
+    for url, query in (
+        (reverse("finance:statement", args=["1111.240001"]), {"date_from": TODAY.isoformat()}),
+        (reverse("finance:journal", args=["240001"]), {"day": TODAY.isoformat()}),
+    ):
+        response = client.get(url, {**query, "format": "xlsx"})
+        cells = [
+            cell
+            for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+            for cell in row
+        ]
+        typed = [cell for cell in cells if str(cell.value).startswith("=HYPERLINK")]
+        assert typed and {cell.data_type for cell in typed} == {"s"}, url

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from buudien.core.sheets import text_only
 from buudien.planning.render.names import body_of
 from buudien.planning.render.tables import Table, all_tables
 
@@ -71,5 +72,5 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
     workbook.properties.title = f"Báo cáo tổng kết công tác năm {year}"
     workbook.properties.creator = "buudien"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    text_only(workbook).save(buffer)
     return buffer.getvalue()
