@@ -1,4 +1,5 @@
-"""/api/emulation/: movements and pledges (recorders create them), titles and awards
+"""/api/emulation/: movements (with the candidates' ranking by their criteria) and pledges
+(recorders create them and have their results computed from the figures), titles and awards
 (proposed by the heads of units, decided or recorded by the emulation officer and the
 province post's director), initiatives (proposed, recognised, not approved) and what the
 records show for a person's or a unit's next titles (``GET /eligibility``). Everyone reads
@@ -13,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from buudien.core.errors import DomainError, NotFound
-from buudien.emulation import eligibility, rules, selectors, services
+from buudien.emulation import eligibility, evidence, rules, selectors, services
 from buudien.emulation.models import Movement
 from buudien.emulation.schemas import (
     AwardOut,
@@ -27,6 +28,9 @@ from buudien.emulation.schemas import (
     MovementOut,
     PledgeIn,
     PledgeOut,
+    PledgeResultsIn,
+    PledgeResultsOut,
+    RankingOut,
     RecogniseIn,
     RejectIn,
 )
@@ -64,6 +68,15 @@ def _unit(code: str, *, field: str = "unit") -> Unit | None:
     return found
 
 
+def _province(request: HttpRequest, code: str) -> Unit | None:
+    """The province post of ``code``, else the one of the user's unit."""
+    found = _unit(code, field="province")
+    if found is None:
+        unit = getattr(request.user, "unit", None)
+        found = rules.province_of(unit) if unit is not None else None
+    return found
+
+
 def _person(request: HttpRequest, pk: int | None, *, field: str = "person") -> User | None:
     if pk is None:
         return None
@@ -91,10 +104,7 @@ def movements_list(request: HttpRequest, filters: Query[YearFilter]) -> Any:
 @router.post("/movements", response={201: MovementOut}, summary="Launch a movement")
 def movements_launch(request: HttpRequest, payload: MovementIn) -> Any:
     user = request.user
-    province = _unit(payload.province, field="province")
-    if province is None:
-        unit = getattr(user, "unit", None)
-        province = rules.province_of(unit) if unit is not None else None
+    province = _province(request, payload.province)
     units = [_unit(code, field="units") for code in payload.units]
     data = payload.dict(exclude={"province", "units"})
     row = services.movement_launch(
@@ -106,6 +116,16 @@ def movements_launch(request: HttpRequest, payload: MovementIn) -> Any:
 @router.get("/movements/{pk}", response=MovementOut, summary="One movement")
 def movements_get(request: HttpRequest, pk: int) -> Any:
     return selectors.movement_get(user=request.user, pk=pk)
+
+
+@router.get("/movements/{pk}/ranking", response=RankingOut, summary="The candidates' ranking")
+def movements_ranking(request: HttpRequest, pk: int, filters: Query[YearFilter]) -> Any:
+    """The movement's candidates ranked by its criteria over ``year`` (one of its years that
+    has begun; by default the last, cut at today), as the movement's page shows them: only
+    the units and people of your units, with their positions among all the candidates."""
+    movement = selectors.movement_get(user=request.user, pk=pk)
+    found = evidence.movement_ranking(user=request.user, movement=movement, year=filters.year)
+    return found or evidence.MovementRanking(movement.pk, None, [], None, None, None, None)
 
 
 # --- pledges -----------------------------------------------------------------------------
@@ -128,6 +148,17 @@ def pledges_record(request: HttpRequest, payload: PledgeIn) -> Any:
         **data,
     )
     return Status(201, row)
+
+
+@router.post("/pledges/results", response=PledgeResultsOut, summary="Compute pledges' results")
+def pledges_results(request: HttpRequest, payload: PledgeResultsIn) -> Any:
+    """Once ``year`` has ended, the results of the province's pledges of the year not
+    recorded yet, computed from the system's own figures and recorded."""
+    province = _province(request, payload.province)
+    count = services.pledges_compute_results(
+        actor=request.user, province=province, year=payload.year
+    )
+    return {"year": payload.year, "recorded": count}
 
 
 # --- titles and awards -------------------------------------------------------------------

@@ -6,7 +6,8 @@ the services its secretary uses.
   the plan, on-time delivery, complaints, cash and dossiers; one for model post offices judged
   by the clerks' counters), last year's and this year's;
 - each unit's pledge for both years, signed by its head and its trade union; last year's
-  results computed from the system's own figures (``emulation.measures``) and recorded;
+  results computed from the system's own figures and recorded
+  (``services.pledges_compute_results``);
 - the titles of last year decided early this year (and those of the year before, decided
   early last year, for the comparison): Lao động tiên tiến for most of the staff, Chiến sĩ thi
   đua cơ sở for authors of initiatives within the 15% cap, 6 Chiến sĩ thi đua cấp bộ with
@@ -27,19 +28,17 @@ import datetime as dt
 import os
 import random
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import VIETNAM, local_today
-from buudien.emulation import measures
 from buudien.emulation.choices import AwardKind, AwardLevel, InitiativeLevel
 from buudien.emulation.models import Award, Initiative, Movement, Pledge
 from buudien.emulation.services import (
     movement_launch,
     pledge_record,
-    pledge_record_results,
+    pledges_compute_results,
 )
 from buudien.emulation.services_awards import award_propose, award_record
 from buudien.emulation.services_initiatives import initiative_apply, initiative_record
@@ -169,29 +168,6 @@ def _pledges(
     ]
 
 
-def _results(council: Council, pledges: list[Pledge], year: int) -> None:
-    """Last year's results of each pledge, from the system's own figures."""
-    codes = list(TARGETS)
-    units = [pledge.unit for pledge in pledges]
-    found = measures.measure(
-        codes,
-        province=council.province,
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
-        units=units,
-    )
-    for pledge in pledges:
-        results = {
-            code: (
-                None
-                if found[code].get(pledge.unit_id) is None
-                else Decimal(str(found[code][pledge.unit_id]))
-            )
-            for code in codes
-        }
-        pledge_record_results(actor=council.secretary, pledge=pledge, results=results)
-
-
 def _initiatives(
     council: Council,
     year: int,
@@ -298,7 +274,8 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     pledges = {
         key: _pledges(council, movement, units, heads, today) for key, movement in movements.items()
     }
-    _results(council, pledges[last], last)
+    if pledges[last]:
+        pledges_compute_results(actor=secretary, province=province, year=last)
 
     authors = _initiatives(council, last, 7, staff, units, today)
     _own_initiatives(council, last, six, units, today)

@@ -200,6 +200,22 @@ def units_of(
     return chosen
 
 
+def layers(units: Iterable[Unit]) -> list[list[Unit]]:
+    """``units`` (each once) in batches that can be measured together: none of a batch holds
+    another. The first batch is of the outermost units, the next of those inside exactly one
+    of them, and so on; each batch in tree order."""
+    out: list[list[Unit]] = []
+    outer: list[str] = []  # the paths of the units holding the current one
+    for unit in sorted({int(unit.pk): unit for unit in units}.values(), key=lambda u: u.path):
+        while outer and not unit.path.startswith(outer[-1]):
+            outer.pop()
+        if len(outer) == len(out):
+            out.append([])
+        out[len(outer)].append(unit)
+        outer.append(unit.path)
+    return out
+
+
 def people_of(
     codes: Iterable[str], *, province: Unit, people: Sequence[User] | None = None
 ) -> list[User]:

@@ -11,6 +11,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from buudien.emulation.evidence import Row
+from buudien.emulation.measures import Value
 from buudien.emulation.models import Award, Initiative, Movement, Pledge
 
 Short = Field("", max_length=200)
@@ -69,6 +71,16 @@ class PledgeIn(Schema):
     note: str = Long
     movement: StrictInt | None = None
     targets: list[TargetIn] = Field([], max_length=50)
+
+
+class PledgeResultsIn(Schema):
+    year: StrictInt = Field(description="A year that has ended.")
+    province: str = Field("", max_length=32, description="The province post's code; empty: yours.")
+
+
+class PledgeResultsOut(Schema):
+    year: int
+    recorded: int = Field(description="The pledges whose results were recorded.")
 
 
 class TargetOut(Schema):
@@ -207,3 +219,46 @@ class EligibilityOut(Schema):
     unit: str | None
     year: int
     checks: list[CheckOut]
+
+
+class RankedCriterionOut(Schema):
+    code: str
+    label: str
+    weight: int
+    higher_is_better: bool
+
+
+class RankedOut(Schema):
+    position: int = Field(description="1 + the candidates with a better (lower) score.")
+    id: int = Field(alias="subject_id", description="The unit's or the person's id.")
+    name: str
+    unit: str = Field(description="A person's unit; empty for a unit.")
+    score: float | None = Field(description="The weighted mean of the ranks: lower is better.")
+    values: dict[str, Value] = Field(description="Criterion code -> the figure (none: no data).")
+    ranks: dict[str, int | None] = Field(description="Criterion code -> the rank, 1 the best.")
+
+    @staticmethod
+    def resolve_values(obj: Row) -> dict[str, Value]:
+        return {cell.code: cell.value for cell in obj.cells}
+
+    @staticmethod
+    def resolve_ranks(obj: Row) -> dict[str, int | None]:
+        return {cell.code: cell.rank for cell in obj.cells}
+
+
+class RankingTableOut(Schema):
+    criteria: list[RankedCriterionOut]
+    rows: list[RankedOut]
+    ranked: int = Field(description="The candidates ranked.")
+    outside: int = Field(description="Of them, outside your units: not shown.")
+    more: int = Field(description="Of yours, beyond the first 30 people: not shown.")
+
+
+class RankingOut(Schema):
+    movement: int = Field(alias="movement_id")
+    year: int | None = Field(description="None: no year of the movement has begun.")
+    years: list[int]
+    date_from: dt.date | None
+    date_to: dt.date | None
+    units: RankingTableOut | None
+    people: RankingTableOut | None

@@ -14,7 +14,7 @@ The rules (Law on Emulation and Commendation 06/2022/QH15; Decree 98/2023/NĐ-CP
   decides them, here the province post, in the year (``services_awards.CSTD_CO_SO_SHARE``);
 - an initiative has at least one author, and is recognised by a council's decision;
 - a pledge's targets are on unit criteria; its results are recorded once the year has ended,
-  once.
+  once: typed, or computed from the system's own figures (``pledges_compute_results``).
 
 Who: see ``emulation.rules``.
 """
@@ -35,6 +35,7 @@ from buudien.core.errors import DomainError, NotFound
 from buudien.counter import fields
 from buudien.counter.desk import moment_of, user_or_none
 from buudien.counter.problems import Problems
+from buudien.emulation import measures
 from buudien.emulation.criteria import CRITERIA
 from buudien.emulation.criteria import UNIT as UNIT_CRITERION
 from buudien.emulation.models import Movement, MovementCriterion, Pledge, PledgeTarget
@@ -48,6 +49,7 @@ from buudien.emulation.rules import (
     period_of,
     require_recorder,
     sees_proposals,
+    unit_in_scope,
     written_once,
     year_of,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "number_of",
     "pledge_record",
     "pledge_record_results",
+    "pledges_compute_results",
     "sees_proposals",
 ]
 
@@ -411,3 +414,94 @@ def pledge_record_results(
         after={code: str(figures.get(code)) for code in targets},
     )
     return pledge
+
+
+def _computed(
+    pledges: list[Pledge], *, province: Unit, year: int
+) -> list[tuple[Pledge, dict[str, Decimal | None]]]:
+    """Each pledge with the figures of its targets over ``year`` (``measures.measure``): one
+    measure of the targets' criteria per batch of units none of which holds another."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found: dict[int, dict[str, measures.Value]] = {}
+    for batch in measures.layers(pledge.unit for pledge in pledges):
+        inside = {unit.pk for unit in batch}
+        codes = sorted(
+            {
+                target.code
+                for pledge in pledges
+                if pledge.unit_id in inside
+                for target in pledge.targets.all()
+                if target.code in CRITERIA and CRITERIA[target.code].subject == UNIT_CRITERION
+            }
+        )
+        figures = (
+            measures.measure(codes, province=province, units=batch, date_from=start, date_to=end)
+            if codes
+            else {}
+        )
+        for unit in batch:
+            found[unit.pk] = {code: figures[code].get(unit.pk) for code in codes}
+    out = []
+    for pledge in pledges:
+        values = found[pledge.unit_id]
+        out.append(
+            (
+                pledge,
+                {
+                    target.code: None
+                    if values.get(target.code) is None
+                    else Decimal(str(values[target.code]))
+                    for target in pledge.targets.all()
+                    if target.code in values
+                },
+            )
+        )
+    return out
+
+
+def pledges_compute_results(
+    *, actor: Any, province: Unit | None, year: int, at: dt.datetime | None = None
+) -> int:
+    """The results of every pledge of ``province`` (a province post of the actor's subtree)
+    for ``year`` not recorded yet, computed from the system's own figures over the whole year
+    (``measures.measure``: each target's criterion for the pledge's unit, its subtree's
+    figure) and recorded through ``pledge_record_results``, once the year has ended; the
+    count recorded. A figure without data is recorded as none (neither met nor missed).
+
+    The figures are read first; the results are then written in one transaction, all or
+    nothing (another recorder's meanwhile: refused whole, nothing written)."""
+    require_recorder(actor)
+    moment, today = moment_of(at)
+    post = unit_in_scope(actor, province, field="province")
+    if post.kind != UnitKind.PROVINCE:
+        raise DomainError(_("Results are computed for a province post."), field="province")
+    when = year_of(year, field="year", today=today)
+    if today.year <= when:
+        raise DomainError(
+            _("The results of %(year)s are recorded once the year has ended, from %(day)s.")
+            % {"year": when, "day": f"01/01/{when + 1}"},
+            field="year",
+        )
+    pledges = list(
+        Pledge.objects.filter(
+            access.scope_q(actor, "unit_path"),
+            province_code=post.province_code,
+            unit_path__startswith=post.path,
+            year=when,
+            results_at__isnull=True,
+        )
+        .select_related("unit")
+        .prefetch_related("targets")
+        .order_by("unit_path", "id")
+    )
+    if not pledges:
+        raise DomainError(
+            _("Every pledge of %(year)s has its results recorded already: none is waiting.")
+            % {"year": when},
+            field="year",
+        )
+    computed = _computed(pledges, province=post, year=when)
+    with transaction.atomic():
+        for pledge, results in computed:
+            pledge_record_results(actor=actor, pledge=pledge, results=results, at=moment)
+    return len(computed)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("movements/<int:pk>/", views.movement_page, name="movement"),
     path("pledges/", views.pledges, name="pledges"),
     path("pledges/new/", views.pledge_new, name="pledge_new"),
+    path("pledges/results/", views.pledges_results, name="pledges_results"),
     path("pledges/<int:pk>/", views.pledge_page, name="pledge"),
     path("awards/", views.awards, name="awards"),
     path("awards.xlsx", views.awards_xlsx, name="awards_xlsx"),

@@ -1,7 +1,9 @@
-"""Pages of emulation and commendation: the year at a glance, the movements, the pledges, the
-register of titles and awards (with its .xlsx), the initiatives, and a person's record with
-what the records show for the next titles. Views parse, call one service or selector and
-render; a refusal goes next to its field, every problem at once."""
+"""Pages of emulation and commendation: the year at a glance, the movements (with the
+candidates' ranking by their criteria), the pledges (with their results computed from the
+figures once the year has ended), the register of titles and awards (with its .xlsx), the
+initiatives (with their impact where applied), and a person's record with what the records
+show for the next titles. Views parse, call one service or selector and render; a refusal
+goes next to its field, every problem at once."""
 
 from __future__ import annotations
 
@@ -11,26 +13,37 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buudien.core.bizdays import local_today
 from buudien.core.http import HtmxHttpRequest, paged
 from buudien.counter.views import posted
-from buudien.emulation import eligibility, exports, forms, rules, selectors, services
+from buudien.emulation import eligibility, evidence, exports, forms, rules, selectors, services
 from buudien.emulation.choices import AwardStatus, InitiativeStatus
 from buudien.emulation.models import Award, Initiative
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _asked_year(data: Any) -> int | None:
+    """The year given in ``data`` (``year``), when it is one."""
+    form = forms.YearForm(data or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return year if isinstance(year, int) and 1945 <= year <= 2100 else None
+
+
 def _year(request: HttpRequest, default: int | None = None) -> int:
     """The year asked for (``?year=``), else ``default``, else this year."""
-    form = forms.YearForm(request.GET or None)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
-    if isinstance(year, int) and 1945 <= year <= 2100:
-        return year
-    return default or local_today().year
+    return _asked_year(request.GET) or default or local_today().year
+
+
+def _province(user: Any) -> Any:
+    """The province post of ``user``'s unit (None without one)."""
+    unit = getattr(user, "unit", None)
+    return rules.province_of(unit) if unit is not None else None
 
 
 def _roles(user: Any) -> dict[str, bool]:
@@ -83,11 +96,17 @@ def movement_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def movement_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A movement with its criteria, units, pledges and awards. ``ranking`` (the candidates'
-    ranking by the criteria) is not in the context yet: its include renders nothing."""
+    """A movement with its criteria, units, pledges and awards, and the candidates' ranking
+    by its criteria (``evidence.movement_ranking``) in the year asked for (``?year=``, one of
+    its years that has begun), else its last year that has begun."""
     user = request.user
     movement = selectors.movement_get(user=user, pk=pk)
+    today = local_today()
+    year = _asked_year(request.GET)
+    if year not in evidence.ranking_years(movement, today):
+        year = None
     context = {
+        "ranking": evidence.movement_ranking(user=user, movement=movement, year=year, today=today),
         "movement": movement,
         "criteria": selectors.movement_criteria(movement),
         "units": list(movement.units.order_by("path")),
@@ -101,13 +120,64 @@ def movement_page(request: HttpRequest, pk: int) -> HttpResponse:
 # --- pledges -----------------------------------------------------------------------------
 
 
+def _pledges_page(
+    request: HttpRequest, year: int, results_form: forms.YearForm | None = None
+) -> HttpResponse:
+    user = request.user
+    rows = selectors.pledge_list(user=user, year=year)
+    may_compute = (
+        rules.is_recorder(user)
+        and year < local_today().year
+        and _province(user) is not None
+        and rows.filter(results_at__isnull=True).exists()
+    )
+    context = {
+        "year": year,
+        "may_compute": may_compute,
+        "results_form": results_form,
+        **paged(request, rows),
+        **_roles(user),
+    }
+    status = 400 if results_form is not None else 200
+    return render(request, "emulation/pledges.html", context, status=status)
+
+
 @login_required
 @require_GET
 def pledges(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    rows = selectors.pledge_list(user=request.user, year=year)
-    context = {"year": year, **paged(request, rows), **_roles(request.user)}
-    return render(request, "emulation/pledges.html", context)
+    """The pledges of a year (``?year=``); for a recorder, once the year has ended and while
+    some pledge of theirs has no results, the button that computes them."""
+    return _pledges_page(request, _year(request))
+
+
+@login_required
+@require_POST
+def pledges_results(request: HttpRequest) -> HttpResponse:
+    """A recorder has the results of the year's pledges of their province computed from the
+    figures (``services.pledges_compute_results``): back to the year's pledges, or the page
+    again with why not."""
+    user = request.user
+    rules.require_recorder(user)
+    form = forms.YearForm(request.POST)
+    year = _asked_year(request.POST)
+    answer = posted(
+        request,
+        form,
+        act=lambda: services.pledges_compute_results(
+            actor=user, province=_province(user), year=form.cleaned_data["year"]
+        ),
+        done=lambda count: redirect(f"{reverse('emulation:pledges')}?year={year}"),
+        said=lambda count: (
+            ngettext(
+                "The results of %(n)s pledge were computed from the figures and recorded.",
+                "The results of %(n)s pledges were computed from the figures and recorded.",
+                count,
+            )
+            % {"n": count}
+        ),
+        missing=True,
+    )
+    return answer or _pledges_page(request, year or local_today().year, form)
 
 
 @login_required
@@ -324,10 +394,15 @@ def _initiative_page(
             user=user, province_code=initiative.province_code
         )
     page_forms.update(bound or {})
+    applications = list(initiative.applications.select_related("unit").order_by("applied_on"))
     context = {
         "initiative": initiative,
         "authors": list(initiative.authors.select_related("unit").order_by("name_folded")),
-        "applications": initiative.applications.select_related("unit").order_by("applied_on"),
+        "applications": applications,
+        "impact": evidence.initiative_impact(
+            user=user, initiative=initiative, applications=applications
+        ),
+        "impact_months": evidence.IMPACT_MONTHS,
         "forms": page_forms,
     }
     return render(request, "emulation/initiative.html", context, status=400 if bound else 200)

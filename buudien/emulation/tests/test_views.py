@@ -81,9 +81,10 @@ def test_the_emulation_officer_lands_on_the_year_and_every_page_renders(
     for url in urls:
         answer = client.get(url)
         assert answer.status_code == 200, url
-    movement_page = client.get(f"/emulation/movements/{records['movement'].pk}/")
-    assert "ranking" not in movement_page.context
-    assert 'data-testid="ranking"' not in movement_page.content.decode()
+    movement_page = client.get(f"/emulation/movements/{records['movement'].pk}/?year=2025")
+    ranking = movement_page.context["ranking"]  # of units only: no criterion judges people
+    assert (ranking.year, ranking.units.ranked, ranking.people) == (2025, 2, None)
+    assert 'data-testid="ranking-person"' not in movement_page.content.decode()
 
 
 def test_a_movement_form_refused_shows_every_problem_and_records_nothing(
