@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/buudien
 CHROMIUM ?= /usr/bin/chromium
 # Test processes per suite (pytest-xdist); each has its own database on both engines.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load
 
 .PHONY: help install demo serve test test-sqlite test-postgres lint bench messages system-deps postgres clean
 

@@ -26,10 +26,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# The module's tests run in one process (``--dist loadgroup``), so that the database they
-# start from is migrated once (``migrated``).
-pytestmark = pytest.mark.xdist_group("serve")
-
 
 # How long a server may take to migrate its fresh database and answer.
 START_SECONDS = 240
@@ -49,9 +45,9 @@ def _get(url: str) -> tuple[int, str, bytes]:
 
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with a migrated SQLite database, made once for the session (a
-    module's fixture is made again when the worker runs another module's test between two
-    of these), in the one process that runs this module: each
+    """A data directory with a migrated SQLite database, made once per test process (a
+    module's fixture is made again when the process runs another module's test between two
+    of these): each
     server starts from a copy of it (migrating from nothing takes a minute on a loaded
     machine); ``serve`` still runs ``migrate`` on it first, which finds nothing to do."""
     path = tmp_path_factory.mktemp("migrated")
