@@ -43,6 +43,7 @@ from buudien.emulation.models import (
     Pledge,
     PledgeTarget,
 )
+from buudien.emulation.selectors import ancestors
 from buudien.network.models import Unit
 
 # The levels, the highest first (the order a review names them in).
@@ -56,12 +57,6 @@ NOTABLE_LEVELS = (AwardLevel.STATE, AwardLevel.MINISTRY)
 NOTABLE_MAX = 12
 
 
-def _above(path: str) -> list[str]:
-    """ "VNP/BDT20/UA/" -> ["VNP/", "VNP/BDT20/", "VNP/BDT20/UA/"]."""
-    parts = [part for part in path.split("/") if part]
-    return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]
-
-
 def _movements(province: Unit, unit: Unit, year: int) -> list[dict[str, Any]]:
     rows = (
         Movement.objects.filter(
@@ -70,7 +65,7 @@ def _movements(province: Unit, unit: Unit, year: int) -> list[dict[str, Any]]:
         .annotate(
             named=Count("units", distinct=True),
             inside=Count("units", filter=Q(units__path__startswith=unit.path), distinct=True),
-            over=Count("units", filter=Q(units__path__in=_above(unit.path)), distinct=True),
+            over=Count("units", filter=Q(units__path__in=ancestors(unit.path)), distinct=True),
         )
         .order_by("launched_on", "pk")
     )

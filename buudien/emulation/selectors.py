@@ -46,7 +46,7 @@ def _scope_path(user: Any) -> str | None:
     return path
 
 
-def _ancestors(path: str) -> list[str]:
+def ancestors(path: str) -> list[str]:
     """ "VNP/BDT20/UA/" -> ["VNP/", "VNP/BDT20/", "VNP/BDT20/UA/"]."""
     parts = [part for part in path.split("/") if part]
     return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]
@@ -68,7 +68,7 @@ def movements_visible(user: Any) -> QuerySet[Movement]:
         return rows.none()
     if scope == "":
         return rows
-    above = _ancestors(scope)
+    above = ancestors(scope)
     members = Movement.units.through.objects
     return rows.filter(
         Q(province__path__startswith=scope)
