@@ -5,9 +5,15 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/buudien
 CHROMIUM ?= /usr/bin/chromium
-# Test processes per suite (pytest-xdist); each has its own database on both engines.
+# Python writes the bytecode it compiles (and pytest its rewritten tests), whatever the shell
+# says: a process that compiles its imports again costs seconds, the suite minutes.
+unexport PYTHONDONTWRITEBYTECODE
+
+# Test processes per suite (pytest-xdist); each has its own database on both engines. A
+# module's tests go to one process (loadscope): a module-scoped fixture (the demo that
+# test_demo builds once) is made once, not once per process.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: help install demo serve test test-sqlite test-postgres lint bench messages system-deps postgres clean
 
@@ -19,15 +25,18 @@ help:
 	@echo "make bench   - benchmarks: ours against the raw baseline"
 
 # The virtual environment, made with the Python that .python-version names (via pyenv).
+# Bytecode is compiled here, the packages' and ours: where PYTHONDONTWRITEBYTECODE is set (as
+# on the CI machines) every process would otherwise compile its imports again, seconds each.
 $(VENV)/.installed: pyproject.toml
 	@PYBIN=$$(command -v python$$(cut -d. -f1,2 .python-version) || pyenv which python3 2>/dev/null || command -v python3); \
 	  [ -x "$(PY)" ] || "$$PYBIN" -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip uv
-	$(BIN)/uv pip install -q --python $(PY) -e '.[dev]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
 	cd buudien && ../$(BIN)/django-admin compilemessages -v 0
+	$(PY) -m compileall -q -j 0 buudien bench conftest.py manage.py >/dev/null
 
 demo: install
 	$(BIN)/buudien demo

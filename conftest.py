@@ -54,6 +54,43 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Each test process's database is made from the models (``--no-migrations`` in
+    pyproject.toml: replaying the migrations from nothing takes a minute of CPU per process);
+    ``make lint`` proves the migrations give the same tables (``makemigrations --check``), and
+    the code the migrations run beyond the models (RunPython, RunSQL) runs here, in order, so
+    the database is the one ``migrate`` makes. ``buudien serve`` and ``demo`` still migrate in
+    the tests that start them."""
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.operations import RunPython, RunSQL
+
+    with django_db_blocker.unblock():
+        for config in apps.get_app_configs():
+            if not config.name.startswith("buudien."):
+                continue
+            try:
+                package = importlib.import_module(f"{config.name}.migrations")
+            except ModuleNotFoundError:
+                continue
+            names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+            for name in names:
+                migration = importlib.import_module(f"{package.__name__}.{name}").Migration
+                for operation in migration.operations:
+                    if isinstance(operation, RunPython):
+                        with connection.schema_editor() as editor:
+                            operation.code(apps, editor)
+                    elif isinstance(operation, RunSQL):
+                        with connection.schema_editor() as editor:
+                            sqls = operation.sql
+                            for sql in [sqls] if isinstance(sqls, str) else sqls:
+                                editor.execute(sql)
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings: Any) -> None:
     """Argon2 is the production hasher (tested on its own); tests log in with a faster one."""

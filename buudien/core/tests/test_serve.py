@@ -43,26 +43,42 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get("Server", ""), response.read()
 
 
-@pytest.fixture(scope="session")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with a migrated SQLite database, made once per test process (a
-    module's fixture is made again when the process runs another module's test between two
-    of these): each
-    server starts from a copy of it (migrating from nothing takes a minute on a loaded
-    machine); ``serve`` still runs ``migrate`` on it first, which finds nothing to do."""
-    path = tmp_path_factory.mktemp("migrated")
+def _migrate(**settings: str) -> None:
+    """``buudien migrate`` in a process of its own, with the server's environment."""
     env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV_LEFT_OUT}
-    env["BUUDIEN_DATA_DIR"] = str(path)
     subprocess.run(
         [sys.executable, "-m", "buudien", "migrate", "-v", "0"],
         cwd=ROOT,
-        env=env,
+        env={**env, **settings},
         check=True,
         timeout=START_SECONDS,
     )
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A data directory with a SQLite database ``migrate`` made, once per test run: the test
+    processes share it (the first to need it migrates, under a file lock; migrating from
+    nothing takes a minute on a loaded machine), and each server starts from a copy of it;
+    ``serve`` still runs ``migrate`` on it first, which finds nothing to do."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # the run's, above each worker's
+    path = shared / "migrated"
+    with FileLock(shared / "migrated.lock"):
+        if not (shared / "migrated.done").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir()
+            _migrate(BUUDIEN_DATA_DIR=str(path))
+            (shared / "migrated.done").touch()
     return path
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="it serves SQLite whatever the test session's database: once is enough",
+)
 def test_serve_runs_gunicorn_with_static_files(tmp_path: Path, migrated: Path) -> None:
     shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
     port = _free_port()
@@ -121,27 +137,10 @@ SERVER_ENV_LEFT_OUT = {
 }
 
 
-@contextmanager
-def served_database(tmp_path: Path, migrated: Path) -> Iterator[dict[str, str]]:
-    """The environment of a server with a database of its own, with no data in it.
-
-    On PostgreSQL (when the test session runs on it) a new database ``buudien_serve_<hex>`` on
-    the same server as DATABASE_URL, empty, dropped at the end; otherwise SQLite in
-    ``tmp_path``, a copy of the ``migrated`` one. The connection pool is left at its default
-    (on).
-    """
-    env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV_LEFT_OUT}
-    env.update({"BUUDIEN_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
-    if not _on_postgres():
-        shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
-        yield env
-        return
-
-    import psycopg
-    from psycopg import sql
-
+def _postgres_admin() -> tuple[urllib.parse.SplitResult, dict[str, Any]]:
+    """DATABASE_URL, and how to connect to its server's ``postgres`` database to make or drop
+    a database."""
     url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-    name = f"buudien_serve_{secrets.token_hex(4)}"
     admin = {
         "host": url.hostname or "127.0.0.1",
         "port": url.port or 5432,
@@ -150,16 +149,63 @@ def served_database(tmp_path: Path, migrated: Path) -> Iterator[dict[str, str]]:
         "dbname": "postgres",
         "autocommit": True,
     }
+    return url, admin
+
+
+def _postgres_execute(admin: dict[str, Any], statement: str, *names: str) -> None:
+    import psycopg
+    from psycopg import sql
+
     with psycopg.connect(**admin) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL(statement).format(*map(sql.Identifier, names)))
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    """On PostgreSQL (the test session's): a database ``buudien_serve_<hex>`` that ``migrate``
+    has made, once per test process, as the template of each server's own database (migrating
+    from nothing takes a minute on a loaded machine); dropped at the end."""
+    url, admin = _postgres_admin()
+    name = f"buudien_serve_{secrets.token_hex(4)}"
+    _postgres_execute(admin, "CREATE DATABASE {}", name)
+    try:
+        _migrate(DATABASE_URL=urllib.parse.urlunsplit(url._replace(path=f"/{name}")))
+        yield name
+    finally:
+        _postgres_execute(admin, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+@contextmanager
+def served_database(
+    tmp_path: Path, request: pytest.FixtureRequest, *, migrated: bool
+) -> Iterator[dict[str, str]]:
+    """The environment of a server with a database of its own, with no data in it.
+
+    On PostgreSQL (when the test session runs on it) a new database ``buudien_serve_<hex>`` on
+    the same server as DATABASE_URL, dropped at the end: a copy of ``migrated_postgres`` if
+    ``migrated`` (``serve`` still runs ``migrate`` first, and finds nothing to do), else empty;
+    otherwise SQLite in ``tmp_path``, a copy of the ``migrated`` one. The connection pool is
+    left at its default (on).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV_LEFT_OUT}
+    env.update({"BUUDIEN_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
+    if not _on_postgres():
+        shutil.copytree(request.getfixturevalue("migrated"), tmp_path, dirs_exist_ok=True)
+        yield env
+        return
+
+    url, admin = _postgres_admin()
+    name = f"buudien_serve_{secrets.token_hex(4)}"
+    if migrated:
+        template = request.getfixturevalue("migrated_postgres")
+        _postgres_execute(admin, "CREATE DATABASE {} TEMPLATE {}", name, template)
+    else:
+        _postgres_execute(admin, "CREATE DATABASE {}", name)
     try:
         env["DATABASE_URL"] = urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
         yield env
     finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        _postgres_execute(admin, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
 
 @contextmanager
@@ -458,13 +504,13 @@ def stored_points(env: dict[str, str]) -> dict[str, dict[str, str]]:
 
 
 def test_serve_under_concurrent_load_shares_no_database_session(
-    tmp_path: Path, migrated: Path
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """Two workers of four threads, after migrating in the same command, answer every request
     right: no worker inherits the master's database connection or connection pool."""
     log = tmp_path / "server.log"
     with (
-        served_database(tmp_path, migrated) as env,
+        served_database(tmp_path, request, migrated=True) as env,
         serving(env, log, "--workers", "2", "--threads", "4") as port,
     ):
         data = seed(env)
@@ -503,9 +549,11 @@ print("ok")
 """
 
 
-def test_serve_lets_no_connection_or_pool_cross_the_fork(tmp_path: Path, migrated: Path) -> None:
+def test_serve_lets_no_connection_or_pool_cross_the_fork(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """What ``serve`` does before gunicorn forks, and what each worker does after."""
-    with served_database(tmp_path, migrated) as env:
+    with served_database(tmp_path, request, migrated=False) as env:
         done = subprocess.run(
             [sys.executable, "-c", FORK_SCRIPT],
             cwd=ROOT,

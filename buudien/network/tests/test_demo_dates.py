@@ -26,7 +26,7 @@ from buudien.core.demo import demo_steps
 from buudien.network.geography import geography_load
 from buudien.network.management.commands.demo import PROVINCE, SEED, demo_build
 from buudien.network.tests.demo_checks import assert_the_money_holds
-from buudien.network.tests.test_demo import SMALL_YEAR
+from buudien.network.tests.test_demo import TINY_YEAR
 
 pytestmark = [
     pytest.mark.django_db,
@@ -57,7 +57,7 @@ def network(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
 def test_the_year_of_operations_holds_on_any_day(
     network: None, moment: dt.datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, value in SMALL_YEAR.items():
+    for name, value in TINY_YEAR.items():
         monkeypatch.setenv(name, value)
 
     with time_machine.travel(moment.replace(tzinfo=VIETNAM), tick=True):

@@ -51,7 +51,10 @@ def test_the_step_is_registered():
     assert "payouts.year" in [step.name for step in demo_steps()]
 
 
-def test_a_year_of_lists_paid_through_the_services(province):
+def test_a_year_of_lists_paid_through_the_services(province, monkeypatch):
+    # given the lists scaled to 60 pensioners (and 12 allowances: 30 × 60/150)
+    monkeypatch.setenv(demo.PENSIONERS_ENV, "60")
+    people = 60 + 12
     now = local_now()
 
     summary = demo.build(seed=2023, report=lambda _text: None, now=now)
@@ -66,9 +69,9 @@ def test_a_year_of_lists_paid_through_the_services(province):
     closed = now >= dt.datetime.combine(last_day, dt.time(17, 0), tzinfo=VIETNAM)
     assert lists.filter(status=ListStatus.OPEN).count() == (0 if closed else 2)
     lines = PayoutLine.objects.filter(province_code="20")
-    assert lines.count() == 12 * (demo.PENSIONERS + demo.ALLOWANCES)
+    assert lines.count() == 12 * people
     paid = lines.filter(status=LineStatus.PAID)
-    assert paid.count() > 0.85 * 11 * (demo.PENSIONERS + demo.ALLOWANCES)
+    assert paid.count() > 0.85 * 11 * people
     assert lines.filter(status=LineStatus.RETURNED).exists()
     assert Payment.objects.exclude(proxy_name="").exists()
     assert Payment.objects.exclude(point_id=F("line__point_id")).exists()  # paid elsewhere

@@ -8,24 +8,43 @@ no empty axes.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING, Any
 
 from buudien.core.money import format_number
 from buudien.planning.render.numbers import BILLION, billions, is_number
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 FONTS = ["Liberation Sans", "DejaVu Sans"]  # both draw every Vietnamese letter
 VIETNAMESE = "ảẻễậốừữỳỹđ"  # letters a font without Vietnamese lacks
+
+
+@functools.cache
+def _matplotlib() -> Any:
+    """matplotlib, imported and readied at the first chart (not when the site's URLs are
+    imported: it and its font list cost every process a few seconds it mostly never needs)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _only_fonts_with_vietnamese()
+    return matplotlib
+
+
+@contextmanager
+def drawing() -> Iterator[Any]:
+    """The report's style around a drawing; gives the ``matplotlib.ticker`` module."""
+    matplotlib = _matplotlib()
+    from matplotlib import ticker
+
+    with matplotlib.rc_context(RC):
+        yield ticker
 
 
 def _only_fonts_with_vietnamese() -> None:
@@ -52,7 +71,6 @@ def _only_fonts_with_vietnamese() -> None:
         manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # found before
 
 
-_only_fonts_with_vietnamese()
 ACTUAL, PLAN, PREVIOUS = "#f5a300", "#0b5cad", "#9aa5b1"
 UP, DOWN = "#1f7a3d", "#b42318"
 RC: Any = {  # typed loosely: matplotlib types rc keys as literals
@@ -78,7 +96,9 @@ def _axis_billions(value: float, _pos: Any) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
-    with matplotlib.rc_context(RC):
+    from matplotlib.figure import Figure
+
+    with drawing():
         figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return figure
 
@@ -93,7 +113,7 @@ def lines_chart(report: dict[str, Any]) -> Figure | None:
     if not lines:
         return None
     year = report.get("year")
-    with matplotlib.rc_context(RC):
+    with drawing() as ticker:
         figure = _figure(7.0, 3.4)
         ax = figure.add_subplot()
         names = [_wrap(str(line.get("name") or line.get("code"))) for line in lines]
@@ -124,7 +144,7 @@ def lines_chart(report: dict[str, Any]) -> Figure | None:
                 )
         ax.set_xticks(range(len(lines)), names)
         ax.set_ylabel("tỷ đồng")
-        ax.yaxis.set_major_formatter(FuncFormatter(_axis_billions))
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_axis_billions))
         ax.set_title("Doanh thu theo mảng kinh doanh: thực hiện và kế hoạch")
         ax.legend(fontsize=8, frameon=False)
     return figure
@@ -136,7 +156,7 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
     if not any(is_number(row.get("actual")) or is_number(row.get("previous")) for row in rows):
         return None
     year = report.get("year")
-    with matplotlib.rc_context(RC):
+    with drawing() as ticker:
         figure = _figure(7.0, 3.0)
         ax = figure.add_subplot()
         months = [_month(row.get("month"), i) for i, row in enumerate(rows)]
@@ -163,7 +183,7 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
                 )
         ax.set_xticks(months, [f"T{m}" for m in months])
         ax.set_ylabel("tỷ đồng")
-        ax.yaxis.set_major_formatter(FuncFormatter(_axis_billions))
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_axis_billions))
         ax.set_ylim(bottom=0)
         ax.set_title("Doanh thu theo tháng")
         ax.legend(fontsize=8, frameon=False)
@@ -175,7 +195,7 @@ def services_chart(report: dict[str, Any]) -> Figure | None:
     services = [s for s in report.get("services") or [] if is_number(s.get("growth_pct"))]
     if not services:
         return None
-    with matplotlib.rc_context(RC):
+    with drawing() as ticker:
         figure = _figure(7.0, 0.8 + 0.28 * len(services))
         ax = figure.add_subplot()
         names = [str(s.get("name") or s.get("code")) for s in services]
@@ -187,7 +207,7 @@ def services_chart(report: dict[str, Any]) -> Figure | None:
         )
         ax.set_yticks(ys, names)
         ax.axvline(0, color="#616e7c", linewidth=0.8)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
         low, high = min(0.0, *values), max(0.0, *values)
         margin = (high - low) * 0.18 or 5
         ax.set_xlim(low - (margin if low < 0 else 0), high + margin)
@@ -228,7 +248,7 @@ def _wrap(name: str, width: int = 16) -> str:
 def svg(figure: Figure, *, title: str = "") -> str:
     """The chart as inline SVG: no XML prolog, scalable to its container, titled for readers."""
     buffer = io.StringIO()
-    with matplotlib.rc_context(RC):
+    with drawing():
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
@@ -244,7 +264,7 @@ def svg(figure: Figure, *, title: str = "") -> str:
 
 def png(figure: Figure, *, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with drawing():
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 

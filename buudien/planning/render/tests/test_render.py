@@ -271,12 +271,11 @@ def test_a_chart_draws_every_vietnamese_letter() -> None:
     import io
     import warnings
 
-    import matplotlib
-    from matplotlib.figure import Figure
-
     from buudien.planning.render import charts
 
-    with warnings.catch_warnings(), matplotlib.rc_context(charts.RC):
+    with warnings.catch_warnings(), charts.drawing():
+        from matplotlib.figure import Figure
+
         warnings.simplefilter("error")  # "Glyph ... missing from font(s) ..." is a UserWarning
         figure = Figure(figsize=(3, 2))
         figure.subplots().set_title("Kế hoạch, thực hiện, tăng trưởng: ẻễậốừữỳỹđ")
