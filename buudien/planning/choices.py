@@ -14,6 +14,10 @@ class PlanMetric(models.TextChoices):
     # A quality target: the share of items delivered within their service's full-course
     # time, in basis points (9500 = 95.0%), always for the unit's total.
     ON_TIME_RATE = "on_time_rate", _("On-time delivery rate")
+    # How far beyond the Corporation's plan the unit aims ("hoàn thành vượt mức từ 2% các chỉ
+    # tiêu kế hoạch"), in basis points, for the unit's total; a unit without its own takes
+    # its nearest ancestor's.
+    UPLIFT = "uplift", _("Aim beyond the plan")
 
 
 class FinanceKind(models.TextChoices):
@@ -32,5 +36,5 @@ class UpliftBasis(models.TextChoices):
 TOTAL = "total"
 
 # Rates are stored in basis points: 10000 = 100%.
-RATE_METRICS = frozenset({PlanMetric.ON_TIME_RATE.value})
+RATE_METRICS = frozenset({PlanMetric.ON_TIME_RATE.value, PlanMetric.UPLIFT.value})
 MAX_RATE = 10_000

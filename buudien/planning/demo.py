@@ -31,6 +31,7 @@ from buudien.planning.choices import TOTAL, PlanMetric, UpliftBasis
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
 
 UPLIFT_PCT = 2
+AIM_BASIS_POINTS = 200  # "hoàn thành vượt mức từ 2% các chỉ tiêu kế hoạch"
 EARLY_DAYS = 60  # before this day of the year, this year's plan is drawn from last year's
 
 
@@ -120,10 +121,19 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     written = services.plan_uplift(
         actor=planner, province_code=code, year=year, pct=UPLIFT_PCT, basis=UpliftBasis.PLAN
     )
+    # The province aims beyond next year's plan, as the review's closing paragraph says.
+    services.plan_set(
+        actor=planner,
+        unit_code=province.code,
+        year=year + 1,
+        metric=PlanMetric.UPLIFT,
+        subject=TOTAL,
+        amount=AIM_BASIS_POINTS,
+    )
     return _("%(rows)d plan rows for %(year)d, %(next)d drafted for %(after)d (+%(pct)d%%)") % {
         "rows": len(plan_rows) + 1,
         "year": year,
-        "next": written,
+        "next": written + 1,
         "after": year + 1,
         "pct": UPLIFT_PCT,
     }

@@ -165,7 +165,9 @@ class PlanImport(_PlanningKind):
         Column(
             "amount",
             plan_amount(),
-            help=gettext_lazy("đồng (a count for volume, a percentage for on_time_rate)"),
+            help=gettext_lazy(
+                "đồng (a count for volume, a percentage for on_time_rate and uplift)"
+            ),
         ),
     )
 

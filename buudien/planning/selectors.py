@@ -35,7 +35,12 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         "cashless_points": 225,
         "communes_total": 200, "communes_covered": 200, "coverage_pct": 100.0
       },
-      "payment_accounts_opened": 5400,              # volume of service payment_account
+      "payment_accounts_opened": 5400,              # = payment_accounts.actual
+      "payment_accounts": {                         # counted from the accounts themselves
+        "actual": 5400, "previous": 4800, "growth_pct": 12.5,  # + history's volume
+        "online": 2600, "counter": 2700},           # of the accounts recorded (null: none)
+      "savings": {"as_at": "2023-12-31",            # savings mobilised through the post
+        "actual": BALANCE, "previous": BALANCE, "growth_pct": 54.4, "books": 1200},
       "pensions_paid": 480000,                      # volume of service pension
       "items_by_service": {"registered": 250000, "ordinary": ..., "parcel": ..., "ems": ...,
                            "kt1": ..., "admin_delivery": ...},   # postal volumes
@@ -46,7 +51,8 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         {"code": "LSN01", "name": "...", "kind": "district", **FIGURE}, ...
       ],
       "next_year_plan": {"year": 2024, "revenue": 140000000000, "surplus": null,
-                         "budget_contribution": null},
+                         "budget_contribution": null,
+                         "uplift_pct": 2.0},         # the aim beyond the plan (%), or null
       "quality": {"on_time_rate": {"actual": 96.2, "plan": 95.0, "previous": 94.8}},
       "public_admin": {                             # administrative dossiers (hành chính công)
         "received": COUNT, "returned": COUNT,       # dossiers received, results returned
@@ -231,6 +237,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buudien.agency import figures as agency_figures
 from buudien.care import figures as care_figures
 from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
@@ -772,6 +779,79 @@ def _compare(actual: int | None, previous: int | None) -> dict[str, Any]:
     return {"actual": actual, "previous": previous, "growth_pct": growth(actual, previous)}
 
 
+def _history_volume(
+    *, province_code: str, unit: Unit, service: str, date_from: dt.date, date_to: dt.date
+) -> int | None:
+    """The imported history's volume of ``service`` in the subtree over the months of the
+    period (the months before go-live), None when it has none."""
+    found = (
+        RevenueHistory.objects.filter(
+            province_code=province_code,
+            service=service,
+            unit__path__startswith=unit.path,
+            month__gte=date_from.replace(day=1),
+            month__lte=date_to,
+            volume__isnull=False,
+        )
+        .order_by()
+        .aggregate(volume=Sum("volume"), n=Count("id"))
+    )
+    return int(found["volume"]) if found["n"] else None
+
+
+def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
+    """Payment accounts opened (the accounts recorded at the counters, online and at the
+    counter, plus the imported history's volume for the months before go-live, which has
+    no channel) and the savings balance mobilised as at the period's end, against the
+    same period a year before."""
+    code = province.province_code
+    periods = (
+        (figures.date_from, figures.date_to),
+        (figures.previous_from, figures.previous_to),
+    )
+    opened: list[int | None] = []
+    channels = None
+    for start, end in periods:
+        live = agency_figures.accounts_opened(
+            province_code=code, unit_path=unit.path, date_from=start, date_to=end
+        )
+        history = _history_volume(
+            province_code=code,
+            unit=unit,
+            service=Service.PAYMENT_ACCOUNT,
+            date_from=start,
+            date_to=end,
+        )
+        parts = [n for n in (live.total if live else None, history) if n is not None]
+        opened.append(sum(parts) if parts else None)
+        if channels is None:
+            channels = live
+    # A balance is known up to today: a period still running is stated as at today, and
+    # last year's as at the same date.
+    today = timezone.localdate()
+    shift = max(0, (figures.date_to - today).days)
+    as_at = [end - dt.timedelta(days=shift) for _start, end in periods]
+    savings = [
+        agency_figures.savings_balance(province_code=code, unit_path=unit.path, on=day)
+        for day in as_at
+    ]
+    return {
+        "payment_accounts": {
+            **_compare(opened[0], opened[1]),
+            "online": channels.online if channels else None,
+            "counter": channels.counter if channels else None,
+        },
+        "savings": {
+            "as_at": as_at[0].isoformat(),
+            **_compare(
+                savings[0].balance if savings[0] else None,
+                savings[1].balance if savings[1] else None,
+            ),
+            "books": savings[0].books if savings[0] else None,
+        },
+    }
+
+
 def both_periods[F](
     make: Callable[..., F], *, province: Unit, unit: Unit, figures: Figures
 ) -> tuple[F, F]:
@@ -1119,6 +1199,18 @@ def _items(services: list[dict[str, Any]], key: str) -> int | None:
     return sum(known) if known else None
 
 
+def _aim(plans: PlanBook, unit_id: int) -> float | None:
+    """How far beyond its plan (%) the unit aims: its own ``uplift`` row, else its nearest
+    ancestor's (an aim is a percentage, never summed over children)."""
+    current: int | None = unit_id
+    while current is not None and current in plans.units:
+        points = plans.direct.get((current, PlanMetric.UPLIFT.value, TOTAL))
+        if points is not None:
+            return round(points / 100, 2)
+        current = plans.units[current].parent_id
+    return None
+
+
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
@@ -1214,6 +1306,7 @@ def year_report(
         for child in figures.children
     ]
     by_code = {row["code"]: row for row in services}
+    partners = partners_finance(province=province, unit=subtree, figures=figures)
     return {
         "schema": 1,
         "province": {"code": province.province_code, "name": province.name},
@@ -1240,7 +1333,8 @@ def year_report(
         },
         "surplus": _figure(surplus[0], plans.get(uid, PlanMetric.SURPLUS), surplus[1]),
         "network": network_at(province=province, unit=subtree, day=date_to),
-        "payment_accounts_opened": by_code[Service.PAYMENT_ACCOUNT]["volume"],
+        "payment_accounts_opened": partners["payment_accounts"]["actual"],
+        **partners,
         "pensions_paid": by_code[Service.PENSION]["volume"],
         "items_by_service": {code: by_code[code]["volume"] for code in POSTAL_SERVICES},
         "monthly": [
@@ -1257,6 +1351,7 @@ def year_report(
             "revenue": next_plans.get(uid, PlanMetric.REVENUE),
             "surplus": next_plans.get(uid, PlanMetric.SURPLUS),
             "budget_contribution": next_plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
+            "uplift_pct": _aim(next_plans, uid),
         },
         "quality": {
             "on_time_rate": {

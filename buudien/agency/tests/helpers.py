@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from buudien.agency import services
+from buudien.core.bizdays import VIETNAM
 from buudien.finance.models import Account, Entry, Transfer
 
 CID = "001234567890"
@@ -81,3 +83,27 @@ def pdf_size_mm(pdf: bytes) -> tuple[int, int]:
     assert found is not None
     width, height = (float(v) * 25.4 / 72 for v in found.groups())
     return round(width), round(height)
+
+
+def open_account(
+    actor: Any,
+    point: Any,
+    key: str,
+    day: dt.date,
+    number: str,
+    channel: str = "online",
+    partner: str = "postpay",
+) -> Any:
+    """A payment account opened at 9:30 on ``day``."""
+    return services.payment_account_open(
+        actor=actor,
+        point=point,
+        idempotency_key=key,
+        customer_name="Lăng Văn Sơn",
+        citizen_id=CID,
+        phone="0912345678",
+        partner=partner,
+        account_number=number,
+        channel=channel,
+        at=dt.datetime.combine(day, dt.time(9, 30), tzinfo=VIETNAM),
+    )

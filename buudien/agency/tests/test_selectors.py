@@ -9,7 +9,7 @@ import pytest
 
 from buudien.agency import selectors, services
 from buudien.agency.models import LoanReferral, PaymentAccount
-from buudien.agency.tests.helpers import CID, deposit, withdraw
+from buudien.agency.tests.helpers import CID, deposit, open_account, withdraw
 from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import NotFound
 
@@ -71,19 +71,7 @@ def test_an_outsider_sees_nothing(outsider, world, savings):
         selectors.unit_for(user=outsider, code="BDT20")
 
 
-def _open(actor, point, key, day, number):
-    return services.payment_account_open(
-        actor=actor,
-        point=point,
-        idempotency_key=key,
-        customer_name="Lăng Văn Sơn",
-        citizen_id=CID,
-        phone="0912345678",
-        partner="postpay",
-        account_number=number,
-        channel="online",
-        at=_at(day),
-    )
+_open = open_account
 
 
 def test_payment_accounts_opened_per_point_and_month(clerk_a, clerk_b, director, world):

@@ -168,9 +168,22 @@ def _services(report: dict[str, Any]) -> Section:
             f"Triển khai thanh toán không dùng tiền mặt tại {n.number(cashless)} điểm giao dịch "
             "bưu điện cung cấp dịch vụ thu hộ, chi hộ trên mạng lưới."
         )
-    accounts = report.get("payment_accounts_opened")
-    if n.is_number(accounts) and accounts:
-        section.paragraphs.append(f"Hỗ trợ người dân mở {n.number(accounts)} tài khoản thanh toán.")
+    accounts = report.get("payment_accounts") or {}
+    opened = accounts.get("actual", report.get("payment_accounts_opened"))
+    if n.is_number(opened) and opened:
+        text = f"Hỗ trợ người dân mở {n.number(opened)} tài khoản thanh toán"
+        online = accounts.get("online")
+        if n.is_number(online) and online:
+            text += f", trong đó mở online {n.number(online)} tài khoản"
+        section.paragraphs.append(text + ".")
+    savings = report.get("savings") or {}
+    if n.is_number(savings.get("actual")):
+        year = report.get("year")
+        last = f"cùng kỳ năm {year - 1}" if isinstance(year, int) else "cùng kỳ năm trước"
+        section.paragraphs.append(
+            f"Số dư tiết kiệm bưu điện huy động đến ngày {n.day(savings.get('as_at'))} đạt "
+            f"{n.amount_words(savings['actual'], 3)}{_against(savings, last)}."
+        )
     pensions = report.get("pensions_paid")
     if n.is_number(pensions) and pensions:
         section.paragraphs.append(

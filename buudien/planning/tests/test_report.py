@@ -4,12 +4,14 @@ the network at the period's end, and the reader's scope."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
 
 from buudien.core.catalogue import Line, Service
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.imports import ImportFailed, import_file
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.network.models import ServicePoint
@@ -58,7 +60,8 @@ def test_the_json_has_the_issue_shape_and_nulls_without_data(world):
     assert [u["code"] for u in r["per_unit"]] == ["UA", "UB"]
     assert r["per_unit"][0]["actual"] is None
     assert r["next_year_plan"] == {
-        "year": 2024, "revenue": None, "surplus": None, "budget_contribution": None
+        "year": 2024, "revenue": None, "surplus": None, "budget_contribution": None,
+        "uplift_pct": None,
     }  # fmt: skip
 
 
@@ -235,3 +238,35 @@ def test_a_partial_period_compares_with_the_same_dates_last_year(world, post):
     r = report(date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 6, 30))
     assert (r["revenue"]["actual"], r["revenue"]["previous"]) == (1_000_000, 500_000)
     assert r["previous_period"] == {"from": "2022-01-01", "to": "2022-06-30"}
+
+
+def test_the_aim_beyond_the_plan_is_imported_as_a_percentage(world):
+    text = "year,unit_code,metric,service,amount\n2024,BDT20,uplift,total,2.5\n"
+    assert import_file("plans", io.BytesIO(text.encode())).created == 1
+    assert Plan.objects.get(metric="uplift").amount == 250
+    assert report()["next_year_plan"]["uplift_pct"] == 2.5
+    with pytest.raises(ImportFailed):  # an aim is for the unit's total
+        import_file(
+            "plans", io.BytesIO(b"year,unit_code,metric,service,amount\n2024,UA,uplift,ems,2\n")
+        )
+
+
+def test_the_next_years_aim_beyond_the_plan_is_the_units_or_its_ancestors(world):
+    Plan.objects.create(
+        province_code="20", year=2024, unit=world.province, metric="uplift", subject="total",
+        amount=200,
+    )  # fmt: skip
+    Plan.objects.create(
+        province_code="20", year=2024, unit=world.unit_b, metric="uplift", subject="total",
+        amount=350,
+    )  # fmt: skip
+
+    assert report()["next_year_plan"]["uplift_pct"] == 2.0
+    assert report(unit="UA")["next_year_plan"]["uplift_pct"] == 2.0  # the province's
+    assert report(unit="UB")["next_year_plan"]["uplift_pct"] == 3.5
+    assert (
+        selectors.year_report(user=None, province_code="20", year=2024)["next_year_plan"][
+            "uplift_pct"
+        ]
+        is None
+    )

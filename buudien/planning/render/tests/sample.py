@@ -155,5 +155,6 @@ def sample_report() -> dict[str, Any]:
             "revenue": 133_643_000_000,
             "surplus": 9_639_000_000,
             "budget_contribution": None,
+            "uplift_pct": 2.0,
         },
     }

@@ -64,6 +64,7 @@ def assert_the_reviews_figures(report: dict[str, Any]) -> None:
     assert report["payment_accounts_opened"] > 2600
     assert report["next_year_plan"]["revenue"] == 133_643_000_000
     assert report["next_year_plan"]["surplus"] == 9_639_000_000
+    assert report["next_year_plan"]["uplift_pct"] == 2.0  # "vượt mức từ 2%"
     # Everything adds up: lines to the total, services to their lines, units and months too.
     total = revenue["actual"]
     assert sum(line["actual"] or 0 for line in report["lines"]) == total

@@ -109,6 +109,8 @@ def test_a_null_figure_is_left_out_of_the_narrative() -> None:
     assert "nộp ngân sách nhà nước" not in prose.split("KẾ HOẠCH")[-1].split("trong đó:")[-1]
     # A service with a null growth is neither among the growing nor the falling.
     assert "lương hưu tăng" not in prose
+    # Next year's aim beyond the plan, as the review words it.
+    assert "phấn đấu hoàn thành vượt mức từ 2% các chỉ tiêu kế hoạch" in prose
 
 
 def test_a_report_without_data_says_no_number() -> None:
