@@ -140,7 +140,10 @@ def report_year(
     unit: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    estimate: bool = True,
 ) -> dict[str, Any]:
+    """A period not over yet is estimated (``estimate`` in the answer says on what) unless
+    ``estimate=false``: then its figures are the actuals to date."""
     return selectors.year_report(
         user=request.user,
         province_code=_province(request, province),
@@ -148,4 +151,5 @@ def report_year(
         unit=unit,
         date_from=date_from,
         date_to=date_to,
+        estimate=estimate,
     )

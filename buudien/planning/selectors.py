@@ -11,6 +11,9 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
       "year": 2023,
       "period": {"from": "2023-01-01", "to": "2023-12-31"},   # ISO dates
       "previous_period": {"from": "2022-01-01", "to": "2022-12-31"},
+      "estimate": null,                             # or, for a period not over yet:
+        # {"actual_to": "2023-12-06", "basis": "previous_year"}: the figures are the actuals
+        # to that day plus last year's for the days left ("ước thực hiện")
       "currency": "VND",
       "revenue": FIGURE,
       "lines": [                                    # the business lines, catalogue order
@@ -35,6 +38,9 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         "cashless_points": 225,
         "communes_total": 200, "communes_covered": 200, "coverage_pct": 100.0
       },
+      "network_change": {                           # points opened and closed in the period
+        "opened": 3, "closed": 1,                   # (its lived days), by kind
+        "opened_by_kind": {"agent": 2, "kiosk": 1}, "closed_by_kind": {"bdvhx": 1}},
       "payment_accounts_opened": 5400,              # = payment_accounts.actual
       "payment_accounts": {                         # counted from the accounts themselves
         "actual": 5400, "previous": 4800, "growth_pct": 12.5,  # + history's volume
@@ -45,7 +51,8 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
       "items_by_service": {"registered": 250000, "ordinary": ..., "parcel": ..., "ems": ...,
                            "kt1": ..., "admin_delivery": ...},   # postal volumes
       "monthly": [                                  # 12 rows, revenue per month
-        {"month": 1, "actual": 11000000000, "previous": 10500000000}, ...
+        {"month": 1, "actual": 11000000000, "previous": 10500000000,
+         "estimated": false}, ...                   # true: a month with days estimated
       ],
       "per_unit": [                                 # the unit's children, by code
         {"code": "LSN01", "name": "...", "kind": "district", **FIGURE}, ...
@@ -267,6 +274,8 @@ PLANNER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.ACCOUNTANT})
 POSTAL_SERVICES = services_of(Line.POSTAL)
 # Keys of the figures: the current period and the same period a year before.
 CURRENT, PREVIOUS = 0, 1
+# The days of a period not lived yet, estimated from the same days a year before.
+ESTIMATED = 2
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -486,12 +495,31 @@ def _month_sql(column: str) -> str:
 
 class Figures:
     """The actuals of a unit subtree over a period and the same period a year before, from
-    the ledger's daily rollup and the imported history, per month, child unit and service."""
+    the ledger's daily rollup and the imported history, per month, child unit and service.
 
-    def __init__(self, *, province: Unit, unit: Unit, date_from: dt.date, date_to: dt.date) -> None:
+    With ``end`` (a period that runs on after ``date_to``, the last day lived): the period is
+    estimated ("ước thực hiện"): the current figures are the actuals up to ``date_to`` plus
+    the figures of the days from ``date_to`` to ``end`` a year before (``ESTIMATED``), and
+    the previous figures are those of the whole period a year before, ``previous_end``.
+    ``date_to`` and ``previous_to`` stay the lived days, which the services' own sections
+    compare (this year to date against the same days a year before). The imported history
+    (monthly) of the month of ``previous_to`` counts as lived."""
+
+    def __init__(
+        self,
+        *,
+        province: Unit,
+        unit: Unit,
+        date_from: dt.date,
+        date_to: dt.date,
+        end: dt.date | None = None,
+    ) -> None:
         self.province, self.unit = province, unit
         self.date_from, self.date_to = date_from, date_to
         self.previous_from, self.previous_to = shift_year(date_from, -1), shift_year(date_to, -1)
+        self.estimated = end is not None and end > date_to
+        self.end = end if end is not None and self.estimated else date_to
+        self.previous_end = shift_year(self.end, -1)
         self.children = list(
             Unit.objects.filter(parent=unit)
             .order_by("code")
@@ -524,15 +552,37 @@ class Figures:
 
     def _load_rollup(self, province_code: str, whole: bool, point_child: dict[int, int]) -> None:
         """Whole months from MonthlyFigure, the days of a month cut by the period from
-        DailyFigure: one GROUP BY each, per point, service and month."""
+        DailyFigure: one GROUP BY each, per point, service and month (and two more for the
+        days estimated)."""
         if not whole and not point_child:
             return
+        self._load_ranges(
+            [(self.date_from, self.date_to), (self.previous_from, self.previous_to)],
+            None,
+            province_code,
+            whole,
+            point_child,
+        )
+        if self.estimated:
+            self._load_ranges(
+                [(self.previous_to + dt.timedelta(days=1), self.previous_end)],
+                (PREVIOUS, ESTIMATED),
+                province_code,
+                whole,
+                point_child,
+            )
+
+    def _load_ranges(
+        self,
+        ranges: list[tuple[dt.date, dt.date]],
+        periods: tuple[int, ...] | None,
+        province_code: str,
+        whole: bool,
+        point_child: dict[int, int],
+    ) -> None:
         months: list[tuple[dt.date, dt.date]] = []
         days: list[tuple[dt.date, dt.date]] = []
-        for start, end in (
-            (self.date_from, self.date_to),
-            (self.previous_from, self.previous_to),
-        ):
+        for start, end in ranges:
             whole_months, edges = split_months(start, end)
             if whole_months is not None:
                 months.append(whole_months)
@@ -543,11 +593,13 @@ class Figures:
                     MonthlyFigure, "month", months, province_code, whole, point_child
                 ),
                 point_child,
+                periods,
             )
         if days:
             self._add_rollup_rows(
                 self._rollup_rows(DailyFigure, "date", days, province_code, whole, point_child),
                 point_child,
+                periods,
             )
 
     @staticmethod
@@ -591,35 +643,49 @@ class Figures:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def _add_rollup_rows(self, rows: list[Any], point_child: dict[int, int]) -> None:
-        """Rows of (point, service, yyyymm, revenue, volume, expense, budget)."""
-        cells = self.cells
+    def _add_rollup_rows(
+        self, rows: list[Any], point_child: dict[int, int], periods: tuple[int, ...] | None
+    ) -> None:
+        """Rows of (point, service, yyyymm, revenue, volume, expense, budget), into the
+        ``periods`` given, else into the period of their year."""
         for point_id, service, ym, revenue, volume, expense, budget in rows:
             ym = int(ym)
-            period = self._period(ym // 100)
             child = point_child.get(point_id, 0) if point_id is not None else 0
-            cell = cells[(period, ym % 100, child, service)]
-            revenue, expense, budget = int(revenue), int(expense), int(budget)
-            cell.revenue += revenue
-            if service or revenue:
-                cell.revenue_n += 1
-            if service:
-                cell.volume += int(volume)
-                cell.volume_n += 1
-            if expense:
-                cell.expense += expense
-                cell.expense_n += 1
-            if budget:
-                cell.budget += budget
-                cell.budget_n += 1
+            for period in periods or (self._period(ym // 100),):
+                self._add_cell(
+                    (period, ym % 100, child, service), service, revenue, volume, expense, budget
+                )
+
+    def _add_cell(
+        self, key: _Key, service: str, revenue: Any, volume: Any, expense: Any, budget: Any
+    ) -> None:
+        cell = self.cells[key]
+        revenue, expense, budget = int(revenue), int(expense), int(budget)
+        cell.revenue += revenue
+        if service or revenue:
+            cell.revenue_n += 1
+        if service:
+            cell.volume += int(volume)
+            cell.volume_n += 1
+        if expense:
+            cell.expense += expense
+            cell.expense_n += 1
+        if budget:
+            cell.budget += budget
+            cell.budget_n += 1
 
     def _months(self, start: dt.date, end: dt.date) -> Q:
         """History months that lie within [start, end] (by their first day)."""
         return Q(month__gte=start.replace(day=1), month__lte=end)
 
+    def _history_periods(self, month: dt.date) -> tuple[int, ...]:
+        if self.estimated and self.previous_to < month <= self.previous_end:
+            return (PREVIOUS, ESTIMATED)
+        return (self._period(month.year),)
+
     def _load_history(self, province_code: str, point_child: dict[int, int]) -> None:
         in_periods = self._months(self.date_from, self.date_to) | self._months(
-            self.previous_from, self.previous_to
+            self.previous_from, self.previous_end
         )
         revenue = (
             RevenueHistory.objects.filter(province_code=province_code)
@@ -628,14 +694,13 @@ class Figures:
             .values_list("month", "unit__path", "service", "amount", "volume")
         )
         for month, path, service, amount, volume in revenue:
-            cell = self.cells[
-                (self._period(month.year), month.month, self._child_of_path(path), service)
-            ]
-            cell.revenue += amount
-            cell.revenue_n += 1
-            if volume is not None:
-                cell.volume += volume
-                cell.volume_n += 1
+            for period in self._history_periods(month):
+                cell = self.cells[(period, month.month, self._child_of_path(path), service)]
+                cell.revenue += amount
+                cell.revenue_n += 1
+                if volume is not None:
+                    cell.volume += volume
+                    cell.volume_n += 1
         finance = (
             FinanceHistory.objects.filter(province_code=province_code)
             .filter(in_periods)
@@ -643,15 +708,14 @@ class Figures:
             .values_list("month", "unit__path", "kind", "amount")
         )
         for month, path, kind, amount in finance:
-            cell = self.cells[
-                (self._period(month.year), month.month, self._child_of_path(path), "")
-            ]
-            if kind == FinanceKind.EXPENSE:
-                cell.expense += amount
-                cell.expense_n += 1
-            else:
-                cell.budget += amount
-                cell.budget_n += 1
+            for period in self._history_periods(month):
+                cell = self.cells[(period, month.month, self._child_of_path(path), "")]
+                if kind == FinanceKind.EXPENSE:
+                    cell.expense += amount
+                    cell.expense_n += 1
+                else:
+                    cell.budget += amount
+                    cell.budget_n += 1
 
     def _index(self) -> None:
         """Sums per (period, service), (period, month) and (period, child)."""
@@ -679,15 +743,17 @@ class Figures:
     ) -> int | None:
         """The sum of ``measure`` (revenue, volume, expense, budget) in a period: of some
         services, or of one month, or of one child unit, or of everything; None when nothing
-        has data for it."""
+        has data for it. ``CURRENT`` of an estimated period is its actuals plus the days
+        estimated."""
+        periods = (CURRENT, ESTIMATED) if period == CURRENT and self.estimated else (period,)
         if services is not None:
-            cells = [self.by_service.get((period, service)) for service in services]
+            cells = [self.by_service.get((p, service)) for p in periods for service in services]
         elif month is not None:
-            cells = [self.by_month.get((period, month))]
+            cells = [self.by_month.get((p, month)) for p in periods]
         elif child is not None:
-            cells = [self.by_child.get((period, child))]
+            cells = [self.by_child.get((p, child)) for p in periods]
         else:
-            cells = [self.by_period.get(period)]
+            cells = [self.by_period.get(p) for p in periods]
         amount = count = 0
         for cell in cells:
             if cell is not None and getattr(cell, f"{measure}_n"):
@@ -697,6 +763,28 @@ class Figures:
 
 
 # --- the network at a day --------------------------------------------------------------------
+
+
+def network_change(*, unit: Unit, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    """The points of the unit's subtree that opened in the period (their first day of
+    service in it) and that closed in it (their first day without service in it), by kind."""
+    points = ServicePoint.objects.filter(unit_path__startswith=unit.path).order_by()
+    opened = dict(
+        points.filter(opened_on__gte=date_from, opened_on__lte=date_to)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    closed = dict(
+        points.filter(closed_on__gte=date_from, closed_on__lte=date_to)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "opened": sum(opened.values()),
+        "closed": sum(closed.values()),
+        "opened_by_kind": {kind: opened[kind] for kind in PointKind.values if kind in opened},
+        "closed_by_kind": {kind: closed[kind] for kind in PointKind.values if kind in closed},
+    }
 
 
 def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
@@ -1224,11 +1312,17 @@ def year_report(
     unit: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    estimate: bool = True,
 ) -> dict[str, Any]:
     """The figures of the year-end report (see the module docstring for the shape) of a unit
     subtree (the province by default) over a period of ``year`` (the whole year by
     default), against the plan of the year and the same period of the year before.
-    ``user`` None is the console: everything is visible."""
+    ``user`` None is the console: everything is visible.
+
+    A period that has begun and not ended is an estimate ("ước thực hiện"), unless
+    ``estimate`` is False: its figures are the actuals up to today plus last year's figures
+    for the days left (``Figures``), and ``estimate`` in the result says so; the services'
+    own sections state this year to date against the same days a year before."""
     if not 2000 <= year <= 2100:
         raise DomainError(_("The year must be between 2000 and 2100."), field="year")
     first, last = year_bounds(year)
@@ -1239,7 +1333,15 @@ def year_report(
             field="date_from",
         )
     province, subtree = report_scope(user=user, province_code=province_code, unit_code=unit)
-    figures = Figures(province=province, unit=subtree, date_from=date_from, date_to=date_to)
+    today = timezone.localdate()
+    estimated = estimate and date_from <= today < date_to
+    figures = Figures(
+        province=province,
+        unit=subtree,
+        date_from=date_from,
+        date_to=today if estimated else date_to,
+        end=date_to,
+    )
     plans = PlanBook(province, year)
     next_plans = PlanBook(province, year + 1)
     uid = subtree.pk
@@ -1315,8 +1417,14 @@ def year_report(
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "previous_period": {
             "from": figures.previous_from.isoformat(),
-            "to": figures.previous_to.isoformat(),
+            "to": figures.previous_end.isoformat(),
         },
+        "estimate": {
+            "actual_to": figures.date_to.isoformat(),
+            "basis": "previous_year",
+        }
+        if figures.estimated
+        else None,
         "currency": "VND",
         "revenue": revenue,
         "lines": lines,
@@ -1332,7 +1440,10 @@ def year_report(
             "growth_pct": growth(*expenses),
         },
         "surplus": _figure(surplus[0], plans.get(uid, PlanMetric.SURPLUS), surplus[1]),
-        "network": network_at(province=province, unit=subtree, day=date_to),
+        "network": network_at(province=province, unit=subtree, day=figures.date_to),
+        "network_change": network_change(
+            unit=subtree, date_from=date_from, date_to=figures.date_to
+        ),
         "payment_accounts_opened": partners["payment_accounts"]["actual"],
         **partners,
         "pensions_paid": by_code[Service.PENSION]["volume"],
@@ -1342,6 +1453,9 @@ def year_report(
                 "month": month,
                 "actual": figures.total("revenue", CURRENT, month=month),
                 "previous": figures.total("revenue", PREVIOUS, month=month),
+                # A month with days estimated (the rest of this one, and those to come).
+                "estimated": figures.estimated
+                and dt.date(year, month, calendar.monthrange(year, month)[1]) > figures.date_to,
             }
             for month in range(1, 13)
         ],
@@ -1356,7 +1470,7 @@ def year_report(
         "quality": {
             "on_time_rate": {
                 "actual": on_time_rate(
-                    province=province, unit=subtree, date_from=date_from, date_to=date_to
+                    province=province, unit=subtree, date_from=date_from, date_to=figures.date_to
                 ),
                 "plan": _rate_plan(plans, uid),
                 "previous": on_time_rate(

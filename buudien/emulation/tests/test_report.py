@@ -79,7 +79,9 @@ def records(world: Any) -> dict[str, Any]:
 
 
 def test_the_section_counts_the_records_of_the_period(world: Any, records: Any) -> None:
-    found = year_report(user=None, province_code="20", year=2026)["emulation"]
+    # (estimate=False here: the records lie anywhere in 2026, the year the suite may run in;
+    # a report of a year not over would count only the days lived so far)
+    found = year_report(user=None, province_code="20", year=2026, estimate=False)["emulation"]
 
     assert [row["theme"] for row in found["movements"]] == [
         "Phấn đấu thực hiện thắng lợi kế hoạch năm 2026"
@@ -112,13 +114,15 @@ def test_the_section_counts_the_records_of_the_period(world: Any, records: Any) 
     assert (initiatives["benefit_amount"], initiatives["applied_units"]) == (24_000_000, 1)
 
     # A unit's report counts its own: the flag of Chi Lăng and Chí's title, not the rest.
-    unit_b = year_report(user=None, province_code="20", year=2026, unit="UB")["emulation"]
+    unit_b = year_report(user=None, province_code="20", year=2026, unit="UB", estimate=False)[
+        "emulation"
+    ]
     assert unit_b["awards"]["total"]["actual"] == 2
     assert unit_b["pledges"]["signed"] == 1
 
 
 def test_the_narrative_and_the_tables_say_it(world: Any, records: Any) -> None:
-    report = year_report(user=None, province_code="20", year=2026)
+    report = year_report(user=None, province_code="20", year=2026, estimate=False)
     sections = {s.key: s for _, part in narrative(report).parts for s in part}
     text = " ".join(sections["emulation"].paragraphs)
 
@@ -151,7 +155,7 @@ def test_workforce_in_the_report(world: Any, records: Any) -> None:
             average_income=income,
             imported_at=dt.datetime(2027, 1, 5, tzinfo=dt.UTC),
         )
-    report = year_report(user=None, province_code="20", year=2026)
+    report = year_report(user=None, province_code="20", year=2026, estimate=False)
 
     figures = report["workforce"]
     assert figures["headcount"]["actual"] == 4 and figures["headcount"]["previous"] == 3

@@ -77,13 +77,33 @@ def _subject(report: dict[str, Any]) -> str:
     return "Bưu điện tỉnh"
 
 
+def _estimated(report: dict[str, Any]) -> str:
+    """ "ước thực hiện " when the report's period is not over yet, else nothing."""
+    return "ước thực hiện " if report.get("estimate") else ""
+
+
+def _estimate_note(report: dict[str, Any], year: Any) -> str:
+    """What an estimate rests on, said once after the revenue."""
+    estimate = report.get("estimate") or {}
+    if not estimate:
+        return ""
+    last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    return (
+        f"Số liệu thực hiện đến hết ngày {n.day(estimate.get('actual_to'))}; "
+        f"những ngày còn lại của năm được ước theo số liệu cùng kỳ {last}."
+    )
+
+
 def _revenue(report: dict[str, Any], year: Any) -> Section:
     section = Section("revenue", "Doanh thu")
     clauses = _figure_clauses(report.get("revenue"), year)
     if clauses:
         section.paragraphs.append(
-            _sentence(f"Tổng doanh thu năm {year} {clauses[0]}", *clauses[1:])
+            _sentence(f"Tổng doanh thu {_estimated(report)}năm {year} {clauses[0]}", *clauses[1:])
         )
+        note = _estimate_note(report, year)
+        if note:
+            section.paragraphs.append(note)
     lines = []
     for line in report.get("lines") or []:
         line_clauses = _figure_clauses(line, None)
@@ -157,6 +177,15 @@ def _network(report: dict[str, Any]) -> Section:
         if parts:
             text += ", gồm: " + ", ".join(parts)
         section.paragraphs.append(text + ".")
+    change = report.get("network_change") or {}
+    moves = []
+    for key, verb in (("opened_by_kind", "mở mới"), ("closed_by_kind", "dừng hoạt động")):
+        counts = {k: v for k, v in (change.get(key) or {}).items() if n.is_number(v) and v}
+        if counts:
+            listed = ", ".join(f"{n.number(v)} {KIND_WORDS.get(k, k)}" for k, v in counts.items())
+            moves.append(f"{verb} {listed}")
+    if moves:
+        section.paragraphs.append(_sentence("Trong kỳ " + "; ".join(moves)))
     return section
 
 
@@ -563,8 +592,8 @@ def narrative(report: dict[str, Any]) -> Narrative:
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else "")
     name = (report.get("unit") or {}).get("name") or (report.get("province") or {}).get("name")
     intro = (
-        f"{name or _subject(report)} báo cáo kết quả thực hiện kế hoạch sản xuất kinh doanh "
-        f"năm {year} và kế hoạch năm {next_year} như sau:"
+        f"{name or _subject(report)} báo cáo kết quả {_estimated(report)}thực hiện kế hoạch sản "
+        f"xuất kinh doanh năm {year} và kế hoạch năm {next_year} như sau:"
     )
     done = [
         s
@@ -587,7 +616,8 @@ def narrative(report: dict[str, Any]) -> Narrative:
     ahead = [s for s in (_next_year(report, year),) if s.paragraphs]
     parts = []
     if done:
-        parts.append((f"KẾT QUẢ THỰC HIỆN KẾ HOẠCH NĂM {year}", done))
+        heading = "ƯỚC THỰC HIỆN" if report.get("estimate") else "KẾT QUẢ THỰC HIỆN"
+        parts.append((f"{heading} KẾ HOẠCH NĂM {year}", done))
     if ahead:
         parts.append((f"KẾ HOẠCH NĂM {next_year}", ahead))
     return Narrative(intro=intro, parts=parts)

@@ -105,11 +105,12 @@ def _figure_row(label: str, figure: dict[str, Any] | None) -> list[Any]:
     ]
 
 
-def _figure_columns(year: Any, first: str) -> list[Col]:
-    this, last = _years(year)
+def _figure_columns(report: dict[str, Any], first: str) -> list[Col]:
+    this, last = _years(report.get("year"))
+    done = "Ước thực hiện" if report.get("estimate") else "Thực hiện"
     return [
         Col(first),
-        Col(f"Thực hiện {this}", "money"),
+        Col(f"{done} {this}", "money"),
         Col(f"Kế hoạch {this}", "money"),
         Col("% kế hoạch", "pct"),
         Col(f"Thực hiện {last}", "money"),
@@ -148,7 +149,7 @@ def summary_table(report: dict[str, Any]) -> Table:
         key="summary",
         sheet="Chỉ tiêu chủ yếu",
         title="Các chỉ tiêu chủ yếu",
-        columns=_figure_columns(report.get("year"), "Chỉ tiêu"),
+        columns=_figure_columns(report, "Chỉ tiêu"),
         rows=rows,
         row_kinds=row_kinds,
         note="Đơn vị tính: triệu đồng; tỷ lệ: %" if row_kinds else "Đơn vị tính: triệu đồng",
@@ -164,7 +165,7 @@ def lines_table(report: dict[str, Any]) -> Table:
         key="lines",
         sheet="Mảng kinh doanh",
         title="Doanh thu theo mảng kinh doanh",
-        columns=_figure_columns(report.get("year"), "Mảng kinh doanh"),
+        columns=_figure_columns(report, "Mảng kinh doanh"),
         rows=rows,
         total=_figure_row("Tổng cộng", report.get("revenue")),
     )
@@ -241,7 +242,7 @@ def units_table(report: dict[str, Any]) -> Table:
         key="units",
         sheet="Đơn vị",
         title="Doanh thu theo đơn vị",
-        columns=_figure_columns(report.get("year"), "Đơn vị"),
+        columns=_figure_columns(report, "Đơn vị"),
         rows=rows,
     )
 
@@ -252,6 +253,8 @@ def monthly_table(report: dict[str, Any]) -> Table:
     for index, row in enumerate(report.get("monthly") or []):
         month = row.get("month")
         label = f"Tháng {month}" if isinstance(month, int) else str(month or index + 1)
+        if row.get("estimated"):
+            label += " (ước)"
         actual, previous = row.get("actual"), row.get("previous")
         rows.append([label, actual, previous, _growth(actual, previous)])
     return Table(

@@ -18,6 +18,7 @@ from buudien.network.models import ServicePoint
 from buudien.network.tests.factories import LegacyCommuneFactory, PointFactory
 from buudien.planning import selectors
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
+from buudien.planning.render.narrative import narrative
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,10 @@ def test_revenue_and_volumes_come_from_the_ledger_with_growth(world, post):
     assert r["lines"][2]["actual"] is None
     assert r["pensions_paid"] == 1
     assert r["items_by_service"]["registered"] == 2
-    assert r["monthly"][2] == {"month": 3, "actual": 2_000_000, "previous": 1_600_000}
-    assert r["monthly"][3] == {"month": 4, "actual": None, "previous": None}
+    assert r["monthly"][2] == {
+        "month": 3, "actual": 2_000_000, "previous": 1_600_000, "estimated": False
+    }  # fmt: skip
+    assert r["monthly"][3] == {"month": 4, "actual": None, "previous": None, "estimated": False}
     assert [(u["code"], u["actual"]) for u in r["per_unit"]] == [("UA", 2_000_000), ("UB", 510_000)]
 
 
@@ -206,6 +209,28 @@ def test_the_network_is_counted_at_the_end_of_the_period(world):
         3, 2, 66.7,
     )  # fmt: skip
     assert report(unit="UA")["network"]["communes_total"] is None
+
+
+def test_the_points_opened_and_closed_in_the_period_by_kind(world):
+    for code, kind, opened, closed in (
+        ("240003", "bdvhx", dt.date(2020, 1, 1), dt.date(2023, 6, 30)),
+        ("240004", "agent", dt.date(2023, 3, 1), None),
+        ("240005", "agent", dt.date(2023, 9, 1), None),
+        ("240006", "kiosk", dt.date(2024, 2, 1), None),
+    ):
+        PointFactory(code=code, kind=kind, unit=world.unit_b, commune=world.commune_b,
+                     opened_on=opened, closed_on=closed)  # fmt: skip
+
+    assert report()["network_change"] == {
+        "opened": 2, "closed": 1,
+        "opened_by_kind": {"agent": 2}, "closed_by_kind": {"bdvhx": 1},
+    }  # fmt: skip
+    assert report(date_to=dt.date(2023, 6, 29))["network_change"]["closed"] == 0
+    assert report(unit="UA")["network_change"]["opened"] == 0
+    text = " ".join(
+        p for _h, sections in narrative(report()).parts for s in sections for p in s.paragraphs
+    )
+    assert "Trong kỳ mở mới 2 đại lý bưu điện; dừng hoạt động 1 điểm Bưu điện văn hóa xã." in text
 
 
 def test_a_user_sees_their_subtree_only(world, post, clerk_a, outsider, director):

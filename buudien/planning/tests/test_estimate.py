@@ -1,0 +1,117 @@
+"""A report made before its period ends is an estimate ("ước thực hiện"): the actuals to
+date plus last year's figures for the days left; once the period is over, the actuals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from buudien.core.bizdays import VIETNAM
+from buudien.planning import selectors
+from buudien.planning.models import RevenueHistory
+from buudien.planning.render.narrative import narrative
+from buudien.planning.render.tables import monthly_table, summary_table
+
+pytestmark = pytest.mark.django_db
+
+
+def _prose(report):
+    parts = narrative(report).parts
+    return [heading for heading, _s in parts], " ".join(
+        p for _h, sections in parts for s in sections for p in s.paragraphs
+    )
+
+
+@pytest.fixture
+def year(world, post):
+    """2023 to 30 June: 3 million in March; 2022: 2 million in March, 1 million on 30 June,
+    4 million in September; the history of October 2022 at B: 500 thousand."""
+    post(world.point_a, "registered", 3_000_000, dt.date(2023, 3, 5))
+    post(world.point_a, "registered", 2_000_000, dt.date(2022, 3, 5))
+    post(world.point_a, "registered", 1_000_000, dt.date(2022, 6, 30))
+    post(world.point_b, "registered", 4_000_000, dt.date(2022, 9, 12))
+    RevenueHistory.objects.create(
+        province_code="20", month=dt.date(2022, 10, 1), unit=world.unit_b,
+        service="parcel", amount=500_000, volume=5,
+    )  # fmt: skip
+
+
+def test_a_year_not_over_is_estimated_from_last_years_days_left(world, year, time_machine):
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+
+    r = selectors.year_report(user=None, province_code="20", year=2023)
+
+    assert r["estimate"] == {"actual_to": "2023-06-30", "basis": "previous_year"}
+    # this year to 30 June, plus 1 July to 31 December of 2022 (the 30 June is lived)
+    assert r["revenue"]["actual"] == 3_000_000 + 4_000_000 + 500_000
+    assert r["revenue"]["previous"] == 7_500_000  # the whole of 2022
+    registered = r["services"][0]
+    assert (registered["actual"], registered["volume"]) == (7_000_000, 2)
+    assert [u["actual"] for u in r["per_unit"]] == [3_000_000, 4_500_000]
+    months = {m["month"]: m for m in r["monthly"]}
+    assert (months[3]["actual"], months[3]["estimated"]) == (3_000_000, False)
+    assert (months[6]["actual"], months[6]["estimated"]) == (None, False)
+    assert (months[9]["actual"], months[9]["estimated"]) == (4_000_000, True)
+    assert (months[10]["actual"], months[12]["estimated"]) == (500_000, True)
+    assert r["period"] == {"from": "2023-01-01", "to": "2023-12-31"}
+    headings, prose = _prose(r)
+    assert headings[0] == "ƯỚC THỰC HIỆN KẾ HOẠCH NĂM 2023"
+    assert "Tổng doanh thu ước thực hiện năm 2023 đạt 8 triệu đồng, bằng năm 2022." in prose
+    assert (
+        "Số liệu thực hiện đến hết ngày 30/06/2023; những ngày còn lại của năm được ước theo "
+        "số liệu cùng kỳ năm 2022."
+    ) in prose
+    # the tables say it too
+    assert summary_table(r).columns[1].label == "Ước thực hiện 2023"
+    labels = [row[0] for row in monthly_table(r).rows]
+    assert labels[5:7] == ["Tháng 6", "Tháng 7 (ước)"]
+
+
+def test_the_actuals_to_date_when_no_estimate_is_asked(world, year, time_machine):
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+
+    r = selectors.year_report(user=None, province_code="20", year=2023, estimate=False)
+
+    assert r["estimate"] is None
+    assert (r["revenue"]["actual"], r["revenue"]["previous"]) == (3_000_000, 7_500_000)
+    assert not any(m["estimated"] for m in r["monthly"])
+
+
+def test_a_closed_year_states_its_actuals(world, year, time_machine):
+    time_machine.move_to(dt.datetime(2024, 1, 2, 9, 0, tzinfo=VIETNAM))
+
+    r = selectors.year_report(user=None, province_code="20", year=2023)
+
+    assert r["estimate"] is None
+    assert r["revenue"]["actual"] == 3_000_000
+    headings, prose = _prose(r)
+    assert headings[0] == "KẾT QUẢ THỰC HIỆN KẾ HOẠCH NĂM 2023"
+    assert "ước" not in prose
+
+
+def test_a_period_that_has_not_begun_is_not_estimated(world, year, time_machine):
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+
+    r = selectors.year_report(
+        user=None,
+        province_code="20",
+        year=2023,
+        date_from=dt.date(2023, 9, 1),
+        date_to=dt.date(2023, 9, 30),
+    )
+
+    assert r["estimate"] is None and r["revenue"]["actual"] is None
+    assert r["revenue"]["previous"] == 4_000_000
+
+
+def test_the_api_estimates_unless_told_not_to(world, year, director, client_as, time_machine):
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+    url = "/api/planning/reports/year?province=20&year=2023"
+
+    estimated = client_as(director).get(url).json()
+    actual = client_as(director).get(url + "&estimate=false").json()
+
+    assert estimated["estimate"]["actual_to"] == "2023-06-30"
+    assert estimated["revenue"]["actual"] == 7_500_000
+    assert actual["estimate"] is None and actual["revenue"]["actual"] == 3_000_000
