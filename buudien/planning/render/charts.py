@@ -169,7 +169,11 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
             ),
             ("actual", f"Năm {year}" if year else "Năm nay", ACTUAL, "-"),
         ):
-            points = [(m, _b(row.get(key))) for m, row in zip(months, rows, strict=True)]
+            points = [
+                (m, _b(row.get(key)))
+                for m, row in zip(months, rows, strict=True)
+                if key == "previous" or not row.get("estimated")
+            ]
             drawn = [(m, v) for m, v in points if v is not None]
             if drawn:
                 ax.plot(
@@ -180,6 +184,26 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
                     markersize=3,
                     color=color,
                     label=label,
+                )
+        # The months of an estimate with days to come: drawn dotted, from the last lived one.
+        estimated = [i for i, row in enumerate(rows) if row.get("estimated")]
+        if estimated:
+            start = max(0, estimated[0] - 1)
+            tail = [
+                (months[i], _b(rows[i].get("actual")))
+                for i in range(start, len(rows))
+                if _b(rows[i].get("actual")) is not None
+            ]
+            if tail:
+                ax.plot(
+                    [m for m, _ in tail],
+                    [v for _, v in tail],
+                    ":",
+                    marker="o",
+                    markersize=3,
+                    markerfacecolor="white",
+                    color=ACTUAL,
+                    label=f"Năm {year} (ước)" if year else "Năm nay (ước)",
                 )
         ax.set_xticks(months, [f"T{m}" for m in months])
         ax.set_ylabel("tỷ đồng")

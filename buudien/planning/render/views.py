@@ -64,6 +64,13 @@ class ReportForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd/mm/yyyy; by default today, or the end of a past year"),
     )
+    figures = forms.ChoiceField(
+        label=gettext_lazy("Figures of a year not over"),
+        choices=[
+            ("estimate", gettext_lazy("Estimate for the whole year")),
+            ("to_date", gettext_lazy("Actuals to date")),
+        ],
+    )
 
     def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +88,7 @@ def _form(request: HttpRequest) -> ReportForm:
     data = request.GET.copy()
     data.setdefault("province", provinces[0][0])
     data.setdefault("year", str(timezone.localdate().year))
+    data.setdefault("figures", "estimate")
     return ReportForm(data, provinces=provinces)
 
 
@@ -92,6 +100,7 @@ def _report(request: HttpRequest, form: ReportForm) -> tuple[dict[str, Any], dt.
             user=request.user,
             province_code=form.cleaned_data["province"],
             year=form.cleaned_data["year"],
+            estimate=form.cleaned_data["figures"] == "estimate",
         )
     except AccessDenied:
         raise
@@ -115,6 +124,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "province": form.cleaned_data["province"],
             "year": form.cleaned_data["year"],
             "date": issued_on.strftime("%d/%m/%Y"),
+            "figures": form.cleaned_data["figures"],
         }
         base = reverse("planning:report_download", kwargs={"fmt": "docx"})[: -len("docx")]
         context["downloads"] = [

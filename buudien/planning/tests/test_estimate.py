@@ -10,6 +10,7 @@ import pytest
 from buudien.core.bizdays import VIETNAM
 from buudien.planning import selectors
 from buudien.planning.models import RevenueHistory
+from buudien.planning.render import charts
 from buudien.planning.render.narrative import narrative
 from buudien.planning.render.tables import monthly_table, summary_table
 
@@ -66,6 +67,8 @@ def test_a_year_not_over_is_estimated_from_last_years_days_left(world, year, tim
     assert summary_table(r).columns[1].label == "Ước thực hiện 2023"
     labels = [row[0] for row in monthly_table(r).rows]
     assert labels[5:7] == ["Tháng 6", "Tháng 7 (ước)"]
+    # and the chart: the estimated months drawn apart, with their own legend
+    assert "Năm 2023 (ước)" in charts.svg(charts.monthly_chart(r))
 
 
 def test_the_actuals_to_date_when_no_estimate_is_asked(world, year, time_machine):

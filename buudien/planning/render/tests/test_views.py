@@ -110,3 +110,26 @@ def test_a_clerk_has_the_network_but_no_dashboard(client_as: Any, clerk_a: Any) 
     html = client_as(clerk_a).get("/").content.decode()
     assert 'data-testid="dashboard"' not in html
     assert 'data-testid="points-total"' in html
+
+
+def test_a_year_not_over_is_estimated_unless_the_actuals_are_asked(
+    client_as: Any, director: Any, time_machine: Any
+) -> None:
+    import datetime as dt
+
+    from buudien.core.bizdays import VIETNAM
+
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+    estimated = client_as(director).get(PAGE, {"province": "20", "year": "2023"})
+    html = estimated.content.decode()
+    assert "ƯỚC THỰC HIỆN KẾ HOẠCH NĂM 2023" in html
+    assert "figures=estimate" in html  # the downloads keep it
+    to_date = client_as(director).get(
+        PAGE, {"province": "20", "year": "2023", "figures": "to_date"}
+    )
+    assert "KẾT QUẢ THỰC HIỆN KẾ HOẠCH NĂM 2023" in to_date.content.decode()
+    data = client_as(director).get(
+        "/planning/report/download.json",
+        {"province": "20", "year": "2023", "figures": "to_date"},
+    )
+    assert json.loads(data.content)["estimate"] is None
