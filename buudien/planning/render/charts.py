@@ -190,9 +190,9 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
         if estimated:
             start = max(0, estimated[0] - 1)
             tail = [
-                (months[i], _b(rows[i].get("actual")))
+                (months[i], value)
                 for i in range(start, len(rows))
-                if _b(rows[i].get("actual")) is not None
+                if (value := _b(rows[i].get("actual"))) is not None
             ]
             if tail:
                 ax.plot(
