@@ -223,6 +223,7 @@ CARE_HOTLINE = env_str("CARE_HOTLINE", "1900 54 54 81")
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 1000
+NINJA_PAGINATION_CLASS = "buudien.core.pagination.Paging"
 
 LOGGING = {
     "version": 1,

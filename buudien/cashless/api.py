@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import Field, File, Router, Status
 from ninja.files import UploadedFile
 
 from buudien.cashless import registry, selectors, services, vietqr
@@ -28,6 +28,7 @@ from buudien.cashless.schemas import (
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed, upload_check
+from buudien.core.pagination import MAX_OFFSET
 from buudien.counter.api import counter_arguments, point_for
 from buudien.network.models import ServicePoint
 
@@ -69,7 +70,7 @@ def request_list(
     date_to: dt.date | None = None,
     q: str = "",
     limit: int = 100,
-    offset: int = 0,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Any:
     found = selectors.payment_request_list(
         user=request.user,
@@ -80,7 +81,6 @@ def request_list(
         q=q[:64],
     ).select_related("bank_account")
     limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     return list(found[offset : offset + limit])
 
 
