@@ -36,3 +36,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+handler404 = "buudien.web.views.not_found"

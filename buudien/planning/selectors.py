@@ -248,7 +248,7 @@ from buudien.agency import figures as agency_figures
 from buudien.care import figures as care_figures
 from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
 from buudien.emulation.figures import emulation_figures
 from buudien.finance.models import DailyFigure, MonthlyFigure
@@ -274,6 +274,21 @@ PLANNER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.ACCOUNTANT})
 POSTAL_SERVICES = services_of(Line.POSTAL)
 # Keys of the figures: the current period and the same period a year before.
 CURRENT, PREVIOUS = 0, 1
+
+# Who reads plans and the year-end report: the same roles on the pages and through the API.
+READER_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN})
+
+
+def can_read_reports(user: Any) -> bool:
+    return access.has_role(user, READER_ROLES)
+
+
+def _require_reader(user: Any) -> None:
+    """``user`` None is the console; anyone else reads plans and reports by role."""
+    if user is not None and not can_read_reports(user):
+        raise AccessDenied(_("Only directors, accountants and auditors read the reports."))
+
+
 # The days of a period not lived yet, estimated from the same days a year before.
 ESTIMATED = 2
 
@@ -401,6 +416,7 @@ def plan_list(
     *, user: Any, province_code: str, year: int, unit_code: str | None = None
 ) -> QuerySet[Plan]:
     """The plan rows set directly, in the user's scope."""
+    _require_reader(user)
     plans = Plan.objects.select_related("unit").filter(province_code=province_code, year=year)
     if user is not None:
         plans = plans.filter(access.scope_q(user, "unit__path"))
@@ -1323,6 +1339,7 @@ def year_report(
     ``estimate`` is False: its figures are the actuals up to today plus last year's figures
     for the days left (``Figures``), and ``estimate`` in the result says so; the services'
     own sections state this year to date against the same days a year before."""
+    _require_reader(user)
     if not 2000 <= year <= 2100:
         raise DomainError(_("The year must be between 2000 and 2100."), field="year")
     first, last = year_bounds(year)
@@ -1533,6 +1550,7 @@ def plan_grid(
 ) -> tuple[Unit, list[GridRow]]:
     """The unit (the province by default, or the user's own) and its children, each with the
     plan per grid column: what is set on it, and what it adds up to."""
+    _require_reader(user)
     province, unit = report_scope(user=user, province_code=province_code, unit_code=unit_code)
     book = PlanBook(province, year)
     units = [unit, *Unit.objects.filter(parent=unit).order_by("code")]

@@ -4,8 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from buudien.core.bizdays import local_today
 from buudien.dossiers import selectors as dossiers
@@ -64,3 +66,11 @@ def _dossier_desk(user: Any, today: dt.date) -> dict[str, int] | None:
         "due_today": sum(row.due_today for row in rows),
         "overdue": sum(row.overdue for row in rows),
     }
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path that matches nothing: JSON under /api/ (as every other answer of the API),
+    Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -193,8 +193,11 @@ def test_the_report_section_equals_the_figures(dossiers, world):
     assert of_b["public_admin"]["per_unit"] == []
 
 
-def test_a_clerk_of_a_unit_gets_the_section_of_their_unit(dossiers, clerk_b):
-    report = selectors.year_report(user=clerk_b, province_code="20", year=2026)
+def test_the_head_of_a_unit_gets_the_section_of_their_unit(dossiers, world):
+    from buudien.people.tests.factories import UserFactory
+
+    head_b = UserFactory(username="head_b", role="director", unit=world.unit_b)
+    report = selectors.year_report(user=head_b, province_code="20", year=2026)
     assert report["unit"]["code"] == "UB"
     assert report["public_admin"]["received"]["actual"] == 1
 

@@ -26,8 +26,6 @@ from django.utils.translation import gettext_lazy
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.network import selectors as network
-from buudien.people import access
-from buudien.people.choices import Role
 from buudien.planning import selectors
 from buudien.planning.render import (
     CONTENT_TYPES,
@@ -38,11 +36,7 @@ from buudien.planning.render import (
 )
 from buudien.planning.render.html import report_context
 
-READER_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN})
-
-
-def can_read_reports(user: Any) -> bool:
-    return access.has_role(user, READER_ROLES)
+can_read_reports = selectors.can_read_reports
 
 
 def report_url(**params: Any) -> str | None:

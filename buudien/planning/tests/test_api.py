@@ -88,3 +88,29 @@ def test_import_reports_every_row_and_writes_nothing(world, director, client_as)
     )
     response = client_as(director).post("/api/planning/imports/plans", {"file": good})
     assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
+
+
+@pytest.mark.parametrize("role", ["clerk", "postman", "kt1_operator", "hcc_officer"])
+def test_the_api_follows_the_pages_role_rules(world, client_as, role):
+    from buudien.people.tests.factories import UserFactory
+
+    user = UserFactory(username=f"u_{role}", role=role, unit=world.province)
+    client = client_as(user)
+    for url in (
+        "/api/planning/reports/year?province=20&year=2023",
+        "/api/planning/plans?province=20&year=2023",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "giám đốc, kế toán" in response.json()["detail"]
+    assert client.get("/planning/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["director", "accountant", "auditor", "admin"])
+def test_the_readers_read_plans_and_the_report(world, client_as, role):
+    from buudien.people.tests.factories import UserFactory
+
+    client = client_as(UserFactory(username=f"u_{role}", role=role, unit=world.province))
+    assert client.get("/api/planning/reports/year?province=20&year=2023").status_code == 200
+    assert client.get("/api/planning/plans?province=20&year=2023").status_code == 200
+    assert client.get("/planning/").status_code == 200

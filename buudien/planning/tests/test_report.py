@@ -10,7 +10,7 @@ import json
 import pytest
 
 from buudien.core.catalogue import Line, Service
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import ImportFailed, import_file
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -234,14 +234,19 @@ def test_the_points_opened_and_closed_in_the_period_by_kind(world):
 
 
 def test_a_user_sees_their_subtree_only(world, post, clerk_a, outsider, director):
+    from buudien.people.tests.factories import UserFactory
+
+    head_a = UserFactory(username="head_a", role="director", unit=world.unit_a)
     post(world.point_a, "registered", 1_000_000, dt.date(2023, 3, 5))
     post(world.point_b, "registered", 2_000_000, dt.date(2023, 3, 5))
-    mine = selectors.year_report(user=clerk_a, province_code="20", year=2023)
+    mine = selectors.year_report(user=head_a, province_code="20", year=2023)
     assert mine["unit"]["code"] == "UA"
     assert mine["revenue"]["actual"] == 1_000_000
     assert mine["per_unit"] == []
     with pytest.raises(NotFound):
-        selectors.year_report(user=clerk_a, province_code="20", year=2023, unit="UB")
+        selectors.year_report(user=head_a, province_code="20", year=2023, unit="UB")
+    with pytest.raises(AccessDenied):  # a clerk reads no report, as the menu says
+        selectors.year_report(user=clerk_a, province_code="20", year=2023)
     with pytest.raises(NotFound):
         selectors.year_report(user=outsider, province_code="20", year=2023)
     whole = selectors.year_report(user=director, province_code="20", year=2023)

@@ -44,8 +44,11 @@ def test_a_bad_amount_saves_nothing(world, director, client_as):
     assert not Plan.objects.exists()
 
 
-def test_a_clerk_reads_their_unit_only_and_cannot_edit(world, clerk_a, client_as):
-    client = client_as(clerk_a)
+def test_an_auditor_of_a_unit_reads_it_only_and_cannot_edit(world, clerk_a, client_as):
+    from buudien.people.tests.factories import UserFactory
+
+    assert client_as(clerk_a).get(reverse("planning:index")).status_code == 403
+    client = client_as(UserFactory(username="auditor_a", role="auditor", unit=world.unit_a))
     response = client.get(reverse("planning:index") + "?province=20&year=2023")
     assert response.status_code == 200
     page = response.content.decode()
