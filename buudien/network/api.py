@@ -26,6 +26,8 @@ from buudien.network.schemas import (
 
 router = Router(tags=["network"])
 
+PATCH_CLEARABLE = frozenset({"closed_on", "address", "phone", "geography"})
+
 
 def _parent(request: HttpRequest, code: str | None) -> Unit | None:
     if code is None or code == "":
@@ -145,6 +147,13 @@ def points_create(request: HttpRequest, payload: PointIn) -> Any:
 def points_update(request: HttpRequest, code: str, payload: PointPatch) -> Any:
     point: ServicePoint = selectors.point_get(user=request.user, code=code)
     changes = payload.dict(exclude_unset=True)
+    # null clears what may be empty (the closing day, the address, the phone); every other
+    # field keeps a value: null there is refused, not stored.
+    for name, value in list(changes.items()):
+        if value is None and name not in PATCH_CLEARABLE:
+            raise DomainError(_("%(field)s cannot be empty.") % {"field": name}, field=name)
+        if value is None and name in ("address", "phone"):
+            changes[name] = ""
     geography = changes.pop("geography", None)
     services_wanted = changes.pop("services", None)
     if "unit_code" in changes:

@@ -376,3 +376,28 @@ def test_it_counts_points_by_kind_and_per_unit(director, world):
     nodes = {n.unit.code: n for n in selectors.unit_tree(user=director, day=dt.date(2026, 1, 1))}
     assert (nodes["UA"].points_active, nodes["UB"].points_active) == (2, 1)
     assert (nodes["BDT20"].depth, nodes["UA"].depth) == (0, 1)
+
+
+@pytest.mark.parametrize("field", ["commune_code", "unit_code", "name", "kind", "opened_on"])
+def test_a_patch_with_null_for_a_field_that_keeps_a_value_is_refused(
+    client_as, admin_user, world, field
+):
+    before = ServicePoint.objects.values().get(code="240001")
+    response = client_as(admin_user).patch(
+        "/api/network/points/240001", {field: None}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"{field} không được để trống."
+    assert ServicePoint.objects.values().get(code="240001") == before
+
+
+def test_a_patch_with_null_clears_the_phone_and_the_closing_day(client_as, admin_user, world):
+    client = client_as(admin_user)
+    response = client.patch(
+        "/api/network/points/240001",
+        {"phone": None, "address": None, "closed_on": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    point = ServicePoint.objects.get(code="240001")
+    assert (point.phone, point.address, point.closed_on) == ("", "", None)
