@@ -203,8 +203,8 @@ class ItemImport(ImportKind):
                     )
                 )
                 bad = True
-            if bad:
-                continue
+            if bad or not code or not row["service"]:
+                continue  # the reader reported the missing column or value already
             key = (
                 code,
                 row["service"],

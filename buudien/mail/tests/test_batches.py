@@ -546,6 +546,20 @@ def test_a_file_with_a_bad_row_is_refused_whole_by_row_and_column(clerk_a, world
     assert _state() == before
 
 
+def test_a_file_without_the_point_or_service_column_is_refused_not_a_500(clerk_a, world, client_as):
+    before = _state()
+    header = HEADER.replace("point_code,", "").replace("service,", "")
+    upload = io.BytesIO(f"{header}\nShop A,,,Lan,,Thôn Pò Mỏ,06002,,18,,,,,,\n".encode())
+    upload.name = "bang-ke.csv"
+
+    response = client_as(clerk_a).post("/api/mail/batches/file", {"file": upload})
+
+    assert response.status_code == 400
+    missing = {(e["column"], e["reason"]) for e in response.json()["errors"]}
+    assert {("point_code", "thiếu cột này"), ("service", "thiếu cột này")} <= missing
+    assert _state() == before
+
+
 def test_a_file_of_another_point_is_refused_on_its_first_row(clerk_b, world):
     before = _state()
     with pytest.raises(ImportFailed) as refused:
