@@ -373,3 +373,17 @@ def test_a_timeline_takes_two_queries(client, clerk_a, world, monkeypatch):
     assert len(calls) == 2
     assert client.get(f"/api/tracking/{s10_make('RR', 1)}").status_code == 404
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("field", ["office_code", "event_id", "note", "recipient_name"])
+def test_a_nul_in_one_scan_rejects_that_scan_only(client, clerk_a, world, field):
+    item = item_make(point=world.point_a)
+    bad = {**_scan(item, event_id="nul-1"), field: "24\x0000"}
+    good = _scan(item, code="EDG", event_id="nul-2", occurred_at="2026-03-02T10:00:00+07:00")
+
+    response = _post(client, {"source": "scanner", "events": [bad, good]}, **_bearer(clerk_a))
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["accepted"] == 1
+    assert [(r["index"], r["fault"]) for r in body["rejected"]] == [(0, "bad_field")]

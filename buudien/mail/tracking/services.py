@@ -803,8 +803,21 @@ def events_ingest(*, actor: Any, source: str, events: list[Any]) -> IngestResult
     scope = _scope_path(actor)
     if scope is None:
         raise AccessDenied(_("You have no unit: you cannot record events."))
+    # A NUL character can be stored nowhere (PostgreSQL refuses it in text): such an event is
+    # taken out before the batch's lookups and rejected on its own.
+    events = [_WITH_NUL if _has_nul(event) else event for event in events]
     with _collector_paused():
         return _ingest(actor, source, events, scope)
+
+
+# The stand-in of an event with a NUL in one of its fields (judged by identity).
+_WITH_NUL: dict[str, Any] = {}
+
+
+def _has_nul(event: Any) -> bool:
+    return type(event) is dict and any(
+        type(value) is str and "\x00" in value for value in event.values()
+    )
 
 
 @dataclass(slots=True)
@@ -826,6 +839,9 @@ Judged = tuple[ItemRow, str, dt.datetime, Any, int, str, str, str, str, str, str
 
 def _judge(index: int, event: Any, batch: _Batch) -> Judged | Rejection:
     """One event judged in full, first fault first: the refusal, or what to store."""
+    if event is _WITH_NUL:
+        message = _("A field of the event holds a NUL character.")
+        return Rejection(index, "", message, "bad_field")
     if type(event) is not dict:
         return Rejection(index, "", _("An event must be a JSON object."), "not_an_object")
     get = event.get
