@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from buudien.core.errors import DomainError
@@ -69,43 +68,12 @@ class BuudienAPI(NinjaAPI):
         return schema
 
 
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
-
-
-class NulFreeParser(Parser):
-    """JSON bodies and query strings without a NUL character, which no database column can
-    hold (PostgreSQL refuses it in text): such a request is refused whole with a 400, before
-    any lookup. The scanners' batch of events rejects such an event on its own instead."""
-
-    PER_ITEM = ("/api/tracking/events",)
-
-    def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
-        if request.path not in self.PER_ITEM and _holds_nul(data):
-            raise DomainError(_("The request holds a NUL character."))
-        return data
-
-    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
-        result = super().parse_querydict(data, list_fields, request)
-        if _holds_nul(result):
-            raise DomainError(_("The request holds a NUL character."))
-        return result
-
-
 api = BuudienAPI(
     title="buudien API",
     version="1",
     description="The HTTP API of buudien. Money is an integer number of đồng.",
     auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
     urls_namespace="api",
-    parser=NulFreeParser(),
 )
 
 
@@ -135,8 +103,6 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, DomainError):  # the parser's refusal, wrapped by ninja
-        return on_domain_error(request, exc.__cause__)
     message = str(exc)
     if message.startswith("Cannot parse request body"):  # ninja's words for a broken body
         message = _("The request body is not valid JSON.")
