@@ -858,3 +858,20 @@ def template_csv(names: Sequence[str], example: dict[str, str], filename: str) -
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def import_for_api(
+    kind_name: str, upload: Any, *, actor: Any, dry_run: bool = False
+) -> dict[str, int]:
+    """``import_file`` of an API upload: the counts, or a DomainError on ``file`` that lists
+    every problem as ``{"row", "column", "reason"}`` (a 400, nothing written)."""
+    upload_check(upload)
+    try:
+        result = import_file(kind_name, upload, actor=actor, dry_run=dry_run, name=upload.name)
+    except ImportFailed as exc:
+        errors = [
+            {"row": error.row, "column": error.column, "reason": error.reason}
+            for error in exc.errors
+        ]
+        raise DomainError(exc.message, field="file", errors=errors) from exc
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

@@ -7,22 +7,28 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
+from buudien.core.imports import import_for_api
 from buudien.counter.api import idempotency_key
-from buudien.finance import ledger, selectors
+from buudien.finance import costs, ledger, selectors
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
     AccountOut,
     BusinessDayOut,
+    CostCategoryOut,
+    CostIn,
+    CostOut,
     EntryIn,
     EntryOut,
     ReverseIn,
     StatementOut,
     TrialBalanceOut,
 )
+from buudien.planning.schemas import ImportOut
 
 router = Router(tags=["finance"])
 
@@ -180,3 +186,91 @@ def days_close(request: HttpRequest, day: dt.date, province: str | None = None) 
         actor=request.user, province_code=_province(request, province), date=day
     )
     return BusinessDay.objects.select_related("closed_by").get(pk=closed.pk)
+
+
+# --- costs -----------------------------------------------------------------------------------
+
+
+def cost_rows(entries: Any) -> list[dict[str, Any]]:
+    """One row per cost leg of the entries (``costs.cost_entries``)."""
+    rows = []
+    for entry in entries:
+        for transfer in entry.transfers.all():
+            account = transfer.debit
+            owner = account.point or account.unit
+            category = costs.category_of(account.code)
+            rows.append(
+                {
+                    "entry_id": entry.pk,
+                    "date": entry.business_date,
+                    "category": category,
+                    "category_name": costs.category_name(category),
+                    "owner": owner.code if owner is not None else "",
+                    "owner_name": owner.name if owner is not None else "",
+                    "account": account.code,
+                    "paid_from": transfer.credit.code,
+                    "amount": transfer.amount,
+                    "reference": entry.reference,
+                    "memo": entry.memo,
+                }
+            )
+    return rows
+
+
+@router.get(
+    "/cost-categories", response=list[CostCategoryOut], summary="The cost accounts of the chart"
+)
+def cost_categories(request: HttpRequest) -> Any:
+    return [
+        {"code": category.code, "group": category.group, "name": str(category.name)}
+        for category in costs.CATEGORIES
+    ]
+
+
+@router.get("/costs", response=list[CostOut], summary="Costs booked in a range")
+def costs_list(
+    request: HttpRequest,
+    province: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Any:
+    start, end = _range(date_from, date_to)
+    selectors.check_range(start, end)
+    entries = costs.cost_entries(
+        user=request.user, province_code=_province(request, province), date_from=start, date_to=end
+    )
+    return cost_rows(entries[:1000])
+
+
+@router.post("/costs", response={201: CostOut}, summary="Book a cost of a unit or a point")
+def costs_create(request: HttpRequest, payload: CostIn) -> Any:
+    """Accountants and administrators: a cost of a unit or a point of their subtree, paid
+    from a bank, a drawer, or owed (wages 334, suppliers 331 …). Send an ``Idempotency-Key``."""
+    entry = costs.cost_book(
+        actor=request.user,
+        province_code=_province(request, payload.province_code),
+        idempotency_key=idempotency_key(request, payload.idempotency_key),
+        category=payload.category,
+        owner_code=payload.owner,
+        amount=payload.amount,
+        day=payload.date,
+        paid_from=payload.paid_from,
+        memo=payload.memo,
+        reference=payload.reference,
+    )
+    entry = Entry.objects.prefetch_related(
+        "transfers__debit__point", "transfers__debit__unit", "transfers__credit"
+    ).get(pk=entry.pk)
+    return Status(201, cost_rows([entry])[0])
+
+
+@router.post(
+    "/costs/file",
+    response=ImportOut,
+    summary="Book the costs of the accounting system's monthly file (CSV or .xlsx, all or nothing)",
+)
+def costs_file(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    """Columns ``date, owner_code, account, amount, paid_from`` and optionally ``reference,
+    memo``. Every problem is answered with its row and column, and nothing is booked; the
+    same file twice books once."""
+    return import_for_api("costs", file, actor=request.user, dry_run=dry_run)

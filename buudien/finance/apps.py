@@ -6,3 +6,6 @@ class FinanceConfig(AppConfig):
     name = "buudien.finance"
     label = "finance"
     verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        from buudien.finance import costs as _costs  # noqa: F401  (the costs import kind)

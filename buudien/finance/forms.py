@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from buudien.counter.forms import CHOOSE, MoneyField, TokenForm
+
 
 def _date(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
@@ -31,3 +33,34 @@ class RangeForm(forms.Form):
 
 class DayForm(forms.Form):
     day = _date(_("Day"))
+
+
+class CostForm(TokenForm):
+    """One cost of a unit or a point, as the accountant books it by hand."""
+
+    date = _date(_("Day booked"), required=True)
+    owner = forms.CharField(
+        label=_("Unit or point"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "cost-owners", "autocomplete": "off"}),
+        help_text=_("Its code, e.g. BDT2001 or 240001."),
+    )
+    category = forms.ChoiceField(label=_("Cost account"))
+    amount = MoneyField(label=_("Amount (đồng)"), max_value=10**13)
+    paid_from = forms.ChoiceField(label=_("Paid from"))
+    reference = forms.CharField(label=_("Document number"), max_length=64, required=False)
+    memo = forms.CharField(label=_("What it was for"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, payers: list[tuple[str, str]], **kwargs: Any) -> None:
+        from buudien.finance.costs import CATEGORIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["autofocus"] = True
+        self.fields["category"].choices = [("", CHOOSE)] + [
+            (c.code, f"{c.code} · {c.name}") for c in CATEGORIES
+        ]
+        self.fields["paid_from"].choices = [("", CHOOSE), *payers]
+
+
+class CostFileForm(forms.Form):
+    file = forms.FileField(label=_("The accounting system's file (.csv or .xlsx)"))

@@ -715,6 +715,7 @@ class _Locked:
     balance: int
     closed_at: Any
     point_id: int | None
+    unit_id: int | None
 
 
 def _table(model: Any) -> str:
@@ -729,8 +730,8 @@ def _lock_accounts(cursor: Any, ids: list[int]) -> dict[int, _Locked]:
     """The accounts, locked in primary-key order (PostgreSQL; SQLite's IMMEDIATE transaction
     already holds the database's write lock)."""
     sql = (
-        "SELECT id, province_code, code, name, kind, allow_negative, balance, closed_at, point_id "
-        f"FROM {_table(Account)} WHERE id IN ({_marks(len(ids))}) ORDER BY id"
+        "SELECT id, province_code, code, name, kind, allow_negative, balance, closed_at, point_id, "
+        f"unit_id FROM {_table(Account)} WHERE id IN ({_marks(len(ids))}) ORDER BY id"
     )
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
@@ -831,21 +832,38 @@ def _rollup_sql(province_code: str, day: dt.date, totals: dict[int, tuple[int, i
 _FIGURES = ("revenue", "volume", "turnover", "expense", "budget")
 
 
+# The key of a DailyFigure row: (point, unit, service). ``unit`` only for the legs of an entry
+# without a point that move an expense account: the unit that owns it (a cost of a unit).
+_FigureKey = tuple[int | None, int | None, str]
+
+
+def _cost_unit(debit: _Locked, credit: _Locked) -> int | None:
+    """The unit a point-less leg's expense belongs to: the owner of its expense account."""
+    expense = AccountKind.EXPENSE.value
+    if debit.kind == expense:
+        return debit.unit_id
+    if credit.kind == expense:
+        return credit.unit_id
+    return None
+
+
 def _figures(
     request: _Request, accounts: dict[int, _Locked], transfers: list[tuple[Any, ...]]
-) -> dict[tuple[int | None, str], list[int]]:
-    """(point, service) -> [revenue, volume, turnover, expense, budget] of one entry: what it
-    adds to DailyFigure. A reversal's legs are mirrored already, so revenue and expenses
-    net out by themselves; its volume, turnover and budget count negative."""
+) -> dict[_FigureKey, list[int]]:
+    """(point, unit, service) -> [revenue, volume, turnover, expense, budget] of one entry:
+    what it adds to DailyFigure. A reversal's legs are mirrored already, so revenue and
+    expenses net out by themselves; its volume, turnover and budget count negative."""
     sign = -1 if request.kind == EntryKind.REVERSAL else 1
     kind = request.reverses.kind if request.reverses is not None else request.kind
     budget = kind == EntryKind.BUDGET_CONTRIBUTION
     revenue, expense = AccountKind.REVENUE.value, AccountKind.EXPENSE.value
-    out: dict[tuple[int | None, str], list[int]] = {}
+    out: dict[_FigureKey, list[int]] = {}
     for leg, row in zip(request.legs, transfers, strict=True):
-        debit, credit = accounts[leg.debit.pk].kind, accounts[leg.credit.pk].kind
+        debit_account, credit_account = accounts[leg.debit.pk], accounts[leg.credit.pk]
+        debit, credit = debit_account.kind, credit_account.kind
         amount = leg.amount
-        figures = out.setdefault((row[6], leg.service), [0, sign, 0, 0, 0])
+        unit = _cost_unit(debit_account, credit_account) if row[6] is None else None
+        figures = out.setdefault((row[6], unit, leg.service), [0, sign, 0, 0, 0])
         figures[0] += (amount if credit == revenue else 0) - (amount if debit == revenue else 0)
         figures[2] += sign * amount
         figures[3] += (amount if debit == expense else 0) - (amount if credit == expense else 0)
@@ -857,28 +875,28 @@ def _figures(
 def _figures_sql(
     province_code: str,
     day: dt.date,
-    figures: dict[tuple[int | None, str], list[int]],
+    figures: dict[_FigureKey, list[int]],
     *,
     monthly: bool = False,
 ) -> Sql:
     """Add an entry's figures to DailyFigure (or, ``monthly``, to MonthlyFigure under the
     first day of the month): INSERT ... ON CONFLICT DO UPDATE on the key (province, day,
-    point or 0, service), the same SQL on PostgreSQL and SQLite."""
+    point or 0, unit or 0, service), the same SQL on PostgreSQL and SQLite."""
     table = _table(MonthlyFigure if monthly else DailyFigure)
     column = "month" if monthly else "date"
     params: list[Any] = []
     date_value = connection.ops.adapt_datefield_value(day.replace(day=1) if monthly else day)
-    for (point_id, service), values in sorted(
-        figures.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    for (point_id, unit_id, service), values in sorted(
+        figures.items(), key=lambda item: (item[0][0] or 0, item[0][1] or 0, item[0][2])
     ):
-        params += [province_code, date_value, point_id, service, *values]
+        params += [province_code, date_value, point_id, unit_id, service, *values]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _FIGURES)
     return (
-        f"INSERT INTO {table} (province_code, {column}, point_id, service, "
+        f"INSERT INTO {table} (province_code, {column}, point_id, unit_id, service, "
         f"{', '.join(_FIGURES)}) VALUES "
-        + ", ".join([f"({_marks(4 + len(_FIGURES))})"] * len(figures))
-        + f" ON CONFLICT (province_code, {column}, COALESCE(point_id, 0), service) DO UPDATE SET "
-        + updates,
+        + ", ".join([f"({_marks(5 + len(_FIGURES))})"] * len(figures))
+        + f" ON CONFLICT (province_code, {column}, COALESCE(point_id, 0), COALESCE(unit_id, 0), "
+        "service) DO UPDATE SET " + updates,
         params,
     )
 
@@ -924,9 +942,7 @@ def _not_enough(account: _Locked, balance: int, needed: int) -> DomainError:
     )
 
 
-def _add_figures(
-    into: dict[tuple[int | None, str], list[int]], more: dict[tuple[int | None, str], list[int]]
-) -> None:
+def _add_figures(into: dict[_FigureKey, list[int]], more: dict[_FigureKey, list[int]]) -> None:
     """Add ``more`` figures (per point and service) to ``into``."""
     for key, values in more.items():
         total = into.setdefault(key, [0] * len(_FIGURES))
@@ -1310,7 +1326,7 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
             made_ids.update((key, pk) for pk, key in cursor.fetchall())
 
         transfers = []
-        figures: dict[dt.date, dict[tuple[int | None, str], list[int]]] = defaultdict(dict)
+        figures: dict[dt.date, dict[_FigureKey, list[int]]] = defaultdict(dict)
         for one in rows:
             mine_rows = _transfer_rows(
                 one, province, made_ids[one.request.idempotency_key], accounts
@@ -1328,17 +1344,17 @@ def _post_many(province: str, requests: list[_Request]) -> list[Entry]:
                 _rollup_sql(province, day, dict(run))
                 for run in _chunks(sorted(day_totals.items()), 6)
             ]
-        months: dict[dt.date, dict[tuple[int | None, str], list[int]]] = defaultdict(dict)
+        months: dict[dt.date, dict[_FigureKey, list[int]]] = defaultdict(dict)
         for day, by_key in sorted(figures.items()):
             statements += [
                 _figures_sql(province, day, dict(run))
-                for run in _chunks(list(by_key.items()), 4 + len(_FIGURES))
+                for run in _chunks(list(by_key.items()), 5 + len(_FIGURES))
             ]
             _add_figures(months[day.replace(day=1)], by_key)
         for month_day, by_key in sorted(months.items()):
             statements += [
                 _figures_sql(province, month_day, dict(run), monthly=True)
-                for run in _chunks(list(by_key.items()), 4 + len(_FIGURES))
+                for run in _chunks(list(by_key.items()), 5 + len(_FIGURES))
             ]
         for sql, params in statements:
             cursor.execute(sql, params)
@@ -1591,12 +1607,17 @@ def _figures_rebuild(province_code: str, day: dt.date) -> int:
     revenue, expense = AccountKind.REVENUE.value, AccountKind.EXPENSE.value
     reversal, budget = EntryKind.REVERSAL.value, EntryKind.BUDGET_CONTRIBUTION.value
     date_value = connection.ops.adapt_datefield_value(day)
+    # The unit of a point-less leg's expense: the owner of its expense account (_cost_unit).
+    cost_unit = (
+        "CASE WHEN t.point_id IS NOT NULL THEN NULL WHEN d.kind = %s THEN d.unit_id "
+        "WHEN c.kind = %s THEN c.unit_id END"
+    )
     sql = f"""
-        INSERT INTO {table} (province_code, date, point_id, service, {measures})
-        SELECT %s, %s, point_id, service, SUM(revenue), SUM(sign), SUM(turnover),
+        INSERT INTO {table} (province_code, date, point_id, unit_id, service, {measures})
+        SELECT %s, %s, point_id, unit_id, service, SUM(revenue), SUM(sign), SUM(turnover),
                SUM(expense), SUM(budget)
         FROM (
-            SELECT t.entry_id, t.point_id, t.service,
+            SELECT t.entry_id, t.point_id, {cost_unit} AS unit_id, t.service,
                    SUM(CASE WHEN c.kind = %s THEN t.amount ELSE 0 END)
                    - SUM(CASE WHEN d.kind = %s THEN t.amount ELSE 0 END) AS revenue,
                    MAX(CASE WHEN e.kind = %s THEN -1 ELSE 1 END) AS sign,
@@ -1611,9 +1632,9 @@ def _figures_rebuild(province_code: str, day: dt.date) -> int:
             JOIN {_table(Account)} d ON d.id = t.debit_id
             JOIN {_table(Account)} c ON c.id = t.credit_id
             WHERE t.province_code = %s AND t.business_date = %s
-            GROUP BY t.entry_id, t.point_id, t.service
+            GROUP BY t.entry_id, t.point_id, {cost_unit}, t.service
         ) per_entry
-        GROUP BY point_id, service
+        GROUP BY point_id, unit_id, service
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -1625,6 +1646,8 @@ def _figures_rebuild(province_code: str, day: dt.date) -> int:
             [
                 province_code,
                 date_value,
+                expense,
+                expense,
                 revenue,
                 revenue,
                 reversal,
@@ -1635,6 +1658,8 @@ def _figures_rebuild(province_code: str, day: dt.date) -> int:
                 reversal,
                 province_code,
                 date_value,
+                expense,
+                expense,
             ],
         )
         return int(cursor.rowcount)
@@ -1658,10 +1683,10 @@ def _months_rebuild(province_code: str, month: dt.date) -> int:
             [province_code, ops.adapt_datefield_value(month)],
         )
         cursor.execute(
-            f"INSERT INTO {monthly} (province_code, month, point_id, service, {measures}) "
-            f"SELECT province_code, %s, point_id, service, {sums} FROM {daily} "
-            "WHERE province_code = %s AND date BETWEEN %s AND %s "
-            "GROUP BY province_code, point_id, service",
+            f"INSERT INTO {monthly} (province_code, month, point_id, unit_id, service, "
+            f"{measures}) SELECT province_code, %s, point_id, unit_id, service, {sums} "
+            f"FROM {daily} WHERE province_code = %s AND date BETWEEN %s AND %s "
+            "GROUP BY province_code, point_id, unit_id, service",
             [
                 ops.adapt_datefield_value(month),
                 province_code,

@@ -326,10 +326,11 @@ class DailyFigure(models.Model):
     year-end report read (``buudien.planning``), kept in the same transaction as each posting
     and rebuilt from the transfers by ``buudien ledger rebuild-rollups``.
 
-    Per (province, day, point, service); ``point`` is the transfer's point, null for the
-    province-wide entries that have none (an expense, a payment to the budget); ``service``
-    is the leg's catalogue code, blank for legs without one. The figures, signed so that a
-    reversal cancels what it reverses:
+    Per (province, day, point, unit, service); ``point`` is the transfer's point, null for
+    the entries that have none (a cost of a unit, a payment to the budget); ``unit``, for
+    those only, is the owner of the expense account a leg moved (the unit the cost belongs
+    to), null otherwise; ``service`` is the leg's catalogue code, blank for legs without one.
+    The figures, signed so that a reversal cancels what it reverses:
 
     - ``revenue``: net credits to revenue accounts by legs of the service (credits minus
       debits);
@@ -349,6 +350,15 @@ class DailyFigure(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    unit = models.ForeignKey(
+        "network.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a cost without a point: the unit whose expense account it moved."),
+    )
     service = models.CharField(_("service"), max_length=32, choices=Service, blank=True)
     revenue = models.BigIntegerField(_("revenue (đồng)"), default=0)
     volume = models.IntegerField(_("volume"), default=0)
@@ -367,6 +377,7 @@ class DailyFigure(models.Model):
                 F("province_code"),
                 F("date"),
                 Coalesce(F("point"), Value(0)),
+                Coalesce(F("unit"), Value(0)),
                 F("service"),
                 name="finance_dailyfigure_uniq",
             ),
@@ -391,6 +402,15 @@ class MonthlyFigure(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    unit = models.ForeignKey(
+        "network.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a cost without a point: the unit whose expense account it moved."),
+    )
     service = models.CharField(_("service"), max_length=32, choices=Service, blank=True)
     revenue = models.BigIntegerField(_("revenue (đồng)"), default=0)
     volume = models.IntegerField(_("volume"), default=0)
@@ -407,6 +427,7 @@ class MonthlyFigure(models.Model):
                 F("province_code"),
                 F("month"),
                 Coalesce(F("point"), Value(0)),
+                Coalesce(F("unit"), Value(0)),
                 F("service"),
                 name="finance_monthlyfigure_uniq",
             ),

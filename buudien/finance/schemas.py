@@ -123,3 +123,42 @@ class BusinessDayOut(Schema):
     date: dt.date
     closed_at: dt.datetime | None
     closed_by: str | None = Field(None, alias="closed_by.username")
+
+
+class CostIn(Schema):
+    idempotency_key: str | None = Field(
+        None, max_length=128, description="Or the Idempotency-Key header."
+    )
+    province_code: str | None = Field(None, pattern=r"^\d{2}$")
+    category: str = Field(..., max_length=8, description="632, 6411 … 6428, 635 or 811.")
+    owner: str = Field(..., min_length=1, max_length=32, description="A unit or a point code.")
+    amount: StrictInt = Field(..., description="Whole đồng, more than zero.")
+    date: dt.date
+    paid_from: str = Field(
+        ...,
+        min_length=1,
+        max_length=64,
+        description="331, 334, 335, 338, 214, 242, 1121.<bank>, 1111.<point>.",
+    )
+    reference: str = Field("", max_length=64)
+    memo: str = Field("", max_length=200)
+
+
+class CostCategoryOut(Schema):
+    code: str
+    group: str
+    name: str
+
+
+class CostOut(Schema):
+    entry_id: int
+    date: dt.date
+    category: str
+    category_name: str
+    owner: str
+    owner_name: str
+    account: str
+    paid_from: str
+    amount: int
+    reference: str
+    memo: str

@@ -9,4 +9,6 @@ urlpatterns = [
     path("accounts/<str:code>/", views.account_statement, name="statement"),
     path("journal/<str:point_code>/", views.point_journal, name="journal"),
     path("days/close/", views.day_close, name="day_close"),
+    path("costs/", views.cost_list, name="costs"),
+    path("costs/import/", views.cost_import, name="cost_import"),
 ]

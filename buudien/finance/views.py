@@ -8,16 +8,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError
-from buudien.finance import exports, ledger, selectors
-from buudien.finance.forms import DayForm, RangeForm
+from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.imports import ImportFailed, import_file
+from buudien.core.money import format_vnd
+from buudien.finance import api, costs, exports, ledger, selectors
+from buudien.finance.forms import CostFileForm, CostForm, DayForm, RangeForm
+from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
+from buudien.web.context_processors import FINANCE_ROLES
 
 
 def _range_form(request: HttpRequest) -> tuple[RangeForm, str, dt.date, dt.date]:
@@ -139,3 +145,138 @@ def day_close(request: HttpRequest) -> HttpResponse:
             request, _("Business day %(day)s is closed.") % {"day": f"{day.date:%d/%m/%Y}"}
         )
     return redirect("finance:index")
+
+
+# --- costs -----------------------------------------------------------------------------------
+
+
+def _payers(user: Any, province: str) -> list[tuple[str, str]]:
+    """What may pay a cost, for the form: the accounts owed (wages, suppliers ...), then the
+    banks and drawers the user may see."""
+    owed = [(code, f"{code} · {name}") for code, (_kind, name) in costs.COUNTERPARTS.items()]
+    cash = [
+        (account.code, f"{account.code} · {account.name}")
+        for account in selectors.account_list(user=user, province_code=province).filter(
+            code__regex=r"^(1121|1111)\."
+        )
+    ]
+    return owed + cash
+
+
+def _owners(user: Any, province: str) -> list[tuple[str, str]]:
+    units = access.visible(user, Unit.objects.filter(province_code=province), "path")
+    points = access.visible(
+        user,
+        ServicePoint.objects.filter(province_code=province, closed_on__isnull=True),
+        "unit_path",
+    )
+    return [(u.code, u.name) for u in units.order_by("path").only("code", "name")] + [
+        (p.code, p.name) for p in points.order_by("code").only("code", "name")
+    ]
+
+
+@login_required
+def cost_list(request: HttpRequest) -> HttpResponse:
+    """The costs booked in a range (this month by default), by category, and the forms to
+    book one or to load the accounting system's monthly file."""
+    if not access.has_role(request.user, FINANCE_ROLES):
+        raise PermissionDenied
+    range_form, province, date_from, date_to = _range_form(request)
+    can_book = access.has_role(request.user, ledger.ENTRY_ROLES) and bool(province)
+    form = None
+    if can_book:
+        payers = _payers(request.user, province)
+        if request.method == "POST":
+            form = CostForm(request.POST, payers=payers)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    entry = costs.cost_book(
+                        actor=request.user,
+                        province_code=province,
+                        idempotency_key=f"cost-form:{data['token']}",
+                        category=data["category"],
+                        owner_code=data["owner"].strip(),
+                        amount=data["amount"],
+                        day=data["date"],
+                        paid_from=data["paid_from"],
+                        memo=data["memo"],
+                        reference=data["reference"],
+                    )
+                except (DomainError, AccessDenied, NotFound) as exc:
+                    form.add_error(_cost_field(exc), str(exc.message))
+                else:
+                    messages.success(
+                        request,
+                        _("Cost booked: %(amount)s on %(day)s.")
+                        % {
+                            "amount": format_vnd(data["amount"]),
+                            "day": f"{entry.business_date:%d/%m/%Y}",
+                        },
+                    )
+                    return redirect(f"{reverse('finance:costs')}?{request.GET.urlencode()}")
+        else:
+            form = CostForm(initial={"date": local_today()}, payers=payers)
+    entries = []
+    if province:
+        selectors.check_range(date_from, date_to)
+        entries = api.cost_rows(
+            costs.cost_entries(
+                user=request.user, province_code=province, date_from=date_from, date_to=date_to
+            )[:500]
+        )
+    by_category: dict[str, list[Any]] = {}
+    for row in entries:
+        total = by_category.setdefault(row["category"], [row["category_name"], 0])
+        total[1] += row["amount"]
+    return render(
+        request,
+        "finance/costs.html",
+        {
+            "range_form": range_form,
+            "province": province,
+            "form": form,
+            "file_form": CostFileForm() if can_book else None,
+            "owners": _owners(request.user, province) if can_book else [],
+            "rows": entries,
+            "by_category": sorted(by_category.items()),
+            "total": sum(row["amount"] for row in entries),
+            "columns": costs.CostImport.columns,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _cost_field(exc: Exception) -> str | None:
+    field = getattr(exc, "field", None)
+    return {
+        "category": "category",
+        "owner": "owner",
+        "paid_from": "paid_from",
+        "amount": "amount",
+        "business_date": "date",
+        "legs": "paid_from",
+    }.get(field or "")
+
+
+@login_required
+@require_POST
+def cost_import(request: HttpRequest) -> HttpResponse:
+    back = f"{reverse('finance:costs')}?{request.GET.urlencode()}"
+    form = CostFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the file to load."))
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    try:
+        result = import_file("costs", upload, actor=request.user, name=upload.name)
+    except ImportFailed as exc:
+        messages.error(request, str(exc.message))
+        for line in exc.lines()[:50]:
+            messages.error(request, line)
+    except (DomainError, AccessDenied) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Costs loaded: %(result)s.") % {"result": result})
+    return redirect(back)

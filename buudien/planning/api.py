@@ -11,7 +11,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.imports import ImportFailed, import_file
+from buudien.core.imports import import_for_api
 from buudien.finance.selectors import user_province_code
 from buudien.people import access
 from buudien.planning import selectors, services
@@ -21,7 +21,6 @@ from buudien.planning.schemas import ImportOut, PlanIn, PlanOut, UpliftIn, Uplif
 router = Router(tags=["planning"])
 
 IMPORT_KINDS = ("plans", "revenue", "finance")
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def _province(request: HttpRequest, given: str | None) -> str:
@@ -116,20 +115,7 @@ def imports(
 ) -> Any:
     if kind not in IMPORT_KINDS:
         raise NotFound(_("Unknown kind %(name)s.") % {"name": kind})
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        raise DomainError(_("The file is larger than 10 MB."), field="file")
-    try:
-        result = import_file(kind, file, actor=request.user, dry_run=dry_run, name=file.name)
-    except ImportFailed as exc:
-        raise DomainError(
-            exc.message,
-            field="file",
-            errors=[
-                {"row": error.row, "column": error.column, "reason": error.reason}
-                for error in exc.errors
-            ],
-        ) from exc
-    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    return import_for_api(kind, file, actor=request.user, dry_run=dry_run)
 
 
 @router.get("/reports/year", summary="The year-end report's figures (JSON)")

@@ -10,6 +10,7 @@ second build replaces the rows of the first.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 import random
@@ -93,6 +94,8 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         _import(
             "revenue", ["month", "unit_code", "service", "amount", "volume"], revenue_rows, planner
         )
+    # The costs draw from their own generator: the plans below stay those of the seed.
+    booked = _book_costs(province, units, first, today, random.Random(seed * 31 + 7))
     # This year's plan per unit and line, near where the year is heading.
     # Early in the year there is too little of it to go by: the plan is then last year's
     # figures, grown a little, as a planner sets it in December.
@@ -130,13 +133,14 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         subject=TOTAL,
         amount=AIM_BASIS_POINTS,
     )
-    return _("%(rows)d plan rows for %(year)d, %(next)d drafted for %(after)d (+%(pct)d%%)") % {
+    said = _("%(rows)d plan rows for %(year)d, %(next)d drafted for %(after)d (+%(pct)d%%)") % {
         "rows": len(plan_rows) + 1,
         "year": year,
         "next": written + 1,
         "after": year + 1,
         "pct": UPLIFT_PCT,
     }
+    return f"{said}; " + _("%(costs)d costs booked") % {"costs": booked}
 
 
 def _line_actuals(province: Unit, units: list[Unit], year: int) -> dict[tuple[int, str], int]:
@@ -156,6 +160,86 @@ def _line_actuals(province: Unit, units: list[Unit], year: int) -> dict[tuple[in
         key = (child if units[0] != province else province.pk, line)
         found[key] = found.get(key, 0) + cell.revenue
     return found
+
+
+# How a unit's costs split over the accounts of the chart, and what pays each.
+COST_SHARES = (
+    ("6411", 0.44, "334"),  # counter and delivery staff
+    ("6417", 0.24, "331"),  # mail transport, premises, electricity
+    ("6421", 0.12, "334"),  # management staff
+    ("6427", 0.07, "331"),  # the office's bought-in services
+    ("6424", 0.06, "214"),  # depreciation
+    ("6418", 0.04, "331"),  # other selling costs
+    ("6425", 0.03, "331"),  # taxes, fees and charges
+)
+
+
+def _book_costs(
+    province: Unit, units: list[Unit], first: dt.date, today: dt.date, rng: random.Random
+) -> int:
+    """The costs of every finished month, per unit, near 85-97 % of what the unit earned: the
+    months before the ledger's first day as imported history (``finance``), the others from
+    the accounting system's monthly file (``costs``), booked by the province's accountant.
+    The provincial post's own office costs a little more on top."""
+    accountant = (
+        User.objects.filter(role__in=[Role.ACCOUNTANT, Role.ADMIN], unit=province).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+    history: list[list[object]] = []
+    books: list[list[object]] = []
+    this_month = today.replace(day=1)
+    office: dict[dt.date, float] = {}  # the provincial post's own office, per month end
+    for year in (today.year - 1, today.year):
+        figures = selectors.Figures(
+            province=province,
+            unit=province,
+            date_from=dt.date(year, 1, 1),
+            date_to=dt.date(year, 12, 31),
+        )
+        earned: dict[tuple[int, int], int] = {}
+        for (period, month, child, _service), cell in figures.cells.items():
+            if period == selectors.CURRENT and cell.revenue_n:
+                earned[(child, month)] = earned.get((child, month), 0) + cell.revenue
+        for unit in units:
+            child = unit.pk if unit != province else 0
+            for month in range(1, 13):
+                start = dt.date(year, month, 1)
+                revenue = earned.get((child, month), 0)
+                if start >= this_month or revenue <= 0:
+                    continue
+                total = revenue * rng.uniform(0.85, 0.97)
+                if start < first.replace(day=1):
+                    history.append([f"{year}-{month:02d}", unit.code, "expense", int(total)])
+                    continue
+                end = dt.date(year, month, calendar.monthrange(year, month)[1])
+                for account, share, paid_from in COST_SHARES:
+                    amount = int(round(total * share * rng.uniform(0.9, 1.1), -3))
+                    if amount <= 0:
+                        continue
+                    books.append(
+                        [end.isoformat(), unit.code, account, amount, paid_from,
+                         f"BK{year % 100:02d}{month:02d}", _("Costs of %(month)02d/%(year)d")
+                         % {"month": month, "year": year}]
+                    )  # fmt: skip
+                if unit != province:
+                    office[end] = office.get(end, 0) + revenue * 0.03
+    for end, amount in sorted(office.items()):
+        if round(amount, -3) <= 0:
+            continue
+        books.append(
+            [end.isoformat(), province.code, "6421", int(round(amount, -3)), "334",
+             f"BK{end.year % 100:02d}{end.month:02d}", _("Office of the provincial post")]
+        )  # fmt: skip
+    if history:
+        _import("finance", ["month", "unit_code", "kind", "amount"], history, accountant)
+    if books:
+        _import(
+            "costs",
+            ["date", "owner_code", "account", "amount", "paid_from", "reference", "memo"],
+            books,
+            accountant,
+        )
+    return len(books)
 
 
 def _import(kind: str, header: list[str], rows: list[list[object]], actor: object) -> None:

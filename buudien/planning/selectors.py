@@ -251,6 +251,8 @@ from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
 from buudien.emulation.figures import emulation_figures
+from buudien.finance import costs as finance_costs
+from buudien.finance import figures as finance_figures
 from buudien.finance.models import DailyFigure, MonthlyFigure
 from buudien.goods import figures as goods_figures
 from buudien.goods.choices import ProductGroup
@@ -562,6 +564,13 @@ class Figures:
             .values_list("pk", "unit_path")
         )
         point_child = {pk: self._child_of_path(path) for pk, path in points.items()}
+        # The units whose own costs (booked without a point) count here.
+        self.unit_child = {
+            pk: self._child_of_path(path)
+            for pk, path in Unit.objects.filter(path__startswith=self.unit.path).values_list(
+                "pk", "path"
+            )
+        }
         self._load_rollup(province_code, whole, point_child)
         self._load_history(province_code, point_child)
         self._index()
@@ -570,8 +579,6 @@ class Figures:
         """Whole months from MonthlyFigure, the days of a month cut by the period from
         DailyFigure: one GROUP BY each, per point, service and month (and two more for the
         days estimated)."""
-        if not whole and not point_child:
-            return
         self._load_ranges(
             [(self.date_from, self.date_to), (self.previous_from, self.previous_to)],
             None,
@@ -606,14 +613,22 @@ class Figures:
         if months:
             self._add_rollup_rows(
                 self._rollup_rows(
-                    MonthlyFigure, "month", months, province_code, whole, point_child
+                    MonthlyFigure,
+                    "month",
+                    months,
+                    province_code,
+                    whole,
+                    point_child,
+                    self.unit_child,
                 ),
                 point_child,
                 periods,
             )
         if days:
             self._add_rollup_rows(
-                self._rollup_rows(DailyFigure, "date", days, province_code, whole, point_child),
+                self._rollup_rows(
+                    DailyFigure, "date", days, province_code, whole, point_child, self.unit_child
+                ),
                 point_child,
                 periods,
             )
@@ -626,6 +641,7 @@ class Figures:
         province_code: str,
         whole: bool,
         point_child: dict[int, int],
+        unit_child: dict[int, int],
     ) -> list[Any]:
         table = connection.ops.quote_name(model._meta.db_table)
         ops = connection.ops
@@ -636,9 +652,13 @@ class Figures:
             params += [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
         where = ""
         if not whole:
-            ids = sorted(point_child)
-            where = f" AND point_id IN ({', '.join(['%s'] * len(ids))})"
-            params += ids
+            # The subtree's points, and the costs its units booked without a point.
+            points, units = sorted(point_child) or [0], sorted(unit_child)
+            where = (
+                f" AND (point_id IN ({', '.join(['%s'] * len(points))})"
+                f" OR (point_id IS NULL AND unit_id IN ({', '.join(['%s'] * len(units))})))"
+            )
+            params += points + units
         month = _month_sql(column)
         pg = connection.vendor == "postgresql"
         whole_number = "::bigint" if pg else ""  # SUM of bigint is numeric on PostgreSQL
@@ -646,9 +666,9 @@ class Figures:
             f"SUM({name}){whole_number}" for name in ("revenue", "volume", "expense", "budget")
         )
         sql = (
-            f"SELECT point_id, service, {month} AS ym, {sums} FROM {table} "
+            f"SELECT point_id, unit_id, service, {month} AS ym, {sums} FROM {table} "
             f"WHERE province_code = %s AND ({' OR '.join(spans)}){where} "
-            f"GROUP BY point_id, service, {month}"
+            f"GROUP BY point_id, unit_id, service, {month}"
         )
         with transaction.atomic(), connection.cursor() as cursor:
             if pg:
@@ -662,11 +682,14 @@ class Figures:
     def _add_rollup_rows(
         self, rows: list[Any], point_child: dict[int, int], periods: tuple[int, ...] | None
     ) -> None:
-        """Rows of (point, service, yyyymm, revenue, volume, expense, budget), into the
+        """Rows of (point, unit, service, yyyymm, revenue, volume, expense, budget), into the
         ``periods`` given, else into the period of their year."""
-        for point_id, service, ym, revenue, volume, expense, budget in rows:
+        for point_id, unit_id, service, ym, revenue, volume, expense, budget in rows:
             ym = int(ym)
-            child = point_child.get(point_id, 0) if point_id is not None else 0
+            if point_id is not None:
+                child = point_child.get(point_id, 0)
+            else:
+                child = self.unit_child.get(unit_id, 0) if unit_id is not None else 0
             for period in periods or (self._period(ym // 100),):
                 self._add_cell(
                     (period, ym % 100, child, service), service, revenue, volume, expense, budget
@@ -901,6 +924,67 @@ def _history_volume(
         .aggregate(volume=Sum("volume"), n=Count("id"))
     )
     return int(found["volume"]) if found["n"] else None
+
+
+def cost_groups(
+    *, province: Unit, unit: Unit, figures: Figures, totals: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    """The costs by group of accounts (632, 641, 642, 635, 811) and by category within each,
+    this period (estimated like the total) against the same period a year before; what the
+    categories do not explain (imported history, costs on province-wide accounts of
+    operations at the subtree's points) is ``not_classified``."""
+    ranges = {
+        "current": (figures.date_from, figures.date_to),
+        "previous": (figures.previous_from, figures.previous_to),
+    }
+    if figures.estimated:
+        ranges["rest"] = (figures.previous_to + dt.timedelta(days=1), figures.previous_end)
+    found = finance_figures.costs_by_category(
+        province_code=province.province_code,
+        unit_path=unit.path,
+        whole=unit.pk == province.pk,
+        ranges=ranges,
+    )
+    by_category = {
+        code: (
+            sums["current"] + sums.get("rest", 0) or None,
+            sums["previous"] + sums.get("rest", 0) or None,
+        )
+        for code, sums in found.items()
+    }
+    groups = []
+    for group, name in finance_costs.GROUPS.items():
+        members = [
+            {
+                "code": category.code,
+                "name": str(category.name),
+                **_compare(*by_category[category.code]),
+            }
+            for category in finance_costs.CATEGORIES
+            if category.group == group and category.code in by_category
+        ]
+        if members:
+            actual = sum(m["actual"] or 0 for m in members) or None
+            previous = sum(m["previous"] or 0 for m in members) or None
+            groups.append(
+                {
+                    "code": group,
+                    "name": str(name),
+                    **_compare(actual, previous),
+                    "categories": members,
+                }
+            )
+    classified = [
+        sum(amounts[i] or 0 for code, amounts in by_category.items() if code) for i in (0, 1)
+    ]
+    rest = [
+        (total - done) if total is not None else None
+        for total, done in zip(totals, classified, strict=True)
+    ]
+    return {
+        "groups": groups,
+        "not_classified": {"actual": rest[0] or None, "previous": rest[1] or None},
+    }
 
 
 def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
@@ -1411,19 +1495,31 @@ def year_report(
         _minus(revenue["actual"], expenses[0]),
         _minus(revenue["previous"], expenses[1]),
     )
-    children = [
-        {
-            "code": child.code,
-            "name": child.name,
-            "kind": child.kind,
-            **_figure(
-                figures.total("revenue", CURRENT, child=child.pk),
-                plans.get(child.pk, PlanMetric.REVENUE),
-                figures.total("revenue", PREVIOUS, child=child.pk),
-            ),
-        }
-        for child in figures.children
-    ]
+    children = []
+    for child in figures.children:
+        income = (
+            figures.total("revenue", CURRENT, child=child.pk),
+            figures.total("revenue", PREVIOUS, child=child.pk),
+        )
+        costs = (
+            figures.total("expense", CURRENT, child=child.pk),
+            figures.total("expense", PREVIOUS, child=child.pk),
+        )
+        children.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "kind": child.kind,
+                **_figure(income[0], plans.get(child.pk, PlanMetric.REVENUE), income[1]),
+                "expenses": costs[0],
+                "expenses_previous": costs[1],
+                "surplus": _figure(
+                    _minus(income[0], costs[0]),
+                    plans.get(child.pk, PlanMetric.SURPLUS),
+                    _minus(income[1], costs[1]),
+                ),
+            }
+        )
     by_code = {row["code"]: row for row in services}
     partners = partners_finance(province=province, unit=subtree, figures=figures)
     return {
@@ -1455,6 +1551,7 @@ def year_report(
             "actual": expenses[0],
             "previous": expenses[1],
             "growth_pct": growth(*expenses),
+            **cost_groups(province=province, unit=subtree, figures=figures, totals=expenses),
         },
         "surplus": _figure(surplus[0], plans.get(uid, PlanMetric.SURPLUS), surplus[1]),
         "network": network_at(province=province, unit=subtree, day=figures.date_to),

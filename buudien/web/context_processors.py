@@ -62,7 +62,9 @@ def _finance_subnav(user: Any) -> list[tuple[Any, str, str]]:
         (_("Cash desk"), "cashdesk:index", "/cashdesk/"),
     ]
     if _has(user, FINANCE_ROLES):
-        entries.append((_("Ledger"), "finance:index", "/finance/"))
+        ledger_pages = ("/finance/accounts/", "/finance/trial-balance/", "/finance/journal/")
+        entries.append((_("Ledger"), "finance:index", ledger_pages))
+        entries.append((_("Costs"), "finance:costs", "/finance/costs/"))
     return entries
 
 

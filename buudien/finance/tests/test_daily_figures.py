@@ -1,4 +1,4 @@
-"""DailyFigure, the rollup per (province, day, point, service) that planning reads: kept by
+"""DailyFigure, the rollup per (province, day, point, unit, service) that planning reads: kept by
 every posting and reversal, equal to a GROUP BY of the transfers, rebuilt idempotently."""
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ pytestmark = pytest.mark.django_db
 
 TODAY = local_today()
 _keys = itertools.count(1)
-Figures = dict[tuple[str, dt.date, int | None, str], tuple[int, int, int, int, int]]
+Key = tuple[str, dt.date, int | None, int | None, str]
+Figures = dict[Key, tuple[int, int, int, int, int]]
 
 
 def stored() -> Figures:
     return {
-        (f.province_code, f.date, f.point_id, f.service): (
+        (f.province_code, f.date, f.point_id, f.unit_id, f.service): (
             f.revenue,
             f.volume,
             f.turnover,
@@ -44,14 +45,14 @@ def stored() -> Figures:
 
 def monthly_is_the_sum_of_daily() -> bool:
     """MonthlyFigure holds the sums of DailyFigure per month (rows of zeros aside)."""
-    sums: dict[tuple[str, dt.date, int | None, str], list[int]] = defaultdict(lambda: [0] * 5)
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0] * 5)
     for key, values in stored().items():
-        row = sums[(key[0], key[1].replace(day=1), key[2], key[3])]
+        row = sums[(key[0], key[1].replace(day=1), key[2], key[3], key[4])]
         for i, value in enumerate(values):
             row[i] += value
     expected = {k: tuple(v) for k, v in sums.items() if any(v)}
     months = {
-        (m.province_code, m.month, m.point_id, m.service): (
+        (m.province_code, m.month, m.point_id, m.unit_id, m.service): (
             m.revenue, m.volume, m.turnover, m.expense, m.budget,
         )
         for m in MonthlyFigure.objects.all()
@@ -62,20 +63,26 @@ def monthly_is_the_sum_of_daily() -> bool:
 def from_transfers() -> Figures:
     """The figures computed again, in Python, from the raw entries and transfers."""
     kinds = dict(Account.objects.values_list("pk", "kind"))
+    owners = dict(Account.objects.values_list("pk", "unit_id"))
     entries = {e.pk: e for e in Entry.objects.select_related("reverses")}
-    sums: dict[tuple[str, dt.date, int | None, str], list[int]] = defaultdict(lambda: [0] * 5)
-    seen: set[tuple[int, int | None, str]] = set()
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0] * 5)
+    seen: set[tuple[int, int | None, int | None, str]] = set()
     for t in Transfer.objects.order_by("id"):
         entry = entries[t.entry_id]
         sign = -1 if entry.kind == EntryKind.REVERSAL else 1
         kind = entry.reverses.kind if entry.reverses is not None else entry.kind
-        row = sums[(t.province_code, t.business_date, t.point_id, t.service)]
+        unit = None  # a point-less cost belongs to the owner of its expense account
+        if t.point_id is None and kinds[t.debit_id] == AccountKind.EXPENSE:
+            unit = owners[t.debit_id]
+        elif t.point_id is None and kinds[t.credit_id] == AccountKind.EXPENSE:
+            unit = owners[t.credit_id]
+        row = sums[(t.province_code, t.business_date, t.point_id, unit, t.service)]
         if kinds[t.credit_id] == AccountKind.REVENUE:
             row[0] += t.amount
         if kinds[t.debit_id] == AccountKind.REVENUE:
             row[0] -= t.amount
-        if (t.entry_id, t.point_id, t.service) not in seen:
-            seen.add((t.entry_id, t.point_id, t.service))
+        if (t.entry_id, t.point_id, unit, t.service) not in seen:
+            seen.add((t.entry_id, t.point_id, unit, t.service))
             row[1] += sign
         row[2] += sign * t.amount
         if kinds[t.debit_id] == AccountKind.EXPENSE:

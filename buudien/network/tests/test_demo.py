@@ -344,3 +344,21 @@ def test_running_the_demo_again_keeps_the_same_data(
 
     assert _fingerprint() == built.fingerprint
     assert_the_money_holds()
+
+
+def test_the_demo_books_costs_so_every_unit_has_a_surplus(built: Built) -> None:
+    """The accounting system's monthly files of the demo, read back through the report: costs
+    by group of accounts this year and last, and a surplus for every unit that earned."""
+    from buudien.core.bizdays import local_today
+    from buudien.planning.selectors import year_report
+
+    year = local_today().year
+    report = year_report(user=None, province_code="20", year=year, estimate=False)
+    costs = report["expenses"]
+    assert [group["code"] for group in costs["groups"]] == ["632", "641", "642"]  # goods sold too
+    assert costs["actual"] and costs["previous"]
+    assert 0.7 < costs["actual"] / report["revenue"]["actual"] < 1.05
+    assert report["surplus"]["actual"] == report["revenue"]["actual"] - costs["actual"]
+    earning = [unit for unit in report["per_unit"] if unit["actual"]]
+    assert earning and all(unit["surplus"]["actual"] is not None for unit in earning)
+    assert all(unit["expenses"] > 0 for unit in earning)

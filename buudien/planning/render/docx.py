@@ -35,6 +35,7 @@ from buudien.planning.render.tables import (
     care_channels_table,
     care_grounds_table,
     care_table,
+    costs_table,
     emulation_awards_table,
     emulation_notable_table,
     goods_groups_table,
@@ -49,6 +50,7 @@ from buudien.planning.render.tables import (
     services_table,
     summary_table,
     telecom_table,
+    units_surplus_table,
     units_table,
     workforce_table,
 )
@@ -362,6 +364,9 @@ def render_docx(report: dict[str, Any], *, issued_on: dt.date) -> bytes:
                 if "services" in figures:
                     _chart(document, figures["services"][1], figures["services"][0], counter)
                 _table(document, units_table(report), counter)
+            elif section_text.key == "budget":
+                _table(document, costs_table(report), counter)
+                _table(document, units_surplus_table(report), counter)
             elif section_text.key == "network":
                 _table(document, network_table(report), counter)
             elif section_text.key == "public_admin":

@@ -70,6 +70,27 @@ def service_name(code: Any, fallback: Any = None) -> str:
     return _label(Service, code, fallback)
 
 
+def cost_name(code: Any, fallback: Any = None) -> str:
+    """A cost category or group of the chart (``6421``, ``642``) in Vietnamese."""
+    from buudien.finance.costs import BY_CODE, GROUPS
+
+    name = BY_CODE[code].name if code in BY_CODE else GROUPS.get(code)
+    if name is None:
+        return str(fallback or code or "")
+    with translation.override("vi"):
+        return str(name)
+
+
+def group_name(code: Any, fallback: Any = None) -> str:
+    """A group of costs (``642``) in Vietnamese."""
+    from buudien.finance.costs import GROUPS
+
+    if code not in GROUPS:
+        return str(fallback or code or "")
+    with translation.override("vi"):
+        return str(GROUPS[code])
+
+
 def kind_name(code: Any) -> str:
     """The kind as a table row names it: "Bưu cục cấp I"."""
     word = KIND_WORDS.get(code, str(code))

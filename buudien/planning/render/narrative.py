@@ -142,10 +142,53 @@ def _budget(report: dict[str, Any], year: Any) -> Section:
     clauses = _figure_clauses(report.get("budget_contribution"), year, verb="")
     if clauses:
         section.paragraphs.append(_sentence(f"Nộp ngân sách nhà nước {clauses[0]}", *clauses[1:]))
+    costs = _costs_sentence(report, year)
+    if costs:
+        section.paragraphs.append(costs)
     clauses = _figure_clauses(report.get("surplus"), year)
     if clauses:
         section.paragraphs.append(_sentence(f"Chênh lệch thu chi {clauses[0]}", *clauses[1:]))
+    units = [
+        u
+        for u in report.get("per_unit") or []
+        if n.is_number((u.get("surplus") or {}).get("actual"))
+    ]
+    if units:
+        positive = sum(1 for u in units if u["surplus"]["actual"] > 0)
+        section.paragraphs.append(
+            f"{n.number(positive)}/{n.number(len(units))} đơn vị trực thuộc có chênh lệch thu chi "
+            "dương."
+        )
     return section
+
+
+# The groups of costs named in a sentence, in lower case.
+COST_GROUP_WORDS = {
+    "632": "giá vốn hàng bán",
+    "641": "chi phí bán hàng",
+    "642": "chi phí quản lý doanh nghiệp",
+    "635": "chi phí tài chính",
+    "811": "chi phí khác",
+}
+
+
+def _costs_sentence(report: dict[str, Any], year: Any) -> str:
+    """ "Tổng chi phí 120,3 tỷ đồng, tăng 4,1% so với năm 2022, trong đó: giá vốn hàng bán
+    10,2 tỷ đồng, chi phí bán hàng 80,1 tỷ đồng, chi phí quản lý doanh nghiệp 30 tỷ đồng." """
+    costs = report.get("expenses") or {}
+    clauses = _figure_clauses(costs, year, verb="")
+    if not clauses:
+        return ""
+    parts = [
+        f"{COST_GROUP_WORDS.get(g.get('code'), str(g.get('name') or '').lower())} "
+        f"{n.amount_words(g['actual'])}"
+        for g in costs.get("groups") or []
+        if n.is_number(g.get("actual"))
+    ]
+    text = _sentence(f"Tổng chi phí {clauses[0]}", *clauses[1:])
+    if parts:
+        text = text[:-1] + ", trong đó: " + ", ".join(parts) + "."
+    return text
 
 
 def _network(report: dict[str, Any]) -> Section:

@@ -15,7 +15,9 @@ from typing import Any, Literal
 from buudien.planning.render import numbers as n
 from buudien.planning.render.names import (
     channel_name,
+    cost_name,
     ground_name,
+    group_name,
     kind_name,
     line_name,
     service_name,
@@ -243,6 +245,103 @@ def units_table(report: dict[str, Any]) -> Table:
         sheet="Đơn vị",
         title="Doanh thu theo đơn vị",
         columns=_figure_columns(report, "Đơn vị"),
+        rows=rows,
+    )
+
+
+def costs_table(report: dict[str, Any]) -> Table:
+    """The costs by group of accounts and, below each, by category (the codes of the chart)."""
+    this, last = _years(report.get("year"))
+    done = "Ước thực hiện" if report.get("estimate") else "Thực hiện"
+    costs = report.get("expenses") or {}
+    rows: list[list[Any]] = []
+    for group in costs.get("groups") or []:
+        rows.append(
+            [
+                f"{group.get('code')} {group_name(group.get('code'), group.get('name'))}",
+                group.get("actual"),
+                group.get("previous"),
+                group.get("growth_pct"),
+            ]
+        )
+        for category in group.get("categories") or []:
+            code = category.get("code")
+            name = cost_name(code, category.get("name"))
+            label = f"  – {name}" if code == group.get("code") else f"  – {code} {name}"
+            rows.append(
+                [
+                    label,
+                    category.get("actual"),
+                    category.get("previous"),
+                    category.get("growth_pct"),
+                ]
+            )
+    rest = costs.get("not_classified") or {}
+    if rows and (n.is_number(rest.get("actual")) or n.is_number(rest.get("previous"))):
+        rows.append(
+            [
+                "Chi phí chưa phân loại",
+                rest.get("actual"),
+                rest.get("previous"),
+                _growth(rest.get("actual"), rest.get("previous")),
+            ]
+        )
+    return Table(
+        key="costs",
+        sheet="Chi phí",
+        title="Chi phí theo khoản mục",
+        columns=[
+            Col("Khoản mục chi phí"),
+            Col(f"{done} {this}", "money"),
+            Col(f"Thực hiện {last}", "money"),
+            Col("Tăng trưởng", "growth"),
+        ],
+        rows=rows,
+        total=[
+            "Tổng chi phí",
+            costs.get("actual"),
+            costs.get("previous"),
+            costs.get("growth_pct"),
+        ]
+        if rows
+        else None,
+    )
+
+
+def units_surplus_table(report: dict[str, Any]) -> Table:
+    """Each unit's revenue, costs and surplus ("chênh lệch thu chi"), against its surplus plan
+    and last year's."""
+    this, last = _years(report.get("year"))
+    units = report.get("per_unit") or []
+    if not any(n.is_number(unit.get("expenses")) for unit in units):
+        units = []  # no unit's costs known: no surplus to show
+    rows = []
+    for unit in units:
+        surplus = unit.get("surplus") or {}
+        if not any(n.is_number(v) for v in (unit.get("actual"), unit.get("expenses"))):
+            continue
+        rows.append(
+            [
+                str(unit.get("name") or unit.get("code") or ""),
+                unit.get("actual"),
+                unit.get("expenses"),
+                surplus.get("actual"),
+                surplus.get("plan"),
+                surplus.get("previous"),
+            ]
+        )
+    return Table(
+        key="units_surplus",
+        sheet="Thu chi đơn vị",
+        title="Doanh thu, chi phí và chênh lệch thu chi theo đơn vị",
+        columns=[
+            Col("Đơn vị"),
+            Col(f"Doanh thu {this}", "money"),
+            Col(f"Chi phí {this}", "money"),
+            Col(f"Chênh lệch thu chi {this}", "money"),
+            Col(f"Kế hoạch chênh lệch {this}", "money"),
+            Col(f"Chênh lệch thu chi {last}", "money"),
+        ],
         rows=rows,
     )
 
@@ -777,6 +876,8 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         monthly_table(report),
         network_table(report),
         units_table(report),
+        costs_table(report),
+        units_surplus_table(report),
         public_admin_table(report),
         public_admin_units_table(report),
         goods_table(report),

@@ -114,7 +114,30 @@ def test_expenses_budget_and_surplus(world, post, book):
     book(EntryKind.EXPENSE, 3_000_000, dt.date(2023, 6, 1))
     book(EntryKind.BUDGET_CONTRIBUTION, 400_000, dt.date(2023, 6, 1))
     r = report()
-    assert r["expenses"] == {"actual": 3_000_000, "previous": None, "growth_pct": None}
+    assert r["expenses"] == {
+        "actual": 3_000_000,
+        "previous": None,
+        "growth_pct": None,
+        "groups": [
+            {
+                "code": "642",
+                "name": "Chi phí quản lý doanh nghiệp",
+                "actual": 3_000_000,
+                "previous": None,
+                "growth_pct": None,
+                "categories": [
+                    {
+                        "code": "642",
+                        "name": "Chi phí quản lý chưa chi tiết",
+                        "actual": 3_000_000,
+                        "previous": None,
+                        "growth_pct": None,
+                    }
+                ],
+            }
+        ],
+        "not_classified": {"actual": None, "previous": None},
+    }
     assert r["surplus"]["actual"] == 2_000_000
     assert r["surplus"]["previous"] is None
     assert r["budget_contribution"]["actual"] == 400_000

@@ -282,3 +282,61 @@ def test_a_chart_draws_every_vietnamese_letter() -> None:
         figure = Figure(figsize=(3, 2))
         figure.subplots().set_title("Kế hoạch, thực hiện, tăng trưởng: ẻễậốừữỳỹđ")
         figure.savefig(io.BytesIO(), format="png")
+
+
+def test_costs_by_group_and_each_units_surplus_are_told_and_tabled() -> None:
+    report = sample_report()
+    report["expenses"] = {
+        "actual": 120_000_000_000,
+        "previous": 115_000_000_000,
+        "growth_pct": 4.3,
+        "groups": [
+            {
+                "code": "632", "name": "Cost of goods sold", "actual": 10_000_000_000,
+                "previous": None, "growth_pct": None,
+                "categories": [
+                    {"code": "632", "name": "Giá vốn hàng bán", "actual": 10_000_000_000,
+                     "previous": None, "growth_pct": None},
+                ],
+            },
+            {
+                "code": "641", "name": "Chi phí bán hàng", "actual": 110_000_000_000,
+                "previous": 115_000_000_000, "growth_pct": -4.3,
+                "categories": [
+                    {"code": "6411", "name": "Nhân viên bán hàng", "actual": 110_000_000_000,
+                     "previous": 115_000_000_000, "growth_pct": -4.3},
+                ],
+            },
+        ],
+        "not_classified": {"actual": None, "previous": None},
+    }  # fmt: skip
+    report["per_unit"] = [
+        {"code": "UA", "name": "Bưu điện xã A", "actual": 5_000_000_000, "expenses": 4_000_000_000,
+         "surplus": {"actual": 1_000_000_000, "plan": None, "previous": None}},
+        {"code": "UB", "name": "Bưu điện xã B", "actual": 1_000_000_000, "expenses": 2_000_000_000,
+         "surplus": {"actual": -1_000_000_000, "plan": None, "previous": None}},
+    ]  # fmt: skip
+    text = narrative(report)
+    budget = next(s for _p, sections in text.parts for s in sections if s.key == "budget")
+    said = " ".join(budget.paragraphs)
+    assert (
+        "Tổng chi phí 120,0 tỷ đồng, tăng 4,3% so với năm 2022, trong đó: giá vốn hàng bán "
+        "10,0 tỷ đồng, chi phí bán hàng 110,0 tỷ đồng." in said
+    )
+    assert "1/2 đơn vị trực thuộc có chênh lệch thu chi dương." in said
+    workbook = load_workbook(io.BytesIO(render_year_report(report, "xlsx")))
+    costs = next(workbook[name] for name in workbook.sheetnames if name.endswith("Chi phí"))
+    rows = [row for row in costs.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert rows[0][:3] == ("632 Giá vốn hàng bán", 10_000_000_000, None)  # in Vietnamese
+    assert rows[2][:3] == ("641 Chi phí bán hàng", 110_000_000_000, 115_000_000_000)
+    assert rows[3][0] == "  – 6411 Chi phí nhân viên bán hàng: tiền lương, bảo hiểm"
+    assert rows[-1][:3] == ("Tổng chi phí", 120_000_000_000, 115_000_000_000)
+    units = next(workbook[name] for name in workbook.sheetnames if name.endswith("Thu chi đơn vị"))
+    assert [row[:4] for row in units.iter_rows(min_row=4, values_only=True) if row[0]] == [
+        ("Bưu điện xã A", 5_000_000_000, 4_000_000_000, 1_000_000_000),
+        ("Bưu điện xã B", 1_000_000_000, 2_000_000_000, -1_000_000_000),
+    ]
+    document = Document(io.BytesIO(render_year_report(report, "docx")))
+    titles = " ".join(p.text for p in document.paragraphs)
+    assert "Chi phí theo khoản mục" in titles
+    assert "Doanh thu, chi phí và chênh lệch thu chi theo đơn vị" in titles
