@@ -9,8 +9,18 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from buudien.finance.models import Account, BusinessDay, DailyBalance, Entry, Transfer
+from buudien.finance.models import (
+    Account,
+    BudgetPayment,
+    BusinessDay,
+    DailyBalance,
+    Entry,
+    Transfer,
+)
 from buudien.finance.selectors import account_scope_q
+from buudien.network.choices import UnitKind
+from buudien.network.models import Unit
+from buudien.people import access
 from buudien.people.admin_scope import ReadOnlyAdmin
 
 
@@ -56,3 +66,21 @@ class DailyBalanceAdmin(_ReadOnly):
     list_display = ["province_code", "date", "account", "debit_total", "credit_total"]
     list_filter = ["province_code", "date"]
     list_select_related = ["account"]
+
+
+@admin.register(BudgetPayment)
+class BudgetPaymentAdmin(_ReadOnly):
+    list_display = ["paid_on", "province_code", "tax", "level", "amount", "treasury_reference"]
+    list_filter = ["province_code", "tax", "level"]
+    search_fields = ["treasury_reference"]
+    date_hierarchy = "paid_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """The payments of the provinces whose provincial post is in the user's scope."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        codes = access.visible(
+            request.user, Unit.objects.filter(kind=UnitKind.PROVINCE), "path"
+        ).values_list("province_code", flat=True)
+        return queryset.filter(province_code__in=list(codes))

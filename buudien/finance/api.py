@@ -14,10 +14,12 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
 from buudien.core.imports import import_for_api
 from buudien.counter.api import idempotency_key
-from buudien.finance import costs, ledger, selectors
+from buudien.finance import budget, costs, ledger, selectors
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
     AccountOut,
+    BudgetPaymentIn,
+    BudgetPaymentOut,
     BusinessDayOut,
     CostCategoryOut,
     CostIn,
@@ -26,6 +28,7 @@ from buudien.finance.schemas import (
     EntryOut,
     ReverseIn,
     StatementOut,
+    TaxOwedOut,
     TrialBalanceOut,
 )
 from buudien.planning.schemas import ImportOut
@@ -274,3 +277,56 @@ def costs_file(request: HttpRequest, file: File[UploadedFile], dry_run: bool = F
     memo``. Every problem is answered with its row and column, and nothing is booked; the
     same file twice books once."""
     return import_for_api("costs", file, actor=request.user, dry_run=dry_run)
+
+
+# --- payments to the state budget ------------------------------------------------------------
+
+
+@router.get(
+    "/budget-payments",
+    response=list[BudgetPaymentOut],
+    summary="Payments to the state budget in a range, by tax and level",
+)
+def budget_payments(
+    request: HttpRequest,
+    province: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Any:
+    code = _province(request, province)
+    budget.require_reader(request.user, code)
+    start, end = _range(date_from, date_to)
+    selectors.check_range(start, end)
+    return budget.payment_list(province_code=code, date_from=start, date_to=end)[:1000]
+
+
+@router.post(
+    "/budget-payments",
+    response={201: BudgetPaymentOut},
+    summary="Pay a tax to the state budget from a bank account",
+)
+def budget_payments_create(request: HttpRequest, payload: BudgetPaymentIn) -> Any:
+    """Accountants and administrators: debit the tax's 333x account (3331 for VAT), credit
+    the bank; ``level`` is the budget it goes to (a provincial post pays the ``local`` one)."""
+    return Status(
+        201,
+        budget.budget_pay(
+            actor=request.user,
+            province_code=_province(request, payload.province_code),
+            idempotency_key=idempotency_key(request, payload.idempotency_key),
+            tax=payload.tax,
+            level=payload.level,
+            amount=payload.amount,
+            day=payload.date,
+            paid_from=payload.paid_from,
+            treasury_reference=payload.treasury_reference,
+            memo=payload.memo,
+        ),
+    )
+
+
+@router.get("/taxes-owed", response=list[TaxOwedOut], summary="What is still owed per tax")
+def taxes_owed(request: HttpRequest, province: str | None = None) -> Any:
+    code = _province(request, province)
+    budget.require_reader(request.user, code)
+    return [{"tax": tax, "name": name, "owed": owed} for tax, name, owed in budget.owed(code)]

@@ -79,3 +79,22 @@ class EntryKind(models.TextChoices):
 # Postings of these kinds are written to the audit log as well; the everyday postings of the
 # counters are not (they are a hot path, and the entry itself records who, when and what).
 AUDITED_KINDS = EntryKind.manual() | {EntryKind.REVERSAL.value}
+
+
+class Tax(models.TextChoices):
+    """What a payment to the state budget pays: the sub-accounts of 333 (Circular 200 and
+    Circular 99 alike) the post owes the budget on."""
+
+    VAT = "3331", _("Value added tax")
+    CORPORATE_INCOME = "3334", _("Corporate income tax")
+    PERSONAL_INCOME = "3335", _("Personal income tax (withheld)")
+    LAND = "3337", _("Land and housing tax, land rent")
+    OTHER_TAXES = "3338", _("Other taxes")
+    FEES = "3339", _("Fees, charges and other payables (licence fee …)")
+
+
+class BudgetLevel(models.TextChoices):
+    """The level of the state budget a payment goes to."""
+
+    CENTRAL = "central", _("Central budget")
+    LOCAL = "local", _("Local budget")

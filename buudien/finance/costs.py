@@ -35,7 +35,7 @@ from buudien.core import imports as im
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import Column, ImportKind, ImportResult, Row, RowError, register
 from buudien.finance import ledger
-from buudien.finance.choices import AccountKind, EntryKind
+from buudien.finance.choices import AccountKind, EntryKind, Tax
 from buudien.finance.models import Account, Entry
 from buudien.finance.selectors import account_scope_q
 from buudien.network.models import ServicePoint, Unit
@@ -92,6 +92,8 @@ COUNTERPARTS: dict[str, tuple[str, Promise]] = {
     "338": (AccountKind.LIABILITY, gettext_lazy("Other payables: insurance, union dues")),
     "214": (AccountKind.ASSET, gettext_lazy("Accumulated depreciation")),
     "242": (AccountKind.ASSET, gettext_lazy("Prepaid expenses")),
+    # A fee owed to the budget (the licence fee, booked on 6425), paid later (finance.budget).
+    Tax.FEES.value: (AccountKind.LIABILITY, Tax.FEES.label),
 }
 
 
@@ -129,7 +131,9 @@ def cost_account(province_code: str, category: str, owner: Owner) -> Account:
         raise DomainError(
             _("Unknown cost category %(code)s.") % {"code": category}, field="category"
         )
-    is_point = isinstance(owner, ServicePoint)
+    point = owner if isinstance(owner, ServicePoint) else None
+    unit = owner if isinstance(owner, Unit) else None
+    is_point = point is not None
     code = f"{category}.{owner.code}"
     account = ledger._account_ensure(
         province_code=province_code,
@@ -138,8 +142,8 @@ def cost_account(province_code: str, category: str, owner: Owner) -> Account:
         name=lambda: (
             _("%(category)s: %(owner)s") % {"category": BY_CODE[category].name, "owner": owner.name}
         ),
-        point=owner if is_point else None,
-        unit=None if is_point else owner,
+        point=point,
+        unit=unit,
     )
     mine = account.point_id == owner.pk if is_point else account.unit_id == owner.pk
     if account.kind != AccountKind.EXPENSE or not mine:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Case, F, Q, Sum, When
 
@@ -51,7 +52,8 @@ def costs_by_category(
     )
     out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ranges, 0))
     for row in rows:
-        category = category_of(row["account__code"])
+        found: dict[str, Any] = dict(row)
+        category = category_of(found["account__code"])
         for name in ranges:
-            out[category][name] += int(row[f"in_{name}"] or 0)
+            out[category][name] += int(found[f"in_{name}"] or 0)
     return {code: sums for code, sums in out.items() if any(sums.values())}

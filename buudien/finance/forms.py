@@ -35,6 +35,13 @@ class DayForm(forms.Form):
     day = _date(_("Day"))
 
 
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    """Give the choice field ``name`` of ``form`` what it offers (known only per user)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class CostForm(TokenForm):
     """One cost of a unit or a point, as the accountant books it by hand."""
 
@@ -56,11 +63,36 @@ class CostForm(TokenForm):
 
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["autofocus"] = True
-        self.fields["category"].choices = [("", CHOOSE)] + [
-            (c.code, f"{c.code} · {c.name}") for c in CATEGORIES
-        ]
-        self.fields["paid_from"].choices = [("", CHOOSE), *payers]
+        categories = [(c.code, f"{c.code} · {c.name}") for c in CATEGORIES]
+        _choices(self, "category", [("", CHOOSE), *categories])
+        _choices(self, "paid_from", [("", CHOOSE), *payers])
 
 
 class CostFileForm(forms.Form):
     file = forms.FileField(label=_("The accounting system's file (.csv or .xlsx)"))
+
+
+class BudgetPaymentForm(TokenForm):
+    """A payment of a tax to the state budget, from a bank account."""
+
+    date = _date(_("Day paid"), required=True)
+    tax = forms.ChoiceField(label=_("Tax"))
+    level = forms.ChoiceField(label=_("Budget level"))
+    amount = MoneyField(label=_("Amount (đồng)"), max_value=10**13)
+    paid_from = forms.ChoiceField(label=_("Paid from"))
+    treasury_reference = forms.CharField(
+        label=_("Treasury document"), max_length=64, required=False
+    )
+    memo = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, banks: list[tuple[str, str]], **kwargs: Any) -> None:
+        from buudien.finance.choices import BudgetLevel, Tax
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["autofocus"] = True
+        taxes = [(tax.value, f"{tax.value} · {tax.label}") for tax in Tax]
+        _choices(self, "tax", [("", CHOOSE), *taxes])
+        _choices(self, "level", list(BudgetLevel.choices))
+        _choices(self, "paid_from", [("", CHOOSE), *banks])
+        if not self.is_bound:
+            self.initial.setdefault("level", BudgetLevel.LOCAL)

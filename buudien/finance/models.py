@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buudien.core.catalogue import Service
-from buudien.finance.choices import DEBIT_NORMAL, AccountKind, EntryKind
+from buudien.finance.choices import DEBIT_NORMAL, AccountKind, BudgetLevel, EntryKind, Tax
 
 
 class Account(models.Model):
@@ -435,3 +435,39 @@ class MonthlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} {self.point_id} {self.service} {self.revenue}"
+
+
+class BudgetPayment(models.Model):
+    """What a payment to the state budget paid, and to which level: the entry (kind
+    ``budget_contribution``, debit the tax's 333x account, credit the bank) says how much and
+    when; this says the tax, the level and the State Treasury's document. A payment whose
+    entry was reversed counts no more."""
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    entry = models.OneToOneField(
+        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="budget_payment"
+    )
+    paid_on = models.DateField(_("day paid"))
+    tax = models.CharField(_("tax"), max_length=8, choices=Tax)
+    level = models.CharField(_("budget level"), max_length=8, choices=BudgetLevel)
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    treasury_reference = models.CharField(
+        _("treasury document"),
+        max_length=64,
+        blank=True,
+        help_text=_("The number of the State Treasury's payment document."),
+    )
+
+    class Meta:
+        verbose_name = _("payment to the state budget")
+        verbose_name_plural = _("payments to the state budget")
+        ordering = ["province_code", "-paid_on", "-id"]
+        indexes = [
+            models.Index(fields=["province_code", "paid_on"], name="finance_budget_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on:%d/%m/%Y} {self.tax} {self.level} {self.amount}"

@@ -3,7 +3,7 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from buudien.finance.choices import AccountKind, EntryKind
+from buudien.finance.choices import AccountKind, BudgetLevel, EntryKind, Tax
 
 AccountCode = Field(..., min_length=1, max_length=64)
 
@@ -162,3 +162,33 @@ class CostOut(Schema):
     amount: int
     reference: str
     memo: str
+
+
+class BudgetPaymentIn(Schema):
+    idempotency_key: str | None = Field(
+        None, max_length=128, description="Or the Idempotency-Key header."
+    )
+    province_code: str | None = Field(None, pattern=r"^\d{2}$")
+    tax: Tax
+    level: BudgetLevel
+    amount: StrictInt = Field(..., description="Whole đồng, more than zero.")
+    date: dt.date
+    paid_from: str = Field(..., min_length=1, max_length=64, description="1121.<bank>.")
+    treasury_reference: str = Field("", max_length=64)
+    memo: str = Field("", max_length=200)
+
+
+class BudgetPaymentOut(Schema):
+    id: int
+    entry_id: int
+    paid_on: dt.date
+    tax: str
+    level: str
+    amount: int
+    treasury_reference: str
+
+
+class TaxOwedOut(Schema):
+    tax: str
+    name: str
+    owed: int

@@ -11,4 +11,5 @@ urlpatterns = [
     path("days/close/", views.day_close, name="day_close"),
     path("costs/", views.cost_list, name="costs"),
     path("costs/import/", views.cost_import, name="cost_import"),
+    path("budget/", views.budget_page, name="budget"),
 ]

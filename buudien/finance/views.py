@@ -19,8 +19,8 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import ImportFailed, import_file
 from buudien.core.money import format_vnd
-from buudien.finance import api, costs, exports, ledger, selectors
-from buudien.finance.forms import CostFileForm, CostForm, DayForm, RangeForm
+from buudien.finance import api, budget, costs, exports, ledger, selectors
+from buudien.finance.forms import BudgetPaymentForm, CostFileForm, CostForm, DayForm, RangeForm
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
 from buudien.web.context_processors import FINANCE_ROLES
@@ -280,3 +280,79 @@ def cost_import(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Costs loaded: %(result)s.") % {"result": result})
     return redirect(back)
+
+
+# --- payments to the state budget ------------------------------------------------------------
+
+
+@login_required
+def budget_page(request: HttpRequest) -> HttpResponse:
+    """What is owed per tax, the payments of a range, and the form to pay one."""
+    range_form, province, date_from, date_to = _range_form(request)
+    if not province:
+        raise PermissionDenied
+    try:
+        budget.require_reader(request.user, province)
+    except AccessDenied:
+        raise PermissionDenied from None
+    form = None
+    if access.has_role(request.user, ledger.ENTRY_ROLES):
+        banks = [
+            (code, label)
+            for code, label in _payers(request.user, province)
+            if code.startswith("1121.")
+        ]
+        if request.method == "POST":
+            form = BudgetPaymentForm(request.POST, banks=banks)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    payment = budget.budget_pay(
+                        actor=request.user,
+                        province_code=province,
+                        idempotency_key=f"budget-form:{data['token']}",
+                        tax=data["tax"],
+                        level=data["level"],
+                        amount=data["amount"],
+                        day=data["date"],
+                        paid_from=data["paid_from"],
+                        treasury_reference=data["treasury_reference"],
+                        memo=data["memo"],
+                    )
+                except (DomainError, AccessDenied, NotFound) as exc:
+                    field = getattr(exc, "field", None)
+                    known = {"tax", "level", "amount", "paid_from"}
+                    form.add_error(
+                        field if field in known else ("date" if field == "business_date" else None),
+                        str(exc.message),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Paid to the budget: %(amount)s on %(day)s.")
+                        % {
+                            "amount": format_vnd(payment.amount),
+                            "day": f"{payment.paid_on:%d/%m/%Y}",
+                        },
+                    )
+                    return redirect(f"{reverse('finance:budget')}?{request.GET.urlencode()}")
+        else:
+            form = BudgetPaymentForm(initial={"date": local_today()}, banks=banks)
+    selectors.check_range(date_from, date_to)
+    payments = list(
+        budget.payment_list(province_code=province, date_from=date_from, date_to=date_to)[:500]
+    )
+    return render(
+        request,
+        "finance/budget.html",
+        {
+            "range_form": range_form,
+            "province": province,
+            "form": form,
+            "owed": budget.owed(province),
+            "payments": payments,
+            "total": sum(p.amount for p in payments),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -16,13 +16,16 @@ import io
 import random
 from collections.abc import Callable
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import local_today
 from buudien.core.catalogue import SERVICE_LINE, Line
 from buudien.core.imports import import_file, write_csv
-from buudien.finance.models import DailyFigure
+from buudien.finance import budget as finance_budget
+from buudien.finance import costs, ledger
+from buudien.finance.choices import BudgetLevel, Tax
+from buudien.finance.models import Account, DailyBalance, DailyFigure
 from buudien.network.choices import UnitKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people.choices import Role
@@ -96,6 +99,7 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         )
     # The costs draw from their own generator: the plans below stay those of the seed.
     booked = _book_costs(province, units, first, today, random.Random(seed * 31 + 7))
+    paid = _pay_budget(province, first, today)
     # This year's plan per unit and line, near where the year is heading.
     # Early in the year there is too little of it to go by: the plan is then last year's
     # figures, grown a little, as a planner sets it in December.
@@ -140,7 +144,10 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         "after": year + 1,
         "pct": UPLIFT_PCT,
     }
-    return f"{said}; " + _("%(costs)d costs booked") % {"costs": booked}
+    return f"{said}; " + _("%(costs)d costs booked, %(paid)d payments to the budget") % {
+        "costs": booked,
+        "paid": paid,
+    }
 
 
 def _line_actuals(province: Unit, units: list[Unit], year: int) -> dict[tuple[int, str], int]:
@@ -223,11 +230,11 @@ def _book_costs(
                     )  # fmt: skip
                 if unit != province:
                     office[end] = office.get(end, 0) + revenue * 0.03
-    for end, amount in sorted(office.items()):
-        if round(amount, -3) <= 0:
+    for end, office_cost in sorted(office.items()):
+        if round(office_cost, -3) <= 0:
             continue
         books.append(
-            [end.isoformat(), province.code, "6421", int(round(amount, -3)), "334",
+            [end.isoformat(), province.code, "6421", int(round(office_cost, -3)), "334",
              f"BK{end.year % 100:02d}{end.month:02d}", _("Office of the provincial post")]
         )  # fmt: skip
     if history:
@@ -240,6 +247,64 @@ def _book_costs(
             accountant,
         )
     return len(books)
+
+
+LICENCE_FEE = 3_000_000  # lệ phí môn bài of a branch, a year
+
+
+def _pay_budget(province: Unit, first: dt.date, today: dt.date) -> int:
+    """The VAT the counters collected in each finished month, paid to the local budget on the
+    20th of the next (the declaration's deadline), and the licence fee of each year, booked
+    in January and paid by the 30th: from the province's best-funded bank account."""
+    code = province.province_code
+    accountant = (
+        User.objects.filter(role__in=[Role.ACCOUNTANT, Role.ADMIN], unit=province).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
+    bank = (
+        Account.objects.filter(province_code=code, code__startswith=ledger.BANK_PREFIX)
+        .order_by("-balance")
+        .first()
+    )
+    if bank is None or accountant is None:
+        return 0
+    vat = ledger.account_vat_payable(code)
+    paid = 0
+    month = first.replace(day=1)
+    while True:
+        due = (month + dt.timedelta(days=32)).replace(day=20)
+        if due > today:
+            break
+        end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        moved = DailyBalance.objects.filter(account=vat, date__gte=month, date__lte=end).aggregate(
+            credit=Sum("credit_total"), debit=Sum("debit_total")
+        )
+        amount = (moved["credit"] or 0) - (moved["debit"] or 0)
+        if 0 < amount <= Account.objects.get(pk=bank.pk).balance:
+            finance_budget.budget_pay(
+                actor=accountant, province_code=code, idempotency_key=f"demo-vat:{month:%Y-%m}",
+                tax=Tax.VAT, level=BudgetLevel.LOCAL, amount=amount, day=due,
+                paid_from=bank.code, treasury_reference=f"GNT-{month:%y%m}-GTGT",
+                memo=_("VAT of %(month)s") % {"month": f"{month:%m/%Y}"},
+            )  # fmt: skip
+            paid += 1
+        if month.month == 1:
+            fee_day = month.replace(day=30)
+            costs.cost_book(
+                actor=accountant, province_code=code, idempotency_key=f"demo-fee:{month.year}",
+                category="6425", owner_code=province.code, amount=LICENCE_FEE,
+                day=month.replace(day=2), paid_from=Tax.FEES, reference=f"MB{month.year}",
+            )  # fmt: skip
+            if fee_day <= today:
+                finance_budget.budget_pay(
+                    actor=accountant, province_code=code,
+                    idempotency_key=f"demo-fee-paid:{month.year}", tax=Tax.FEES,
+                    level=BudgetLevel.LOCAL, amount=LICENCE_FEE, day=fee_day,
+                    paid_from=bank.code, treasury_reference=f"GNT-{month:%y}-MB",
+                )  # fmt: skip
+                paid += 1
+        month = end + dt.timedelta(days=1)
+    return paid
 
 
 def _import(kind: str, header: list[str], rows: list[list[object]], actor: object) -> None:

@@ -26,8 +26,15 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
          "volume": 250000, "volume_previous": 240000, "volume_growth_pct": 4.2,
          "volume_plan": null, "volume_plan_pct": null}, ...
       ],
-      "budget_contribution": FIGURE,                # payments to the state budget
-      "expenses": {"actual": ..., "previous": ..., "growth_pct": ...},
+      "budget_contribution": {**FIGURE,             # payments to the state budget
+        "by_tax": [{"code": "3331", "name": "Thuế GTGT", "actual": ..., "previous": ...,
+                    "growth_pct": ...}, ...],       # the province's recorded payments
+        "by_level": {"local": {"actual": ..., "previous": ..., "growth_pct": ...}},
+        "not_classified": {"actual": ..., "previous": ...}},   # posted by hand, history
+      "expenses": {"actual": ..., "previous": ..., "growth_pct": ...,
+        "groups": [{"code": "641", "name": "Chi phí bán hàng", "actual": ..., "previous": ...,
+                    "growth_pct": ..., "categories": [{"code": "6411", ...}, ...]}, ...],
+        "not_classified": {"actual": ..., "previous": ...}},   # history, province accounts
       "surplus": FIGURE,                            # revenue minus expenses
       "network": {
         "as_of": "2023-12-31",
@@ -55,7 +62,8 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
          "estimated": false}, ...                   # true: a month with days estimated
       ],
       "per_unit": [                                 # the unit's children, by code
-        {"code": "LSN01", "name": "...", "kind": "district", **FIGURE}, ...
+        {"code": "LSN01", "name": "...", "kind": "district", **FIGURE,   # revenue
+         "expenses": ..., "expenses_previous": ..., "surplus": FIGURE}, ...
       ],
       "next_year_plan": {"year": 2024, "revenue": 140000000000, "surplus": null,
                          "budget_contribution": null,
@@ -251,8 +259,10 @@ from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
 from buudien.emulation.figures import emulation_figures
+from buudien.finance import budget as finance_budget
 from buudien.finance import costs as finance_costs
 from buudien.finance import figures as finance_figures
+from buudien.finance.choices import BudgetLevel, Tax
 from buudien.finance.models import DailyFigure, MonthlyFigure
 from buudien.goods import figures as goods_figures
 from buudien.goods.choices import ProductGroup
@@ -987,6 +997,56 @@ def cost_groups(
     }
 
 
+def budget_parts(
+    *, province: Unit, unit: Unit, figures: Figures, totals: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    """The payments to the budget by tax and by level (central, local), this period
+    (estimated like the total) against the same period a year before; what the recorded
+    payments do not explain (entries posted by hand, imported history) is
+    ``not_classified``. The province pays: a unit below it has no payments of its own."""
+    if unit.pk != province.pk:
+        return {"by_tax": [], "by_level": {}, "not_classified": {"actual": None, "previous": None}}
+    ranges = {
+        "current": (figures.date_from, figures.date_to),
+        "previous": (figures.previous_from, figures.previous_to),
+    }
+    if figures.estimated:
+        ranges["rest"] = (figures.previous_to + dt.timedelta(days=1), figures.previous_end)
+    found = finance_budget.paid_by_tax_and_level(
+        province_code=province.province_code, ranges=ranges
+    )
+    pairs = {
+        key: (sums["current"] + sums.get("rest", 0), sums["previous"] + sums.get("rest", 0))
+        for key, sums in found.items()
+    }
+    by_tax = []
+    for tax in Tax:
+        amounts = [sum(v[i] for (t, _l), v in pairs.items() if t == tax.value) for i in (0, 1)]
+        if any(amounts):
+            by_tax.append(
+                {
+                    "code": tax.value,
+                    "name": str(tax.label),
+                    **_compare(*(a or None for a in amounts)),
+                }
+            )
+    by_level = {}
+    for level in BudgetLevel:
+        amounts = [sum(v[i] for (_t, lv), v in pairs.items() if lv == level.value) for i in (0, 1)]
+        if any(amounts):
+            by_level[level.value] = _compare(*(a or None for a in amounts))
+    known = [sum(v[i] for v in pairs.values()) for i in (0, 1)]
+    rest = [
+        (total - done) if total is not None else None
+        for total, done in zip(totals, known, strict=True)
+    ]
+    return {
+        "by_tax": by_tax,
+        "by_level": by_level,
+        "not_classified": {"actual": rest[0] or None, "previous": rest[1] or None},
+    }
+
+
 def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     """Payment accounts opened (the accounts recorded at the counters, online and at the
     counter, plus the imported history's volume for the months before go-live, which has
@@ -1542,11 +1602,19 @@ def year_report(
         "revenue": revenue,
         "lines": lines,
         "services": services,
-        "budget_contribution": _figure(
-            actual("budget", CURRENT),
-            plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
-            actual("budget", PREVIOUS),
-        ),
+        "budget_contribution": {
+            **_figure(
+                actual("budget", CURRENT),
+                plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
+                actual("budget", PREVIOUS),
+            ),
+            **budget_parts(
+                province=province,
+                unit=subtree,
+                figures=figures,
+                totals=(actual("budget", CURRENT), actual("budget", PREVIOUS)),
+            ),
+        },
         "expenses": {
             "actual": expenses[0],
             "previous": expenses[1],

@@ -51,9 +51,9 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     return entries
 
 
-def _finance_subnav(user: Any) -> list[tuple[Any, str, str]]:
+def _finance_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     """The counter's financial services, then the cash desk; the ledger for who keeps it."""
-    entries: list[tuple[Any, str, str]] = [
+    entries: list[tuple[Any, str, Any]] = [
         (_("Bill collection"), "collection:index", "/collection/"),
         (_("Disbursements and pensions"), "payouts:index", "/payouts/"),
         (_("Savings, credit and accounts"), "agency:index", "/agency/"),
@@ -65,6 +65,7 @@ def _finance_subnav(user: Any) -> list[tuple[Any, str, str]]:
         ledger_pages = ("/finance/accounts/", "/finance/trial-balance/", "/finance/journal/")
         entries.append((_("Ledger"), "finance:index", ledger_pages))
         entries.append((_("Costs"), "finance:costs", "/finance/costs/"))
+        entries.append((_("State budget"), "finance:budget", "/finance/budget/"))
     return entries
 
 

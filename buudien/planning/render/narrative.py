@@ -139,9 +139,22 @@ def _revenue(report: dict[str, Any], year: Any) -> Section:
 
 def _budget(report: dict[str, Any], year: Any) -> Section:
     section = Section("budget", "Nộp ngân sách và chênh lệch thu chi")
-    clauses = _figure_clauses(report.get("budget_contribution"), year, verb="")
+    budget = report.get("budget_contribution") or {}
+    clauses = _figure_clauses(budget, year, verb="")
     if clauses:
-        section.paragraphs.append(_sentence(f"Nộp ngân sách nhà nước {clauses[0]}", *clauses[1:]))
+        taxes = [
+            f"{TAX_WORDS.get(t.get('code'), str(t.get('name') or '').lower())} "
+            f"{n.amount_words(t['actual'])}"
+            for t in budget.get("by_tax") or []
+            if n.is_number(t.get("actual"))
+        ]
+        local = (budget.get("by_level") or {}).get("local") or {}
+        if n.is_number(local.get("actual")) and local["actual"] < budget["actual"]:
+            clauses.insert(1, f"trong đó ngân sách địa phương {n.amount_words(local['actual'])}")
+        text = _sentence(f"{budget_label(report)} {clauses[0]}", *clauses[1:])
+        if len(taxes) > 1:
+            text = text[:-1] + ", gồm: " + ", ".join(taxes) + "."
+        section.paragraphs.append(text)
     costs = _costs_sentence(report, year)
     if costs:
         section.paragraphs.append(costs)
@@ -160,6 +173,28 @@ def _budget(report: dict[str, Any], year: Any) -> Section:
             "dương."
         )
     return section
+
+
+# The taxes named in a sentence.
+TAX_WORDS = {
+    "3331": "thuế giá trị gia tăng",
+    "3334": "thuế thu nhập doanh nghiệp",
+    "3335": "thuế thu nhập cá nhân",
+    "3337": "thuế nhà đất, tiền thuê đất",
+    "3338": "các loại thuế khác",
+    "3339": "phí, lệ phí và các khoản phải nộp khác",
+}
+
+
+def budget_label(report: dict[str, Any]) -> str:
+    """ "Nộp ngân sách địa phương" when every payment recorded went to the local budget (as a
+    provincial post's do), else "Nộp ngân sách nhà nước"."""
+    budget = report.get("budget_contribution") or {}
+    levels = budget.get("by_level") or {}
+    unexplained = (budget.get("not_classified") or {}).get("actual")
+    if set(levels) == {"local"} and not unexplained:
+        return "Nộp ngân sách địa phương"
+    return "Nộp ngân sách nhà nước"
 
 
 # The groups of costs named in a sentence, in lower case.

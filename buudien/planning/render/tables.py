@@ -22,6 +22,7 @@ from buudien.planning.render.names import (
     line_name,
     service_name,
 )
+from buudien.planning.render.narrative import budget_label
 
 Kind = Literal["text", "money", "count", "pct", "growth", "decimal"]
 
@@ -136,7 +137,7 @@ def _on_time_rate(report: dict[str, Any]) -> dict[str, Any]:
 def summary_table(report: dict[str, Any]) -> Table:
     rows = [
         _figure_row("Tổng doanh thu", report.get("revenue")),
-        _figure_row("Nộp ngân sách nhà nước", report.get("budget_contribution")),
+        _figure_row(budget_label(report), report.get("budget_contribution")),
         _figure_row("Chênh lệch thu chi", report.get("surplus")),
     ]
     row_kinds: dict[int, Kind] = {}
