@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from buudien.core.errors import DomainError
 from buudien.network import services
-from buudien.network.models import AdminArea, ServicePoint, Unit
+from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.admin_scope import ScopedAdmin
 
@@ -111,3 +111,16 @@ class AdminAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(ScopedAdmin):
+    """Which unit replaced which, and the share it took (the ``unit_successions`` import
+    loads a whole reorganisation at once)."""
+
+    scope_field = "predecessor__path"
+    list_display = ["predecessor", "successor", "share_bp", "effective_on"]
+    list_filter = ["effective_on"]
+    search_fields = ["predecessor__code", "successor__code", "predecessor__name"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]

@@ -19,6 +19,7 @@ from buudien.network.schemas import (
     PointIn,
     PointOut,
     PointPatch,
+    SuccessionOut,
     UnitIn,
     UnitOut,
     UnitPatch,
@@ -71,6 +72,17 @@ def units_list(
 @router.get("/units/{code}", response=UnitOut, summary="One unit")
 def units_get(request: HttpRequest, code: str) -> Any:
     return selectors.unit_get(user=request.user, code=code)
+
+
+@router.get(
+    "/successions",
+    response=list[SuccessionOut],
+    summary="Which units replaced which, and the share each took",
+)
+def successions_list(request: HttpRequest, unit: str = "") -> Any:
+    """The successions whose replaced unit is in your scope (of ``unit`` only, replaced or
+    successor, when given); the reports carry a replaced unit's figures by these shares."""
+    return selectors.succession_list(user=request.user, unit=unit)
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit")

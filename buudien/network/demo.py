@@ -44,7 +44,14 @@ from buudien.network.choices import (
     PointKind,
     UnitKind,
 )
-from buudien.network.models import AdminArea, AdminAreaSuccession, PointService, ServicePoint, Unit
+from buudien.network.models import (
+    AdminArea,
+    AdminAreaSuccession,
+    PointService,
+    ServicePoint,
+    Unit,
+    UnitSuccession,
+)
 from buudien.people.choices import ContractType, Role
 from buudien.people.models import User
 
@@ -550,6 +557,40 @@ def _build_units(geo: _Geography) -> _Units:
     return _Units(province, centre, districts, communes)
 
 
+def _build_successions(geo: _Geography, units: _Units) -> int:
+    """The commune posts of 1 September 2025 replaced the district posts: each district's
+    business goes to the commune posts whose communes were made of its communes, by how many
+    of its communes each took."""
+    counts: dict[tuple[int, int], int] = Counter()
+    for commune in geo.communes:
+        for legacy in geo.predecessors.get(commune.pk, []):
+            area = geo.district_of.get(legacy.pk)
+            if area is not None and area.pk in units.districts:
+                counts[(area.pk, commune.pk)] += 1
+    rows = []
+    for district_id, district in units.districts.items():
+        mine = sorted(
+            ((commune_id, n) for (d, commune_id), n in counts.items() if d == district_id),
+            key=lambda one: units.communes[one[0]].code,
+        )
+        total = sum(n for _c, n in mine)
+        shares = [n * 10_000 // total for _c, n in mine]
+        if shares:
+            shares[-1] += 10_000 - sum(shares)  # the basis points left go to the last
+        rows += [
+            UnitSuccession(
+                predecessor=district,
+                successor=units.communes[commune_id],
+                share_bp=share,
+                effective_on=COMMUNE_POSTS_FROM,
+            )
+            for (commune_id, _n), share in zip(mine, shares, strict=True)
+            if share > 0
+        ]
+    UnitSuccession.objects.bulk_create(rows)
+    return len(rows)
+
+
 def _address(p: _Point, geo: _Geography) -> str:
     if p.closed_on is not None and p.closed_on <= STRUCTURE_2025_FROM:
         district = geo.district_of[p.legacy.pk]
@@ -904,6 +945,7 @@ def demo_build(*, seed: int = SEED, report: Report | None = None) -> DemoSummary
     plan = _plan_points(geo, rng)
     step(_("Units"))
     units = _build_units(geo)
+    _build_successions(geo, units)
     step(_("Service points"))
     points = _build_points(plan, geo, units, rng)
     step(_("Services offered"))

@@ -8,8 +8,10 @@ created. An optional column left out of the file leaves the stored value alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet, Value
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.core import imports as im
+from buudien.core.bizdays import local_today
 from buudien.core.catalogue import Service
 from buudien.core.imports import Column, ImportKind, ImportResult, Row, RowError, register
 from buudien.core.text import fold
@@ -34,6 +37,7 @@ from buudien.network.models import (
     PointService,
     ServicePoint,
     Unit,
+    UnitSuccession,
 )
 from buudien.people.access import require_network_manager, visible
 
@@ -648,3 +652,135 @@ class PointImport(_NetworkKind):
                 point.phone or None,
                 services,
             ]
+
+
+# --------------------------------------------------------------------------------------------
+# Unit successions
+# --------------------------------------------------------------------------------------------
+
+_SHARE = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+
+
+def share_pct() -> im.Parser[int]:
+    """A share in %, up to two decimals (``40``, ``33.33``, ``33,33``), as basis points."""
+
+    def parse(value: Any) -> int:
+        raw = " ".join(str(value).split()).removesuffix("%").strip()
+        if isinstance(value, bool) or not _SHARE.match(raw):
+            raise im.CellError(
+                _("expected a share in %%, e.g. 40 or 33.33, not %(value)s") % {"value": raw}
+            )
+        bp = int(Decimal(raw.replace(",", ".")) * 100)
+        if not 1 <= bp <= 10_000:
+            raise im.CellError(_("a share is more than 0 % and at most 100 %"))
+        return bp
+
+    return im.Parser(parse, describe=gettext_lazy("a share in %, e.g. 40 or 33.33"))
+
+
+@register
+class UnitSuccessionImport(_NetworkKind):
+    name = "unit_successions"
+    help = gettext_lazy(
+        "Which units replaced which (the commune posts of 2025 that replaced the district "
+        "posts) and the share of the replaced unit's business each took: the report carries "
+        "a replaced unit's figures to its successors. The shares of a replaced unit add up "
+        "to 100 %; a blank share splits it equally. A replaced unit in the file has its "
+        "successions replaced by the file's."
+    )
+    exportable = False
+    columns = (
+        Column("predecessor_code", im.code(32), help=gettext_lazy("the replaced unit")),
+        Column("successor_code", im.code(32), help=gettext_lazy("a unit that replaced it")),
+        Column("share_pct", share_pct(), required=False, help=gettext_lazy("its share, in %")),
+        Column(
+            "effective_on",
+            im.date(),
+            required=False,
+            help=gettext_lazy("the day the successor took over (blank: its first day in force)"),
+        ),
+    )
+
+    def validate(self, rows: list[Row]) -> list[RowError]:
+        errors: list[RowError] = []
+        codes = {row[c] for row in rows for c in ("predecessor_code", "successor_code") if row[c]}
+        units: dict[str, Unit] = Unit.objects.in_bulk(list(codes), field_name="code")
+        seen: dict[tuple[str, str], int] = {}
+        self.by_predecessor: dict[str, list[tuple[Row, Unit]]] = {}
+        for row in rows:
+            before, after = row["predecessor_code"], row["successor_code"]
+            if before is None or after is None:
+                continue
+            problem = False
+            for column, code in (("predecessor_code", before), ("successor_code", after)):
+                unit = units.get(code)
+                if unit is None or not self.in_scope(unit.path):
+                    errors.append(row.error(column, _("unknown unit %(code)s") % {"code": code}))
+                    problem = True
+            if problem:
+                continue
+            if before == after:
+                errors.append(row.error("successor_code", _("a unit does not replace itself")))
+                continue
+            if (before, after) in seen:
+                errors.append(
+                    row.error(
+                        "successor_code",
+                        _("%(code)s appears more than once in the file (first in row %(row)d)")
+                        % {"code": f"{before} → {after}", "row": seen[(before, after)]},
+                    )
+                )
+                continue
+            seen[(before, after)] = row.number
+            self.by_predecessor.setdefault(before, []).append((row, units[after]))
+        for before, pairs in self.by_predecessor.items():
+            given = [row["share_pct"] for row, _unit in pairs if row["share_pct"] is not None]
+            if given and len(given) != len(pairs):
+                errors.append(
+                    pairs[0][0].error(
+                        "share_pct",
+                        _("give a share for every successor of %(code)s, or none")
+                        % {"code": before},
+                    )
+                )
+            elif given and sum(given) != 10_000:
+                errors.append(
+                    pairs[0][0].error(
+                        "share_pct",
+                        _("the shares of %(code)s add up to %(total)s %%, not 100 %%")
+                        % {"code": before, "total": f"{sum(given) / 100:g}"},
+                    )
+                )
+        self.units = units
+        return errors
+
+    def write(self, rows: list[Row]) -> ImportResult:
+        created = updated = unchanged = 0
+        for before, pairs in self.by_predecessor.items():
+            predecessor = self.units[before]
+            count = len(pairs)
+            equal = [10_000 // count + (1 if i < 10_000 % count else 0) for i in range(count)]
+            kept = set()
+            for index, (row, successor) in enumerate(pairs):
+                share = row["share_pct"] if row["share_pct"] is not None else equal[index]
+                effective = row["effective_on"] or successor.valid_from or local_today()
+                found = UnitSuccession.objects.filter(
+                    predecessor=predecessor, successor=successor
+                ).first()
+                if found is None:
+                    found = UnitSuccession.objects.create(
+                        predecessor=predecessor,
+                        successor=successor,
+                        share_bp=share,
+                        effective_on=effective,
+                    )
+                    created += 1
+                elif (found.share_bp, found.effective_on) != (share, effective):
+                    found.share_bp, found.effective_on = share, effective
+                    found.save(update_fields=["share_bp", "effective_on"])
+                    updated += 1
+                else:
+                    unchanged += 1
+                kept.add(found.pk)
+            UnitSuccession.objects.filter(predecessor=predecessor).exclude(pk__in=kept).delete()
+        return ImportResult(created, updated, unchanged)

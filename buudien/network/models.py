@@ -166,6 +166,53 @@ class Unit(models.Model):
         )
 
 
+class UnitSuccession(models.Model):
+    """A unit that replaced another, wholly or for a share: the commune posts of 1 September
+    2025 that replaced the district posts, each taking the share of its district's business
+    that its communes did. The figures of a replaced unit are carried to its successors by
+    these shares (``planning.selectors.Figures``), so a successor's growth compares like with
+    like. The shares of one predecessor add up to 100 %."""
+
+    predecessor = models.ForeignKey(
+        Unit,
+        verbose_name=_("replaced unit"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Unit,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+    )
+    share_bp = models.PositiveIntegerField(
+        _("share (basis points)"),
+        help_text=_("The part of the replaced unit's business the successor took: 10000 = all."),
+    )
+    effective_on = models.DateField(_("effective on"))
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["predecessor__path", "successor__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_succession_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(share_bp__gte=1) & Q(share_bp__lte=10_000),
+                name="unit_succession_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} {self.share_bp / 100:.2f} %"
+
+    @property
+    def share_pct(self) -> float:
+        return self.share_bp / 100
+
+
 class PointQuerySet(models.QuerySet["ServicePoint"]):
     def in_force_on(self, day: dt.date) -> PointQuerySet:
         """Points serving on ``day``: opened on or before it, not closed by it.

@@ -17,6 +17,13 @@ class UnitOut(Schema):
     valid_to: dt.date | None
 
 
+class SuccessionOut(Schema):
+    predecessor: str = Field(..., alias="predecessor.code")
+    successor: str = Field(..., alias="successor.code")
+    share_pct: float
+    effective_on: dt.date
+
+
 class UnitIn(Schema):
     code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(..., min_length=1, max_length=200)

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
-from buudien.network.models import AdminArea, EffectiveQuerySet, PointQuerySet, ServicePoint, Unit
+from buudien.network.models import (
+    AdminArea,
+    EffectiveQuerySet,
+    PointQuerySet,
+    ServicePoint,
+    Unit,
+    UnitSuccession,
+)
 from buudien.people import access
 
 
@@ -192,3 +199,13 @@ def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
         points_active=points.count(),
         uncovered=uncovered,
     )
+
+
+def succession_list(*, user: Any, unit: str = "") -> QuerySet[UnitSuccession]:
+    """The successions whose replaced unit the user may see; of one unit (as either side)."""
+    rows = access.visible(
+        user, UnitSuccession.objects.select_related("predecessor", "successor"), "predecessor__path"
+    )
+    if unit:
+        rows = rows.filter(Q(predecessor__code=unit) | Q(successor__code=unit))
+    return rows.order_by("predecessor__code", "successor__code")

@@ -55,6 +55,10 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "by_kind": selectors.point_counts_by_kind(points),
             "staff": unit.staff.filter(is_active=True).order_by("role", "full_name")[:200],
             "can_manage": access.can_manage_network(request.user),
+            "replaced_by": unit.successions.select_related("successor").order_by("successor__code"),
+            "replaces": unit.predecessions.select_related("predecessor").order_by(
+                "predecessor__code"
+            ),
         },
     )
 

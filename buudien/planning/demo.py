@@ -83,15 +83,18 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         day = dt.date(year - 1, month, 1)
         if day >= first.replace(day=1):
             break
-        for unit in units:
+        # The units in force that month: the district posts before September 2025, the
+        # commune posts after (the report carries the districts' to them by succession).
+        serving = [unit for unit in units if _in_force(unit, day)] or [province]
+        for unit in serving:
             for service in base["services"]:
                 if service["actual"] is None:
                     continue
-                amount = int(service["actual"] / max(1, len(units)) / 12 * rng.uniform(0.85, 1.0))
+                amount = int(service["actual"] / len(serving) / 12 * rng.uniform(0.85, 1.0))
                 volume = service["volume"] or 0
                 revenue_rows.append(
                     [f"{year - 1}-{month:02d}", unit.code, service["code"], amount,
-                     int(volume / max(1, len(units)) / 12 * rng.uniform(0.85, 1.0))]
+                     int(volume / len(serving) / 12 * rng.uniform(0.85, 1.0))]
                 )  # fmt: skip
     if revenue_rows:
         _import(
@@ -148,6 +151,14 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         "costs": booked,
         "paid": paid,
     }
+
+
+def _in_force(unit: Unit, month: dt.date) -> bool:
+    """True when ``unit`` served on some day of the month beginning ``month``."""
+    end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return (unit.valid_from is None or unit.valid_from <= end) and (
+        unit.valid_to is None or unit.valid_to >= month
+    )
 
 
 def _line_actuals(province: Unit, units: list[Unit], year: int) -> dict[tuple[int, str], int]:
@@ -214,10 +225,9 @@ def _book_costs(
                 revenue = earned.get((child, month), 0)
                 if start >= this_month or revenue <= 0:
                     continue
-                total = revenue * rng.uniform(0.85, 0.97)
                 if start < first.replace(day=1):
-                    history.append([f"{year}-{month:02d}", unit.code, "expense", int(total)])
-                    continue
+                    continue  # a month of the imported history: its costs below
+                total = revenue * rng.uniform(0.85, 0.97)
                 end = dt.date(year, month, calendar.monthrange(year, month)[1])
                 for account, share, paid_from in COST_SHARES:
                     amount = int(round(total * share * rng.uniform(0.9, 1.1), -3))
@@ -237,6 +247,17 @@ def _book_costs(
             [end.isoformat(), province.code, "6421", int(round(office_cost, -3)), "334",
              f"BK{end.year % 100:02d}{end.month:02d}", _("Office of the provincial post")]
         )  # fmt: skip
+    # The months before go-live: each unit's costs beside its imported revenue.
+    earned_before = (
+        RevenueHistory.objects.filter(province_code=province.province_code, month__lt=first)
+        .values_list("month", "unit__code")
+        .annotate(total=Sum("amount"))
+        .order_by("month", "unit__code")
+    )
+    for month, code, revenue in earned_before:
+        if revenue and revenue > 0:
+            cost = int(revenue * rng.uniform(0.85, 0.97))
+            history.append([f"{month:%Y-%m}", code, "expense", cost])
     if history:
         _import("finance", ["month", "unit_code", "kind", "amount"], history, accountant)
     if books:

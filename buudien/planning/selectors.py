@@ -65,6 +65,9 @@ and the renderers in ``buudien.planning.render`` all share). Its shape, exactly:
         {"code": "LSN01", "name": "...", "kind": "district", **FIGURE,   # revenue
          "expenses": ..., "expenses_previous": ..., "surplus": FIGURE}, ...
       ],
+      "successions": [                              # replaced units carried by share
+        {"code": "BDH01", "to": [{"code": "BDX06187", "share_pct": 40.0}, ...]}, ...
+      ],
       "next_year_plan": {"year": 2024, "revenue": 140000000000, "surplus": null,
                          "budget_contribution": null,
                          "uplift_pct": 2.0},         # the aim beyond the plan (%), or null
@@ -241,9 +244,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.apps import apps
@@ -270,7 +275,7 @@ from buudien.insurance import figures as insurance_figures
 from buudien.insurance.models import Insurer
 from buudien.mail.tracking.rollup_models import DeliveryRollup
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
-from buudien.network.models import AdminArea, ServicePoint, Unit
+from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.choices import Role
 from buudien.people.figures import workforce
@@ -513,6 +518,26 @@ class _Cell:
 _MEASURES = ("revenue", "volume", "expense", "budget")
 # (period, month 1-12, child unit id or 0 for the unit itself, service)
 _Key = tuple[int, int, int, str]
+# Where a unit's (or a point's) figures go in a report: (child or 0, weight), weights adding
+# up to 1 (a unit replaced by several successors has several).
+_Targets = tuple[tuple[int, Fraction], ...]
+
+
+def _split(amount: int, weights: list[Fraction]) -> list[int]:
+    """``amount`` in parts by ``weights``, whole numbers that add up to it exactly when the
+    weights add up to 1: each part rounded down, the đồng left given to the largest
+    remainders."""
+    if len(weights) == 1 and weights[0] == 1:
+        return [amount]
+    exact = [amount * weight for weight in weights]
+    parts = [math.floor(value) for value in exact]
+    # Weights that add up to less than 1 (a successor's own report): its share, rounded.
+    left = math.floor(sum(exact) + Fraction(1, 2)) - sum(parts)
+    for index in sorted(range(len(weights)), key=lambda i: exact[i] - parts[i], reverse=True)[
+        : max(0, left)
+    ]:
+        parts[index] += 1
+    return parts
 
 
 def _month_sql(column: str) -> str:
@@ -548,13 +573,81 @@ class Figures:
         self.estimated = end is not None and end > date_to
         self.end = end if end is not None and self.estimated else date_to
         self.previous_end = shift_year(self.end, -1)
-        self.children = list(
-            Unit.objects.filter(parent=unit)
+        self._successions()
+        self.children = [
+            child
+            for child in Unit.objects.filter(parent=unit)
             .order_by("code")
             .only("pk", "code", "name", "kind", "path")
-        )
+            if child.pk not in self.carried
+        ]
         self.cells: dict[_Key, _Cell] = defaultdict(_Cell)
         self._load()
+
+    def _successions(self) -> None:
+        """The units of the province replaced before the period's end by successors
+        (``UnitSuccession``): their figures are carried to the successors by share, and they
+        are no child of their own."""
+        self.successors: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for before, after, share in UnitSuccession.objects.filter(
+            predecessor__province_code=self.province.province_code
+        ).values_list("predecessor_id", "successor_id", "share_bp"):
+            self.successors[before].append((after, share))
+        self.units_of_province = {
+            pk: (path, valid_to)
+            for pk, path, valid_to in Unit.objects.filter(
+                province_code=self.province.province_code
+            ).values_list("pk", "path", "valid_to")
+        }
+        self.carried = {
+            pk
+            for pk in self.successors
+            if pk in self.units_of_province
+            and self.units_of_province[pk][1] is not None
+            and self.units_of_province[pk][1] < self.date_to
+        }
+
+    def _resolve(self, unit_id: int, depth: int = 0) -> list[tuple[int, Fraction]]:
+        """(unit, weight) that ``unit_id``'s figures go to: itself, or its successors'
+        (theirs in turn when they were replaced too) by share."""
+        if unit_id not in self.carried or depth > 8:
+            return [(unit_id, Fraction(1))]
+        return [
+            (final, weight * Fraction(share, 10_000))
+            for after, share in self.successors[unit_id]
+            for final, weight in self._resolve(after, depth + 1)
+        ]
+
+    def _targets(self, unit_id: int) -> _Targets:
+        """(child, weight) of the figures of ``unit_id`` in this report; empty when they do
+        not count here."""
+        out: dict[int, Fraction] = defaultdict(Fraction)
+        for final, weight in self._resolve(unit_id):
+            path = self.units_of_province.get(final, ("", None))[0]
+            if path.startswith(self.unit.path):
+                out[self._child_of_path(path)] += weight
+        return tuple(out.items())
+
+    def mapping(self) -> list[dict[str, Any]]:
+        """The successions this report used: each replaced unit and its successors' shares."""
+        used = [pk for pk in sorted(self.carried) if self._targets(pk)]
+        if not used:
+            return []
+        names = dict(
+            Unit.objects.filter(
+                pk__in={*used, *(a for u in used for a, _s in self.successors[u])}
+            ).values_list("pk", "code")
+        )
+        return [
+            {
+                "code": names[pk],
+                "to": [
+                    {"code": names[after], "share_pct": share / 100}
+                    for after, share in sorted(self.successors[pk], key=lambda one: names[one[0]])
+                ],
+            }
+            for pk in sorted(used, key=lambda one: names[one])
+        ]
 
     def _child_of_path(self, path: str) -> int:
         for child in self.children:
@@ -568,24 +661,26 @@ class Figures:
     def _load(self) -> None:
         province_code = self.province.province_code
         whole = self.unit.pk == self.province.pk
-        points = dict(
-            ServicePoint.objects.filter(province_code=province_code)
-            .filter(unit_path__startswith=self.unit.path)
-            .values_list("pk", "unit_path")
-        )
-        point_child = {pk: self._child_of_path(path) for pk, path in points.items()}
-        # The units whose own costs (booked without a point) count here.
-        self.unit_child = {
-            pk: self._child_of_path(path)
-            for pk, path in Unit.objects.filter(path__startswith=self.unit.path).values_list(
-                "pk", "path"
-            )
+        # Every unit whose figures count here, with where they go: the subtree's units and
+        # the units replaced by them.
+        self.unit_targets: dict[int, _Targets] = {}
+        for pk in self.units_of_province:
+            targets = self._targets(pk)
+            if targets:
+                self.unit_targets[pk] = targets
+        point_child = {
+            pk: self.unit_targets[unit_id]
+            for pk, unit_id in ServicePoint.objects.filter(
+                province_code=province_code, unit_id__in=list(self.unit_targets)
+            ).values_list("pk", "unit_id")
         }
         self._load_rollup(province_code, whole, point_child)
         self._load_history(province_code, point_child)
         self._index()
 
-    def _load_rollup(self, province_code: str, whole: bool, point_child: dict[int, int]) -> None:
+    def _load_rollup(
+        self, province_code: str, whole: bool, point_child: dict[int, _Targets]
+    ) -> None:
         """Whole months from MonthlyFigure, the days of a month cut by the period from
         DailyFigure: one GROUP BY each, per point, service and month (and two more for the
         days estimated)."""
@@ -611,7 +706,7 @@ class Figures:
         periods: tuple[int, ...] | None,
         province_code: str,
         whole: bool,
-        point_child: dict[int, int],
+        point_child: dict[int, _Targets],
     ) -> None:
         months: list[tuple[dt.date, dt.date]] = []
         days: list[tuple[dt.date, dt.date]] = []
@@ -629,7 +724,7 @@ class Figures:
                     province_code,
                     whole,
                     point_child,
-                    self.unit_child,
+                    self.unit_targets,
                 ),
                 point_child,
                 periods,
@@ -637,7 +732,7 @@ class Figures:
         if days:
             self._add_rollup_rows(
                 self._rollup_rows(
-                    DailyFigure, "date", days, province_code, whole, point_child, self.unit_child
+                    DailyFigure, "date", days, province_code, whole, point_child, self.unit_targets
                 ),
                 point_child,
                 periods,
@@ -650,8 +745,8 @@ class Figures:
         ranges: list[tuple[dt.date, dt.date]],
         province_code: str,
         whole: bool,
-        point_child: dict[int, int],
-        unit_child: dict[int, int],
+        point_child: dict[int, _Targets],
+        unit_child: dict[int, _Targets],
     ) -> list[Any]:
         table = connection.ops.quote_name(model._meta.db_table)
         ops = connection.ops
@@ -690,20 +785,48 @@ class Figures:
             return list(cursor.fetchall())
 
     def _add_rollup_rows(
-        self, rows: list[Any], point_child: dict[int, int], periods: tuple[int, ...] | None
+        self, rows: list[Any], point_child: dict[int, _Targets], periods: tuple[int, ...] | None
     ) -> None:
         """Rows of (point, unit, service, yyyymm, revenue, volume, expense, budget), into the
         ``periods`` given, else into the period of their year."""
+        whole: _Targets = ((0, Fraction(1)),)  # a province-wide row: the unit itself
         for point_id, unit_id, service, ym, revenue, volume, expense, budget in rows:
             ym = int(ym)
             if point_id is not None:
-                child = point_child.get(point_id, 0)
+                targets = point_child.get(point_id, whole)
             else:
-                child = self.unit_child.get(unit_id, 0) if unit_id is not None else 0
+                targets = self.unit_targets.get(unit_id, whole) if unit_id is not None else whole
             for period in periods or (self._period(ym // 100),):
-                self._add_cell(
-                    (period, ym % 100, child, service), service, revenue, volume, expense, budget
+                self._add_split(
+                    period, ym % 100, targets, service, revenue, volume, expense, budget
                 )
+
+    def _add_split(
+        self,
+        period: int,
+        month: int,
+        targets: _Targets,
+        service: str,
+        revenue: Any,
+        volume: Any,
+        expense: Any,
+        budget: Any,
+    ) -> None:
+        """Add a row's figures to its children: whole to one, or split by the successions'
+        weights, each figure's parts adding up to it exactly."""
+        if len(targets) == 1 and targets[0][1] == 1:
+            self._add_cell(
+                (period, month, targets[0][0], service), service, revenue, volume, expense, budget
+            )
+            return
+        weights = [weight for _child, weight in targets]
+        parts = [_split(int(value or 0), weights) for value in (revenue, volume, expense, budget)]
+        for index, (child, _weight) in enumerate(targets):
+            self._add_cell(
+                (period, month, child, service),
+                service,
+                *(part[index] for part in parts),
+            )
 
     def _add_cell(
         self, key: _Key, service: str, revenue: Any, volume: Any, expense: Any, budget: Any
@@ -732,39 +855,46 @@ class Figures:
             return (PREVIOUS, ESTIMATED)
         return (self._period(month.year),)
 
-    def _load_history(self, province_code: str, point_child: dict[int, int]) -> None:
+    def _load_history(self, province_code: str, point_child: dict[int, _Targets]) -> None:
         in_periods = self._months(self.date_from, self.date_to) | self._months(
             self.previous_from, self.previous_end
         )
+        units = list(self.unit_targets)
         revenue = (
-            RevenueHistory.objects.filter(province_code=province_code)
+            RevenueHistory.objects.filter(province_code=province_code, unit_id__in=units)
             .filter(in_periods)
-            .filter(unit__path__startswith=self.unit.path)
-            .values_list("month", "unit__path", "service", "amount", "volume")
+            .values_list("month", "unit_id", "service", "amount", "volume")
         )
-        for month, path, service, amount, volume in revenue:
+        for month, unit_id, service, amount, volume in revenue:
+            targets = self.unit_targets[unit_id]
+            weights = [weight for _child, weight in targets]
+            amounts = _split(amount, weights)
+            volumes = _split(volume, weights) if volume is not None else None
             for period in self._history_periods(month):
-                cell = self.cells[(period, month.month, self._child_of_path(path), service)]
-                cell.revenue += amount
-                cell.revenue_n += 1
-                if volume is not None:
-                    cell.volume += volume
-                    cell.volume_n += 1
+                for index, (child, _weight) in enumerate(targets):
+                    cell = self.cells[(period, month.month, child, service)]
+                    cell.revenue += amounts[index]
+                    cell.revenue_n += 1
+                    if volumes is not None:
+                        cell.volume += volumes[index]
+                        cell.volume_n += 1
         finance = (
-            FinanceHistory.objects.filter(province_code=province_code)
+            FinanceHistory.objects.filter(province_code=province_code, unit_id__in=units)
             .filter(in_periods)
-            .filter(unit__path__startswith=self.unit.path)
-            .values_list("month", "unit__path", "kind", "amount")
+            .values_list("month", "unit_id", "kind", "amount")
         )
-        for month, path, kind, amount in finance:
+        for month, unit_id, kind, amount in finance:
+            targets = self.unit_targets[unit_id]
+            amounts = _split(amount, [weight for _child, weight in targets])
             for period in self._history_periods(month):
-                cell = self.cells[(period, month.month, self._child_of_path(path), "")]
-                if kind == FinanceKind.EXPENSE:
-                    cell.expense += amount
-                    cell.expense_n += 1
-                else:
-                    cell.budget += amount
-                    cell.budget_n += 1
+                for index, (child, _weight) in enumerate(targets):
+                    cell = self.cells[(period, month.month, child, "")]
+                    if kind == FinanceKind.EXPENSE:
+                        cell.expense += amounts[index]
+                        cell.expense_n += 1
+                    else:
+                        cell.budget += amounts[index]
+                        cell.budget_n += 1
 
     def _index(self) -> None:
         """Sums per (period, service), (period, month) and (period, child)."""
@@ -1642,6 +1772,8 @@ def year_report(
             for month in range(1, 13)
         ],
         "per_unit": children,
+        # The replaced units whose figures per_unit carries to their successors, and how.
+        "successions": figures.mapping(),
         "next_year_plan": {
             "year": year + 1,
             "revenue": next_plans.get(uid, PlanMetric.REVENUE),

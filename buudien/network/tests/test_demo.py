@@ -381,3 +381,24 @@ def test_the_demo_pays_the_vat_it_collects_to_the_local_budget(built: Built) -> 
     # What is still owed is this month's VAT and last month's, not yet due.
     owed = Account.objects.get(province_code="20", code="3331").balance
     assert 0 <= owed < paid["actual"]
+
+
+def test_the_demo_compares_commune_posts_with_their_districts_share(built: Built) -> None:
+    """The district posts replaced on 1 September 2025 carry their history to the commune
+    posts by succession: this year's report lists the units in force and the mapping, and
+    the province's last year is the same whatever the split."""
+    from buudien.core.bizdays import local_today
+    from buudien.network.models import UnitSuccession
+    from buudien.planning.selectors import year_report
+
+    shares: dict[str, int] = {}
+    for before, share in UnitSuccession.objects.values_list("predecessor__code", "share_bp"):
+        shares[before] = shares.get(before, 0) + share
+    districts = set(Unit.objects.filter(kind="district").values_list("code", flat=True))
+    assert set(shares) == districts and set(shares.values()) == {10_000}
+    report = year_report(user=None, province_code="20", year=local_today().year, estimate=False)
+    kinds = {row["kind"] for row in report["per_unit"]}
+    assert "district" not in kinds and "commune" in kinds
+    assert {row["code"] for row in report["successions"]} == districts
+    carried = sum(row["previous"] or 0 for row in report["per_unit"])
+    assert carried == report["revenue"]["previous"]  # not a đồng lost in the split

@@ -247,7 +247,27 @@ def units_table(report: dict[str, Any]) -> Table:
         title="Doanh thu theo đơn vị",
         columns=_figure_columns(report, "Đơn vị"),
         rows=rows,
+        note=_successions_note(report),
     )
+
+
+def _successions_note(report: dict[str, Any]) -> str:
+    """The unit of the figures, and the successions the comparison used: "Số liệu năm trước
+    của BDH01 được chuyển cho BDX06187 (40%), BDX06190 (60%)"."""
+    parts = []
+    for one in report.get("successions") or []:
+        shares = ", ".join(
+            f"{to.get('code')} ({n.percent_short(to.get('share_pct'))})"
+            for to in one.get("to") or []
+        )
+        parts.append(f"{one.get('code')} → {shares}")
+    note = "Đơn vị tính: triệu đồng"
+    if parts:
+        note += (
+            ". Số liệu của đơn vị đã được thay thế được chuyển cho đơn vị kế nhiệm theo tỷ lệ: "
+            + "; ".join(parts)
+        )
+    return note
 
 
 def costs_table(report: dict[str, Any]) -> Table:
