@@ -48,3 +48,24 @@ class PointKind(models.TextChoices):
     def with_counter(cls) -> list[str]:
         """Kinds that serve the public at a counter; a centre does not."""
         return [kind for kind in cls.values if kind != cls.CENTRE]
+
+
+# A BĐVHX is "multi-service" (đa dịch vụ) when, beyond the mail, bills, pensions, press,
+# dossiers and goods every commune post offers, it offers at least MULTI_SERVICE_MIN of these:
+# parcels and express, the delivery of administrative results, the financial services of the
+# partners (disbursements, savings, remittances, insurance, payment accounts) and telecom.
+# The report counts it from the services a point offers (``PointService``), not from a flag.
+MULTI_SERVICE_SET = frozenset(
+    {
+        "parcel",
+        "ems",
+        "admin_delivery",
+        "disbursement",
+        "savings",
+        "remittance",
+        "insurance",
+        "payment_account",
+        "telecom",
+    }
+)
+MULTI_SERVICE_MIN = 4

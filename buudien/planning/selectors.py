@@ -274,8 +274,15 @@ from buudien.goods.choices import ProductGroup
 from buudien.insurance import figures as insurance_figures
 from buudien.insurance.models import Insurer
 from buudien.mail.tracking.rollup_models import DeliveryRollup
-from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
-from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
+from buudien.network.choices import (
+    MULTI_SERVICE_MIN,
+    MULTI_SERVICE_SET,
+    AdminAreaLevel,
+    AdminAreaStructure,
+    PointKind,
+    UnitKind,
+)
+from buudien.network.models import AdminArea, PointService, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.choices import Role
 from buudien.people.figures import workforce
@@ -1002,12 +1009,24 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
         "as_of": day.isoformat(),
         "points_by_kind": by_kind,
         "points_total": sum(by_kind.values()),
-        "bdvhx_multi_service": points.filter(kind=PointKind.BDVHX, multi_service=True).count(),
+        "bdvhx_multi_service": _multi_service(points.filter(kind=PointKind.BDVHX)),
         "cashless_points": points.filter(cashless).distinct().count(),
         "communes_total": communes_total,
         "communes_covered": communes_covered,
         "coverage_pct": pct(communes_covered, communes_total),
     }
+
+
+def _multi_service(points: QuerySet[ServicePoint]) -> int:
+    """How many of ``points`` are multi-service: offering at least MULTI_SERVICE_MIN of the
+    services of MULTI_SERVICE_SET (one GROUP BY over the services offered)."""
+    return (
+        PointService.objects.filter(point__in=points.values("pk"), service__in=MULTI_SERVICE_SET)
+        .values("point")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MULTI_SERVICE_MIN)
+        .count()
+    )
 
 
 # --- the report ------------------------------------------------------------------------------

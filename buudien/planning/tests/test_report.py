@@ -14,7 +14,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import ImportFailed, import_file
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
-from buudien.network.models import ServicePoint
+from buudien.network.models import PointService, ServicePoint
 from buudien.network.tests.factories import LegacyCommuneFactory, PointFactory
 from buudien.planning import selectors
 from buudien.planning.models import FinanceHistory, Plan, RevenueHistory
@@ -205,11 +205,18 @@ def test_plans_add_up_from_units_unless_set_directly(world, post):
 
 
 def test_the_network_is_counted_at_the_end_of_the_period(world):
-    PointFactory(code="240003", kind="bdvhx", multi_service=True, cashless=True,
-                 unit=world.unit_b, commune=world.commune_b,
-                 opened_on=dt.date(2020, 1, 1), closed_on=dt.date(2023, 6, 30))  # fmt: skip
+    many = PointFactory(code="240003", kind="bdvhx", multi_service=False, cashless=True,
+                        unit=world.unit_b, commune=world.commune_b,
+                        opened_on=dt.date(2020, 1, 1), closed_on=dt.date(2023, 6, 30))  # fmt: skip
     PointFactory(code="240004", kind="agent", unit=world.unit_b, commune=world.commune_b,
                  opened_on=dt.date(2024, 2, 1))  # fmt: skip
+    # Multi-service is what a point offers, not a flag: 240003 offers four of the set, the
+    # other BĐVHX (flagged by hand) only three.
+    for service in ("parcel", "savings", "remittance", "telecom"):
+        PointService.objects.create(point=many, service=service)
+    ServicePoint.objects.filter(pk=world.point_b.pk).update(multi_service=True)
+    for service in ("parcel", "savings", "insurance", "registered"):
+        PointService.objects.create(point=world.point_b, service=service)
     full = report()["network"]
     assert full["points_by_kind"] == {
         "bc1": 0, "bc2": 0, "bc3": 1, "bdvhx": 1, "agent": 0, "kiosk": 0, "centre": 0
@@ -218,6 +225,7 @@ def test_the_network_is_counted_at_the_end_of_the_period(world):
     half = report(date_to=dt.date(2023, 6, 1))["network"]
     assert half["points_by_kind"]["bdvhx"] == 2
     assert half["bdvhx_multi_service"] == 1
+    assert full["bdvhx_multi_service"] == 0  # 240003 closed; point B offers three of the set
     assert half["cashless_points"] == 1
     assert (full["communes_total"], full["communes_covered"], full["coverage_pct"]) == (
         None,
