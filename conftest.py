@@ -232,3 +232,14 @@ def _patient_browser_assertions() -> None:
     except ImportError:  # pragma: no cover - playwright is a dev dependency
         return
     expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test(settings: Any) -> Any:
+    """The language middleware activates the request's language and leaves it active in the
+    thread; a test that asked for English must not leave the next one (or a module fixture
+    that builds the demo) speaking it."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -11,11 +11,19 @@ from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
-from buudien.network.choices import AdminAreaLevel, AdminAreaStructure, PointKind, UnitKind
+from buudien.network.choices import (
+    MULTI_SERVICE_MIN,
+    MULTI_SERVICE_SET,
+    AdminAreaLevel,
+    AdminAreaStructure,
+    PointKind,
+    UnitKind,
+)
 from buudien.network.models import (
     AdminArea,
     EffectiveQuerySet,
     PointQuerySet,
+    PointService,
     ServicePoint,
     Unit,
     UnitSuccession,
@@ -209,3 +217,15 @@ def succession_list(*, user: Any, unit: str = "") -> QuerySet[UnitSuccession]:
     if unit:
         rows = rows.filter(Q(predecessor__code=unit) | Q(successor__code=unit))
     return rows.order_by("predecessor__code", "successor__code")
+
+
+def multi_service_ids(points: QuerySet[ServicePoint]) -> QuerySet[Any]:
+    """The ids of ``points`` that are multi-service: offering at least MULTI_SERVICE_MIN of
+    the services of MULTI_SERVICE_SET (one GROUP BY over the services offered)."""
+    return (
+        PointService.objects.filter(point__in=points.values("pk"), service__in=MULTI_SERVICE_SET)
+        .values("point")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MULTI_SERVICE_MIN)
+        .values_list("point", flat=True)
+    )

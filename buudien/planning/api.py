@@ -14,7 +14,7 @@ from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import import_for_api
 from buudien.finance.selectors import user_province_code
 from buudien.people import access
-from buudien.planning import selectors, services
+from buudien.planning import scorecard, selectors, services
 from buudien.planning.models import Plan
 from buudien.planning.schemas import ImportOut, PlanIn, PlanOut, UpliftIn, UpliftOut
 
@@ -138,4 +138,21 @@ def report_year(
         date_from=date_from,
         date_to=date_to,
         estimate=estimate,
+    )
+
+
+@router.get("/communes", summary="The 2025 communes of a province and their points")
+def communes_list(request: HttpRequest, province: str | None = None) -> Any:
+    return scorecard.commune_list(user=request.user, province_code=_province(request, province))
+
+
+@router.get(
+    "/communes/{code}/scorecard",
+    summary="What the post did in a commune in a year, against the year before",
+)
+def commune_scorecard(
+    request: HttpRequest, code: str, year: int, province: str | None = None
+) -> Any:
+    return scorecard.commune_scorecard(
+        user=request.user, province_code=_province(request, province), commune_code=code, year=year
     )

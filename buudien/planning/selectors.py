@@ -274,15 +274,14 @@ from buudien.goods.choices import ProductGroup
 from buudien.insurance import figures as insurance_figures
 from buudien.insurance.models import Insurer
 from buudien.mail.tracking.rollup_models import DeliveryRollup
+from buudien.network import selectors as network_selectors
 from buudien.network.choices import (
-    MULTI_SERVICE_MIN,
-    MULTI_SERVICE_SET,
     AdminAreaLevel,
     AdminAreaStructure,
     PointKind,
     UnitKind,
 )
-from buudien.network.models import AdminArea, PointService, ServicePoint, Unit, UnitSuccession
+from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.choices import Role
 from buudien.people.figures import workforce
@@ -307,10 +306,13 @@ def can_read_reports(user: Any) -> bool:
     return access.has_role(user, READER_ROLES)
 
 
-def _require_reader(user: Any) -> None:
+def require_reader(user: Any) -> None:
     """``user`` None is the console; anyone else reads plans and reports by role."""
     if user is not None and not can_read_reports(user):
         raise AccessDenied(_("Only directors, accountants and auditors read the reports."))
+
+
+_require_reader = require_reader
 
 
 # The days of a period not lived yet, estimated from the same days a year before.
@@ -1018,15 +1020,7 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
 
 
 def _multi_service(points: QuerySet[ServicePoint]) -> int:
-    """How many of ``points`` are multi-service: offering at least MULTI_SERVICE_MIN of the
-    services of MULTI_SERVICE_SET (one GROUP BY over the services offered)."""
-    return (
-        PointService.objects.filter(point__in=points.values("pk"), service__in=MULTI_SERVICE_SET)
-        .values("point")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=MULTI_SERVICE_MIN)
-        .count()
-    )
+    return network_selectors.multi_service_ids(points).count()
 
 
 # --- the report ------------------------------------------------------------------------------

@@ -9,5 +9,7 @@ urlpatterns = [
     path("uplift/", views.uplift, name="uplift"),
     path("import/", views.plan_import, name="import"),
     path("report/", report_views.report_page, name="report"),
+    path("communes/", views.communes, name="communes"),
+    path("communes/<str:code>/", views.commune_scorecard, name="commune"),
     path("report/download.<str:fmt>", report_views.report_download, name="report_download"),
 ]

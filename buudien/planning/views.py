@@ -8,18 +8,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buudien.core import imports as im
-from buudien.core.errors import DomainError
+from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import ImportFailed, import_file
 from buudien.finance.selectors import user_province_code
-from buudien.planning import selectors, services
+from buudien.planning import scorecard, selectors, services
 from buudien.planning.choices import PlanMetric
 from buudien.planning.forms import ImportForm, PlanFilterForm, UpliftForm
 
@@ -158,3 +160,82 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Imported: %(result)s.") % {"result": result})
     return redirect(_back(province, year, unit_code))
+
+
+# --- the commune scorecard --------------------------------------------------------------------
+
+
+def _scorecard_province(request: HttpRequest) -> str:
+    province = request.GET.get("province") or user_province_code(request.user)
+    if not province:
+        raise Http404
+    return province
+
+
+@login_required
+def communes(request: HttpRequest) -> HttpResponse:
+    """The 2025 communes of the province, each with its points and a link to its scorecard."""
+    province = _scorecard_province(request)
+    try:
+        rows = scorecard.commune_list(user=request.user, province_code=province)
+    except AccessDenied:
+        raise PermissionDenied from None
+    return render(
+        request,
+        "planning/communes.html",
+        {"province": province, "communes": rows, "year": timezone.localdate().year},
+    )
+
+
+@login_required
+def commune_scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """One commune's scorecard for a year, printable for its People's Committee."""
+    province = _scorecard_province(request)
+    year_text = request.GET.get("year") or str(timezone.localdate().year)
+    if not year_text.isdigit():
+        raise Http404
+    try:
+        card = scorecard.commune_scorecard(
+            user=request.user, province_code=province, commune_code=code, year=int(year_text)
+        )
+    except AccessDenied:
+        raise PermissionDenied from None
+    except (NotFound, DomainError) as exc:
+        raise Http404(str(exc.message)) from None
+    rows = [
+        (
+            label,
+            card["current"].get(key),
+            card["previous"].get(key),
+            card["growth_pct"].get(key),
+            kind,
+        )
+        for key, label, kind in scorecard_rows()
+    ]
+    return render(
+        request,
+        "planning/scorecard.html",
+        {"card": card, "rows": rows, "province": province, "years": _years_around(int(year_text))},
+    )
+
+
+def scorecard_rows() -> list[tuple[str, Any, str]]:
+    """(key, label, kind) of the scorecard's table, in its order."""
+    return [
+        ("revenue", _("Revenue at the commune's points"), "money"),
+        ("items", _("Mail items accepted"), "count"),
+        ("delivered", _("Items delivered by the commune's offices"), "count"),
+        ("on_time_pct", _("Delivered on time (%)"), "pct"),
+        ("pensions_paid", _("Pensions and benefits paid"), "count"),
+        ("bills_collected", _("Bills collected"), "count"),
+        ("dossiers_received", _("Administrative dossiers received"), "count"),
+        ("dossiers_returned", _("Results returned"), "count"),
+        ("press_delivered", _("Newspaper copies delivered"), "count"),
+        ("cashless_payments", _("Payments without cash"), "count"),
+        ("accounts_opened", _("Payment accounts opened"), "count"),
+    ]
+
+
+def _years_around(year: int) -> list[int]:
+    this = timezone.localdate().year
+    return list(range(this - 3, this + 1)) if year <= this else [year]

@@ -402,3 +402,22 @@ def test_the_demo_compares_commune_posts_with_their_districts_share(built: Built
     assert {row["code"] for row in report["successions"]} == districts
     carried = sum(row["previous"] or 0 for row in report["per_unit"])
     assert carried == report["revenue"]["previous"]  # not a đồng lost in the split
+
+
+def test_the_demo_communes_have_a_scorecard(built: Built) -> None:
+    from buudien.core.bizdays import local_today
+    from buudien.planning import scorecard
+
+    communes = scorecard.commune_list(user=None, province_code="20")
+    served = [c for c in communes if c["points"]]
+    assert served and len(served) <= len(communes)
+    cards = [
+        scorecard.commune_scorecard(
+            user=None, province_code="20", commune_code=c["code"], year=local_today().year
+        )
+        for c in served[:12]
+    ]
+    assert all(card["points"] for card in cards)
+    assert any(card["current"]["items"] for card in cards)
+    assert any(card["current"]["pensions_paid"] for card in cards)
+    assert any(card["current"]["revenue"] for card in cards)
