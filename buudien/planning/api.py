@@ -127,9 +127,13 @@ def report_year(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     estimate: bool = True,
+    period: str | None = None,
 ) -> dict[str, Any]:
     """A period not over yet is estimated (``estimate`` in the answer says on what) unless
-    ``estimate=false``: then its figures are the actuals to date."""
+    ``estimate=false``: then its figures are the actuals to date. ``period`` (``year``,
+    ``h1``, ``9m``, ``q1``-``q4``, ``m1``-``m12``) or ``date_from``/``date_to`` choose a
+    part of the year: it is compared with the same period a year before, and
+    ``period_plan`` gives its share of the year's plan."""
     return selectors.year_report(
         user=request.user,
         province_code=_province(request, province),
@@ -138,6 +142,7 @@ def report_year(
         date_from=date_from,
         date_to=date_to,
         estimate=estimate,
+        period=period,
     )
 
 

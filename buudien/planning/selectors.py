@@ -364,6 +364,60 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+# The periods a report is made for: the year, its first 6 or 9 months, a quarter, a month.
+PERIODS = (
+    "year",
+    "h1",
+    "9m",
+    *(f"q{q}" for q in range(1, 5)),
+    *(f"m{m}" for m in range(1, 13)),
+)
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def period_bounds(year: int, period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``period`` (one of PERIODS) of ``year``."""
+    if period not in PERIODS:
+        raise DomainError(
+            _("Unknown period %(period)s: year, h1, 9m, q1-q4 or m1-m12.") % {"period": period},
+            field="period",
+        )
+    if period == "year":
+        return year_bounds(year)
+    first_month, last_month = {"h1": (1, 6), "9m": (1, 9)}.get(period, (0, 0))
+    if period.startswith("q"):
+        quarter = int(period[1:])
+        first_month, last_month = 3 * quarter - 2, 3 * quarter
+    elif period.startswith("m"):
+        first_month = last_month = int(period[1:])
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+def period_of(date_from: dt.date, date_to: dt.date) -> str:
+    """The name (one of PERIODS) of the period [date_from, date_to] of a year, or "custom"."""
+    for period in PERIODS:
+        if period_bounds(date_from.year, period) == (date_from, date_to):
+            return period
+    return "custom"
+
+
+def period_words(year: int, period: str, date_from: dt.date, date_to: dt.date) -> str:
+    """The period as a report names it: "năm 2026", "6 tháng đầu năm 2026", "quý III năm
+    2026", "tháng 7 năm 2026", "từ 01/03/2026 đến 15/05/2026"."""
+    if period == "year":
+        return f"năm {year}"
+    if period == "h1":
+        return f"6 tháng đầu năm {year}"
+    if period == "9m":
+        return f"9 tháng đầu năm {year}"
+    if period.startswith("q"):
+        return f"quý {_ROMAN[int(period[1:]) - 1]} năm {year}"
+    if period.startswith("m"):
+        return f"tháng {int(period[1:])} năm {year}"
+    return f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}"
+
+
 def shift_year(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (28 February for a 29th in a common year)."""
     try:
@@ -1036,6 +1090,24 @@ def _figure(actual: int | None, plan: int | None, previous: int | None) -> dict[
     }
 
 
+def _period_plan(
+    date_from: dt.date, date_to: dt.date, revenue: dict[str, Any]
+) -> dict[str, Any] | None:
+    """For a period shorter than the year: its share of the year's days, the revenue plan
+    for it (the year's plan × that share) and the revenue against it; None for a year."""
+    first, last = year_bounds(date_from.year)
+    if (date_from, date_to) == (first, last):
+        return None
+    share = Fraction((date_to - date_from).days + 1, (last - first).days + 1)
+    plan = revenue.get("plan")
+    part = int(plan * share) if plan is not None else None
+    return {
+        "share_pct": round(float(share) * 100, 1),
+        "revenue_plan": part,
+        "revenue_plan_pct": pct(revenue.get("actual"), part),
+    }
+
+
 def _minus(a: int | None, b: int | None) -> int | None:
     return None if a is None or b is None else a - b
 
@@ -1616,6 +1688,7 @@ def year_report(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     estimate: bool = True,
+    period: str | None = None,
 ) -> dict[str, Any]:
     """The figures of the year-end report (see the module docstring for the shape) of a unit
     subtree (the province by default) over a period of ``year`` (the whole year by
@@ -1630,6 +1703,10 @@ def year_report(
     if not 2000 <= year <= 2100:
         raise DomainError(_("The year must be between 2000 and 2100."), field="year")
     first, last = year_bounds(year)
+    if period:
+        if date_from or date_to:
+            raise DomainError(_("Give a period or dates, not both."), field="period")
+        date_from, date_to = period_bounds(year, period)
     date_from, date_to = date_from or first, date_to or last
     if not first <= date_from <= date_to <= last:
         raise DomainError(
@@ -1730,7 +1807,14 @@ def year_report(
         "province": {"code": province.province_code, "name": province.name},
         "unit": {"code": subtree.code, "name": subtree.name, "kind": subtree.kind},
         "year": year,
-        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "period": {
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "kind": (kind := period_of(date_from, date_to)),
+            "name": period_words(year, kind, date_from, date_to),
+        },
+        # A part of the year: the plan's share for it, in proportion to its days.
+        "period_plan": _period_plan(date_from, date_to, revenue),
         "previous_period": {
             "from": figures.previous_from.isoformat(),
             "to": figures.previous_end.isoformat(),

@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 
 from buudien.planning.render import charts
 from buudien.planning.render.names import body_of, initials, place_of
-from buudien.planning.render.narrative import narrative
+from buudien.planning.render.narrative import narrative, report_title
 from buudien.planning.render.numbers import date_line
 from buudien.planning.render.tables import (
     Table,
@@ -209,11 +209,8 @@ def _header(document: Any, report: dict[str, Any], issued_on: dt.date) -> None:
 
 
 def _title(document: Any, report: dict[str, Any]) -> None:
-    year = report.get("year")
-    plan = report.get("next_year_plan") or {}
-    next_year = plan.get("year") or (year + 1 if isinstance(year, int) else "")
     _para(document, "BÁO CÁO", bold=True, before=18)
-    _para(document, f"Tổng kết công tác năm {year} và kế hoạch năm {next_year}", bold=True)
+    _para(document, report_title(report), bold=True)
     _rule(document, Mm(40), TEXT_WIDTH)
     document.paragraphs[-1].paragraph_format.space_after = Pt(12)
 

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from buudien.planning.render import charts
 from buudien.planning.render import numbers as n
 from buudien.planning.render.names import body_of, place_of
-from buudien.planning.render.narrative import narrative
+from buudien.planning.render.narrative import narrative, report_title
 from buudien.planning.render.tables import all_tables
 
 
@@ -44,16 +44,13 @@ def headline(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def report_context(report: dict[str, Any], *, issued_on: dt.date | None = None) -> dict[str, Any]:
-    year = report.get("year")
-    plan = report.get("next_year_plan") or {}
     place = place_of(report.get("province"))
     return {
         "report": report,
         "body": body_of(report.get("province")),
         "place": place,
         "date_line": f"{place}, {n.date_line(issued_on)}" if issued_on else "",
-        "title": f"Tổng kết công tác năm {year} và kế hoạch năm "
-        f"{plan.get('year') or (year + 1 if isinstance(year, int) else '')}",
+        "title": report_title(report),
         "headline": headline(report),
         "narrative": narrative(report),
         "charts": [

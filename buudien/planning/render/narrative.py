@@ -7,6 +7,7 @@ dropped and the rest numbered in order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,40 @@ def _subject(report: dict[str, Any]) -> str:
     return "Bưu điện tỉnh"
 
 
+def report_title(report: dict[str, Any]) -> str:
+    """The title under "BÁO CÁO": a year's review and next year's plan, or a period's results."""
+    if is_partial(report):
+        return f"Kết quả thực hiện kế hoạch sản xuất kinh doanh {period_name(report)}"
+    year = report.get("year")
+    plan = report.get("next_year_plan") or {}
+    next_year = plan.get("year") or (year + 1 if isinstance(year, int) else "")
+    return f"Tổng kết công tác năm {year} và kế hoạch năm {next_year}"
+
+
+def is_partial(report: dict[str, Any]) -> bool:
+    """True when the report is of a part of the year (a month, a quarter, 6 or 9 months)."""
+    return (report.get("period") or {}).get("kind", "year") != "year"
+
+
+def period_name(report: dict[str, Any]) -> str:
+    """ "năm 2026", "6 tháng đầu năm 2026", "quý III năm 2026" ..."""
+    period = report.get("period") or {}
+    return str(period.get("name") or f"năm {report.get('year')}")
+
+
+_PLAN_PCT = re.compile(r"(% kế hoạch)(?=[,.;)]|$)")
+
+
+def _same_period(text: str, year: Any) -> str:
+    """A sentence of a report of part of the year: compared with the same period a year
+    before ("cùng kỳ"), and its % of plan said to be of the year's plan."""
+    if isinstance(year, int):
+        text = text.replace(f"so với năm {year - 1}", f"so với cùng kỳ năm {year - 1}")
+        text = text.replace(f"bằng năm {year - 1}", f"bằng cùng kỳ năm {year - 1}")
+    text = text.replace("so với năm trước", "so với cùng kỳ năm trước")
+    return _PLAN_PCT.sub(r"\1 năm", text)
+
+
 def _estimated(report: dict[str, Any]) -> str:
     """ "ước thực hiện " when the report's period is not over yet, else nothing."""
     return "ước thực hiện " if report.get("estimate") else ""
@@ -98,8 +133,17 @@ def _revenue(report: dict[str, Any], year: Any) -> Section:
     section = Section("revenue", "Doanh thu")
     clauses = _figure_clauses(report.get("revenue"), year)
     if clauses:
+        share = report.get("period_plan") or {}
+        if n.is_number(share.get("revenue_plan_pct")):
+            clauses.insert(
+                2 if len(clauses) > 2 and "kế hoạch" in clauses[1] else 1,
+                f"đạt {n.percent(share['revenue_plan_pct'])} kế hoạch {period_name(report)}",
+            )
         section.paragraphs.append(
-            _sentence(f"Tổng doanh thu {_estimated(report)}năm {year} {clauses[0]}", *clauses[1:])
+            _sentence(
+                f"Tổng doanh thu {_estimated(report)}{period_name(report)} {clauses[0]}",
+                *clauses[1:],
+            )
         )
         note = _estimate_note(report, year)
         if note:
@@ -669,10 +713,17 @@ def narrative(report: dict[str, Any]) -> Narrative:
     plan = report.get("next_year_plan") or {}
     next_year = plan.get("year") or (year + 1 if isinstance(year, int) else "")
     name = (report.get("unit") or {}).get("name") or (report.get("province") or {}).get("name")
-    intro = (
-        f"{name or _subject(report)} báo cáo kết quả {_estimated(report)}thực hiện kế hoạch sản "
-        f"xuất kinh doanh năm {year} và kế hoạch năm {next_year} như sau:"
-    )
+    partial = is_partial(report)
+    if partial:
+        intro = (
+            f"{name or _subject(report)} báo cáo kết quả {_estimated(report)}thực hiện kế "
+            f"hoạch sản xuất kinh doanh {period_name(report)} như sau:"
+        )
+    else:
+        intro = (
+            f"{name or _subject(report)} báo cáo kết quả {_estimated(report)}thực hiện kế "
+            f"hoạch sản xuất kinh doanh năm {year} và kế hoạch năm {next_year} như sau:"
+        )
     done = [
         s
         for s in (
@@ -691,11 +742,15 @@ def narrative(report: dict[str, Any]) -> Narrative:
         )
         if s.paragraphs
     ]
-    ahead = [s for s in (_next_year(report, year),) if s.paragraphs]
+    # A part of the year is reported without next year's plan.
+    ahead = [s for s in (_next_year(report, year),) if s.paragraphs] if not partial else []
+    if partial:
+        for section in done:
+            section.paragraphs = [_same_period(text, year) for text in section.paragraphs]
     parts = []
     if done:
         heading = "ƯỚC THỰC HIỆN" if report.get("estimate") else "KẾT QUẢ THỰC HIỆN"
-        parts.append((f"{heading} KẾ HOẠCH NĂM {year}", done))
+        parts.append((f"{heading} KẾ HOẠCH {period_name(report).upper()}", done))
     if ahead:
         parts.append((f"KẾ HOẠCH NĂM {next_year}", ahead))
     return Narrative(intro=intro, parts=parts)

@@ -22,7 +22,7 @@ from buudien.planning.render.names import (
     line_name,
     service_name,
 )
-from buudien.planning.render.narrative import budget_label
+from buudien.planning.render.narrative import budget_label, is_partial, period_name
 
 Kind = Literal["text", "money", "count", "pct", "growth", "decimal"]
 
@@ -111,6 +111,15 @@ def _figure_row(label: str, figure: dict[str, Any] | None) -> list[Any]:
 def _figure_columns(report: dict[str, Any], first: str) -> list[Col]:
     this, last = _years(report.get("year"))
     done = "Ước thực hiện" if report.get("estimate") else "Thực hiện"
+    if is_partial(report):
+        return [
+            Col(first),
+            Col(f"{done} {period_name(report)}", "money"),
+            Col(f"Kế hoạch năm {this}", "money"),
+            Col("% kế hoạch năm", "pct"),
+            Col(f"Cùng kỳ năm {last}", "money"),
+            Col("Tăng trưởng so với cùng kỳ", "growth"),
+        ]
     return [
         Col(first),
         Col(f"{done} {this}", "money"),

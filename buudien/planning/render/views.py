@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,6 +59,16 @@ class ReportForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd/mm/yyyy; by default today, or the end of a past year"),
     )
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"),
+        choices=[
+            ("year", gettext_lazy("The whole year")),
+            ("h1", gettext_lazy("The first 6 months")),
+            ("9m", gettext_lazy("The first 9 months")),
+            *((f"q{q}", format_lazy(gettext_lazy("Quarter {q}"), q=q)) for q in range(1, 5)),
+            *((f"m{m}", format_lazy(gettext_lazy("Month {m}"), m=m)) for m in range(1, 13)),
+        ],
+    )
     figures = forms.ChoiceField(
         label=gettext_lazy("Figures of a year not over"),
         choices=[
@@ -83,6 +94,7 @@ def _form(request: HttpRequest) -> ReportForm:
     data.setdefault("province", provinces[0][0])
     data.setdefault("year", str(timezone.localdate().year))
     data.setdefault("figures", "estimate")
+    data.setdefault("period", "year")
     return ReportForm(data, provinces=provinces)
 
 
@@ -95,6 +107,7 @@ def _report(request: HttpRequest, form: ReportForm) -> tuple[dict[str, Any], dt.
             province_code=form.cleaned_data["province"],
             year=form.cleaned_data["year"],
             estimate=form.cleaned_data["figures"] == "estimate",
+            period=form.cleaned_data["period"],
         )
     except AccessDenied:
         raise
@@ -119,6 +132,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "year": form.cleaned_data["year"],
             "date": issued_on.strftime("%d/%m/%Y"),
             "figures": form.cleaned_data["figures"],
+            "period": form.cleaned_data["period"],
         }
         base = reverse("planning:report_download", kwargs={"fmt": "docx"})[: -len("docx")]
         context["downloads"] = [

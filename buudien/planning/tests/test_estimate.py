@@ -55,7 +55,12 @@ def test_a_year_not_over_is_estimated_from_last_years_days_left(world, year, tim
     assert (months[6]["actual"], months[6]["estimated"]) == (None, False)
     assert (months[9]["actual"], months[9]["estimated"]) == (4_000_000, True)
     assert (months[10]["actual"], months[12]["estimated"]) == (500_000, True)
-    assert r["period"] == {"from": "2023-01-01", "to": "2023-12-31"}
+    assert r["period"] == {
+        "from": "2023-01-01",
+        "to": "2023-12-31",
+        "kind": "year",
+        "name": "năm 2023",
+    }
     headings, prose = _prose(r)
     assert headings[0] == "ƯỚC THỰC HIỆN KẾ HOẠCH NĂM 2023"
     assert "Tổng doanh thu ước thực hiện năm 2023 đạt 8 triệu đồng, bằng năm 2022." in prose
@@ -118,3 +123,62 @@ def test_the_api_estimates_unless_told_not_to(world, year, director, client_as, 
     assert estimated["estimate"]["actual_to"] == "2023-06-30"
     assert estimated["revenue"]["actual"] == 7_500_000
     assert actual["estimate"] is None and actual["revenue"]["actual"] == 3_000_000
+
+
+def test_any_period_against_the_same_period_and_its_share_of_the_plan(
+    world, year, director, client_as, time_machine
+):
+    """The first 6 months of 2023 (closed by August): against the first 6 months of 2022,
+    and the revenue plan of 12 million in its share of the year's days."""
+    from buudien.planning.choices import PlanMetric
+    from buudien.planning.models import Plan
+    from buudien.planning.render.tables import services_table
+
+    time_machine.move_to(dt.datetime(2023, 8, 10, 9, 0, tzinfo=VIETNAM))
+    Plan.objects.create(
+        province_code="20", year=2023, unit=world.province, metric=PlanMetric.REVENUE,
+        subject="total", amount=12_000_000,
+    )  # fmt: skip
+    r = selectors.year_report(user=None, province_code="20", year=2023, period="h1")
+    assert r["estimate"] is None  # the first half is over
+    assert r["period"] == {
+        "from": "2023-01-01",
+        "to": "2023-06-30",
+        "kind": "h1",
+        "name": "6 tháng đầu năm 2023",
+    }
+    assert (r["revenue"]["actual"], r["revenue"]["previous"]) == (3_000_000, 3_000_000)
+    assert r["revenue"]["plan_pct"] == 25.0  # of the year's plan
+    share = r["period_plan"]
+    assert share["share_pct"] == 49.6  # 181 of 365 days
+    assert share["revenue_plan"] == 12_000_000 * 181 // 365
+    assert share["revenue_plan_pct"] == 50.4
+    headings, prose = _prose(r)
+    assert headings == ["KẾT QUẢ THỰC HIỆN KẾ HOẠCH 6 THÁNG ĐẦU NĂM 2023"]
+    assert (
+        "Tổng doanh thu 6 tháng đầu năm 2023 đạt 3 triệu đồng, bằng 25,0% kế hoạch năm, " in prose
+    )
+    assert "đạt 50,4% kế hoạch 6 tháng đầu năm 2023, bằng cùng kỳ năm 2022" in prose
+    assert "KẾ HOẠCH NĂM 2024" not in " ".join(headings)
+    assert [c.label for c in summary_table(r).columns][1:4] == [
+        "Thực hiện 6 tháng đầu năm 2023",
+        "Kế hoạch năm 2023",
+        "% kế hoạch năm",
+    ]
+    assert services_table(r).rows  # the services' own table still reads
+    # A quarter, a month; a period and dates at once, or an unknown period, refused.
+    q3 = selectors.year_report(user=None, province_code="20", year=2022, period="q3")
+    assert (q3["period"]["name"], q3["revenue"]["actual"]) == ("quý III năm 2022", 4_000_000)
+    assert (
+        selectors.year_report(user=None, province_code="20", year=2022, period="m6")["revenue"][
+            "actual"
+        ]
+        == 1_000_000
+    )
+    client = client_as(director)
+    api = "/api/planning/reports/year?province=20&year=2023"
+    assert client.get(f"{api}&period=h1").json()["period_plan"]["share_pct"] == 49.6
+    assert client.get(f"{api}&period=h3").status_code == 400
+    assert client.get(f"{api}&period=h1&date_from=2023-01-01").status_code == 400
+    page = client.get("/planning/report/?province=20&year=2023&period=q1").content.decode()
+    assert "quý I năm 2023" in page and "period=q1" in page  # the downloads keep it
