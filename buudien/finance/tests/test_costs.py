@@ -4,6 +4,7 @@ whose cost it is, and the year report states costs by category and the surplus o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -261,3 +262,43 @@ def test_the_costs_page_is_for_who_keeps_the_books(world, client_as):
     director = UserFactory(username="d", role="director", unit=world.province)
     page = client_as(director).get(f"/finance/costs/?province={PROVINCE}")
     assert page.status_code == 200 and 'data-testid="cost-form"' not in page.content.decode()
+
+
+def test_a_past_years_report_before_and_after_its_costs_are_loaded(
+    world, accountant, drawer_a, fund
+):
+    """Last year closed with its revenue; its costs come later from the accounting system:
+    the report of that year, run again, states them and the surplus they leave."""
+    last = TODAY.year - 1
+    fund(drawer_a, 10_000_000)
+    ledger.entry_post(
+        actor=None, idempotency_key="old-fee", kind=EntryKind.FEE, reference="item",
+        legs=[ledger.Leg(drawer_a, ledger.account_for_revenue(PROVINCE, "registered"),
+                         8_000_000, "registered")],
+        province_code=PROVINCE, business_date=dt.date(last, 11, 3),
+    )  # fmt: skip
+    before = selectors.year_report(user=None, province_code=PROVINCE, year=last)
+    assert before["estimate"] is None  # a closed year: actuals
+    assert before["expenses"]["actual"] is None and before["surplus"]["actual"] is None
+    from buudien.core.imports import import_file
+
+    import_file(
+        "costs",
+        _file(
+            "date,owner_code,account,amount,paid_from\n"
+            f"{last}-11-30,UA,6411,5000000,334\n"
+            f"{last}-12-31,BDT20,6427,1000000,331\n"
+        ),
+        actor=accountant,
+        name="costs.csv",
+    )
+    after = selectors.year_report(user=None, province_code=PROVINCE, year=last)
+    assert after["revenue"] == before["revenue"]
+    assert after["expenses"]["actual"] == 6_000_000
+    assert after["surplus"]["actual"] == 2_000_000
+    ua = next(u for u in after["per_unit"] if u["code"] == "UA")
+    assert (ua["actual"], ua["expenses"], ua["surplus"]["actual"]) == (
+        8_000_000,
+        5_000_000,
+        3_000_000,
+    )
