@@ -128,12 +128,14 @@ def report_year(
     date_to: dt.date | None = None,
     estimate: bool = True,
     period: str | None = None,
+    basis: str = "previous_year",
 ) -> dict[str, Any]:
     """A period not over yet is estimated (``estimate`` in the answer says on what) unless
     ``estimate=false``: then its figures are the actuals to date. ``period`` (``year``,
     ``h1``, ``9m``, ``q1``-``q4``, ``m1``-``m12``) or ``date_from``/``date_to`` choose a
     part of the year: it is compared with the same period a year before, and
-    ``period_plan`` gives its share of the year's plan."""
+    ``period_plan`` gives its share of the year's plan. ``basis=plan`` estimates the days
+    left of a revenue with a plan from the plan instead of last year's same days."""
     return selectors.year_report(
         user=request.user,
         province_code=_province(request, province),
@@ -143,6 +145,7 @@ def report_year(
         date_to=date_to,
         estimate=estimate,
         period=period,
+        basis=basis,
     )
 
 

@@ -317,6 +317,8 @@ _require_reader = require_reader
 
 # The days of a period not lived yet, estimated from the same days a year before.
 ESTIMATED = 2
+# What the days left of an estimate rest on: last year's same days, or the plan.
+ESTIMATE_BASES = ("previous_year", "plan")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -982,12 +984,14 @@ class Figures:
         services: Iterable[str] | None = None,
         month: int | None = None,
         child: int | None = None,
+        lived: bool = False,
     ) -> int | None:
         """The sum of ``measure`` (revenue, volume, expense, budget) in a period: of some
         services, or of one month, or of one child unit, or of everything; None when nothing
         has data for it. ``CURRENT`` of an estimated period is its actuals plus the days
-        estimated."""
-        periods = (CURRENT, ESTIMATED) if period == CURRENT and self.estimated else (period,)
+        estimated (only its actuals when ``lived``)."""
+        estimating = period == CURRENT and self.estimated and not lived
+        periods = (CURRENT, ESTIMATED) if estimating else (period,)
         if services is not None:
             cells = [self.by_service.get((p, service)) for p in periods for service in services]
         elif month is not None:
@@ -1689,6 +1693,7 @@ def year_report(
     date_to: dt.date | None = None,
     estimate: bool = True,
     period: str | None = None,
+    basis: str = "previous_year",
 ) -> dict[str, Any]:
     """The figures of the year-end report (see the module docstring for the shape) of a unit
     subtree (the province by default) over a period of ``year`` (the whole year by
@@ -1698,8 +1703,15 @@ def year_report(
     A period that has begun and not ended is an estimate ("ước thực hiện"), unless
     ``estimate`` is False: its figures are the actuals up to today plus last year's figures
     for the days left (``Figures``), and ``estimate`` in the result says so; the services'
-    own sections state this year to date against the same days a year before."""
+    own sections state this year to date against the same days a year before. With
+    ``basis="plan"`` the days left of a revenue that has a plan are estimated from the plan
+    instead (the year's plan in proportion to the days left); the others from last year."""
     _require_reader(user)
+    if basis not in ESTIMATE_BASES:
+        raise DomainError(
+            _("An estimate rests on previous_year or plan, not %(basis)s.") % {"basis": basis},
+            field="basis",
+        )
     if not 2000 <= year <= 2100:
         raise DomainError(_("The year must be between 2000 and 2100."), field="year")
     first, last = year_bounds(year)
@@ -1730,17 +1742,29 @@ def year_report(
     def actual(measure: str, period: int, services: Iterable[str] | None = None) -> int | None:
         return figures.total(measure, period, services=services)
 
-    revenue = _figure(
-        actual("revenue", CURRENT),
-        plans.get(uid, PlanMetric.REVENUE),
-        actual("revenue", PREVIOUS),
-    )
+    # The share of the year's plan the days left stand for (basis "plan").
+    year_days = (last - first).days + 1
+    rest = Fraction((date_to - figures.date_to).days, year_days) if estimated else Fraction(0)
+    by_plan = estimated and basis == "plan"
+
+    def income(
+        plan: int | None, services: Iterable[str] | None = None, child: int | None = None
+    ) -> int | None:
+        """This period's revenue: estimated from the plan for the days left when asked to
+        and there is one; else as ``Figures`` has it (last year's days left)."""
+        if not by_plan or plan is None:
+            return figures.total("revenue", CURRENT, services=services, child=child)
+        lived = figures.total("revenue", CURRENT, services=services, child=child, lived=True)
+        return (lived or 0) + int(plan * rest)
+
+    revenue_plan = plans.get(uid, PlanMetric.REVENUE)
+    revenue = _figure(income(revenue_plan), revenue_plan, actual("revenue", PREVIOUS))
     lines = [
         {
             "code": line.value,
             "name": str(line.label),
             **_figure(
-                actual("revenue", CURRENT, services_of(line)),
+                income(plans.get(uid, PlanMetric.REVENUE, line.value), services_of(line)),
                 plans.get(uid, PlanMetric.REVENUE, line.value),
                 actual("revenue", PREVIOUS, services_of(line)),
             ),
@@ -1759,7 +1783,7 @@ def year_report(
                 "name": str(service.label),
                 "line": SERVICE_LINE[code],
                 **_figure(
-                    actual("revenue", CURRENT, [code]),
+                    income(plans.get(uid, PlanMetric.REVENUE, code), [code]),
                     plans.get(uid, PlanMetric.REVENUE, code),
                     actual("revenue", PREVIOUS, [code]),
                 ),
@@ -1777,8 +1801,8 @@ def year_report(
     )
     children = []
     for child in figures.children:
-        income = (
-            figures.total("revenue", CURRENT, child=child.pk),
+        earned = (
+            income(plans.get(child.pk, PlanMetric.REVENUE), child=child.pk),
             figures.total("revenue", PREVIOUS, child=child.pk),
         )
         costs = (
@@ -1790,13 +1814,13 @@ def year_report(
                 "code": child.code,
                 "name": child.name,
                 "kind": child.kind,
-                **_figure(income[0], plans.get(child.pk, PlanMetric.REVENUE), income[1]),
+                **_figure(earned[0], plans.get(child.pk, PlanMetric.REVENUE), earned[1]),
                 "expenses": costs[0],
                 "expenses_previous": costs[1],
                 "surplus": _figure(
-                    _minus(income[0], costs[0]),
+                    _minus(earned[0], costs[0]),
                     plans.get(child.pk, PlanMetric.SURPLUS),
-                    _minus(income[1], costs[1]),
+                    _minus(earned[1], costs[1]),
                 ),
             }
         )
@@ -1821,7 +1845,7 @@ def year_report(
         },
         "estimate": {
             "actual_to": figures.date_to.isoformat(),
-            "basis": "previous_year",
+            "basis": basis,
         }
         if figures.estimated
         else None,

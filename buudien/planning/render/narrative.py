@@ -123,6 +123,12 @@ def _estimate_note(report: dict[str, Any], year: Any) -> str:
     if not estimate:
         return ""
     last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
+    if estimate.get("basis") == "plan":
+        return (
+            f"Số liệu thực hiện đến hết ngày {n.day(estimate.get('actual_to'))}; "
+            "doanh thu những ngày còn lại được ước theo kế hoạch năm (tỷ lệ theo số ngày), "
+            f"chỉ tiêu chưa có kế hoạch ước theo số liệu cùng kỳ {last}."
+        )
     return (
         f"Số liệu thực hiện đến hết ngày {n.day(estimate.get('actual_to'))}; "
         f"những ngày còn lại của năm được ước theo số liệu cùng kỳ {last}."

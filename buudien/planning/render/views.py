@@ -73,6 +73,7 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Figures of a year not over"),
         choices=[
             ("estimate", gettext_lazy("Estimate for the whole year")),
+            ("estimate_plan", gettext_lazy("Estimate, the days left from the plan")),
             ("to_date", gettext_lazy("Actuals to date")),
         ],
     )
@@ -106,7 +107,8 @@ def _report(request: HttpRequest, form: ReportForm) -> tuple[dict[str, Any], dt.
             user=request.user,
             province_code=form.cleaned_data["province"],
             year=form.cleaned_data["year"],
-            estimate=form.cleaned_data["figures"] == "estimate",
+            estimate=form.cleaned_data["figures"] != "to_date",
+            basis="plan" if form.cleaned_data["figures"] == "estimate_plan" else "previous_year",
             period=form.cleaned_data["period"],
         )
     except AccessDenied:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from buudien.core.bizdays import VIETNAM
+from buudien.core.errors import DomainError
 from buudien.planning import selectors
 from buudien.planning.models import RevenueHistory
 from buudien.planning.render import charts
@@ -182,3 +183,37 @@ def test_any_period_against_the_same_period_and_its_share_of_the_plan(
     assert client.get(f"{api}&period=h1&date_from=2023-01-01").status_code == 400
     page = client.get("/planning/report/?province=20&year=2023&period=q1").content.decode()
     assert "quý I năm 2023" in page and "period=q1" in page  # the downloads keep it
+
+
+def test_the_days_left_can_be_estimated_from_the_plan(
+    world, year, director, client_as, time_machine
+):
+    """On 30 June 2023 with a year's plan of 36.5 million for registered mail: the 184 days
+    left are worth 18.4 million of it; parcel, without a plan, keeps last year's."""
+    from buudien.planning.choices import PlanMetric
+    from buudien.planning.models import Plan
+
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+    for subject, amount in (("registered", 36_500_000), ("total", 40_000_000)):
+        Plan.objects.create(
+            province_code="20", year=2023, unit=world.province, metric=PlanMetric.REVENUE,
+            subject=subject, amount=amount,
+        )  # fmt: skip
+    by_plan = selectors.year_report(user=None, province_code="20", year=2023, basis="plan")
+    assert by_plan["estimate"] == {"actual_to": "2023-06-30", "basis": "plan"}
+    services = {s["code"]: s["actual"] for s in by_plan["services"]}
+    assert services["registered"] == 3_000_000 + 36_500_000 * 184 // 365
+    assert services["parcel"] == 500_000  # no plan: October 2022's history
+    assert by_plan["revenue"]["actual"] == 3_000_000 + 40_000_000 * 184 // 365
+    _headings, prose = _prose(by_plan)
+    assert "được ước theo kế hoạch năm" in prose
+    by_last_year = selectors.year_report(user=None, province_code="20", year=2023)
+    assert by_last_year["revenue"]["actual"] == 7_500_000
+    with pytest.raises(DomainError):
+        selectors.year_report(user=None, province_code="20", year=2023, basis="guess")
+    client = client_as(director)
+    api = "/api/planning/reports/year?province=20&year=2023"
+    assert client.get(f"{api}&basis=plan").json()["estimate"]["basis"] == "plan"
+    assert client.get(f"{api}&basis=guess").status_code == 400
+    page = client.get("/planning/report/?province=20&year=2023&figures=estimate_plan")
+    assert "được ước theo kế hoạch năm" in page.content.decode()
