@@ -52,6 +52,7 @@ from buudien.finance.models import (  # noqa: E402
 from buudien.goods import services, stock  # noqa: E402
 from buudien.goods.barcodes import ean13_check_digit  # noqa: E402
 from buudien.goods.models import (  # noqa: E402
+    GoodsRollup,
     Price,
     Product,
     Sale,
@@ -78,6 +79,7 @@ def cleanup() -> None:
     deletes)."""
     user_ids = list(User.objects.filter(username=USER).values_list("pk", flat=True))
     tables: list[tuple[type[models.Model], str, list[Any]]] = [
+        (GoodsRollup, "province_code = %s", [PROVINCE]),
         (SaleLine, "province_code = %s", [PROVINCE]),
         (Sale, "province_code = %s", [PROVINCE]),
         (StockMovement, "province_code = %s", [PROVINCE]),
@@ -202,7 +204,7 @@ class Raw:
         self.drawer = ledger.account_for_drawer(point)
         self.revenue = ledger.account_for_revenue(province, "consumer_goods")
         self.vat = ledger.account_vat_payable(province)
-        self.cogs = ledger.account_cost_of_goods_sold(province)
+        self.cogs = ledger.account_cost_of_goods_sold(point)
         self.inventory = ledger.account_for_inventory(point)
         self.levels = {
             level.product_id: level.pk

@@ -357,23 +357,27 @@ def account_goods_in_transit(province_code: str) -> Account:
     )
 
 
-def account_cost_of_goods_sold(province_code: str) -> Account:
-    """``632``: the average cost of the goods sold, net of those returned (expense)."""
+def account_cost_of_goods_sold(point: ServicePoint) -> Account:
+    """``632.<point code>``: the average cost of the goods a point sold, net of those
+    returned (expense), the point's own so its costs stand beside its revenue."""
     return _account_ensure(
-        province_code=province_code,
-        code=COST_OF_GOODS_SOLD,
+        province_code=point.province_code,
+        code=f"{COST_OF_GOODS_SOLD}.{point.code}",
         kind=AccountKind.EXPENSE,
-        name=lambda: _("Cost of goods sold"),
+        name=lambda: _("Cost of goods sold at %(point)s") % {"point": point},
+        point=point,
     )
 
 
-def account_inventory_written_off(province_code: str) -> Account:
-    """``632.loss``: goods written off (damaged, expired, lost) at their cost (expense)."""
+def account_inventory_written_off(point: ServicePoint) -> Account:
+    """``632.loss.<point code>``: goods a point wrote off (damaged, expired, lost) at their
+    cost (expense)."""
     return _account_ensure(
-        province_code=province_code,
-        code=INVENTORY_WRITTEN_OFF,
+        province_code=point.province_code,
+        code=f"{INVENTORY_WRITTEN_OFF}.{point.code}",
         kind=AccountKind.EXPENSE,
-        name=lambda: _("Goods written off"),
+        name=lambda: _("Goods written off at %(point)s") % {"point": point},
+        point=point,
     )
 
 

@@ -4,7 +4,7 @@ account that does not exist yet is made, and named, by its helper). Read in one 
 sale touches six accounts or more, and a query per account was a third of a sale's time.
 
 - ``1111.<point>`` the drawer; ``5113.consumer_goods`` revenue; ``3331`` VAT payable;
-- ``632`` cost of goods sold; ``156.<point>`` the point's inventory;
+- ``632.<point>`` the point's cost of goods sold; ``156.<point>`` the point's inventory;
 - ``3388.partner.ncc-<supplier>`` what is owed to a consignor.
 """
 
@@ -39,11 +39,12 @@ def counter_accounts(point: ServicePoint, partners: Iterable[str]) -> CounterAcc
     drawer = f"{ledger.DRAWER_PREFIX}{point.code}"
     revenue = f"{ledger.REVENUE_PREFIX}{SERVICE}"
     inventory = f"{ledger.INVENTORY_PREFIX}{point.code}"
+    cost = f"{ledger.COST_OF_GOODS_SOLD}.{point.code}"
     wanted: dict[str, Callable[[], Account]] = {
         drawer: partial(ledger.account_for_drawer, point),
         revenue: partial(ledger.account_for_revenue, province, SERVICE),
         ledger.VAT_PAYABLE: partial(ledger.account_vat_payable, province),
-        ledger.COST_OF_GOODS_SOLD: partial(ledger.account_cost_of_goods_sold, province),
+        cost: partial(ledger.account_cost_of_goods_sold, point),
         inventory: partial(ledger.account_for_inventory, point),
     }
     owed = {partner: f"{ledger.PARTNER_PREFIX}{partner}" for partner in partners}
@@ -58,7 +59,7 @@ def counter_accounts(point: ServicePoint, partners: Iterable[str]) -> CounterAcc
         drawer=accounts[drawer],
         revenue=accounts[revenue],
         vat=accounts[ledger.VAT_PAYABLE],
-        cost=accounts[ledger.COST_OF_GOODS_SOLD],
+        cost=accounts[cost],
         inventory=accounts[inventory],
         consignors={partner: accounts[code] for partner, code in owed.items()},
     )

@@ -174,7 +174,7 @@ def write_off_approve(
     if total:
         legs = [
             ledger.Leg(
-                ledger.account_inventory_written_off(desk.province),
+                ledger.account_inventory_written_off(row.point),
                 ledger.account_for_inventory(row.point),
                 total,
                 STOCK_ONLY,
