@@ -27,7 +27,7 @@ from buudien.finance import costs, ledger
 from buudien.finance.choices import BudgetLevel, Tax
 from buudien.finance.models import Account, DailyBalance, DailyFigure
 from buudien.network.choices import UnitKind
-from buudien.network.models import ServicePoint, Unit
+from buudien.network.models import ServicePoint, Unit, UnitSuccession
 from buudien.people.choices import Role
 from buudien.people.models import User
 from buudien.planning import selectors, services
@@ -79,6 +79,8 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     units = children or [province]
     revenue_rows: list[list[object]] = []
     base = selectors.year_report(user=None, province_code=code, year=year)
+    _share_by_business(base, planner)
+    weight = _weights(base, units)
     for month in range(1, 13):
         day = dt.date(year - 1, month, 1)
         if day >= first.replace(day=1):
@@ -86,15 +88,19 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         # The units in force that month: the district posts before September 2025, the
         # commune posts after (the report carries the districts' to them by succession).
         serving = [unit for unit in units if _in_force(unit, day)] or [province]
+        total = sum(weight.get(unit.pk, 0.0) for unit in serving)
         for unit in serving:
+            # Each unit's part of the month: its part of this year's revenue (a district post
+            # the part its successors have now), or an equal part without any.
+            part = weight.get(unit.pk, 0.0) / total if total else 1 / len(serving)
             for service in base["services"]:
                 if service["actual"] is None:
                     continue
-                amount = int(service["actual"] / len(serving) / 12 * rng.uniform(0.85, 1.0))
+                amount = int(service["actual"] * part / 12 * rng.uniform(0.85, 1.0))
                 volume = service["volume"] or 0
                 revenue_rows.append(
                     [f"{year - 1}-{month:02d}", unit.code, service["code"], amount,
-                     int(volume / len(serving) / 12 * rng.uniform(0.85, 1.0))]
+                     int(volume * part / 12 * rng.uniform(0.85, 1.0))]
                 )  # fmt: skip
     if revenue_rows:
         _import(
@@ -126,7 +132,7 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
             year=year,
             metric=PlanMetric.SURPLUS,
             subject=TOTAL,
-            amount=int(total * 0.08),
+            amount=int(total * 0.11),
         )
     written = services.plan_uplift(
         actor=planner, province_code=code, year=year, pct=UPLIFT_PCT, basis=UpliftBasis.PLAN
@@ -151,6 +157,45 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         "costs": booked,
         "paid": paid,
     }
+
+
+def _share_by_business(report: dict[str, object], actor: object) -> None:
+    """The district posts' successions re-imported with each commune post's share as the part
+    of the district's business it carries today (its revenue this year), as a planner sets
+    them once the commune posts have a few months of their own; a share is at least 0.01 %."""
+    earned = {
+        row["code"]: max(0, row["actual"] or 0)
+        for row in report["per_unit"]  # type: ignore[attr-defined]
+    }
+    rows: list[list[object]] = []
+    successions = UnitSuccession.objects.values_list("predecessor__code", "successor__code")
+    by_predecessor: dict[str, list[str]] = {}
+    for before, after in successions.order_by("predecessor__code", "successor__code"):
+        by_predecessor.setdefault(before, []).append(after)
+    for before, afters in by_predecessor.items():
+        total = sum(earned.get(after, 0) for after in afters)
+        if not total:
+            continue
+        bps = [max(1, earned.get(after, 0) * 10_000 // total) for after in afters]
+        bps[bps.index(max(bps))] += 10_000 - sum(bps)
+        rows += [[before, after, f"{bp / 100:.2f}"] for after, bp in zip(afters, bps, strict=True)]
+    if rows:
+        _import("unit_successions", ["predecessor_code", "successor_code", "share_pct"], rows, None)
+
+
+def _weights(report: dict[str, object], units: list[Unit]) -> dict[int, float]:
+    """unit id -> its part of the year's revenue (the report's ``per_unit``); a unit replaced
+    by others, the sum of its successors' by their shares."""
+    earned = {
+        row["code"]: float(row["actual"] or 0)
+        for row in report["per_unit"]  # type: ignore[attr-defined]
+    }
+    out = {unit.pk: earned.get(unit.code, 0.0) for unit in units}
+    for before, after, share in UnitSuccession.objects.filter(predecessor__in=units).values_list(
+        "predecessor_id", "successor__code", "share_bp"
+    ):
+        out[before] = out.get(before, 0.0) + earned.get(after, 0.0) * share / 10_000
+    return out
 
 
 def _in_force(unit: Unit, month: dt.date) -> bool:
@@ -195,7 +240,7 @@ COST_SHARES = (
 def _book_costs(
     province: Unit, units: list[Unit], first: dt.date, today: dt.date, rng: random.Random
 ) -> int:
-    """The costs of every finished month, per unit, near 85-97 % of what the unit earned: the
+    """The costs of every finished month, per unit, near 78-88 % of what the unit earned: the
     months before the ledger's first day as imported history (``finance``), the others from
     the accounting system's monthly file (``costs``), booked by the province's accountant.
     The provincial post's own office costs a little more on top."""
@@ -227,7 +272,7 @@ def _book_costs(
                     continue
                 if start < first.replace(day=1):
                     continue  # a month of the imported history: its costs below
-                total = revenue * rng.uniform(0.85, 0.97)
+                total = revenue * rng.uniform(0.78, 0.88)
                 end = dt.date(year, month, calendar.monthrange(year, month)[1])
                 for account, share, paid_from in COST_SHARES:
                     amount = int(round(total * share * rng.uniform(0.9, 1.1), -3))
@@ -239,7 +284,7 @@ def _book_costs(
                          % {"month": month, "year": year}]
                     )  # fmt: skip
                 if unit != province:
-                    office[end] = office.get(end, 0) + revenue * 0.03
+                    office[end] = office.get(end, 0) + revenue * 0.02
     for end, office_cost in sorted(office.items()):
         if round(office_cost, -3) <= 0:
             continue
@@ -254,10 +299,14 @@ def _book_costs(
         .annotate(total=Sum("amount"))
         .order_by("month", "unit__code")
     )
-    for month, code, revenue in earned_before:
+    paid: dict[dt.date, int] = {}  # the VAT of those months, paid by the province
+    for earned_month, code, revenue in earned_before:
         if revenue and revenue > 0:
-            cost = int(revenue * rng.uniform(0.85, 0.97))
-            history.append([f"{month:%Y-%m}", code, "expense", cost])
+            cost = int(revenue * rng.uniform(0.8, 0.9))
+            history.append([f"{earned_month:%Y-%m}", code, "expense", cost])
+            paid[earned_month] = paid.get(earned_month, 0) + int(revenue * 0.03)
+    for paid_month, vat in sorted(paid.items()):
+        history.append([f"{paid_month:%Y-%m}", province.code, "budget_contribution", vat])
     if history:
         _import("finance", ["month", "unit_code", "kind", "amount"], history, accountant)
     if books:
