@@ -27,19 +27,30 @@ def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def workforce(*, unit: Unit, year: int) -> dict[str, Any]:
+def _same_day_before(day: dt.date) -> dt.date:
+    """The same day a year before (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def workforce(*, unit: Unit, year: int, on: dt.date | None = None) -> dict[str, Any]:
     """``{"headcount": {"actual", "previous", "growth_pct"}, "by_contract": [{"code", "name",
     "actual", "previous"}], "average_income": {"actual", "previous", "growth_pct"},
-    "joined": int, "left": int}`` of ``unit``'s subtree in ``year``."""
-    now = selectors.headcount(unit, _year_end(year))
-    before = selectors.headcount(unit, _year_end(year - 1))
+    "joined": int, "left": int, "as_of": "YYYY-MM-DD"}`` of ``unit``'s subtree in ``year``, the
+    headcount at its end (or at ``on``, the end of a shorter period, against the same day a
+    year before)."""
+    end = on or _year_end(year)
+    now = selectors.headcount(unit, end)
+    before = selectors.headcount(unit, _same_day_before(end))
     actual, previous = now["total"] or None, before["total"] or None
     contracts = [(str(code), str(label)) for code, label in ContractType.choices]
     if now[selectors.UNSPECIFIED] or before[selectors.UNSPECIFIED]:
         contracts.append((selectors.UNSPECIFIED, _("Contract not recorded")))
     income = selectors.income(unit, year)
     staff = User.objects.filter(unit__path__startswith=unit.path)
-    first, last = dt.date(year, 1, 1), _year_end(year)
+    first, last = dt.date(year, 1, 1), end
     return {
         "headcount": {
             "actual": actual,
@@ -62,4 +73,5 @@ def workforce(*, unit: Unit, year: int) -> dict[str, Any]:
         },
         "joined": staff.filter(employed_from__range=(first, last)).count(),
         "left": staff.filter(employed_until__range=(first, last)).count(),
+        "as_of": end.isoformat(),
     }

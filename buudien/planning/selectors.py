@@ -1929,7 +1929,7 @@ def year_report(
             figures=figures,
             items=(_items(services, "volume"), _items(services, "volume_previous")),
         ),
-        "workforce": workforce(unit=subtree, year=year),
+        "workforce": workforce(unit=subtree, year=year, on=date_to),
         "emulation": emulation(province=province, unit=subtree, figures=figures),
     }
 

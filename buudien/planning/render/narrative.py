@@ -587,7 +587,8 @@ def _workforce(report: dict[str, Any], year: Any) -> Section:
     last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
     clauses = []
     if n.is_number(headcount.get("actual")):
-        clause = f"Tổng số lao động đến 31/12/{year} là {n.number(headcount['actual'])} người"
+        as_of = n.day(figures["as_of"]) if figures.get("as_of") else f"31/12/{year}"
+        clause = f"Tổng số lao động đến {as_of} là {n.number(headcount['actual'])} người"
         clauses.append(clause + _against(headcount, last))
         kinds = [
             f"{n.number(row['actual'])} {str(row['name'])[:1].lower()}{str(row['name'])[1:]}"

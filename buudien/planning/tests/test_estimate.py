@@ -161,6 +161,7 @@ def test_any_period_against_the_same_period_and_its_share_of_the_plan(
     )
     assert "đạt 50,4% kế hoạch 6 tháng đầu năm 2023, bằng cùng kỳ năm 2022" in prose
     assert "KẾ HOẠCH NĂM 2024" not in " ".join(headings)
+    assert "Tổng số lao động đến 30/06/2023 là" in prose  # at the period's end
     assert [c.label for c in summary_table(r).columns][1:4] == [
         "Thực hiện 6 tháng đầu năm 2023",
         "Kế hoạch năm 2023",
