@@ -408,11 +408,16 @@ def history_and_plans() -> None:
 class RawFigures(selectors.Figures):
     """The same figures with the rollup read replaced by a GROUP BY over the transfers."""
 
-    def _load_rollup(self, province_code: str, whole: bool, point_child: dict[int, int]) -> None:
+    def _load_rollup(self, province_code: str, whole: bool, point_child: dict[int, Any]) -> None:
         month = selectors._month_sql("t.business_date")
         ops = connection.ops
+        # The unit of a point-less cost: the owner of its expense account (as the rollup has it).
+        unit = (
+            "CASE WHEN t.point_id IS NOT NULL THEN NULL WHEN d.kind = 'expense' THEN d.unit_id "
+            "WHEN c.kind = 'expense' THEN c.unit_id END"
+        )
         sql = f"""
-            SELECT t.point_id, t.service, {month},
+            SELECT t.point_id, {unit}, t.service, {month},
                    SUM(CASE WHEN c.kind = 'revenue' THEN t.amount ELSE 0 END)
                    - SUM(CASE WHEN d.kind = 'revenue' THEN t.amount ELSE 0 END),
                    COUNT(DISTINCT t.entry_id),
@@ -425,7 +430,7 @@ class RawFigures(selectors.Figures):
             JOIN {_table(Account)} c ON c.id = t.credit_id
             WHERE t.province_code = %s
               AND (t.business_date BETWEEN %s AND %s OR t.business_date BETWEEN %s AND %s)
-            GROUP BY t.point_id, t.service, {month}
+            GROUP BY t.point_id, {unit}, t.service, {month}
         """
         params = [
             province_code,
@@ -437,7 +442,7 @@ class RawFigures(selectors.Figures):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        self._add_rollup_rows(rows, point_child)
+        self._add_rollup_rows(rows, point_child, None)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
