@@ -194,32 +194,6 @@ def days_close(request: HttpRequest, day: dt.date, province: str | None = None) 
 # --- costs -----------------------------------------------------------------------------------
 
 
-def cost_rows(entries: Any) -> list[dict[str, Any]]:
-    """One row per cost leg of the entries (``costs.cost_entries``)."""
-    rows = []
-    for entry in entries:
-        for transfer in entry.transfers.all():
-            account = transfer.debit
-            owner = account.point or account.unit
-            category = costs.category_of(account.code)
-            rows.append(
-                {
-                    "entry_id": entry.pk,
-                    "date": entry.business_date,
-                    "category": category,
-                    "category_name": costs.category_name(category),
-                    "owner": owner.code if owner is not None else "",
-                    "owner_name": owner.name if owner is not None else "",
-                    "account": account.code,
-                    "paid_from": transfer.credit.code,
-                    "amount": transfer.amount,
-                    "reference": entry.reference,
-                    "memo": entry.memo,
-                }
-            )
-    return rows
-
-
 @router.get(
     "/cost-categories", response=list[CostCategoryOut], summary="The cost accounts of the chart"
 )
@@ -242,7 +216,7 @@ def costs_list(
     entries = costs.cost_entries(
         user=request.user, province_code=_province(request, province), date_from=start, date_to=end
     )
-    return cost_rows(entries[:1000])
+    return costs.cost_rows(entries[:1000])
 
 
 @router.post("/costs", response={201: CostOut}, summary="Book a cost of a unit or a point")
@@ -264,7 +238,7 @@ def costs_create(request: HttpRequest, payload: CostIn) -> Any:
     entry = Entry.objects.prefetch_related(
         "transfers__debit__point", "transfers__debit__unit", "transfers__credit"
     ).get(pk=entry.pk)
-    return Status(201, cost_rows([entry])[0])
+    return Status(201, costs.cost_rows([entry])[0])
 
 
 @router.post(

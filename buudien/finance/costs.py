@@ -270,6 +270,32 @@ def cost_entries(*, user: Any, province_code: str, date_from: dt.date, date_to: 
     )
 
 
+def cost_rows(entries: Any) -> list[dict[str, Any]]:
+    """One row per cost leg of the entries (``costs.cost_entries``)."""
+    rows = []
+    for entry in entries:
+        for transfer in entry.transfers.all():
+            account = transfer.debit
+            owner = account.point or account.unit
+            category = category_of(account.code)
+            rows.append(
+                {
+                    "entry_id": entry.pk,
+                    "date": entry.business_date,
+                    "category": category,
+                    "category_name": category_name(category),
+                    "owner": owner.code if owner is not None else "",
+                    "owner_name": owner.name if owner is not None else "",
+                    "account": account.code,
+                    "paid_from": transfer.credit.code,
+                    "amount": transfer.amount,
+                    "reference": entry.reference,
+                    "memo": entry.memo,
+                }
+            )
+    return rows
+
+
 # --- the accounting system's monthly file ----------------------------------------------------
 
 

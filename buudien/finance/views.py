@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buudien.core.bizdays import local_today
-from buudien.core.errors import AccessDenied, DomainError, NotFound
+from buudien.core.errors import AccessDenied, DomainError
+from buudien.core.forms import apply_domain_error
 from buudien.core.imports import ImportFailed, import_file
 from buudien.core.money import format_vnd
-from buudien.finance import api, budget, costs, exports, ledger, selectors
+from buudien.finance import budget, costs, exports, ledger, selectors
 from buudien.finance.forms import BudgetPaymentForm, CostFileForm, CostForm, DayForm, RangeForm
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
@@ -203,8 +204,8 @@ def cost_list(request: HttpRequest) -> HttpResponse:
                         memo=data["memo"],
                         reference=data["reference"],
                     )
-                except (DomainError, AccessDenied, NotFound) as exc:
-                    form.add_error(_cost_field(exc), str(exc.message))
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
                 else:
                     messages.success(
                         request,
@@ -220,7 +221,7 @@ def cost_list(request: HttpRequest) -> HttpResponse:
     entries = []
     if province:
         selectors.check_range(date_from, date_to)
-        entries = api.cost_rows(
+        entries = costs.cost_rows(
             costs.cost_entries(
                 user=request.user, province_code=province, date_from=date_from, date_to=date_to
             )[:500]
@@ -246,18 +247,6 @@ def cost_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
-
-
-def _cost_field(exc: Exception) -> str | None:
-    field = getattr(exc, "field", None)
-    return {
-        "category": "category",
-        "owner": "owner",
-        "paid_from": "paid_from",
-        "amount": "amount",
-        "business_date": "date",
-        "legs": "paid_from",
-    }.get(field or "")
 
 
 @login_required
@@ -319,13 +308,8 @@ def budget_page(request: HttpRequest) -> HttpResponse:
                         treasury_reference=data["treasury_reference"],
                         memo=data["memo"],
                     )
-                except (DomainError, AccessDenied, NotFound) as exc:
-                    field = getattr(exc, "field", None)
-                    known = {"tax", "level", "amount", "paid_from"}
-                    form.add_error(
-                        field if field in known else ("date" if field == "business_date" else None),
-                        str(exc.message),
-                    )
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
                 else:
                     messages.success(
                         request,

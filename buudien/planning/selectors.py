@@ -312,9 +312,6 @@ def require_reader(user: Any) -> None:
         raise AccessDenied(_("Only directors, accountants and auditors read the reports."))
 
 
-_require_reader = require_reader
-
-
 # The days of a period not lived yet, estimated from the same days a year before.
 ESTIMATED = 2
 # What the days left of an estimate rest on: last year's same days, or the plan.
@@ -498,7 +495,7 @@ def plan_list(
     *, user: Any, province_code: str, year: int, unit_code: str | None = None
 ) -> QuerySet[Plan]:
     """The plan rows set directly, in the user's scope."""
-    _require_reader(user)
+    require_reader(user)
     plans = Plan.objects.select_related("unit").filter(province_code=province_code, year=year)
     if user is not None:
         plans = plans.filter(access.scope_q(user, "unit__path"))
@@ -1706,7 +1703,7 @@ def year_report(
     own sections state this year to date against the same days a year before. With
     ``basis="plan"`` the days left of a revenue that has a plan are estimated from the plan
     instead (the year's plan in proportion to the days left); the others from last year."""
-    _require_reader(user)
+    require_reader(user)
     if basis not in ESTIMATE_BASES:
         raise DomainError(
             _("An estimate rests on previous_year or plan, not %(basis)s.") % {"basis": basis},
@@ -1968,7 +1965,7 @@ def plan_grid(
 ) -> tuple[Unit, list[GridRow]]:
     """The unit (the province by default, or the user's own) and its children, each with the
     plan per grid column: what is set on it, and what it adds up to."""
-    _require_reader(user)
+    require_reader(user)
     province, unit = report_scope(user=user, province_code=province_code, unit_code=unit_code)
     book = PlanBook(province, year)
     units = [unit, *Unit.objects.filter(parent=unit).order_by("code")]
