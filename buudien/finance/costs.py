@@ -341,19 +341,20 @@ class CostImport(ImportKind):
     def validate(self, rows: list[Row]) -> list[RowError]:
         errors: list[RowError] = []
         self.lines: list[tuple[Row, CostLine]] = []
-        owners: dict[str, Owner | None] = {}
+        # The owners of the file in two reads (a point's code first, as owner_find has it).
+        codes = sorted({row["owner_code"] for row in rows if row["owner_code"]})
+        owners: dict[str, Owner] = {
+            **Unit.objects.in_bulk(codes, field_name="code"),
+            **ServicePoint.objects.in_bulk(codes, field_name="code"),
+        }
         payers: dict[tuple[str, str], Account | None] = {}
         for row in rows:
             if None in (row["date"], row["owner_code"], row["account"], row["amount"]):
                 continue
             code = row["owner_code"]
-            if code not in owners:
-                found = (
-                    ServicePoint.objects.filter(code=code).first()
-                    or Unit.objects.filter(code=code).first()
-                )
-                owners[code] = found if found is not None and found.province_code else None
-            owner = owners[code]
+            owner = owners.get(code)
+            if owner is not None and not owner.province_code:
+                owner = None  # the corporation books no province's costs
             if owner is None or not _owner_in_scope(self.actor, owner):
                 errors.append(
                     RowError(

@@ -120,6 +120,9 @@ def test_a_return_by_receipt_number(
     )
     _login(page, live_server, "clerk_a")
     page.goto(f"{live_server.url}/goods/returns/")
+    # The scanner types into the field that has the focus: wait for it (under load the first
+    # characters went nowhere).
+    expect(page.locator("input[name=number]")).to_be_focused()
     page.keyboard.type("BH240001000001")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/goods/sales/BH240001000001/return/$"))
