@@ -81,6 +81,14 @@ def audit_record(
     return entry
 
 
+def audit_unsaved(
+    *, actor: Any, action: str, obj: models.Model, after: dict[str, Any] | None = None
+) -> AuditEntry:
+    """The audit entry of an action on ``obj``, not saved yet: for a service that writes many
+    at once (``AuditEntry.objects.bulk_create``), in its own transaction."""
+    return _entry(actor=actor, action=action, obj=obj, after=after)
+
+
 def audit_records(
     *, actor: Any, action: str, objs: Iterable[models.Model], after: dict[str, Any] | None = None
 ) -> list[AuditEntry]:

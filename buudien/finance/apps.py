@@ -8,4 +8,8 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self) -> None:
+        from buudien.core.demo import DemoStep, register_demo_step
         from buudien.finance import costs as _costs  # noqa: F401  (the costs import kind)
+        from buudien.finance import demo
+
+        register_demo_step(DemoStep(order=85, name="finance.pace", build=demo.build))

@@ -188,3 +188,38 @@ def test_late_entries_of_a_closed_day_go_into_the_open_day(
             province_code=PROVINCE,
             postings=_fees(drawer_a, revenue, vat, 1, prefix="other", day=YESTERDAY),
         )
+
+
+def test_audited_entries_of_a_list_are_audited_in_one_statement_and_need_no_answer(
+    world, drawer_a, revenue, vat, django_assert_max_num_queries
+):
+    """A list with entries an accountant would post by hand (deposits at the bank): each is
+    in the audit log as if posted alone, written with the others in one INSERT; a caller
+    that asks no answer gets none, and the entries are written all the same."""
+    from buudien.core.models import AuditEntry
+
+    bank = ledger.account_for_bank(PROVINCE, "vietinbank")
+    fees = _fees(drawer_a, revenue, vat, 40, point=world.point_a)
+    deposits = [
+        Posting(
+            idempotency_key=f"deposit:{n}",
+            kind=EntryKind.BANK_DEPOSIT,
+            reference=f"NT{n}",
+            legs=[Leg(debit=bank, credit=drawer_a, amount=5_000)],
+            point=world.point_a,
+        )
+        for n in range(30)
+    ]
+    with django_assert_max_num_queries(25):
+        answer = ledger.entries_post(
+            actor=None, province_code=PROVINCE, postings=fees + deposits, answer=False
+        )
+
+    assert answer == []
+    assert Entry.objects.filter(kind=EntryKind.BANK_DEPOSIT).count() == 30
+    assert Entry.objects.filter(kind=EntryKind.FEE).count() == 40
+    audited = AuditEntry.objects.filter(action="ledger.bank_deposit")
+    assert audited.count() == 30
+    assert {row.after["key"] for row in audited} == {f"deposit:{n}" for n in range(30)}
+    assert not AuditEntry.objects.filter(action="ledger.fee").exists()
+    assert bank.__class__.objects.get(pk=bank.pk).balance == 150_000

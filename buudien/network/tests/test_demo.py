@@ -50,6 +50,7 @@ SMALL_YEAR = {
     "BUUDIEN_DEMO_PRESS_WEEKS": "1",
     "BUUDIEN_DEMO_CARE": "30",
     "BUUDIEN_DEMO_EMULATION_PEOPLE": "60",
+    "BUUDIEN_DEMO_PACE": "0.002",
 }
 # Tests of the calendar and of a second build take a year smaller still: what they check does
 # not grow with the counts (the steps' fixed costs, the drawers' closings, stay).
@@ -66,6 +67,7 @@ TINY_YEAR = {
     "BUUDIEN_DEMO_INSURANCE": "15",
     "BUUDIEN_DEMO_PRESS": "10",
     "BUUDIEN_DEMO_CARE": "10",
+    "BUUDIEN_DEMO_PACE": "0.001",
 }
 
 
@@ -284,7 +286,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     # Customer care's line (in English until its Vietnamese is in the catalogue).
     care = ("Chăm sóc khách hàng: ", "Customer care: ")
     assert len([line for line in built.output.splitlines() if line.startswith(care)]) == 1
-    assert len(demo_steps()) == 17  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 18  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
@@ -440,3 +442,40 @@ def test_the_demo_communes_have_a_scorecard(built: Built) -> None:
     assert any(card["current"]["items"] for card in cards)
     assert any(card["current"]["pensions_paid"] for card in cards)
     assert any(card["current"]["revenue"] for card in cards)
+
+
+def test_the_demo_runs_at_a_province_pace_through_the_ledger(built: Built) -> None:
+    """The rest of the counters' year, posted through the ledger's bulk path: each operation
+    an entry of its own for its point and day, the day's cash deposited at the bank that
+    evening, the months owed to partners and suppliers settled; the report reads it all."""
+    from django.db.models import Sum
+
+    from buudien.finance.demo import PACE
+    from buudien.finance.models import Entry, Transfer
+
+    line = [row for row in built.output.splitlines() if row.startswith("Theo nhịp")]
+    assert len(line) == 1, built.output
+    paced = Entry.objects.filter(idempotency_key__startswith="pace:")
+    kinds = set(paced.values_list("kind", flat=True))
+    assert {"fee", "commission", "goods_sale", "bank_deposit"} <= kinds
+    operations = paced.exclude(kind__in=["bank_deposit", "collection_settlement"])
+    assert not operations.filter(point__isnull=True).exists()
+    services = set(Transfer.objects.filter(entry__in=operations).values_list("service", flat=True))
+    assert services <= set(PACE) and len(services) >= 8
+    # What the operations put in the drawers went to the bank the same day.
+    drawers = Transfer.objects.filter(entry__in=paced)
+    into = drawers.filter(debit__code__startswith="1111.").aggregate(s=Sum("amount"))["s"]
+    out = drawers.filter(credit__code__startswith="1111.").aggregate(s=Sum("amount"))["s"]
+    assert into and into == out
+    # An operation is one entry: a goods sale costs its supplier's price, on the point's 632.
+    sale = operations.filter(kind="goods_sale").first()
+    assert sale is not None
+    legs = list(sale.transfers.select_related("debit", "credit"))
+    net = next(t.amount for t in legs if t.credit.code == "5113.consumer_goods")
+    cost = next(t for t in legs if t.debit.code.startswith("632."))
+    assert cost.amount == net * PACE["consumer_goods"].cost_pct // 100
+    assert cost.debit.point_id == sale.point_id and cost.credit.code.startswith("331.")
+    # A year of months: the ones before last are settled with the partners and suppliers.
+    settled = paced.filter(kind="collection_settlement")
+    assert settled.exists() and not settled.filter(point__isnull=False).exists()
+    assert_the_money_holds()
