@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from buudien.core.errors import DomainError
 from buudien.network import services
-from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
+from buudien.network.models import AdminArea, CommuneChange, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.admin_scope import ScopedAdmin
 
@@ -111,6 +111,17 @@ class AdminAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CommuneChange)
+class CommuneChangeAdmin(AdminAreaAdmin):
+    """The mergers of communes before 2025, read only (the ``legacy_communes`` import loads a
+    dated commune list at once)."""
+
+    list_display = ["predecessor", "successor", "effective_on", "seat"]
+    list_filter = ["effective_on", "seat"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
+    list_select_related = ["predecessor", "successor"]
 
 
 @admin.register(UnitSuccession)

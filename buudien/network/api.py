@@ -14,6 +14,7 @@ from buudien.network import selectors, services
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure
 from buudien.network.models import AdminArea, ServicePoint, Unit
 from buudien.network.schemas import (
+    CommuneChangeOut,
     CoverageOut,
     PointFilters,
     PointIn,
@@ -83,6 +84,18 @@ def successions_list(request: HttpRequest, unit: str = "") -> Any:
     """The successions whose replaced unit is in your scope (of ``unit`` only, replaced or
     successor, when given); the reports carry a replaced unit's figures by these shares."""
     return selectors.succession_list(user=request.user, unit=unit)
+
+
+@router.get(
+    "/commune-mergers",
+    response=list[CommuneChangeOut],
+    summary="The communes merged before 2025, with their dates",
+)
+def commune_mergers_list(request: HttpRequest, province: str) -> Any:
+    """The legacy communes of a province in your scope that became part of another before
+    the 2025 reorganisation (the dated commune list): a past year's coverage is counted
+    against the communes of that year."""
+    return selectors.commune_change_list(user=request.user, province_code=province)
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit")

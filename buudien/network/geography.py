@@ -279,6 +279,10 @@ def _upsert_level(
             "valid_to": area.valid_to,
         }
         row = existing.get(area.code)
+        if row is not None and row.valid_from is not None and area.valid_from is None:
+            # The package does not know when a legacy commune began; a dated commune list
+            # (the ``legacy_communes`` import) does: its date stays.
+            wanted["valid_from"] = row.valid_from
         if row is None:
             to_create.append(AdminArea(structure=structure, level=level, code=area.code, **wanted))
         elif any(getattr(row, name) != value for name, value in wanted.items()):

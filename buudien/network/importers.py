@@ -34,6 +34,7 @@ from buudien.network.choices import (
 from buudien.network.models import (
     AdminArea,
     AdminAreaSuccession,
+    CommuneChange,
     PointService,
     ServicePoint,
     Unit,
@@ -783,4 +784,236 @@ class UnitSuccessionImport(_NetworkKind):
                     unchanged += 1
                 kept.add(found.pk)
             UnitSuccession.objects.filter(predecessor=predecessor).exclude(pk__in=kept).delete()
+        return ImportResult(created, updated, unchanged)
+
+
+# --------------------------------------------------------------------------------------------
+# Legacy communes over the years (the mergers before 2025)
+# --------------------------------------------------------------------------------------------
+
+
+@register
+class LegacyCommuneImport(_NetworkKind):
+    name = "legacy_communes"
+    help = gettext_lazy(
+        "The communes as they were before 2025, with their dates: a commune that no longer "
+        "exists (valid_to, and became_code: the commune it became part of the next day, seat: "
+        "yes when the merged commune's seat was in it), or one formed by a merger (valid_from). "
+        "A past year's coverage is counted against that year's communes. A commune already "
+        "known keeps its name; only its dates and merger change."
+    )
+    exportable = False
+    columns = (
+        Column("code", im.code(8, digits=5), help=gettext_lazy("the commune's code (GSO)")),
+        Column("name", im.text(120), required=False, help=gettext_lazy("its name then")),
+        Column(
+            "district_code",
+            im.code(8, digits=3),
+            required=False,
+            help=gettext_lazy("its district (a new commune only)"),
+        ),
+        Column(
+            "division_type",
+            im.text(40),
+            required=False,
+            help=gettext_lazy("xã, phường or thị trấn (a new commune only; blank: xã)"),
+        ),
+        Column("valid_from", im.date(), required=False, help=gettext_lazy("its first day")),
+        Column("valid_to", im.date(), required=False, help=gettext_lazy("its last day")),
+        Column(
+            "became_code",
+            im.code(8, digits=5),
+            required=False,
+            help=gettext_lazy("the commune it became part of after its last day"),
+        ),
+        Column(
+            "seat",
+            im.boolean(),
+            required=False,
+            help=gettext_lazy("the merged commune's seat was in this one"),
+        ),
+    )
+
+    def validate(self, rows: list[Row]) -> list[RowError]:
+        errors = _duplicates(rows)
+        legacy = AdminArea.objects.filter(
+            structure=AdminAreaStructure.LEGACY, level=AdminAreaLevel.COMMUNE
+        )
+        codes = {row[c] for row in rows for c in ("code", "became_code") if row[c]}
+        known = {area.code: area for area in legacy.filter(code__in=codes)}
+        districts = {
+            area.code: area
+            for area in AdminArea.objects.filter(
+                structure=AdminAreaStructure.LEGACY,
+                level=AdminAreaLevel.DISTRICT,
+                code__in=[row["district_code"] for row in rows if row["district_code"]],
+            )
+        }
+        provinces = {
+            unit.province_code: unit
+            for unit in Unit.objects.filter(kind=UnitKind.PROVINCE).only("province_code", "path")
+        }
+        # The communes of the 2024 list (the package's) lasted until the 2025 reorganisation.
+        lasted = set(
+            AdminAreaSuccession.objects.filter(legacy__code__in=codes).values_list(
+                "legacy__code", flat=True
+            )
+        )
+        dates: dict[str, tuple[dt.date | None, dt.date | None]] = {
+            code: (area.valid_from, area.valid_to) for code, area in known.items()
+        }
+        for row in rows:
+            if row["code"] is not None and "code" not in row.invalid:
+                old = dates.get(row["code"], (None, None))
+                dates[row["code"]] = (  # a blank date leaves the stored one alone
+                    row["valid_from"] or old[0],
+                    row["valid_to"] or old[1],
+                )
+        seats: dict[str, int] = {}
+        formed: dict[str, list[Row]] = {}
+        for row in rows:
+            code = row["code"]
+            if code is None:
+                continue
+            area = known.get(code)
+            first, last = dates[code]
+            if area is None:
+                if row["name"] is None:
+                    errors.append(row.error("name", _("a new commune needs its name")))
+                district = districts.get(row["district_code"] or "")
+                if district is None:
+                    errors.append(
+                        row.error(
+                            "district_code",
+                            _("a new commune needs its district (a legacy district code)"),
+                        )
+                    )
+                elif not self._in_scope(provinces, district.province_code):
+                    errors.append(
+                        row.error("district_code", _("district %(code)s is not in your scope")
+                        % {"code": district.code})
+                    )  # fmt: skip
+            elif not self._in_scope(provinces, area.province_code):
+                errors.append(row.error("code", _("commune %(code)s is not in your scope")
+                              % {"code": code}))  # fmt: skip
+            if first and last and first > last:
+                errors.append(row.error("valid_to", _("the last day is before the first")))
+            after = row["became_code"]
+            if after is None:
+                if row["seat"]:
+                    errors.append(row.error("became_code", _("a seat of which commune?")))
+                continue
+            if last is None:
+                errors.append(row.error("valid_to", _("a commune that became part of another "
+                              "needs its last day")))  # fmt: skip
+                continue
+            if after == code:
+                errors.append(row.error("became_code", _("a commune does not become itself")))
+                continue
+            if code in lasted:
+                errors.append(
+                    row.error(
+                        "became_code",
+                        _("commune %(code)s lasted until %(day)s: it became a commune of 2025")
+                        % {
+                            "code": code,
+                            "day": f"{STRUCTURE_2025_FROM - dt.timedelta(days=1):%d/%m/%Y}",
+                        },
+                    )
+                )
+                continue
+            if after not in dates:
+                errors.append(
+                    row.error("became_code", _("unknown commune %(code)s") % {"code": after})
+                )
+                continue
+            begins, ends = dates[after]
+            effective = last + dt.timedelta(days=1)
+            if (begins and begins > effective) or (ends and ends < effective):
+                errors.append(
+                    row.error(
+                        "became_code",
+                        _("commune %(code)s is not in force on %(day)s")
+                        % {"code": after, "day": f"{effective:%d/%m/%Y}"},
+                    )
+                )
+                continue
+            if row["seat"]:
+                if after in seats:
+                    errors.append(
+                        row.error(
+                            "seat",
+                            _("commune %(code)s has its seat in one commune only (row %(row)d "
+                              "says so too)") % {"code": after, "row": seats[after]},
+                        )
+                    )  # fmt: skip
+                seats[after] = row.number
+            if begins == effective:
+                formed.setdefault(after, []).append(row)
+        for after, merged in formed.items():
+            if len(merged) > 1 and after not in seats:
+                errors.append(
+                    merged[0].error(
+                        "seat",
+                        _("commune %(code)s was formed from %(n)d communes: say which was its "
+                          "seat") % {"code": after, "n": len(merged)},
+                    )
+                )  # fmt: skip
+        self.known, self.districts = known, districts
+        return errors
+
+    def _in_scope(self, provinces: dict[str, Unit], province_code: str) -> bool:
+        unit = provinces.get(province_code)
+        return self.actor is None or (unit is not None and self.in_scope(unit.path))
+
+    def write(self, rows: list[Row]) -> ImportResult:
+        created = updated = unchanged = 0
+        areas: dict[str, AdminArea] = dict(self.known)
+        for row in rows:
+            code = row["code"]
+            area = areas.get(code)
+            if area is None:
+                district = self.districts[row["district_code"]]
+                area = AdminArea.objects.create(
+                    structure=AdminAreaStructure.LEGACY,
+                    level=AdminAreaLevel.COMMUNE,
+                    code=code,
+                    name=row["name"],
+                    division_type=row["division_type"] or "Xã",
+                    parent=district,
+                    province_code=district.province_code,
+                    valid_from=row["valid_from"],
+                    valid_to=row["valid_to"],
+                )
+                areas[code] = area
+                created += 1
+                continue
+            wanted = {
+                name: row[name] for name in ("valid_from", "valid_to") if row[name] is not None
+            }
+            if any(getattr(area, name) != value for name, value in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(area, name, value)
+                area.save(update_fields=list(wanted))
+                updated += 1
+            else:
+                unchanged += 1
+        for row in rows:
+            predecessor = areas[row["code"]]
+            last = predecessor.valid_to
+            if row["became_code"] is None or last is None:
+                continue
+            CommuneChange.objects.update_or_create(
+                predecessor=predecessor,
+                defaults={
+                    "successor": areas.get(row["became_code"])
+                    or AdminArea.objects.get(
+                        structure=AdminAreaStructure.LEGACY,
+                        level=AdminAreaLevel.COMMUNE,
+                        code=row["became_code"],
+                    ),
+                    "effective_on": last + dt.timedelta(days=1),
+                    "seat": bool(row["seat"]),
+                },
+            )
         return ImportResult(created, updated, unchanged)

@@ -107,6 +107,40 @@ class AdminAreaSuccession(models.Model):
         return f"{self.legacy} → {self.successor}"
 
 
+class CommuneChange(models.Model):
+    """A legacy commune that became part of another before 2025 (the mergers of 2019-2024):
+    from ``effective_on`` ``predecessor`` is part of ``successor``. ``seat``: the successor's
+    seat, and so its commune post, was in this predecessor, so the points of the successor
+    served it before the change. Loaded with the dated commune list (``legacy_communes``
+    import); the report counts a past year's coverage against the communes of that year."""
+
+    predecessor = models.ForeignKey(
+        AdminArea,
+        on_delete=models.CASCADE,
+        related_name="became",
+        verbose_name=_("commune before"),
+    )
+    successor = models.ForeignKey(
+        AdminArea,
+        on_delete=models.CASCADE,
+        related_name="formed_from",
+        verbose_name=_("commune after"),
+    )
+    effective_on = models.DateField(_("effective on"))
+    seat = models.BooleanField(_("seat of the commune after"), default=False)
+
+    class Meta:
+        verbose_name = _("commune merger")
+        verbose_name_plural = _("commune mergers")
+        ordering = ["effective_on", "successor__code", "predecessor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor"], name="communechange_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+
+
 class Unit(models.Model):
     """A node of the organisational tree, effective-dated.
 

@@ -24,6 +24,15 @@ class SuccessionOut(Schema):
     effective_on: dt.date
 
 
+class CommuneChangeOut(Schema):
+    predecessor_code: str = Field(..., alias="predecessor.code")
+    predecessor_name: str = Field(..., alias="predecessor.name")
+    successor_code: str = Field(..., alias="successor.code")
+    successor_name: str = Field(..., alias="successor.name")
+    effective_on: dt.date
+    seat: bool
+
+
 class UnitIn(Schema):
     code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(..., min_length=1, max_length=200)

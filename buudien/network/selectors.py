@@ -21,6 +21,7 @@ from buudien.network.choices import (
 )
 from buudien.network.models import (
     AdminArea,
+    CommuneChange,
     EffectiveQuerySet,
     PointQuerySet,
     PointService,
@@ -190,9 +191,8 @@ def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
         .with_counter()
         .filter(unit_path__startswith=province.path)
     )
-    column = "commune" if structure == AdminAreaStructure.V2025 else "commune_legacy"
-    covered_ids = set(points.exclude(**{f"{column}__isnull": True}).values_list(column, flat=True))
     all_communes = list(communes.order_by("name_folded"))
+    covered_ids = covered_communes(points, day, {c.pk for c in all_communes})
     uncovered = [c for c in all_communes if c.pk not in covered_ids]
     area = AdminArea.objects.filter(
         structure=structure, level=AdminAreaLevel.PROVINCE, code=province_code
@@ -206,6 +206,49 @@ def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
         communes_covered=len(all_communes) - len(uncovered),
         points_active=points.count(),
         uncovered=uncovered,
+    )
+
+
+def covered_communes(points: QuerySet[ServicePoint], day: dt.date, in_force: set[int]) -> set[int]:
+    """The communes where ``points`` are, in the structure in force on ``day`` (``in_force``:
+    its communes on that day). A point's legacy commune is today's; before a merger that
+    formed it (``CommuneChange``), the point was in the merged commune's seat (the one
+    predecessor marked as such, or the only one): a past year's points are counted in that
+    year's communes."""
+    if AdminAreaStructure.in_force_on(day) == AdminAreaStructure.V2025:
+        return set(points.exclude(commune__isnull=True).values_list("commune", flat=True))
+    found = set(
+        points.exclude(commune_legacy__isnull=True).values_list("commune_legacy", flat=True)
+    )
+    if not found - in_force:
+        return found
+    before: dict[int, list[tuple[int, bool]]] = {}
+    for successor, predecessor, seat in CommuneChange.objects.filter(
+        effective_on__gt=day
+    ).values_list("successor_id", "predecessor_id", "seat"):
+        before.setdefault(successor, []).append((predecessor, seat))
+    covered: set[int] = set()
+    for commune in found:
+        seen: set[int] = set()
+        while commune not in in_force and commune in before and commune not in seen:
+            seen.add(commune)
+            formed_from = before[commune]
+            seats = [pk for pk, seat in formed_from if seat]
+            if not seats and len(formed_from) > 1:
+                break  # no seat known: the point is counted nowhere rather than guessed
+            commune = (seats or [formed_from[0][0]])[0]
+        covered.add(commune)
+    return covered
+
+
+def commune_change_list(*, user: Any, province_code: str) -> QuerySet[CommuneChange]:
+    """The commune mergers of a province the user may see, in the order they happened."""
+    if not provinces_visible(user).filter(province_code=province_code).exists():
+        raise NotFound(_("No such province in your scope."))
+    return (
+        CommuneChange.objects.filter(predecessor__province_code=province_code)
+        .select_related("predecessor", "successor")
+        .order_by("effective_on", "successor__code", "predecessor__code")
     )
 
 

@@ -1042,26 +1042,20 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
     if apps.is_installed("buudien.cashless"):
         cashless |= Q(cashless_record__since__lte=day)
     structure = AdminAreaStructure.in_force_on(day)
-    column = "commune" if structure == AdminAreaStructure.V2025 else "commune_legacy"
-    covered = set(
-        points.filter(kind__in=PointKind.with_counter())
-        .exclude(**{f"{column}__isnull": True})
-        .values_list(column, flat=True)
-    )
-    communes_total: int | None = None
-    communes_covered = len(covered)
-    if unit.pk == province.pk:
-        communes = set(
-            AdminArea.objects.in_force_on(day)
-            .filter(
-                structure=structure,
-                level=AdminAreaLevel.COMMUNE,
-                province_code=province.province_code,
-            )
-            .values_list("pk", flat=True)
+    communes = set(
+        AdminArea.objects.in_force_on(day)
+        .filter(
+            structure=structure,
+            level=AdminAreaLevel.COMMUNE,
+            province_code=province.province_code,
         )
-        communes_total = len(communes) or None
-        communes_covered = len(covered & communes)
+        .values_list("pk", flat=True)
+    )
+    covered = network_selectors.covered_communes(
+        points.filter(kind__in=PointKind.with_counter()), day, communes
+    )
+    communes_total = (len(communes) or None) if unit.pk == province.pk else None
+    communes_covered = len(covered & communes)
     return {
         "as_of": day.isoformat(),
         "points_by_kind": by_kind,

@@ -251,3 +251,14 @@ def test_the_whole_country_loads_in_a_few_seconds() -> None:
     assert stats.communes_2025 == AdminArea.objects.filter(structure=V2025, level="commune").count()
     assert stats.successions == AdminAreaSuccession.objects.count()
     assert geography_load().changed is False
+
+
+def test_a_legacy_communes_first_day_from_a_dated_list_survives_a_reload(lang_son: None) -> None:
+    """The package does not know when a legacy commune began; the dated commune list does,
+    and loading the package again keeps it (and the commune's last day)."""
+    AdminArea.objects.filter(structure=LEGACY, code="05977").update(valid_from=dt.date(2020, 1, 10))
+
+    geography_load(province_codes=["20"])
+
+    commune = commune_get(structure=LEGACY, code="05977")
+    assert (commune.valid_from, commune.valid_to) == (dt.date(2020, 1, 10), dt.date(2025, 6, 30))
