@@ -4,29 +4,28 @@ after the domains' own years and before the plans, which are drawn from what the
 The domains' steps go through every service one operation at a time, as a clerk or a
 postman would: their year is a sample of some thousands of operations, about 0,6 tỷ đồng,
 where Lạng Sơn's provincial post earns about 138 tỷ a year. This step posts the rest of the
-counters' business, so that the ledger and every figure read from it (revenue per line and
-service, volumes, costs, VAT and the budget, each unit's surplus) have a real province's
-magnitude and shape:
+year's business of the services whose figures the year-end report reads from the ledger
+alone (mail and the financial services paid by commission), so that the ledger and every
+figure read from it (revenue per service, volumes, VAT and the budget, costs, each unit's
+surplus) have a real province's magnitude:
 
 - each operation is an entry of its own (the report counts one operation per entry), posted
   for its point and business day through the ledger's bulk path (``ledger.entries_post``,
   one list per day), on the accounts its service's own posting uses: the drawer pays the
-  revenue net of VAT and VAT payable (mail, remittance, goods); or the customer's money goes
-  to the partner owed it and the post keeps its margin (telecom, insurance, press,
-  dossiers); or the partner pays the post its commission (pensions, bill collection,
-  savings, credit, disbursement, payment accounts). Goods cost their supplier's price
-  (``632.<point>`` against ``331.<supplier>``);
+  revenue net of VAT and VAT payable (mail, remittance), or the partner pays the post its
+  commission (pensions, bill collection, savings, credit, disbursement, payment accounts);
 - the offices deposit the day's cash at the provincial post's bank account that evening,
-  the commune posts and agents the week's (or sooner, past ``DEPOSIT_AT``); each
-  month's amounts owed to partners and suppliers are paid from the bank, and the partners'
-  commissions received, on the 10th of the next month;
+  the commune posts and agents the week's (or sooner, past ``DEPOSIT_AT``); the partners
+  pay each month's commissions on the 10th of the next month;
 - the pace per service (``PACE``: operations a year and the mean amount of one) is shared
   among the points that offer the service by the weight of their kind (a level I office
   does what some thirty commune posts do), with the months' seasons (Tết, the year's end).
 
-The domains' own records (items, stock, contracts) hold the sample only: what a clerk opens
-in the domain pages is what the sample did. ``BUUDIEN_DEMO_PACE`` scales the pace (1 by
-default; 0 skips the step; the tests take a thousandth). Seeded and repeatable.
+Goods, telecom, insurance, press and dossiers are left to their samples: their sections of
+the report count the domain's own records (sales, stock, policies, subscriptions,
+dossiers), which this step does not make; posting their money here would set a ledger of
+tỷ beside records of triệu. ``BUUDIEN_DEMO_PACE`` scales the pace (1 by default; 0 skips the
+step; the tests take a thousandth). Seeded and repeatable.
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ from buudien.people.models import User
 PROVINCE = "20"
 PACE_ENV = "BUUDIEN_DEMO_PACE"
 VAT_BP = 800  # the reduced VAT rate (8 %) of 2026, as the tariffs of the mail demo
-SETTLE_DAY = 10  # partners and suppliers are paid, and pay, by the 10th of the next month
+SETTLE_DAY = 10  # the partners pay a month's commissions by the 10th of the next
 # The offices deposit each day's takings; the others once a week, or sooner past this much.
 OFFICES = frozenset({PointKind.BC1, PointKind.BC2, PointKind.BC3})
 DEPOSIT_AT = 20_000_000
@@ -64,41 +63,27 @@ DEPOSIT_AT = 20_000_000
 @dataclass(frozen=True)
 class Pace:
     """A service's year at a real province's pace: ``operations`` a year, each worth about
-    ``mean`` đồng of revenue to the post (net of VAT); ``shape`` says which accounts it moves
-    (``cash``: the customer pays the post; ``through``: the customer pays a partner, the post
-    keeps ``mean``, which is ``margin_pct`` of the amount; ``commission``: the partner pays
-    the post; ``goods``: a sale, its cost ``cost_pct`` of the price); ``partners`` share it."""
+    ``mean`` đồng of revenue to the post (net of VAT); the customer pays it at the counter,
+    or, with ``partners``, one of them pays it as commission."""
 
     operations: int
     mean: int
-    shape: str
     partners: tuple[str, ...] = ()
-    margin_pct: int = 100
-    cost_pct: int = 0
 
 
 PACE: dict[str, Pace] = {
-    Service.REGISTERED: Pace(90_000, 40_000, "cash"),
-    Service.ORDINARY: Pace(25_000, 10_000, "cash"),
-    Service.PARCEL: Pace(80_000, 90_000, "cash"),
-    Service.EMS: Pace(70_000, 100_000, "cash"),
-    Service.ADMIN_DELIVERY: Pace(42_000, 30_000, "cash"),
-    Service.REMITTANCE: Pace(20_000, 35_000, "cash"),
-    Service.PENSION: Pace(60_000, 50_000, "commission", ("bhxh",)),
-    Service.COLLECTION: Pace(35_000, 10_000, "commission", ("evn-langson", "vnpt-langson")),
-    Service.SAVINGS: Pace(25_000, 360_000, "commission", ("lpbank",)),
-    Service.CREDIT: Pace(20_000, 300_000, "commission", ("lpbank", "vbsp")),
-    Service.DISBURSEMENT: Pace(20_000, 30_000, "commission", ("soldtbxh",)),
-    Service.PAYMENT_ACCOUNT: Pace(8_000, 50_000, "commission", ("postpay", "lpbank")),
-    Service.INSURANCE: Pace(30_000, 200_000, "through", ("bh-pti", "bh-bic"), margin_pct=20),
-    Service.TELECOM: Pace(
-        25_000, 30_000, "through", ("telecom-viettel", "telecom-vinaphone"), margin_pct=6
-    ),
-    Service.PRESS: Pace(15_000, 150_000, "through", ("nxb-nhandan", "nxb-baols"), margin_pct=20),
-    Service.DOSSIER: Pace(40_000, 20_000, "through", ("hcc-ttpvhcc",), margin_pct=50),
-    Service.CONSUMER_GOODS: Pace(
-        80_000, 1_050_000, "goods", ("vinamilk", "masan", "unilever", "acecook"), cost_pct=88
-    ),
+    Service.REGISTERED: Pace(90_000, 40_000),
+    Service.ORDINARY: Pace(25_000, 10_000),
+    Service.PARCEL: Pace(90_000, 95_000),
+    Service.EMS: Pace(80_000, 110_000),
+    Service.ADMIN_DELIVERY: Pace(42_000, 30_000),
+    Service.REMITTANCE: Pace(20_000, 40_000),
+    Service.PENSION: Pace(60_000, 60_000, ("bhxh",)),
+    Service.COLLECTION: Pace(35_000, 10_000, ("evn-langson", "vnpt-langson")),
+    Service.SAVINGS: Pace(30_000, 500_000, ("lpbank",)),
+    Service.CREDIT: Pace(25_000, 400_000, ("lpbank", "vbsp")),
+    Service.DISBURSEMENT: Pace(20_000, 30_000, ("soldtbxh",)),
+    Service.PAYMENT_ACCOUNT: Pace(8_000, 50_000, ("postpay", "lpbank")),
 }
 
 # How much of a service a point of each kind does, against a commune post's 1.
@@ -162,7 +147,7 @@ class _Offer:
 
 
 class _Year:
-    """The points' offers, the accounts, and what is owed and due at each month's end."""
+    """The points' offers, their accounts, and the commissions due at each month's end."""
 
     def __init__(self, *, actor: User, bank: Account, pace: float, rng: random.Random) -> None:
         self.actor, self.bank, self.rng = actor, bank, rng
@@ -190,23 +175,12 @@ class _Year:
         self.drawers = {p.pk: ledger.account_for_drawer(p) for p in points.values()}
         self.revenues = {s: ledger.account_for_revenue(PROVINCE, s) for s in PACE}
         self.vat = ledger.account_vat_payable(PROVINCE)
-        self.payables: dict[str, Account] = {}
-        self.receivables: dict[str, Account] = {}
-        self.suppliers: dict[str, Account] = {}
-        self.costs: dict[int, Account] = {}
-        for service, found in PACE.items():
-            for partner in found.partners:
-                if found.shape == "through":
-                    self.payables[partner] = ledger.account_for_partner(PROVINCE, partner)
-                elif found.shape == "commission":
-                    self.receivables[partner] = ledger.account_partner_receivable(PROVINCE, partner)
-                else:
-                    self.suppliers[partner] = ledger.account_for_supplier(PROVINCE, partner)
-            if found.shape == "goods":
-                for offer in self.offers:
-                    if offer.service == service:
-                        self.costs[offer.point.pk] = ledger.account_cost_of_goods_sold(offer.point)
-        # What this step owes (+) or is owed (-) per account, per month not yet settled.
+        self.receivables = {
+            partner: ledger.account_partner_receivable(PROVINCE, partner)
+            for found in PACE.values()
+            for partner in found.partners
+        }
+        # What the partners owe for each month's commissions, not settled yet.
         self.due: dict[dt.date, dict[Account, int]] = defaultdict(lambda: defaultdict(int))
 
     def post_day(self, day: dt.date, *, week_ends: bool, last: bool) -> None:
@@ -231,7 +205,9 @@ class _Year:
                 postings.append(
                     ledger.Posting(
                         idempotency_key=f"pace:{offer.point.code}:{day:%Y%m%d}:{offer.service}:{n}",
-                        kind=_KIND[PACE[offer.service].shape],
+                        kind=EntryKind.COMMISSION
+                        if PACE[offer.service].partners
+                        else EntryKind.FEE,
                         reference=f"GD{offer.point.code}{day:%y%m%d}{len(postings):04d}",
                         legs=legs,
                         business_date=day,
@@ -266,71 +242,40 @@ class _Year:
     def _legs(self, offer: _Offer, month: dt.date) -> list[ledger.Leg]:
         found = PACE[offer.service]
         service = offer.service
-        drawer = self.drawers[offer.point.pk]
         revenue = self.revenues[service]
         # One operation's amount: around the mean, in whole hundreds of đồng.
         net = max(1_000, int(round(found.mean * self.rng.uniform(0.4, 1.6), -2)))
         self.revenue += net
-        partner = self.rng.choice(found.partners) if found.partners else ""
-        due = self.due[month]
-        if found.shape == "commission":
-            receivable = self.receivables[partner]
-            due[receivable] -= net
+        if found.partners:
+            receivable = self.receivables[self.rng.choice(found.partners)]
+            self.due[month][receivable] += net
             return [ledger.Leg(receivable, revenue, net, service)]
-        if found.shape == "through":
-            payable = self.payables[partner]
-            passed = net * 100 // found.margin_pct - net
-            due[payable] += passed
-            return [
-                ledger.Leg(drawer, payable, passed, service),
-                ledger.Leg(drawer, revenue, net, service),
-            ]
-        legs = [
+        drawer = self.drawers[offer.point.pk]
+        return [
             ledger.Leg(drawer, revenue, net, service),
             ledger.Leg(drawer, self.vat, net * VAT_BP // 10_000, service),
         ]
-        if found.shape == "goods":
-            supplier = self.suppliers[partner]
-            cost = net * found.cost_pct // 100
-            due[supplier] += cost
-            legs.append(ledger.Leg(self.costs[offer.point.pk], supplier, cost, service))
-        return legs
 
     def settle(self, day: dt.date) -> None:
-        """Each month's amounts owed and commissions due, paid on the first business day from
-        the 10th of the next month."""
+        """Each month's commissions, paid by the partners on the first business day from the
+        10th of the next month."""
         for month in sorted(self.due):
             if (month + dt.timedelta(days=32)).replace(day=SETTLE_DAY) > day:
                 continue
-            postings = []
-            for account, amount in sorted(self.due.pop(month).items(), key=lambda i: i[0].code):
-                if amount == 0:
-                    continue
-                legs = (
-                    [ledger.Leg(account, self.bank, amount)]
-                    if amount > 0
-                    else [ledger.Leg(self.bank, account, -amount)]
+            postings = [
+                ledger.Posting(
+                    idempotency_key=f"pace:settle:{account.code}:{month:%Y%m}",
+                    kind=EntryKind.COLLECTION_SETTLEMENT,
+                    reference=f"QT{month:%y%m}",
+                    legs=[ledger.Leg(self.bank, account, amount)],
+                    business_date=day,
+                    memo=_("Settlement of %(month)s") % {"month": f"{month:%m/%Y}"},
                 )
-                postings.append(
-                    ledger.Posting(
-                        idempotency_key=f"pace:settle:{account.code}:{month:%Y%m}",
-                        kind=EntryKind.COLLECTION_SETTLEMENT,
-                        reference=f"QT{month:%y%m}",
-                        legs=legs,
-                        business_date=day,
-                        memo=_("Settlement of %(month)s") % {"month": f"{month:%m/%Y}"},
-                    )
-                )
+                for account, amount in sorted(self.due.pop(month).items(), key=lambda i: i[0].code)
+                if amount
+            ]
             self.settlements += len(postings)
             if postings:
                 ledger.entries_post(
                     actor=self.actor, province_code=PROVINCE, postings=postings, answer=False
                 )
-
-
-_KIND = {
-    "cash": EntryKind.FEE,
-    "through": EntryKind.FEE,
-    "commission": EntryKind.COMMISSION,
-    "goods": EntryKind.GOODS_SALE,
-}

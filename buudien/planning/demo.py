@@ -149,7 +149,7 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
             year=year,
             metric=PlanMetric.SURPLUS,
             subject=TOTAL,
-            amount=int(total * 0.09),
+            amount=int(total * 0.1),
         )
     written = services.plan_uplift(
         actor=planner, province_code=code, year=year, pct=UPLIFT_PCT, basis=UpliftBasis.PLAN
