@@ -244,6 +244,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -591,15 +592,26 @@ def _split(amount: int, weights: list[Fraction]) -> list[int]:
     remainders."""
     if len(weights) == 1 and weights[0] == 1:
         return [amount]
-    exact = [amount * weight for weight in weights]
-    parts = [math.floor(value) for value in exact]
+    # In whole numbers over the weights' common denominator: a history of thousands of rows
+    # split by Fraction arithmetic cost a third of the report's time.
+    denominator, numerators = _over_common_denominator(tuple(weights))
+    exact = [amount * numerator for numerator in numerators]
+    parts = [value // denominator for value in exact]
     # Weights that add up to less than 1 (a successor's own report): its share, rounded.
-    left = math.floor(sum(exact) + Fraction(1, 2)) - sum(parts)
-    for index in sorted(range(len(weights)), key=lambda i: exact[i] - parts[i], reverse=True)[
-        : max(0, left)
-    ]:
+    left = (2 * sum(exact) + denominator) // (2 * denominator) - sum(parts)
+    for index in sorted(
+        range(len(weights)), key=lambda i: exact[i] - parts[i] * denominator, reverse=True
+    )[: max(0, left)]:
         parts[index] += 1
     return parts
+
+
+@functools.cache
+def _over_common_denominator(weights: tuple[Fraction, ...]) -> tuple[int, tuple[int, ...]]:
+    denominator = math.lcm(*(weight.denominator for weight in weights))
+    return denominator, tuple(
+        weight.numerator * (denominator // weight.denominator) for weight in weights
+    )
 
 
 def _month_sql(column: str) -> str:
