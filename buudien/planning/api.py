@@ -134,7 +134,8 @@ def report_year(
     ``estimate=false``: then its figures are the actuals to date. ``period`` (``year``,
     ``h1``, ``9m``, ``q1``-``q4``, ``m1``-``m12``) or ``date_from``/``date_to`` choose a
     part of the year: it is compared with the same period a year before, and
-    ``period_plan`` gives its share of the year's plan. ``basis=plan`` estimates the days
+    ``period_plan`` gives its share of the year's plan (``basis``: ``last_year``, the part of
+    last year's revenue its months made, or ``days``). ``basis=plan`` estimates the days
     left of a revenue with a plan from the plan instead of last year's same days."""
     return selectors.year_report(
         user=request.user,

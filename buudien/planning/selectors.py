@@ -1098,21 +1098,55 @@ def _figure(actual: int | None, plan: int | None, previous: int | None) -> dict[
 
 
 def _period_plan(
-    date_from: dt.date, date_to: dt.date, revenue: dict[str, Any]
+    province_code: str, date_from: dt.date, date_to: dt.date, revenue: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """For a period shorter than the year: its share of the year's days, the revenue plan
-    for it (the year's plan × that share) and the revenue against it; None for a year."""
+    """For a period shorter than the year: its share of the year, the revenue plan for it
+    (the year's plan × that share) and the revenue against it; None for a year. The share
+    is the period's part of last year's revenue when last year has revenue in every month
+    and the period is whole months (the seasons: a first quarter with Tết is not a quarter
+    of the year), else its share of the year's days."""
     first, last = year_bounds(date_from.year)
     if (date_from, date_to) == (first, last):
         return None
     share = Fraction((date_to - date_from).days + 1, (last - first).days + 1)
+    basis = "days"
+    months = _seasons(province_code, date_from.year - 1)
+    whole = date_from.day == 1 and (date_to + dt.timedelta(days=1)).day == 1
+    if months is not None and whole:
+        share = Fraction(
+            sum(months[m] for m in range(date_from.month, date_to.month + 1)), sum(months.values())
+        )
+        basis = "last_year"
     plan = revenue.get("plan")
     part = int(plan * share) if plan is not None else None
     return {
         "share_pct": round(float(share) * 100, 1),
+        "basis": basis,
         "revenue_plan": part,
         "revenue_plan_pct": pct(revenue.get("actual"), part),
     }
+
+
+def _seasons(province_code: str, year: int) -> dict[int, int] | None:
+    """The province's revenue in each month of ``year`` (the ledger's monthly rollup and the
+    imported history), or None unless every month has some: two aggregate queries."""
+    months: dict[int, int] = dict.fromkeys(range(1, 13), 0)
+    start, end = year_bounds(year)
+    for month, amount in (
+        MonthlyFigure.objects.filter(province_code=province_code, month__range=(start, end))
+        .values_list("month")
+        .annotate(total=Sum("revenue"))
+        .order_by()
+    ):
+        months[month.month] += amount or 0
+    for month, amount in (
+        RevenueHistory.objects.filter(province_code=province_code, month__range=(start, end))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        months[month.month] += amount or 0
+    return months if all(amount > 0 for amount in months.values()) else None
 
 
 def _minus(a: int | None, b: int | None) -> int | None:
@@ -1840,8 +1874,8 @@ def year_report(
             "kind": (kind := period_of(date_from, date_to)),
             "name": period_words(year, kind, date_from, date_to),
         },
-        # A part of the year: the plan's share for it, in proportion to its days.
-        "period_plan": _period_plan(date_from, date_to, revenue),
+        # A part of the year: the plan's share for it, by last year's seasons or its days.
+        "period_plan": _period_plan(province.province_code, date_from, date_to, revenue),
         "previous_period": {
             "from": figures.previous_from.isoformat(),
             "to": figures.previous_end.isoformat(),

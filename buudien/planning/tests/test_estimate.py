@@ -218,3 +218,42 @@ def test_the_days_left_can_be_estimated_from_the_plan(
     assert client.get(f"{api}&basis=guess").status_code == 400
     page = client.get("/planning/report/?province=20&year=2023&figures=estimate_plan")
     assert "được ước theo kế hoạch năm" in page.content.decode()
+
+
+def test_a_periods_plan_follows_last_years_seasons_when_last_year_is_whole(
+    world, year, director, time_machine
+):
+    """With revenue in every month of 2022, the first quarter's plan is the part of 2022's
+    revenue the first quarter made, not a quarter of the days; a period that is not whole
+    months still takes its days."""
+    from buudien.planning.choices import PlanMetric
+    from buudien.planning.models import Plan
+
+    time_machine.move_to(dt.datetime(2023, 8, 10, 9, 0, tzinfo=VIETNAM))
+    Plan.objects.create(
+        province_code="20", year=2023, unit=world.province, metric=PlanMetric.REVENUE,
+        subject="total", amount=12_000_000,
+    )  # fmt: skip
+    q1 = selectors.year_report(user=None, province_code="20", year=2023, period="q1")
+    assert q1["period_plan"]["basis"] == "days"  # 2022 has months without revenue
+
+    for month in range(1, 13):  # 100 thousand a month besides the fixture's
+        RevenueHistory.objects.create(
+            province_code="20", month=dt.date(2022, month, 1), unit=world.unit_a,
+            service="parcel", amount=100_000, volume=1,
+        )  # fmt: skip
+    q1 = selectors.year_report(user=None, province_code="20", year=2023, period="q1")
+    # 2022: 8.700.000 in all; January to March 300.000 of history and 2.000.000 in March.
+    share = q1["period_plan"]
+    assert share["basis"] == "last_year"
+    assert share["revenue_plan"] == 12_000_000 * 2_300_000 // 8_700_000
+    assert share["share_pct"] == 26.4
+    assert share["revenue_plan_pct"] == round(3_000_000 * 100 / share["revenue_plan"], 1)
+    dated = selectors.year_report(
+        user=None,
+        province_code="20",
+        year=2023,
+        date_from=dt.date(2023, 1, 1),
+        date_to=dt.date(2023, 1, 15),
+    )
+    assert dated["period_plan"]["basis"] == "days"
