@@ -247,10 +247,10 @@ import datetime as dt
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -336,18 +336,25 @@ def growth(actual: int | None, previous: int | None) -> float | None:
     return round(100 * (actual - previous) / previous, 1)
 
 
+# The catalogue's codes, read once (an enum's ``values`` is rebuilt on every read).
+_LINES = tuple(Line.values)
+_SUBJECTS = frozenset({TOTAL, *Line.values, *Service.values})
+_LINE_PARTS = {
+    # The line "other" has one service, also called "other": the same subject.
+    line: tuple(service for service in services_of(line) if service != line)
+    for line in _LINES
+}
+
+
 def subject_valid(subject: str) -> bool:
-    return subject == TOTAL or subject in Line.values or subject in Service.values
+    return subject in _SUBJECTS
 
 
 def subject_parts(subject: str) -> list[str]:
     """What a subject adds up from: total from the lines, a line from its services."""
     if subject == TOTAL:
-        return list(Line.values)
-    if subject in Line.values:
-        # The line "other" has one service, also called "other": the same subject.
-        return [service for service in services_of(subject) if service != subject]
-    return []
+        return list(_LINES)
+    return list(_LINE_PARTS.get(subject, ()))
 
 
 def subject_label(subject: str) -> str:
@@ -1731,6 +1738,7 @@ def year_report(
     estimate: bool = True,
     period: str | None = None,
     basis: str = "previous_year",
+    parts: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The figures of the year-end report (see the module docstring for the shape) of a unit
     subtree (the province by default) over a period of ``year`` (the whole year by
@@ -1742,7 +1750,11 @@ def year_report(
     for the days left (``Figures``), and ``estimate`` in the result says so; the services'
     own sections state this year to date against the same days a year before. With
     ``basis="plan"`` the days left of a revenue that has a plan are estimated from the plan
-    instead (the year's plan in proportion to the days left); the others from last year."""
+    instead (the year's plan in proportion to the days left); the others from last year.
+
+    ``parts`` names the sections read from the other domains (``DOMAIN_PARTS``) to compute,
+    the others left out of the answer (the home page's dashboard needs care's only); None
+    computes them all."""
     require_reader(user)
     if basis not in ESTIMATE_BASES:
         raise DomainError(
@@ -1953,22 +1965,43 @@ def year_report(
                 ),
             }
         },
-        "public_admin": public_admin(
-            province=province, unit=subtree, children=figures.children, figures=figures
-        ),
-        "goods": goods(province=province, unit=subtree, figures=figures),
-        "telecom": telecom(province=province, unit=subtree, figures=figures),
-        "insurance": insurance(province=province, unit=subtree, figures=figures),
-        "press": press(province=province, unit=subtree, figures=figures, services=by_code),
-        "care": care(
-            province=province,
-            unit=subtree,
-            figures=figures,
-            items=(_items(services, "volume"), _items(services, "volume_previous")),
-        ),
-        "workforce": workforce(unit=subtree, year=year, on=date_to),
-        "emulation": emulation(province=province, unit=subtree, figures=figures),
+        **{
+            name: make()
+            for name, make in cast(
+                dict[str, Callable[[], Any]],
+                {
+                    "public_admin": lambda: public_admin(
+                        province=province, unit=subtree, children=figures.children, figures=figures
+                    ),
+                    "goods": lambda: goods(province=province, unit=subtree, figures=figures),
+                    "telecom": lambda: telecom(province=province, unit=subtree, figures=figures),
+                    "insurance": lambda: insurance(
+                        province=province, unit=subtree, figures=figures
+                    ),
+                    "press": lambda: press(
+                        province=province, unit=subtree, figures=figures, services=by_code
+                    ),
+                    "care": lambda: care(
+                        province=province,
+                        unit=subtree,
+                        figures=figures,
+                        items=(_items(services, "volume"), _items(services, "volume_previous")),
+                    ),
+                    "workforce": lambda: workforce(unit=subtree, year=year, on=date_to),
+                    "emulation": lambda: emulation(
+                        province=province, unit=subtree, figures=figures
+                    ),
+                },
+            ).items()
+            if parts is None or name in parts
+        },
     }
+
+
+# The sections of the report read from the other domains' records (``year_report(parts=)``).
+DOMAIN_PARTS = frozenset(
+    {"public_admin", "goods", "telecom", "insurance", "press", "care", "workforce", "emulation"}
+)
 
 
 # --- the plan grid (the planners' page) ------------------------------------------------------

@@ -32,6 +32,7 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
             province_code=province.province_code,
             year=today.year,
             date_to=today,
+            parts={"care"},  # the other domains' sections are the report page's
         )
     except DomainError:
         return None

@@ -257,3 +257,16 @@ def test_a_periods_plan_follows_last_years_seasons_when_last_year_is_whole(
         date_to=dt.date(2023, 1, 15),
     )
     assert dated["period_plan"]["basis"] == "days"
+
+
+def test_the_report_computes_only_the_domain_sections_asked_for(world, year, time_machine):
+    """The home page's dashboard asks for care's section alone: the other domains' sections
+    are left out, and the figures read from the ledger are the same."""
+    time_machine.move_to(dt.datetime(2023, 6, 30, 16, 0, tzinfo=VIETNAM))
+    whole = selectors.year_report(user=None, province_code="20", year=2023)
+    some = selectors.year_report(user=None, province_code="20", year=2023, parts={"care"})
+
+    assert selectors.DOMAIN_PARTS <= set(whole)
+    assert set(whole) - set(some) == selectors.DOMAIN_PARTS - {"care"}
+    assert some["care"] == whole["care"]
+    assert (some["revenue"], some["per_unit"]) == (whole["revenue"], whole["per_unit"])
