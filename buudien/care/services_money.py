@@ -46,7 +46,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.counter import fields
 from buudien.counter.desk import Desk, Op, key_clean, moment_of, user_or_none
-from buudien.finance import ledger
+from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -286,6 +286,9 @@ def compensation_pay(
         bank = str(bank or "").strip().lower()
         if not bank:
             raise DomainError(_("Choose the bank account it is paid from."), field="bank")
+        bank = banks.bank_account(compensation.province_code, bank).code.removeprefix(
+            ledger.BANK_PREFIX
+        )
         payee_account = fields.text(
             payee_account, field="payee_account", label=_("The customer's bank account"), limit=40
         )
@@ -307,7 +310,7 @@ def compensation_pay(
         credit = (
             ledger.account_for_drawer(desk.point)
             if method == PaymentMethod.CASH
-            else ledger.account_for_bank(province, bank)
+            else banks.bank_account(province, bank)
         )
         entry = op.post(
             kind=EntryKind.COMPENSATION,

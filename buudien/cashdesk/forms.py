@@ -17,13 +17,6 @@ from buudien.network.models import ServicePoint
 
 __all__ = ["new_token"]
 
-BANKS = [
-    ("vietinbank", "VietinBank"),
-    ("agribank", "Agribank"),
-    ("bidv", "BIDV"),
-    ("vietcombank", "Vietcombank"),
-]
-
 
 def note_field(name: str) -> str:
     return f"count_{name}"
@@ -73,9 +66,7 @@ class DecisionForm(forms.Form):
 class HandoverForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
     amount = MoneyField(label=_("Amount (đồng)"))
-    bank = forms.ChoiceField(
-        label=_("Deposited at the bank"), choices=[("", CHOOSE), *BANKS], required=False
-    )
+    bank = forms.ChoiceField(label=_("Deposited at the bank"), choices=[], required=False)
     to_point = forms.ModelChoiceField(
         label=_("Or handed to the safe of"),
         queryset=ServicePoint.objects.none(),
@@ -85,9 +76,18 @@ class HandoverForm(forms.Form):
     )
     slip = forms.CharField(label=_("Slip number"), required=False, max_length=64)
 
-    def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        points: QuerySet[ServicePoint],
+        banks: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choose_from(self, "to_point", points)
+        bank = self.fields["bank"]
+        assert isinstance(bank, forms.ChoiceField)
+        bank.choices = [("", CHOOSE), *banks]  # the province's open accounts only
 
 
 class ClosingFilterForm(forms.Form):
@@ -107,11 +107,21 @@ class PayoutForm(forms.Form):
         label=pgettext_lazy("COD payout", "Received by"), required=False, max_length=200
     )
     payee_id_number = forms.CharField(label=_("ID card number"), required=False, max_length=20)
-    bank = forms.ChoiceField(label=_("From the account at"), choices=BANKS, required=False)
+    bank = forms.ChoiceField(label=_("From the account at"), choices=[], required=False)
     payee_account = forms.CharField(label=_("Sender's bank account"), required=False, max_length=40)
 
-    def __init__(self, *args: Any, items: list[str], methods: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        items: list[str],
+        methods: list[str],
+        banks: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        bank = self.fields["bank"]
+        assert isinstance(bank, forms.ChoiceField)
+        bank.choices = banks  # the province's open accounts only
         items_field = self.fields["items"]
         assert isinstance(items_field, forms.MultipleChoiceField)
         items_field.choices = [(s10, s10) for s10 in items]

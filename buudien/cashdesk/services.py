@@ -53,7 +53,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
 from buudien.counter.desk import Desk, Op, key_clean, user_or_none
-from buudien.finance import ledger
+from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account
 from buudien.mail.models import PostalItem
@@ -382,6 +382,8 @@ def handover_record(
             _("Choose the bank the cash was deposited at, or the safe it was handed to."),
             field="bank",
         )
+    else:  # one of the province's own accounts, never one named on the way
+        bank = banks.bank_account(point.province_code, bank).code.removeprefix(ledger.BANK_PREFIX)
     desk = Desk.at_point(actor=actor, point=point, app=APP)
 
     def same(existing: CashHandover) -> bool:
@@ -405,7 +407,7 @@ def handover_record(
             legs = [ledger.Leg(debit=safe, credit=drawer, amount=amount)]
             entry_kind = EntryKind.CASH_TRANSFER
         else:
-            account = ledger.account_for_bank(point.province_code, bank)
+            account = banks.bank_account(point.province_code, bank)
             legs = [ledger.Leg(debit=account, credit=drawer, amount=amount)]
             entry_kind = EntryKind.BANK_DEPOSIT
         entry = desk.post(
@@ -570,6 +572,7 @@ def cod_payout(
             raise AccessDenied(_("Only an accountant pays COD by bank transfer."))
         if not bank:
             raise DomainError(_("Choose the bank account it is paid from."), field="bank")
+        bank = banks.bank_account(point.province_code, bank).code.removeprefix(ledger.BANK_PREFIX)
         if not payee_account.strip():
             raise DomainError(_("Give the sender's bank account."), field="payee_account")
     desk = Desk.at_point(actor=actor, point=point, app=APP)
@@ -595,7 +598,7 @@ def cod_payout(
         credit = (
             ledger.account_for_drawer(point)
             if method == PayoutMethod.CASH
-            else ledger.account_for_bank(province, bank)
+            else banks.bank_account(province, bank)
         )
         first = found[0]
         entry = op.post(

@@ -30,6 +30,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest, paged
+from buudien.finance.banks import bank_choices
 from buudien.network.models import ServicePoint
 from buudien.people import access
 
@@ -299,7 +300,12 @@ def handover(request: HttpRequest) -> HttpResponse:
         .exclude(pk=point.pk)
         .order_by("code")
     )
-    form = HandoverForm(request.POST or None, initial={"token": new_token()}, points=safes)
+    form = HandoverForm(
+        request.POST or None,
+        initial={"token": new_token()},
+        points=safes,
+        banks=bank_choices(point.province_code),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -388,6 +394,7 @@ def cod_pay(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         items=s10s,
         methods=methods,
+        banks=bank_choices(point.province_code),
         initial={"token": new_token(), "items": s10s, "payee_name": name},
     )
     if request.method == "POST" and form.is_valid():

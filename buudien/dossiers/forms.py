@@ -15,6 +15,7 @@ from buudien.counter.forms import CHOOSE, CounterForm, TokenForm, citizen_id_fie
 from buudien.dossiers import selectors
 from buudien.dossiers.choices import Mode, ReturnBy, Status
 from buudien.dossiers.models import Procedure
+from buudien.finance.banks import bank_choices
 from buudien.mail.acceptance.forms import CommuneField, offer_communes
 from buudien.people import access
 from buudien.people.choices import Role
@@ -208,15 +209,12 @@ class SettlementForm(TokenForm):
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     date_from = date_field(pgettext_lazy("date range", "From"))
     date_to = date_field(pgettext_lazy("date range", "To"))
-    bank = forms.CharField(
-        label=_("From the bank account at"),
-        max_length=32,
-        required=False,
-        help_text=_("The short code of the post's bank, e.g. vietinbank."),
-    )
+    bank = forms.ChoiceField(label=_("From the bank account at"), required=False)
     memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = _agency_choices(province_of(user))  # type: ignore[attr-defined]
+        # The province's open bank accounts only.
+        self.fields["bank"].choices = [("", CHOOSE), *bank_choices(province_of(user))]  # type: ignore[attr-defined]
         self.fields["agency"].widget.attrs["autofocus"] = True

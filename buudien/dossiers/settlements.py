@@ -31,7 +31,7 @@ from buudien.counter import fields
 from buudien.counter.desk import actor_id, key_clean, once_per_key
 from buudien.dossiers.models import Agency, Dossier, FeeSettlement
 from buudien.dossiers.services import agency_partner
-from buudien.finance import ledger
+from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account
 from buudien.people import access
@@ -111,7 +111,7 @@ def fees_settle(
         )
     note = fields.text(memo, field="memo", label=_("The memo"), limit=500, required=False)
     province = agency.province_code
-    bank_account = ledger.account_for_bank(province, bank)
+    bank_account = banks.bank_account(province, bank)
 
     def same(found: FeeSettlement) -> bool:
         return (found.agency_id, found.date_from, found.date_to) == (

@@ -11,13 +11,15 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError
+from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import import_for_api
 from buudien.counter.api import idempotency_key
-from buudien.finance import budget, costs, ledger, selectors
+from buudien.finance import banks, budget, costs, ledger, selectors
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
     AccountOut,
+    BankAccountIn,
+    BankAccountOut,
     BudgetPaymentIn,
     BudgetPaymentOut,
     BusinessDayOut,
@@ -31,6 +33,7 @@ from buudien.finance.schemas import (
     TaxOwedOut,
     TrialBalanceOut,
 )
+from buudien.people import access
 from buudien.planning.schemas import ImportOut
 
 router = Router(tags=["finance"])
@@ -304,3 +307,37 @@ def taxes_owed(request: HttpRequest, province: str | None = None) -> Any:
     code = _province(request, province)
     budget.require_reader(request.user, code)
     return [{"tax": tax, "name": name, "owed": owed} for tax, name, owed in budget.owed(code)]
+
+
+def _bank_out(account: Any) -> dict[str, str]:
+    return {
+        "bank": account.code.removeprefix(ledger.BANK_PREFIX),
+        "code": account.code,
+        "name": account.name,
+    }
+
+
+@router.get(
+    "/bank-accounts",
+    response=list[BankAccountOut],
+    summary="The province's open bank accounts (where cash is handed and transfers paid from)",
+)
+def bank_accounts_list(request: HttpRequest, province: str) -> Any:
+    """The bank accounts of your province a hand-over, a COD payout or a compensation by
+    transfer may name; any other is refused."""
+    mine = access.user_province(request.user)  # blank: the corporation's, every province
+    if not request.user.is_superuser and mine and mine != province:
+        raise NotFound(_("No such province in your scope."))
+    return [_bank_out(account) for account in banks.bank_accounts(province)]
+
+
+@router.post(
+    "/bank-accounts",
+    response={201: BankAccountOut},
+    summary="Open a bank account of the province (administrators)",
+)
+def bank_accounts_open(request: HttpRequest, payload: BankAccountIn) -> Any:
+    account = banks.bank_open(
+        actor=request.user, province_code=payload.province, bank=payload.bank, name=payload.name
+    )
+    return Status(201, _bank_out(account))

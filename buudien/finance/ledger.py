@@ -236,7 +236,7 @@ def account_for_revenue(province_code: str, service: str) -> Account:
     )
 
 
-def _slug(value: str, field: str) -> str:
+def slug(value: str, field: str) -> str:
     if not _SLUG.match(value):
         raise DomainError(
             _(
@@ -252,7 +252,7 @@ def _slug(value: str, field: str) -> str:
 def account_for_partner(province_code: str, partner: str) -> Account:
     """``3388.partner.<partner>``: what the post owes a partner (EVN, BHXH, a bank) for the
     money it collected on the partner's behalf (liability)."""
-    partner = _slug(partner, "partner")
+    partner = slug(partner, "partner")
     return _account_ensure(
         province_code=province_code,
         code=f"{PARTNER_PREFIX}{partner}",
@@ -264,7 +264,7 @@ def account_for_partner(province_code: str, partner: str) -> Account:
 
 def account_partner_receivable(province_code: str, partner: str) -> Account:
     """``131.partner.<partner>``: what a partner owes the post (its commissions) (asset)."""
-    partner = _slug(partner, "partner")
+    partner = slug(partner, "partner")
     return _account_ensure(
         province_code=province_code,
         code=f"{RECEIVABLE_PREFIX}{partner}",
@@ -276,7 +276,7 @@ def account_partner_receivable(province_code: str, partner: str) -> Account:
 
 def account_for_bank(province_code: str, bank: str) -> Account:
     """``1121.<bank>``: a bank account of the provincial post (asset; never below zero)."""
-    bank = _slug(bank, "bank")
+    bank = slug(bank, "bank")
     return _account_ensure(
         province_code=province_code,
         code=f"{BANK_PREFIX}{bank}",
@@ -418,7 +418,7 @@ def account_transfers_awaited(province_code: str) -> Account:
 
 def account_for_supplier(province_code: str, supplier: str) -> Account:
     """``331.<supplier>``: what the post owes a supplier for goods it bought (liability)."""
-    supplier = _slug(supplier, "supplier")
+    supplier = slug(supplier, "supplier")
     return _account_ensure(
         province_code=province_code,
         code=f"{SUPPLIER_PREFIX}{supplier}",

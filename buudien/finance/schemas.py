@@ -192,3 +192,15 @@ class TaxOwedOut(Schema):
     tax: str
     name: str
     owed: int
+
+
+class BankAccountOut(Schema):
+    bank: str
+    code: str
+    name: str
+
+
+class BankAccountIn(Schema):
+    province: str = Field(..., pattern=r"^\d{2}$")
+    bank: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=200)

@@ -186,8 +186,8 @@ def payer_save(
         unit = ledger.province_unit(province_code)
         if not access.in_scope(actor, unit.path):
             raise NotFound(_("No such province."))
-    ledger._slug(code, "code")
-    ledger._slug(bank, "bank")
+    ledger.slug(code, "code")
+    ledger.slug(bank, "bank")
     if service not in PayoutService.values:
         raise DomainError(_("Unknown service %(service)s.") % {"service": service}, field="service")
     if not name.strip():

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from buudien.core.bizdays import local_today
-from buudien.finance import ledger
+from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
 from buudien.mail.ledger import cod_collected_post
@@ -53,6 +53,19 @@ def fund(world: Any) -> Callable[..., Entry]:
         )
 
     return put
+
+
+@pytest.fixture
+def banks_open(world: Any) -> list[Account]:
+    """The province's bank accounts at VietinBank and BIDV, opened by an administrator: the
+    only ones cash may be handed to or transfers paid from."""
+    return [
+        banks.bank_open(actor=None, province_code=PROVINCE, bank=bank, name=name)
+        for bank, name in (
+            ("vietinbank", "VietinBank - Chi nhánh Lạng Sơn 113000246810"),
+            ("bidv", "BIDV - Chi nhánh Lạng Sơn 8600123456"),
+        )
+    ]
 
 
 @pytest.fixture

@@ -301,7 +301,7 @@ def test_the_queue_keeps_to_the_accountants_subtree(
     assert 'data-testid="decision-form"' not in detail
 
 
-def test_cash_to_the_bank_from_the_page(books, clerk_a, client_as, world):
+def test_cash_to_the_bank_from_the_page(books, clerk_a, client_as, world, banks_open):
     client = client_as(clerk_a)
     page = client.get(reverse("cashdesk:handover"))
     assert page.status_code == 200

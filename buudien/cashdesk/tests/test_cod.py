@@ -102,7 +102,7 @@ def test_cash_needs_the_money_in_the_drawer(world, cod_item, clerk_a, english):
     assert not CodPayout.objects.exists() and not CodPayoutItem.objects.exists()
 
 
-def test_an_accountant_pays_by_bank_transfer(owed, accountant, clerk_a, fund, english):
+def test_an_accountant_pays_by_bank_transfer(owed, accountant, clerk_a, fund, english, banks_open):
     with pytest.raises(AccessDenied):
         _pay(clerk_a, owed["shop"], method="bank", bank="vietinbank", payee_account="123")
     with pytest.raises(AccessDenied):

@@ -14,7 +14,7 @@ from buudien.finance.models import Entry
 pytestmark = pytest.mark.django_db
 
 
-def test_cash_deposited_at_the_bank_posts_once(world, clerk_a, drawer_a, fund, english):
+def test_cash_deposited_at_the_bank_posts_once(world, clerk_a, drawer_a, fund, english, banks_open):
     fund(drawer_a, 5_000_000)
     done = services.handover_record(
         actor=clerk_a,

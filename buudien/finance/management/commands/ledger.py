@@ -3,6 +3,8 @@
 - ``rebuild-rollups [--province 20] [--from YYYY-MM-DD]``: recompute the daily rollups from
   the transfers (idempotent; each day under its lock, so it can run beside the counters).
 - ``chart --province 20``: make the accounts of a province's chart that are missing.
+- ``open-bank --province 20 --bank vietinbank --name "VietinBank - Chi nhánh Lạng Sơn …"``:
+  open a bank account of the province (the only accounts the counters may hand cash to).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from buudien.core.errors import DomainError
-from buudien.finance import ledger
+from buudien.finance import banks, ledger
 
 
 def _date(value: str) -> dt.date:
@@ -48,6 +50,18 @@ class Command(BaseCommand):
             "chart", help=str(gettext_lazy("make the missing accounts of a province's chart"))
         )
         chart.add_argument("--province", metavar="CODE", required=True)
+        bank = actions.add_parser(
+            "open-bank", help=str(gettext_lazy("open a bank account of a province"))
+        )
+        bank.add_argument("--province", metavar="CODE", required=True)
+        bank.add_argument(
+            "--bank", metavar="CODE", required=True, help=str(gettext_lazy("its short code"))
+        )
+        bank.add_argument(
+            "--name",
+            required=True,
+            help=str(gettext_lazy("the bank, the branch and the account number")),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         out: TextIO = getattr(self.stdout, "_out", sys.stdout)
@@ -59,6 +73,17 @@ class Command(BaseCommand):
                 count = ledger.chart_ensure(province_code=options["province"])
                 console.print(
                     _("Province %(p)s has %(n)d accounts.") % {"p": options["province"], "n": count}
+                )
+            elif options["action"] == "open-bank":
+                account = banks.bank_open(
+                    actor=None,
+                    province_code=options["province"],
+                    bank=options["bank"],
+                    name=options["name"],
+                )
+                console.print(
+                    _("Bank account %(code)s opened: %(name)s.")
+                    % {"code": account.code, "name": account.name}
                 )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
