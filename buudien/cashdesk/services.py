@@ -56,6 +56,7 @@ from buudien.counter.desk import Desk, Op, key_clean, user_or_none
 from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account
+from buudien.mail.choices import MailService
 from buudien.mail.models import PostalItem
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
@@ -555,6 +556,8 @@ def cod_payout(
         )
     found = list(
         PostalItem.objects.filter(s10__in=s10s)
+        # A KT1 item is never paid COD: its number is answered as an unknown one's.
+        .exclude(service=MailService.KT1)
         .filter(selectors.point_scope_q(actor, "accepted_point"))
         .select_related("accepted_point")
         .order_by("s10")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from buudien.finance import selectors
 from buudien.finance.models import (
     Account,
     BudgetPayment,
@@ -29,6 +30,47 @@ class _ReadOnly(ReadOnlyAdmin):
     list_per_page = 100
 
 
+def _provinces(request: HttpRequest) -> list[str] | None:
+    """The provinces whose provincial post is in the user's scope (None: a superuser's, all)."""
+    if request.user.is_superuser:
+        return None
+    return list(
+        access.visible(
+            request.user, Unit.objects.filter(kind=UnitKind.PROVINCE), "path"
+        ).values_list("province_code", flat=True)
+    )
+
+
+class _PerProvince(_ReadOnly):
+    """The rows of the provinces in the user's scope only."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        codes = _provinces(request)
+        return queryset if codes is None else queryset.filter(province_code__in=codes)
+
+
+# The references of a KT1 item's entries: its id now, its number in entries posted before.
+_KT1_REFERENCES = Q(reference__startswith="kt1:") | Q(reference__startswith="item:KT")
+
+
+class _NoKt1(_PerProvince):
+    """Outside the KT1 role, the entries of KT1 items are not listed, searched or opened."""
+
+    kt1_prefix = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if selectors.kt1_visible(request.user):
+            return queryset
+        condition = _KT1_REFERENCES
+        if self.kt1_prefix:
+            condition = Q(**{f"{self.kt1_prefix}reference__startswith": "kt1:"}) | Q(
+                **{f"{self.kt1_prefix}reference__startswith": "item:KT"}
+            )
+        return queryset.exclude(condition)
+
+
 @admin.register(Account)
 class AccountAdmin(_ReadOnly):
     list_display = ["code", "name", "kind", "province_code", "balance", "allow_negative"]
@@ -41,7 +83,7 @@ class AccountAdmin(_ReadOnly):
 
 
 @admin.register(Entry)
-class EntryAdmin(_ReadOnly):
+class EntryAdmin(_NoKt1):
     list_display = ["id", "province_code", "kind", "business_date", "reference", "late_for"]
     list_filter = ["province_code", "kind", "business_date"]
     search_fields = ["reference", "idempotency_key"]
@@ -49,38 +91,29 @@ class EntryAdmin(_ReadOnly):
 
 
 @admin.register(Transfer)
-class TransferAdmin(_ReadOnly):
+class TransferAdmin(_NoKt1):
+    kt1_prefix = "entry__"
     list_display = ["id", "entry", "debit", "credit", "amount", "service", "business_date"]
     list_filter = ["province_code", "business_date"]
     list_select_related = ["entry", "debit", "credit"]
 
 
 @admin.register(BusinessDay)
-class BusinessDayAdmin(_ReadOnly):
+class BusinessDayAdmin(_PerProvince):
     list_display = ["province_code", "date", "closed_at", "closed_by"]
     list_filter = ["province_code"]
 
 
 @admin.register(DailyBalance)
-class DailyBalanceAdmin(_ReadOnly):
+class DailyBalanceAdmin(_PerProvince):
     list_display = ["province_code", "date", "account", "debit_total", "credit_total"]
     list_filter = ["province_code", "date"]
     list_select_related = ["account"]
 
 
 @admin.register(BudgetPayment)
-class BudgetPaymentAdmin(_ReadOnly):
+class BudgetPaymentAdmin(_PerProvince):
     list_display = ["paid_on", "province_code", "tax", "level", "amount", "treasury_reference"]
     list_filter = ["province_code", "tax", "level"]
     search_fields = ["treasury_reference"]
     date_hierarchy = "paid_on"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        """The payments of the provinces whose provincial post is in the user's scope."""
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        codes = access.visible(
-            request.user, Unit.objects.filter(kind=UnitKind.PROVINCE), "path"
-        ).values_list("province_code", flat=True)
-        return queryset.filter(province_code__in=list(codes))

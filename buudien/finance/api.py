@@ -172,7 +172,8 @@ def entries_create(request: HttpRequest, payload: EntryIn) -> Any:
 
 @router.get("/entries/{entry_id}", response=EntryOut, summary="One entry")
 def entries_get(request: HttpRequest, entry_id: int) -> Any:
-    return _entry_out(ledger.entry_get(user=request.user, entry_id=entry_id))
+    entry = _entry_out(ledger.entry_get(user=request.user, entry_id=entry_id))
+    return selectors.kt1_masked(entry, request.user)
 
 
 @router.post("/entries/{entry_id}/reverse", response={201: EntryOut}, summary="Reverse an entry")

@@ -10,6 +10,7 @@ the dates asked for.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,31 @@ from buudien.network import selectors as network_selectors
 from buudien.network.choices import UnitKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
+from buudien.people.choices import Role
+
+# A KT1 item's number (KT000000014VN): the references and memos of entries posted before KT1
+# fees were referenced by the item's id carry it.
+_KT1_NUMBER = re.compile(r"KT\d{9}[A-Z]{2}")
+
+
+def kt1_visible(user: Any) -> bool:
+    """KT1 operators (and superusers) may read KT1 items' numbers; nobody else."""
+    return user is None or bool(
+        getattr(user, "is_superuser", False) or getattr(user, "role", "") == Role.KT1_OPERATOR
+    )
+
+
+def kt1_hidden(text: str) -> str:
+    return _KT1_NUMBER.sub("KT1", text) if text and "KT" in text else text
+
+
+def kt1_masked(entry: Entry, user: Any) -> Entry:
+    """``entry`` as ``user`` may read it: outside the KT1 role, a KT1 item's number in its
+    reference or memo reads "KT1" (in memory only; the ledger is never edited)."""
+    if not kt1_visible(user):
+        entry.reference, entry.memo = kt1_hidden(entry.reference), kt1_hidden(entry.memo)
+    return entry
+
 
 # A statement page shows at most this many transfers; its totals and closing balance come
 # from the rollups and are right whatever the number of lines.
@@ -250,7 +276,7 @@ def account_statement(
             StatementLine(
                 transfer_id=transfer.pk,
                 business_date=transfer.business_date,
-                entry=transfer.entry,
+                entry=kt1_masked(transfer.entry, user),
                 other=transfer.credit if is_debit else transfer.debit,
                 debit=debit,
                 credit=credit,
@@ -315,7 +341,8 @@ def point_journal(*, user: Any, point_code: str, day: dt.date) -> Journal:
     for transfer in transfers:
         item = grouped.get(transfer.entry_id)
         if item is None:
-            item = grouped[transfer.entry_id] = JournalEntry(transfer.entry, [])
+            entry = kt1_masked(transfer.entry, user)
+            item = grouped[transfer.entry_id] = JournalEntry(entry, [])
         item.transfers.append(transfer)
     drawer = next((a for a in own if a.code.startswith("1111.")), None)
     opening = drawer_in = drawer_out = 0

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
+from buudien.mail.choices import MailService
 from buudien.mail.models import PostalItem
 from buudien.network.models import ServicePoint
 
@@ -38,6 +39,10 @@ def cod_key(item: PostalItem) -> str:
 
 
 def item_reference(item: PostalItem) -> str:
+    """The reference of an item's entries: its number; a KT1 item's id instead, since the
+    ledger is read by people who may not learn a KT1 item's number."""
+    if item.service == MailService.KT1:
+        return f"kt1:{item.pk}"
     return f"item:{item.s10}"
 
 
