@@ -13,7 +13,7 @@ surplus) have a real province's magnitude:
   for its point and business day through the ledger's bulk path (``ledger.entries_post``,
   one list per day), on the accounts its service's own posting uses: the drawer pays the
   revenue net of VAT and VAT payable (mail, remittance), or the partner pays the post its
-  commission (pensions, bill collection, savings, credit, disbursement, payment accounts);
+  commission (pensions, bill collection, savings, credit, disbursement);
 - the offices deposit the day's cash at the provincial post's bank account that evening,
   the commune posts and agents the week's (or sooner, past ``DEPOSIT_AT``); the partners
   pay each month's commissions on the 10th of the next month;
@@ -21,11 +21,11 @@ surplus) have a real province's magnitude:
   among the points that offer the service by the weight of their kind (a level I office
   does what some thirty commune posts do), with the months' seasons (Tết, the year's end).
 
-Goods, telecom, insurance, press and dossiers are left to their samples: their sections of
-the report count the domain's own records (sales, stock, policies, subscriptions,
-dossiers), which this step does not make; posting their money here would set a ledger of
-tỷ beside records of triệu. ``BUUDIEN_DEMO_PACE`` scales the pace (1 by default; 0 skips the
-step; the tests take a thousandth). Seeded and repeatable.
+Goods, telecom, insurance, press, dossiers and payment accounts are left to their samples:
+the report counts the domain's own records for them (sales, stock, policies, subscriptions,
+dossiers, accounts opened), which this step does not make; posting their money here would
+set a ledger of tỷ beside records of triệu. ``BUUDIEN_DEMO_PACE`` scales the pace (1 by
+default; 0 skips the step; the tests take a thousandth). Seeded and repeatable.
 """
 
 from __future__ import annotations
@@ -83,7 +83,6 @@ PACE: dict[str, Pace] = {
     Service.SAVINGS: Pace(30_000, 500_000, ("lpbank",)),
     Service.CREDIT: Pace(25_000, 400_000, ("lpbank", "vbsp")),
     Service.DISBURSEMENT: Pace(20_000, 30_000, ("soldtbxh",)),
-    Service.PAYMENT_ACCOUNT: Pace(8_000, 50_000, ("postpay", "lpbank")),
 }
 
 # How much of a service a point of each kind does, against a commune post's 1.
