@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from buudien.core.models import AuditEntry, CalendarDay, Sequence
@@ -46,6 +47,12 @@ class _ReadOnly(_AdminOnly):
         return False
 
 
+# The audit entries about KT1 items: the KT1 desk's own actions, and those of an item whose
+# number (KT000000014VN) names it.
+KT1_AUDIT = Q(action__startswith="kt1.") | Q(object_repr__regex=r"^KT[0-9]{9}[A-Z]{2}")
+KT1_ROLE = "kt1_operator"
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(_ReadOnly):
     list_display = ["at", "actor_name", "action", "object_type", "object_repr", "ip"]
@@ -55,6 +62,16 @@ class AuditEntryAdmin(_ReadOnly):
     # The log grows without end: no COUNT(*) of the whole table on every page.
     show_full_result_count = False
     list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """Outside the KT1 role (superusers aside), the entries about KT1 items are not
+        listed, searched or opened: a KT1 item's number, grade and urgency stay with it."""
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or getattr(user, "role", None) == KT1_ROLE:
+            return queryset
+        return queryset.exclude(KT1_AUDIT)
+
     readonly_fields = fields = (
         "at",
         "actor",

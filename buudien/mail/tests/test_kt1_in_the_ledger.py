@@ -127,3 +127,19 @@ def test_a_cod_payout_of_a_kt1_number_answers_as_for_an_unknown_one(
     assert kt1.json()["detail"].replace(item.s10, "X") == unknown.json()["detail"].replace(
         "RR999999999VN", "X"
     )
+
+
+def test_the_audit_log_shows_no_kt1_item_to_an_administrator(
+    world, kt1_entries, admin_user, client_as
+):
+    """The acceptance of a KT1 item is audited (with its grade); an administrator outside the
+    KT1 role finds none of it in the audit log, listed or searched."""
+    from buudien.core.models import AuditEntry
+
+    item, _old = kt1_entries
+    assert AuditEntry.objects.filter(object_repr=item.s10).exists()
+    client = client_as(admin_user)
+    listed = client.get(reverse("admin:core_auditentry_changelist"))
+    assert listed.status_code == 200 and item.s10 not in listed.content.decode()
+    searched = client.get(reverse("admin:core_auditentry_changelist") + f"?q={item.s10}")
+    assert searched.context["cl"].result_count == 0
