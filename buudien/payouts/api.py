@@ -186,8 +186,9 @@ def _payment_out(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _line_out(line: PayoutLine) -> dict[str, Any]:
+def _line_out(line: PayoutLine, user: Any) -> dict[str, Any]:
     payment = getattr(line, "payment", None) if line.status == "paid" else None
+    line = selectors.personal_hidden(user, line)
     return {
         "id": line.pk,
         "code": line.code,
@@ -316,12 +317,12 @@ def lines_search(
         status=status or "",
         point_code=point or "",
     )
-    return [_line_out(line) for line in lines[:200]]
+    return [_line_out(line, request.user) for line in lines[:200]]
 
 
 @router.get("/lines/{line_id}", response=LineOut, summary="One line")
 def lines_get(request: HttpRequest, line_id: int) -> Any:
-    return _line_out(selectors.line_get(user=request.user, line_id=line_id))
+    return _line_out(selectors.line_get(user=request.user, line_id=line_id), request.user)
 
 
 @router.post(
@@ -343,7 +344,8 @@ def lines_pay(request: HttpRequest, line_id: int, payload: PayIn) -> Any:
         idempotency_key=key,
         proxy=proxy,
     )
-    return Status(201, _line_out(selectors.line_get(user=request.user, line_id=payment.line_id)))
+    line = selectors.line_get(user=request.user, line_id=payment.line_id)
+    return Status(201, _line_out(line, request.user))
 
 
 @router.get("/lines/{line_id}/receipt.pdf", summary="The receipt of a paid line (A6 PDF)")

@@ -227,8 +227,8 @@ def line_list(
     point_code: str = "",
     open_only: bool = False,
 ) -> QuerySet[PayoutLine]:
-    """Lines ``user`` may see. ``q``: digits search the citizen ID (from its start; all 12
-    find one person), anything else the beneficiary's name, diacritics and case ignored."""
+    """Lines ``user`` may see. ``q``: digits search the citizen ID (all 12 of it, as typed
+    from the card), anything else the beneficiary's name, diacritics and case ignored."""
     lines = _lines(user)
     if payout_list is not None:
         lines = lines.filter(payout_list=payout_list)
@@ -242,7 +242,8 @@ def line_list(
     if text:
         digits = text.replace(" ", "")
         if _DIGITS.match(digits):
-            lines = lines.filter(citizen_id__startswith=digits)
+            # The whole ID finds its person; part of one finds nobody (no guessing by digits).
+            lines = lines.filter(citizen_id=digits) if len(digits) == 12 else lines.none()
         else:
             lines = lines.filter(name_folded__contains=fold(text)[:100])
     return lines.order_by("payout_list__period", "payout_list__code", "number")
@@ -270,6 +271,28 @@ def line_for_payment(*, user: Any, line_id: int) -> PayoutLine:
     if found is None:
         raise NotFound(_("No such payout line."))
     return found
+
+
+def personal_visible(user: Any, line: PayoutLine) -> bool:
+    """Whether ``user`` reads the line's citizen ID, address and phone: the back office (no
+    point of their own) does; a counter clerk, for the lines paid at their point (listed
+    there, or paid there already) only: elsewhere the clerk types the ID from the card."""
+    point = user_point(user)
+    if point is None:
+        return True
+    if line.point_id == point.pk:
+        return True
+    payment = getattr(line, "payment", None) if line.status == LineStatus.PAID else None
+    return payment is not None and payment.point_id == point.pk
+
+
+def personal_hidden(user: Any, line: PayoutLine) -> PayoutLine:
+    """``line`` as ``user`` may read it (in memory only): without its address and phone, and
+    with its citizen ID masked, when ``personal_visible`` says no."""
+    if not personal_visible(user, line):
+        line.citizen_id = line.citizen_id_masked
+        line.address = line.phone = ""
+    return line
 
 
 def line_get(*, user: Any, line_id: int) -> PayoutLine:

@@ -53,9 +53,12 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     searched = False
     if form.is_valid() and form.cleaned_data["q"]:
         searched = True
-        lines = selectors.line_search(
-            user=request.user, q=form.cleaned_data["q"], include_done=form.cleaned_data["done"]
-        )
+        lines = [
+            selectors.personal_hidden(request.user, line)
+            for line in selectors.line_search(
+                user=request.user, q=form.cleaned_data["q"], include_done=form.cleaned_data["done"]
+            )
+        ]
     context = {
         "form": form,
         "lines": lines,
@@ -111,7 +114,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
         request,
         "payouts/line.html",
         {
-            "line": line,
+            "line": selectors.personal_hidden(request.user, line),
             "payment": getattr(line, "payment", None) if line.status == LineStatus.PAID else None,
             "form": form,
             "can_pay": can_pay(request.user) and line.status == LineStatus.UNPAID,

@@ -159,3 +159,36 @@ def test_lists_with_their_progress(client_as, payout_list, director, clerk_a):
         (payout_list.code, 1, 4_500_000, 2)
     ]
     assert client_as(director).get(f"{API}/payers").json()[0]["code"] == "bhxh"
+
+
+def test_a_clerk_reads_personal_data_only_of_the_lines_paid_at_their_point(
+    client_as, payout_list, clerk_a, accountant
+):
+    """Chí's line is listed at point B: the clerk of point A finds it by name or by the
+    whole ID, with the ID masked and no phone or address, by search and by id; part of an
+    ID finds nobody. Paid at point A, it is the clerk's own; the back office reads all."""
+    from buudien.payouts.models import PayoutLine
+
+    PayoutLine.objects.filter(citizen_id=ID_CHI).update(
+        address="Số 13 Trần Đăng Ninh", phone="0912345678"
+    )
+    line = line_of(payout_list, ID_CHI)
+    client = client_as(clerk_a)
+
+    by_name = client.get(f"{API}/lines", {"q": "luong van chi"}).json()
+    by_id = client.get(f"{API}/lines", {"q": ID_CHI}).json()
+    by_part = client.get(f"{API}/lines", {"q": ID_CHI[:8]}).json()
+    one = client.get(f"{API}/lines/{line.pk}").json()
+
+    assert [row["id"] for row in by_name] == [row["id"] for row in by_id] == [line.pk]
+    assert by_part == []
+    for row in (by_name[0], by_id[0], one):
+        assert (row["citizen_id"], row["address"], row["phone"]) == ("001******234", "", "")
+    page = client.get(f"/payouts/lines/{line.pk}/").content.decode()
+    assert "Trần Đăng Ninh" not in page and "0912345678" not in page and ID_CHI not in page
+    back_office = client_as(accountant).get(f"{API}/lines/{line.pk}").json()
+    assert (back_office["citizen_id"], back_office["phone"]) == (ID_CHI, "0912345678")
+    # Paid at point A (the beneficiary came there with the card): the clerk's own line now.
+    paid = _pay(client_as(clerk_a), line, ID_CHI, key="pay-chi-at-a")
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["citizen_id"] == ID_CHI
