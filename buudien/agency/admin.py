@@ -103,4 +103,4 @@ class RemittanceAdmin(_ReadOnly):
     list_display = ["reference", "status", "point", "destination_point", "amount", "paid_date"]
     list_filter = ["status"]
     search_fields = ["reference", "paid_reference"]
-    exclude = ["secret_code"]
+    exclude = ["secret_hash"]

@@ -224,7 +224,13 @@ class Remittance(CounterOperation):
     amount = models.BigIntegerField(_("amount (đồng)"))
     fee = models.BigIntegerField(_("fee before VAT (đồng)"))
     vat = models.BigIntegerField(_("VAT (đồng)"))
-    secret_code = models.CharField(_("payment code"), max_length=6, blank=True)
+    # The six-digit code is shown to the sender once; only its keyed hash is kept
+    # (``services.code_hash``), and wrong codes are counted: past a few, the remittance is
+    # locked at the counter.
+    secret_hash = models.CharField(_("payment code (hash)"), max_length=64, blank=True)
+    # The code itself, on the remittance just sent only (never stored).
+    secret_code = ""
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong codes tried"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=RemittanceStatus)
     paid_reference = models.CharField(_("payment reference"), max_length=24, blank=True)
     paid_key = models.CharField(max_length=128, blank=True)

@@ -24,11 +24,13 @@ Ledger entries (``D`` debit, ``C`` credit):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -89,6 +91,17 @@ _BOOK = re.compile(r"^[A-Z0-9]{6,20}$")
 _CONTRACT = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,39}$")
 _ACCOUNT = re.compile(r"^\d{6,20}$")
 _CODE = re.compile(r"^\d{6}$")
+# Wrong codes (or IDs) tried before a remittance is locked at the counter.
+MAX_CODE_TRIES = 5
+
+
+def code_hash(reference: str, code: str) -> str:
+    """The keyed hash of a remittance's payment code: what is kept (a database read alone
+    cannot try the million codes), compared in constant time when the code is given."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"remittance:{reference}:{code}".encode(), hashlib.sha256
+    )
+    return digest.hexdigest()
 
 
 def _desk(actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
@@ -607,6 +620,7 @@ def remittance_send(
             field="destination_point",
         )
     to_point = destination == RemittanceDestination.POINT
+    code = f"{secrets.randbelow(10**6):06d}"  # shown to the sender once, then only its hash
 
     def work(op: Op) -> Remittance:
         fee, vat = remittance_fee(province_code=province, amount=amount, day=desk.day)
@@ -624,7 +638,7 @@ def remittance_send(
             vat_payable = accounts.vat_payable(province)
             legs.append(ledger.Leg(drawer, vat_payable, vat, Service.REMITTANCE))
         entry = op.post(kind=EntryKind.REMITTANCE, legs=legs)
-        return Remittance.objects.create(
+        made = Remittance.objects.create(
             **op.record(entry),
             sender_name=sender,
             sender_citizen_id=sender_cid,
@@ -639,11 +653,14 @@ def remittance_send(
             amount=amount,
             fee=fee,
             vat=vat,
-            secret_code=f"{secrets.randbelow(10**6):06d}" if to_point else "",
             status=RemittanceStatus.SENT if to_point else RemittanceStatus.CREDITED,
         )
+        if to_point:
+            made.secret_hash = code_hash(made.reference, code)
+            made.save(update_fields=["secret_hash"])
+        return made
 
-    return desk.once(
+    sent = desk.once(
         Remittance,
         operation="remittance",
         key=idempotency_key,
@@ -658,6 +675,10 @@ def remittance_send(
         },
         work=work,
     )
+    # The code goes back with the remittance just made (not with one sent before under the
+    # same key: its code was given then and is kept nowhere).
+    sent.secret_code = code if sent.secret_hash == code_hash(sent.reference, code) else ""
+    return sent
 
 
 def _remittance_to_pay(point: ServicePoint, reference: str) -> Remittance:
@@ -682,6 +703,11 @@ def _remittance_to_pay(point: ServicePoint, reference: str) -> Remittance:
             field="number",
         )
     return remittance
+
+
+class _WrongCode(Exception):
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
 
 
 def remittance_pay(
@@ -711,19 +737,21 @@ def remittance_pay(
 
     def work() -> Remittance:
         remittance = _remittance_to_pay(point, reference)
-        if not (
-            _CODE.match(code)
-            and hmac.compare_digest(remittance.secret_code, code)
-            and hmac.compare_digest(remittance.recipient_citizen_id, cid)
-        ):
+        if remittance.wrong_tries >= MAX_CODE_TRIES:
             raise DomainError(
                 _(
-                    "The code or the recipient's citizen ID does not match remittance "
-                    "%(number)s: nothing was paid."
+                    "Remittance %(number)s is locked after %(n)d wrong codes: the sender must "
+                    "ask the sending office to release it."
                 )
-                % {"number": reference},
+                % {"number": reference, "n": MAX_CODE_TRIES},
                 field="secret_code",
             )
+        if not (
+            _CODE.match(code)
+            and hmac.compare_digest(remittance.secret_hash, code_hash(remittance.reference, code))
+            and hmac.compare_digest(remittance.recipient_citizen_id, cid)
+        ):
+            raise _WrongCode(remittance.pk)
         drawer = _check_drawer(point, remittance.amount)
         claimed = Remittance.objects.filter(pk=remittance.pk, status=RemittanceStatus.SENT).update(
             status=RemittanceStatus.PAID,
@@ -764,3 +792,15 @@ def remittance_pay(
         if done is None:
             raise
         return done
+    except _WrongCode as wrong:
+        # Counted outside the refused transaction: the count stays.
+        Remittance.objects.filter(pk=wrong.pk).update(wrong_tries=F("wrong_tries") + 1)
+        left = MAX_CODE_TRIES - Remittance.objects.get(pk=wrong.pk).wrong_tries
+        raise DomainError(
+            _(
+                "The code or the recipient's citizen ID does not match remittance %(number)s: "
+                "nothing was paid (%(left)d tries left)."
+            )
+            % {"number": reference, "left": max(0, left)},
+            field="secret_code",
+        ) from None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from buudien.agency import forms, receipts, selectors, services
-from buudien.agency.models import LoanReferral, PaymentAccount
+from buudien.agency.models import LoanReferral, PaymentAccount, Remittance
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
@@ -170,7 +170,10 @@ def account_open(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def remittance_send(request: HttpRequest) -> HttpResponse:
     def perform(user: Any, point: ServicePoint, key: str, data: dict[str, Any]) -> Any:
-        return services.remittance_send(actor=user, point=point, idempotency_key=key, **data)
+        sent = services.remittance_send(actor=user, point=point, idempotency_key=key, **data)
+        if sent.secret_code:  # kept for this clerk's next page and its receipt, then gone
+            request.session[_code_key(sent.reference)] = sent.secret_code
+        return sent
 
     return _operation_page(
         request,
@@ -204,11 +207,31 @@ def remittance_pay(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _code_key(reference: str) -> str:
+    return f"remittance-code:{reference.upper()}"
+
+
+def _with_code(request: HttpRequest, found: Any, reference: str, *, printed: bool) -> Any:
+    """A remittance just sent by this clerk, with its payment code: shown on its page until
+    its receipt is printed once (the code is kept nowhere else)."""
+    if isinstance(found, Remittance):
+        key = _code_key(reference)
+        found.secret_code = (
+            request.session.pop(key, "") if printed else request.session.get(key, "")
+        )
+    return found
+
+
 @login_required
 @require_GET
 def operation(request: HttpRequest, reference: str) -> HttpResponse:
     """An operation as its receipt shows it, with the link to print it."""
-    found = selectors.operation_get(user=request.user, reference=reference)
+    found = _with_code(
+        request,
+        selectors.operation_get(user=request.user, reference=reference),
+        reference,
+        printed=False,
+    )
     return render(
         request,
         "agency/operation.html",
@@ -224,7 +247,12 @@ def operation(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    found = selectors.operation_get(user=request.user, reference=reference)
+    found = _with_code(
+        request,
+        selectors.operation_get(user=request.user, reference=reference),
+        reference,
+        printed=True,
+    )
     return pdf_response(receipts.receipt_pdf(found, reference), f"{reference.upper()}.pdf")
 
 

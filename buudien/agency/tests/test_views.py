@@ -8,8 +8,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from buudien.agency import services
 from buudien.agency.models import Remittance, SavingsTransaction
-from buudien.agency.tests.helpers import CID, RECIPIENT_CID, deposit, send
+from buudien.agency.tests.helpers import CID, RECIPIENT_CID, deposit, pdf_text, send
+from buudien.core.errors import DomainError
 from buudien.finance.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +123,58 @@ def test_a_remittance_paid_through_the_page(client_as, clerk_a, clerk_b, world, 
     assert client.get(paid["Location"]).status_code == 200
 
 
-def test_the_sender_sees_the_code_on_the_result_page(client_as, clerk_a, world):
+def test_the_sender_gets_the_code_once_and_only_its_hash_is_kept(client_as, clerk_a, world):
+    """Sent through the page: the result page shows the code, the receipt prints it once;
+    printed again, or the page opened again, it is gone: the database holds its hash only."""
+    client = client_as(clerk_a)
+    form = client.get(reverse("agency:remittance_send")).content.decode()
+    sent = client.post(
+        reverse("agency:remittance_send"),
+        {
+            "token": _token(form),
+            "sender_name": "Hoàng Văn Nam",
+            "sender_citizen_id": CID,
+            "recipient_name": "Lý Thị Mai",
+            "recipient_citizen_id": RECIPIENT_CID,
+            "destination_point": world.point_b.code,
+            "amount": "2000000",
+        },
+    )
+    assert sent.status_code == 302, sent.context["form"].errors
+    rem = Remittance.objects.get()
+    assert len(rem.secret_hash) == 64
+    page = client.get(sent["Location"]).content.decode()
+    shown = [
+        number
+        for number in re.findall(r"\b\d{6}\b", page)
+        if services.code_hash(rem.reference, number) == rem.secret_hash
+    ]
+    assert len(shown) == 1
+    code = shown[0]
+    receipt = client.get(reverse("agency:receipt", args=[rem.reference])).content
+    assert code in pdf_text(receipt)
+    again = client.get(reverse("agency:receipt", args=[rem.reference])).content
+    assert code not in pdf_text(again)
+    assert code not in client.get(sent["Location"]).content.decode()
+
+
+def test_wrong_codes_lock_the_remittance(clerk_a, clerk_b, world, fund):
     rem = send(clerk_a, world.point_a, world.point_b)
-    html = client_as(clerk_a).get(reverse("agency:operation", args=[rem.reference])).content
-    assert rem.secret_code in html.decode()
+    fund(world.point_b, 5_000_000)
+    wrong = "000000" if rem.secret_code != "000000" else "111111"
+    for attempt in range(services.MAX_CODE_TRIES):
+        with pytest.raises(DomainError):
+            services.remittance_pay(
+                actor=clerk_b, point=world.point_b, idempotency_key=f"w{attempt}",
+                number=rem.reference, secret_code=wrong, recipient_citizen_id=RECIPIENT_CID,
+            )  # fmt: skip
+    assert Remittance.objects.get().wrong_tries == services.MAX_CODE_TRIES
+    with pytest.raises(DomainError, match="khóa"):
+        services.remittance_pay(
+            actor=clerk_b, point=world.point_b, idempotency_key="right",
+            number=rem.reference, secret_code=rem.secret_code, recipient_citizen_id=RECIPIENT_CID,
+        )  # fmt: skip
+    assert Remittance.objects.get().status == "sent"
 
 
 def test_the_figures_pages(client_as, clerk_a, director, world):
