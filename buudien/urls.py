@@ -38,3 +38,4 @@ urlpatterns = [
 ]
 
 handler404 = "buudien.web.views.not_found"
+handler500 = "buudien.web.views.server_error"

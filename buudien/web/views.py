@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -74,3 +78,33 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """What a request that failed answers. The database out of reach (stopped, restarting,
+    its connections all taken) is 503, "try again in a moment", with Retry-After; anything
+    else 500. JSON under /api/, as every other answer of the API; elsewhere a plain page in
+    the user's language that reads nothing from the database (it may be the one down)."""
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    status = 503 if unavailable else 500
+    message = (
+        _("The database cannot be reached just now: try again in a moment.")
+        if unavailable
+        else _("Something went wrong on the server; it has been logged.")
+    )
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        title = _("Service unavailable") if unavailable else _("Server error")
+        language = escape(get_language() or "vi")
+        response = HttpResponse(
+            f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)} · buudien</title></head><body><h1>{escape(title)}</h1>"
+            f'<p>{escape(message)}</p><p><a href="/">buudien</a></p></body></html>',
+            status=status,
+            content_type="text/html; charset=utf-8",
+        )
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
