@@ -7,6 +7,7 @@ serves it, and every other word is a Django management command (``import``, ``ex
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Any
@@ -107,8 +108,27 @@ def serve(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console script; a database out of reach is one line on stderr and exit code 2,
+    not a traceback."""
+    try:
+        return _main(argv)
+    except Exception as exc:
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exc, (OperationalError, InterfaceError)):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"buudien: the database cannot be reached ({first})", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buudien.settings")
+    if args[:1] != ["serve"]:
+        # A command says in one line that the database is out of reach (``main``); the
+        # pool's retries need not each print theirs. The server keeps them in its log.
+        logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     if args[:1] == ["serve"]:
         return serve(args[1:])
     if args[:1] == ["demo"]:

@@ -563,3 +563,31 @@ def test_serve_lets_no_connection_or_pool_cross_the_fork(
             timeout=60,
         )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stdout + done.stderr
+
+
+def test_a_command_says_in_one_line_that_the_database_is_out_of_reach(monkeypatch, capsys):
+    """``buudien token`` (any command) with the database down: one line on stderr, exit 2,
+    no traceback; any other failure is left to show itself."""
+    import django.core.management
+    from django.db import OperationalError
+
+    from buudien import cli
+
+    def down(argv):
+        raise OperationalError(
+            'connection to server at "127.0.0.1", port 5432 failed: Connection refused\n'
+            "\tIs the server running on that host and accepting TCP/IP connections?"
+        )
+
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", down)
+    assert cli.main(["token", "admin", "--name", "scanner-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("buudien: the database cannot be reached (connection to server")
+
+    def bug(argv):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", bug)
+    with pytest.raises(RuntimeError):
+        cli.main(["token", "admin", "--name", "scanner-01"])
