@@ -77,7 +77,7 @@ def test_a_clerk_fills_a_bag_on_the_page_and_prints_its_manifest(
 
     printable = client.get(reverse("mailops:bag_manifest", args=[bag.code]))
     assert printable.status_code == 200 and item.s10 in printable.content.decode()
-    assert "window.print()" in printable.content.decode()
+    assert "data-print" in printable.content.decode()
     pdf = client.get(reverse("mailops:bag_manifest_pdf", args=[bag.code]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

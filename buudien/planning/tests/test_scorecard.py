@@ -86,7 +86,7 @@ def test_the_printable_page(world, director, client_as, activity):
     page = client.get(f"/planning/communes/06001/?province=20&year={YEAR}")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-testid="scorecard-figures"' in html and "window.print()" in html
+    assert 'data-testid="scorecard-figures"' in html and "data-print" in html
     assert "Xã Đồng Đăng" in html and "90,0%" in html
     listing = client.get("/planning/communes/?province=20").content.decode()
     assert f"/planning/communes/06001/?province=20&amp;year={YEAR}" in listing

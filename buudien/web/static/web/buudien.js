@@ -1,0 +1,78 @@
+/* buudien's few behaviours, from one file the Content-Security-Policy allows ('self'):
+   no inline script or handler anywhere in the pages. Each is delegated from the document,
+   so it works as well on parts htmx swaps in. */
+(function () {
+  "use strict";
+
+  /* <select data-submit-on-change>: choosing sends its form (language, filters). */
+  document.addEventListener("change", function (e) {
+    var field = e.target;
+    if (field.matches && field.matches("[data-submit-on-change]") && field.form) field.form.submit();
+  });
+
+  /* <button data-print>: print the page. */
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+
+  /* <form data-confirm="question">: asks before it is sent. */
+  document.addEventListener("submit", function (e) {
+    var form = e.target, question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) e.preventDefault();
+  });
+
+  /* After an htmx request of an element with data-after-reset (its form is emptied) or
+     data-after-focus="#id" (that field gets the focus): the scanner's next code. */
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var source = e.detail && e.detail.elt;
+    if (!source || !source.getAttribute) return;
+    if (source.hasAttribute("data-after-reset") && source.reset) source.reset();
+    var focus = source.getAttribute("data-after-focus");
+    var field = focus && document.querySelector(focus);
+    if (field) field.focus();
+  });
+
+  /* A signature pad: draw with a finger, keep the drawing as a PNG data: URL in the form. */
+  document.addEventListener("pointerdown", function (start) {
+    var pad = start.target;
+    if (!pad.matches || !pad.matches("canvas.signature")) return;
+    var box = pad.getBoundingClientRect();
+    if (pad.width !== Math.round(box.width)) {
+      pad.width = Math.round(box.width);
+      pad.height = Math.round(box.height);
+    }
+    var pen = pad.getContext("2d");
+    pen.lineWidth = 2; pen.lineCap = "round"; pen.strokeStyle = "#102a43";
+    var at = function (e) { var r = pad.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+    var p = at(start); pen.beginPath(); pen.moveTo(p[0], p[1]);
+    pad.setPointerCapture(start.pointerId);
+    var move = function (e) { var q = at(e); pen.lineTo(q[0], q[1]); pen.stroke(); };
+    var end = function () {
+      pad.removeEventListener("pointermove", move); pad.removeEventListener("pointerup", end);
+      pad.closest("form").querySelector("input[name=signature]").value = pad.toDataURL("image/png");
+    };
+    pad.addEventListener("pointermove", move); pad.addEventListener("pointerup", end);
+    start.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    if (!e.target.matches || !e.target.matches("button.clear-signature")) return;
+    var form = e.target.closest("form"), pad = form.querySelector("canvas.signature");
+    pad.getContext("2d").clearRect(0, 0, pad.width, pad.height);
+    form.querySelector("input[name=signature]").value = "";
+  });
+
+  /* A list of people filtered by a name typed with or without its diacritics: each option
+     carries data-folded (core.text.fold of its label). */
+  var fold = function (text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D")
+      .toLowerCase().replace(/\s+/g, " ").trim();
+  };
+  document.addEventListener("input", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-picker-filter]")) return;
+    var wanted = fold(e.target.value);
+    e.target.closest(".picker").querySelectorAll("input[data-folded]").forEach(function (option) {
+      var shown = option.checked || option.getAttribute("data-folded").indexOf(wanted) >= 0;
+      option.closest("div").hidden = !shown;
+    });
+  });
+})();
