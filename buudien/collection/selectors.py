@@ -401,6 +401,8 @@ def reconciliation(
         raise NotFound(_("No such province."))
     if not province_code:
         raise DomainError(_("Say which province: province=NN."), field="province")
+    if not (len(province_code) == 2 and province_code.isascii() and province_code.isdigit()):
+        raise NotFound(_("No such province."))
     check_range(date_from, date_to)
     within = _unit_for(user, unit)
     partners = {

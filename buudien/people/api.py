@@ -66,6 +66,8 @@ def workforce(request: HttpRequest, unit: str = "", date: dt.date | None = None)
 def income(request: HttpRequest, year: int, unit: str = "") -> Any:
     """The payroll's average income (đồng per person per month) of a unit of your scope
     (your own by default) in ``year`` and the year before, and of each child unit."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
     found = _unit(request, unit)
     return {
         **selectors.income(found, year),
