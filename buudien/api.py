@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -107,6 +108,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if message.startswith("Cannot parse request body"):  # ninja's words for a broken body
         message = _("The request body is not valid JSON.")
     return _error(request, exc.status_code, message)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(ValueError)
+def on_nul(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """PostgreSQL cannot store the NUL character: psycopg refuses a text holding one before
+    it reaches the server (nothing is written; the request's transaction rolls back). The
+    client is told, as for any other bad input; any other error of these kinds stays a server
+    error."""
+    if "NUL" not in str(exc):
+        raise exc  # not the client's text: a server error
+    return _error(request, 400, _("Text cannot contain the NUL character (\\u0000)."))
 
 
 from buudien.agency.api import router as agency_router  # noqa: E402

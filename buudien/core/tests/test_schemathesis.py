@@ -77,3 +77,27 @@ def test_what_it_found_answers_4xx(client_as: Any, admin_user: Any) -> None:
     assert year.status_code == 400 and "2000" in year.json()["detail"]
     sheet = client.get("/api/collection/reconciliation.xlsx", {"province": "5\x013y"})
     assert sheet.status_code == 404
+
+
+def test_a_nul_character_is_refused_on_postgresql(
+    client_as: Any, admin_user: Any, world: Any
+) -> None:
+    """PostgreSQL cannot store NUL: the text is refused with a 400 in the user's language and
+    nothing is written (SQLite stores it as any other character)."""
+    import json
+
+    from django.db import connection
+
+    from buudien.network.models import Unit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores the NUL character")
+    answer = client_as(admin_user).post(
+        "/api/network/units",
+        data=json.dumps(
+            {"code": "UNUL", "name": "Tổ\u0000A", "kind": "commune", "parent_code": "UA"}
+        ),
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "NUL" in answer.json()["detail"]
+    assert not Unit.objects.filter(code="UNUL").exists()
