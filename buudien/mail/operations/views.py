@@ -164,7 +164,10 @@ def bag_scan(request: HtmxHttpRequest, code: str) -> HttpResponse:
         context = _bag_context(request, bag, error=error)
         return render(request, "mail/ops/partials/_manifest.html", context)
     if error:
-        messages.error(request, error)
+        # Without htmx (a scan sent before the page's script took the form), the whole page
+        # with the refusal where the scanner looks, as htmx would show it.
+        context = _bag_context(request, bag, error=error)
+        return render(request, "mail/ops/bag.html", context, status=400)
     return redirect("mailops:bag", code=bag.code)
 
 

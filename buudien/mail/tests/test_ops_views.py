@@ -66,6 +66,13 @@ def test_a_clerk_fills_a_bag_on_the_page_and_prints_its_manifest(
         reverse("mailops:bag_scan", args=[bag.code]), {"s10": item.s10}, HTTP_HX_REQUEST="true"
     )
     assert "already in this bag" in wrong.content.decode()
+    # The same scan sent without htmx (before the page's script took the form): the whole
+    # page, with the refusal where htmx shows it.
+    plain = client.post(reverse("mailops:bag_scan", args=[bag.code]), {"s10": item.s10})
+    assert plain.status_code == 400
+    assert (
+        "<html" in plain.content.decode() and 'data-testid="scan-error"' in plain.content.decode()
+    )
     assert BagItem.objects.count() == 1
 
     page = client.get(reverse("mailops:bag", args=[bag.code])).content.decode()
