@@ -51,6 +51,9 @@ def token_issue(*, actor: Any, agency: Agency, name: str) -> tuple[AgencyToken, 
     return row, key
 
 
+LAST_USE_EVERY = dt.timedelta(minutes=1)
+
+
 def agency_of_token(key: str) -> Agency | None:
     """The agency whose system holds ``key`` (a token not revoked), or None."""
     row = (
@@ -60,7 +63,10 @@ def agency_of_token(key: str) -> Agency | None:
     )
     if row is None:
         return None
-    AgencyToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_EVERY:
+        # At most one write a minute per token, as the staff's API tokens.
+        AgencyToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.agency
 
 

@@ -106,3 +106,23 @@ def test_an_unknown_status_and_a_missing_key_are_refused(client, token, handed):
         url, {"status": "accepted"}, content_type="application/json", headers=bearer(token)
     )
     assert keyless.status_code == 400 and keyless.json()["field"] == "idempotency_key"
+
+
+def test_an_agency_tokens_last_use_is_written_at_most_once_a_minute(
+    agency: Agency, admin_user: Any, django_assert_num_queries: Any, time_machine: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from buudien.dossiers.models import AgencyToken
+
+    row, key = agency_api.token_issue(actor=admin_user, agency=agency, name="Một cửa")
+    assert agency_api.agency_of_token(key) == agency  # first use: written
+    first = AgencyToken.objects.get(pk=row.pk).last_used_at
+    assert first is not None
+    with django_assert_num_queries(1):  # the read alone
+        assert agency_api.agency_of_token(key) == agency
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=2))
+    agency_api.agency_of_token(key)
+    assert AgencyToken.objects.get(pk=row.pk).last_used_at > first
