@@ -286,9 +286,7 @@ def compensation_pay(
         bank = str(bank or "").strip().lower()
         if not bank:
             raise DomainError(_("Choose the bank account it is paid from."), field="bank")
-        bank = banks.bank_account(compensation.province_code, bank).code.removeprefix(
-            ledger.BANK_PREFIX
-        )
+        bank = banks.bank_code(compensation.province_code, bank)
         payee_account = fields.text(
             payee_account, field="payee_account", label=_("The customer's bank account"), limit=40
         )

@@ -384,7 +384,7 @@ def handover_record(
             field="bank",
         )
     else:  # one of the province's own accounts, never one named on the way
-        bank = banks.bank_account(point.province_code, bank).code.removeprefix(ledger.BANK_PREFIX)
+        bank = banks.bank_code(point.province_code, bank)
     desk = Desk.at_point(actor=actor, point=point, app=APP)
 
     def same(existing: CashHandover) -> bool:
@@ -575,7 +575,7 @@ def cod_payout(
             raise AccessDenied(_("Only an accountant pays COD by bank transfer."))
         if not bank:
             raise DomainError(_("Choose the bank account it is paid from."), field="bank")
-        bank = banks.bank_account(point.province_code, bank).code.removeprefix(ledger.BANK_PREFIX)
+        bank = banks.bank_code(point.province_code, bank)
         if not payee_account.strip():
             raise DomainError(_("Give the sender's bank account."), field="payee_account")
     desk = Desk.at_point(actor=actor, point=point, app=APP)

@@ -50,25 +50,22 @@ class _PerProvince(_ReadOnly):
         return queryset if codes is None else queryset.filter(province_code__in=codes)
 
 
-# The references of a KT1 item's entries: its id now, its number in entries posted before.
-_KT1_REFERENCES = Q(reference__startswith="kt1:") | Q(reference__startswith="item:KT")
+def _kt1_references(prefix: str = "") -> Q:
+    """The references of a KT1 item's entries: its id now, its number in those before."""
+    field = f"{prefix}reference__startswith"
+    return Q(**{field: "kt1:"}) | Q(**{field: "item:KT"})
 
 
 class _NoKt1(_PerProvince):
     """Outside the KT1 role, the entries of KT1 items are not listed, searched or opened."""
 
-    kt1_prefix = ""
+    kt1_prefix = ""  # the path to the entry's reference
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if selectors.kt1_visible(request.user):
             return queryset
-        condition = _KT1_REFERENCES
-        if self.kt1_prefix:
-            condition = Q(**{f"{self.kt1_prefix}reference__startswith": "kt1:"}) | Q(
-                **{f"{self.kt1_prefix}reference__startswith": "item:KT"}
-            )
-        return queryset.exclude(condition)
+        return queryset.exclude(_kt1_references(self.kt1_prefix))
 
 
 @admin.register(Account)

@@ -64,6 +64,12 @@ def bank_account(province_code: str, bank: Any, *, field: str = "bank") -> Accou
     return found
 
 
+def bank_code(province_code: str, bank: Any, *, field: str = "bank") -> str:
+    """The short code of the province's open bank account ``bank`` (``vietinbank`` of
+    ``1121.vietinbank``), refused as ``bank_account`` refuses: what an operation records."""
+    return bank_account(province_code, bank, field=field).code.removeprefix(ledger.BANK_PREFIX)
+
+
 def bank_open(*, actor: Any, province_code: str, bank: str, name: str) -> Account:
     """Open the province's bank account ``1121.<bank>`` named ``name`` (the bank, branch and
     account number). An administrator of the province only; an account open already is
