@@ -150,6 +150,7 @@ def quote(request: HttpRequest, payload: QuoteIn) -> Any:
         commune = _commune(payload.recipient_commune_code, payload.recipient_commune_structure)
     destination = payload.recipient_province.zfill(2) if payload.recipient_province else ""
     day = payload.day or local_today()
+    tariff = pricing.tariff_in_force(payload.service, day)
     result = pricing.quote(
         service=payload.service,
         sender_province=origin,
@@ -158,7 +159,7 @@ def quote(request: HttpRequest, payload: QuoteIn) -> Any:
         weight_g=payload.weight_g,
         dims=pricing.Dims(payload.length_mm, payload.width_mm, payload.height_mm),
         declared_value=payload.declared_value,
-        addons=payload.addons,
+        addons=pricing.addons_for_item(tariff, payload.addons, cod_amount=payload.cod_amount),
         day=day,
     )
     return {

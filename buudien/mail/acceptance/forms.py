@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buudien.counter.forms import CHOOSE, MoneyField, WholeField, new_token
 from buudien.mail import selectors
-from buudien.mail.acceptance.pricing import MAX_AMOUNT, MAX_SIDE_MM
+from buudien.mail.acceptance.pricing import COD_ADDON, MAX_AMOUNT, MAX_SIDE_MM
 from buudien.mail.choices import ItemStatus, Kt1Grade, Kt1Urgency, MailService
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure
 from buudien.network.models import AdminArea, ServicePoint
@@ -96,6 +96,9 @@ class _ItemFields(forms.Form):
         self.fields["service"].choices = [(s, labels[s]) for s in services]  # type: ignore[attr-defined]
         self.fields["addons"].choices = selectors.addon_choices(day=day, services=services)  # type: ignore[attr-defined]
         offer_communes(self, "recipient_commune", province_code)
+        if "cod_amount" in self.fields:
+            # Typing the amount ticks the COD box, unticking it clears the amount (buudien.js).
+            self.fields["cod_amount"].widget.attrs["data-ticks"] = f"addons={COD_ADDON}"
 
     def dims(self) -> tuple[int, int, int]:
         data = self.cleaned_data

@@ -257,10 +257,23 @@ def addon_lines(tariff: Tariff, codes: Iterable[str], declared_value: int) -> li
     return lines
 
 
+def cod_needs_amount(codes: Iterable[str], cod_amount: int) -> None:
+    """Cash on delivery is one choice, its box and its amount together: the COD fee chosen
+    without an amount to collect is refused (a COD amount alone chooses the fee)."""
+    if cod_amount <= 0 and COD_ADDON in codes:
+        raise DomainError(
+            _("Cash on delivery needs the amount to collect from the recipient."),
+            field="cod_amount",
+        )
+
+
 def addons_for_item(tariff: Tariff, chosen: Iterable[str], *, cod_amount: int) -> list[str]:
     """The add-on codes an item is charged for: those chosen, once each, and the COD fee
-    (``COD_ADDON``) when the item carries a COD amount and the tariff has that add-on."""
+    (``COD_ADDON``) when the item carries a COD amount and the tariff has that add-on. So
+    the COD fee is charged when, and only when, there is an amount to collect: chosen
+    without one, it is refused (``cod_needs_amount``)."""
     codes = list(dict.fromkeys(code.strip() for code in chosen if code and code.strip()))
+    cod_needs_amount(codes, cod_amount)
     if cod_amount > 0 and COD_ADDON not in codes and tariff.addons.filter(code=COD_ADDON).exists():
         codes.append(COD_ADDON)
     return codes

@@ -147,7 +147,13 @@ class ItemIn(Schema):
     width_mm: Side = 0
     height_mm: Side = 0
     declared_value: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
-    cod_amount: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
+    cod_amount: StrictInt = Field(
+        0,
+        ge=0,
+        le=MAX_AMOUNT,
+        description="The amount to collect on delivery: it charges the COD fee (the add-on "
+        "cod need not be listed); the add-on cod without an amount is refused.",
+    )
     addons: list[AddOnCode] = Field(default_factory=list, max_length=10)
     kt1_grade: Kt1Grade | None = None
     kt1_urgency: Kt1Urgency = Kt1Urgency.NORMAL
@@ -180,6 +186,13 @@ class QuoteIn(Schema):
     width_mm: Side = 0
     height_mm: Side = 0
     declared_value: StrictInt = Field(0, ge=0, le=MAX_AMOUNT)
+    cod_amount: StrictInt = Field(
+        0,
+        ge=0,
+        le=MAX_AMOUNT,
+        description="The amount to collect on delivery: it adds the COD fee; the add-on cod "
+        "without an amount is refused.",
+    )
     addons: list[AddOnCode] = Field(default_factory=list, max_length=10)
     day: dt.date | None = Field(None, description="The day of the tariff; today by default.")
 

@@ -273,6 +273,7 @@ class Lookups:
     def addons(self, tariff: Tariff, chosen: Sequence[str], *, cod_amount: int) -> list[str]:
         """``pricing.addons_for_item``, asking the tariff once whether it has the COD fee."""
         codes = list(dict.fromkeys(code.strip() for code in chosen if code and code.strip()))
+        pricing.cod_needs_amount(codes, cod_amount)
         if cod_amount > 0 and pricing.COD_ADDON not in codes:
             has_cod = self._cod_addon.get(tariff.pk)
             if has_cod is None:

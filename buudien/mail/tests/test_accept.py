@@ -280,6 +280,21 @@ def test_it_refuses_cod_on_ordinary_mail(clerk_a, world):
     assert error.field == "cod_amount"
 
 
+def test_it_refuses_the_cod_fee_without_an_amount_to_collect(clerk_a, world, english):
+    # The COD box ticked and no amount: no fee for cash that nobody will collect.
+    error = _refused(
+        DomainError, clerk_a, world.point_a, world.commune_b, addons=["cod"], cod_amount=0
+    )
+    assert error.field == "cod_amount"
+    assert str(error.message) == "Cash on delivery needs the amount to collect from the recipient."
+
+
+def test_the_cod_box_and_the_amount_together_charge_the_fee_once(clerk_a, world):
+    item = _accept(clerk_a, world.point_a, world.commune_b, cod_amount=90_000, addons=["cod"])
+    assert [a["code"] for a in item.addons] == ["cod"]
+    assert (item.price_addons, item.cod_amount) == (12_000, 90_000)
+
+
 def test_it_refuses_a_legacy_commune_that_became_nothing(clerk_a, world):
     error = _refused(DomainError, clerk_a, world.point_a, LegacyCommuneFactory())
     assert error.field == "recipient_commune"

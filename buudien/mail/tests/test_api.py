@@ -193,6 +193,18 @@ def test_it_serves_the_label_and_the_receipt(client_as, clerk_a, world):
     assert client.get(f"/api/mail/items/{item.s10}/label.pdf?size=a4").status_code == 422
 
 
+def test_the_cod_fee_without_an_amount_is_refused_with_the_reason(
+    client_as, clerk_a, world, english
+):
+    response = _post(client_as(clerk_a), "/api/mail/items", _payload(addons=["cod"]))
+    assert response.status_code == 400
+    assert response.json()["field"] == "cod_amount"
+    assert response.json()["detail"] == (
+        "Cash on delivery needs the amount to collect from the recipient."
+    )
+    assert _nothing_written()
+
+
 # --- the public quote -----------------------------------------------------------------------
 
 
@@ -234,6 +246,16 @@ def test_a_quote_to_a_province_and_from_a_point(client, world):
         },
     ).json()
     assert (body["zone"], body["total"]) == ("country", 17_280)
+
+
+def test_a_quote_charges_the_cod_fee_with_an_amount_to_collect_and_only_then(client, world):
+    quote = {"service": "registered", "origin_province": "20", "recipient_province": "20"}
+    priced = _post(client, "/api/mail/quote", {**quote, "weight_g": 20, "cod_amount": 90_000})
+    assert priced.status_code == 200
+    assert [line["code"] for line in priced.json()["addon_lines"]] == ["cod"]
+    assert priced.json()["total"] == 27_000  # (13,000 + 12,000) + 8 % VAT
+    refused = _post(client, "/api/mail/quote", {**quote, "weight_g": 20, "addons": ["cod"]})
+    assert refused.status_code == 400 and refused.json()["field"] == "cod_amount"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import pytest
 from buudien.mail.models import PostalItem
 from buudien.mail.tests.factories import tariffs_for_all_services
 from buudien.mail.tests.ops_factories import postman_b  # noqa: F401
+from buudien.mail.tests.pages import fill_a_letter
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,15 +60,7 @@ def test_a_letter_from_the_counter_to_the_door_and_on_the_public_page(
     # Office A's clerk accepts a registered letter for a commune that office B serves.
     _login(page, url, "clerk_a")
     page.goto(f"{url}/mail/accept/")
-    page.fill("#id_sender_name", "Nguyễn Văn An")
-    page.fill("#id_recipient_name", "Hoàng Thị Bình")
-    page.fill("#id_recipient_address", "Thôn Pò Mỏ")
-    page.get_by_test_id("commune-search").fill("chi lang")
-    expect(page.locator("#id_recipient_commune option")).to_have_count(2)
-    page.select_option("#id_recipient_commune", str(world.commune_b.pk))
-    page.fill("#id_weight_g", "18")
-    page.locator("#id_weight_g").blur()
-    expect(page.get_by_test_id("quote-total")).to_contain_text("14.040")
+    fill_a_letter(page, world)
     page.get_by_test_id("accept-submit").click()
     expect(page).to_have_url(re.compile(r"/mail/items/[A-Z]{2}\d{9}VN/$"))
     item = PostalItem.objects.get()

@@ -124,6 +124,27 @@ def test_the_quote_counts_the_cod_fee_the_acceptance_will_charge(client_as, cler
     assert "Thu hộ (COD)" in html and "27.000" in html  # (13,000 + 12,000) × 1.08
 
 
+def test_the_cod_box_ticked_without_an_amount_prices_nothing_and_accepts_nothing(
+    client_as, clerk_a, world, english
+):
+    client = client_as(clerk_a)
+    form = _form(world, addons=["cod"], cod_amount="")
+    html = client.post(reverse("mail:quote"), form, **HTMX).content.decode()
+    assert 'data-testid="quote-total"' not in html
+    assert 'data-testid="quote-refusal"' in html
+    assert "Cash on delivery needs the amount to collect from the recipient." in html
+    response = client.post(reverse("mail:accept"), form)
+    assert response.status_code == 200
+    assert 'data-testid="error-cod_amount"' in response.content.decode()
+    assert not PostalItem.objects.exists() and not Entry.objects.exists()
+
+
+def test_the_cod_amount_is_tied_to_its_box_on_both_forms(client_as, clerk_a, world):
+    for url in (reverse("mail:accept"), reverse("mail:price")):
+        html = client_as(clerk_a).get(url).content.decode()
+        assert 'data-ticks="addons=cod"' in html and 'value="cod"' in html
+
+
 def test_the_quote_explains_a_refusal(client_as, clerk_a, world):
     html = (
         client_as(clerk_a)

@@ -15,6 +15,16 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 
+  /* <a data-escape>: the Esc key follows it (the way back from a full-screen view). The key
+     is taken from the browser, whose own Esc would stop the page loading it asked for. */
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || e.defaultPrevented) return;
+    var back = document.querySelector("a[data-escape]");
+    if (!back) return;
+    e.preventDefault();
+    back.click();
+  });
+
   /* <form data-confirm="question">: asks before it is sent. */
   document.addEventListener("submit", function (e) {
     var form = e.target, question = form.getAttribute && form.getAttribute("data-confirm");
@@ -31,6 +41,35 @@
     var field = focus && document.querySelector(focus);
     if (field) field.focus();
   });
+
+  /* <input data-ticks="NAME=VALUE"> (the COD amount): an amount typed ticks the box NAME=VALUE
+     of its form and an amount cleared unticks it; unticking the box clears the amount, ticking
+     it asks for the amount. Listened to on the way down, so that htmx (on the form) sends
+     the form as it is then. */
+  var box = function (field) {
+    var pair = field.getAttribute("data-ticks").split("=");
+    return field.form && field.form.querySelector(
+      "input[type=checkbox][name='" + pair[0] + "'][value='" + pair[1] + "']");
+  };
+  var amount = function (field) { return /[1-9]/.test(field.value); };
+  document.addEventListener("input", function (e) {
+    var field = e.target;
+    if (!field.matches || !field.matches("[data-ticks]")) return;
+    var ticked = box(field);
+    if (ticked) ticked.checked = amount(field);
+  }, true);
+  document.addEventListener("change", function (e) {
+    var ticked = e.target;
+    if (!ticked.matches || !ticked.matches("input[type=checkbox]") || !ticked.form) return;
+    ticked.form.querySelectorAll("[data-ticks]").forEach(function (field) {
+      if (box(field) !== ticked) return;
+      if (!ticked.checked) {
+        field.value = "";
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      else if (!amount(field)) field.focus();
+    });
+  }, true);
 
   /* A signature pad: draw with a finger, keep the drawing as a PNG data: URL in the form. */
   document.addEventListener("pointerdown", function (start) {
