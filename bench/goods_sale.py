@@ -118,7 +118,7 @@ def setup() -> tuple[ServicePoint, User, list[Product]]:
         structure="2025",
         level="commune",
         code="B9401",
-        name="Xã Hàng Hoá",
+        name="Xã Hàng Hóa",
         division_type="xã",
         province_code=PROVINCE,
     )

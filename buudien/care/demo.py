@@ -96,7 +96,7 @@ SAYS = {
     ],
     Ground.DAMAGE: [
         "Bưu kiện nhận được bị móp méo, hàng bên trong bị vỡ.",
-        "Vỏ hộp bị rách, hàng hoá bên trong bị ướt.",
+        "Vỏ hộp bị rách, hàng hóa bên trong bị ướt.",
     ],
     Ground.CONTENTS: ["Bưu kiện nhận được thiếu hàng so với nội dung khai trên phiếu gửi."],
     Ground.AMOUNT: ["Khách hàng cho rằng bị thu cước cao hơn bảng cước đã công bố."],
@@ -114,7 +114,7 @@ FOUND = {
     ),
     Ground.DAMAGE: (
         "Hư hỏng trong quá trình vận chuyển",
-        "Hàng hoá do khách hàng tự đóng gói không đúng quy cách",
+        "Hàng hóa do khách hàng tự đóng gói không đúng quy cách",
     ),
     Ground.CONTENTS: (
         "Thiếu hụt trong quá trình vận chuyển",
@@ -134,7 +134,7 @@ NOTES = [
 ]
 ENQUIRIES = [
     "Hỏi cước gửi bưu kiện 2 kg đi Hà Nội.",
-    "Hỏi lịch chi trả lương hưu tại điểm Bưu điện văn hoá xã.",
+    "Hỏi lịch chi trả lương hưu tại điểm Bưu điện văn hóa xã.",
     "Hỏi thủ tục nhận kết quả hồ sơ hành chính công qua bưu điện.",
     "Hỏi giờ mở cửa của bưu cục vào ngày thứ Bảy.",
     "Hỏi mua bảo hiểm bắt buộc xe máy tại bưu điện.",
@@ -143,7 +143,7 @@ ENQUIRY_ITEM = "Hỏi tình trạng bưu gửi, người nhận chưa thấy bá
 SUGGESTIONS = [
     "Đề nghị mở thêm quầy giao dịch vào giờ nghỉ trưa.",
     "Đề nghị gửi tin nhắn báo khi bưu gửi đến bưu cục phát.",
-    "Đề nghị cho thanh toán cước bằng mã QR tại các điểm Bưu điện văn hoá xã.",
+    "Đề nghị cho thanh toán cước bằng mã QR tại các điểm Bưu điện văn hóa xã.",
 ]
 PARTNERS = ["Cửa hàng Nông sản Xứ Lạng", "Công ty TNHH Thương mại Đồng Đăng"]
 

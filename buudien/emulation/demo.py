@@ -71,7 +71,7 @@ INITIATIVES = [
     ("Sổ theo dõi hồ sơ hành chính công đến hạn trả kết quả", 0),
     ("Phân loại báo chí công ích theo xã ngay khi nhận tại trung tâm", 12_000_000),
     ("Chi trả lương hưu tại nhà cho người cao tuổi theo lịch hẹn qua điện thoại", 0),
-    ("Bảng đối chiếu tiền mặt cuối ngày cho bưu điện văn hoá xã", 9_000_000),
+    ("Bảng đối chiếu tiền mặt cuối ngày cho bưu điện văn hóa xã", 9_000_000),
     ("Gom hàng nông sản của hợp tác xã tại điểm phục vụ để gửi đi một lần", 30_000_000),
     ("Tiếp nhận khiếu nại qua tổng đài kèm tra cứu hành trình bưu gửi", 0),
 ]

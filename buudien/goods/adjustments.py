@@ -46,7 +46,7 @@ from buudien.goods.models import (
 from buudien.goods.services import STOCK_ONLY, reference_clean
 from buudien.network.models import ServicePoint
 
-WRITE_OFF_PREFIX = "XH"  # xuất huỷ
+WRITE_OFF_PREFIX = "XH"  # xuất hủy
 STOCKTAKE_PREFIX = "KK"  # kiểm kê
 
 

@@ -1,4 +1,4 @@
-"""Goods sold at the counters, their stock per point and its cost (phân phối hàng hoá).
+"""Goods sold at the counters, their stock per point and its cost (phân phối hàng hóa).
 
 - A ``Supplier`` sells the post its goods (``purchase``: the stock is the post's, at its
   cost) or leaves them on consignment (``consignment``: sold on its behalf, the post earning a
@@ -496,7 +496,7 @@ class _Approved(CounterOperation):
 
 
 class WriteOff(_Approved):
-    """Goods written off (damaged, expired, lost) with the reason (biên bản huỷ hàng)."""
+    """Goods written off (damaged, expired, lost) with the reason (biên bản hủy hàng)."""
 
     reason = models.CharField(_("reason"), max_length=300)
 

@@ -84,7 +84,7 @@ PRODUCTS = [
                 5_000_000, 1000, (480_700, 480_700, 873_400, 1_026_300)),
     DemoProduct("pti", "PTI-TN", "Bảo hiểm tai nạn con người 24/24", ProductKind.PERSONAL_ACCIDENT,
                 0, 50_000, 3_000_000, 2000, (100_000, 200_000, 300_000, 500_000)),
-    DemoProduct("pti", "PTI-CARE", "PTI Care: sức khoẻ và trợ cấp nằm viện", ProductKind.HEALTH,
+    DemoProduct("pti", "PTI-CARE", "PTI Care: sức khỏe và trợ cấp nằm viện", ProductKind.HEALTH,
                 0, 500_000, 20_000_000, 2500, (1_200_000, 2_100_000, 3_500_000)),
     DemoProduct("bic", "BIC-XM", "TNDS bắt buộc xe máy (BIC)", ProductKind.MOTORBIKE_LIABILITY,
                 66_000, 0, 0, 1800),

@@ -151,7 +151,7 @@ FAMILY_NAMES = [
 ]
 MIDDLE_MALE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thế", "Trọng", "Xuân",
                "Công", "Mạnh", "Tuấn", "Thanh", "Ngọc"]
-MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Thị", "Thu", "Thanh", "Ngọc", "Hồng", "Minh", "Thuỳ",
+MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Thị", "Thu", "Thanh", "Ngọc", "Hồng", "Minh", "Thùy",
                  "Phương", "Kim", "Thị Thu", "Thị Hồng"]
 GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hoàng",
               "Hùng", "Huy", "Khánh", "Kiên", "Long", "Minh", "Nam", "Nghĩa", "Phong", "Quân",
@@ -159,7 +159,7 @@ GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "
               "Lâm", "Tiến", "Chiến", "Duy", "Hậu", "Lợi", "Phúc", "Quyết", "Tài", "Vượng"]
 GIVEN_FEMALE = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Huệ",
                 "Hương", "Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh",
-                "Phương", "Quỳnh", "Thảo", "Thuý", "Trang", "Tuyết", "Uyên", "Vân", "Yến",
+                "Phương", "Quỳnh", "Thảo", "Thúy", "Trang", "Tuyết", "Uyên", "Vân", "Yến",
                 "Xuân", "Hồng", "Thu", "Diệp", "Huyền", "Lụa", "Mến", "Nhàn", "Thắm"]
 STREETS = ["Lê Lợi", "Trần Đăng Ninh", "Bà Triệu", "Hùng Vương", "Lý Thái Tổ", "Ngô Quyền",
            "Tam Thanh", "Bắc Sơn", "Lê Đại Hành", "Quang Trung", "Trần Hưng Đạo", "Nguyễn Du",
@@ -340,7 +340,7 @@ def _plan_points(geo: _Geography, rng: random.Random) -> _Plan:
         else:
             point(
                 PointKind.BDVHX,
-                f"Điểm Bưu điện văn hoá xã {place(area)}",
+                f"Điểm Bưu điện văn hóa xã {place(area)}",
                 area,
                 _day(rng, dt.date(1998, 6, 1), dt.date(2004, 12, 31)),
                 street=_rural_street(rng, area),
@@ -862,7 +862,7 @@ def _build_staff(
         PointKind.KIOSK: (1, 1),
     }
     positions: dict[str, str] = {
-        PointKind.BDVHX: "Nhân viên Bưu điện văn hoá xã",
+        PointKind.BDVHX: "Nhân viên Bưu điện văn hóa xã",
         PointKind.AGENT: "Nhân viên đại lý",
         PointKind.KIOSK: "Nhân viên ki-ốt",
     }

@@ -103,7 +103,7 @@ SUBSCRIBERS = [  # (kind, weight, periods)
     (SubscriberKind.SCHOOL, 1, (PeriodKind.QUARTER, PeriodKind.HALF_YEAR)),
     (SubscriberKind.COMMUNE, 1, (PeriodKind.QUARTER, PeriodKind.YEAR)),
 ]
-AGENCIES = ["Văn phòng Đảng uỷ", "Trung tâm Y tế", "Chi cục Thuế khu vực", "Công an",
+AGENCIES = ["Văn phòng Đảng ủy", "Trung tâm Y tế", "Chi cục Thuế khu vực", "Công an",
             "Hội Cựu chiến binh", "Hội Nông dân", "Đoàn Thanh niên"]  # fmt: skip
 
 
@@ -274,7 +274,7 @@ def _programmes(
             (
                 PUBLIC,
                 f"Báo chí công ích năm {today.year}",
-                "Uỷ ban nhân dân tỉnh Lạng Sơn",
+                "Ủy ban nhân dân tỉnh Lạng Sơn",
                 "Quyết định 45/2015/QĐ-TTg",
             ),
             (

@@ -33,7 +33,7 @@ def test_a_bill_charged_wrongly_is_refunded_by_its_cancellation_once(
         subject_ref=bill.reference,
         customer_name="Nguyễn Văn An",
         customer_phone="0912345678",
-        description="Thu nhầm hoá đơn tiền điện của nhà khác.",
+        description="Thu nhầm hóa đơn tiền điện của nhà khác.",
         point=world.point_a,
     )
     services.request_answer(actor=clerk_a, request=row, text="Bưu điện hoàn lại tiền.")

@@ -117,3 +117,17 @@ def test_the_interface_words_follow_the_glossary(
     assert by_catalogue, f"no catalogue has {msgid!r} (context {context!r}): a stale row?"
     wrong = {name: strings[0] for name, strings in by_catalogue.items() if strings[0] != vietnamese}
     assert not wrong, f"{msgid!r} (context {context!r}) should be {vietnamese!r}: {wrong}"
+
+
+# The tone mark sits where the legal texts and the reviews put it ("hóa", "hủy", "ủy ban",
+# "khỏe"), never on the second vowel of an open oa/oe/uy ("hoá", "huỷ", "uỷ"): one spelling
+# for each word. "quý" is not such a pair ("qu" is its consonant).
+SECOND_VOWEL_TONE = re.compile(r"(?<![qQ])(?:[oO][áàảãạéèẻẽẹ]|[uU][ýỳỷỹỵ])(?![a-zA-Zà-ỹÀ-Ỹđ])")
+TEMPLATES = sorted(PACKAGE.glob("*/templates/**/*.html"))
+
+
+@pytest.mark.parametrize("path", CATALOGUES + TEMPLATES, ids=_name)
+def test_one_spelling_for_each_word(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    found = sorted({m.group(0) for m in SECOND_VOWEL_TONE.finditer(text)})
+    assert not found, f"{_name(path)}: write {found} as the reviews do (hóa, hủy, ủy)"

@@ -52,7 +52,7 @@ def test_a_sale_by_scanner_with_its_receipt(
 ) -> None:
     expect = _expect()
     _login(page, live_server, "clerk_a")
-    page.get_by_role("link", name="Hàng hoá").first.click()
+    page.get_by_role("link", name="Hàng hóa").first.click()
     expect(page.get_by_test_id("stock-value")).to_contain_text("78.000")
     page.get_by_test_id("sale-link").click()
     expect(page.get_by_test_id("scan")).to_be_focused()
@@ -191,7 +191,7 @@ def test_a_stocktake_counted_at_the_point_and_approved_by_an_accountant(
 
     desk = browser.new_context().new_page()
     _login(desk, live_server, "ketoan")
-    desk.get_by_role("link", name="Hàng hoá").first.click()
+    desk.get_by_role("link", name="Hàng hóa").first.click()
     desk.get_by_role("link", name="Phê duyệt").first.click()
     desk.get_by_test_id("approve-KK240001000001").click()
     expect(desk.get_by_test_id("no-stocktakes")).to_be_visible()

@@ -224,21 +224,21 @@ def test_every_format_has_the_goods_section(sold):
     report = selectors.year_report(user=None, province_code="20", year=2026)
 
     html = render_year_report(report, "html").decode()
-    assert ". Kinh doanh hàng hoá</h3>" in html
+    assert ". Kinh doanh hàng hóa</h3>" in html
     assert 'data-testid="table-goods"' in html
     assert 'data-testid="table-goods_groups"' in html
     assert "bán ra 3 sản phẩm" in html
 
     document = Document(io.BytesIO(render_year_report(report, "docx")))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Kinh doanh hàng hoá tại các điểm phục vụ" in text
+    assert "Kinh doanh hàng hóa tại các điểm phục vụ" in text
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "Giá vốn hàng bán" in cells
     assert "Hàng tiêu dùng" in cells
 
     workbook = load_workbook(io.BytesIO(render_year_report(report, "xlsx")))
-    name = next(sheet for sheet in workbook.sheetnames if sheet.endswith("Hàng hoá"))
+    name = next(sheet for sheet in workbook.sheetnames if sheet.endswith("Hàng hóa"))
     rows = list(workbook[name].iter_rows(min_row=4, values_only=True))
-    assert rows[0] == ("Doanh thu bán hàng hoá (không gồm thuế GTGT)", 23_500, 1_000_000, -97.7)
+    assert rows[0] == ("Doanh thu bán hàng hóa (không gồm thuế GTGT)", 23_500, 1_000_000, -97.7)
     assert rows[3] == ("Tỷ suất lãi gộp trên doanh thu (%)", 48.9, None, None)
     assert rows[4] == ("Số lượng hàng bán ra", 3, None, None)

@@ -68,7 +68,7 @@ def test_a_clerk_sees_the_stock_of_their_point_with_its_value(client_as, clerk_a
     response = client.get(reverse("goods:index"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Hàng hoá" in html
+    assert "Hàng hóa" in html
     assert 'data-testid="stock-point">240001' in html
     assert 'data-testid="stock-quantity">19<' in html
     assert 'data-testid="stock-value">78.000\xa0₫<' in html

@@ -18,7 +18,7 @@ from buudien.insurance.models import Insurer, Product
 MONDAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=VIETNAM)
 MOTORBIKE = "PTI-XM"  # TNDS xe máy, 66.000 đ fixed, 20 % commission
 CAR = "BIC-OTO"  # TNDS ô tô, entered from 400.000 to 5.000.000 đ, 10 %
-HEALTH = "PTI-SK"  # sức khoẻ, entered from 300.000 to 20.000.000 đ, 25 %
+HEALTH = "PTI-SK"  # sức khỏe, entered from 300.000 to 20.000.000 đ, 25 %
 HOME = "BIC-NHA"  # nhà tư nhân, entered, 15 %
 
 
@@ -40,7 +40,7 @@ def products(world: Any) -> dict[str, Product]:
         (
             pti,
             HEALTH,
-            "Sức khoẻ toàn diện",
+            "Sức khỏe toàn diện",
             ProductKind.HEALTH,
             0,
             300_000,

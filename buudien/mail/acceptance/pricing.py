@@ -22,7 +22,7 @@ Every fraction is rounded half up with :func:`buudien.core.money.round_vnd`.
 
 Zones, by the GSO code of the provinces (2025 codes; the legacy ones fall in the same bands):
 the same province is ``province``; the same region is ``region``; any other is ``country``.
-The three regions: North ≤ 37 (Hà Nội 01 … Ninh Bình 37), Central 38–68 (Thanh Hoá 38 …
+The three regions: North ≤ 37 (Hà Nội 01 … Ninh Bình 37), Central 38–68 (Thanh Hóa 38 …
 Lâm Đồng 68), South ≥ 70 (Đồng Nai 75, Hồ Chí Minh 79 … Cà Mau 96).
 """
 

@@ -60,8 +60,8 @@ def _quote(service="registered", commune=None, weight_g=18, **kwargs):
     [
         ("20", "20", Zone.PROVINCE),
         ("20", "01", Zone.REGION),  # Lạng Sơn to Hà Nội: both North
-        ("37", "38", Zone.COUNTRY),  # Ninh Bình (North) to Thanh Hoá (Central)
-        ("38", "68", Zone.REGION),  # Thanh Hoá to Lâm Đồng: both Central
+        ("37", "38", Zone.COUNTRY),  # Ninh Bình (North) to Thanh Hóa (Central)
+        ("38", "68", Zone.REGION),  # Thanh Hóa to Lâm Đồng: both Central
         ("68", "75", Zone.COUNTRY),  # Lâm Đồng to Đồng Nai (South)
         ("79", "96", Zone.REGION),  # Hồ Chí Minh to Cà Mau
         ("20", "79", Zone.COUNTRY),

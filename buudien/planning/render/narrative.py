@@ -387,13 +387,13 @@ def _public_admin(report: dict[str, Any], year: Any) -> Section:
 def _goods(report: dict[str, Any], year: Any) -> Section:
     """Revenue of the goods sold (against last year), gross margin, units, the BĐVHX, the
     stock at the end: one sentence, the clauses without data left out."""
-    section = Section("goods", "Kinh doanh hàng hoá")
+    section = Section("goods", "Kinh doanh hàng hóa")
     figures = report.get("goods") or {}
     last = f"năm {year - 1}" if isinstance(year, int) else "năm trước"
     clauses = []
     revenue = figures.get("revenue") or {}
     if n.is_number(revenue.get("actual")) and revenue["actual"]:
-        clause = f"doanh thu bán hàng hoá đạt {n.amount_words(revenue['actual'])}"
+        clause = f"doanh thu bán hàng hóa đạt {n.amount_words(revenue['actual'])}"
         clause += _against(revenue, last)
         clauses.append(clause)
     margin = (figures.get("gross_margin") or {}).get("actual")

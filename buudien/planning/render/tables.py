@@ -506,9 +506,9 @@ def _goods(report: dict[str, Any]) -> dict[str, Any]:
     return report.get("goods") or {}
 
 
-# The rows of the section "Kinh doanh hàng hoá": (key of ``report["goods"]``, label, kind).
+# The rows of the section "Kinh doanh hàng hóa": (key of ``report["goods"]``, label, kind).
 GOODS_ROWS: tuple[tuple[str, str, Kind], ...] = (
-    ("revenue", "Doanh thu bán hàng hoá (không gồm thuế GTGT)", "money"),
+    ("revenue", "Doanh thu bán hàng hóa (không gồm thuế GTGT)", "money"),
     ("cost", "Giá vốn hàng bán", "money"),
     ("gross_margin", "Lãi gộp", "money"),
     ("margin_pct", "Tỷ suất lãi gộp trên doanh thu (%)", "pct"),
@@ -525,8 +525,8 @@ def goods_table(report: dict[str, Any]) -> Table:
         key="goods",
         rows_of=GOODS_ROWS,
         kind="money",
-        sheet="Hàng hoá",
-        title="Kinh doanh hàng hoá tại các điểm phục vụ",
+        sheet="Hàng hóa",
+        title="Kinh doanh hàng hóa tại các điểm phục vụ",
         note="Tiền: triệu đồng; số lượng: đơn vị sản phẩm; tỷ lệ: %",
     )
 
@@ -549,7 +549,7 @@ def goods_groups_table(report: dict[str, Any]) -> Table:
     ]
     return Table(
         key="goods_groups",
-        sheet="Hàng hoá - nhóm hàng",
+        sheet="Hàng hóa - nhóm hàng",
         title="Doanh thu, giá vốn và lãi gộp theo nhóm hàng",
         columns=[
             Col("Nhóm hàng"),

@@ -78,7 +78,7 @@ def test_an_admin_opens_a_point_from_the_form_and_finds_it(
 
     # A wrong date is refused with the reason next to the field; nothing is created.
     page.fill("#id_code", "240555")
-    page.fill("#id_name", "Điểm Bưu điện văn hoá xã Tân Mỹ")
+    page.fill("#id_name", "Điểm Bưu điện văn hóa xã Tân Mỹ")
     page.select_option("#id_kind", "bdvhx")
     page.select_option("#id_unit", label="Bưu điện xã Đồng Đăng")
     page.select_option("#id_commune", label="Xã Đồng Đăng (06001)")
