@@ -127,6 +127,7 @@ from buudien.care.api import router as care_router  # noqa: E402
 from buudien.cashdesk.api import router as cashdesk_router  # noqa: E402
 from buudien.cashless.api import router as cashless_router  # noqa: E402
 from buudien.collection.api import router as collection_router  # noqa: E402
+from buudien.counter.api import router as counter_router  # noqa: E402
 from buudien.dossiers.agency_api import router as dossiers_agency_router  # noqa: E402
 from buudien.dossiers.api import router as dossiers_router  # noqa: E402
 from buudien.emulation.api import router as emulation_router  # noqa: E402
@@ -156,6 +157,7 @@ api.add_router("/payouts/", payouts_router)
 api.add_router("/agency/", agency_router)
 api.add_router("/cashless/", cashless_router)
 api.add_router("/cashdesk/", cashdesk_router)
+api.add_router("/counter/", counter_router)
 api.add_router("/planning/", planning_router)
 api.add_router("/dossiers/agency/", dossiers_agency_router)
 api.add_router("/dossiers/", dossiers_router)

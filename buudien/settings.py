@@ -238,6 +238,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 # The post's hotline, printed on the answer letters and shown on the public pages.
 CARE_HOTLINE = env_str("CARE_HOTLINE", "1900 54 54 81")
 
+# --- cancellations ------------------------------------------------------------------------
+# A cancellation of an operation that moved money above this many đồng waits for the approval
+# of a director or an accountant (buudien.counter.cancellations); at or below it, it is done
+# at once.
+BUUDIEN_CANCEL_APPROVAL_ABOVE = env_int("BUUDIEN_CANCEL_APPROVAL_ABOVE", 5_000_000)
+
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 1000

@@ -1,19 +1,23 @@
 """What every counter endpoint of the API shares: the idempotency key of a request and the
-point it acts at.
+point it acts at; and /api/counter/cancellations, where directors and accountants list the
+cancellations waiting for their approval, approve or refuse them.
 
 A money-moving call needs a key: the ``Idempotency-Key`` header (or, where the schema has
 one, an ``idempotency_key`` field). A retry under the same key returns what was recorded.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from buudien.core.errors import DomainError, NotFound
+from buudien.counter import cancellations, selectors
+from buudien.counter.choices import CancelStatus
+from buudien.counter.models import CancelRequest
+from buudien.counter.schemas import CancelIn, CancelRequestOut
 from buudien.network.choices import AdminAreaStructure
 from buudien.network.geography_selectors import commune_get
 from buudien.network.models import AdminArea, ServicePoint
@@ -104,3 +108,55 @@ def commune_of_code(code: str, *, field: str) -> AdminArea | None:
     except DomainError as exc:
         exc.field = field
         raise
+
+
+# --- cancellations waiting for a supervisor ---------------------------------------------------
+
+router = Router(tags=["counter"])
+
+
+def _request_out(row: CancelRequest) -> CancelRequest:
+    return CancelRequest.objects.select_related("point", "requested_by", "decided_by").get(
+        pk=row.pk
+    )
+
+
+@router.get(
+    "/cancellations",
+    response=list[CancelRequestOut],
+    summary="Cancellations in your units (waiting for approval by default)",
+)
+@paginate
+def cancellations_list(request: HttpRequest, status: CancelStatus | None = None) -> Any:
+    """Directors and accountants: the requests of their units, those waiting the oldest
+    first. ``status`` chooses approved or refused ones instead."""
+    return selectors.cancel_request_list(user=request.user, status=status or CancelStatus.PENDING)
+
+
+@router.get("/cancellations/{request_id}", response=CancelRequestOut, summary="One cancellation")
+def cancellations_get(request: HttpRequest, request_id: int) -> Any:
+    return selectors.cancel_request_get(user=request.user, pk=request_id)
+
+
+@router.post(
+    "/cancellations/{request_id}/approve",
+    response=CancelRequestOut,
+    summary="Approve a cancellation: it is done now",
+)
+def cancellations_approve(request: HttpRequest, request_id: int) -> Any:
+    """By a director or an accountant of the record's units, not the one who asked; the
+    service's rules of the day apply (refused: the request still waits)."""
+    row = selectors.cancel_request_get(user=request.user, pk=request_id)
+    cancellations.cancel_request_approve(actor=request.user, request=row)
+    return _request_out(row)
+
+
+@router.post(
+    "/cancellations/{request_id}/refuse",
+    response=CancelRequestOut,
+    summary="Refuse a cancellation, with a reason",
+)
+def cancellations_refuse(request: HttpRequest, request_id: int, payload: CancelIn) -> Any:
+    row = selectors.cancel_request_get(user=request.user, pk=request_id)
+    cancellations.cancel_request_refuse(actor=request.user, request=row, reason=payload.reason)
+    return _request_out(row)

@@ -251,3 +251,21 @@ class UploadField(forms.FileField):
             if problem:
                 raise forms.ValidationError(problem, code="upload")
         return upload
+
+
+class CancelForm(forms.Form):
+    """The reason for cancelling an operation that moved money. The service checks it (it is
+    required, at most 200 characters) after who may cancel what: the page says what the API
+    says, in the same order."""
+
+    reason = forms.CharField(label=_("Reason for cancelling"), required=False)
+
+    def focus(self) -> None:
+        """The reason takes the focus: the form came back with an error."""
+        self.fields["reason"].widget.attrs["autofocus"] = True
+
+
+class RefuseForm(CancelForm):
+    """The reason a director or an accountant refuses a cancellation for."""
+
+    reason = forms.CharField(label=_("Reason for refusing"), required=False)

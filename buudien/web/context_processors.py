@@ -24,6 +24,8 @@ class NavItem:
 FINANCE_ROLES = frozenset({"accountant", "director", "auditor", "admin"})
 SUPERVISORS = frozenset({"director", "auditor", "admin"})
 COUNTER_ROLES = frozenset({"clerk", "admin", "kt1_operator"})
+# Who approves the cancellations above the amount a clerk cancels alone (counter.cancellations).
+CANCEL_DECIDERS = frozenset({"director", "accountant"})
 
 
 def _has(user: Any, roles: frozenset[str]) -> bool:
@@ -61,6 +63,10 @@ def _finance_subnav(user: Any) -> list[tuple[Any, str, Any]]:
         (_("Insurance"), "insurance:index", "/insurance/"),
         (_("Cash desk"), "cashdesk:index", "/cashdesk/"),
     ]
+    if _has(user, CANCEL_DECIDERS):
+        entries.append(
+            (_("Cancellations to approve"), "counter:cancel_requests", "/counter/cancellations/")
+        )
     if _has(user, FINANCE_ROLES):
         ledger_pages = ("/finance/accounts/", "/finance/trial-balance/", "/finance/journal/")
         entries.append((_("Ledger"), "finance:index", ledger_pages))
@@ -77,6 +83,7 @@ FINANCE_SECTIONS = (
     "/insurance/",
     "/cashdesk/",
     "/finance/",
+    "/counter/cancellations/",
 )
 # Who works the financial services' counters (KT1 operators handle confidential mail only).
 CASH_COUNTER_ROLES = frozenset({"clerk", "admin"})
