@@ -45,7 +45,9 @@ from buudien.core.audit import audit_record
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.counter import fields
+from buudien.counter.choices import CancelStatus
 from buudien.counter.desk import Desk, Op, key_clean, moment_of, user_or_none
+from buudien.counter.models import CancelRequest
 from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
 from buudien.network.models import ServicePoint
@@ -392,9 +394,13 @@ def _upheld(request: CareRequest) -> None:
         )
 
 
-def _bill_refund(actor: Any, request: CareRequest, reason: str) -> str:
+def _bill_refund(actor: Any, request: CareRequest, reason: str) -> tuple[str, bool]:
+    """The bill's cancellation: done (what the step says, True), or asked for a director's
+    or an accountant's approval above the amount a clerk cancels alone (False: refunded
+    when, once it is approved, the refund is asked again)."""
+    from buudien.collection.choices import BillStatus
     from buudien.collection.models import Bill
-    from buudien.collection.services import bill_cancel
+    from buudien.collection.services import BILL_CANCEL, bill_cancel
 
     bill = Bill.objects.filter(
         province_code=request.province_code, reference=request.subject_ref
@@ -404,11 +410,28 @@ def _bill_refund(actor: Any, request: CareRequest, reason: str) -> str:
             _("No bill %(reference)s is known.") % {"reference": request.subject_ref},
             field="subject_ref",
         )
-    done = bill_cancel(actor=actor, bill=bill, reason=reason)
-    return _("Bill %(reference)s cancelled: %(amount)s refunded.") % {
-        "reference": done.reference,
-        "amount": _vnd(done.amount + done.fee + done.fee_vat),
+    refunded = _("Bill %(reference)s cancelled: %(amount)s refunded.") % {
+        "reference": bill.reference,
+        "amount": _vnd(bill.total),
     }
+    approved = CancelRequest.objects.filter(
+        kind=BILL_CANCEL.name,
+        record_id=str(bill.pk),
+        status=CancelStatus.APPROVED,
+        reason__contains=request.code,
+    )
+    if bill.status == BillStatus.CANCELLED and approved.exists():
+        return refunded, True  # asked for this complaint, approved since
+    result = bill_cancel(actor=actor, bill=bill, reason=reason)
+    if not result.done:
+        return (
+            _(
+                "Refund of bill %(reference)s asked: its cancellation (%(amount)s) waits for "
+                "the approval of a director or an accountant; refund again once it is approved."
+            )
+            % {"reference": bill.reference, "amount": _vnd(bill.total)}
+        ), False
+    return refunded, True
 
 
 def _sale_refund(actor: Any, request: CareRequest, reason: str, key: str, at: Any) -> str:
@@ -454,21 +477,24 @@ def refund_through_service(
     administrator): the bill cancelled (its entry reversed; the business day it was
     collected only) or every product of the sale taken back (within the days goods are
     taken back). Its refusals (another day, settled, too late) are told as they are; nothing
-    is written then. A public step says what was refunded; once."""
+    is written then. A public step says what was refunded; once. A cancellation above the
+    amount a clerk cancels alone is asked (``counter.cancellations``): an internal note says
+    so, and the refund is recorded when it is asked again, once a supervisor approved it."""
     require_handler(actor, request)
     row = _locked(request)
     _upheld(row)
     reason = _("Complaint %(code)s upheld") % {"code": row.code}
     moment, _day = moment_of(at)
     if row.subject == Subject.BILL:
-        said = _bill_refund(actor, row, reason)
+        said, done = _bill_refund(actor, row, reason)
     else:
         key = key_clean(idempotency_key or f"{row.code}")
-        said = _sale_refund(actor, row, reason, key, at)
-    _step(row, StepKind.REFUNDED, actor, moment, said, public=True)
+        said, done = _sale_refund(actor, row, reason, key, at), True
+    # A cancellation that waits for a supervisor is an internal note, no refund yet.
+    _step(row, StepKind.REFUNDED if done else StepKind.NOTE, actor, moment, said, public=done)
     audit_record(
         actor=actor,
-        action="care.refund_through_service",
+        action="care.refund_through_service" if done else "care.refund_asked",
         obj=row,
         after={"subject": row.subject, "reference": row.subject_ref},
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buudien.care import selectors_money as selectors
 from buudien.care import services_money as services
-from buudien.care.choices import CompensationRule, CompensationStatus
+from buudien.care.choices import CompensationRule, CompensationStatus, StepKind
 from buudien.care.compensation import Computation, compensation_max, compensation_rule_for
 from buudien.care.forms_money import PayForm, ProposeForm, StatusForm
 from buudien.care.models import CompensationPayment
@@ -191,7 +191,7 @@ def refund(request: HttpRequest, code: str) -> HttpResponse:
     """Refund an upheld complaint about a bill or a sale through that service."""
     row = selectors.request_for_compensation(user=request.user, code=code)
     try:
-        services.refund_through_service(
+        done = services.refund_through_service(
             actor=request.user, request=row, idempotency_key=request.POST.get("token", "")
         )
     except DomainError as exc:
@@ -199,5 +199,10 @@ def refund(request: HttpRequest, code: str) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Refunded through the service: see the request's steps."))
+        if done.steps.filter(kind=StepKind.REFUNDED).exists():
+            messages.success(request, _("Refunded through the service: see the request's steps."))
+        else:  # the cancellation waits for a director's or an accountant's approval
+            messages.info(
+                request, done.steps.order_by("-at", "-id").values_list("text", flat=True)[0]
+            )
     return redirect("care:compensations")

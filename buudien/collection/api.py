@@ -18,7 +18,6 @@ from buudien.collection.models import Bill, Partner, Settlement
 from buudien.collection.schemas import (
     BillIn,
     BillOut,
-    CancelIn,
     PartnerIn,
     PartnerOut,
     PartnerPatch,
@@ -29,6 +28,7 @@ from buudien.collection.schemas import (
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.counter.api import payload_arguments
+from buudien.counter.schemas import CancelIn, CancelRequestOut
 from buudien.network.models import ServicePoint
 
 router = Router(tags=["collection"])
@@ -152,10 +152,20 @@ def bills_get(request: HttpRequest, reference: str) -> Any:
     return selectors.bill_get(user=request.user, reference=reference)
 
 
-@router.post("/bills/{reference}/cancel", response=BillOut, summary="Cancel a bill today")
+@router.post(
+    "/bills/{reference}/cancel",
+    response={200: BillOut, 202: CancelRequestOut},
+    summary="Cancel a bill today, for a reason",
+)
 def bills_cancel(request: HttpRequest, reference: str, payload: CancelIn) -> Any:
+    """The reason is required. Above the amount a clerk cancels alone the cancellation is
+    asked (202, the request): a director or an accountant approves it
+    (/api/counter/cancellations)."""
     bill = selectors.bill_get(user=request.user, reference=reference)
-    return _bill(services.bill_cancel(actor=request.user, bill=bill, reason=payload.reason))
+    result = services.bill_cancel(actor=request.user, bill=bill, reason=payload.reason)
+    if result.request is not None:
+        return Status(202, result.request)
+    return _bill(result.record)
 
 
 @router.get("/bills/{reference}/receipt.pdf", summary="The customer's receipt, A6")

@@ -72,10 +72,6 @@ class CollectForm(_Tokened):
             method.choices = [(PaymentMethod.CASH.value, PaymentMethod.CASH.label)]
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-
 class BillFilterForm(forms.Form):
     date_from = _date(pgettext_lazy("date range", "From"))
     date_to = _date(pgettext_lazy("date range", "To"))

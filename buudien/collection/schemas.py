@@ -71,10 +71,6 @@ class BillIn(Schema):
     idempotency_key: str | None = Field(None, max_length=128, description="Or the header.")
 
 
-class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
-
-
 class BillOut(Schema):
     reference: str
     province_code: str

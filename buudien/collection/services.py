@@ -18,8 +18,10 @@ as the credits to ``5113.collection``):
   cashless app confirms the payment it calls ``bill_paid_by_transfer`` (registered with
   ``buudien.cashless.registry.settles("collection")``), which posts the same entry with the
   province's bank account in place of the drawer;
-- a cancellation (the same business day, by a clerk of the point) reverses the entry with
-  ``entry_reverse``: a cancelled bill nets to zero on its day;
+- a cancellation (the same business day, by a clerk of the point, for a reason; above the
+  amount of ``settings.BUUDIEN_CANCEL_APPROVAL_ABOVE`` once a director or an accountant
+  approves it: ``counter.cancellations``) reverses the entry with ``entry_reverse``: a
+  cancelled bill nets to zero on its day;
 - a settlement pays the partner by bank transfer what it is owed for a range of business
   days: one entry (kind ``collection_settlement``) debiting the partner's payable and
   crediting the post's bank account (``1121.<bank>``), the bills pointing at it. The ledger
@@ -45,8 +47,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.cashless.registry import settles
 from buudien.collection.choices import BillStatus, PartnerKind, PaymentMethod
@@ -58,7 +62,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
-from buudien.counter import fields
+from buudien.counter import cancellations, fields
 from buudien.counter.desk import COUNTER_ROLES, Desk, Op, key_clean
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -612,18 +616,9 @@ def bills_collect_batch(
     return bills
 
 
-@transaction.atomic
-def bill_cancel(*, actor: Any, bill: Bill, reason: str = "") -> Bill:
-    """Cancel a bill the business day it was collected (a bill awaiting its transfer, any
-    time): its entry is reversed, the bill stays, marked cancelled. By a counter clerk of the
-    bill's point or an administrator; never a settled bill; never twice."""
-    if not can_collect(actor):
-        raise AccessDenied(_("Only a counter clerk or an administrator may cancel a bill."))
-    if not access.in_scope(actor, bill.point.unit_path) and actor.point_id != bill.point_id:
-        raise NotFound(_("No such bill."))
-    if actor.point_id is not None and actor.point_id != bill.point_id and not actor.is_superuser:
-        raise NotFound(_("No such bill."))
-    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
+def _bill_cancellable(bill: Bill) -> None:
+    """Refused unless ``bill`` can be cancelled now: not cancelled, not settled, collected
+    today (the business day open), or awaiting its transfer."""
     if bill.status == BillStatus.CANCELLED:
         raise DomainError(
             _("Bill %(reference)s is cancelled already.") % {"reference": bill.reference}
@@ -646,13 +641,32 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str = "") -> Bill:
                     "day": f"{bill.business_date:%d/%m/%Y}" if bill.business_date else "—",
                 }
             )
+
+
+def _bill_cancel_check(*, actor: Any, record: Bill, params: Any, at: Any) -> None:
+    """A counter clerk of the bill's point or an administrator of its scope, a bill that can
+    be cancelled now."""
+    if not can_collect(actor):
+        raise AccessDenied(_("Only a counter clerk or an administrator may cancel a bill."))
+    if not access.in_scope(actor, record.point.unit_path) and actor.point_id != record.point_id:
+        raise NotFound(_("No such bill."))
+    if actor.point_id is not None and actor.point_id != record.point_id and not actor.is_superuser:
+        raise NotFound(_("No such bill."))
+    _bill_cancellable(record)
+
+
+@transaction.atomic
+def _bill_cancel_perform(*, actor: Any, record: Bill, reason: str, params: Any, at: Any) -> Bill:
+    """The cancellation itself: the bill claimed, its entry reversed, the audit record."""
+    bill = Bill.objects.select_related("point").get(pk=record.pk)
+    _bill_cancellable(bill)
     now = timezone.now()
     # Claim the bill: a concurrent cancel, settlement or confirmation makes this match nothing.
     claimed = Bill.objects.filter(pk=bill.pk, status=bill.status, settlement__isnull=True).update(
         status=BillStatus.CANCELLED,
         cancelled_at=now,
         cancelled_by=actor if _active(actor) else None,
-        cancel_reason=why,
+        cancel_reason=reason,
     )
     if claimed != 1:
         raise DomainError(
@@ -667,7 +681,7 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str = "") -> Bill:
             actor=actor,
             entry=entry,
             idempotency_key=f"collection:cancel:{bill.pk}",
-            memo=why or _("Bill %(reference)s cancelled") % {"reference": bill.reference},
+            memo=reason,
         )
         bill.cancel_entry = reversal
         bill.save(update_fields=["cancel_entry"])
@@ -676,9 +690,33 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str = "") -> Bill:
         action="collection.bill_cancel",
         obj=bill,
         before={"status": status_before},
-        after={"status": BillStatus.CANCELLED, "reason": why},
+        after={"status": BillStatus.CANCELLED, "reason": reason},
     )
     return bill
+
+
+BILL_CANCEL = cancellations.register(
+    cancellations.Kind(
+        name="collection.bill",
+        noun=gettext_lazy("bill"),
+        load=lambda pk: Bill.objects.select_related("point", "partner").get(pk=int(pk)),
+        subject=lambda bill, _params: cancellations.Subject.at(
+            bill.point, noun=gettext_lazy("bill"), reference=bill.reference, amount=bill.total
+        ),
+        check=_bill_cancel_check,
+        perform=_bill_cancel_perform,
+        url=lambda reference: reverse("collection:bill", args=[reference]),
+    )
+)
+
+
+def bill_cancel(*, actor: Any, bill: Bill, reason: str) -> cancellations.Cancellation:
+    """Cancel a bill the business day it was collected (a bill awaiting its transfer, any
+    time), for a reason: its entry is reversed, the bill stays, marked cancelled. By a counter
+    clerk of the bill's point or an administrator; never a settled bill; never twice. Above
+    ``settings.BUUDIEN_CANCEL_APPROVAL_ABOVE`` (the bill's total) it is asked, and done when a
+    director or an accountant approves it (``counter.cancellations``)."""
+    return cancellations.cancel(kind=BILL_CANCEL, actor=actor, record=bill, reason=reason)
 
 
 @settles("collection")

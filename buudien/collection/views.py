@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +20,6 @@ from buudien.collection import exports, receipts, selectors, services
 from buudien.collection.choices import BillStatus
 from buudien.collection.forms import (
     BillFilterForm,
-    CancelForm,
     CollectForm,
     PartnerForm,
     ReconciliationForm,
@@ -32,6 +32,8 @@ from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.money import format_vnd
+from buudien.counter.forms import CancelForm
+from buudien.counter.views import cancel_panel, cancel_posted
 from buudien.finance import ledger
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -190,22 +192,27 @@ def _can_cancel(user: Any, bill: Bill) -> bool:
     return bill.business_date == ledger.business_day_open_date(bill.province_code)
 
 
+def _bill_page(request: HttpRequest, bill: Bill, form: CancelForm | None = None) -> HttpResponse:
+    user = request.user
+    cancel = cancel_panel(
+        kind=services.BILL_CANCEL,
+        record=bill,
+        allowed=_can_cancel(user, bill),
+        action=reverse("collection:cancel", args=[bill.reference]),
+        title=_("Cancel this bill"),
+        note=_(
+            "A bill is cancelled only the business day it was collected; its entry is reversed."
+        ),
+        form=form,
+    )
+    return render(request, "collection/bill.html", {"bill": bill, "cancel": cancel, **_nav(user)})
+
+
 @login_required
 @require_GET
 def bill_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user = request.user
-    _require_reader(user)
-    bill = selectors.bill_get(user=user, reference=reference)
-    return render(
-        request,
-        "collection/bill.html",
-        {
-            "bill": bill,
-            "can_cancel": _can_cancel(user, bill),
-            "cancel_form": CancelForm(),
-            **_nav(user),
-        },
-    )
+    _require_reader(request.user)
+    return _bill_page(request, selectors.bill_get(user=request.user, reference=reference))
 
 
 @login_required
@@ -224,19 +231,12 @@ def bill_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     user = request.user
     _require_reader(user)
     bill = selectors.bill_get(user=user, reference=reference)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
-    try:
-        services.bill_cancel(actor=user, bill=bill, reason=reason)
-    except DomainError as exc:
-        if exc.status != 400:  # not found, not allowed: the error page
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("Bill %(reference)s is cancelled.") % {"reference": bill.reference}
-        )
-    return redirect("collection:bill", reference=bill.reference)
+    return cancel_posted(
+        request,
+        act=lambda reason: services.bill_cancel(actor=user, bill=bill, reason=reason),
+        done=lambda _result: redirect("collection:bill", reference=bill.reference),
+        page=lambda form: _bill_page(request, bill, form),
+    )
 
 
 # --- partners ----------------------------------------------------------------------------

@@ -55,3 +55,29 @@ def lodge(actor: Any, **given: Any) -> Any:
     }
     data.update(given)
     return services.request_lodge(actor=actor, **data)
+
+
+@pytest.fixture
+def bill_complaint(world: Any, clerk_a: Any) -> Any:
+    """``bill_complaint(bill)``: a complaint about ``bill`` lodged at point A's counter,
+    answered and closed as upheld by clerk A."""
+    from buudien.care import services
+
+    def upheld(bill: Any) -> Any:
+        row = services.request_lodge(
+            actor=clerk_a,
+            channel="counter",
+            kind="complaint",
+            ground="amount",
+            subject="bill",
+            subject_ref=bill.reference,
+            customer_name="Nguyễn Văn An",
+            customer_phone="0912345678",
+            description="Thu nhầm hóa đơn tiền điện của nhà khác.",
+            point=world.point_a,
+        )
+        services.request_answer(actor=clerk_a, request=row, text="Bưu điện hoàn lại tiền.")
+        services.request_close(actor=clerk_a, request=row, outcome="upheld", cause="Nhập nhầm mã")
+        return row
+
+    return upheld

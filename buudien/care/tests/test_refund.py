@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from buudien.care import services, services_money
+from buudien.care import services_money
 from buudien.care.selectors import public_get
 from buudien.collection.tests.conftest import collect, evn  # noqa: F401
 from buudien.core.errors import DomainError
@@ -17,27 +17,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_bill_charged_wrongly_is_refunded_by_its_cancellation_once(
-    world: Any,
     clerk_a: Any,
+    bill_complaint: Any,
     collect: Any,  # noqa: F811 (the fixture imported above)
 ) -> None:
     bill = collect(amount=350_000)
     drawer = Account.objects.get(province_code="20", code="1111.240001")
     assert drawer.balance == 350_000
-    row = services.request_lodge(
-        actor=clerk_a,
-        channel="counter",
-        kind="complaint",
-        ground="amount",
-        subject="bill",
-        subject_ref=bill.reference,
-        customer_name="Nguyễn Văn An",
-        customer_phone="0912345678",
-        description="Thu nhầm hóa đơn tiền điện của nhà khác.",
-        point=world.point_a,
-    )
-    services.request_answer(actor=clerk_a, request=row, text="Bưu điện hoàn lại tiền.")
-    services.request_close(actor=clerk_a, request=row, outcome="upheld", cause="Nhập nhầm mã")
+    row = bill_complaint(bill)
 
     services_money.refund_through_service(actor=clerk_a, request=row)
 

@@ -169,7 +169,7 @@ def test_another_points_clerk_does_not_find_the_bill(collect, clerk_b):
     with pytest.raises(NotFound):
         selectors.bill_get(user=clerk_b, reference=bill.reference)
     with pytest.raises(NotFound):
-        services.bill_cancel(actor=clerk_b, bill=bill)
+        services.bill_cancel(actor=clerk_b, bill=bill, reason="Nhầm mã khách hàng")
     assert Bill.objects.get().status == BillStatus.COLLECTED
     assert Entry.objects.count() == 1
 
@@ -177,7 +177,7 @@ def test_another_points_clerk_does_not_find_the_bill(collect, clerk_b):
 def test_cancelling_reverses_the_entry_once(collect, clerk_a, english):
     bill = collect(amount=1_250_000)
 
-    cancelled = services.bill_cancel(actor=clerk_a, bill=bill, reason="Nhầm mã khách hàng")
+    cancelled = services.bill_cancel(actor=clerk_a, bill=bill, reason="Nhầm mã khách hàng").record
 
     assert cancelled.status == BillStatus.CANCELLED
     assert cancelled.cancel_reason == "Nhầm mã khách hàng"
@@ -187,13 +187,15 @@ def test_cancelling_reverses_the_entry_once(collect, clerk_a, english):
     for code in (DRAWER_A, EVN, REVENUE):
         assert balance(PROVINCE, code) == 0
     with pytest.raises(DomainError, match="cancelled already"):
-        services.bill_cancel(actor=clerk_a, bill=Bill.objects.get(pk=bill.pk))
+        services.bill_cancel(
+            actor=clerk_a, bill=Bill.objects.get(pk=bill.pk), reason="Nhầm mã khách hàng"
+        )
     assert Entry.objects.count() == 2
 
 
 def test_a_cancelled_bill_can_be_collected_again(collect, clerk_a):
     bill = collect(customer_code="PA9", period="09/2026")
-    services.bill_cancel(actor=clerk_a, bill=bill)
+    services.bill_cancel(actor=clerk_a, bill=bill, reason="Nhầm mã khách hàng")
 
     again = collect(customer_code="PA9", period="09/2026")
 
@@ -207,7 +209,7 @@ def test_a_bill_of_an_earlier_day_cannot_be_cancelled(collect, clerk_a, english)
     assert bill.business_date == yesterday.astimezone(VIETNAM).date()
 
     with pytest.raises(DomainError, match="only the business day it was collected"):
-        services.bill_cancel(actor=clerk_a, bill=bill)
+        services.bill_cancel(actor=clerk_a, bill=bill, reason="Nhầm mã khách hàng")
     assert Bill.objects.get().status == BillStatus.COLLECTED
     assert Entry.objects.count() == 1
 
@@ -216,7 +218,7 @@ def test_an_auditor_cannot_cancel(collect, auditor):
     bill = collect()
 
     with pytest.raises(AccessDenied):
-        services.bill_cancel(actor=auditor, bill=bill)
+        services.bill_cancel(actor=auditor, bill=bill, reason="Nhầm mã khách hàng")
     assert Bill.objects.get().status == BillStatus.COLLECTED
 
 

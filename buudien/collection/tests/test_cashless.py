@@ -104,7 +104,7 @@ def test_a_payment_that_does_not_match_is_refused(
 
 def test_a_cancelled_pending_bill_is_not_paid(collect, cashless_point, clerk_a, english):
     bill = _pending(collect)
-    services.bill_cancel(actor=clerk_a, bill=bill)
+    services.bill_cancel(actor=clerk_a, bill=bill, reason="Nhầm mã khách hàng")
     bank = ledger.account_for_bank(PROVINCE, BANK)
 
     with pytest.raises(DomainError, match="does not await a transfer"):

@@ -26,7 +26,7 @@ def day_of_bills(collect, clerk_a, admin_user, world, water, cashless_point):
     collect(amount=1_250_000)
     collect(amount=350_000)
     cancelled = collect(amount=900_000)
-    services.bill_cancel(actor=clerk_a, bill=cancelled)
+    services.bill_cancel(actor=clerk_a, bill=cancelled, reason="Nhầm mã khách hàng")
     collect(actor=admin_user, point=world.point_b, amount=500_000)
     services.bill_collect(
         actor=clerk_a,

@@ -36,7 +36,7 @@ def _settle(actor, partner, key="s-1", date_from=None, date_to=None):
 def three_bills(collect, clerk_a, water):
     kept = [collect(amount=1_250_000), collect(amount=350_000)]
     cancelled = collect(amount=800_000)
-    services.bill_cancel(actor=clerk_a, bill=cancelled)
+    services.bill_cancel(actor=clerk_a, bill=cancelled, reason="Nhầm mã khách hàng")
     other_partner = services.bill_collect(
         actor=clerk_a,
         idempotency_key="water-1",
@@ -133,7 +133,9 @@ def test_a_settled_bill_cannot_be_cancelled(accountant, evn, collect, clerk_a, f
     _settle(accountant, evn)
 
     with pytest.raises(DomainError, match="settled"):
-        services.bill_cancel(actor=clerk_a, bill=Bill.objects.get(pk=bill.pk))
+        services.bill_cancel(
+            actor=clerk_a, bill=Bill.objects.get(pk=bill.pk), reason="Nhầm mã khách hàng"
+        )
 
 
 def test_the_preview_says_what_settling_would_pay(evn, three_bills):
