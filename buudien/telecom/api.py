@@ -19,13 +19,13 @@ from ninja.files import UploadedFile
 from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed, upload_check
 from buudien.counter.api import counter_arguments
+from buudien.counter.schemas import CancelIn, CancelRequestOut
 from buudien.goods.catalogue import code_clean
 from buudien.telecom import figures, selectors, services
 from buudien.telecom.importers import pins_import
 from buudien.telecom.models import Pin, PinSale, Topup
 from buudien.telecom.schemas import (
     BatchOut,
-    CancelIn,
     FiguresOut,
     OperatorOut,
     PinSaleIn,
@@ -56,6 +56,7 @@ def _topup(row: Topup) -> dict[str, Any]:
         "amount": row.amount,
         "commission": row.commission,
         "cancelled": row.is_cancelled,
+        "cancel_reason": row.cancel_reason,
     }
 
 
@@ -116,13 +117,22 @@ def topups_get(request: HttpRequest, reference: str) -> Any:
     return _topup(found)
 
 
-@router.post("/topups/{reference}/cancel", response=TopupOut, summary="Cancel a top-up")
+@router.post(
+    "/topups/{reference}/cancel",
+    response={200: TopupOut, 202: CancelRequestOut},
+    summary="Cancel a top-up, for a reason",
+)
 def topups_cancel(request: HttpRequest, reference: str, payload: CancelIn) -> Any:
-    """The same business day only: its entry is reversed."""
+    """The same business day only: its entry is reversed. The reason is required; above the
+    amount a clerk cancels alone the cancellation is asked (202, the request) and done when a
+    director or an accountant approves it (/api/counter/cancellations)."""
     found = selectors.sale_get(user=request.user, reference=reference)
     if not isinstance(found, Topup):
         raise DomainError(_("%(reference)s is not a top-up.") % {"reference": reference})
-    return _topup(services.topup_cancel(actor=request.user, topup=found, reason=payload.reason))
+    result = services.topup_cancel(actor=request.user, topup=found, reason=payload.reason)
+    if result.request is not None:
+        return Status(202, result.request)
+    return _topup(result.record)
 
 
 @router.post("/pin-sales", response={201: PinSaleOut}, summary="Sell card codes (e-PIN)")

@@ -72,10 +72,6 @@ class PinSaleForm(_TelecomForm):
         field.choices = _operators(self.province, empty=CHOOSE)
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-
 class ImportForm(forms.Form):
     operator = forms.ChoiceField(label=_("Operator"))
     file = UploadField(label=_("File of codes (CSV or .xlsx)"))

@@ -96,6 +96,7 @@ class Topup(CounterOperation):
     commission = models.BigIntegerField(_("commission (đồng)"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = person_link(_("cancelled by"))
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     cancel_entry = entry_link(_("reversal entry"))
 
     class Meta(CounterOperation.Meta):

@@ -41,10 +41,7 @@ class TopupOut(Schema):
     amount: int
     commission: int
     cancelled: bool
-
-
-class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+    cancel_reason: str
 
 
 class PinSaleIn(Schema):

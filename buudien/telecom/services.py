@@ -8,7 +8,9 @@ entry (``EntryKind.TELECOM_SALE``), every leg naming the service ``telecom``:
 - the drawer ``1111.<point>`` takes the face value: the operator is owed it less the
   commission (``3388.partner.telecom-<operator>``), the commission is the post's revenue
   (``5113.telecom``);
-- a top-up cancelled the same business day: the mirror entry (``ledger.entry_reverse``).
+- a top-up cancelled the same business day, for a reason (above the amount a clerk cancels
+  alone, once a director or an accountant approves: ``counter.cancellations``): the mirror
+  entry (``ledger.entry_reverse``).
 
 A code is sold once: the sale takes ``quantity`` available codes of the operator and face
 value under a lock that concurrent sales skip (``select_for_update(skip_locked=True)`` on
@@ -23,15 +25,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.agency import accounts as agency_accounts
 from buudien.core.audit import audit_record
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError
 from buudien.core.money import format_vnd
-from buudien.counter import fields
+from buudien.counter import cancellations, fields
 from buudien.counter.desk import Desk, Op, can_act, user_or_none
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
@@ -193,18 +197,7 @@ def topup_sell(
     )
 
 
-@transaction.atomic
-def topup_cancel(*, actor: Any, topup: Topup, reason: str = "") -> Topup:
-    """Cancel a top-up the business day it was made (the operator took it back): its entry
-    is reversed, the row stays, marked cancelled. By a clerk of its point or an
-    administrator of its scope; never twice."""
-    Desk.open(
-        actor=actor,
-        point=topup.point,
-        app=APP,
-        elsewhere=_("You cancel top-ups of your own service point only."),
-    )
-    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
+def _topup_cancellable(topup: Topup) -> None:
     if topup.cancelled_at is not None:
         raise DomainError(
             _("Top-up %(reference)s is cancelled already.") % {"reference": topup.reference}
@@ -217,9 +210,25 @@ def topup_cancel(*, actor: Any, topup: Topup, reason: str = "") -> Topup:
             )
             % {"reference": topup.reference, "day": f"{topup.business_date:%d/%m/%Y}"}
         )
-    now = timezone.now()
+
+
+def _topup_cancel_check(*, actor: Any, record: Topup, params: Any, at: Any) -> None:
+    """A clerk of its point or an administrator of its scope; the business day it was made."""
+    Desk.open(
+        actor=actor,
+        point=record.point,
+        app=APP,
+        elsewhere=_("You cancel top-ups of your own service point only."),
+    )
+    _topup_cancellable(record)
+
+
+@transaction.atomic
+def _topup_cancel_perform(*, actor: Any, record: Topup, reason: str, params: Any, at: Any) -> Topup:
+    topup = Topup.objects.select_related("point").get(pk=record.pk)
+    _topup_cancellable(topup)
     claimed = Topup.objects.filter(pk=topup.pk, cancelled_at__isnull=True).update(
-        cancelled_at=now, cancelled_by=user_or_none(actor)
+        cancelled_at=timezone.now(), cancelled_by=user_or_none(actor), cancel_reason=reason
     )
     if claimed != 1:
         raise DomainError(
@@ -231,7 +240,7 @@ def topup_cancel(*, actor: Any, topup: Topup, reason: str = "") -> Topup:
         actor=actor,
         entry=Entry.objects.get(pk=topup.entry_id),
         idempotency_key=f"telecom:cancel:{topup.pk}",
-        memo=why or _("Top-up %(reference)s cancelled") % {"reference": topup.reference},
+        memo=reason,
     )
     Topup.objects.filter(pk=topup.pk).update(cancel_entry=reversal)
     topup.refresh_from_db()
@@ -251,9 +260,32 @@ def topup_cancel(*, actor: Any, topup: Topup, reason: str = "") -> Topup:
         action="telecom.topup_cancel",
         obj=topup,
         before={"cancelled": False},
-        after={"cancelled": True, "reason": why},
+        after={"cancelled": True, "reason": reason},
     )
     return topup
+
+
+TOPUP_CANCEL = cancellations.register(
+    cancellations.Kind(
+        name="telecom.topup",
+        noun=gettext_lazy("top-up"),
+        load=lambda pk: Topup.objects.select_related("point", "operator").get(pk=int(pk)),
+        subject=lambda topup, _params: cancellations.Subject.at(
+            topup.point, noun=gettext_lazy("top-up"), reference=topup.reference, amount=topup.amount
+        ),
+        check=_topup_cancel_check,
+        perform=_topup_cancel_perform,
+        url=lambda reference: reverse("telecom:topup_detail", args=[reference]),
+    )
+)
+
+
+def topup_cancel(*, actor: Any, topup: Topup, reason: str) -> cancellations.Cancellation:
+    """Cancel a top-up the business day it was made (the operator took it back), for a
+    reason: its entry is reversed, the row stays, marked cancelled. By a clerk of its point or
+    an administrator of its scope; never twice. Above the amount a clerk cancels alone it is
+    asked, and done when a director or an accountant approves it (``counter.cancellations``)."""
+    return cancellations.cancel(kind=TOPUP_CANCEL, actor=actor, record=topup, reason=reason)
 
 
 # --- card codes (e-PIN) ----------------------------------------------------------------------

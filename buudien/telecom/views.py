@@ -8,19 +8,20 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError, NotFound
+from buudien.core.errors import NotFound
 from buudien.core.imports import ImportFailed
+from buudien.counter.forms import CancelForm
 from buudien.counter.receipts import receipt_pdf
-from buudien.counter.views import operation_page, pdf_response, posted
+from buudien.counter.views import cancel_panel, cancel_posted, operation_page, pdf_response, posted
 from buudien.network.models import ServicePoint
 from buudien.people import access
 from buudien.telecom import forms, receipts, selectors, services
@@ -123,44 +124,54 @@ def pins_sell(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def topup_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    found = selectors.sale_get(user=request.user, reference=reference)
+def _topup(user: Any, reference: str) -> Topup:
+    found = selectors.sale_get(user=user, reference=reference)
     if not isinstance(found, Topup):
         raise NotFound(_("No sale with the reference %(reference)s.") % {"reference": reference})
+    return found
+
+
+def _topup_page(request: HttpRequest, found: Topup, form: CancelForm | None = None) -> HttpResponse:
     may_cancel = (
         not found.is_cancelled
         and selectors.can_sell(request.user)
         and found.business_date == local_today()
     )
+    cancel = cancel_panel(
+        kind=services.TOPUP_CANCEL,
+        record=found,
+        allowed=may_cancel,
+        action=reverse("telecom:topup_cancel", args=[found.reference]),
+        title=_("Cancel the top-up"),
+        note=_(
+            "Only the same day, when the operator took the top-up back: the amount is given "
+            "back to the customer."
+        ),
+        form=form,
+    )
     return render(
         request,
         "telecom/sale.html",
-        {
-            "doc": receipts.topup_receipt(found),
-            "row": found,
-            "may_cancel": may_cancel,
-            "cancel_form": forms.CancelForm(),
-        },
+        {"doc": receipts.topup_receipt(found), "row": found, "cancel": cancel},
     )
+
+
+@login_required
+@require_GET
+def topup_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _topup_page(request, _topup(request.user, reference))
 
 
 @login_required
 @require_POST
 def topup_cancel(request: HttpRequest, reference: str) -> HttpResponse:
-    found = selectors.sale_get(user=request.user, reference=reference)
-    if not isinstance(found, Topup):
-        raise NotFound(_("No sale with the reference %(reference)s.") % {"reference": reference})
-    form = forms.CancelForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
-    try:
-        services.topup_cancel(actor=request.user, topup=found, reason=reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Top-up %(reference)s cancelled.") % {"reference": reference})
-    return redirect("telecom:topup_detail", reference=found.reference)
+    found = _topup(request.user, reference)
+    return cancel_posted(
+        request,
+        act=lambda reason: services.topup_cancel(actor=request.user, topup=found, reason=reason),
+        done=lambda _result: redirect("telecom:topup_detail", reference=found.reference),
+        page=lambda form: _topup_page(request, found, form),
+    )
 
 
 @never_cache

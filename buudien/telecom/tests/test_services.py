@@ -125,14 +125,15 @@ def test_a_topup_is_cancelled_the_same_day_with_a_reversal(clerk_a, world, opera
     assert row.is_cancelled and row.cancel_entry.reverses_id == row.entry_id
     assert (balance(DRAWER_A), balance(VIETTEL), balance("5113.telecom")) == (0, 0, 0)
     assert TelecomRollup.objects.get().sales == 0
+    assert row.cancel_reason == "Khách nhập nhầm số"
     with pytest.raises(DomainError):
-        services.topup_cancel(actor=clerk_a, topup=row)
+        services.topup_cancel(actor=clerk_a, topup=row, reason="Lần nữa")
 
 
 def test_a_topup_of_another_day_is_not_cancelled(clerk_a, world, operators):
     row = topup(clerk_a, world.point_a)
     with pytest.raises(DomainError):
-        services.topup_cancel(actor=clerk_a, topup=row)
+        services.topup_cancel(actor=clerk_a, topup=row, reason="Khách nhập nhầm số")
     assert not Topup.objects.get().is_cancelled
 
 

@@ -43,7 +43,7 @@ def test_a_topup_from_its_form_then_cancelled(client_as, clerk_a, operators):
     row = Topup.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/telecom/topups/{row.reference}/"
     detail = client.get(done["Location"])
-    assert b'data-testid="cancel"' in detail.content
+    assert b'data-testid="cancel-submit"' in detail.content
     listed = client.get("/telecom/")
     assert row.reference.encode() in listed.content
 
