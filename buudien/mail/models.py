@@ -130,6 +130,12 @@ class RemoteCommune(models.Model):
         return str(self.commune)
 
 
+# The services delivered only against a proof (``PostalItem.needs_proof``).
+PROOF_SERVICES = frozenset(
+    {MailService.REGISTERED, MailService.EMS, MailService.PARCEL, MailService.ADMIN_DELIVERY}
+)
+
+
 class PostalItem(models.Model):
     """An item accepted at a counter, identified by its S10 id. Its status is derived from
     its events and kept here for lists; the events are the truth."""
@@ -254,6 +260,15 @@ class PostalItem(models.Model):
     @property
     def is_kt1(self) -> bool:
         return self.service == MailService.KT1
+
+    @property
+    def needs_proof(self) -> bool:
+        """Delivered only against the recipient's signature or a photo of the hand-over:
+        every service but ordinary letters and KT1 (whose chain of custody is its record),
+        and any item with cash to collect, a declared value or an add-on (AR, insurance)."""
+        return bool(
+            self.service in PROOF_SERVICES or self.cod_amount or self.declared_value or self.addons
+        )
 
 
 class TrackingEvent(models.Model):

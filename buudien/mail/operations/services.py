@@ -40,6 +40,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -49,6 +50,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageChops
 
 from buudien.core.audit import audit_record
 from buudien.core.bizdays import VIETNAM
@@ -93,12 +95,8 @@ MAX_SCANS = 10_000
 NAME_MAX = 200
 NOTE_MAX = 300
 SIGNATURE_PREFIX = "data:image/png;base64,"
-# Items delivered only against a signature or a photo (and any item with COD): all but the
-# ordinary letters.
-PROOF_SERVICES = frozenset(
-    {MailService.REGISTERED, MailService.EMS, MailService.PARCEL, MailService.ADMIN_DELIVERY}
-)
 SIGNATURE_MAX = 400_000  # characters of the data URL: ~300 kB of PNG
+SIGNATURE_MAX_PIXELS = 4_000_000  # a phone's pad is some 400 × 200; more is no signature
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PHOTO_MAX = 8 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", PNG_MAGIC: "png"}
@@ -755,8 +753,26 @@ def _clean_text(value: str, *, field: str, label: str, limit: int, required: boo
     return text
 
 
+def _has_ink(png: bytes) -> bool:
+    """Whether a PNG shows a stroke: some pixel unlike the pad's own colour (its first
+    pixel's). A pad touched without drawing sends an image of one colour. Refused when it
+    is not a PNG image one can read."""
+    not_png = DomainError(_("The signature is not a PNG image."), field="signature")
+    try:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
+            if image.width * image.height > SIGNATURE_MAX_PIXELS:
+                raise not_png
+            pixels = image.convert("RGBA")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise not_png from exc
+    pad = Image.new("RGBA", pixels.size, pixels.getpixel((0, 0)))
+    difference = ImageChops.difference(pixels, pad)
+    return any(band.getbbox() is not None for band in difference.split())
+
+
 def signature_clean(signature: str) -> str:
-    """A signature drawn on the phone: a PNG image as a ``data:`` URL, or ""."""
+    """A signature drawn on the phone: a PNG image as a ``data:`` URL, or "" for none (a
+    blank pad is none)."""
     text = (signature or "").strip()
     if not text:
         return ""
@@ -768,7 +784,7 @@ def signature_clean(signature: str) -> str:
         raise DomainError(_("The signature is not a PNG image."), field="signature") from exc
     if not data.startswith(PNG_MAGIC):
         raise DomainError(_("The signature is not a PNG image."), field="signature")
-    return text
+    return text if _has_ink(data) else ""
 
 
 def _photo_kind(photo: File) -> str:  # type: ignore[type-arg]
@@ -804,7 +820,9 @@ def attempt_deliver(
     """Record the item delivered to ``recipient_name`` (EMI). The COD amount collected
     must be the item's (nothing for an item going back to its sender); it is posted on the
     ledger as money owed to the sender (``buudien.mail.ledger``) in the same transaction.
-    Recording a delivery twice is refused."""
+    An item that needs a proof (``PostalItem.needs_proof``) is refused without the
+    recipient's signature (a blank pad is none) or a photo of the hand-over. Recording a
+    delivery twice is refused."""
     attempt = _attempt_locked(actor, attempt)
     item = attempt.item
     name = _clean_text(
@@ -824,7 +842,7 @@ def attempt_deliver(
         else:
             message = _("There is no cash on delivery for this item.")
         raise DomainError(message, field="cod_collected")
-    if not drawn and photo is None and (item.cod_amount or item.service in PROOF_SERVICES):
+    if not drawn and photo is None and item.needs_proof:
         raise DomainError(
             _(
                 "%(s10)s is delivered against a proof: the recipient's signature on the phone "

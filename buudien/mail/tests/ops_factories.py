@@ -9,13 +9,16 @@ Fixtures are imported by the test modules that use them:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.s10 import s10_make
@@ -26,11 +29,22 @@ from buudien.network.tests.factories import PointFactory, UnitFactory
 from buudien.people.tests.factories import UserFactory
 
 _serials = itertools.count(20_000_001)
-# A signature drawn on the phone (a 1 × 1 PNG): the proof a registered or COD item needs.
-SIGNED = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
+
+
+def signature_png(*, ink: bool = True) -> str:
+    """A signature drawn on the phone's pad (a PNG ``data:`` URL): a stroke across a
+    transparent pad, or with ``ink=False`` the pad touched without drawing."""
+    pad = Image.new("RGBA", (60, 20))
+    if ink:
+        ImageDraw.Draw(pad).line([(4, 16), (30, 4), (56, 14)], fill="#102a43", width=2)
+    buffer = io.BytesIO()
+    pad.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# The proof a registered or COD item needs; a blank pad is none.
+SIGNED = signature_png()
+BLANK_PAD = signature_png(ink=False)
 ACCEPTED_AT = dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM)  # a Monday
 PREFIXES = {
     MailService.EMS: "EE",

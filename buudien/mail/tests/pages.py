@@ -20,3 +20,15 @@ def fill_a_letter(page: Any, world: Any) -> None:
     page.fill("#id_weight_g", "18")
     page.locator("#id_weight_g").blur()
     expect(page.get_by_test_id("quote-total")).to_contain_text("14.040")
+
+
+def sign_on_the_pad(page: Any, card: Any) -> None:
+    """The recipient signs with a finger on the pad of a delivery ``card``."""
+    pad = card.locator("canvas.signature")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + 90, steps=8)
+    page.mouse.move(box["x"] + 200, box["y"] + 40, steps=8)
+    page.mouse.up()

@@ -15,7 +15,7 @@ import pytest
 from buudien.mail.models import PostalItem
 from buudien.mail.tests.factories import tariffs_for_all_services
 from buudien.mail.tests.ops_factories import postman_b  # noqa: F401
-from buudien.mail.tests.pages import fill_a_letter
+from buudien.mail.tests.pages import fill_a_letter, sign_on_the_pad
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,13 +105,7 @@ def test_a_letter_from_the_counter_to_the_door_and_on_the_public_page(
     card.get_by_test_id("deliver-open").click()
     card.locator("input[name=recipient_name]").fill("Hoàng Thị Bình")
     # a registered letter is handed over against the recipient's signature on the phone
-    pad = card.locator("canvas.signature")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + 30)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 150, box["y"] + 80, steps=8)
-    page.mouse.up()
+    sign_on_the_pad(page, card)
     card.get_by_test_id("deliver-submit").click()
     expect(page.locator(f"[data-s10={item.s10}] [data-testid=attempt-outcome]")).to_have_text(
         re.compile("Delivered|phát")

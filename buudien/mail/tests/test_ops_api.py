@@ -12,6 +12,7 @@ from buudien.finance.models import Entry
 from buudien.mail.choices import EventCode, MailService
 from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
 from buudien.mail.tests.ops_factories import (  # noqa: F401
+    BLANK_PAD,
     SIGNED,
     codes,
     delete_json,
@@ -345,3 +346,26 @@ def test_the_openapi_document_lists_the_operations(client):
         "/api/mail/ops/kt1/handovers/{transfer_id}/confirm",
         "/api/mail/ops/daily-counts",
     } <= set(paths)
+
+
+def test_the_api_records_no_delivery_of_a_cod_item_without_a_proof(
+    world, clerk_b, postman_b, client_as, tariffs
+):
+    cod = _arrived_at_b(world, clerk_b, cod_amount=50_000)
+    client = client_as(postman_b)
+    started = post_json(client, f"{API}/rounds", {"postman": "postman_b", "s10": [cod.s10]})
+    deliver = f"{API}/rounds/{started.json()['id']}/items/{cod.s10}/deliver"
+    for signature in ("", BLANK_PAD):
+        refused = post_json(
+            client,
+            deliver,
+            {"recipient_name": "An", "cod_collected": 50_000, "signature": signature},
+        )
+        assert refused.status_code == 400
+        assert refused.json()["field"] == "signature"
+        assert refused.json()["detail"] == (
+            f"{cod.s10} is delivered against a proof: the recipient's signature on the phone "
+            "or a photo of the hand-over."
+        )
+    assert DeliveryAttempt.objects.get(item=cod).outcome == "pending"
+    assert not Entry.objects.filter(kind="cod_collected").exists()

@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 
+from buudien.mail.choices import EventCode
 from buudien.mail.models import Bag, DeliveryAttempt
+from buudien.mail.operations import services as operations
 from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
+from buudien.mail.tests.pages import sign_on_the_pad
+from buudien.mail.tracking.services import event_record
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,14 +95,7 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
     expect(card.locator(".who a[href^='tel:']")).to_be_visible()
     expect(page.locator("header.top form[action$='/logout/'] button")).to_be_visible()
     card.get_by_test_id("deliver-open").click()
-    pad = card.locator("canvas.signature")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + 30)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 120, box["y"] + 90, steps=8)
-    page.mouse.move(box["x"] + 200, box["y"] + 40, steps=8)
-    page.mouse.up()
+    sign_on_the_pad(page, card)
     card.get_by_test_id("deliver-submit").click()
     expect(page.locator(f"[data-s10={cod.s10}] [data-testid=attempt-outcome]")).to_have_text(
         re.compile("Delivered|phát")
@@ -120,3 +117,35 @@ def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
     assert delivered.signature.startswith("data:image/png;base64,")
     assert posted(cod, "cod_collected").cod == 85_000
     assert DeliveryAttempt.objects.get(item=absent).outcome == "failed"
+
+
+def test_a_postman_cannot_record_a_registered_item_delivered_with_a_blank_pad(
+    live_server: Any, page: Any, world: Any, clerk_b: Any, postman_b: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    letter = ops_item(point=world.point_a, delivery_point=world.point_b)
+    event_record(actor=clerk_b, item=letter, code=EventCode.EMG, point=world.point_b)
+    operations.round_start(actor=clerk_b, postman=postman_b, point=world.point_b, items=[letter])
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, live_server.url, "postman_b")
+    page.goto(f"{live_server.url}/mail/ops/rounds/")
+    card = page.locator(f"[data-s10={letter.s10}]")
+    card.get_by_test_id("deliver-open").click()
+    expect(card.get_by_test_id("proof-needed")).to_be_visible()
+    # The pad touched without drawing, as a thumb scrolling past it does.
+    card.locator("canvas.signature").click()
+    card.get_by_test_id("deliver-submit").click()
+    card = page.locator(f"[data-s10={letter.s10}]")
+    expect(card.get_by_test_id("attempt-error")).to_contain_text(
+        f"{letter.s10} chỉ được phát khi có bằng chứng"
+    )
+    expect(card.get_by_test_id("attempt-outcome")).to_have_text(re.compile("Not recorded|Chưa"))
+    assert DeliveryAttempt.objects.get(item=letter).outcome == "pending"
+
+    # Signed on the pad, it is delivered.
+    card.get_by_test_id("deliver-open").click()
+    sign_on_the_pad(page, card)
+    card.get_by_test_id("deliver-submit").click()
+    expect(card.get_by_test_id("attempt-outcome")).to_have_text(re.compile("Delivered|phát"))
+    assert DeliveryAttempt.objects.get(item=letter).signature.startswith("data:image/png")

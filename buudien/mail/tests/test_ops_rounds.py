@@ -14,11 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.finance.models import Entry
 from buudien.mail.choices import EventCode, ItemStatus, MailService
-from buudien.mail.models import DeliveryAttempt, DeliveryRound, TrackingEvent
+from buudien.mail.models import DeliveryAttempt, DeliveryRound, PostalItem, TrackingEvent
 from buudien.mail.operations import services as operations
 from buudien.mail.operations.choices import AttemptOutcome, RoundStatus
 from buudien.mail.tests.money import posted, posted_count
 from buudien.mail.tests.ops_factories import (  # noqa: F401
+    BLANK_PAD,
+    SIGNED,
     centre,
     codes,
     english,
@@ -51,7 +53,7 @@ def _png() -> bytes:
 
 
 def _signature() -> str:
-    return "data:image/png;base64," + base64.b64encode(_png()).decode()
+    return SIGNED
 
 
 def _start(world, clerk_b, postman_b, items):
@@ -509,3 +511,66 @@ def test_a_registered_or_cod_item_is_not_delivered_without_a_proof(
         signature=_signature(),
     )
     assert done.outcome == "delivered"
+
+
+def _out_from_b(world, clerk_b, postman_b, **fields):
+    """An item of B out on postman B's round, and its attempt."""
+    item = _at_b(world, clerk_b, **fields)
+    delivery_round = _start(world, clerk_b, postman_b, [item])
+    return item, DeliveryAttempt.objects.get(round=delivery_round)
+
+
+def test_a_blank_pad_is_no_signature_and_nothing_changes(world, clerk_b, postman_b, tariffs):
+    # The pad touched without drawing (a tap, a scroll on the phone) sends a blank image.
+    item, attempt = _out_from_b(world, clerk_b, postman_b)
+    with pytest.raises(DomainError) as caught:
+        operations.attempt_deliver(
+            actor=postman_b, attempt=attempt, recipient_name="An", signature=BLANK_PAD
+        )
+    assert caught.value.field == "signature"
+    assert str(caught.value.message) == (
+        f"{item.s10} is delivered against a proof: the recipient's signature on the phone "
+        "or a photo of the hand-over."
+    )
+    attempt.refresh_from_db()
+    item.refresh_from_db()
+    assert (attempt.outcome, attempt.signature, item.status) == ("pending", "", "out_for_delivery")
+    assert not TrackingEvent.objects.filter(item=item, code="EMI").exists()
+
+
+def test_an_ordinary_letter_is_delivered_without_a_proof_and_a_blank_pad_is_not_kept(
+    world, clerk_b, postman_b, tariffs
+):
+    _, attempt = _out_from_b(world, clerk_b, postman_b, service="ordinary")
+    done = operations.attempt_deliver(
+        actor=postman_b, attempt=attempt, recipient_name="An", signature=BLANK_PAD
+    )
+    assert (done.outcome, done.signature) == ("delivered", "")
+
+
+@pytest.mark.parametrize(
+    ("service", "fields", "needed"),
+    [
+        ("ordinary", {}, False),
+        ("kt1", {}, False),
+        ("registered", {}, True),
+        ("ems", {}, True),
+        ("parcel", {}, True),
+        ("admin_delivery", {}, True),
+        ("ordinary", {"declared_value": 500_000}, True),
+        ("ordinary", {"addons": [{"code": "ar", "name": "AR", "amount": 5_000}]}, True),
+    ],
+)
+def test_which_items_need_a_proof_of_delivery(service, fields, needed):
+    assert PostalItem(service=service, **fields).needs_proof is needed
+
+
+def test_an_ordinary_letter_with_a_declared_value_needs_a_proof(world, clerk_b, postman_b, tariffs):
+    _, attempt = _out_from_b(
+        world, clerk_b, postman_b, declared_value=2_000_000, service="ordinary"
+    )
+    with pytest.raises(DomainError) as caught:
+        operations.attempt_deliver(actor=postman_b, attempt=attempt, recipient_name="An")
+    assert caught.value.field == "signature"
+    attempt.refresh_from_db()
+    assert attempt.outcome == "pending"

@@ -15,6 +15,8 @@ from buudien.mail.models import Bag, BagItem, DeliveryAttempt, DeliveryRound
 from buudien.mail.operations.choices import AttemptOutcome, BagStatus
 from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import (  # noqa: F401
+    BLANK_PAD,
+    SIGNED,
     codes,
     english,
     ops_item,
@@ -25,10 +27,7 @@ from buudien.mail.tracking.services import event_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-PNG = (
-    "data:image/png;base64,"
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
+PNG = SIGNED
 
 
 def _arrived_at_b(world, clerk_b, **fields):
@@ -285,3 +284,29 @@ def test_the_home_page_of_operations(client_as, director):
     page = client_as(director).get(reverse("mailops:home"))
     assert page.status_code == 200
     assert reverse("mailops:daily_counts") in page.content.decode()
+
+
+def test_the_phone_asks_for_a_proof_and_refuses_a_blank_pad(
+    world, clerk_b, postman_b, client_as, tariffs
+):
+    from buudien.mail.operations import services as operations
+
+    parcel = _arrived_at_b(world, clerk_b, service="parcel")
+    letter = _arrived_at_b(world, clerk_b, service="ordinary")
+    delivery_round = operations.round_start(
+        actor=clerk_b, postman=postman_b, point=world.point_b, items=[parcel, letter]
+    )
+    client = client_as(postman_b)
+    page = client.get(reverse("mailops:round", args=[delivery_round.pk])).content.decode()
+    assert page.count('data-testid="proof-needed"') == 1  # the parcel's, not the letter's
+
+    attempt = DeliveryAttempt.objects.get(item=parcel)
+    answer = client.post(
+        reverse("mailops:attempt_deliver", args=[attempt.pk]),
+        {"recipient_name": "An", "cod_collected": "0", "signature": BLANK_PAD},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-testid="attempt-error"' in answer
+    assert f"{parcel.s10} is delivered against a proof" in answer
+    attempt.refresh_from_db()
+    assert attempt.outcome == AttemptOutcome.PENDING

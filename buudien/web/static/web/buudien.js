@@ -85,10 +85,11 @@
     var at = function (e) { var r = pad.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
     var p = at(start); pen.beginPath(); pen.moveTo(p[0], p[1]);
     pad.setPointerCapture(start.pointerId);
-    var move = function (e) { var q = at(e); pen.lineTo(q[0], q[1]); pen.stroke(); };
+    var drawn = false;  /* a touch that draws nothing (a tap, a scroll) signs nothing */
+    var move = function (e) { var q = at(e); pen.lineTo(q[0], q[1]); pen.stroke(); drawn = true; };
     var end = function () {
       pad.removeEventListener("pointermove", move); pad.removeEventListener("pointerup", end);
-      pad.closest("form").querySelector("input[name=signature]").value = pad.toDataURL("image/png");
+      if (drawn) pad.closest("form").querySelector("input[name=signature]").value = pad.toDataURL("image/png");
     };
     pad.addEventListener("pointermove", move); pad.addEventListener("pointerup", end);
     start.preventDefault();
