@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from buudien.counter.api import counter_arguments
+from buudien.counter.schemas import CancelIn, CancelRequestOut
 from buudien.insurance import selectors, services
 from buudien.insurance.figures import year_summary
 from buudien.insurance.models import Policy
 from buudien.insurance.schemas import (
-    CancelIn,
     FiguresOut,
     PolicyIn,
     PolicyOut,
@@ -110,11 +110,21 @@ def policy_get(request: HttpRequest, number: str) -> Any:
     return _policy(selectors.policy_get(user=request.user, number=number))
 
 
-@router.post("/policies/{number}/cancel", response=PolicyOut, summary="Cancel a policy")
+@router.post(
+    "/policies/{number}/cancel",
+    response={200: PolicyOut, 202: CancelRequestOut},
+    summary="Cancel a policy, for a reason",
+)
 def policy_cancel(request: HttpRequest, number: str, payload: CancelIn) -> Any:
-    """The business day it was issued only, at its point: the entry is reversed."""
+    """The business day it was issued only, at its point: the entry is reversed. The reason
+    is required; above the amount a clerk cancels alone the cancellation is asked (202, the
+    request) and done when a director or an accountant approves it
+    (/api/counter/cancellations)."""
     policy = selectors.policy_get(user=request.user, number=number)
-    return _policy(services.policy_cancel(actor=request.user, policy=policy, reason=payload.reason))
+    result = services.policy_cancel(actor=request.user, policy=policy, reason=payload.reason)
+    if result.request is not None:
+        return Status(202, result.request)
+    return _policy(result.record)
 
 
 @router.get("/statement", response=StatementOut, summary="An insurer's monthly statement")

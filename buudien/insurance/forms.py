@@ -89,10 +89,6 @@ class SearchForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200, required=False)
-
-
 class StatementForm(forms.Form):
     insurer = forms.ChoiceField(label=_("Insurer"))
     month = forms.CharField(

@@ -39,10 +39,6 @@ class PolicyIn(Schema):
     policy_number: str = Field("", max_length=40, description="The certificate's own number.")
 
 
-class CancelIn(Schema):
-    reason: str = Field("", max_length=400)
-
-
 class PolicyOut(Schema):
     reference: str
     policy_number: str

@@ -14,7 +14,9 @@ The ledger entry of a policy (``D`` debit, ``C`` credit), every leg of service `
 - D drawer / C revenue ``insurance``: the commission (premium × the product's basis points).
 
 ``policy_cancel`` reverses that entry (``ledger.entry_reverse``) the business day the policy
-was issued, by a clerk of its point or an administrator; the policy stays, marked cancelled.
+was issued, by a clerk of its point or an administrator, for a reason; above the amount a
+clerk cancels alone, once a director or an accountant approves it (``counter.cancellations``);
+the policy stays, marked cancelled.
 Both keep the figures' rollup (``insurance.rollup``) in their transaction.
 """
 
@@ -25,8 +27,10 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.core.audit import audit_record
 from buudien.core.bizdays import months_later
@@ -34,7 +38,7 @@ from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.text import fold
-from buudien.counter import fields
+from buudien.counter import cancellations, fields
 from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act, check_counter, moment_of
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
@@ -236,20 +240,7 @@ def policy_issue(
     )
 
 
-def policy_cancel(
-    *, actor: Any, policy: Policy, reason: str = "", at: dt.datetime | None = None
-) -> Policy:
-    """Cancel ``policy`` the business day it was issued, by a clerk of its point or an
-    administrator of its scope: its entry is reversed (the premium leaves the drawer), the
-    policy stays, marked cancelled. Never twice, never another day."""
-    if not can_act(actor):
-        raise AccessDenied(_("Only a counter clerk or an administrator may cancel a policy."))
-    _moment, day = moment_of(at)
-    try:
-        check_counter(actor, policy.point, day)
-    except NotFound:
-        raise NotFound(_("No such policy.")) from None
-    why = fields.text(reason, field="reason", label=_("The reason"), limit=200, required=False)
+def _policy_cancellable(policy: Policy, day: dt.date) -> None:
     if policy.status == PolicyStatus.CANCELLED:
         raise DomainError(
             _("Policy %(number)s is cancelled already.") % {"number": policy.policy_number}
@@ -262,34 +253,86 @@ def policy_cancel(
             )
             % {"number": policy.policy_number, "day": f"{policy.business_date:%d/%m/%Y}"}
         )
-    with transaction.atomic():
-        claimed = Policy.objects.filter(pk=policy.pk, status=PolicyStatus.ISSUED).update(
-            status=PolicyStatus.CANCELLED,
-            cancelled_at=timezone.now(),
-            cancelled_by=actor if getattr(actor, "pk", None) else None,
-            cancel_reason=why,
+
+
+def _policy_cancel_check(
+    *, actor: Any, record: Policy, params: Any, at: dt.datetime | None
+) -> None:
+    """A clerk of its point or an administrator of its scope; the day it was issued."""
+    if not can_act(actor):
+        raise AccessDenied(_("Only a counter clerk or an administrator may cancel a policy."))
+    _moment, day = moment_of(at)
+    try:
+        check_counter(actor, record.point, day)
+    except NotFound:
+        raise NotFound(_("No such policy.")) from None
+    _policy_cancellable(record, day)
+
+
+@transaction.atomic
+def _policy_cancel_perform(
+    *, actor: Any, record: Policy, reason: str, params: Any, at: dt.datetime | None
+) -> Policy:
+    policy = Policy.objects.select_related("point").get(pk=record.pk)
+    _policy_cancellable(policy, moment_of(at)[1])
+    claimed = Policy.objects.filter(pk=policy.pk, status=PolicyStatus.ISSUED).update(
+        status=PolicyStatus.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancelled_by=actor if getattr(actor, "pk", None) else None,
+        cancel_reason=reason,
+    )
+    if claimed != 1:
+        raise DomainError(
+            _("Policy %(number)s changed meanwhile; look at it again.")
+            % {"number": policy.policy_number}
         )
-        if claimed != 1:
-            raise DomainError(
-                _("Policy %(number)s changed meanwhile; look at it again.")
-                % {"number": policy.policy_number}
-            )
-        policy.refresh_from_db()
-        if policy.entry_id is not None:
-            reversal = ledger.entry_reverse(
-                actor=actor,
-                entry=Entry.objects.get(pk=policy.entry_id),
-                idempotency_key=f"{APP}:cancel:{policy.pk}",
-                memo=why or _("Policy %(number)s cancelled") % {"number": policy.policy_number},
-            )
-            policy.cancel_entry = reversal
-            policy.save(update_fields=["cancel_entry"])
-        rollup.rollup_policy(policy, cancelled=True)
-        audit_record(
+    policy.refresh_from_db()
+    if policy.entry_id is not None:
+        reversal = ledger.entry_reverse(
             actor=actor,
-            action=f"{APP}.policy_cancel",
-            obj=policy,
-            before={"status": PolicyStatus.ISSUED},
-            after={"status": PolicyStatus.CANCELLED, "reason": why},
+            entry=Entry.objects.get(pk=policy.entry_id),
+            idempotency_key=f"{APP}:cancel:{policy.pk}",
+            memo=reason,
         )
+        policy.cancel_entry = reversal
+        policy.save(update_fields=["cancel_entry"])
+    rollup.rollup_policy(policy, cancelled=True)
+    audit_record(
+        actor=actor,
+        action=f"{APP}.policy_cancel",
+        obj=policy,
+        before={"status": PolicyStatus.ISSUED},
+        after={"status": PolicyStatus.CANCELLED, "reason": reason},
+    )
     return policy
+
+
+POLICY_CANCEL = cancellations.register(
+    cancellations.Kind(
+        name="insurance.policy",
+        noun=gettext_lazy("policy"),
+        load=lambda pk: Policy.objects.select_related("point").get(pk=int(pk)),
+        subject=lambda policy, _params: cancellations.Subject.at(
+            policy.point,
+            noun=gettext_lazy("policy"),
+            reference=policy.reference,
+            amount=policy.premium,
+        ),
+        check=_policy_cancel_check,
+        perform=_policy_cancel_perform,
+        url=lambda number: reverse("insurance:policy", args=[number]),
+    )
+)
+
+
+def policy_cancel(
+    *, actor: Any, policy: Policy, reason: str, at: dt.datetime | None = None
+) -> cancellations.Cancellation:
+    """Cancel ``policy`` the business day it was issued, for a reason, by a clerk of its
+    point or an administrator of its scope: its entry is reversed (the premium leaves the
+    drawer), the policy stays, marked cancelled. Never twice, never another day. Above the
+    amount a clerk cancels alone it is asked, and done when a director or an accountant
+    approves it (``counter.cancellations``)."""
+    return cancellations.cancel(
+        kind=POLICY_CANCEL, actor=actor, record=policy, reason=reason, at=at
+    )

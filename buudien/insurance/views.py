@@ -10,13 +10,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied
 from buudien.core.http import HtmxHttpRequest
-from buudien.counter.views import operation_page, pdf_response, posted
+from buudien.counter.forms import CancelForm
+from buudien.counter.views import cancel_panel, cancel_posted, operation_page, pdf_response
 from buudien.insurance import exports, forms, receipts, selectors, services
 from buudien.insurance.choices import PolicyStatus
 from buudien.insurance.models import Policy
@@ -83,22 +85,28 @@ def product_part(request: HttpRequest) -> HttpResponse:
     return render(request, "insurance/partials/_product.html", {"form": form})
 
 
-def _policy_page(request: HttpRequest, policy: Policy, form: forms.CancelForm | None) -> Any:
+def _policy_page(request: HttpRequest, policy: Policy, form: CancelForm | None = None) -> Any:
     can_cancel = (
         policy.status == PolicyStatus.ISSUED
         and policy.business_date == local_today()
         and services.can_act(request.user)
         and getattr(request.user, "point_id", None) in (None, policy.point_id)
     )
+    cancel = cancel_panel(
+        kind=services.POLICY_CANCEL,
+        record=policy,
+        allowed=can_cancel,
+        action=reverse("insurance:policy_cancel", args=[policy.reference]),
+        title=_("Cancel the policy"),
+        note=_(
+            "Only the day it was issued: the premium goes back to the customer from the drawer."
+        ),
+        form=form,  # a refused cancellation shows its form with the reason it was refused
+    )
     return render(
         request,
         "insurance/policy.html",
-        {
-            "policy": policy,
-            "doc": receipts.certificate(policy),
-            # a refused cancellation shows its form with the reason it was refused
-            "cancel_form": form or (forms.CancelForm() if can_cancel else None),
-        },
+        {"policy": policy, "doc": receipts.certificate(policy), "cancel": cancel},
     )
 
 
@@ -106,25 +114,19 @@ def _policy_page(request: HttpRequest, policy: Policy, form: forms.CancelForm | 
 @require_GET
 def policy(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.policy_get(user=request.user, number=number)
-    return _policy_page(request, found, None)
+    return _policy_page(request, found)
 
 
 @login_required
 @require_POST
 def policy_cancel(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.policy_get(user=request.user, number=number)
-    form = forms.CancelForm(request.POST)
-    answer = posted(
+    return cancel_posted(
         request,
-        form,
-        act=lambda: services.policy_cancel(
-            actor=request.user, policy=found, reason=form.cleaned_data["reason"]
-        ),
-        done=lambda gone: redirect("insurance:policy", number=gone.reference),
-        said=lambda gone: _("Policy %(number)s cancelled.") % {"number": gone.policy_number},
-        missing=True,
+        act=lambda reason: services.policy_cancel(actor=request.user, policy=found, reason=reason),
+        done=lambda _result: redirect("insurance:policy", number=found.reference),
+        page=lambda form: _policy_page(request, found, form),
     )
-    return answer or _policy_page(request, found, form)
 
 
 @login_required

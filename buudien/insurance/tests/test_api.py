@@ -127,7 +127,7 @@ def test_the_statement_and_the_figures_equal_the_rows(
     _post(client_as(clerk_a), "policies", BODY, key="k1")
     _post(client_as(clerk_b), "policies", {**BODY, "insured_name": "Lò Văn Sáu"}, key="k2")
     gone = _post(client_as(clerk_b), "policies", {**BODY, "insured_name": "Bỏ"}, key="k3").json()
-    _post(client_as(clerk_b), f"policies/{gone['reference']}/cancel", {})
+    _post(client_as(clerk_b), f"policies/{gone['reference']}/cancel", {"reason": "Nhầm"})
     today = local_today()
     client = client_as(accountant)
     report = client.get(

@@ -42,7 +42,7 @@ def sold(world: Any, clerk_a: Any, clerk_b: Any, products: Any) -> None:
     gone = issue(
         clerk_b, world.point_b, key="b2", at=THIS_YEAR, product=HOME, premium=500_000, plate=""
     )
-    services.policy_cancel(actor=clerk_b, policy=gone, at=THIS_YEAR)
+    services.policy_cancel(actor=clerk_b, policy=gone, reason="Sai biển số", at=THIS_YEAR)
 
 
 def _rows(year: int) -> dict[str, int]:

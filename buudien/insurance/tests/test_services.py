@@ -222,13 +222,17 @@ def test_a_policy_is_cancelled_the_same_day_by_a_reversal(
         66_000,
     )
     with pytest.raises(DomainError):
-        services.policy_cancel(actor=clerk_a, policy=policy, at=MONDAY + dt.timedelta(hours=3))
+        services.policy_cancel(
+            actor=clerk_a, policy=policy, reason="Sai biển số", at=MONDAY + dt.timedelta(hours=3)
+        )
 
 
 def test_a_policy_of_another_day_is_not_cancelled(world: Any, clerk_a: Any, products: Any) -> None:
     policy = issue(clerk_a, world.point_a)
     with pytest.raises(DomainError) as refused:
-        services.policy_cancel(actor=clerk_a, policy=policy, at=MONDAY + dt.timedelta(days=1))
+        services.policy_cancel(
+            actor=clerk_a, policy=policy, reason="Sai biển số", at=MONDAY + dt.timedelta(days=1)
+        )
     assert "02/11/2026" in refused.value.message
     policy.refresh_from_db()
     assert policy.status == PolicyStatus.ISSUED and balance("5113.insurance") == 13_200
@@ -239,11 +243,11 @@ def test_only_the_point_or_an_administrator_cancels(
 ) -> None:
     policy = issue(clerk_a, world.point_a)
     with pytest.raises(NotFound):
-        services.policy_cancel(actor=clerk_b, policy=policy, at=MONDAY)
+        services.policy_cancel(actor=clerk_b, policy=policy, reason="Sai biển số", at=MONDAY)
     with pytest.raises(AccessDenied):
-        services.policy_cancel(actor=auditor, policy=policy, at=MONDAY)
+        services.policy_cancel(actor=auditor, policy=policy, reason="Sai biển số", at=MONDAY)
     assert Policy.objects.get().status == PolicyStatus.ISSUED
-    services.policy_cancel(actor=admin_user, policy=policy, at=MONDAY)
+    services.policy_cancel(actor=admin_user, policy=policy, reason="Sai biển số", at=MONDAY)
     assert Policy.objects.get().status == PolicyStatus.CANCELLED
 
 
@@ -264,7 +268,7 @@ def test_the_rollup_kept_by_the_services_equals_its_rebuild(
     issue(clerk_a, world.point_a)
     issue(clerk_a, world.point_a, key="p2", product=CAR, premium=500_000, plate="30A-12345")
     gone = issue(clerk_b, world.point_b, key="p3")
-    services.policy_cancel(actor=clerk_b, policy=gone, at=MONDAY)
+    services.policy_cancel(actor=clerk_b, policy=gone, reason="Sai biển số", at=MONDAY)
     fields = ["day", "point_id", "insurer_id", "kind", *rollup.COUNTERS]
     kept = sorted(InsuranceRollup.objects.values_list(*fields))
     rollup.insurance_rollup_rebuild(province_code="20")
