@@ -14,12 +14,22 @@ from buudien.counter.receipts import Receipt
 from buudien.counter.receipts import receipt_pdf as counter_receipt
 
 
-def qr_svg(payload: str, *, scale: int = 8) -> SafeString:
+def qr_svg(payload: str) -> SafeString:
     """The code as inline SVG (segno), error correction M as VietQR apps expect; the payload
-    is ASCII made by ``vietqr.build``, so the SVG carries no text of the user's."""
+    is ASCII made by ``vietqr.build``, so the SVG carries no text of the user's.
+
+    One unit a module and a viewBox instead of a width and height: the stylesheet's
+    ``svg.vietqr`` scales it to its box, whole with the four white modules of its quiet zone
+    around it, at any width (a fixed size in a narrower box cut a third of it off)."""
     code = segno.make(payload, error="m", micro=False)
     svg = code.svg_inline(
-        scale=scale, border=4, dark="#000", light="#fff", title="VietQR", svgclass="vietqr"
+        scale=1,
+        border=4,
+        dark="#000",
+        light="#fff",
+        title="VietQR",
+        svgclass="vietqr",
+        omitsize=True,
     )
     return mark_safe(svg)
 

@@ -1,13 +1,17 @@
 """A clerk makes a QR code in a real browser (Debian's Chromium via Playwright); the page
-polls its status and shows the payment as soon as the accountant confirms it."""
+polls its status and shows the payment as soon as the accountant confirms it. A reader
+(zxing-cpp) finds the code whole in a screenshot of the page, on a laptop and on a phone."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from typing import Any
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from buudien.cashless import services
 from buudien.cashless.models import PaymentRequest
@@ -50,3 +54,35 @@ def test_the_customer_sees_the_payment_arrive(
     expect(status).to_have_attribute("data-status", "confirmed")
     expect(status).to_contain_text("Đã nhận thanh toán")
     expect(status).to_contain_text("FT88")
+
+
+def _login(page: Any, live_server: Any, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login/)"))
+
+
+def _read_code(page: Any) -> list[str]:
+    """What a reader finds in the browser's window as the customer's phone sees it: the
+    texts of every QR code that zxing-cpp decodes from a screenshot of the viewport."""
+    shot = Image.open(io.BytesIO(page.screenshot()))
+    return [found.text for found in zxingcpp.read_barcodes(shot, formats=zxingcpp.QRCode)]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_the_code_reads_whole_from_the_screen(
+    live_server: Any, page: Any, make_request: Any, width: int, height: int
+) -> None:
+    payment = make_request(amount=1_500_000, purpose="Thu ho tien dien")
+    page.set_viewport_size({"width": width, "height": height})
+    _login(page, live_server, "clerk_a")
+    page.goto(f"{live_server.url}/cashless/requests/{payment.pk}/")
+
+    code = page.get_by_test_id("qr").locator("svg")
+    code.scroll_into_view_if_needed()
+    box = code.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert round(box["width"]) == round(box["height"])
+    assert _read_code(page) == [payment.payload]

@@ -74,7 +74,11 @@ def test_the_code_is_shown_big_and_its_status_polled(
     client = client_as(clerk_a)
     page = client.get(reverse("cashless:detail", args=[payment.pk]))
     html = page.content.decode()
-    assert '<svg width="' in html and 'class="vietqr"' in html
+    # A viewBox and no fixed size: the stylesheet scales it to its box, whole (issue 17).
+    assert re.search(r'<svg viewBox="0 0 (\d+) \1" class="vietqr">', html)
+    assert '<svg width="' not in html
+    # The quiet zone: the top left finder pattern's first row starts 4 modules in.
+    assert 'stroke="#000" d="M4 4.5h7' in html
     assert 'hx-trigger="every 3s"' in html
     assert "confirm-form" not in html  # the clerk does not confirm
     part = client.get(
