@@ -270,6 +270,13 @@ class PostalItem(models.Model):
             self.service in PROOF_SERVICES or self.cod_amount or self.declared_value or self.addons
         )
 
+    @property
+    def last_event_label(self) -> str:
+        """The last event in words ("Delivered to the recipient"), its UPU code if unknown."""
+        if self.last_event_code in EventCode.values:
+            return str(EventCode(self.last_event_code).label)
+        return self.last_event_code
+
 
 class TrackingEvent(models.Model):
     """One scan or hand-over of an item. Append-only; ``(source, source_event_id)`` makes a

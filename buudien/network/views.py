@@ -50,6 +50,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "network/unit_detail.html",
         {
             "unit": unit,
+            # Above the user's own unit the parent is named, not linked: its page is not theirs.
+            "parent_visible": unit.parent is not None
+            and access.in_scope(request.user, unit.parent.path),
             "children": unit.children.order_by("code"),
             "points_active": points.count(),
             "by_kind": selectors.point_counts_by_kind(points),

@@ -220,6 +220,7 @@ def commune_scorecard(
                 "code": p.code,
                 "name": p.name,
                 "kind": p.kind,
+                "kind_label": str(p.get_kind_display()),
                 "unit": p.unit.name,
                 "address": p.address,
                 "serving": p in serving,

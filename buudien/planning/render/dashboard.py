@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.safestring import mark_safe
 
 from buudien.care.figures import open_overdue
+from buudien.care.services import can_handle
 from buudien.core.errors import DomainError
 from buudien.network import selectors as network
 from buudien.planning import selectors
@@ -56,7 +57,7 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
         "lines": lines_table(report),
         "units": units_table(report),
         "report_url": report_url(province=province.province_code, year=today.year),
-        "care": _care(report, province.province_code, today),
+        "care": _care(report, province.province_code, today, linked=can_handle(user)),
     }
 
 
@@ -64,13 +65,16 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
 CARE_URL = "/care/"
 
 
-def _care(report: dict[str, Any], province_code: str, today: dt.date) -> dict[str, Any]:
+def _care(
+    report: dict[str, Any], province_code: str, today: dt.date, *, linked: bool
+) -> dict[str, Any]:
     """The complaints of the year so far, the share resolved within the legal time and the
-    complaints still open past their deadline."""
+    complaints still open past their deadline; linked to the care pages for who handles
+    requests (an accountant or an auditor reads the figures, not the requests)."""
     care = report.get("care") or {}
     return {
         "complaints": (care.get("complaints") or {}).get("actual"),
         "on_time_pct": (care.get("on_time_pct") or {}).get("actual"),
         "overdue": open_overdue(province_code=province_code, unit=None, today=today),
-        "url": CARE_URL,
+        "url": CARE_URL if linked else None,
     }
