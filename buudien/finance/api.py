@@ -14,7 +14,8 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import import_for_api
 from buudien.counter.api import idempotency_key
-from buudien.finance import banks, budget, costs, ledger, selectors
+from buudien.counter.schemas import CancelRequestOut
+from buudien.finance import banks, budget, costs, ledger, reversals, selectors
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
     AccountOut,
@@ -176,15 +177,25 @@ def entries_get(request: HttpRequest, entry_id: int) -> Any:
     return selectors.kt1_masked(entry, request.user)
 
 
-@router.post("/entries/{entry_id}/reverse", response={201: EntryOut}, summary="Reverse an entry")
+@router.post(
+    "/entries/{entry_id}/reverse",
+    response={201: EntryOut, 202: CancelRequestOut},
+    summary="Reverse an entry, for a reason",
+)
 def entries_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Any:
-    entry = ledger.entry_reverse_manual(
+    """The reason (``reason``, or ``memo``) is required and is the reversal's memo. Above the
+    amount a clerk cancels alone (the entry's total) the reversal is asked (202, the request)
+    and posted when a director or an accountant, not the one who asked, approves it
+    (/api/counter/cancellations)."""
+    result = reversals.entry_reverse_asked(
         actor=request.user,
         entry_id=entry_id,
         idempotency_key=idempotency_key(request, payload.idempotency_key),
-        memo=payload.memo,
+        reason=payload.reason or payload.memo,
     )
-    return Status(201, _entry_out(entry))
+    if result.request is not None and not result.done:
+        return Status(202, result.request)
+    return Status(201, _entry_out(result.record))
 
 
 @router.post("/days/{day}/close", response=BusinessDayOut, summary="Close a business day")

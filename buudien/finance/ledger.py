@@ -27,7 +27,8 @@ an account that may not go negative.
 
 The services here are the ledger's own and do not check roles: the operations built on them
 (acceptance of mail, a pension payment, a manual entry) check their actor first. Manual
-entries by accountants go through ``entry_post_manual`` / ``entry_reverse_manual``, which do.
+entries by accountants go through ``entry_post_manual`` and ``finance.reversals`` (a reversal
+for a reason, above an amount once a supervisor approves: ``require_reverser``), which do.
 """
 
 from __future__ import annotations
@@ -1435,7 +1436,7 @@ class ManualLeg:
     service: str = ""
 
 
-def _require_entry_role(actor: Any) -> None:
+def require_entry_role(actor: Any) -> None:
     if not access.has_role(actor, ENTRY_ROLES):
         raise AccessDenied(_("Only an accountant or an administrator may post entries by hand."))
 
@@ -1477,7 +1478,7 @@ def entry_post_manual(
 ) -> Entry:
     """An entry posted by hand by an accountant or an administrator (an expense, a payment
     to the budget, a bank deposit, an opening balance ...), with account codes."""
-    _require_entry_role(actor)
+    require_entry_role(actor)
     if kind not in EntryKind.manual():
         raise DomainError(
             _("Entries of kind %(kind)s are posted by their own service, not by hand.")
@@ -1533,18 +1534,16 @@ def entry_get(*, user: Any, entry_id: int) -> Entry:
     raise NotFound(_("No such entry."))
 
 
-def entry_reverse_manual(
-    *, actor: Any, entry_id: int, idempotency_key: str, memo: str = ""
-) -> Entry:
-    """A reversal asked for by an accountant or an administrator who may see the entry."""
-    _require_entry_role(actor)
-    entry = entry_get(user=actor, entry_id=entry_id)
+def require_reverser(actor: Any, entry: Entry) -> None:
+    """``actor`` may reverse ``entry`` by hand: an accountant or an administrator who may see
+    it and use each of its accounts (``finance.reversals`` reverses it, for a reason)."""
+    require_entry_role(actor)
+    entry_get(user=actor, entry_id=entry.pk)
     touched = set(entry.transfers.values_list("debit_id", flat=True)) | set(
         entry.transfers.values_list("credit_id", flat=True)
     )
     for code in Account.objects.filter(pk__in=touched).values_list("code", flat=True):
         account_usable(actor=actor, province_code=entry.province_code, code=code)
-    return entry_reverse(actor=actor, entry=entry, idempotency_key=idempotency_key, memo=memo)
 
 
 # --- rollups ---------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ class EntryIn(Schema):
 
 class ReverseIn(Schema):
     idempotency_key: str | None = Field(None, max_length=128)
-    memo: str = Field("", max_length=500)
+    reason: str = Field("", max_length=2_000, description="Required (or memo): at most 200.")
+    memo: str = Field("", max_length=500, description="The reason, when reason is not given.")
 
 
 class TransferOut(Schema):
