@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("requests/<str:pk>/", views.detail, name="detail"),
+    path("requests/<str:pk>/show/", views.show, name="show"),
     path("requests/<str:pk>/confirm/", views.confirm, name="confirm"),
     path("requests/<str:pk>/cancel/", views.cancel, name="cancel"),
     path("requests/<str:pk>/receipt.pdf", views.receipt, name="receipt"),

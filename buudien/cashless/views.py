@@ -152,6 +152,20 @@ def detail(request: HtmxHttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def show(request: HttpRequest, pk: str) -> HttpResponse:
+    """The code alone, as large as the screen allows, turned to the customer as at a bank's
+    counter: the amount in big figures, the beneficiary and the purpose under it, the status
+    polled as on the payment's page; Esc or Enter on its button goes back. A code no longer
+    waiting for its transfer is not shown to be paid again, only its status."""
+    payment = services.payment_request_get(user=request.user, pk=_pk(pk))
+    context = _detail_context(request, payment)
+    if context["status"] == PaymentStatus.PENDING:
+        context["qr"] = documents.qr_svg(payment.payload)
+    return render(request, "cashless/show.html", context)
+
+
+@login_required
 @require_POST
 def confirm(request: HttpRequest, pk: str) -> HttpResponse:
     payment = services.payment_request_get(user=request.user, pk=_pk(pk))

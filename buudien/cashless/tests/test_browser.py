@@ -1,6 +1,7 @@
 """A clerk makes a QR code in a real browser (Debian's Chromium via Playwright); the page
 polls its status and shows the payment as soon as the accountant confirms it. A reader
-(zxing-cpp) finds the code whole in a screenshot of the page, on a laptop and on a phone."""
+(zxing-cpp) finds the code whole in a screenshot of the page and of its full-screen view, on
+a laptop and on a phone."""
 
 from __future__ import annotations
 
@@ -71,10 +72,13 @@ def _read_code(page: Any) -> list[str]:
     return [found.text for found in zxingcpp.read_barcodes(shot, formats=zxingcpp.QRCode)]
 
 
-@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
-def test_the_code_reads_whole_from_the_screen(
-    live_server: Any, page: Any, make_request: Any, width: int, height: int
+@pytest.mark.parametrize(
+    ("width", "height", "back_key"), [(1366, 768, "Escape"), (390, 844, "Enter")]
+)
+def test_the_code_reads_whole_from_the_screen_and_full_screen(
+    live_server: Any, page: Any, make_request: Any, width: int, height: int, back_key: str
 ) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
     payment = make_request(amount=1_500_000, purpose="Thu ho tien dien")
     page.set_viewport_size({"width": width, "height": height})
     _login(page, live_server, "clerk_a")
@@ -86,3 +90,17 @@ def test_the_code_reads_whole_from_the_screen(
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert round(box["width"]) == round(box["height"])
     assert _read_code(page) == [payment.payload]
+
+    show = page.get_by_test_id("show-link")
+    show.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/cashless/requests/{payment.pk}/show/$"))
+    expect(page.get_by_test_id("show-amount")).to_have_text("1.500.000\u00a0₫")
+    expect(page.get_by_test_id("show-beneficiary")).to_contain_text("BUU DIEN TINH LANG SON")
+    expect(page.get_by_test_id("show-purpose")).to_have_text("Thu ho tien dien")
+    big = page.get_by_test_id("show-qr").locator("svg").bounding_box()
+    assert big["width"] >= min(width, height) * 0.6
+    assert _read_code(page) == [payment.payload]
+
+    page.keyboard.press(back_key)  # Esc anywhere, or Enter on the way back (it has focus)
+    expect(page).to_have_url(re.compile(rf"/cashless/requests/{payment.pk}/$"))

@@ -79,6 +79,7 @@ def test_the_code_is_shown_big_and_its_status_polled(
     assert '<svg width="' not in html
     # The quiet zone: the top left finder pattern's first row starts 4 modules in.
     assert 'stroke="#000" d="M4 4.5h7' in html
+    assert 'data-testid="show-link"' in html
     assert 'hx-trigger="every 3s"' in html
     assert "confirm-form" not in html  # the clerk does not confirm
     part = client.get(
@@ -86,6 +87,38 @@ def test_the_code_is_shown_big_and_its_status_polled(
     )
     assert part.content.decode().lstrip().startswith('<div id="payment-status"')
     assert 'data-status="pending"' in part.content.decode()
+
+
+def test_the_full_screen_view_shows_the_code_amount_beneficiary_and_purpose(
+    client_as: Any, clerk_a: Any, make_request: Any
+) -> None:
+    payment = make_request(amount=1_500_000, purpose="Cước EMS")
+    page = client_as(clerk_a).get(reverse("cashless:show", args=[payment.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="vietqr"' in html and 'data-testid="show-qr"' in html
+    assert "1.500.000\u00a0₫" in html
+    assert "Người thụ hưởng" in html and "BUU DIEN TINH LANG SON" in html
+    assert '<strong data-testid="show-purpose">Cước EMS</strong>' in html
+    back = f'href="{reverse("cashless:detail", args=[payment.pk])}" data-testid="back-link"'
+    assert back in html and "data-escape autofocus" in html
+    assert "Quay lại (Esc)" in html
+    assert 'hx-trigger="every 3s"' in html
+    assert '<nav class="main"' not in html  # the code alone, nothing else of the site's
+
+
+def test_the_full_screen_view_of_a_code_no_longer_open_shows_no_code(
+    client_as: Any, clerk_a: Any, make_request: Any
+) -> None:
+    payment = make_request()
+    client = client_as(clerk_a)
+    client.post(reverse("cashless:cancel", args=[payment.pk]), {})
+    page = client.get(reverse("cashless:show", args=[payment.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "vietqr" not in html and 'data-status="cancelled"' in html
+    detail = client.get(reverse("cashless:detail", args=[payment.pk])).content.decode()
+    assert 'data-testid="show-link"' not in detail
 
 
 def test_other_points_get_404(
@@ -96,6 +129,7 @@ def test_other_points_get_404(
         client = client_as(user)
         assert client.get(reverse("cashless:detail", args=[payment.pk])).status_code == 404
         assert client.get(reverse("cashless:receipt", args=[payment.pk])).status_code == 404
+        assert client.get(reverse("cashless:show", args=[payment.pk])).status_code == 404
     assert client_as(clerk_b).get(reverse("cashless:detail", args=["abc"])).status_code == 404
 
 
