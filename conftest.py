@@ -224,6 +224,26 @@ def english(client: Any, settings: Any) -> Any:
         yield
 
 
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, launched by path (``CHROMIUM`` to change it): Playwright cannot
+    download a browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _patient_browser_assertions() -> None:
     """Browser assertions wait up to 15 s: CI runs both databases on two loaded cores."""

@@ -117,10 +117,17 @@ def test_a_letter_from_the_counter_to_the_door_and_on_the_public_page(
     page.set_viewport_size({"width": 1280, "height": 800})
     _log_out(page)
     page.goto(f"{url}/tracking/")
-    page.get_by_test_id("tracking-q").fill(item.s10.lower())
-    page.get_by_role("button", name=re.compile("^(Track|Tra cứu)")).click()
+    # Typed as printed on the label, in groups and small letters, then Enter (no click).
+    grouped = f"{item.s10[:2]} {item.s10[2:6]} {item.s10[6:10]} {item.s10[10]} {item.s10[11:]}"
+    box = page.get_by_test_id("tracking-q")
+    expect(box).to_be_focused()
+    box.type(grouped.lower())
+    box.press("Shift+Enter")
+    box.type("RR123")
+    box.press("Enter")
     results = page.get_by_test_id("tracking-results")
     expect(results).to_contain_text("Đã phát")
+    expect(results).to_contain_text("13 ký tự")  # the second line, RR123, says what is wrong
     results.get_by_role("link", name=item.s10).click()
     expect(page).to_have_url(re.compile(rf"/tracking/{item.s10}/$"))
     expect(page.get_by_test_id("tracking-status")).to_have_attribute("data-status", "delivered")

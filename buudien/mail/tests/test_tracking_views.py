@@ -145,3 +145,20 @@ def test_the_search_of_several_ids_takes_one_query(en, clerk_a, world, django_as
     with django_assert_num_queries(1):
         response = en.get(reverse("tracking:search"), {"q": " ".join(i.s10 for i in items)})
     assert len(response.context["rows"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "ids"),
+    [
+        ("rr 0000 8152 5 vn", ["RR000081525VN"]),
+        ("RR000081525VN RR123456785VN", ["RR000081525VN", "RR123456785VN"]),
+        ("RR 000081525 VN\nrr123456785vn", ["RR000081525VN", "RR123456785VN"]),
+        ("RR000081525VN, RR000081525VN; EE123456785VN", ["RR000081525VN", "EE123456785VN"]),
+        ("RR000081525VN RR123", ["RR000081525VN", "RR123"]),  # each piece answered
+        ("RR-0000-8152-5-VN", ["RR000081525VN"]),
+    ],
+)
+def test_ids_are_read_as_people_type_them(typed, ids):
+    from buudien.mail.tracking.views import split_ids
+
+    assert split_ids(typed) == ids

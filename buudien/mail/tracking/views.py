@@ -15,7 +15,12 @@ from buudien.core.http import HtmxHttpRequest
 from buudien.core.s10 import S10Error, s10_parse
 from buudien.mail.tracking.selectors import MAX_IDS, ItemSummary, item_summaries, item_timeline
 
-_SEPARATORS = re.compile(r"[\s,;]+")
+# Ids are separated by new lines, commas or semicolons; inside a line by spaces, unless the
+# spaces are inside an id typed in groups as printed on a label ("rr 0000 8152 5 vn").
+_LINES = re.compile(r"[\n\r,;]+")
+_GAPS = re.compile(r"[\s.\-]+")
+_RUN_OF_IDS = re.compile(r"(?:[A-Z]{2}\d{9}[A-Z]{2})+")
+_ONE_ID = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +32,19 @@ class SearchRow:
 
 
 def split_ids(text: str) -> list[str]:
-    """The ids in a search box: separated by spaces, commas, semicolons or new lines,
-    repeated ones once, in the order given."""
-    return list(dict.fromkeys(part for part in _SEPARATORS.split(text) if part))
+    """The ids in a search box, repeated ones once, in the order given: one per line or
+    separated by commas, semicolons or spaces; a line whose letters and digits, spaces,
+    dots and dashes left out, make whole ids is read as those ids ("rr 0000 8152 5 vn",
+    "RR000081525VN RR123456785VN"); any other line is split at its spaces, so each piece
+    is answered with what is wrong with it."""
+    found: list[str] = []
+    for line in _LINES.split(text):
+        packed = _GAPS.sub("", line).upper()
+        if _RUN_OF_IDS.fullmatch(packed):
+            found += _ONE_ID.findall(packed)
+        else:
+            found += line.split()
+    return list(dict.fromkeys(found))
 
 
 def _parse(given: str) -> tuple[str, str]:

@@ -25,6 +25,16 @@
     back.click();
   });
 
+  /* <textarea data-enter-submits>: Enter sends the form (as in a one-line search box),
+     Shift+Enter starts a new line. */
+  document.addEventListener("keydown", function (e) {
+    var box = e.target;
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || !box.matches) return;
+    if (!box.matches("textarea[data-enter-submits]") || !box.form) return;
+    e.preventDefault();
+    box.form.requestSubmit();
+  });
+
   /* <form data-confirm="question">: asks before it is sent. */
   document.addEventListener("submit", function (e) {
     var form = e.target, question = form.getAttribute && form.getAttribute("data-confirm");
