@@ -165,6 +165,8 @@ class TransferOut(Schema):
     handed_at: dt.datetime
     confirmed_at: dt.datetime | None
     confirmed_by: str | None
+    cancelled_at: dt.datetime | None = Field(None, description="When its giver withdrew it.")
+    cancelled_by: str | None = None
     note: str
 
 
@@ -325,6 +327,8 @@ def _transfer_out(transfer: CustodyTransfer) -> dict[str, Any]:
         "handed_at": transfer.handed_at,
         "confirmed_at": transfer.confirmed_at,
         "confirmed_by": transfer.confirmed_by.get_username() if transfer.confirmed_by else None,
+        "cancelled_at": transfer.cancelled_at,
+        "cancelled_by": transfer.cancelled_by.get_username() if transfer.cancelled_by else None,
         "note": transfer.note,
     }
 
@@ -635,6 +639,20 @@ def kt1_handover(request: HttpRequest, payload: HandoverIn) -> Any:
 def kt1_confirm(request: HttpRequest, transfer_id: str, payload: StepIn | None = None) -> Any:
     transfer = selectors.kt1_transfer_get(user=request.user, pk=transfer_id)
     done = services.kt1_confirm(
+        actor=request.user, transfer=transfer, at=payload.at if payload else None
+    )
+    return _transfer_out(done)
+
+
+@router.post(
+    "/kt1/handovers/{transfer_id}/cancel",
+    response=TransferOut,
+    summary="Withdraw, as the giving officer, a hand-over not confirmed yet",
+    operation_id="buudien_mail_ops_api_kt1_cancel",
+)
+def kt1_cancel(request: HttpRequest, transfer_id: str, payload: StepIn | None = None) -> Any:
+    transfer = selectors.kt1_transfer_get(user=request.user, pk=transfer_id)
+    done = services.kt1_handover_cancel(
         actor=request.user, transfer=transfer, at=payload.at if payload else None
     )
     return _transfer_out(done)

@@ -295,8 +295,9 @@ class DeliveryAttempt(models.Model):
 
 class CustodyTransfer(models.Model):
     """One hand-over of a KT1 item from one KT1 officer to another. It counts once the
-    receiving officer confirms it; until then it is pending, and the item has one pending
-    hand-over at most."""
+    receiving officer confirms it; until then it is pending, the officer who gave it may
+    withdraw it (the item stays with them), and the item has one pending hand-over at
+    most."""
 
     province_code = models.CharField(_("province code"), max_length=2)
     item = models.ForeignKey(
@@ -343,6 +344,15 @@ class CustodyTransfer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    cancelled_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -352,11 +362,15 @@ class CustodyTransfer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["province_code", "item"],
-                condition=Q(confirmed_at__isnull=True),
+                condition=Q(confirmed_at__isnull=True, cancelled_at__isnull=True),
                 name="custody_one_pending_per_item",
             ),
             models.CheckConstraint(
                 condition=~Q(from_user=F("to_user")), name="custody_to_someone_else"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="custody_confirmed_or_withdrawn",
             ),
         ]
 
@@ -366,3 +380,8 @@ class CustodyTransfer(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the receiver: neither confirmed nor withdrawn."""
+        return self.confirmed_at is None and self.cancelled_at is None

@@ -27,6 +27,7 @@ from buudien.core.audit import audit_records
 from buudien.core.bizdays import VIETNAM, add_business_days, business_days_in, local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.s10 import s10_is_valid, s10_normalise
+from buudien.core.text import fold, natural_key
 from buudien.mail import selectors
 from buudien.mail.choices import ItemStatus, MailService
 from buudien.mail.models import PostalItem, Tariff, TrackingEvent
@@ -307,8 +308,17 @@ def round_get(*, user: Any, pk: Any) -> DeliveryRound:
 
 
 def round_attempts(delivery_round: DeliveryRound) -> list[DeliveryAttempt]:
-    return list(
-        delivery_round.attempts.select_related("item", "item__recipient_commune").order_by("id")
+    """The round's items in the order the postman walks them: those still to deliver first,
+    then by commune and address in their natural order ("Số 13" before "Số 103")."""
+    attempts = delivery_round.attempts.select_related("item", "item__recipient_commune")
+    return sorted(
+        attempts,
+        key=lambda a: (
+            not a.is_pending,
+            fold(a.item.recipient_commune.name if a.item.recipient_commune else ""),
+            natural_key(a.item.recipient_address),
+            a.pk,
+        ),
     )
 
 
@@ -414,7 +424,7 @@ def kt1_item_get(*, user: Any, s10: str, audit: bool = True) -> PostalItem:
 def custody_chain(item: PostalItem) -> list[CustodyTransfer]:
     return list(
         item.custody_transfers.select_related(
-            "from_user", "to_user", "from_point", "to_point", "confirmed_by"
+            "from_user", "to_user", "from_point", "to_point", "confirmed_by", "cancelled_by"
         ).order_by("handed_at", "id")
     )
 
@@ -433,12 +443,15 @@ def custodian(item: PostalItem) -> Any:
     return item.accepted_by
 
 
+PENDING = Q(confirmed_at__isnull=True, cancelled_at__isnull=True)
+
+
 def pending_handover(item: PostalItem) -> CustodyTransfer | None:
     """The hand-over of ``item`` still waiting for its receiver's confirmation, if any: no
-    other may start until it is confirmed."""
+    other may start until it is confirmed or withdrawn."""
     return (
-        CustodyTransfer.objects.filter(item=item, confirmed_at__isnull=True)
-        .select_related("to_user")
+        CustodyTransfer.objects.filter(PENDING, item=item)
+        .select_related("from_user", "to_user", "from_point", "to_point")
         .order_by("-handed_at", "-id")
         .first()
     )
@@ -446,11 +459,20 @@ def pending_handover(item: PostalItem) -> CustodyTransfer | None:
 
 def kt1_pending_for(*, user: Any) -> list[CustodyTransfer]:
     """Hand-overs waiting for ``user`` to confirm them."""
+    return _kt1_pending(user, Q(to_user=user))
+
+
+def kt1_pending_from(*, user: Any) -> list[CustodyTransfer]:
+    """Hand-overs ``user`` made that wait for their receiver's confirmation."""
+    return _kt1_pending(user, Q(from_user=user))
+
+
+def _kt1_pending(user: Any, whose: Q) -> list[CustodyTransfer]:
     if not is_kt1_operator(user):
         return []
     transfers = list(
-        CustodyTransfer.objects.filter(to_user=user, confirmed_at__isnull=True)
-        .select_related("item", "from_user", "from_point")
+        CustodyTransfer.objects.filter(PENDING, whose)
+        .select_related("item", "from_user", "from_point", "to_user", "to_point")
         .order_by("handed_at", "id")
     )
     kt1_audit(user, [t.item for t in transfers], via="kt1_pending")

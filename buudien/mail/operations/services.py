@@ -1035,7 +1035,9 @@ def kt1_handover(
             field="s10",
         )
     waiting = (
-        CustodyTransfer.objects.filter(item=locked, confirmed_at__isnull=True)
+        CustodyTransfer.objects.filter(
+            item=locked, confirmed_at__isnull=True, cancelled_at__isnull=True
+        )
         .select_related("to_user")
         .first()
     )
@@ -1092,6 +1094,27 @@ def _confirm_point(actor: Any, transfer: CustodyTransfer, item: PostalItem) -> S
     raise AccessDenied(_("None of the offices of this hand-over is in your scope."))
 
 
+def _kt1_transfer_locked(
+    actor: Any, transfer: CustodyTransfer, *, not_operator: str
+) -> CustodyTransfer:
+    """The hand-over, locked, when ``actor`` is a KT1 operator who may see its item;
+    ``not_operator`` for another role that sees KT1 items; for anyone else the answer for an
+    unknown hand-over."""
+    if not selectors.is_kt1_operator(actor):
+        if selectors.can_see_kt1(actor):
+            raise AccessDenied(not_operator)
+        raise NotFound(_("No such hand-over."))
+    found = (
+        CustodyTransfer.objects.select_for_update(of=("self",))
+        .select_related("item", "from_user", "to_user", "from_point", "to_point")
+        .filter(pk=transfer.pk, item__in=selectors.kt1_items(user=actor).values("pk"))
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such hand-over."))
+    return found
+
+
 @transaction.atomic
 def kt1_confirm(
     *, actor: Any, transfer: CustodyTransfer, at: dt.datetime | None = None
@@ -1100,18 +1123,9 @@ def kt1_confirm(
     with the next holder) at the receiver's office, with the note ``KT1 #<hand-over>:
     <giver> → <receiver>``, and in the audit log (``kt1.confirm``). Only the receiving
     officer may confirm, once."""
-    if not selectors.is_kt1_operator(actor):
-        if selectors.can_see_kt1(actor):
-            raise AccessDenied(_("Only the receiving officer confirms a hand-over."))
-        raise NotFound(_("No such hand-over."))
-    found = (
-        CustodyTransfer.objects.select_for_update(of=("self",))
-        .select_related("from_user", "to_user", "from_point", "to_point")
-        .filter(pk=transfer.pk, item__in=selectors.kt1_items(user=actor).values("pk"))
-        .first()
+    found = _kt1_transfer_locked(
+        actor, transfer, not_operator=_("Only the receiving officer confirms a hand-over.")
     )
-    if found is None:
-        raise NotFound(_("No such hand-over."))
     if found.to_user_id != actor.pk:
         raise AccessDenied(
             _("Only the receiving officer, %(name)s, confirms this hand-over.")
@@ -1119,17 +1133,22 @@ def kt1_confirm(
         )
     if found.confirmed_at is not None:
         raise DomainError(_("This hand-over is already confirmed."))
+    if found.cancelled_at is not None:
+        raise DomainError(
+            _("%(name)s withdrew this hand-over: the item stayed with them.")
+            % {"name": found.from_user}
+        )
     item = (
         PostalItem.objects.select_for_update()
         .select_related("accepted_point")
         .get(pk=found.item_id)
     )
     when = _when(at, not_before=found.handed_at)
-    claimed = CustodyTransfer.objects.filter(pk=found.pk, confirmed_at__isnull=True).update(
-        confirmed_at=when, confirmed_by=actor
-    )
+    claimed = CustodyTransfer.objects.filter(
+        pk=found.pk, confirmed_at__isnull=True, cancelled_at__isnull=True
+    ).update(confirmed_at=when, confirmed_by=actor)
     if claimed != 1:  # pragma: no cover - the row lock makes this a PostgreSQL race only
-        raise DomainError(_("This hand-over is already confirmed."))
+        raise DomainError(_("This hand-over is no longer waiting for you."))
     found.confirmed_at, found.confirmed_by = when, actor
     point = _confirm_point(actor, found, item)
     # Stored as is, in no language: the usernames of the two officers and the hand-over.
@@ -1148,6 +1167,50 @@ def kt1_confirm(
             "handed_at": found.handed_at.isoformat(),
             "confirmed_at": when.isoformat(),
             "office_code": point.code,
+        },
+    )
+    return found
+
+
+@transaction.atomic
+def kt1_handover_cancel(
+    *, actor: Any, transfer: CustodyTransfer, at: dt.datetime | None = None
+) -> CustodyTransfer:
+    """The officer who handed a KT1 item over withdraws the hand-over while it still waits
+    for the receiver's confirmation: the item stays in their custody and may be handed over
+    again. No tracking event (the hand-over wrote none); audited (``kt1.handover_cancel``).
+    Refused once confirmed or withdrawn, and to anyone but the giving officer."""
+    found = _kt1_transfer_locked(
+        actor, transfer, not_operator=_("Only the officer who handed the item over withdraws it.")
+    )
+    if found.from_user_id != actor.pk:
+        raise AccessDenied(
+            _("Only the officer who handed the item over, %(name)s, withdraws it.")
+            % {"name": found.from_user}
+        )
+    if found.confirmed_at is not None:
+        raise DomainError(
+            _("%(name)s has already confirmed receiving the item.") % {"name": found.to_user}
+        )
+    if found.cancelled_at is not None:
+        raise DomainError(_("This hand-over is already withdrawn."))
+    when = _when(at, not_before=found.handed_at)
+    claimed = CustodyTransfer.objects.filter(
+        pk=found.pk, confirmed_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=when, cancelled_by=actor)
+    if claimed != 1:  # pragma: no cover - the row lock makes this a PostgreSQL race only
+        raise DomainError(_("This hand-over is no longer waiting."))
+    found.cancelled_at, found.cancelled_by = when, actor
+    audit_record(
+        actor=actor,
+        action="kt1.handover_cancel",
+        obj=found.item,
+        after={
+            "transfer": found.pk,
+            "from": found.from_user.get_username(),
+            "to": found.to_user.get_username(),
+            "handed_at": found.handed_at.isoformat(),
+            "cancelled_at": when.isoformat(),
         },
     )
     return found

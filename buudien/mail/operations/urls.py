@@ -29,6 +29,7 @@ urlpatterns = [
     path("kt1/items/<str:s10>/", views.kt1_item, name="kt1_item"),
     path("kt1/items/<str:s10>/handover/", views.kt1_handover, name="kt1_handover"),
     path("kt1/transfers/<str:pk>/confirm/", views.kt1_confirm, name="kt1_confirm"),
+    path("kt1/transfers/<str:pk>/cancel/", views.kt1_cancel, name="kt1_cancel"),
     path("items/", views.supervisor_items, name="supervisor_items"),
     path("items/<str:s10>/", views.supervisor_item, name="supervisor_item"),
     path("counts/", views.daily_counts, name="daily_counts"),

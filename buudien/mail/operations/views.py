@@ -433,6 +433,7 @@ def kt1_home(request: HttpRequest) -> HttpResponse:
         "mail/ops/kt1_home.html",
         {
             "pending": selectors.kt1_pending_for(user=request.user),
+            "handed": selectors.kt1_pending_from(user=request.user),
             "page": page,
             "query": "",
         },
@@ -446,6 +447,8 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
     holder = selectors.custodian(item)
     waiting = selectors.pending_handover(item)
     form = HandoverForm(receivers=selectors.kt1_receivers(user=request.user))
+    operator = selectors.is_kt1_operator(request.user)
+    me = request.user.pk
     return render(
         request,
         "mail/ops/kt1_item.html",
@@ -455,9 +458,13 @@ def kt1_item(request: HttpRequest, s10: str) -> HttpResponse:
             "holder": holder,
             "form": form,
             "waiting": waiting,
-            "may_hand_over": selectors.is_kt1_operator(request.user)
+            "finished": item.status in selectors.FINISHED,
+            "may_hand_over": operator
             and waiting is None
-            and (holder is None or holder.pk == request.user.pk),
+            and item.status not in selectors.FINISHED
+            and (holder is None or holder.pk == me),
+            "may_withdraw": operator and waiting is not None and waiting.from_user_id == me,
+            "may_confirm": operator and waiting is not None and waiting.to_user_id == me,
         },
     )
 
@@ -493,6 +500,18 @@ def kt1_confirm(request: HttpRequest, pk: str) -> HttpResponse:
         _("Hand-over confirmed: the item is in your custody."),
     )
     return redirect("mailops:kt1_home")
+
+
+@login_required
+@require_POST
+def kt1_cancel(request: HttpRequest, pk: str) -> HttpResponse:
+    transfer = selectors.kt1_transfer_get(user=request.user, pk=pk)
+    _step(
+        request,
+        lambda: services.kt1_handover_cancel(actor=request.user, transfer=transfer),
+        _("Hand-over withdrawn: the item stays in your custody."),
+    )
+    return redirect("mailops:kt1_item", s10=transfer.item.s10)
 
 
 # --- supervisors -------------------------------------------------------------------------

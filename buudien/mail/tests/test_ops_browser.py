@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from buudien.mail.choices import EventCode
-from buudien.mail.models import Bag, DeliveryAttempt
+from buudien.mail.models import Bag, CustodyTransfer, DeliveryAttempt
 from buudien.mail.operations import services as operations
 from buudien.mail.tests.money import posted
-from buudien.mail.tests.ops_factories import ops_item, postman_b  # noqa: F401
+from buudien.mail.tests.ops_factories import kt1_b, ops_item, postman_b  # noqa: F401
 from buudien.mail.tests.pages import sign_on_the_pad
 from buudien.mail.tracking.services import event_record
 from buudien.people.tests.factories import PASSWORD
@@ -149,3 +149,48 @@ def test_a_postman_cannot_record_a_registered_item_delivered_with_a_blank_pad(
     card.get_by_test_id("deliver-submit").click()
     expect(card.get_by_test_id("attempt-outcome")).to_have_text(re.compile("Delivered|phát"))
     assert DeliveryAttempt.objects.get(item=letter).signature.startswith("data:image/png")
+
+
+def test_a_kt1_officer_sees_the_pending_hand_over_instead_of_the_form_and_withdraws_it(
+    live_server: Any, page: Any, world: Any, kt1_operator: Any, kt1_b: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    secret = ops_item(
+        point=world.point_a, delivery_point=world.point_b, service="kt1", actor=kt1_operator
+    )
+    _login(page, live_server.url, "kt1")
+    page.goto(f"{live_server.url}/mail/ops/kt1/items/{secret.s10}/")
+    form = page.get_by_test_id("handover-form")
+    form.locator("select[name=to_user]").select_option(str(kt1_b.pk))
+    form.locator("input[name=note]").fill("Hộp niêm phong")
+    form.locator("button[type=submit]").click()
+
+    # While kt1_b has not confirmed: to whom, since when, and what may be done; no form.
+    waiting = page.get_by_test_id("handover-waiting")
+    expect(waiting).to_be_visible()
+    expect(page.get_by_test_id("handover-form")).to_have_count(0)
+    expect(page.get_by_test_id("handover-to")).to_contain_text(str(kt1_b))
+    expect(waiting).to_contain_text("Hộp niêm phong")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("handover-withdraw").click()
+
+    # Withdrawn: the item stays with its giver, who may hand it over again.
+    expect(page.get_by_test_id("handover-waiting")).to_have_count(0)
+    expect(page.get_by_test_id("custodian")).to_contain_text(str(kt1_operator))
+    form = page.get_by_test_id("handover-form")
+    form.locator("select[name=to_user]").select_option(str(kt1_b.pk))
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("handover-withdraw")).to_be_visible()
+
+    # The receiver confirms it from the item's page.
+    _login(page, live_server.url, "kt1_b")
+    page.goto(f"{live_server.url}/mail/ops/kt1/items/{secret.s10}/")
+    page.get_by_test_id("handover-confirm").click()
+    expect(page.get_by_test_id("kt1-pending")).not_to_contain_text(secret.s10)
+    page.goto(f"{live_server.url}/mail/ops/kt1/items/{secret.s10}/")
+    expect(page.get_by_test_id("custodian")).to_contain_text(str(kt1_b))
+    transfers = list(CustodyTransfer.objects.order_by("id"))
+    assert [(t.cancelled_by, t.confirmed_by) for t in transfers] == [
+        (kt1_operator, None),
+        (None, kt1_b),
+    ]

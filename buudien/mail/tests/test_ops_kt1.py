@@ -362,4 +362,143 @@ def test_no_hand_over_is_offered_while_one_waits_for_its_confirmation(
     page = client.get(url).content.decode()
 
     assert 'data-testid="handover-form"' not in page
-    assert 'data-testid="handover-waiting"' in page and "waiting for the confirmation" in page
+    assert 'data-testid="handover-waiting"' in page and "Waiting for the receiver" in page
+
+
+# --- a pending hand-over withdrawn by its giver ------------------------------------------
+
+
+def _third(world):
+    return UserFactory(username="kt1_c", role="kt1_operator", unit=world.province)
+
+
+def test_the_giver_withdraws_a_pending_hand_over_and_the_item_stays_with_them(
+    world, kt1_operator, kt1_b, secret
+):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    withdrawn = operations.kt1_handover_cancel(actor=kt1_operator, transfer=transfer)
+
+    transfer.refresh_from_db()
+    assert transfer.cancelled_by == kt1_operator and transfer.cancelled_at is not None
+    assert transfer.confirmed_at is None and withdrawn.cancelled_at == transfer.cancelled_at
+    assert ops_selectors.pending_handover(secret) is None
+    assert ops_selectors.custodian(secret) == kt1_operator
+    assert ops_selectors.kt1_pending_for(user=kt1_b) == []
+    assert codes(secret) == ["EMA"]  # a hand-over never confirmed leaves no event
+    entry = AuditEntry.objects.get(action="kt1.handover_cancel")
+    assert (entry.actor, entry.after["from"], entry.after["to"]) == (kt1_operator, "kt1", "kt1_b")
+    with pytest.raises(DomainError) as caught:
+        operations.kt1_confirm(actor=kt1_b, transfer=transfer)
+    assert "withdrew this hand-over" in str(caught.value.message)
+    again = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=_third(world))
+    assert ops_selectors.pending_handover(secret) == again
+
+
+def test_only_the_giver_withdraws_a_hand_over(world, kt1_operator, kt1_b, secret):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    for wrong in (kt1_b, _third(world)):
+        with pytest.raises(AccessDenied):
+            operations.kt1_handover_cancel(actor=wrong, transfer=transfer)
+    transfer.refresh_from_db()
+    assert transfer.is_pending
+    assert not AuditEntry.objects.filter(action="kt1.handover_cancel").exists()
+
+
+@pytest.mark.parametrize("persona", ["clerk_b", "director", "auditor", "admin_user", "outsider"])
+def test_withdrawing_is_unknown_to_other_roles(request, persona, kt1_operator, kt1_b, secret):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    with pytest.raises(NotFound):
+        operations.kt1_handover_cancel(actor=request.getfixturevalue(persona), transfer=transfer)
+    transfer.refresh_from_db()
+    assert transfer.is_pending
+
+
+def test_a_confirmed_or_withdrawn_hand_over_is_not_withdrawn(kt1_operator, kt1_b, secret):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    operations.kt1_confirm(actor=kt1_b, transfer=transfer)
+    with pytest.raises(DomainError) as caught:
+        operations.kt1_handover_cancel(actor=kt1_operator, transfer=transfer)
+    assert str(caught.value.message) == f"{kt1_b} has already confirmed receiving the item."
+    transfer.refresh_from_db()
+    assert transfer.cancelled_at is None
+
+    back = operations.kt1_handover(actor=kt1_b, item=secret, to_user=kt1_operator)
+    operations.kt1_handover_cancel(actor=kt1_b, transfer=back)
+    with pytest.raises(DomainError):
+        operations.kt1_handover_cancel(actor=kt1_b, transfer=back)
+    assert AuditEntry.objects.filter(action="kt1.handover_cancel").count() == 1
+
+
+def test_a_hand_over_is_withdrawn_through_the_api(client_as, kt1_operator, kt1_b, secret):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    url = f"/api/mail/ops/kt1/handovers/{transfer.pk}"
+    assert post_json(client_as(kt1_b), f"{url}/cancel").status_code == 403
+    withdrawn = post_json(client_as(kt1_operator), f"{url}/cancel")
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert withdrawn.json()["cancelled_by"] == "kt1" and withdrawn.json()["confirmed_at"] is None
+    refused = post_json(client_as(kt1_b), f"{url}/confirm")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == (
+        f"{kt1_operator} withdrew this hand-over: the item stayed with them."
+    )
+    custody = client_as(kt1_operator).get(f"/api/mail/ops/kt1/items/{secret.s10}").json()
+    assert custody["custodian"] == "kt1"
+    assert [t["cancelled_by"] for t in custody["transfers"]] == ["kt1"]
+
+
+def test_the_item_page_shows_the_pending_hand_over_and_what_each_officer_may_do(
+    client_as, world, kt1_operator, kt1_b, secret
+):
+    transfer = operations.kt1_handover(
+        actor=kt1_operator, item=secret, to_user=kt1_b, note="Hộp niêm phong"
+    )
+    url = reverse("mailops:kt1_item", args=[secret.s10])
+    withdraw = reverse("mailops:kt1_cancel", args=[transfer.pk])
+    confirm = reverse("mailops:kt1_confirm", args=[transfer.pk])
+
+    giver = client_as(kt1_operator).get(url).content.decode()
+    assert 'data-testid="handover-form"' not in giver
+    assert 'data-testid="handover-to"' in giver and f"{kt1_b} · 240002" in giver
+    assert "Hộp niêm phong" in giver
+    assert withdraw in giver and confirm not in giver
+
+    receiver = client_as(kt1_b).get(url).content.decode()
+    assert confirm in receiver and withdraw not in receiver
+    assert 'data-testid="handover-form"' not in receiver
+
+    other = client_as(_third(world)).get(url).content.decode()
+    assert f"No other hand-over until {kt1_b} confirms" in other
+    assert confirm not in other and withdraw not in other
+    assert 'data-testid="handover-form"' not in other
+
+
+def test_the_kt1_home_lists_the_officers_own_hand_overs_to_withdraw(
+    client_as, kt1_operator, kt1_b, secret
+):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    client = client_as(kt1_operator)
+    home = client.get(reverse("mailops:kt1_home")).content.decode()
+    handed = home.split('data-testid="kt1-handed"')[1].split("</table>")[0]
+    assert secret.s10 in handed and str(kt1_b) in handed
+    assert reverse("mailops:kt1_cancel", args=[transfer.pk]) in handed
+
+    answer = client.post(reverse("mailops:kt1_cancel", args=[transfer.pk]), follow=True)
+    page = answer.content.decode()
+    assert "Hand-over withdrawn: the item stays in your custody." in page
+    assert 'data-testid="handover-form"' in page  # it may be handed over again
+    transfer.refresh_from_db()
+    assert transfer.cancelled_by == kt1_operator
+
+
+def test_no_hand_over_is_offered_for_an_item_held_by_another_or_delivered(
+    client_as, world, kt1_operator, kt1_b, secret
+):
+    transfer = operations.kt1_handover(actor=kt1_operator, item=secret, to_user=kt1_b)
+    operations.kt1_confirm(actor=kt1_b, transfer=transfer)
+    url = reverse("mailops:kt1_item", args=[secret.s10])
+    page = client_as(kt1_operator).get(url).content.decode()
+    assert 'data-testid="handover-form"' not in page
+    assert f"Held by {kt1_b}: only they hand it over." in page
+    PostalItem.objects.filter(pk=secret.pk).update(status=ItemStatus.DELIVERED)
+    page = client_as(kt1_b).get(url).content.decode()
+    assert 'data-testid="handover-form"' not in page
