@@ -55,7 +55,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         kind_field: Any = self.fields["kind"]
-        kind_field.choices = [(kind, kind) for kind in registry.kinds()]
+        kind_field.choices = [(kind, registry.label_for(kind)) for kind in registry.kinds()]
         self.fields["kind"].initial = COUNTER_PAYMENT
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", new_key())

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.cashless.models import PaymentRequest
 from buudien.cashless.registry import settles
@@ -41,7 +42,7 @@ def ledger_reference(payment: PaymentRequest) -> str:
     return f"cashless:{payment.code}"
 
 
-@settles(COUNTER_PAYMENT)
+@settles(COUNTER_PAYMENT, label=gettext_lazy("Counter payment"))
 def counter_payment_settle(payment: PaymentRequest, *, actor: Any, bank: Account) -> Entry:
     """Dr bank / Cr the point's drawer, on the day the money arrived."""
     return ledger.entry_post(

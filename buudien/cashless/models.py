@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buudien.cashless.choices import LineStatus, PaymentEventKind, PaymentStatus
+from buudien.cashless.registry import label_for
 
 
 class BankAccount(models.Model):
@@ -159,6 +160,11 @@ class PaymentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def kind_label(self) -> str:
+        """What the payment is for, in words ("Thu hộ", "Bán hàng hóa")."""
+        return label_for(self.kind)
 
     def is_open(self) -> bool:
         return self.status in PaymentStatus.open()

@@ -23,19 +23,28 @@ from typing import Any
 Handler = Callable[..., Any]
 
 _HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, Any] = {}
 
 
-def settles(kind: str) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as what confirming a payment of ``kind`` posts."""
+def settles(kind: str, *, label: Any = None) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as what confirming a payment of ``kind`` posts; ``label`` (a lazy
+    translation) is what the pages call the kind ("Thu hộ", not "collection")."""
 
     def register(handler: Handler) -> Handler:
         existing = _HANDLERS.get(kind)
         if existing is not None and existing is not handler:
             raise ValueError(f"cashless kind {kind!r} is settled by {existing!r} already")
         _HANDLERS[kind] = handler
+        if label is not None:
+            _LABELS[kind] = label
         return handler
 
     return register
+
+
+def label_for(kind: str) -> str:
+    """The kind in words, the kind itself for one registered without a label."""
+    return str(_LABELS.get(kind, kind))
 
 
 def handler_for(kind: str) -> Handler | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import AccessDenied, DomainError, NotFound
-from buudien.core.text import fold
+from buudien.core.text import fold, natural_key
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure
 from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
@@ -51,7 +50,6 @@ LIST_LIMIT = 200
 # The deliveries of a day shown at once: a point's round, the missed of a province.
 ROUND_LIMIT = 2_000
 PK_MAX = 2**63 - 1
-_NUMBERS = re.compile(r"(\d+)")
 
 
 def require_reader(user: Any) -> None:
@@ -149,15 +147,6 @@ def allocation(*, user: Any, day: dt.date) -> list[AllocationLine]:
         for line in sorted(counted + forecast, key=lambda line: (line.point.code, line.title.code))
         if access.in_scope(user, line.point.unit_path)
     ]
-
-
-def natural_key(text: str) -> tuple[Any, ...]:
-    """A sort key that puts "Số 13" before "Số 103": the numbers in ``text`` compared as
-    numbers, the words without their diacritics."""
-    return tuple(
-        int(part) if index % 2 else fold(part)
-        for index, part in enumerate(_NUMBERS.split(text or ""))
-    )
 
 
 def _pk(value: Any) -> int:

@@ -21,8 +21,15 @@ from buudien.people import access
 from buudien.people.choices import Role
 from buudien.planning.render.dashboard import dashboard_context
 
-# Whose home is their own section: a care officer starts the day on the requests' clock.
-HOMES: dict[str, str] = {Role.CARE_OFFICER: "care:index", Role.HR_OFFICER: "emulation:index"}
+# Whose home is their own section: a care officer starts the day on the requests' clock, a
+# postman on today's round (the rounds page opens the one in progress), a KT1 operator on the
+# hand-overs waiting and the items in custody.
+HOMES: dict[str, str] = {
+    Role.CARE_OFFICER: "care:index",
+    Role.HR_OFFICER: "emulation:index",
+    Role.POSTMAN: "mailops:rounds",
+    Role.KT1_OPERATOR: "mailops:kt1_home",
+}
 # Who finds their dossiers' deadlines on the home page: those who receive and return them.
 DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 

@@ -3,7 +3,6 @@ opening a book, its receipt, a withdrawal refused on the book's balance, then pa
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -14,15 +13,6 @@ from buudien.agency.tests.helpers import CID
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_a_clerk_takes_a_deposit_and_pays_a_withdrawal(

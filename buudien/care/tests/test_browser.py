@@ -16,7 +16,6 @@ from buudien.care.tests.conftest import LODGED
 from buudien.people.tests.factories import PASSWORD
 
 # Debian's Chromium by path: web's fixture, which only web's tests see unless imported.
-from buudien.web.tests.conftest import browser_type_launch_args  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,6 @@ banknote, sees the live total match the ledger, closes the day and prints the sh
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -22,16 +21,6 @@ from buudien.network.models import PointService
 from buudien.people.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def _fund(point: Any, amount: int) -> None:

@@ -6,7 +6,6 @@ a laptop and on a phone."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from typing import Any
 
@@ -19,15 +18,6 @@ from buudien.cashless.models import PaymentRequest
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_the_customer_sees_the_payment_arrive(

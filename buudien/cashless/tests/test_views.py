@@ -50,6 +50,10 @@ def test_a_clerk_makes_a_code_once_from_the_form(
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"] == reverse("cashless:detail", args=[payment.pk])
     assert (payment.point, payment.amount, payment.created_by) == (world.point_a, 85000, clerk_a)
+    # The kind in words on its page, in the list and in the form, never its code.
+    for url in (first["Location"], reverse("cashless:index"), reverse("cashless:create")):
+        html = client.get(url).content.decode()
+        assert "Thanh toán tại quầy" in html and ">counter_payment<" not in html, url
 
 
 def test_a_bad_amount_is_a_form_error(

@@ -4,7 +4,6 @@ applicant, and the applicant's own lookup on a phone."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -17,15 +16,6 @@ from buudien.people.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CID = "020123456789"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_a_dossier_from_the_counter_to_the_applicants_phone(

@@ -5,7 +5,6 @@ accountant, and the pages on a phone."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -18,15 +17,6 @@ from buudien.goods.tests.conftest import MILK, TEA, YOGHURT, receive_goods
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def _expect() -> Any:

@@ -4,7 +4,6 @@ for it), sees every error at once, and prints the certificate."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -13,15 +12,6 @@ from buudien.insurance.models import Policy
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ delivers the letter; then anyone, logged out, tracks it on the public page."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -19,16 +18,6 @@ from buudien.mail.tests.pages import fill_a_letter, sign_on_the_pad
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def _login(page: Any, url: str, username: str) -> None:

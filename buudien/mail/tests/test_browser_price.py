@@ -11,9 +11,7 @@ from buudien.mail.tests.factories import tariffs_for_all_services
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_on_a_phone_the_price_shows_above_the_form(
-    live_server: Any, page: Any, world: Any
-) -> None:
+def test_on_a_phone_the_price_shows_above_the_form(live_server: Any, page: Any, world: Any) -> None:
     tariffs_for_all_services()
     expect = pytest.importorskip("playwright.sync_api").expect
     page.set_viewport_size({"width": 390, "height": 844})

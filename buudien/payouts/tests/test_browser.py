@@ -3,7 +3,6 @@ search, a wrong ID refused, the right one paid, the receipt."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -14,16 +13,6 @@ from buudien.payouts.tests.conftest import ID_BINH, ID_CHI
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_a_clerk_finds_a_line_checks_the_id_and_pays(

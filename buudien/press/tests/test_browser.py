@@ -15,7 +15,6 @@ from buudien.press.models import PressDelivery
 from buudien.press.tests.conftest import DAILY, DEC1, at
 
 # Debian's Chromium by path: web's fixture, which only web's tests see unless imported.
-from buudien.web.tests.conftest import browser_type_launch_args  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,6 @@ number first, its operator shown as it is typed) and a code sale whose codes sho
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -13,15 +12,6 @@ from buudien.telecom.models import PinSale, Topup
 from buudien.telecom.tests.conftest import VIETTEL_PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_a_topup_and_a_code_sale_by_keyboard(

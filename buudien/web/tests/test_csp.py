@@ -4,7 +4,6 @@ postman use run in a real browser without one violation, the language switch inc
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -34,15 +33,6 @@ def test_no_template_has_an_inline_script_or_handler() -> None:
         for match in INLINE.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 @pytest.mark.browser

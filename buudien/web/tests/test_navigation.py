@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -50,3 +51,68 @@ def test_a_clerk_reaches_the_financial_services_and_a_director_the_plans(
     assert "/collection/" in main and "/planning/" not in main
     main, _ = _links(client_as(director), "/mail/items/")
     assert "/finance/" in main and "/planning/" in main and "/collection/" not in main
+
+
+ROLES = [
+    ("director", "province", None),
+    ("accountant", "province", None),
+    ("auditor", "province", None),
+    ("admin", "province", None),
+    ("kt1_operator", "province", None),
+    ("hcc_officer", "province", None),
+    ("care_officer", "province", None),
+    ("hr_officer", "province", None),
+    ("clerk", "unit_a", "point_a"),
+    ("postman", "unit_a", "point_a"),
+]
+
+
+HREF = re.compile(r'href="(/[^"#?]*)')
+# Not pages of the role's day: static files, the admin (its own permissions), the API, the
+# language switch and logging out.
+NOT_WALKED = ("/static/", "/admin/", "/api/", "/i18n/", "/accounts/logout")
+
+
+@pytest.mark.parametrize(("role", "unit", "point"), ROLES, ids=[r[0] for r in ROLES])
+def test_every_link_a_role_is_shown_opens(
+    client_as: Any, world: Any, role: str, unit: str, point: str | None
+) -> None:
+    """From the home page, every link of every page a role reaches (menus, sub-menus, the
+    links in the pages) answers the page, never a 403 or a 404: a person is shown only what
+    they may open."""
+    from buudien.people.tests.factories import UserFactory
+
+    user = UserFactory(
+        username=f"nav_{role}",
+        role=role,
+        unit=getattr(world, unit),
+        point=getattr(world, point) if point else None,
+        is_staff=role == "admin",
+    )
+    client = client_as(user)
+    todo, status, found_on = ["/"], {}, {}
+    while todo and len(status) < 500:
+        url = todo.pop(0)
+        if url in status:
+            continue
+        response = client.get(url, follow=True)
+        status[url] = response.status_code
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            for match in HREF.finditer(response.content.decode()):
+                link = match.group(1)
+                if not link.startswith(NOT_WALKED) and link not in status:
+                    found_on.setdefault(link, url)
+                    todo.append(link)
+    assert len(status) > 20, f"{role} reaches only {sorted(status)}"
+    refused = {url: (code, found_on.get(url)) for url, code in status.items() if code != 200}
+    assert not refused, f"{role} is shown links that do not open (status, linked from): {refused}"
+
+
+def test_a_postman_and_a_kt1_operator_start_on_their_own_work(
+    client_as: Any, world: Any, kt1_operator: Any
+) -> None:
+    from buudien.people.tests.factories import UserFactory
+
+    postman = UserFactory(username="pm", role="postman", unit=world.unit_a, point=world.point_a)
+    assert client_as(postman).get("/")["Location"] == "/mail/ops/rounds/"
+    assert client_as(kt1_operator).get("/")["Location"] == "/mail/ops/kt1/"

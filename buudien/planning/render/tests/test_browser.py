@@ -4,7 +4,6 @@ the year-end report of the fixture province, and downloads the .docx and the .xl
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium by path, as in web/tests/conftest.py (which only web's tests see)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
 
 
 def test_the_director_opens_the_dashboard_and_the_report_and_downloads_it(
