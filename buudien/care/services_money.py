@@ -434,10 +434,27 @@ def _bill_refund(actor: Any, request: CareRequest, reason: str) -> tuple[str, bo
     return refunded, True
 
 
-def _sale_refund(actor: Any, request: CareRequest, reason: str, key: str, at: Any) -> str:
-    from buudien.goods.services import sale_get_for_return, sale_return
+def _sale_refund(
+    actor: Any, request: CareRequest, reason: str, key: str, at: Any
+) -> tuple[str, bool]:
+    """Every product of the sale taken back: done (True), or asked for a director's or an
+    accountant's approval above the amount a clerk gives back alone (False: refunded when,
+    once it is approved, the refund is asked again)."""
+    from buudien.goods.models import SaleReturn
+    from buudien.goods.services import sale_get_for_return, sale_return_ask
 
     sale = sale_get_for_return(request.province_code, request.subject_ref)
+
+    def refunded(back: Any) -> str:
+        return _("Sale %(number)s returned (%(reference)s): %(amount)s refunded.") % {
+            "number": sale.reference,
+            "reference": back.reference,
+            "amount": _vnd(back.total),
+        }
+
+    made = SaleReturn.objects.filter(sale=sale, reason__contains=request.code).first()
+    if made is not None:
+        return refunded(made), True  # asked for this complaint, approved since
     lines = [
         {"code": line.product.code, "quantity": line.quantity - line.returned}
         for line in sale.lines.select_related("product").order_by("pk")
@@ -448,7 +465,7 @@ def _sale_refund(actor: Any, request: CareRequest, reason: str, key: str, at: An
             _("Every product of sale %(number)s came back already.") % {"number": sale.reference},
             field="subject_ref",
         )
-    back = sale_return(
+    result = sale_return_ask(
         actor=actor,
         point=sale.point,
         idempotency_key=key,
@@ -457,11 +474,16 @@ def _sale_refund(actor: Any, request: CareRequest, reason: str, key: str, at: An
         reason=reason,
         at=at,
     )
-    return _("Sale %(number)s returned (%(reference)s): %(amount)s refunded.") % {
-        "number": sale.reference,
-        "reference": back.reference,
-        "amount": _vnd(back.total),
-    }
+    if not result.done:
+        return (
+            _(
+                "Refund of sale %(number)s asked: taking its goods back (%(amount)s) waits "
+                "for the approval of a director or an accountant; refund again once it is "
+                "approved."
+            )
+            % {"number": sale.reference, "amount": _vnd(result.subject.amount)}
+        ), False
+    return refunded(result.record), True
 
 
 @transaction.atomic
@@ -489,7 +511,7 @@ def refund_through_service(
         said, done = _bill_refund(actor, row, reason)
     else:
         key = key_clean(idempotency_key or f"{row.code}")
-        said, done = _sale_refund(actor, row, reason, key, at), True
+        said, done = _sale_refund(actor, row, reason, key, at)
     # A cancellation that waits for a supervisor is an internal note, no refund yet.
     _step(row, StepKind.REFUNDED if done else StepKind.NOTE, actor, moment, said, public=done)
     audit_record(

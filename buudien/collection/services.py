@@ -643,7 +643,7 @@ def _bill_cancellable(bill: Bill) -> None:
             )
 
 
-def _bill_cancel_check(*, actor: Any, record: Bill, params: Any, at: Any) -> None:
+def _bill_cancel_check(*, actor: Any, record: Bill, params: Any, at: Any, reason: Any) -> None:
     """A counter clerk of the bill's point or an administrator of its scope, a bill that can
     be cancelled now."""
     if not can_collect(actor):

@@ -6,8 +6,9 @@ A service declares its cancellation once, ``register(Kind(...))``:
 - ``load(record_id)``: the record again, by its primary key;
 - ``subject(record, params)``: what it is about (``Subject``: a noun, the reference, the amount,
   the point or the unit whose supervisors decide);
-- ``check(actor=, record=, params=, at=)``: may ``actor`` cancel it now: their role and scope,
-  and the record's state (the same business day, not settled, not cancelled already ...);
+- ``check(actor=, record=, params=, at=, reason=)``: may ``actor`` cancel it now: their role
+  and scope, and the record's state (the same business day, not settled, not cancelled
+  already ...); the reason as given, for a service that tells its problems with the others';
 - ``perform(actor=, record=, reason=, params=, at=)``: the cancellation itself (the record
   claimed, its entry reversed, its audit record), which checks the record's state again but
   never the actor's role: on approval the supervisor's act performs what the clerk asked.
@@ -220,7 +221,7 @@ def cancel(
     without a reason, or while another request for it waits. ``params`` (JSON values) are
     what ``kind`` needs besides the record; ``at`` the moment, when it is not now."""
     given = dict(params or {})
-    kind.check(actor=actor, record=record, params=given, at=at)
+    kind.check(actor=actor, record=record, params=given, at=at, reason=reason)
     why = reason_clean(reason)
     subject = kind.subject(record, given)
     with transaction.atomic():

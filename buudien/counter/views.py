@@ -136,19 +136,24 @@ def cancel_panel(
     service decides again when the form is sent)."""
     asked = selectors.record_requests(kind, record)
     pending = next((row for row in asked if row.status == CancelStatus.PENDING), None)
-    subject = kind.subject(record, {})
-    above = cancellations.needs_approval(subject.amount)
-    return CancelPanel(
+    # A form sent back with its error is shown whatever changed since.
+    shown = form if form is not None else (CancelForm() if allowed and pending is None else None)
+    panel = CancelPanel(
         action=action,
         title=title,
         note=note,
-        confirm=cancellations.confirm_text(subject),
-        button=_("Ask for approval to cancel") if above else title,
-        # A form sent back with its error is shown whatever changed since.
-        form=form if form is not None else (CancelForm() if allowed and pending is None else None),
+        confirm="",
+        button=title,
+        form=shown,
         pending=pending,
         decided=[row for row in asked if row.status != CancelStatus.PENDING],
     )
+    if shown is not None:
+        subject = kind.subject(record, {})
+        panel.confirm = cancellations.confirm_text(subject)
+        if cancellations.needs_approval(subject.amount):
+            panel.button = _("Ask for approval to cancel")
+    return panel
 
 
 def cancel_posted(

@@ -55,7 +55,7 @@ def _reversible(entry: Entry) -> None:
         )
 
 
-def _check(*, actor: Any, record: Entry, params: Any, at: Any) -> None:
+def _check(*, actor: Any, record: Entry, params: Any, at: Any, reason: Any) -> None:
     """An accountant or an administrator who sees the entry and may use each account."""
     ledger.require_reverser(actor, record)
     _reversible(record)

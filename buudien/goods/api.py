@@ -22,6 +22,7 @@ from ninja import Router, Status
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.counter.api import commune_of_code, counter_arguments, idempotency_key, point_for
+from buudien.counter.schemas import CancelRequestOut
 from buudien.goods import adjustments, orders, selectors, services
 from buudien.goods.catalogue import code_clean, warehouse_of
 from buudien.goods.models import (
@@ -163,14 +164,22 @@ def sales_get(request: HttpRequest, number: str) -> Any:
 
 
 @router.post(
-    "/sales/{number}/returns", response={201: ReturnOut}, summary="Take goods of a sale back"
+    "/sales/{number}/returns",
+    response={201: ReturnOut, 202: CancelRequestOut},
+    summary="Take goods of a sale back, for a reason",
 )
 def sales_return(request: HttpRequest, number: str, payload: ReturnIn) -> Any:
     """At the point that sold them, within 30 days, never more than was sold less what came
-    back already; the money goes back from the drawer."""
-    back = services.sale_return(
+    back already; the money goes back from the drawer. The reason is required (at most 200
+    characters); when the money given back is above the amount a clerk gives back alone the
+    return is asked (202, the request) and made when a director or an accountant approves it
+    (/api/counter/cancellations)."""
+    result = services.sale_return_ask(
         **counter_arguments(request, _at(payload), scoped=True), sale=number
     )
+    if not result.done:
+        return Status(202, result.request)
+    back = result.record
     return Status(
         201,
         SaleReturn.objects.select_related("sale", "point")

@@ -158,7 +158,7 @@ class OrderForm(GoodsForm):
 
 
 class ReasonForm(GoodsForm):
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class StocktakeForm(GoodsForm):
@@ -168,7 +168,7 @@ class StocktakeForm(GoodsForm):
 class ReturnForm(TokenForm):
     """Goods of one sale brought back: the reason; the quantities per line."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class ReceiptForm(TokenForm):

@@ -26,18 +26,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.cashless.registry import settles
 from buudien.core.audit import audit_record
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import format_vnd
-from buudien.counter import fields
+from buudien.counter import cancellations, fields
 from buudien.counter.desk import Desk, Op, actor_id
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
@@ -601,7 +604,7 @@ def sale_write(
     return sale
 
 
-@settles("goods")
+@settles("goods", label=gettext_lazy("Goods sale"))
 def sale_paid_by_transfer(payment: Any, *, actor: Any, bank: Any) -> Entry:
     """What confirming a VietQR payment of kind ``goods`` posts: the sale whose number the
     payment carries, paid into ``bank``: the money awaited (``113``) has arrived. Called by
@@ -745,29 +748,52 @@ def sale_get_for_return(province: str, number: str) -> Sale:
     return found
 
 
-def sale_return(
+@dataclass(frozen=True)
+class _Part:
+    """What ``quantity`` more units of a sale's line coming back are worth: each part of the
+    money in proportion on its own (so none is ever negative and each adds up to the sale's
+    once every unit is back); the cash is their sum."""
+
+    amount: int
+    tax: int
+    share: int
+    commission: int
+    cost: int
+
+
+def _return_part(row: SaleLine, quantity: int) -> _Part:
+    before, now = row.returned, row.returned + quantity
+    tax = _share(row.vat, before, now, row.quantity)
+    share = _share(row.supplier_share, before, now, row.quantity)
+    earned = _share(
+        _revenue(row.line_total, row.vat, row.supplier_share), before, now, row.quantity
+    )
+    return _Part(
+        amount=earned + tax + share,
+        tax=tax,
+        share=share,
+        commission=earned if row.consignment else 0,
+        cost=_share(row.cost, before, now, row.quantity),
+    )
+
+
+def _return_plan(
+    desk: Desk,
     *,
-    actor: Any,
-    point: ServicePoint,
-    idempotency_key: str,
     sale: Sale | str,
     lines: Sequence[Any],
-    reason: str,
-    at: dt.datetime | None = None,
+    reason: Any,
     money: Any = None,
     within_days: int | None = RETURN_DAYS,
-    consigned_to: Any = None,
-) -> SaleReturn:
-    """Goods of a sale brought back to the point that sold them, within ``within_days``:
-    each line a product of the sale (``code``) and a ``quantity``, never more than was sold
-    less what came back already. The money goes back from the drawer, or to ``money`` (the
-    account of what a buyer owed: a parcel of goods sent cash on delivery that came back,
-    whatever its age: ``within_days=None``)."""
-    desk = counter_desk(actor, point, at)
+    reason_limit: int = 300,
+) -> tuple[Sale, list[Line], str]:
+    """The sale and the lines of a return at ``desk``'s point, and its reason: refused (every
+    problem of the lines and the reason at once) unless the goods go back where they were
+    sold, within ``within_days``, never more than was sold less what came back already."""
     province = desk.province
     number = sale.reference if isinstance(sale, Sale) else reference_clean(sale)
     found = sale_get_for_return(province, number)
-    if found.point_id != point.pk:
+    if found.point_id != desk.point.pk:
         raise DomainError(
             _("Sale %(number)s was made at another point: goods go back where they were sold.")
             % {"number": found.reference},
@@ -790,7 +816,9 @@ def sale_return(
             field="sale",
         )
     problems = Problems()
-    why = problems.check(fields.text, reason, field="reason", label=_("The reason"), limit=300)
+    why = problems.check(
+        fields.text, reason, field="reason", label=_("The reason"), limit=reason_limit
+    )
     wanted = lines_clean(problems, province, lines)
     sold = {row.product_id: row for row in found.lines.all()}
     for line in wanted:
@@ -807,6 +835,21 @@ def sale_return(
                 _more_than_left(line.product.name, sold[line.product.pk]),
             )
     problems.raise_any()
+    return found, wanted, why or ""
+
+
+def _sale_return_at(
+    desk: Desk,
+    *,
+    idempotency_key: str,
+    found: Sale,
+    wanted: list[Line],
+    why: str,
+    money: Any = None,
+    consigned_to: Any = None,
+) -> SaleReturn:
+    """The return ``_return_plan`` allowed, written at ``desk`` (once per key)."""
+    point = desk.point
 
     def work(op: Op) -> SaleReturn:
         reference = op.reference()
@@ -827,33 +870,24 @@ def sale_return(
         made = []
         for line in wanted:
             row = locked[line.product.pk]
-            before, now = row.returned, row.returned + line.quantity
+            before = row.returned
             claimed = SaleLine.objects.filter(
                 pk=row.pk, returned__lte=F("quantity") - line.quantity, returned=before
             ).update(returned=F("returned") + line.quantity)
             if not claimed:
                 raise DomainError(_("Another return of this sale came first: try again."))
-            # Each part of the money in proportion on its own (so none is ever negative and
-            # each adds up to the sale's once every unit is back); the cash is their sum.
-            tax = _share(row.vat, before, now, row.quantity)
-            share = _share(row.supplier_share, before, now, row.quantity)
-            earned = _share(
-                _revenue(row.line_total, row.vat, row.supplier_share), before, now, row.quantity
-            )
-            amount = earned + tax + share
-            commission = earned if row.consignment else 0
-            cost = _share(row.cost, before, now, row.quantity)
-            parts.append((amount, tax, share, cost, row.supplier))
+            part = _return_part(row, line.quantity)
+            parts.append((part.amount, part.tax, part.share, part.cost, row.supplier))
             made.append(
                 SaleReturnLine(
-                    province_code=province,
+                    province_code=desk.province,
                     sale_line=row,
                     quantity=line.quantity,
-                    amount=amount,
-                    vat=tax,
-                    commission=commission,
-                    supplier_share=share,
-                    cost=cost,
+                    amount=part.amount,
+                    vat=part.tax,
+                    commission=part.commission,
+                    supplier_share=part.share,
+                    cost=part.cost,
                 )
             )
         stock.stock_apply(
@@ -866,14 +900,14 @@ def sale_return(
             reference=reference,
             day=desk.day,
             at=desk.moment,
-            actor=actor,
+            actor=desk.actor,
         )
         legs = _money_legs(point, parts, back=True, money=money, consigned_to=consigned_to)
         entry = op.post(kind=EntryKind.GOODS_RETURN, legs=legs)
         back = SaleReturn.objects.create(
             **op.record(entry),
             sale=found,
-            reason=why or "",
+            reason=why,
             total=sum(part[0] for part in parts),
             vat=sum(part[1] for part in parts),
             cost=sum(part[3] for part in parts),
@@ -901,4 +935,123 @@ def sale_return(
             "reason": why,
         },
         work=work,
+    )
+
+
+def sale_return(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    sale: Sale | str,
+    lines: Sequence[Any],
+    reason: str,
+    at: dt.datetime | None = None,
+    money: Any = None,
+    within_days: int | None = RETURN_DAYS,
+    consigned_to: Any = None,
+) -> SaleReturn:
+    """Goods of a sale brought back to the point that sold them, within ``within_days``:
+    each line a product of the sale (``code``) and a ``quantity``, never more than was sold
+    less what came back already. The money goes back from the drawer, or to ``money`` (the
+    account of what a buyer owed: a parcel of goods sent cash on delivery that came back,
+    whatever its age: ``within_days=None``). Done at once: a customer's return at the
+    counter goes through ``sale_return_ask`` (a reason; above an amount, an approval)."""
+    desk = counter_desk(actor, point, at)
+    found, wanted, why = _return_plan(
+        desk, sale=sale, lines=lines, reason=reason, money=money, within_days=within_days
+    )
+    return _sale_return_at(
+        desk,
+        idempotency_key=idempotency_key,
+        found=found,
+        wanted=wanted,
+        why=why,
+        money=money,
+        consigned_to=consigned_to,
+    )
+
+
+def _asked_point(params: Any) -> ServicePoint:
+    return ServicePoint.objects.select_related("unit").get(pk=int(params["point"]))
+
+
+def _return_ask_check(*, actor: Any, record: Sale, params: Any, at: Any, reason: Any) -> None:
+    """A clerk at their own point, the point that sold the goods, within the days goods are
+    taken back; the lines and the reason (every problem at once)."""
+    desk = counter_desk(actor, _asked_point(params), at)
+    _return_plan(
+        desk,
+        sale=record,
+        lines=params["lines"],
+        reason=reason,
+        reason_limit=cancellations.REASON_MAX,
+    )
+
+
+def _return_ask_perform(
+    *, actor: Any, record: Sale, reason: str, params: Any, at: Any
+) -> SaleReturn:
+    desk = Desk.at_point(actor=actor, point=_asked_point(params), app=APP, at=at)
+    found, wanted, why = _return_plan(desk, sale=record, lines=params["lines"], reason=reason)
+    return _sale_return_at(
+        desk, idempotency_key=str(params["idempotency_key"]), found=found, wanted=wanted, why=why
+    )
+
+
+def _return_subject(sale: Sale, params: Any) -> cancellations.Subject:
+    """The money the return gives back (what the lines asked are worth now)."""
+    problems = Problems()
+    wanted = lines_clean(problems, sale.province_code, params.get("lines") or [])
+    sold = {row.product_id: row for row in sale.lines.all()}
+    amount = sum(
+        _return_part(sold[line.product.pk], line.quantity).amount
+        for line in wanted
+        if line.product.pk in sold
+    )
+    return cancellations.Subject.at(
+        sale.point,
+        noun=gettext_lazy("goods return of sale"),
+        reference=sale.reference,
+        amount=amount,
+    )
+
+
+SALE_RETURN = cancellations.register(
+    cancellations.Kind(
+        name="goods.sale_return",
+        noun=gettext_lazy("goods return of sale"),
+        load=lambda pk: Sale.objects.select_related("point").get(pk=int(pk)),
+        subject=_return_subject,
+        check=_return_ask_check,
+        perform=_return_ask_perform,
+        url=lambda reference: reverse("goods:sale_detail", args=[reference]),
+    )
+)
+
+
+def sale_return_ask(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    idempotency_key: str,
+    sale: Sale | str,
+    lines: Sequence[Any],
+    reason: str,
+    at: dt.datetime | None = None,
+) -> cancellations.Cancellation:
+    """A customer's goods taken back at the counter (``sale_return``'s rules), for a reason
+    (at most 200 characters): done at once (``Cancellation.record``: the return), or, when
+    the money it gives back is above ``settings.BUUDIEN_CANCEL_APPROVAL_ABOVE``, asked and
+    done when a director or an accountant approves it (``counter.cancellations``)."""
+    number = sale.reference if isinstance(sale, Sale) else reference_clean(sale)
+    found = sale_get_for_return(point.province_code, number)
+    given = [dict(line) if isinstance(line, Mapping) else line for line in lines]
+    return cancellations.cancel(
+        kind=SALE_RETURN,
+        actor=actor,
+        record=found,
+        reason=reason,
+        params={"point": point.pk, "lines": given, "idempotency_key": idempotency_key},
+        at=at,
     )

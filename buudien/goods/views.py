@@ -27,7 +27,8 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.http import HtmxHttpRequest, paged
 from buudien.core.money import format_vnd
-from buudien.counter.views import pdf_response
+from buudien.counter import cancellations
+from buudien.counter.views import cancel_panel, pdf_response
 from buudien.goods import adjustments, forms, lines, orders, pdf, selectors, services
 from buudien.goods.catalogue import (
     APPROVER_ROLES,
@@ -401,6 +402,14 @@ def sale_detail(request: HttpRequest, number: str) -> HttpResponse:
             "returns": list(found.returns.all()),
             "may_return": left and selectors.can_sell(request.user),
             "transfer": transfer,
+            # A return above the amount a clerk gives back alone, waiting, and the decisions.
+            "cancel": cancel_panel(
+                kind=services.SALE_RETURN,
+                record=found,
+                allowed=False,
+                action="",
+                title=_("Take goods back"),
+            ),
         },
     )
 
@@ -563,7 +572,7 @@ def sale_return(request: HttpRequest, number: str) -> HttpResponse:
     general: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            back = services.sale_return(
+            result = services.sale_return_ask(
                 actor=user,
                 point=found.point,
                 idempotency_key=form.cleaned_data["token"],
@@ -577,11 +586,15 @@ def sale_return(request: HttpRequest, number: str) -> HttpResponse:
             general = lines.errors_place(form, rows, exc)
             general += [str(e) for e in form.errors.pop("__all__", [])]
         else:
-            messages.success(
-                request,
-                _("Return %(number)s recorded: pay %(total)s back to the customer.")
-                % {"number": back.reference, "total": format_vnd(back.total)},
-            )
+            if result.done:
+                back = result.record
+                messages.success(
+                    request,
+                    _("Return %(number)s recorded: pay %(total)s back to the customer.")
+                    % {"number": back.reference, "total": format_vnd(back.total)},
+                )
+            else:  # above the amount: a director or an accountant approves it first
+                messages.info(request, result.said())
             return redirect("goods:sale_detail", number=found.reference)
     errors = {line.pk: row.errors for line, row in zip(asked, rows, strict=True)}
     table = [
@@ -593,10 +606,18 @@ def sale_return(request: HttpRequest, number: str) -> HttpResponse:
         }
         for line in sold
     ]
+    confirm = _(
+        "Take goods of sale %(number)s (%(total)s) back and pay their money back? Above "
+        "%(limit)s a director or an accountant approves it first."
+    ) % {
+        "number": found.reference,
+        "total": format_vnd(found.total),
+        "limit": format_vnd(cancellations.threshold()),
+    }
     return render(
         request,
         "goods/sale_return.html",
-        {"sale": found, "form": form, "table": table, "general": general},
+        {"sale": found, "form": form, "table": table, "general": general, "confirm": confirm},
     )
 
 

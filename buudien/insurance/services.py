@@ -256,7 +256,7 @@ def _policy_cancellable(policy: Policy, day: dt.date) -> None:
 
 
 def _policy_cancel_check(
-    *, actor: Any, record: Policy, params: Any, at: dt.datetime | None
+    *, actor: Any, record: Policy, params: Any, at: dt.datetime | None, reason: Any
 ) -> None:
     """A clerk of its point or an administrator of its scope; the day it was issued."""
     if not can_act(actor):

@@ -212,7 +212,7 @@ def _topup_cancellable(topup: Topup) -> None:
         )
 
 
-def _topup_cancel_check(*, actor: Any, record: Topup, params: Any, at: Any) -> None:
+def _topup_cancel_check(*, actor: Any, record: Topup, params: Any, at: Any, reason: Any) -> None:
     """A clerk of its point or an administrator of its scope; the business day it was made."""
     Desk.open(
         actor=actor,

@@ -58,22 +58,22 @@ def lodge(actor: Any, **given: Any) -> Any:
 
 
 @pytest.fixture
-def bill_complaint(world: Any, clerk_a: Any) -> Any:
-    """``bill_complaint(bill)``: a complaint about ``bill`` lodged at point A's counter,
-    answered and closed as upheld by clerk A."""
+def upheld_complaint(world: Any, clerk_a: Any) -> Any:
+    """``upheld_complaint(record, subject="bill")``: a complaint about a bill (or a sale)
+    lodged at point A's counter, answered and closed as upheld by clerk A."""
     from buudien.care import services
 
-    def upheld(bill: Any) -> Any:
+    def upheld(record: Any, subject: str = "bill") -> Any:
         row = services.request_lodge(
             actor=clerk_a,
             channel="counter",
             kind="complaint",
             ground="amount",
-            subject="bill",
-            subject_ref=bill.reference,
+            subject=subject,
+            subject_ref=record.reference,
             customer_name="Nguyễn Văn An",
             customer_phone="0912345678",
-            description="Thu nhầm hóa đơn tiền điện của nhà khác.",
+            description="Thu nhầm tiền của khách.",
             point=world.point_a,
         )
         services.request_answer(actor=clerk_a, request=row, text="Bưu điện hoàn lại tiền.")

@@ -18,13 +18,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def test_a_bill_charged_wrongly_is_refunded_by_its_cancellation_once(
     clerk_a: Any,
-    bill_complaint: Any,
+    upheld_complaint: Any,
     collect: Any,  # noqa: F811 (the fixture imported above)
 ) -> None:
     bill = collect(amount=350_000)
     drawer = Account.objects.get(province_code="20", code="1111.240001")
     assert drawer.balance == 350_000
-    row = bill_complaint(bill)
+    row = upheld_complaint(bill)
 
     services_money.refund_through_service(actor=clerk_a, request=row)
 

@@ -118,8 +118,12 @@ def test_a_return_by_receipt_number(
     expect(page).to_have_url(re.compile(r"/goods/sales/BH240001000001/return/$"))
     page.get_by_test_id("back-SUA180").fill("2")
     page.get_by_label("Lý do").fill("Hộp bị móp")
+    # The browser asks first, naming the sale and its amount (a return gives money back).
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_test_id("submit").click()
     expect(page).to_have_url(re.compile(r"/goods/sales/BH240001000001/$"))
+    assert questions[0].startswith("Nhận lại hàng của đơn bán hàng BH240001000001 (75.920")
     expect(page.get_by_test_id("returned-SUA180")).to_have_text("2")
     assert SaleReturn.objects.get().total == 2 * 8_640
 
