@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from buudien.core.sheets import text_only
 from buudien.finance.selectors import Journal, Statement, TrialBalance, TrialBalanceRow
@@ -19,33 +19,28 @@ MONEY_FORMAT = "#,##0"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _amounts(row: TrialBalanceRow) -> list[int]:
-    return [
-        row.opening_debit,
-        row.opening_credit,
-        row.debit,
-        row.credit,
-        row.closing_debit,
-        row.closing_credit,
-    ]
+def _blank_zeros(row: TrialBalanceRow) -> list[int | None]:
+    """The six columns of a line, a zero left blank as on the printed report."""
+    return [amount or None for amount in row.amounts]
 
 
 def trial_balance_xlsx(report: TrialBalance) -> bytes:
-    """One sheet: a title, the header, a row per account, the totals row last."""
+    """One sheet: the provincial post, the title, the period and the unit of money as on the
+    printed report, the header, each main account's subtotal (bold) followed by its
+    accounts, the totals row last. Amounts are numbers of đồng; a zero is a blank cell."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Trial balance")[:31]
-    sheet.append(
-        [
-            _("Trial balance of province %(province)s, %(start)s to %(end)s")
-            % {
-                "province": report.province_code,
-                "start": f"{report.date_from:%d/%m/%Y}",
-                "end": f"{report.date_to:%d/%m/%Y}",
-            }
-        ]
-    )
-    sheet["A1"].font = Font(bold=True)
+    heading = [
+        report.province_name.upper(),
+        _("Trial balance"),
+        pgettext("report period", "From %(start)s to %(end)s")
+        % {"start": f"{report.date_from:%d/%m/%Y}", "end": f"{report.date_to:%d/%m/%Y}"},
+        _("Unit of money: đồng"),
+    ]
+    for line in heading:
+        sheet.append([line])
+    sheet["A1"].font = sheet["A2"].font = Font(bold=True)
     header = [
         _("Account"),
         _("Name"),
@@ -57,24 +52,24 @@ def trial_balance_xlsx(report: TrialBalance) -> bytes:
         _("Closing credit"),
     ]
     sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in report.rows:
-        assert row.account is not None
-        sheet.append([row.account.code, row.account.name, *_amounts(row)])
-    sheet.append([_("Total"), "", *_amounts(report.totals)])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=3, min_col=3, max_col=8):
-        for cell in line:
-            cell.number_format = MONEY_FORMAT
+    _bold_row(sheet)
+    for group in report.groups:
+        sheet.append([group.code, group.name, *_blank_zeros(group.subtotal)])
+        _bold_row(sheet)
+        if not group.detailed:
+            continue
+        for row in group.rows:
+            assert row.account is not None
+            sheet.append([row.account.code, row.account.name, *_blank_zeros(row)])
+            sheet.cell(sheet.max_row, 2).alignment = Alignment(indent=1)
+    sheet.append([_("Total"), "", *_blank_zeros(report.totals)])
+    _bold_row(sheet)
+    _money_columns(sheet, "CDEFGH", len(heading) + 2)
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 48
     for column in "CDEFGH":
         sheet.column_dimensions[column].width = 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return _save(book)
 
 
 def _bold_row(sheet: Any) -> None:

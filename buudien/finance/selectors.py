@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError, NotFound
+from buudien.finance.chart import main_account, main_account_name
 from buudien.finance.choices import DEBIT_NORMAL
 from buudien.finance.models import Account, DailyBalance, Entry, Transfer
 from buudien.network import selectors as network_selectors
@@ -122,6 +123,10 @@ class TrialBalanceRow:
     closing_credit: int = 0
     transfers: int = 0
 
+    @property
+    def account_code(self) -> str:
+        return self.account.code if self.account is not None else ""
+
     def add(self, other: TrialBalanceRow) -> None:
         self.opening_debit += other.opening_debit
         self.opening_credit += other.opening_credit
@@ -130,6 +135,36 @@ class TrialBalanceRow:
         self.closing_debit += other.closing_debit
         self.closing_credit += other.closing_credit
         self.transfers += other.transfers
+
+    @property
+    def amounts(self) -> list[int]:
+        """The six columns, in their order on the page and in the workbook."""
+        return [
+            self.opening_debit,
+            self.opening_credit,
+            self.debit,
+            self.credit,
+            self.closing_debit,
+            self.closing_credit,
+        ]
+
+
+@dataclass
+class TrialBalanceGroup:
+    """The accounts of one main account of the chart (``111``: every drawer's ``1111.…``) and
+    their subtotal: each column summed, a debit balance and a credit balance side by side
+    (131 may owe on one partner and be owed on another)."""
+
+    code: str
+    name: str
+    rows: list[TrialBalanceRow]
+    subtotal: TrialBalanceRow
+
+    @property
+    def detailed(self) -> bool:
+        """Whether the group has detail to show below its subtotal: not when its one
+        account is the main account itself (``411``), whose line the subtotal already is."""
+        return not (len(self.rows) == 1 and self.rows[0].account_code == self.code)
 
 
 @dataclass
@@ -140,6 +175,17 @@ class TrialBalance:
     rows: list[TrialBalanceRow]
     totals: TrialBalanceRow
     complete: bool = field(default=True)
+    province_name: str = ""
+    groups: list[TrialBalanceGroup] = field(default_factory=list)
+
+    @property
+    def place(self) -> str:
+        """Where the report is signed: "Bưu điện tỉnh Lạng Sơn" is signed in "Lạng Sơn"."""
+        name = self.province_name.strip()
+        for prefix in ("bưu điện tỉnh ", "bưu điện thành phố "):
+            if name.lower().startswith(prefix):
+                return name[len(prefix) :].strip()
+        return name
 
     @property
     def balanced(self) -> bool:
@@ -203,13 +249,37 @@ def trial_balance(
         )
         rows.append(row)
         totals.add(row)
-    province = (
+    path, name = (
         Unit.objects.filter(kind=UnitKind.PROVINCE, province_code=province_code)
-        .values_list("path", flat=True)
+        .values_list("path", "name")
         .first()
+    ) or (None, "")
+    complete = path is not None and access.in_scope(user, path)
+    return TrialBalance(
+        province_code,
+        date_from,
+        date_to,
+        rows,
+        totals,
+        complete,
+        province_name=name,
+        groups=trial_balance_groups(rows),
     )
-    complete = province is not None and access.in_scope(user, province)
-    return TrialBalance(province_code, date_from, date_to, rows, totals, complete)
+
+
+def trial_balance_groups(rows: list[TrialBalanceRow]) -> list[TrialBalanceGroup]:
+    """``rows`` under their main accounts, in the order of the chart, each with its subtotal:
+    the subtotals add up to the totals of ``rows``."""
+    groups: dict[str, TrialBalanceGroup] = {}
+    for row in rows:
+        code = main_account(row.account_code)
+        group = groups.get(code)
+        if group is None:
+            name = main_account_name(code)
+            group = groups[code] = TrialBalanceGroup(code, name, [], TrialBalanceRow(None))
+        group.rows.append(row)
+        group.subtotal.add(row)
+    return [groups[code] for code in sorted(groups)]
 
 
 # --- account statement -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,10 +80,22 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
         return response
     query = request.GET.copy()
     query["format"] = "xlsx"
+    statement_query = urlencode(
+        {
+            "province": province,
+            "date_from": f"{date_from:%Y-%m-%d}",
+            "date_to": f"{date_to:%Y-%m-%d}",
+        }
+    )
     return render(
         request,
         "finance/trial_balance.html",
-        {"form": form, "report": report, "xlsx_query": query.urlencode()},
+        {
+            "form": form,
+            "report": report,
+            "xlsx_query": query.urlencode(),
+            "statement_query": statement_query,
+        },
     )
 
 

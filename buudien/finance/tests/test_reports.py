@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from buudien.core.bizdays import local_today
 from buudien.core.errors import NotFound
 from buudien.finance import ledger, selectors
+from buudien.finance.chart import main_account
 from buudien.finance.choices import EntryKind
 from buudien.finance.ledger import Leg
 from buudien.finance.tests.conftest import PROVINCE
@@ -137,11 +139,105 @@ def test_the_trial_balance_page_and_its_xlsx(books, accountant, client_as):
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(download.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 + 6 + 1  # title, header, six accounts, totals
-    assert len(rows[1]) == 8
-    by_code = {row[0]: row[2:] for row in rows[2:-1]}
-    assert by_code["1111.240001"] == (500_000, 0, 108_000, 30_000, 578_000, 0)
-    assert rows[-1][2:] == (500_000, 500_000, 192_000, 192_000, 662_000, 662_000)
+    assert [row[0] for row in rows[:4]] == [
+        "BƯU ĐIỆN TỈNH LẠNG SƠN",
+        "Trial balance",
+        f"From {TODAY:%d/%m/%Y} to {TODAY:%d/%m/%Y}",
+        "Unit of money: đồng",
+    ]
+    assert rows[4][:3] == ("Account", "Name", "Opening debit") and len(rows[4]) == 8
+    # each main account's subtotal, then its accounts (none under 411 and 642: the subtotal
+    # is the account); a zero is a blank cell, an amount a number
+    assert [(row[0], *row[2:]) for row in rows[5:]] == [
+        ("111", 500_000, None, 162_000, 30_000, 632_000, None),
+        ("1111.240001", 500_000, None, 108_000, 30_000, 578_000, None),
+        ("1111.240002", None, None, 54_000, None, 54_000, None),
+        ("333", None, None, None, 12_000, None, 12_000),
+        ("3331", None, None, None, 12_000, None, 12_000),
+        ("411", None, 500_000, None, None, None, 500_000),
+        ("511", None, None, None, 150_000, None, 150_000),
+        ("5113.registered", None, None, None, 150_000, None, 150_000),
+        ("642", None, None, 30_000, None, 30_000, None),
+        ("Total", 500_000, 500_000, 192_000, 192_000, 662_000, 662_000),
+    ]
+    assert rows[5][1] == "Cash on hand" and rows[8][1] == "Taxes and amounts payable to the State"
+    assert sheet["A6"].font.bold and not sheet["A7"].font.bold
+    assert sheet["C6"].number_format == "#,##0"
+
+
+def _subtotals(report):
+    return {group.code: tuple(group.subtotal.amounts) for group in report.groups}
+
+
+def test_accounts_are_grouped_under_the_main_account_of_the_chart():
+    assert [
+        main_account(code)
+        for code in ("1111.240001", "1121.bidv", "113", "131.partner.evn", "3331", "5113.kt1")
+    ] == ["111", "112", "113", "131", "333", "511"]
+    assert [main_account(code) for code in ("6421.BDT2001", "632.loss.240001", "411")] == [
+        "642",
+        "632",
+        "411",
+    ]
+
+
+def test_the_trial_balance_has_a_subtotal_per_main_account(books, accountant):
+    report = selectors.trial_balance(
+        user=accountant, province_code=PROVINCE, date_from=TODAY, date_to=TODAY
+    )
+    assert [(g.code, g.name, [r.account.code for r in g.rows]) for g in report.groups] == [
+        ("111", "Cash on hand", ["1111.240001", "1111.240002"]),
+        ("333", "Taxes and amounts payable to the State", ["3331"]),
+        ("411", "Owner's invested capital", ["411"]),
+        ("511", "Revenue from sales and services", ["5113.registered"]),
+        ("642", "General and administrative expenses", ["642"]),
+    ]
+    assert _subtotals(report)["111"] == (500_000, 0, 162_000, 30_000, 632_000, 0)
+    assert [g.detailed for g in report.groups] == [True, True, False, True, False]
+
+
+def test_the_subtotals_add_up_to_the_totals_whose_debits_equal_their_credits(
+    books, accountant, capital, drawer_a
+):
+    # given a partner who owes and one who is owed: 131 keeps both sides, not their net
+    owes = ledger.account_partner_receivable(PROVINCE, "evn")
+    owed = ledger.account_partner_receivable(PROVINCE, "water")
+    _post("evn", EntryKind.OPENING_BALANCE, [Leg(owes, capital, 70_000)])
+    _post("water", EntryKind.COLLECTION, [Leg(drawer_a, owed, 20_000)])
+
+    report = selectors.trial_balance(
+        user=accountant, province_code=PROVINCE, date_from=TODAY, date_to=TODAY
+    )
+
+    assert _subtotals(report)["131"] == (0, 0, 70_000, 20_000, 70_000, 20_000)
+    columns = zip(*(group.subtotal.amounts for group in report.groups), strict=True)
+    assert [sum(column) for column in columns] == report.totals.amounts
+    t = report.totals
+    assert t.amounts == [500_000, 500_000, 282_000, 282_000, 752_000, 752_000]
+    assert report.balanced
+
+
+def test_the_trial_balance_page_leaves_zero_cells_blank_under_subtotals(
+    books, accountant, client_as
+):
+    query = {"province": PROVINCE, "date_from": TODAY.isoformat(), "date_to": TODAY.isoformat()}
+    html = client_as(accountant).get(reverse("finance:trial_balance"), query).content.decode()
+
+    table = html[html.index('data-testid="trial-balance"') : html.index("</table>")]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', table)
+    assert len(cells) == 6 * (5 + 4 + 1)  # five subtotals, four accounts below them, total
+    assert "0" not in cells and "—" not in cells and "" in cells
+    row_111 = re.search(r'<tr class="subtotal" data-testid="subtotal-111">(.*?)</tr>', table, re.S)
+    assert row_111 is not None
+    assert re.findall(r'<td class="num">([^<]*)</td>', row_111.group(1)) == [
+        "500.000",
+        "",
+        "162.000",
+        "30.000",
+        "632.000",
+        "",
+    ]
+    assert 'data-testid="subtotal-411"' in table and ">1111.240002</a>" in table
 
 
 def test_the_trial_balance_refuses_a_range_that_ends_before_it_starts(world, accountant):
