@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -238,6 +239,23 @@ def test_the_trial_balance_page_leaves_zero_cells_blank_under_subtotals(
         "",
     ]
     assert 'data-testid="subtotal-411"' in table and ">1111.240002</a>" in table
+
+
+def test_the_trial_balance_prints_as_a_signed_document(world, accountant, client, client_as):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    query = {"province": PROVINCE, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    page = client_as(accountant).get(reverse("finance:trial_balance"), query)
+    html = page.content.decode()
+
+    assert "@media print" in html and "header.top, nav, footer, form.filters" in html
+    assert 'data-testid="doc-unit">BƯU ĐIỆN TỈNH LẠNG SƠN<' in html
+    assert "Từ ngày 01/01/2026 đến ngày 31/12/2026" in html
+    assert "Đơn vị tính: đồng" in html
+    assert 'data-testid="date-line">Lạng Sơn, ngày .. tháng .. năm ..<' in html
+    signatures = html[html.index('data-testid="signatures"') :]
+    for title in ("Người lập biểu", "Kế toán trưởng", "Giám đốc"):
+        assert f"<strong>{title}</strong><em>(Ký, họ tên)</em>" in signatures
+    assert re.search(r"<button [^>]*data-print[^>]*>In</button>", html)
 
 
 def test_the_trial_balance_refuses_a_range_that_ends_before_it_starts(world, accountant):
