@@ -47,7 +47,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -696,16 +695,14 @@ def _bill_cancel_perform(*, actor: Any, record: Bill, reason: str, params: Any, 
 
 
 BILL_CANCEL = cancellations.register(
-    cancellations.Kind(
-        name="collection.bill",
+    cancellations.record_kind(
+        "collection.bill",
+        Bill,
         noun=gettext_lazy("bill"),
-        load=lambda pk: Bill.objects.select_related("point", "partner").get(pk=int(pk)),
-        subject=lambda bill, _params: cancellations.Subject.at(
-            bill.point, noun=gettext_lazy("bill"), reference=bill.reference, amount=bill.total
-        ),
+        amount=lambda bill: bill.total,
         check=_bill_cancel_check,
         perform=_bill_cancel_perform,
-        url=lambda reference: reverse("collection:bill", args=[reference]),
+        url_name="collection:bill",
     )
 )
 

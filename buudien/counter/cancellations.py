@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -97,6 +98,36 @@ class Kind:
     check: Callable[..., None]
     perform: Callable[..., Any]
     url: Callable[[str], str] | None = None
+
+
+def record_kind(
+    name: str,
+    model: type[models.Model],
+    *,
+    noun: Any,
+    amount: Callable[[Any], int],
+    check: Callable[..., None],
+    perform: Callable[..., Any],
+    url_name: str,
+) -> Kind:
+    """The ``Kind`` of a counter operation's row (a ``reference`` and a ``point``), cancelled
+    for ``amount(row)``, whose page is ``url_name`` by its reference."""
+
+    def load(pk: str) -> Any:
+        return model._default_manager.select_related("point").get(pk=int(pk))
+
+    def subject(row: Any, _params: Mapping[str, Any]) -> Subject:
+        return Subject.at(row.point, noun=noun, reference=row.reference, amount=amount(row))
+
+    return Kind(
+        name=name,
+        noun=noun,
+        load=load,
+        subject=subject,
+        check=check,
+        perform=perform,
+        url=lambda reference: reverse(url_name, args=[reference]),
+    )
 
 
 _KINDS: dict[str, Kind] = {}

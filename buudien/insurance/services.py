@@ -27,7 +27,6 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -308,19 +307,14 @@ def _policy_cancel_perform(
 
 
 POLICY_CANCEL = cancellations.register(
-    cancellations.Kind(
-        name="insurance.policy",
+    cancellations.record_kind(
+        "insurance.policy",
+        Policy,
         noun=gettext_lazy("policy"),
-        load=lambda pk: Policy.objects.select_related("point").get(pk=int(pk)),
-        subject=lambda policy, _params: cancellations.Subject.at(
-            policy.point,
-            noun=gettext_lazy("policy"),
-            reference=policy.reference,
-            amount=policy.premium,
-        ),
+        amount=lambda policy: policy.premium,
         check=_policy_cancel_check,
         perform=_policy_cancel_perform,
-        url=lambda number: reverse("insurance:policy", args=[number]),
+        url_name="insurance:policy",
     )
 )
 

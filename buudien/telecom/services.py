@@ -25,7 +25,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -266,16 +265,14 @@ def _topup_cancel_perform(*, actor: Any, record: Topup, reason: str, params: Any
 
 
 TOPUP_CANCEL = cancellations.register(
-    cancellations.Kind(
-        name="telecom.topup",
+    cancellations.record_kind(
+        "telecom.topup",
+        Topup,
         noun=gettext_lazy("top-up"),
-        load=lambda pk: Topup.objects.select_related("point", "operator").get(pk=int(pk)),
-        subject=lambda topup, _params: cancellations.Subject.at(
-            topup.point, noun=gettext_lazy("top-up"), reference=topup.reference, amount=topup.amount
-        ),
+        amount=lambda topup: topup.amount,
         check=_topup_cancel_check,
         perform=_topup_cancel_perform,
-        url=lambda reference: reverse("telecom:topup_detail", args=[reference]),
+        url_name="telecom:topup_detail",
     )
 )
 
