@@ -41,9 +41,18 @@ router = Router(tags=["finance"])
 
 
 def _province(request: HttpRequest, given: str | None) -> str:
+    """The province asked for (the user's own by default): one of those the user may read,
+    else refused with the codes they may give."""
     province = given or selectors.user_province_code(request.user)
     if not province:
         raise DomainError(_("Say which province: province=NN."), field="province")
+    codes = [code for code, _name in selectors.province_choices(request.user)]
+    if province not in codes:
+        raise NotFound(
+            _("Province %(code)s is not one you may see; give one of: %(codes)s.")
+            % {"code": province[:8], "codes": ", ".join(codes) or "-"},
+            field="province",
+        )
     return province
 
 

@@ -21,14 +21,22 @@ def _date(label: Any, required: bool = False) -> forms.DateField:
 
 
 class RangeForm(forms.Form):
-    province = forms.RegexField(
-        label=_("Province code"),
-        regex=r"^\d{2}$",
+    """A province among those the user may read (chosen, never typed) and a range of days."""
+
+    province = forms.ChoiceField(
+        label=_("Province"),
         required=False,
-        widget=forms.TextInput(attrs={"size": 3, "maxlength": 2}),
+        error_messages={"invalid_choice": _("Choose one of the provinces you may see.")},
     )
     date_from = _date(pgettext_lazy("date range", "From"))
     date_to = _date(pgettext_lazy("date range", "To"))
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(provinces) == 1:  # nothing to choose: the one province, preselected
+            _choices(self, "province", provinces)
+        else:
+            _choices(self, "province", [("", CHOOSE), *provinces])
 
 
 class DayForm(forms.Form):

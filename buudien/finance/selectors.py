@@ -72,6 +72,24 @@ def user_province_code(user: Any) -> str:
     return (unit.province_code if unit is not None else "") or ""
 
 
+def province_choices(user: Any) -> list[tuple[str, str]]:
+    """The provinces whose ledger ``user`` may read some of, as (code, the provincial post's
+    name), by code: those whose provincial post lies in their scope, and the one they work in
+    (a clerk reads their own point's accounts there)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    own = access.user_province(user)
+    within = access.scope_q(user, "path") | (Q(province_code=own) if own else Q(pk__in=[]))
+    provinces = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE)
+        .exclude(province_code="")
+        .filter(within)
+        .order_by("province_code")
+        .values_list("province_code", "name")
+    )
+    return list(dict(provinces).items())
+
+
 def check_range(date_from: dt.date, date_to: dt.date) -> None:
     if date_to < date_from:
         raise DomainError(_("The range ends before it starts."), field="date_to")

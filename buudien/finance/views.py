@@ -29,14 +29,27 @@ from buudien.web.context_processors import FINANCE_ROLES
 
 
 def _range_form(request: HttpRequest) -> tuple[RangeForm, str, dt.date, dt.date]:
+    """The province (one the user may read: their own, or the only one, unless they choose)
+    and the range (this month to today unless they choose) of a report; a field given wrong
+    keeps its error on the form and its default for the report."""
     today = local_today()
-    form = RangeForm(request.GET or None)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    province = data.get("province") or selectors.user_province_code(request.user)
+    provinces = selectors.province_choices(request.user)
+    codes = [code for code, _name in provinces]
+    own = access.user_province(request.user)
+    default = own if own in codes else (codes[0] if len(codes) == 1 else "")
+    form = RangeForm(request.GET or None, provinces=provinces)
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # the fields given right are kept; a wrong one shows its error
+        data = form.cleaned_data
+    province = data.get("province") or default
     date_to = data.get("date_to") or today
     date_from = data.get("date_from") or date_to.replace(day=1)
     if not form.is_bound:
-        form = RangeForm(initial={"province": province, "date_from": date_from, "date_to": date_to})
+        form = RangeForm(
+            initial={"province": province, "date_from": date_from, "date_to": date_to},
+            provinces=provinces,
+        )
     return form, province, date_from, date_to
 
 

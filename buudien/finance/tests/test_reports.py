@@ -258,6 +258,48 @@ def test_the_trial_balance_prints_as_a_signed_document(world, accountant, client
     assert re.search(r"<button [^>]*data-print[^>]*>In</button>", html)
 
 
+def test_the_province_is_chosen_from_those_the_user_may_see(
+    world, accountant, clerk_a, outsider, client_as
+):
+    url = reverse("finance:trial_balance")
+
+    def options(user):
+        html = client_as(user).get(url).content.decode()
+        assert 'name="province"' in html and 'type="text" name="province"' not in html
+        select = re.search(r'<select name="province"[^>]*>(.*?)</select>', html, re.S)
+        assert select is not None
+        return re.findall(r'<option value="(\d*)"( selected)?>', select.group(1))
+
+    # one province: preselected, nothing else to choose
+    assert options(accountant) == [("20", " selected")]
+    assert options(clerk_a) == [("20", " selected")]  # their own point's province
+    assert options(outsider) == [("04", " selected")]
+    # the corporation's accountant chooses among all of them
+    from buudien.people.tests.factories import UserFactory
+
+    head_office = UserFactory(role="accountant", unit=world.corporation)
+    assert options(head_office) == [("", " selected"), ("04", ""), ("20", "")]
+
+
+def test_a_province_typed_into_the_address_is_refused(books, accountant, client_as):
+    page = client_as(accountant).get(reverse("finance:trial_balance"), {"province": "99"})
+    html = page.content.decode()
+    assert "Choose one of the provinces you may see." in html
+    assert "99" not in re.findall(r'<option value="(\d*)"', html)
+
+
+@pytest.mark.parametrize("province", ["99", "04", "2O"])
+def test_the_api_refuses_a_province_the_user_may_not_see(books, accountant, client_as, province):
+    client = client_as(accountant)
+    for url in ("/api/finance/trial-balance", "/api/finance/accounts", "/api/finance/costs"):
+        response = client.get(url, {"province": province})
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            f"Province {province} is not one you may see; give one of: 20."
+        )
+    assert client.get("/api/finance/trial-balance", {"province": "20"}).status_code == 200
+
+
 def test_the_trial_balance_refuses_a_range_that_ends_before_it_starts(world, accountant):
     with pytest.raises(Exception, match="ends before it starts"):
         selectors.trial_balance(
@@ -406,10 +448,10 @@ def test_the_report_pages_take_a_fixed_number_of_queries(
 ):
     client = client_as(accountant)
     query = {"province": PROVINCE, "date_from": START.isoformat(), "date_to": TODAY.isoformat()}
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("finance:trial_balance"), query).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("finance:index")).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(reverse("finance:statement", args=["1111.240001"]), query)
         assert page.status_code == 200

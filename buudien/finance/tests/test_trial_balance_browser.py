@@ -37,6 +37,7 @@ def test_the_accountant_opens_the_trial_balance_and_prints_it(
     subtotal = page.get_by_test_id("subtotal-111")
     expect(subtotal).to_contain_text("Tiền mặt")
     expect(subtotal).to_contain_text("750.000")
+    expect(page.locator("select[name=province]")).to_have_value("20")
     expect(page.get_by_test_id("signatures")).to_be_hidden()
 
     page.emulate_media(media="print")
