@@ -716,7 +716,7 @@ def bill_cancel(*, actor: Any, bill: Bill, reason: str) -> cancellations.Cancell
     return cancellations.cancel(kind=BILL_CANCEL, actor=actor, record=bill, reason=reason)
 
 
-@settles("collection")
+@settles("collection", label=gettext_lazy("Bill collection"))
 def bill_paid_by_transfer(payment: Any, *, actor: Any, bank: Account) -> Entry:
     """What confirming a cashless payment of kind ``collection`` posts: the bill whose
     reference the payment carries, paid by transfer into ``bank``. Called by the cashless app

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buudien.people import access
+from buudien.people.choices import Role
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _dossiers_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return entries
 
 
-# Goods (phân phối hàng hoá): who reads the stock, sells, moves it, counts it, approves.
+# Goods (phân phối hàng hóa): who reads the stock, sells, moves it, counts it, approves.
 GOODS_ROLES = frozenset({"clerk", "admin", "accountant", "director", "auditor"})
 GOODS_ADJUSTERS = frozenset({"clerk", "admin", "accountant"})
 
@@ -205,16 +206,8 @@ def _items(entries: list[tuple[Any, str, Any]], path: str) -> list[NavItem]:
     return items
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    path = request.path
-    if user is None or not user.is_authenticated:
-        public = [
-            (_("Track an item"), "tracking:search", "/tracking"),
-            (_("Look up a dossier"), "dossiers:lookup", "/dossiers/lookup"),
-            (_("Price calculator"), "mail:price", "/mail/price"),
-        ]
-        return {"nav_items": _items(public, path)}
+def _main_entries(user: Any) -> list[tuple[Any, str, Any]]:
+    """The main menu of a signed-in ``user``."""
     entries: list[tuple[Any, str, Any]] = [
         (_("Home"), "web:home", "/"),
         (_("Units"), "network:tree", "/network/units"),
@@ -245,24 +238,53 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if access.can_manage_users(user):
         entries.append((_("Administration"), "admin:index", "/admin/"))
-    context: dict[str, Any] = {"nav_items": _items(entries, path)}
-    if path.startswith("/mail/"):
-        context["subnav_items"] = _items(_mail_subnav(user), path)
-    elif path.startswith("/care/") and _has(user, CARE_ROLES):
-        context["subnav_items"] = _items(_care_subnav(user), path)
-    elif path.startswith("/emulation/"):
-        context["subnav_items"] = _items(_emulation_subnav(user), path)
-    elif path.startswith("/planning/") and _has(user, PLANNING_ROLES):
-        context["subnav_items"] = _items(_planning_subnav(user), path)
-    elif path.startswith("/dossiers/") and _has(user, DOSSIER_ROLES):
-        context["subnav_items"] = _items(_dossiers_subnav(user), path)
-    elif path.startswith(("/goods/", "/telecom/")) and _has(user, GOODS_ROLES):
-        context["subnav_items"] = _items(_goods_subnav(user), path)
-    elif path.startswith("/press/") and _has(user, PRESS_ROLES):
-        context["subnav_items"] = _items(_press_subnav(user), path)
-    elif path.startswith("/press/") and _has(user, PRESS_ROUND_ROLES):
+    return entries
+
+
+Subnav = Any  # (user) -> list of (label, url name, prefix)
+EVERYONE = frozenset(role.value for role in Role)
+
+
+def _sections() -> list[tuple[tuple[str, ...], frozenset[str], Subnav]]:
+    """Each area's pages (by path prefix), who is shown its sub-menu there, and the sub-menu:
+    the first that matches a page gives it its sub-menu."""
+    return [
+        (("/mail/",), EVERYONE, _mail_subnav),
+        (("/care/",), CARE_ROLES, _care_subnav),
+        (("/emulation/",), EVERYONE, _emulation_subnav),
+        (("/planning/",), PLANNING_ROLES, _planning_subnav),
+        (("/dossiers/",), DOSSIER_ROLES, _dossiers_subnav),
+        (("/goods/", "/telecom/"), GOODS_ROLES, _goods_subnav),
+        (("/press/",), PRESS_ROLES, _press_subnav),
         # A postman reaches the press round from the mail's section, and keeps it there.
-        context["subnav_items"] = _items(_mail_subnav(user), path)
-    elif path.startswith(FINANCE_SECTIONS) and _has(user, SERVICE_ROLES):
-        context["subnav_items"] = _items(_finance_subnav(user), path)
+        (("/press/",), PRESS_ROUND_ROLES, _mail_subnav),
+        (FINANCE_SECTIONS, SERVICE_ROLES, _finance_subnav),
+    ]
+
+
+def reachable(user: Any) -> set[str]:
+    """The url names of every page the menus offer ``user``: what a page may link to without
+    sending them to a 403 (the counter home's shortcuts are chosen among them)."""
+    names = {name for _label, name, _prefix in _main_entries(user)}
+    for _prefixes, roles, subnav in _sections():
+        if _has(user, roles):
+            names |= {name for _label, name, _prefix in subnav(user)}
+    return names
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    path = request.path
+    if user is None or not user.is_authenticated:
+        public = [
+            (_("Track an item"), "tracking:search", "/tracking"),
+            (_("Look up a dossier"), "dossiers:lookup", "/dossiers/lookup"),
+            (_("Price calculator"), "mail:price", "/mail/price"),
+        ]
+        return {"nav_items": _items(public, path)}
+    context: dict[str, Any] = {"nav_items": _items(_main_entries(user), path)}
+    for prefixes, roles, subnav in _sections():
+        if path.startswith(prefixes) and _has(user, roles):
+            context["subnav_items"] = _items(subnav(user), path)
+            break
     return context

@@ -20,6 +20,7 @@ from buudien.network.choices import PointKind
 from buudien.people import access
 from buudien.people.choices import Role
 from buudien.planning.render.dashboard import dashboard_context
+from buudien.web.counter import counter_day
 
 # Whose home is their own section: a care officer starts the day on the requests' clock, a
 # postman on today's round (the rounds page opens the one in progress), a KT1 operator on the
@@ -36,13 +37,17 @@ DOSSIER_DESK = frozenset({Role.HCC_OFFICER, Role.CLERK})
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: for directors, accountants and auditors the year so far against plan
-    (the dashboard); for everyone, the network the user is responsible for, today. A role
-    with a section of its own (``HOMES``) lands there."""
+    """The home page: a counter clerk's day at their point (``web.counter``); for directors,
+    accountants and auditors the year so far against plan (the dashboard); for everyone, the
+    network the user is responsible for, today. A role with a section of its own (``HOMES``)
+    lands there."""
     own = HOMES.get(str(getattr(request.user, "role", "")))
     if own is not None and not request.user.is_superuser:
         return redirect(own)
     today = local_today()
+    point = getattr(request.user, "point", None)
+    if getattr(request.user, "role", "") == Role.CLERK and point is not None:
+        return render(request, "web/counter_home.html", counter_day(request.user, point, today))
     points = network.point_list(user=request.user, active_on=today)
     coverages = [
         network.coverage(user=request.user, province_code=p.province_code, day=today)

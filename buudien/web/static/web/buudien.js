@@ -35,6 +35,46 @@
     box.form.requestSubmit();
   });
 
+  /* On arriving at a page, the cursor waits where the work starts, so a clerk types (or
+     scans) at once: the first field with an error, else the first field of the page's
+     form (a counter form; a search on a list), unless a field took the focus already
+     (autofocus) or the form opts out (data-no-focus). Forms that only confirm an action
+     (data-confirm: cancel, close) are not where work starts. */
+  function focusWhereWorkStarts() {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    if (document.querySelector("[autofocus]")) return;  // the page chose; the browser focuses it
+    var main = document.querySelector("main");
+    if (!main) return;
+    var forms = main.querySelectorAll("form:not([data-confirm]):not([data-no-focus])");
+    var form = null;
+    for (var i = 0; i < forms.length && !form; i++) {
+      if ((forms[i].getAttribute("method") || "").toLowerCase() === "post") form = forms[i];  // not .method: a field may be named so
+    }
+    form = form || main.querySelector("form[role=search]") || forms[0];
+    if (!form) return;
+    var fields = form.querySelectorAll(
+      "input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]):not([readonly])");
+    var first = form.querySelector("[aria-invalid=true]:not([type=hidden])");
+    for (var j = 0; j < fields.length && !first; j++) {
+      if (fields[j].offsetParent !== null && fields[j].type !== "submit") first = fields[j];
+    }
+    if (first) first.focus({ preventScroll: true });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusWhereWorkStarts);
+  else focusWhereWorkStarts();
+
+  /* <a data-shortcut="1">: the key 1 opens it, when no field has the focus (the counter
+     home's operations, numbered). */
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
+    var at = document.activeElement;
+    if (at && (at.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(at.tagName))) return;
+    var link = document.querySelector('a[data-shortcut="' + e.key + '"]');
+    if (!link) return;
+    e.preventDefault();
+    link.click();
+  });
+
   /* <form data-confirm="question">: asks before it is sent. */
   document.addEventListener("submit", function (e) {
     var form = e.target, question = form.getAttribute && form.getAttribute("data-confirm");
