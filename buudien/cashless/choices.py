@@ -27,3 +27,5 @@ class PaymentEventKind(models.TextChoices):
 class LineStatus(models.TextChoices):
     MATCHED = "matched", _("Matched")
     UNMATCHED = "unmatched", _("Unmatched")
+    # No customer's payment: a bank fee, interest, money going out (the reason says which).
+    NOT_RELATED = "not_related", _("Not related")

@@ -208,17 +208,20 @@ class PaymentEvent(models.Model):
 
 
 class StatementLine(models.Model):
-    """A credit line of the receiving account's bank statement, as imported. A line is
-    imported once (its bank reference); matched to its payment request, or kept unmatched for
-    an accountant to match by hand."""
+    """A line of the receiving account's bank statement, as imported. A line is imported once
+    (its bank reference); a credit is matched to its payment request, or kept unmatched for an
+    accountant to match by hand; what is no customer's payment (the bank's fees, interest,
+    money going out: a negative amount) is kept as not related, with the reason."""
 
     province_code = models.CharField(_("province code"), max_length=2)
     date = models.DateField(_("date"))
-    amount = models.BigIntegerField(_("amount"))
+    amount = models.BigIntegerField(
+        _("amount"), help_text=_("Credited; negative when the money went out (a debit).")
+    )
     description = models.CharField(_("description"), max_length=500, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=64)
     status = models.CharField(_("status"), max_length=16, choices=LineStatus)
-    reason = models.CharField(_("why unmatched"), max_length=300, blank=True)
+    reason = models.CharField(_("why not matched"), max_length=300, blank=True)
     request = models.ForeignKey(
         PaymentRequest,
         verbose_name=_("payment request"),

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.cashless import registry, vietqr
+from buudien.cashless import registry, statements, vietqr
 from buudien.cashless.choices import LineStatus, PaymentEventKind, PaymentStatus
 from buudien.cashless.models import (
     BankAccount,
@@ -593,14 +593,33 @@ def _reference_taken(reference: str) -> DomainError:
     )
 
 
+def statement_line_get(*, user: Any, pk: int) -> StatementLine:
+    """A statement line of a province whose provincial post ``user`` may see and whose
+    statements they match (an accountant or an administrator); "not found" otherwise."""
+    line = StatementLine.objects.select_related("request").filter(pk=pk).first()
+    if (
+        line is None
+        or not can_confirm(user)
+        or not access.in_scope(user, ledger.province_unit(line.province_code).path)
+    ):
+        raise NotFound(_("No such statement line."))
+    return line
+
+
 def statement_line_match(
     *, actor: Any, line: StatementLine, request: PaymentRequest
 ) -> PaymentRequest:
-    """Match an unmatched line of a bank statement to ``request`` by hand (its code was
-    mistyped by the payer, say): the request is confirmed with the line's reference, day and
-    amount. Same rights as confirming by hand."""
+    """Match a line of a bank statement to ``request`` by hand (its code was mistyped by the
+    payer, say, or it was taken for interest): the request is confirmed with the line's
+    reference, day and amount. Same rights as confirming by hand; money going out matches
+    no payment."""
     if line.province_code != request.province_code:
         raise NotFound(_("No such payment request."))
+    if line.amount <= 0:
+        raise DomainError(
+            _("Statement line %(ref)s is money going out: it pays no payment request.")
+            % {"ref": line.bank_reference}
+        )
     if line.request_id is not None:
         raise DomainError(
             _("This statement line is matched already to payment %(code)s.")
@@ -632,6 +651,22 @@ def codes_in(description: str) -> list[str]:
             found.append(candidate)
         start = compact.find(CODE_PREFIX, start + 1)
     return found
+
+
+def line_not_related(line: StatementLine) -> str:
+    """Why an imported line is no customer's payment (the bank's fee, interest, money going
+    out), or "" for a credit that may pay a request. A credit with a payment code in its
+    description is a payment whatever its words."""
+    if line.amount > 0 and codes_in(line.description):
+        return ""
+    kind = statements.line_kind(line.description, line.amount)
+    if kind == "fee":
+        return _("bank fee")
+    if kind == "interest":
+        return _("interest paid by the bank")
+    if kind == "debit":
+        return _("money going out (a debit)")
+    return ""
 
 
 def line_match(

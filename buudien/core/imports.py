@@ -438,6 +438,15 @@ class ImportKind:
         """Raise :class:`~buudien.core.errors.AccessDenied` when ``self.actor`` may not import
         this kind at all. Row-level scope checks belong in ``validate``."""
 
+    def read(self, source: Source) -> tuple[list[Row], list[RowError], bool]:
+        """The file's data rows, parsed, every problem found reading them, and whether the
+        file had a header (``validate`` runs only then). Row 1 is the header of the kind's
+        ``columns``; a kind whose files come in other layouts (a bank's statement, with title
+        lines and each bank's own headers) reads them its own way."""
+        table = read_table(source)
+        rows, errors = parse_rows(type(self), table)
+        return rows, errors, bool(table.header)
+
     def validate(self, rows: list[Row]) -> list[RowError]:
         """Checks across rows and against the database; every problem, not the first."""
         return []
@@ -520,10 +529,21 @@ def normalise_header(name: Any) -> str:
 
 def read_table(source: Source) -> Table:
     """Read a CSV (UTF-8, with or without BOM; ',' or ';') or an .xlsx (first sheet)."""
+    records, errors = read_records(source)
+    return Table([], [], errors) if errors else _table(records)
+
+
+def read_records(
+    source: Source, *, sniff_lines: int = 1
+) -> tuple[list[Sequence[Any]], list[RowError]]:
+    """The rows of a CSV or of an .xlsx's first sheet as they are, blank ones included (row
+    1 first), or the problem that kept the file from being read. A CSV's delimiter (',', ';'
+    or tab) is the one its first line uses most, or, with ``sniff_lines``, the one used most
+    over that many first lines (a bank's export opens with title lines without any)."""
     data = _read_bytes(source)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
-    return _read_csv(data)
+    return _read_csv(data, sniff_lines)
 
 
 def _table(records: Iterable[Sequence[Any]]) -> Table:
@@ -556,50 +576,42 @@ def _table(records: Iterable[Sequence[Any]]) -> Table:
     return table
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, sniff_lines: int = 1) -> tuple[list[Sequence[Any]], list[RowError]]:
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Table(
-            [],
-            [],
-            [
-                RowError(
-                    0,
-                    "",
-                    _("The file is not UTF-8 text (byte %(position)d); save it as CSV UTF-8.")
-                    % {"position": exc.start},
-                )
-            ],
-        )
-    first_line = content.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count) if first_line else ","
-    if first_line.count(delimiter) == 0:
+        return [], [
+            RowError(
+                0,
+                "",
+                _("The file is not UTF-8 text (byte %(position)d); save it as CSV UTF-8.")
+                % {"position": exc.start},
+            )
+        ]
+    sample = "\n".join(content.split("\n", sniff_lines)[:sniff_lines])
+    delimiter = max((";", ",", "\t"), key=sample.count) if sample else ","
+    if sample.count(delimiter) == 0:
         delimiter = ","
     rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    return _table([csv_unquote(cell) for cell in row] for row in rows)
+    return [[csv_unquote(cell) for cell in row] for row in rows], []
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes) -> tuple[list[Sequence[Any]], list[RowError]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors for a damaged file
-        return Table(
-            [],
-            [],
-            [
-                RowError(
-                    0,
-                    "",
-                    _("The file is not a readable .xlsx workbook: %(error)s") % {"error": exc},
-                )
-            ],
-        )
+        return [], [
+            RowError(
+                0,
+                "",
+                _("The file is not a readable .xlsx workbook: %(error)s") % {"error": exc},
+            )
+        ]
     try:
         sheet = workbook.worksheets[0]
-        return _table(sheet.iter_rows(values_only=True))
+        return list(sheet.iter_rows(values_only=True)), []
     finally:
         workbook.close()
 
@@ -682,9 +694,8 @@ def import_file(
     kind = get_kind(kind_name)(actor=actor)
     kind.check_access()
     file_name = name or source_name(source)
-    table = read_table(source)
-    rows, errors = parse_rows(type(kind), table)
-    if table.header:
+    rows, errors, readable = kind.read(source)
+    if readable:
         errors.extend(kind.validate(rows))
     if errors:
         raise ImportFailed(errors)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +80,51 @@ def make_request(world: Any, clerk_a: Any, bank: BankAccount) -> Any:
         return services.payment_request_create(**options)
 
     return make
+
+
+SAMPLES = Path(__file__).resolve().parent / "statements"
+SAMPLE_CODE = "BD20K7QM3X"  # the payment code in the samples' customer transfers
+SAMPLE_ACCOUNTS = {
+    "vietcombank.xlsx": ("970436", "Vietcombank", "1012345678"),
+    "vietinbank.xlsx": ("970415", "VietinBank", "113000123456"),
+    "bidv.xlsx": ("970418", "BIDV", "21510001234567"),
+    "agribank.xlsx": ("970405", "Agribank", "8000201234567"),
+    "lpbank.csv": ("970449", "LPBank", "020100001234"),
+}
+
+
+@pytest.fixture
+def sample_accounts(bank: BankAccount) -> None:
+    """The accounts of the sample statements, the province's besides its active one."""
+    for bin_, name, number in SAMPLE_ACCOUNTS.values():
+        BankAccount.objects.get_or_create(
+            province_code="20",
+            bank_bin=bin_,
+            account_number=number,
+            defaults={
+                "bank_name": name,
+                "account_name": "BUU DIEN TINH LANG SON",
+                "ledger_slug": "vtb",
+                "active": False,
+            },
+        )
+
+
+@pytest.fixture
+def made_on() -> Any:
+    """``made_on(request, day, code=None)``: the request as if made at 10:00 that day (before
+    the samples' transfers), with the code a customer typed."""
+    from django.utils import timezone
+
+    from buudien.cashless.models import PaymentRequest
+
+    def change(request: Any, day: dt.date, code: str | None = None) -> Any:
+        moment = dt.datetime.combine(day, dt.time(10), timezone.get_current_timezone())
+        fields: dict[str, Any] = {"created_at": moment, "expires_at": moment + dt.timedelta(1)}
+        if code:
+            fields["code"] = code
+        PaymentRequest.objects.filter(pk=request.pk).update(**fields)
+        request.refresh_from_db()
+        return request
+
+    return change

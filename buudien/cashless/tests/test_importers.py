@@ -12,6 +12,7 @@ from buudien.cashless import services
 from buudien.cashless.choices import LineStatus, PaymentStatus
 from buudien.cashless.importers import statement_import
 from buudien.cashless.models import PaymentRequest, StatementLine
+from buudien.cashless.tests.conftest import SAMPLE_CODE, SAMPLES
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied
 from buudien.core.imports import ImportFailed, import_file, write_xlsx
@@ -172,3 +173,131 @@ def test_a_line_whose_handler_refuses_stays_unmatched_with_the_reason(
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert not Entry.objects.filter(idempotency_key__startswith="cashless:").exists()
+
+
+# --- the banks' own exports -------------------------------------------------------------------
+
+
+def test_a_vietcombank_export_matches_a_payment_and_keeps_fees_and_interest_as_not_related(
+    make_request: Any,
+    made_on: Any,
+    accountant: Any,
+    fund: Any,
+    world: Any,
+    english: Any,
+    sample_accounts: Any,
+) -> None:
+    fund(world.point_a, 1_000_000)
+    paid = made_on(make_request(amount=150_000), dt.date(2026, 3, 4), code=SAMPLE_CODE)
+    waiting = made_on(make_request(amount=85_000), dt.date(2026, 3, 4))
+    result = statement_import(SAMPLES / "vietcombank.xlsx", actor=accountant)
+    assert [line.bank_reference for line in result.matched] == ["5243.65937"]
+    assert [line.bank_reference for line in result.unmatched] == ["5243.65981"]
+    assert {line.bank_reference: line.reason for line in result.not_related} == {
+        "5312.00417": "money going out (a debit)",
+        "0331.99001": "bank fee",
+        "0331.99002": "bank fee",
+        "0331.99003": "bank fee",
+        "0331.99004": "interest paid by the bank",
+    }
+    paid.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (paid.status, paid.paid_on) == (PaymentStatus.CONFIRMED, dt.date(2026, 3, 5))
+    assert waiting.status == PaymentStatus.PENDING
+    lines = dict(StatementLine.objects.values_list("bank_reference", "amount"))
+    assert (lines["0331.99001"], lines["0331.99004"], len(lines)) == (-10_000, 2_417, 7)
+    assert set(
+        StatementLine.objects.filter(status=LineStatus.NOT_RELATED).values_list(
+            "request_id", flat=True
+        )
+    ) == {None}
+
+
+@pytest.mark.parametrize(
+    ("sample", "not_related"),
+    [
+        (
+            "vietcombank.xlsx",
+            {"5312.00417", "0331.99001", "0331.99002", "0331.99003", "0331.99004"},
+        ),
+        ("vietinbank.xlsx", {"CT26084000731", "CT26084000732", "IN26090000118"}),
+        ("bidv.xlsx", {"FEE2603310001", "FEE2603310002"}),
+        ("agribank.xlsx", {"8000FEE260331001", "8000INT260331001"}),
+        ("lpbank.csv", {"LPB2603310003"}),
+    ],
+)
+def test_each_banks_export_is_imported_whole(
+    sample: str,
+    not_related: set[str],
+    make_request: Any,
+    made_on: Any,
+    accountant: Any,
+    fund: Any,
+    world: Any,
+    sample_accounts: Any,
+) -> None:
+    fund(world.point_a, 2_000_000)
+    amount = 1_200_000 if sample == "bidv.xlsx" else 150_000
+    paid = made_on(make_request(amount=amount), dt.date(2026, 3, 2), code=SAMPLE_CODE)
+    result = statement_import(SAMPLES / sample, actor=accountant)
+    assert [line.request_id for line in result.matched] == [paid.pk]
+    assert {line.bank_reference for line in result.not_related} == not_related
+    assert [line.amount for line in result.unmatched] == [85_000]
+    assert StatementLine.objects.count() == 2 + len(not_related)
+    assert set(StatementLine.objects.values_list("source", flat=True)) == {sample}
+
+
+def test_an_export_with_an_unreadable_credit_line_is_refused_whole(
+    make_request: Any,
+    made_on: Any,
+    accountant: Any,
+    fund: Any,
+    world: Any,
+    english: Any,
+    tmp_path: Any,
+    sample_accounts: Any,
+) -> None:
+    from openpyxl import load_workbook
+
+    fund(world.point_a, 1_000_000)
+    payment = made_on(make_request(amount=150_000), dt.date(2026, 3, 4), code=SAMPLE_CODE)
+    book = load_workbook(SAMPLES / "vietcombank.xlsx")
+    sheet = book.active
+    sheet["B14"] = "32/03/2026 10:02:51"  # the credit of 85,000: no such day
+    sheet["E14"] = "85.000,5"  # and half a đồng
+    sheet["C17"] = None  # the VAT on the fee, without its reference
+    path = tmp_path / "vietcombank.xlsx"
+    book.save(path)
+    with pytest.raises(ImportFailed) as caught:
+        statement_import(path, actor=accountant)
+    assert [(e.row, e.column) for e in caught.value.errors] == [
+        (14, "Ngày giao dịch / Transaction Date"),
+        (14, "Số tiền ghi có / Credit"),
+        (17, "Số tham chiếu / Reference No."),
+    ]
+    assert caught.value.lines()[0].startswith(
+        "row 14, column Ngày giao dịch / Transaction Date: 32/03/2026 is not a real day"
+    )
+    assert not StatementLine.objects.exists()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_a_statement_of_an_account_that_receives_no_payment_is_refused(
+    accountant: Any, bank: Any, english: Any
+) -> None:
+    with pytest.raises(ImportFailed) as caught:
+        statement_import(SAMPLES / "agribank.xlsx", actor=accountant)
+    assert [(e.row, e.column) for e in caught.value.errors] == [(3, "")]
+    assert "8000201234567" in caught.value.errors[0].reason
+    assert not StatementLine.objects.exists()
+
+
+def test_a_statement_imported_again_skips_its_fees_too(
+    accountant: Any, sample_accounts: Any
+) -> None:
+    first = statement_import(SAMPLES / "lpbank.csv", actor=accountant)
+    again = statement_import(SAMPLES / "lpbank.csv", actor=accountant)
+    assert (len(first.not_related), len(first.unmatched)) == (1, 2)
+    assert again.total == len(again.skipped) == 3
+    assert StatementLine.objects.count() == 3
