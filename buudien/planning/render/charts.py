@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from buudien.core.money import format_number
-from buudien.planning.render.numbers import BILLION, billions, is_number
+from buudien.planning.render.numbers import BILLION, MILLION, is_number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -85,14 +87,52 @@ RC: Any = {  # typed loosely: matplotlib types rc keys as literals
 }
 
 
-def _b(amount: Any) -> float | None:
-    """Đồng to billions for plotting (a drawing, not a figure printed anywhere)."""
-    return float(Decimal(amount) / BILLION) if is_number(amount) else None
+@dataclass(frozen=True)
+class _Unit:
+    """The money unit of a chart's axis: tỷ đồng when its largest figure reaches a billion,
+    else triệu đồng (a commune post's year would read 0,0 tỷ on every tick)."""
+
+    divisor: int
+    name: str
+
+    @classmethod
+    def of(cls, amounts: Sequence[Any]) -> _Unit:
+        largest = max((abs(Decimal(a)) for a in amounts if is_number(a)), default=Decimal(0))
+        return cls(BILLION, "tỷ đồng") if largest >= BILLION else cls(MILLION, "triệu đồng")
+
+    def scale(self, amount: Any) -> float | None:
+        """Đồng in the unit, for plotting (a drawing, not a figure printed anywhere)."""
+        return float(Decimal(amount) / self.divisor) if is_number(amount) else None
+
+    def label(self, value: float) -> str:
+        """A bar's own figure: "138,2" (tỷ) or "350" (triệu)."""
+        return format_number(Decimal(repr(value)), 1 if self.divisor == BILLION else 0)
 
 
-def _axis_billions(value: float, _pos: Any) -> str:
-    value = float(value)
-    return format_number(Decimal(repr(value)), 0 if value.is_integer() else 1)
+def _whole(value: float) -> bool:
+    return abs(value - round(value)) < 1e-6
+
+
+def _money_axis(ax: Any, ticker: Any, unit: _Unit) -> None:
+    """The axis in ``unit``, named once beside it, each tick with as many decimals as their
+    spacing needs and no more: 0 · 0,5 · 1 · 1,5, never 0 · 0 · 1 · 1."""
+
+    class Ticks(ticker.Formatter):
+        places = 0
+
+        def set_locs(self, locs: Sequence[float]) -> None:
+            super().set_locs(locs)
+            steps = [abs(b - a) for a, b in itertools.pairwise(locs) if b != a]
+            step = min(steps, default=1.0)
+            self.places = 0
+            while self.places < 3 and not _whole(step * 10**self.places):
+                self.places += 1
+
+        def __call__(self, value: float, pos: Any = None) -> str:
+            return format_number(Decimal(repr(round(float(value), self.places))), self.places)
+
+    ax.set_ylabel(unit.name)
+    ax.yaxis.set_major_formatter(Ticks())
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -104,7 +144,7 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def lines_chart(report: dict[str, Any]) -> Figure | None:
-    """Grouped bars per business line: actual, plan and last year, in billions of đồng."""
+    """Grouped bars per business line: actual, plan and last year, in tỷ (or triệu) đồng."""
     lines = [
         line
         for line in report.get("lines") or []
@@ -113,6 +153,7 @@ def lines_chart(report: dict[str, Any]) -> Figure | None:
     if not lines:
         return None
     year = report.get("year")
+    unit = _Unit.of([line.get(k) for line in lines for k in ("actual", "plan", "previous")])
     with drawing() as ticker:
         figure = _figure(7.0, 3.4)
         ax = figure.add_subplot()
@@ -129,7 +170,7 @@ def lines_chart(report: dict[str, Any]) -> Figure | None:
         width = 0.26
         for index, (key, label, color) in enumerate(series):
             xs = [i + (index - 1) * width for i in range(len(lines))]
-            values = [_b(line.get(key)) for line in lines]
+            values = [unit.scale(line.get(key)) for line in lines]
             drawn = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
             if not drawn:
                 continue
@@ -139,23 +180,23 @@ def lines_chart(report: dict[str, Any]) -> Figure | None:
             if key == "actual":
                 ax.bar_label(
                     bars,
-                    labels=[billions(Decimal(repr(v)) * BILLION) for _, v in drawn],
+                    labels=[unit.label(v) for _, v in drawn],
                     fontsize=7,
                 )
         ax.set_xticks(range(len(lines)), names)
-        ax.set_ylabel("tỷ đồng")
-        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_axis_billions))
+        _money_axis(ax, ticker, unit)
         ax.set_title("Doanh thu theo mảng kinh doanh: thực hiện và kế hoạch")
         ax.legend(fontsize=8, frameon=False)
     return figure
 
 
 def monthly_chart(report: dict[str, Any]) -> Figure | None:
-    """Revenue per month, this year against last, in billions of đồng."""
+    """Revenue per month, this year against last, in tỷ (or triệu) đồng."""
     rows = report.get("monthly") or []
     if not any(is_number(row.get("actual")) or is_number(row.get("previous")) for row in rows):
         return None
     year = report.get("year")
+    unit = _Unit.of([row.get(k) for row in rows for k in ("actual", "previous")])
     with drawing() as ticker:
         figure = _figure(7.0, 3.0)
         ax = figure.add_subplot()
@@ -170,7 +211,7 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
             ("actual", f"Năm {year}" if year else "Năm nay", ACTUAL, "-"),
         ):
             points = [
-                (m, _b(row.get(key)))
+                (m, unit.scale(row.get(key)))
                 for m, row in zip(months, rows, strict=True)
                 if key == "previous" or not row.get("estimated")
             ]
@@ -192,7 +233,7 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
             tail = [
                 (months[i], value)
                 for i in range(start, len(rows))
-                if (value := _b(rows[i].get("actual"))) is not None
+                if (value := unit.scale(rows[i].get("actual"))) is not None
             ]
             if tail:
                 ax.plot(
@@ -206,8 +247,7 @@ def monthly_chart(report: dict[str, Any]) -> Figure | None:
                     label=f"Năm {year} (ước)" if year else "Năm nay (ước)",
                 )
         ax.set_xticks(months, [f"T{m}" for m in months])
-        ax.set_ylabel("tỷ đồng")
-        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_axis_billions))
+        _money_axis(ax, ticker, unit)
         ax.set_ylim(bottom=0)
         ax.set_title("Doanh thu theo tháng")
         ax.legend(fontsize=8, frameon=False)

@@ -340,3 +340,38 @@ def test_costs_by_group_and_each_units_surplus_are_told_and_tabled() -> None:
     titles = " ".join(p.text for p in document.paragraphs)
     assert "Chi phí theo khoản mục" in titles
     assert "Doanh thu, chi phí và chênh lệch thu chi theo đơn vị" in titles
+
+
+def _axis(figure: Any) -> tuple[str, list[str]]:
+    """The drawn y axis: its name and its tick labels, as the reader sees them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure).draw()
+    ax = figure.axes[0]
+    return ax.get_ylabel(), [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+
+
+@pytest.mark.parametrize(
+    ("scale", "unit"),
+    [(10**9, "tỷ đồng"), (10**6, "triệu đồng")],
+    ids=["a province (tỷ)", "a commune post (triệu)"],
+)
+def test_a_chart_axis_reads_in_its_unit_with_no_tick_repeated(scale: int, unit: str) -> None:
+    from buudien.planning.render import charts
+
+    report = {
+        "year": 2026,
+        "monthly": [
+            {"month": m, "actual": int(scale * (1.2 + m / 10)), "previous": int(scale * 1.1)}
+            for m in range(1, 13)
+        ],
+        "lines": [
+            {"code": "postal", "name": "Bưu chính", "actual": 3 * scale, "plan": 2 * scale},
+            {"code": "fin", "name": "Tài chính", "actual": scale // 2, "plan": scale},
+        ],
+    }
+    for figure in (charts.monthly_chart(report), charts.lines_chart(report)):
+        name, ticks = _axis(figure)
+        assert name == unit
+        assert len(ticks) == len(set(ticks)) >= 3, ticks  # "0 · 0 · 1 · 1" would repeat
+        assert all(unit not in tick for tick in ticks)  # the unit once, beside the axis

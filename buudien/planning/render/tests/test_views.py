@@ -106,10 +106,10 @@ def test_the_director_has_the_dashboard_on_the_home_page(client_as: Any, directo
     assert 'data-testid="points-total"' in html
 
 
-def test_a_clerk_has_the_network_but_no_dashboard(client_as: Any, clerk_a: Any) -> None:
+def test_a_clerk_has_the_counter_but_no_dashboard(client_as: Any, clerk_a: Any) -> None:
     html = client_as(clerk_a).get("/").content.decode()
     assert 'data-testid="dashboard"' not in html
-    assert 'data-testid="points-total"' in html
+    assert 'data-testid="shortcuts"' in html
 
 
 def test_a_year_not_over_is_estimated_unless_the_actuals_are_asked(
