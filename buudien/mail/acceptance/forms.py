@@ -14,6 +14,7 @@ from buudien.mail.acceptance.pricing import COD_ADDON, MAX_AMOUNT, MAX_SIDE_MM
 from buudien.mail.choices import ItemStatus, Kt1Grade, Kt1Urgency, MailService
 from buudien.network.choices import AdminAreaLevel, AdminAreaStructure
 from buudien.network.models import AdminArea, ServicePoint
+from buudien.people.choices import Role
 
 MAX_WEIGHT_G = 1_000_000
 
@@ -209,6 +210,8 @@ class AcceptForm(_ItemFields):
             self.initial.setdefault("token", new_token())
         points = selectors.points_for_acceptance(user=user, day=kwargs["day"])
         self.fields["point"].queryset = points  # type: ignore[attr-defined]
+        if not self.is_bound and getattr(user, "role", "") == Role.KT1_OPERATOR:
+            self.initial.setdefault("service", MailService.KT1)  # what a KT1 desk accepts
         self.fields["recipient_commune"].required = True
         if MailService.KT1 not in selectors.services_acceptable_by(user):
             for name in self.kt1_fields:

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from buudien.counter.forms import CHOOSE, MoneyField
+from buudien.core.forms import DateRangeForm
+from buudien.counter.forms import CHOOSE, MoneyField, date_field
 from buudien.mail.choices import FailureAction, FailureReason, ItemStatus, MailService
 from buudien.mail.operations.choices import BagStatus
 from buudien.mail.operations.services import MAX_SCANS, NAME_MAX, NOTE_MAX, SIGNATURE_MAX
@@ -153,3 +154,10 @@ class SupervisorFilterForm(forms.Form):
 
 class CountsForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RegisterForm(DateRangeForm):
+    """The days of the KT1 hand-over register (today when none is given)."""
+
+    date_from = date_field(pgettext_lazy("date range", "From"))
+    date_to = date_field(pgettext_lazy("date range", "To"))

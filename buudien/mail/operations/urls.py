@@ -26,6 +26,7 @@ urlpatterns = [
     path("attempts/<str:pk>/deliver/", views.attempt_deliver, name="attempt_deliver"),
     path("attempts/<str:pk>/fail/", views.attempt_fail, name="attempt_fail"),
     path("kt1/", views.kt1_home, name="kt1_home"),
+    path("kt1/register/", views.kt1_register, name="kt1_register"),
     path("kt1/items/<str:s10>/", views.kt1_item, name="kt1_item"),
     path("kt1/items/<str:s10>/handover/", views.kt1_handover, name="kt1_handover"),
     path("kt1/transfers/<str:pk>/confirm/", views.kt1_confirm, name="kt1_confirm"),

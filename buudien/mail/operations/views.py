@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
@@ -33,11 +33,13 @@ from buudien.mail.operations.forms import (
     DeliverForm,
     FailForm,
     HandoverForm,
+    RegisterForm,
     RoundStartForm,
     ScanForm,
     SupervisorFilterForm,
 )
 from buudien.mail.operations.models import Bag, DeliveryAttempt
+from buudien.network import selectors as network
 from buudien.network.models import ServicePoint
 from buudien.people.choices import Role
 from buudien.people.models import User
@@ -436,6 +438,42 @@ def kt1_home(request: HttpRequest) -> HttpResponse:
             "handed": selectors.kt1_pending_from(user=request.user),
             "page": page,
             "query": "",
+        },
+    )
+
+
+@login_required
+@require_GET
+def kt1_register(request: HttpRequest) -> HttpResponse:
+    """The KT1 hand-over register of a period, to print and sign (sổ giao nhận KT1)."""
+    if not selectors.can_see_kt1(request.user):
+        return render(
+            request,
+            "web/forbidden.html",
+            {"title": _("Not allowed"), "message": _("Only KT1 operators use these pages.")},
+            status=403,
+        )
+    today = local_today()
+    form = RegisterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    wanted = form.cleaned_data if form.is_bound and valid else {}
+    date_from = wanted.get("date_from") or today
+    date_to = wanted.get("date_to") or date_from
+    rows = (
+        selectors.kt1_register(user=request.user, date_from=date_from, date_to=date_to)
+        if valid
+        else []
+    )
+    return render(
+        request,
+        "mail/ops/kt1_register.html",
+        {
+            "form": form,
+            "rows": rows,
+            "date_from": date_from,
+            "date_to": date_to,
+            "limit": selectors.REGISTER_LIMIT,
+            "unit": network.provinces_visible(request.user).first(),
         },
     )
 
