@@ -20,13 +20,15 @@ from buudien.cashless.schemas import (
     ConfirmIn,
     DecodeIn,
     DecodeOut,
+    LineOut,
+    MatchIn,
     PointsOut,
     RequestIn,
     RequestOut,
     StatementOut,
 )
 from buudien.core.bizdays import local_today
-from buudien.core.errors import DomainError
+from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.imports import ImportFailed, upload_check
 from buudien.core.pagination import MAX_OFFSET
 from buudien.counter.api import counter_arguments, point_for
@@ -165,9 +167,64 @@ def statements_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
         {
             "matched": _lines(result.matched),
             "unmatched": _lines(result.unmatched),
+            "not_related": _lines(result.not_related),
             "skipped": [{"row": row, "bank_reference": ref} for row, ref in result.skipped],
         },
     )
+
+
+@router.get(
+    "/statement-lines",
+    response=list[LineOut],
+    summary="Lines of a province's bank statements (accountants), newest first",
+)
+def statement_lines(
+    request: HttpRequest,
+    province: str | None = None,
+    status: str = "",
+    limit: int = 100,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
+) -> Any:
+    if not services.can_confirm(request.user):
+        raise AccessDenied(_("Only an accountant or an administrator matches bank lines."))
+    code = province or selectors.user_province(request.user)
+    if not code:
+        raise DomainError(_("Say which province: province=NN."), field="province")
+    found = selectors.statement_line_list(
+        user=request.user, province_code=code[:2], status=status[:16]
+    )
+    limit = max(1, min(limit, 500))
+    return list(found[offset : offset + limit])
+
+
+@router.get(
+    "/statement-lines/{line_id}/candidates",
+    response=list[RequestOut],
+    summary="The open payment requests a statement line may pay, most likely first",
+)
+def statement_line_candidates(request: HttpRequest, line_id: int) -> Any:
+    line = services.statement_line_get(user=request.user, pk=line_id)
+    found = selectors.statement_line_candidates(user=request.user, lines=[line])
+    return found[line.pk]
+
+
+@router.post(
+    "/statement-lines/{line_id}/match",
+    response=LineOut,
+    summary="Match a statement line by hand to a payment request, which it confirms",
+)
+def statement_line_match(request: HttpRequest, line_id: int, payload: MatchIn) -> Any:
+    line = services.statement_line_get(user=request.user, pk=line_id)
+    if payload.request_id is not None:
+        payment = _get(request, payload.request_id)
+    else:
+        code = payload.code.strip().upper()
+        found = PaymentRequest.objects.filter(province_code=line.province_code, code=code).first()
+        if not code or found is None:
+            raise NotFound(_("No payment request with code %(code)s.") % {"code": code or "-"})
+        payment = _get(request, found.pk)
+    services.statement_line_match(actor=request.user, line=line, request=payment)
+    return services.statement_line_get(user=request.user, pk=line.pk)
 
 
 @router.get("/points", response=PointsOut, summary="Points taking cashless payments on a day")

@@ -101,7 +101,10 @@ class FilterForm(forms.Form):
 class StatementForm(forms.Form):
     file = forms.FileField(
         label=_("Bank statement (CSV or .xlsx)"),
-        help_text=_("Columns: date, amount, description, bank_reference; optional account_number."),
+        help_text=_(
+            "The statement as the bank exports it (Vietcombank, VietinBank, BIDV, Agribank, "
+            "LPBank ...), or the columns date, amount, description, bank_reference."
+        ),
     )
 
 

@@ -69,7 +69,7 @@ class DecodeOut(Schema):
 class LineOut(Schema):
     id: int
     date: dt.date
-    amount: int
+    amount: int = Field(..., description="Credited; negative when the money went out.")
     description: str
     bank_reference: str
     status: str
@@ -85,7 +85,13 @@ class SkippedOut(Schema):
 class StatementOut(Schema):
     matched: list[LineOut]
     unmatched: list[LineOut]
+    not_related: list[LineOut]
     skipped: list[SkippedOut]
+
+
+class MatchIn(Schema):
+    request_id: StrictInt | None = Field(None, description="A payment request, e.g. a candidate.")
+    code: str = Field("", max_length=16, description="Or its payment code.")
 
 
 class PointOut(Schema):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from buudien.cashless.choices import LineStatus, PaymentStatus
 from buudien.cashless.models import BankAccount, CashlessPoint, PaymentRequest, StatementLine
+from buudien.cashless.services import codes_in
 from buudien.finance.selectors import user_province_code
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -68,6 +71,54 @@ def statement_line_list(
     if status:
         lines = lines.filter(status=status)
     return lines.order_by("-date", "-id")
+
+
+# How long before the money arrived a code may have been made to be offered for its line.
+CANDIDATE_DAYS = 30
+CANDIDATES_PER_LINE = 5
+
+
+def statement_line_candidates(
+    *, user: Any, lines: Sequence[StatementLine], limit: int = CANDIDATES_PER_LINE
+) -> dict[int, list[PaymentRequest]]:
+    """For each credit line (by id), the open payment requests of its province that it may
+    pay, most likely first: those of exactly its amount made on or before the day the money
+    arrived (at most ``CANDIDATE_DAYS`` before), whose points ``user`` may see; first those
+    whose code is in the line's description, then the nearest to that day. One query for
+    any number of lines."""
+    credits = [line for line in lines if line.amount > 0]
+    found: dict[int, list[PaymentRequest]] = {line.pk: [] for line in lines}
+    if not credits:
+        return found
+    first = min(line.date for line in credits) - dt.timedelta(days=CANDIDATE_DAYS)
+    last = max(line.date for line in credits) + dt.timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    requests = list(
+        PaymentRequest.objects.select_related("point", "bank_account")
+        .filter(access.scope_q(user, "point__unit_path"))
+        .filter(
+            province_code__in={line.province_code for line in credits},
+            status__in=PaymentStatus.open(),
+            amount__in={line.amount for line in credits},
+            created_at__gte=dt.datetime.combine(first, dt.time(), zone),
+            created_at__lt=dt.datetime.combine(last, dt.time(), zone),
+        )
+        .order_by("-created_at", "-id")
+    )
+    made = {r.pk: timezone.localdate(r.created_at) for r in requests}
+    for line in credits:
+        codes = set(codes_in(line.description))
+        earliest = line.date - dt.timedelta(days=CANDIDATE_DAYS)
+        fitting = [
+            r
+            for r in requests
+            if r.province_code == line.province_code
+            and r.amount == line.amount
+            and earliest <= made[r.pk] <= line.date
+        ]
+        fitting.sort(key=lambda r: (r.code not in codes, (line.date - made[r.pk]).days))
+        found[line.pk] = fitting[:limit]
+    return found
 
 
 def bank_account_list(*, user: Any, province_code: str) -> QuerySet[BankAccount]:

@@ -28,7 +28,7 @@ from buudien.cashless.forms import (
     StatementForm,
 )
 from buudien.cashless.importers import statement_import
-from buudien.cashless.models import PaymentRequest, StatementLine
+from buudien.cashless.models import PaymentRequest
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.forms import apply_domain_error
@@ -219,11 +219,16 @@ def receipt(request: HttpRequest, pk: str) -> HttpResponse:
     return response
 
 
+SHOWN_LINES = 200
+SHOWN_NOT_RELATED = 50
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def statements(request: HttpRequest) -> HttpResponse:
-    """Import a bank statement and see what it matched; the lines still unmatched, each
-    with a form to match it by hand to a payment code."""
+    """Import a bank statement and see what it matched; the lines still unmatched, each with
+    the open payments of its amount to match it with one click (or a code typed by hand);
+    the lines that are no customer's payment (fees, interest, money going out), with why."""
     user = request.user
     if not services.can_confirm(user):
         raise AccessDenied(_("Only an accountant or an administrator imports bank statements."))
@@ -243,6 +248,11 @@ def statements(request: HttpRequest) -> HttpResponse:
     lines = selectors.statement_line_list(
         user=user, province_code=province, status=LineStatus.UNMATCHED
     )
+    unmatched = list(lines[:SHOWN_LINES])
+    candidates = selectors.statement_line_candidates(user=user, lines=unmatched)
+    others = selectors.statement_line_list(
+        user=user, province_code=province, status=LineStatus.NOT_RELATED
+    )
     return render(
         request,
         "cashless/statements.html",
@@ -250,8 +260,10 @@ def statements(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "problems": problems,
-            "unmatched": lines[:200],
-            "unmatched_total": lines.count(),
+            "unmatched": [(line, candidates[line.pk]) for line in unmatched],
+            "unmatched_total": lines.count() if len(unmatched) == SHOWN_LINES else len(unmatched),
+            "not_related": others[:SHOWN_NOT_RELATED],
+            "not_related_total": others.count(),
             "province": province,
             "match_form": MatchForm(),
         },
@@ -262,17 +274,12 @@ def statements(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def match(request: HttpRequest, pk: str) -> HttpResponse:
+    """Match a statement line to the payment whose code is sent (typed, or a suggested
+    candidate's button)."""
     user = request.user
     if not services.can_confirm(user):
         raise AccessDenied(_("Only an accountant or an administrator matches bank lines."))
-    line = StatementLine.objects.filter(pk=_pk(pk)).first()
-    if (
-        line is None
-        or not selectors.statement_line_list(user=user, province_code=line.province_code)
-        .filter(pk=line.pk)
-        .exists()
-    ):
-        raise NotFound(_("No such statement line."))
+    line = services.statement_line_get(user=user, pk=_pk(pk))
     form = MatchForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the payment code."))

@@ -1,10 +1,12 @@
 """A clerk makes a QR code in a real browser (Debian's Chromium via Playwright); the page
 polls its status and shows the payment as soon as the accountant confirms it. A reader
 (zxing-cpp) finds the code whole in a screenshot of the page and of its full-screen view, on
-a laptop and on a phone."""
+a laptop and on a phone. An accountant imports a bank's own export and matches a line by
+clicking the payment suggested for it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -15,6 +17,7 @@ from PIL import Image
 
 from buudien.cashless import services
 from buudien.cashless.models import PaymentRequest
+from buudien.cashless.tests.conftest import SAMPLE_CODE, SAMPLES
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,3 +97,49 @@ def test_the_code_reads_whole_from_the_screen_and_full_screen(
 
     page.keyboard.press(back_key)  # Esc anywhere, or Enter on the way back (it has focus)
     expect(page).to_have_url(re.compile(rf"/cashless/requests/{payment.pk}/$"))
+
+
+def test_an_accountant_imports_a_vietcombank_export_and_matches_a_line_in_one_click(
+    live_server: Any,
+    page: Any,
+    accountant: Any,
+    make_request: Any,
+    made_on: Any,
+    fund: Any,
+    world: Any,
+    sample_accounts: Any,
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    fund(world.point_a, 500_000)
+    paid = made_on(make_request(amount=150_000), dt.date(2026, 3, 4), code=SAMPLE_CODE)
+    waiting = made_on(make_request(amount=85_000), dt.date(2026, 3, 4))
+    _login(page, live_server, accountant.username)
+    page.goto(f"{live_server.url}/cashless/statements/")
+    page.set_input_files("#id_file", str(SAMPLES / "vietcombank.xlsx"))
+    page.click("form[data-testid=statement-form] button[type=submit]")
+
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("1 dòng đã khớp và xác nhận, 1 dòng chưa khớp")
+    expect(result).to_contain_text("5 dòng không liên quan đến thanh toán nào")
+    others = page.get_by_test_id("not-related-line")
+    expect(others).to_have_count(5)
+    expect(others.filter(has_text="0331.99003")).to_contain_text("phí ngân hàng")
+    expect(others.filter(has_text="0331.99004")).to_contain_text("lãi ngân hàng trả")
+    expect(others.filter(has_text="5312.00417")).to_contain_text("-5.000.000")
+
+    line = page.locator("[data-testid=unmatched-line][data-reference='5243.65981']")
+    candidate = line.get_by_test_id("candidate")
+    expect(candidate).to_have_count(1)
+    expect(candidate).to_have_attribute("data-code", waiting.code)
+    candidate.click()
+
+    expect(page.locator(".messages")).to_contain_text(waiting.code)
+    expect(page.get_by_test_id("unmatched-lines")).to_contain_text("Mọi dòng đều đã khớp.")
+    waiting.refresh_from_db()
+    paid.refresh_from_db()
+    assert (waiting.status, waiting.bank_reference, waiting.paid_on) == (
+        "confirmed",
+        "5243.65981",
+        dt.date(2026, 3, 5),
+    )
+    assert (paid.status, paid.bank_reference) == ("confirmed", "5243.65937")
