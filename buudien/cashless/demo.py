@@ -1,10 +1,11 @@
 """The demo's year of cashless payments: the provincial post's receiving account (VietinBank,
 BIN 970415, a made-up account number), QR payments at the points the network step flagged
 cashless (about 93, as in the year-end review: "thanh toán không dùng tiền mặt tại 93 điểm"),
-each point from the day it started taking them, and the bank statements of each month
-imported by the accountant (``ketoan``), which confirm them. A few lines of each statement
-carry no code (left for matching by hand); today's last codes are still pending at the
-counter, one was cancelled. A step of ``buudien demo`` (``cashless.year``, after mail).
+each point from the day it started taking them, and the bank statements of each month (as
+VietinBank exports them) imported by the accountant (``ketoan``), which confirm them. A few
+lines of each statement carry no code (left for matching by hand), and the bank's fee, its
+VAT and the interest are on each (kept as not related); today's last codes are still pending
+at the counter, one was cancelled. A step of ``buudien demo`` (``cashless.year``, after mail).
 
 Every payment goes through the services a person uses: ``payment_request_create`` by a clerk
 of the point, ``statement_import`` by the accountant (the ``counter_payment`` handler posts
@@ -74,6 +75,7 @@ PURPOSES = [
 ]
 MIN_AMOUNT = 10_000
 UNMATCHED_PER_MONTH = 2
+ACCOUNT_FEE = 10_000  # the bank's monthly account fee (+10% VAT), on each statement
 
 
 @dataclass
@@ -206,31 +208,47 @@ def _today(
 def _statement(
     rng: random.Random, month: list[tuple[PaymentRequest, dt.date]], serial: list[int]
 ) -> io.BytesIO:
+    """The month's statement as VietinBank's eFAST exports it (title lines naming the account,
+    its bilingual headers, debit and credit columns): the month's transfers with their codes,
+    a few without one (for matching by hand), and at the month's last day the bank's own lines,
+    which the import keeps as not related: the account's fee, its VAT and the interest."""
     rows: list[list[Any]] = []
-    for request, day in month:
+
+    def line(day: dt.date, description: str, debit: int | None, credit: int | None) -> None:
         serial[0] += 1
         rows.append(
-            [
-                day,
-                request.amount,
-                f"MBVCB.{rng.randint(1000000, 9999999)}.{request.code} {request.purpose}".upper(),
-                f"FT{day:%y%m%d}{serial[0]:06d}",
-            ]
+            [len(rows) + 1, day, description, debit, credit, f"FT{day:%y%m%d}{serial[0]:06d}"]
+        )
+
+    for request, day in month:
+        line(
+            day,
+            f"MBVCB.{rng.randint(1000000, 9999999)}.{request.code} {request.purpose}".upper(),
+            None,
+            request.amount,
         )
     if month:
         last = max(day for _r, day in month)
         for _i in range(UNMATCHED_PER_MONTH):
-            serial[0] += 1
-            rows.append(
-                [
-                    last,
-                    rng.choice([50_000, 120_000, 200_000]),
-                    rng.choice(["CHUYEN TIEN CUOC BUU GUI", "THANH TOAN TAI QUAY BUU DIEN"]),
-                    f"FT{last:%y%m%d}{serial[0]:06d}",
-                ]
-            )
+            description = rng.choice(["CHUYEN TIEN CUOC BUU GUI", "THANH TOAN TAI QUAY BUU DIEN"])
+            line(last, description, None, rng.choice([50_000, 120_000, 200_000]))
+        line(last, f"THU PHI QUAN LY TAI KHOAN T{last:%m/%Y}", ACCOUNT_FEE, None)
+        line(last, f"VAT PHI QUAN LY TAI KHOAN T{last:%m/%Y}", ACCOUNT_FEE // 10, None)
+        line(last, f"TRA LAI TIEN GUI KHONG KY HAN T{last:%m/%Y}", None, rng.randint(800, 4_000))
     out = io.StringIO()
-    write_csv(["date", "amount", "description", "bank_reference"], rows, out)
+    out.write("NGÂN HÀNG TMCP CÔNG THƯƠNG VIỆT NAM - VIETINBANK\n")
+    out.write("LỊCH SỬ GIAO DỊCH - TRANSACTION HISTORY\n")
+    out.write(f"Số tài khoản / Account No: {BANK['account_number']}\n")
+    out.write(f"Tên tài khoản / Account name: {BANK['account_name']}\n\n")
+    header = [
+        "STT / No",
+        "Ngày phát sinh / Transaction date",
+        "Mô tả giao dịch / Transaction description",
+        "Nợ / Debit",
+        "Có / Credit",
+        "Số giao dịch / Transaction number",
+    ]
+    write_csv(header, rows, out)
     data = io.BytesIO(out.getvalue().encode())
     data.name = f"sao-ke-{month[0][1]:%Y-%m}.csv" if month else "sao-ke.csv"
     return data

@@ -71,7 +71,12 @@ class BankStatementImport(ImportKind):
         "bank_reference and an amount (amount, or credit and debit)."
     )
     columns = (
-        Column("date", statements.date(), help=gettext_lazy("the day of the transaction")),
+        Column(
+            "date",
+            statements.date(),
+            required=False,  # required, as the others in NEEDED: checked by ``read``
+            help=gettext_lazy("the day of the transaction"),
+        ),
         Column(
             "amount",
             statements.money(signed=True),

@@ -30,6 +30,13 @@ def test_the_demo_year_is_confirmed_by_imported_statements(
     assert not confirmed.filter(entry__isnull=True).exists()
     assert StatementLine.objects.filter(status=LineStatus.MATCHED).count() == confirmed.count()
     assert StatementLine.objects.filter(status=LineStatus.UNMATCHED).exists()
+    others = StatementLine.objects.filter(status=LineStatus.NOT_RELATED)
+    months = StatementLine.objects.dates("date", "month").count()
+    assert sorted(set(others.values_list("reason", flat=True))) == [
+        "lãi ngân hàng trả",
+        "phí ngân hàng",
+    ]
+    assert others.filter(amount__lt=0).count() == 2 * months
     bank = Account.objects.get(province_code="20", code="1121.vietinbank")
     assert bank.balance == sum(confirmed.values_list("amount", flat=True))
     # point B's drawer held nothing: its QR stand is recorded all the same
