@@ -134,7 +134,7 @@ AMOUNT_ROLES = ("credit", "debit", "amount")
 CREDIT_MARKS = frozenset({"c", "co", "cr", "credit", "ghi co", "+"})
 DEBIT_MARKS = frozenset({"d", "no", "dr", "debit", "ghi no", "-"})
 
-# A row whose first filled cell starts with one of these sums up the others.
+# A row without a date whose first filled cell starts with one of these sums up the others.
 SUMMARY_WORDS = (
     "tong",
     "total",
@@ -369,7 +369,7 @@ def read_statement(source: im.Source) -> Statement:
         values = {role: (cells[i] if i < len(cells) else None) for role, i in assigned.items()}
         if (
             all(im.is_blank(values.get(role)) for role in AMOUNT_ROLES)
-            or _is_summary(cells)
+            or (_is_summary(cells) and not _has_figure([values.get("date")]))
             or _is_header(_assign(_row_roles(cells)))
         ):
             continue

@@ -543,7 +543,22 @@ def read_records(
     data = _read_bytes(source)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or _HTML.match(data[:512]):
+        # An .xls of Excel 97-2003, or a web page a bank's site names .xls.
+        return [], [
+            RowError(
+                0,
+                "",
+                _(
+                    "The file is an old Excel workbook (.xls) or a web page: open it in a "
+                    "spreadsheet and save it as .xlsx or CSV UTF-8."
+                ),
+            )
+        ]
     return _read_csv(data, sniff_lines)
+
+
+_HTML = re.compile(rb"^(\xef\xbb\xbf)?\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
 
 
 def _table(records: Iterable[Sequence[Any]]) -> Table:

@@ -262,3 +262,30 @@ def test_every_header_word_names_one_column() -> None:
             assert set(statements.cell_roles(name)) == {role}, name
             seen[name] = role
     assert len(seen) == sum(len(names) for names in statements.HEADERS.values())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,  # Excel 97-2003
+        "<html><body><table><tr><td>Ngày giao dịch</td></tr></table></body></html>".encode(),
+    ],
+)
+def test_an_xls_or_a_web_page_named_xls_is_asked_for_again_as_xlsx(
+    content: bytes, english: Any
+) -> None:
+    _kind, lines, errors = _read(io.BytesIO(content))
+    assert lines == []
+    assert [(e.row, e.column) for e in errors] == [(0, "")]
+    assert "save it as .xlsx" in errors[0].reason
+
+
+def test_a_description_that_starts_like_a_total_is_still_a_line() -> None:
+    data = io.BytesIO(
+        "Nội dung,Ngày giao dịch,Số tiền,Số tham chiếu\n"
+        "Tong cong ty X chuyen tien BD20K7QM3X,05/03/2026,150.000,FT1\n"
+        "Tổng cộng,,150.000,\n".encode()
+    )
+    _kind, lines, errors = _read(data)
+    assert errors == []
+    assert lines == [(2, _day(5), 150_000, "FT1")]
