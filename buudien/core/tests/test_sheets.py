@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from buudien.core.imports import _read_csv, write_csv, write_xlsx
+from buudien.core.imports import read_table, write_csv, write_xlsx
 from buudien.core.sheets import csv_text, csv_unquote
 
 TYPED = ['=HYPERLINK("http://x";"a")', "+1+2", "-3", "@SUM(A1)", "Nguyễn Văn An", "\t=1"]
@@ -35,7 +35,7 @@ def test_csv_quotes_formulas_and_reads_them_back() -> None:
 
     lines = out.getvalue().splitlines()
     assert lines[1].startswith("\"'=HYPERLINK") and lines[3] == "'-3,-7"
-    read = _read_csv(out.getvalue().encode())
+    read = read_table(io.BytesIO(out.getvalue().encode()))
     assert [values["name"] for _, values in read.rows] == TYPED
     assert [csv_unquote(csv_text(text)) for text in TYPED] == TYPED
     assert csv_unquote("'quoted") == "'quoted"
