@@ -18,7 +18,8 @@ from buudien.core.money import format_number
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.network.models import PointService
-from buudien.people.tests.factories import PASSWORD, UserFactory
+from buudien.people.tests.browser import log_in
+from buudien.people.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +37,7 @@ def _fund(point: Any, amount: int) -> None:
 
 
 def _log_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, url, username)
 
 
 def _close_the_drawer(page: Any, expect: Any, expected: str) -> None:

@@ -18,6 +18,7 @@ from PIL import Image
 from buudien.cashless import services
 from buudien.cashless.models import PaymentRequest
 from buudien.cashless.tests.conftest import SAMPLE_CODE, SAMPLES
+from buudien.people.tests.browser import log_in
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,11 +52,7 @@ def test_the_customer_sees_the_payment_arrive(
 
 
 def _login(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/login/)"))
+    log_in(page, live_server.url, username)
 
 
 def _read_code(page: Any) -> list[str]:

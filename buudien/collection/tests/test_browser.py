@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from buudien.collection.models import Bill
+from buudien.people.tests.browser import log_in
 from buudien.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,10 +98,7 @@ def test_a_clerk_collects_a_bill_and_cancels_it(
 
 
 def _log_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, url, username)
 
 
 def test_a_large_bill_is_cancelled_once_a_director_approves(

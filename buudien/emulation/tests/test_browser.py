@@ -13,7 +13,7 @@ import time_machine
 
 from buudien.emulation.models import Award, Movement
 from buudien.emulation.tests.conftest import DECIDED
-from buudien.people.tests.factories import PASSWORD
+from buudien.people.tests.browser import log_in
 
 # Debian's Chromium by path: web's fixture, which only web's tests see unless imported.
 
@@ -21,11 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, url: str, username: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": url}])
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, url, username, language="en")
 
 
 def test_a_movement_a_pledge_and_an_award_from_proposal_to_the_register(

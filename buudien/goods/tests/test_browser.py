@@ -14,7 +14,7 @@ from buudien.goods import services
 from buudien.goods.choices import ApprovalStatus, TransferStatus
 from buudien.goods.models import Sale, SaleReturn, StockLevel, Stocktake, Transfer
 from buudien.goods.tests.conftest import MILK, TEA, YOGHURT, receive_goods
-from buudien.people.tests.factories import PASSWORD
+from buudien.people.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +24,7 @@ def _expect() -> Any:
 
 
 def _login(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, username)
 
 
 def _scan(page: Any, code: str) -> None:

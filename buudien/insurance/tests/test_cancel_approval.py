@@ -65,9 +65,7 @@ def test_a_large_premium_is_given_back_once_a_director_approves(
     assert _drawer() == 0
 
 
-def test_the_page_asks_first_and_the_api_waits(
-    client_as: Any, clerk_a: Any, products: Any
-) -> None:
+def test_the_page_asks_first_and_the_api_waits(client_as: Any, clerk_a: Any, products: Any) -> None:
     small = _home(clerk_a, 500_000)
     large = issue(
         clerk_a, clerk_a.point, key="p2", at=None, product=HOME, premium=6_000_000, plate=""

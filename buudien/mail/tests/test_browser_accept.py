@@ -12,7 +12,7 @@ import pytest
 from buudien.mail.models import PostalItem
 from buudien.mail.tests.factories import tariffs_for_all_services
 from buudien.mail.tests.pages import fill_a_letter
-from buudien.people.tests.factories import PASSWORD
+from buudien.people.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,10 +28,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 def _login_clerk_a(page: Any, url: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", "clerk_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, url, "clerk_a")
 
 
 def test_a_clerk_accepts_a_letter_and_prints_its_label(

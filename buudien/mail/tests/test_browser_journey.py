@@ -15,18 +15,13 @@ from buudien.mail.models import PostalItem
 from buudien.mail.tests.factories import tariffs_for_all_services
 from buudien.mail.tests.ops_factories import postman_b  # noqa: F401
 from buudien.mail.tests.pages import fill_a_letter, sign_on_the_pad
-from buudien.people.tests.factories import PASSWORD
+from buudien.people.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda address: "/login/" not in address)
+    log_in(page, url, username)
 
 
 def _log_out(page: Any) -> None:

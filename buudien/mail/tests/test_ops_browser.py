@@ -17,7 +17,7 @@ from buudien.mail.tests.money import posted
 from buudien.mail.tests.ops_factories import kt1_b, ops_item, postman_b  # noqa: F401
 from buudien.mail.tests.pages import sign_on_the_pad
 from buudien.mail.tracking.services import event_record
-from buudien.people.tests.factories import PASSWORD
+from buudien.people.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +33,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 def _login(page: Any, url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, url, username)
 
 
 def test_a_bag_goes_from_a_to_b_and_a_postman_delivers_on_a_phone(
