@@ -838,6 +838,8 @@ def _build_staff(
                 Role.POSTMAN,
                 unit,
                 "Bưu tá",
+                # A postman goes out from the commune's post office (their round is its).
+                point=seat_points.get(commune.pk),
                 username="buuta" if first else None,
                 female=rng.random() < 0.2,
             )

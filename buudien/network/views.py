@@ -58,12 +58,27 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "by_kind": selectors.point_counts_by_kind(points),
             "staff": unit.staff.filter(is_active=True).order_by("role", "full_name")[:200],
             "can_manage": access.can_manage_network(request.user),
-            "replaced_by": unit.successions.select_related("successor").order_by("successor__code"),
-            "replaces": unit.predecessions.select_related("predecessor").order_by(
-                "predecessor__code"
+            "replaced_by": _linked(
+                request.user,
+                unit.successions.select_related("successor").order_by("successor__code"),
+                "successor",
+            ),
+            "replaces": _linked(
+                request.user,
+                unit.predecessions.select_related("predecessor").order_by("predecessor__code"),
+                "predecessor",
             ),
         },
     )
+
+
+def _linked(user: Any, successions: Any, side: str) -> list[Any]:
+    """The successions, each marked ``linked`` when the unit on ``side`` is one the user may
+    open (a district post of another subtree is named, not linked to a 404)."""
+    rows = list(successions)
+    for row in rows:
+        row.linked = access.in_scope(user, getattr(row, side).path)
+    return rows
 
 
 def _unit_data(form: UnitForm) -> dict[str, Any]:

@@ -103,6 +103,12 @@ def can_confirm(actor: Any) -> bool:
     return is_admin(actor) or access.has_role(actor, frozenset({Role.POSTMAN, Role.CLERK}))
 
 
+def can_open_round(actor: Any) -> bool:
+    """Whether the press round page opens for ``actor``: one who confirms deliveries and has
+    a point to confirm them at (an administrator chooses one)."""
+    return can_confirm(actor) and (is_admin(actor) or getattr(actor, "point_id", None) is not None)
+
+
 def _check_province(actor: Any, province_code: str) -> None:
     own = access.user_province(actor)
     if own and own != province_code:

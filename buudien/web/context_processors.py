@@ -33,6 +33,12 @@ def _has(user: Any, roles: frozenset[str]) -> bool:
     return bool(user.is_superuser or user.role in roles)
 
 
+def press_round_opens(user: Any) -> bool:
+    from buudien.press.work import can_open_round
+
+    return can_open_round(user)
+
+
 def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     entries: list[tuple[Any, str, str]] = []
     if _has(user, COUNTER_ROLES):
@@ -41,7 +47,7 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
     entries.append((_("Items"), "mail:items", "/mail/items"))
     entries.append((_("Dispatch bags"), "mailops:bags", "/mail/ops/bags"))
     entries.append((_("Delivery rounds"), "mailops:rounds", "/mail/ops/rounds"))
-    if _has(user, PRESS_ROUND_ROLES):
+    if press_round_opens(user):
         # The press is on the postman's round too: its deliveries beside the mail's.
         entries.append((_("Press deliveries"), "press:round", "/press/round/"))
     if _has(user, frozenset({"kt1_operator"})):

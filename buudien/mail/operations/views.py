@@ -43,6 +43,7 @@ from buudien.network import selectors as network
 from buudien.network.models import ServicePoint
 from buudien.people.choices import Role
 from buudien.people.models import User
+from buudien.web.context_processors import press_round_opens
 
 PAGE_SIZE = 50
 
@@ -326,6 +327,7 @@ def _round_context(request: HttpRequest, pk: Any) -> dict[str, Any]:
         "fail_form": FailForm(),
         "Outcome": AttemptOutcome,
         "open": delivery_round.status == RoundStatus.OPEN,
+        "press_round": press_round_opens(request.user),
     }
 
 

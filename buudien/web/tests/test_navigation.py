@@ -116,3 +116,47 @@ def test_a_postman_and_a_kt1_operator_start_on_their_own_work(
     postman = UserFactory(username="pm", role="postman", unit=world.unit_a, point=world.point_a)
     assert client_as(postman).get("/")["Location"] == "/mail/ops/rounds/"
     assert client_as(kt1_operator).get("/")["Location"] == "/mail/ops/kt1/"
+
+
+def test_a_unit_outside_the_scope_is_named_not_linked(
+    client_as: Any, world: Any, clerk_b: Any
+) -> None:
+    """Commune posts of 2025 replaced district posts: the one a user's unit took over from
+    may lie outside their subtree, and its page would answer 404."""
+    import datetime as dt
+
+    from buudien.network.models import UnitSuccession
+
+    UnitSuccession.objects.create(
+        predecessor=world.unit_a,
+        successor=world.unit_b,
+        share_bp=10_000,
+        effective_on=dt.date(2025, 7, 1),
+    )
+    html = client_as(clerk_b).get(f"/network/units/{world.unit_b.code}/").content.decode()
+    assert world.unit_a.name in html
+    assert f'href="/network/units/{world.unit_a.code}/"' not in html
+    assert client_as(clerk_b).get(f"/network/units/{world.unit_a.code}/").status_code == 404
+
+
+def test_the_press_round_is_offered_only_to_who_confirms_it_at_a_point(
+    client_as: Any, world: Any, clerk_b: Any, director: Any
+) -> None:
+    from buudien.mail.choices import EventCode
+    from buudien.mail.operations import services as operations
+    from buudien.mail.tests.ops_factories import ops_item
+    from buudien.mail.tracking.services import event_record
+    from buudien.people.tests.factories import UserFactory
+
+    postman = UserFactory(username="pm_b", role="postman", unit=world.unit_b, point=world.point_b)
+    adrift = UserFactory(username="pm_x", role="postman", unit=world.unit_b, point=None)
+    item = ops_item(point=world.point_a, delivery_point=world.point_b)
+    event_record(actor=clerk_b, item=item, code=EventCode.EMG, point=world.point_b)
+    started = operations.round_start(
+        actor=clerk_b, postman=postman, point=world.point_b, items=[item]
+    )
+    url = f"/mail/ops/rounds/{started.pk}/"
+    assert 'data-testid="press-round"' in client_as(postman).get(url).content.decode()
+    assert 'data-testid="press-round"' not in client_as(director).get(url).content.decode()
+    menu = [i.url for i in client_as(adrift).get("/mail/items/").context["subnav_items"]]
+    assert "/press/round/" not in menu  # a postman without a point has no round to confirm
