@@ -34,7 +34,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The browser tests' JavaScript (package.json: axe-core, which checks the pages' accessibility),
+# from the npm registry: nothing is fetched from a CDN when the tests run. Without npm the
+# accessibility test skips, and fails in CI (CI=true); system-deps installs Debian's npm.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "npm is missing (apt-get install npm): axe-core is not installed, the" \
+	    "accessibility test skips (and fails in CI)"; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 	cd buudien && ../$(BIN)/django-admin compilemessages -v 0
 	$(PY) -m compileall -q -j 0 buudien bench conftest.py manage.py >/dev/null
 
@@ -45,12 +53,13 @@ serve: install
 	$(BIN)/buudien serve
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
-# a browser here), poppler-utils to read PDFs back, DejaVu fonts for Vietnamese in PDFs,
-# LibreOffice Writer and the Liberation fonts (Times New Roman's metrics) to turn the year-end
-# report's .docx into a PDF in the tests.
+# a browser here) and npm for their axe-core, poppler-utils to read PDFs back, DejaVu fonts for
+# Vietnamese in PDFs, LibreOffice Writer and the Liberation fonts (Times New Roman's metrics) to
+# turn the year-end report's .docx into a PDF in the tests.
 system-deps:
 	@missing=""; \
 	  [ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
 	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	  office=""; \
@@ -101,4 +110,4 @@ messages:
 	cd buudien && ../$(BIN)/django-admin compilemessages -v 0
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
