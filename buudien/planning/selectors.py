@@ -1003,9 +1003,11 @@ class Figures:
         lived: bool = False,
     ) -> int | None:
         """The sum of ``measure`` (revenue, volume, expense, budget) in a period: of some
-        services, or of one month, or of one child unit, or of everything; None when nothing
-        has data for it. ``CURRENT`` of an estimated period is its actuals plus the days
-        estimated (only its actuals when ``lived``)."""
+        services, or of one month, or of one child unit, or of everything. None when the
+        period has no data for the measure at all (before the system and its history); 0
+        for services or a unit with nothing in a period that has data (a unit that earned
+        nothing earned 0, it is not unknown). ``CURRENT`` of an estimated period is its
+        actuals plus the days estimated (only its actuals when ``lived``)."""
         estimating = period == CURRENT and self.estimated and not lived
         periods = (CURRENT, ESTIMATED) if estimating else (period,)
         if services is not None:
@@ -1021,7 +1023,13 @@ class Figures:
             if cell is not None and getattr(cell, f"{measure}_n"):
                 amount += getattr(cell, measure)
                 count += getattr(cell, f"{measure}_n")
-        return amount if count else None
+        if count or month is not None or (services is None and child is None):
+            return amount if count else None
+        if any(cell is not None for cell in cells):
+            return None  # a row without this measure (a service whose volume is not kept)
+        whole = (self.by_period.get(p) for p in periods)
+        covered = any(cell is not None and getattr(cell, f"{measure}_n") for cell in whole)
+        return 0 if covered else None
 
 
 # --- the network at a day --------------------------------------------------------------------

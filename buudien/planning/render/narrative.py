@@ -156,6 +156,8 @@ def _revenue(report: dict[str, Any], year: Any) -> Section:
             section.paragraphs.append(note)
     lines = []
     for line in report.get("lines") or []:
+        if not line.get("actual") and not line.get("plan"):
+            continue  # a line that earned nothing and had no plan is not worth a sentence
         line_clauses = _figure_clauses(line, None)
         if not line_clauses:
             continue

@@ -85,8 +85,9 @@ def test_revenue_and_volumes_come_from_the_ledger_with_growth(world, post):
     postal = r["lines"][0]
     assert (postal["actual"], postal["previous"]) == (2_000_000, 1_600_000)
     assert r["lines"][1]["actual"] == 510_000
-    assert r["lines"][1]["previous"] is None
-    assert r["lines"][2]["actual"] is None
+    # Nothing of the line last year while the ledger was kept: 0, not unknown ("—").
+    assert (r["lines"][1]["previous"], r["lines"][1]["growth_pct"]) == (0, None)
+    assert r["lines"][2]["actual"] == 0  # a line with nothing this year earned 0
     assert r["pensions_paid"] == 1
     assert r["items_by_service"]["registered"] == 2
     assert r["monthly"][2] == {
