@@ -418,16 +418,20 @@ def round_close(request: HttpRequest, pk: str) -> HttpResponse:
 # --- KT1 custody -------------------------------------------------------------------------
 
 
+def _kt1_refused(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/forbidden.html",
+        {"title": _("Not allowed"), "message": _("Only KT1 operators use these pages.")},
+        status=403,
+    )
+
+
 @login_required
 def kt1_home(request: HttpRequest) -> HttpResponse:
     """Hand-overs waiting for the officer's confirmation, and the KT1 items in scope."""
     if not selectors.can_see_kt1(request.user):
-        return render(
-            request,
-            "web/forbidden.html",
-            {"title": _("Not allowed"), "message": _("Only KT1 operators use these pages.")},
-            status=403,
-        )
+        return _kt1_refused(request)
     page = Paginator(selectors.kt1_items(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -449,12 +453,7 @@ def kt1_home(request: HttpRequest) -> HttpResponse:
 def kt1_register(request: HttpRequest) -> HttpResponse:
     """The KT1 hand-over register of a period, to print and sign (sổ giao nhận KT1)."""
     if not selectors.can_see_kt1(request.user):
-        return render(
-            request,
-            "web/forbidden.html",
-            {"title": _("Not allowed"), "message": _("Only KT1 operators use these pages.")},
-            status=403,
-        )
+        return _kt1_refused(request)
     today = local_today()
     form = RegisterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
