@@ -98,8 +98,75 @@ KIND_WEIGHT = {
 SEASON = (1.25, 0.8, 0.95, 0.95, 1.0, 0.95, 0.95, 0.95, 1.0, 1.0, 1.05, 1.15)
 
 
+def pace_factor() -> float:
+    """``BUUDIEN_DEMO_PACE``: 1 by default, 0 skips the steps at a province's pace."""
+    try:
+        return max(0.0, float(os.environ.get(PACE_ENV, "1") or 0))
+    except ValueError:
+        return 1.0
+
+
+def pace_days(province_code: str = PROVINCE) -> list[dt.date]:
+    """The business days a step at a province's pace fills: from the ledger's first day (the
+    domains' samples began then) to yesterday; none before the ledger has a day."""
+    first = DailyFigure.objects.filter(province_code=province_code).order_by("date").first()
+    if first is None:
+        return []
+    return business_days_in(first.date, local_today() - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A service at a point and what it does there on an average business day."""
+
+    point: ServicePoint
+    service: str
+    per_day: float  # operations on an average business day of an average month
+
+    def count_on(self, day: dt.date, rng: random.Random) -> int:
+        """The operations of ``day``: the average of its month's season, drawn to a whole
+        number; none while the point is not open."""
+        point = self.point
+        if point.opened_on > day or (point.closed_on is not None and point.closed_on <= day):
+            return 0
+        wanted = self.per_day * SEASON[day.month - 1]
+        return int(wanted) + (rng.random() < wanted - int(wanted))
+
+
+def offers(
+    yearly: dict[str, float],
+    *,
+    province_code: str = PROVINCE,
+    services: dict[str, str] | None = None,
+) -> list[Offer]:
+    """Each point's share of ``yearly`` (service -> operations a year, already scaled by the
+    pace), among the points that offer the service, by the weight of their kind
+    (``KIND_WEIGHT``). ``services`` maps a key of ``yearly`` to the catalogue service the
+    points must offer, where it differs (a domain's product kinds)."""
+    wanted = {key: (services or {}).get(key, key) for key in yearly}
+    points = {
+        p.pk: p
+        for p in ServicePoint.objects.filter(province_code=province_code, kind__in=KIND_WEIGHT)
+    }
+    offered: dict[str, list[ServicePoint]] = defaultdict(list)
+    for point_id, service in PointService.objects.filter(
+        point_id__in=points, service__in=set(wanted.values())
+    ).values_list("point_id", "service"):
+        offered[service].append(points[point_id])
+    this_year = local_today().year
+    days = len(business_days_in(dt.date(this_year, 1, 1), dt.date(this_year, 12, 31)))
+    found: list[Offer] = []
+    for key in sorted(yearly):
+        serving = offered.get(wanted[key], [])
+        weights = {p.pk: KIND_WEIGHT[PointKind(p.kind)] for p in serving}
+        total = sum(weights.values())
+        for point in sorted(serving, key=lambda p: p.code):
+            found.append(Offer(point, key, yearly[key] * weights[point.pk] / total / days))
+    return found
+
+
 def build(*, seed: int, report: Callable[[str], None]) -> str:
-    pace = float(os.environ.get(PACE_ENV, "1") or 0)
+    pace = pace_factor()
     actor = (
         User.objects.filter(role=Role.ACCOUNTANT, unit__province_code=PROVINCE)
         .order_by("pk")
@@ -110,14 +177,12 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
         .order_by("-balance", "code")
         .first()
     )
-    first = DailyFigure.objects.filter(province_code=PROVINCE).order_by("date").first()
-    if pace <= 0 or actor is None or bank is None or first is None:
+    days = pace_days()
+    if pace <= 0 or actor is None or bank is None or not days:
         return ""
     report(_("The counters' year at a real province's pace"))
     started = time.perf_counter()
     year = _Year(actor=actor, bank=bank, pace=pace, rng=random.Random(seed * 53 + 11))
-    yesterday = local_today() - dt.timedelta(days=1)
-    days = business_days_in(first.date, yesterday)
     for index, day in enumerate(days):
         after = days[index + 1] if index + 1 < len(days) else None
         year.post_day(
@@ -138,40 +203,16 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     }
 
 
-@dataclass(frozen=True)
-class _Offer:
-    point: ServicePoint
-    service: str
-    per_day: float  # operations on an average business day of an average month
-
-
 class _Year:
     """The points' offers, their accounts, and the commissions due at each month's end."""
 
     def __init__(self, *, actor: User, bank: Account, pace: float, rng: random.Random) -> None:
         self.actor, self.bank, self.rng = actor, bank, rng
         self.operations = self.revenue = self.deposits = self.settlements = 0
-        points = {
-            p.pk: p
-            for p in ServicePoint.objects.filter(province_code=PROVINCE, kind__in=KIND_WEIGHT)
-        }
-        offered: dict[str, list[ServicePoint]] = defaultdict(list)
-        for point_id, service in PointService.objects.filter(
-            point_id__in=points, service__in=PACE
-        ).values_list("point_id", "service"):
-            offered[service].append(points[point_id])
-        this_year = local_today().year
-        days = len(business_days_in(dt.date(this_year, 1, 1), dt.date(this_year, 12, 31)))
-        self.offers: list[_Offer] = []
-        for service, serving in sorted(offered.items()):
-            weights = {p.pk: KIND_WEIGHT[PointKind(p.kind)] for p in serving}
-            total = sum(weights.values())
-            year = PACE[service].operations * pace
-            for point in sorted(serving, key=lambda p: p.code):
-                self.offers.append(_Offer(point, service, year * weights[point.pk] / total / days))
-        self.points = points
+        self.offers = offers({service: found.operations * pace for service, found in PACE.items()})
+        self.points = {offer.point.pk: offer.point for offer in self.offers}
         self.cash: dict[int, int] = defaultdict(int)  # taken and not deposited yet, per point
-        self.drawers = {p.pk: ledger.account_for_drawer(p) for p in points.values()}
+        self.drawers = {pk: ledger.account_for_drawer(p) for pk, p in self.points.items()}
         self.revenues = {s: ledger.account_for_revenue(PROVINCE, s) for s in PACE}
         self.vat = ledger.account_vat_payable(PROVINCE)
         self.receivables = {
@@ -186,17 +227,11 @@ class _Year:
         """The day's operations; the cash the offices took, and the commune posts' and
         agents' of the week (or of more than ``DEPOSIT_AT``), deposited at the bank."""
         self.settle(day)
-        season = SEASON[day.month - 1]
         postings: list[ledger.Posting] = []
         cash = self.cash
         month = day.replace(day=1)
         for offer in self.offers:
-            point = offer.point
-            if point.opened_on > day or (point.closed_on is not None and point.closed_on <= day):
-                continue
-            wanted = offer.per_day * season
-            count = int(wanted) + (self.rng.random() < wanted - int(wanted))
-            for n in range(count):
+            for n in range(offer.count_on(day, self.rng)):
                 legs = self._legs(offer, month)
                 for leg in legs:
                     if leg.debit.pk == self.drawers[offer.point.pk].pk:
@@ -238,7 +273,7 @@ class _Year:
                 actor=self.actor, province_code=PROVINCE, postings=postings, answer=False
             )
 
-    def _legs(self, offer: _Offer, month: dt.date) -> list[ledger.Leg]:
+    def _legs(self, offer: Offer, month: dt.date) -> list[ledger.Leg]:
         found = PACE[offer.service]
         service = offer.service
         revenue = self.revenues[service]
