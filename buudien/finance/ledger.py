@@ -141,6 +141,8 @@ INVENTORY_WRITTEN_OFF = "632.loss"
 SUPPLIER_PREFIX = "331."
 ORDERS_RECEIVABLE = "131.orders"
 TRANSFERS_AWAITED = "113"
+# Cash taken out of a drawer and not yet received (by another point, or on the bank account).
+CASH_IN_TRANSIT = "113.cash"
 CONSIGNORS_AWAITING_COD = "3388.orders"
 # Compensation paid to customers for mail lost, damaged or late (other expenses, 811).
 COMPENSATION_EXPENSE = "811.compensation"
@@ -414,6 +416,20 @@ def account_transfers_awaited(province_code: str) -> Account:
         code=TRANSFERS_AWAITED,
         kind=AccountKind.ASSET,
         name=lambda: _("Transfers awaited from the bank"),
+    )
+
+
+def account_cash_in_transit(province_code: str) -> Account:
+    """``113.cash``: cash taken out of a drawer and not received yet: by another point's
+    counter, until it confirms it, or on the bank account, until an accountant approves the
+    deposit (asset; never below zero). Made by the first such hand-over, not with the
+    province's chart."""
+    return _account_ensure(
+        province_code=province_code,
+        code=CASH_IN_TRANSIT,
+        kind=AccountKind.ASSET,
+        name=lambda: _("Cash in transit from the drawers"),
+        allow_negative=False,
     )
 
 
@@ -985,6 +1001,10 @@ def _point_of(request: _Request, accounts: dict[int, _Locked]) -> int | None:
     return next(iter(points)) if len(points) == 1 else None
 
 
+def _actor_id(actor: Any) -> int | None:
+    return actor.pk if getattr(actor, "is_authenticated", False) else None
+
+
 def _entry_values(made: _Made, province: str, actor_id: int | None, now: Any) -> list[Any]:
     """The values of ``_ENTRY_COLUMNS`` for the entry of ``made``."""
     ops = connection.ops
@@ -1118,7 +1138,7 @@ def _post(request: _Request) -> Entry:
                 raise _not_enough(account, account.balance, -deltas[pk])
 
         actor = request.actor
-        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        actor_id = _actor_id(actor)
         now = timezone.now()
         made = _Made(request, wanted, None, _point_of(request, accounts))
         while True:
@@ -1201,6 +1221,7 @@ class Posting:
     point: ServicePoint | None = None
     memo: str = ""
     late: bool = False
+    actor: Any = None  # who made it, when not the list's actor (a list of several clerks')
 
 
 def posting_post(*, actor: Any, province_code: str, posting: Posting) -> Entry:
@@ -1235,7 +1256,7 @@ def entries_post(
         if posting.kind == EntryKind.REVERSAL:
             raise DomainError(_("A reversal is posted with entry_reverse."), field="kind")
         request = _Request(
-            actor=actor,
+            actor=posting.actor if posting.actor is not None else actor,
             province_code=province_code,
             idempotency_key=posting.idempotency_key,
             kind=posting.kind,
@@ -1330,8 +1351,6 @@ def _post_many(province: str, requests: list[_Request], *, answer: bool = True) 
                 balance[pk] += delta
                 deltas[pk] += delta
 
-        actor = requests[0].actor
-        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         now = timezone.now()
         rows = [
             _Made(request, day, late_for, _point_of(request, accounts))
@@ -1340,7 +1359,11 @@ def _post_many(province: str, requests: list[_Request], *, answer: bool = True) 
         made_ids: dict[str, int] = {}
         width = len(_ENTRY_COLUMNS.split(","))
         for run in _chunks(rows, width):
-            values = [value for one in run for value in _entry_values(one, province, actor_id, now)]
+            values = [
+                value
+                for one in run
+                for value in _entry_values(one, province, _actor_id(one.request.actor), now)
+            ]
             cursor.execute(
                 f"INSERT INTO {_table(Entry)} ({_ENTRY_COLUMNS}) VALUES "
                 + ", ".join([f"({_marks(width)})"] * len(run))
@@ -1389,7 +1412,13 @@ def _post_many(province: str, requests: list[_Request], *, answer: bool = True) 
                 continue
             made_key = one.request.idempotency_key
             done[made_key] = _entry_written(
-                one, province, made_ids[made_key], actor_id, now, accounts, audits
+                one,
+                province,
+                made_ids[made_key],
+                _actor_id(one.request.actor),
+                now,
+                accounts,
+                audits,
             )
         AuditEntry.objects.bulk_create(audits)
         return [done[request.idempotency_key] for request in requests] if answer else []

@@ -51,6 +51,18 @@ def mode_of(consignment: bool) -> str:
 
 def rollup_sale(sale: Sale, lines: Iterable[SaleLine]) -> None:
     """Count ``sale``, just made, with its ``lines`` (their products loaded)."""
+    rollup_sales([(sale, lines)])
+
+
+def rollup_sales(sales: Iterable[tuple[Sale, Iterable[SaleLine]]]) -> None:
+    """Count the sales of a list, just made, each with its lines: one upsert for them all."""
+    counts = _counts()
+    for sale, lines in sales:
+        _count_sale(counts, sale, lines)
+    _upsert(counts)
+
+
+def _count_sale(into: Counts, sale: Sale, lines: Iterable[SaleLine]) -> None:
     counts = _counts()
     for line in lines:
         key = (
@@ -69,7 +81,8 @@ def rollup_sale(sale: Sale, lines: Iterable[SaleLine]) -> None:
         entry[5] += line.cost
     if counts:
         counts[min(counts)][SALES_ONCE] = 1  # the whole sale, once, under its first key
-    _upsert(counts)
+    for key, values in counts.items():
+        into[key] = [a + b for a, b in zip(into[key], values, strict=True)]
 
 
 def rollup_return(back: SaleReturn, lines: Iterable[tuple[SaleReturnLine, str, bool]]) -> None:

@@ -23,6 +23,7 @@ stock between balance-sheet accounts and name none.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -30,18 +31,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.cashless.registry import settles
-from buudien.core.audit import audit_record
+from buudien.core.audit import audit_record, audit_unsaved
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.models import AuditEntry
 from buudien.core.money import format_vnd
+from buudien.core.sequences import sequence_next
 from buudien.counter import cancellations, fields
-from buudien.counter.desk import Desk, Op, actor_id
+from buudien.counter.desk import Desk, Op, actor_id, fingerprint_of, key_clean, moment_of
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -66,16 +69,18 @@ from buudien.goods.models import (
     BASIS_POINTS,
     GoodsReceipt,
     GoodsReceiptLine,
+    Product,
     Sale,
     SaleLine,
     SaleReturn,
     SaleReturnLine,
     StockLevel,
+    StockMovement,
     Supplier,
     Transfer,
     TransferLine,
 )
-from buudien.goods.rollup import rollup_return, rollup_sale
+from buudien.goods.rollup import rollup_return, rollup_sale, rollup_sales
 from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 
@@ -564,26 +569,8 @@ def sale_write(
     moved = _take_out(desk, point, wanted, MovementKind.SALE, number)
     rows = []
     for line, one in zip(wanted, moved, strict=True):
-        product, supplier = line.product, line.product.supplier
-        total = prices[product.pk] * line.quantity
-        consigned = supplier.is_consignment
-        commission = commission_of(total, supplier.commission_bp) if consigned else 0
-        rows.append(
-            SaleLine(
-                province_code=province,
-                product=product,
-                quantity=line.quantity,
-                unit_price=prices[product.pk],
-                vat_rate=0 if consigned else product.vat_rate,
-                line_total=total,
-                vat=0 if consigned else vat_included(total, product.vat_rate),
-                commission=commission,
-                supplier_share=total - commission if consigned else 0,
-                cost=one.cost,
-                supplier=supplier,
-                consignment=consigned,
-            )
-        )
+        product = line.product
+        rows.append(_sale_line(province, product, line.quantity, prices[product.pk], one.cost))
     entry = op.post(kind=EntryKind.GOODS_SALE, legs=_sale_legs(point, rows, money, consigned_to))
     sale = Sale.objects.create(
         **op.record(entry),
@@ -602,6 +589,254 @@ def sale_write(
     SaleLine.objects.bulk_create(rows)
     rollup_sale(sale, rows)
     return sale
+
+
+# --- many sales at once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulkSale:
+    """One sale of a list (``sales_make_many``): the clerk who made it at their point, when,
+    under which key, and its products with their quantities; paid in cash."""
+
+    actor: Any
+    point: ServicePoint
+    at: dt.datetime
+    idempotency_key: str
+    lines: Sequence[tuple[Product, int]]
+    buyer: tuple[str, str, str] = ("", "", "")
+
+
+def _bulk_lines(
+    problems: Problems, index: int, province: str, lines: Sequence[tuple[Product, int]]
+) -> list[Line]:
+    """The lines of sale ``index`` of a list, one per product (quantities added)."""
+    field = f"sales.{index}.lines"
+    wanted: dict[int, Line] = {}
+    if not lines:
+        problems.add(field, _("A sale needs at least one product."))
+    for product, quantity in lines:
+        if product.province_code != province or not product.is_active:
+            problems.add(field, _("%(product)s is not sold here.") % {"product": product.name})
+            continue
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            problems.add(field, _("Give a whole number of units of 1 or more."))
+            continue
+        before = wanted.get(product.pk)
+        total = quantity + (before.quantity if before else 0)
+        wanted[product.pk] = Line(
+            len(wanted) if before is None else before.index, product, total, {}
+        )
+    return list(wanted.values())
+
+
+@transaction.atomic
+def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> int:
+    """Many cash sales made at the counters, written at once: each is the sale ``sale_make``
+    makes (its number, its lines, the goods out of its point's stock at the average cost, one
+    ledger entry, its counts in the rollup and its audit record), but the stock levels, the
+    entries (``ledger.entries_post``), the rows and the rollup of the whole list are written
+    in a few statements. For a day of a till that worked offline, and for the demo's year at
+    a province's pace. All or nothing: every problem (a clerk away from their point, a
+    product without a price on its day, more than a point holds, a key used already) is
+    refused at once, with the sale's place in the list. Returns the number of sales."""
+    problems = Problems()
+    desks: dict[tuple[int, int, dt.date], Desk] = {}
+    todo: list[tuple[int, BulkSale, Desk, list[Line], str]] = []
+    for index, sale in enumerate(sales):
+        if sale.point.province_code != province_code:
+            problems.add(f"sales.{index}.point", _("The point is in another province."))
+            continue
+        try:
+            moment_day = moment_of(sale.at)[1]
+            desk = desks.get((sale.actor.pk, sale.point.pk, moment_day))
+            if desk is None:
+                desk = counter_desk(sale.actor, sale.point, sale.at)
+                desks[(sale.actor.pk, sale.point.pk, moment_day)] = desk
+            key = desk.key("sale", key_clean(sale.idempotency_key))
+        except DomainError as error:
+            problems.add(f"sales.{index}.{error.field or 'point'}", str(error.message))
+            continue
+        lines = _bulk_lines(problems, index, province_code, sale.lines)
+        todo.append(
+            (index, sale, dataclasses.replace(desk, moment=moment_of(sale.at)[0]), lines, key)
+        )
+    keys = [key for *_rest, key in todo]
+    if len(set(keys)) != len(keys):
+        problems.add("sales", _("Each sale of a list needs an idempotency key of its own."))
+    used = set(
+        Sale.objects.filter(province_code=province_code, idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    products = {line.product.pk: line.product for *_rest, lines, _key in todo for line in lines}
+    prices: dict[dt.date, dict[int, int]] = {
+        day: prices_on(province_code, list(products.values()), day)
+        for day in sorted({desk.day for _i, _s, desk, _l, _k in todo})
+    }
+    # The levels of every point, locked in one order (point, then product: as stock_apply).
+    points = {sale.point.pk: sale.point for _i, sale, *_rest in todo}
+    levels: dict[int, dict[int, StockLevel]] = {
+        pk: stock.levels_locked(
+            points[pk],
+            [line.product for _i, s, _d, lines, _k in todo if s.point.pk == pk for line in lines],
+            create=False,
+        )
+        for pk in sorted(points)
+    }
+    made: list[tuple[BulkSale, Desk, str, list[SaleLine], list[StockMovement]]] = []
+    deltas: dict[int, list[int]] = {}
+    for index, sale, desk, lines, key in sorted(todo, key=lambda one: (one[1].at, one[0])):
+        if key in used:
+            problems.add(f"sales.{index}.idempotency_key", _("This sale is recorded already."))
+        held = levels[sale.point.pk]
+        rows: list[SaleLine] = []
+        moves: list[StockMovement] = []
+        for line in lines:
+            product = line.product
+            price = prices[desk.day].get(product.pk)
+            if price is None:
+                problems.add(f"sales.{index}.lines", no_price(product, desk.day))
+                continue
+            level = held.get(product.pk)
+            if level is None or level.quantity < line.quantity:
+                problems.add(
+                    f"sales.{index}.lines",
+                    stock.shortage_message(product, line.quantity, level.quantity if level else 0),
+                )
+                continue
+            cost = stock.average_cost(level, line.quantity)
+            level.quantity -= line.quantity
+            level.value -= cost
+            delta = deltas.setdefault(level.pk, [0, 0])
+            delta[0] -= line.quantity
+            delta[1] -= cost
+            rows.append(_sale_line(province_code, product, line.quantity, price, cost))
+            moves.append(
+                StockMovement(
+                    province_code=province_code,
+                    point=sale.point,
+                    product=product,
+                    kind=MovementKind.SALE,
+                    quantity=-line.quantity,
+                    unit_cost=cost // line.quantity,
+                    value=-cost,
+                    business_date=desk.day,
+                    at=desk.moment,
+                    actor_id=actor_id(sale.actor),
+                )
+            )
+        made.append((sale, desk, key, rows, moves))
+    problems.raise_any()
+    if not made:
+        return 0
+    # The sales' numbers: a block of each point's serials.
+    counts: dict[int, int] = defaultdict(int)
+    for sale, *_rest in made:
+        counts[sale.point.pk] += 1
+    serial = {
+        pk: sequence_next(f"{APP}:{SALE_PREFIX}:{points[pk].code}", count) - count
+        for pk, count in counts.items()
+    }
+    postings: list[ledger.Posting] = []
+    numbers: list[str] = []
+    for sale, desk, key, rows, moves in made:
+        serial[sale.point.pk] += 1
+        number = f"{SALE_PREFIX}{sale.point.code}{serial[sale.point.pk]:06d}"
+        numbers.append(number)
+        for move in moves:
+            move.reference = number
+        posting = desk.posting(
+            kind=EntryKind.GOODS_SALE,
+            legs=_sale_legs(sale.point, rows, None, None),
+            reference=f"{APP}:{number}",
+            key=key,
+        )
+        postings.append(dataclasses.replace(posting, actor=sale.actor))
+    entries = ledger.entries_post(
+        actor=made[0][0].actor, province_code=province_code, postings=postings
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(*stock.levels_sql(deltas))
+    StockMovement.objects.bulk_create([move for *_rest, moves in made for move in moves])
+    written = Sale.objects.bulk_create(
+        [
+            Sale(
+                province_code=province_code,
+                reference=number,
+                idempotency_key=key,
+                fingerprint=fingerprint_of(
+                    {
+                        "lines": [[row.product.code, row.quantity] for row in rows],
+                        "payment": PaymentMethod.CASH,
+                        "buyer": list(sale.buyer),
+                    }
+                ),
+                point=sale.point,
+                business_date=entry.business_date,
+                created_at=desk.moment,
+                created_by_id=actor_id(sale.actor),
+                entry=entry,
+                payment_method=PaymentMethod.CASH,
+                total=sum(row.line_total for row in rows),
+                vat=sum(row.vat for row in rows),
+                revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
+                supplier_share=sum(row.supplier_share for row in rows),
+                cost=sum(row.cost for row in rows),
+                buyer_tax_code=sale.buyer[0],
+                buyer_name=sale.buyer[1],
+                buyer_address=sale.buyer[2],
+            )
+            for (sale, desk, key, rows, _moves), number, entry in zip(
+                made, numbers, entries, strict=True
+            )
+        ]
+    )
+    if written and written[0].pk is None:  # a database that does not return the ids
+        by_number = dict(
+            Sale.objects.filter(province_code=province_code, reference__in=numbers).values_list(
+                "reference", "pk"
+            )
+        )
+        for one in written:
+            one.pk = by_number[one.reference]
+    lines_out: list[SaleLine] = []
+    for one, (_sale, _desk, _key, rows, _moves) in zip(written, made, strict=True):
+        for row in rows:
+            row.sale = one
+        lines_out += rows
+    SaleLine.objects.bulk_create(lines_out)
+    rollup_sales([(one, rows) for one, (_s, _d, _k, rows, _m) in zip(written, made, strict=True)])
+    AuditEntry.objects.bulk_create(
+        [
+            audit_unsaved(actor=sale.actor, action=f"{APP}.sale", obj=one)
+            for one, (sale, *_rest) in zip(written, made, strict=True)
+        ]
+    )
+    return len(written)
+
+
+def _sale_line(province: str, product: Product, quantity: int, price: int, cost: int) -> SaleLine:
+    """A line of a sale: of bought goods the VAT in the price, of consigned goods the
+    consignor's share and the commission."""
+    supplier = product.supplier
+    total = price * quantity
+    consigned = supplier.is_consignment
+    commission = commission_of(total, supplier.commission_bp) if consigned else 0
+    return SaleLine(
+        province_code=province,
+        product=product,
+        quantity=quantity,
+        unit_price=price,
+        vat_rate=0 if consigned else product.vat_rate,
+        line_total=total,
+        vat=0 if consigned else vat_included(total, product.vat_rate),
+        commission=commission,
+        supplier_share=total - commission if consigned else 0,
+        cost=cost,
+        supplier=supplier,
+        consignment=consigned,
+    )
 
 
 @settles("goods", label=gettext_lazy("Goods sale"))

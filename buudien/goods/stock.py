@@ -174,7 +174,7 @@ def stock_apply(
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if deltas:
-                cursor.execute(*_levels_sql(deltas))
+                cursor.execute(*levels_sql(deltas))
     except IntegrityError:
         raise DomainError(
             _("Not enough stock: another sale took it meanwhile. Try again."), field=field
@@ -183,7 +183,7 @@ def stock_apply(
     return moved
 
 
-def _levels_sql(deltas: dict[int, list[int]]) -> tuple[str, list[Any]]:
+def levels_sql(deltas: dict[int, list[int]]) -> tuple[str, list[Any]]:
     """``quantity = quantity + delta, value = value + delta`` on every level touched, in one
     UPDATE (the rows are locked already, in primary-key order)."""
     table = connection.ops.quote_name(StockLevel._meta.db_table)
