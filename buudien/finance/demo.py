@@ -35,7 +35,7 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -183,13 +183,8 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     report(_("The counters' year at a real province's pace"))
     started = time.perf_counter()
     year = _Year(actor=actor, bank=bank, pace=pace, rng=random.Random(seed * 53 + 11))
-    for index, day in enumerate(days):
-        after = days[index + 1] if index + 1 < len(days) else None
-        year.post_day(
-            day,
-            week_ends=after is None or after.isocalendar()[:2] != day.isocalendar()[:2],
-            last=after is None,
-        )
+    for day, week_ends, last in day_ends(days):
+        year.post_day(day, week_ends=week_ends, last=last)
     return _(
         "At a province's pace: %(n)s more operations at the counters (%(revenue)s of revenue), "
         "%(deposits)s daily deposits to the bank, %(settlements)s monthly settlements "
@@ -197,10 +192,60 @@ def build(*, seed: int, report: Callable[[str], None]) -> str:
     ) % {
         "n": format_number(year.operations),
         "revenue": format_vnd(year.revenue),
-        "deposits": format_number(year.deposits),
+        "deposits": format_number(year.takings.deposits),
         "settlements": format_number(year.settlements),
         "s": time.perf_counter() - started,
     }
+
+
+def day_ends(days: list[dt.date]) -> Iterator[tuple[dt.date, bool, bool]]:
+    """Each of ``days`` with whether it ends its week and whether it is the last."""
+    for index, day in enumerate(days):
+        after = days[index + 1] if index + 1 < len(days) else None
+        yield day, after is None or after.isocalendar()[:2] != day.isocalendar()[:2], after is None
+
+
+class Takings:
+    """The cash a step's operations leave in the drawers, deposited at ``bank`` as the points
+    do: the offices the evening of each day, the others at the week's end (or sooner, past
+    ``DEPOSIT_AT``), everyone on the last day. ``name`` keeps one step's deposits apart from
+    another's (the idempotency keys)."""
+
+    def __init__(self, bank: Account, name: str = "deposit") -> None:
+        self.bank, self.name = bank, name
+        self.cash: dict[int, int] = defaultdict(int)  # taken and not deposited yet, per point
+        self.points: dict[int, ServicePoint] = {}
+        self.drawers: dict[int, Account] = {}
+        self.deposits = 0
+
+    def take(self, point: ServicePoint, amount: int) -> None:
+        if point.pk not in self.drawers:
+            self.points[point.pk], self.drawers[point.pk] = point, ledger.account_for_drawer(point)
+        self.cash[point.pk] += amount
+
+    def deposited(self, day: dt.date, *, week_ends: bool, last: bool) -> list[ledger.Posting]:
+        """The deposits of ``day``'s evening."""
+        postings = []
+        for point_id, amount in sorted(self.cash.items()):
+            point = self.points[point_id]
+            if not amount or not (
+                last or week_ends or point.kind in OFFICES or amount >= DEPOSIT_AT
+            ):
+                continue
+            self.cash[point_id] = 0
+            postings.append(
+                ledger.Posting(
+                    idempotency_key=f"pace:{self.name}:{point.code}:{day:%Y%m%d}",
+                    kind=EntryKind.BANK_DEPOSIT,
+                    reference=f"NT{point.code}{day:%y%m%d}",
+                    legs=[ledger.Leg(self.bank, self.drawers[point_id], amount)],
+                    business_date=day,
+                    point=point,
+                    memo=_("The day's takings deposited at the bank"),
+                )
+            )
+            self.deposits += 1
+        return postings
 
 
 class _Year:
@@ -208,10 +253,10 @@ class _Year:
 
     def __init__(self, *, actor: User, bank: Account, pace: float, rng: random.Random) -> None:
         self.actor, self.bank, self.rng = actor, bank, rng
-        self.operations = self.revenue = self.deposits = self.settlements = 0
+        self.operations = self.revenue = self.settlements = 0
         self.offers = offers({service: found.operations * pace for service, found in PACE.items()})
         self.points = {offer.point.pk: offer.point for offer in self.offers}
-        self.cash: dict[int, int] = defaultdict(int)  # taken and not deposited yet, per point
+        self.takings = Takings(bank)
         self.drawers = {pk: ledger.account_for_drawer(p) for pk, p in self.points.items()}
         self.revenues = {s: ledger.account_for_revenue(PROVINCE, s) for s in PACE}
         self.vat = ledger.account_vat_payable(PROVINCE)
@@ -228,14 +273,13 @@ class _Year:
         agents' of the week (or of more than ``DEPOSIT_AT``), deposited at the bank."""
         self.settle(day)
         postings: list[ledger.Posting] = []
-        cash = self.cash
         month = day.replace(day=1)
         for offer in self.offers:
             for n in range(offer.count_on(day, self.rng)):
                 legs = self._legs(offer, month)
                 for leg in legs:
                     if leg.debit.pk == self.drawers[offer.point.pk].pk:
-                        cash[offer.point.pk] += leg.amount
+                        self.takings.take(offer.point, leg.amount)
                 postings.append(
                     ledger.Posting(
                         idempotency_key=f"pace:{offer.point.code}:{day:%Y%m%d}:{offer.service}:{n}",
@@ -249,25 +293,7 @@ class _Year:
                     )
                 )
         self.operations += len(postings)
-        for point_id, amount in sorted(cash.items()):
-            point = self.points[point_id]
-            if not amount or not (
-                last or week_ends or point.kind in OFFICES or amount >= DEPOSIT_AT
-            ):
-                continue
-            cash[point_id] = 0
-            postings.append(
-                ledger.Posting(
-                    idempotency_key=f"pace:deposit:{point.code}:{day:%Y%m%d}",
-                    kind=EntryKind.BANK_DEPOSIT,
-                    reference=f"NT{point.code}{day:%y%m%d}",
-                    legs=[ledger.Leg(self.bank, self.drawers[point_id], amount)],
-                    business_date=day,
-                    point=point,
-                    memo=_("The day's takings deposited at the bank"),
-                )
-            )
-            self.deposits += 1
+        postings += self.takings.deposited(day, week_ends=week_ends, last=last)
         if postings:
             ledger.entries_post(
                 actor=self.actor, province_code=PROVINCE, postings=postings, answer=False

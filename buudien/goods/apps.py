@@ -9,7 +9,7 @@ class GoodsConfig(AppConfig):
 
     def ready(self) -> None:
         from buudien.core.demo import DemoStep, register_demo_step
-        from buudien.goods import demo, orders
+        from buudien.goods import demo, demo_pace, orders
         from buudien.mail.ledger import cod_follow
 
         # An order's parcel delivered: its COD settles what the buyer owed.
@@ -17,3 +17,5 @@ class GoodsConfig(AppConfig):
 
         # After mail and dossiers, before the cash closings: the sales fill the drawers.
         register_demo_step(DemoStep(order=70, name="goods.year", build=demo.build))
+        # At a province's pace, before the ledger's (which deposits its own takings).
+        register_demo_step(DemoStep(order=83, name="goods.pace", build=demo_pace.build))

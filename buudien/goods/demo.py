@@ -1014,6 +1014,7 @@ def _transfer(
     by_pk: dict[int, Item],
     at: dt.datetime,
     made: _Made,
+    prefix: str = "demo",
 ) -> Callable[[], None]:
     """Goods sent from the warehouse and received by the point's clerk on arrival."""
 
@@ -1023,7 +1024,7 @@ def _transfer(
             transfer = services.transfer_send(
                 actor=keeper,
                 point=main,
-                idempotency_key=f"demo-{outlet.point.code}-{at:%Y%m%d}-{index}",
+                idempotency_key=f"{prefix}-{outlet.point.code}-{at:%Y%m%d}-{index}",
                 to_point=outlet.point,
                 lines=lines,
                 at=at,
@@ -1045,6 +1046,7 @@ def _receipt(
     month: dt.date,
     at: dt.datetime,
     made: _Made,
+    prefix: str = "demo",
 ) -> Callable[[], None]:
     """Goods of ``supplier`` received at the warehouse, bought at the month's cost (a few %
     either side of the catalogue's)."""
@@ -1061,9 +1063,10 @@ def _receipt(
             services.receipt_make(
                 actor=keeper,
                 point=main,
-                idempotency_key=f"demo-{month:%Y%m}-{supplier.code}-{index}",
+                idempotency_key=f"{prefix}-{month:%Y%m}-{supplier.code}-{index}",
                 supplier=supplier,
-                supplier_document=f"HD{month:%y%m}{supplier.pk:03d}{index}",
+                supplier_document=f"HD{month:%y%m}{supplier.pk:03d}{index}"
+                + ("" if prefix == "demo" else "B"),
                 lines=chunk,
                 at=at,
             )

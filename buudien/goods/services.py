@@ -631,7 +631,7 @@ def _bulk_lines(
 
 
 @transaction.atomic
-def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> int:
+def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sale]:
     """Many cash sales made at the counters, written at once: each is the sale ``sale_make``
     makes (its number, its lines, the goods out of its point's stock at the average cost, one
     ledger entry, its counts in the rollup and its audit record), but the stock levels, the
@@ -639,7 +639,8 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> int:
     in a few statements. For a day of a till that worked offline, and for the demo's year at
     a province's pace. All or nothing: every problem (a clerk away from their point, a
     product without a price on its day, more than a point holds, a key used already) is
-    refused at once, with the sale's place in the list. Returns the number of sales."""
+    refused at once, with the sale's place in the list. Returns the sales, in the order of
+    time."""
     problems = Problems()
     desks: dict[tuple[int, int, dt.date], Desk] = {}
     todo: list[tuple[int, BulkSale, Desk, list[Line], str]] = []
@@ -729,7 +730,7 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> int:
         made.append((sale, desk, key, rows, moves))
     problems.raise_any()
     if not made:
-        return 0
+        return []
     # The sales' numbers: a block of each point's serials.
     counts: dict[int, int] = defaultdict(int)
     for sale, *_rest in made:
@@ -813,7 +814,7 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> int:
             for one, (sale, *_rest) in zip(written, made, strict=True)
         ]
     )
-    return len(written)
+    return written
 
 
 def _sale_line(province: str, product: Product, quantity: int, price: int, cost: int) -> SaleLine:

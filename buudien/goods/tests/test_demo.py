@@ -13,8 +13,9 @@ from django.db.models import F, Sum
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.demo import demo_steps
+from buudien.finance import banks
 from buudien.finance.models import Account
-from buudien.goods import demo, rollup, stock
+from buudien.goods import demo, demo_pace, rollup, stock
 from buudien.goods.barcodes import is_ean13
 from buudien.goods.choices import ApprovalStatus, OrderStatus, TransferStatus
 from buudien.goods.models import (
@@ -64,7 +65,7 @@ def test_the_step_is_registered_after_dossiers_and_before_the_closings():
     assert orders["goods.year"] < orders["cashdesk.closings"]
 
 
-def test_a_small_year_of_goods_through_the_services(built):
+def test_a_small_year_of_goods_through_the_services(built, monkeypatch):
     # the catalogue: real-looking products with valid barcodes
     assert built.startswith(("Hàng hóa", "Goods"))
     warehouse = Warehouse.objects.select_related("point").get(province_code="20")
@@ -123,6 +124,32 @@ def test_a_small_year_of_goods_through_the_services(built):
     assert rollup.goods_rollup_rebuild(province_code="20") == len(before)
     assert sorted(GoodsRollup.objects.values_list(*columns)) == before
     assert "Hàng hóa" in built or "Goods" in built
+    assert_the_money_holds()
+
+    # At a province's pace (a small one here): the rest of the year's sales through the bulk
+    # path, stocked by receipts and transfers ahead of them, their takings deposited.
+    monkeypatch.setenv("BUUDIEN_DEMO_PACE", "0.002")
+    banks.bank_open(actor=None, province_code="20", bank="vietinbank", name="VietinBank Lạng Sơn")
+    drawers = Account.objects.filter(province_code="20", code__startswith="1111.")
+    cash_before = sum(drawers.values_list("balance", flat=True))
+    paced = demo_pace.build(seed=2023, report=lambda _text: None)
+    assert "(" in paced and paced != ""
+    more = Sale.objects.filter(idempotency_key__contains=":pace-")
+    assert 300 < more.count() < 900
+    assert more.values("point").distinct().count() >= 10
+    assert more.exclude(buyer_tax_code="").filter(lines__quantity__gte=24).exists()  # the shops
+    assert not more.filter(created_at__gte=NOW).exists()
+    assert Transfer.objects.exclude(status=TransferStatus.RECEIVED).count() == 0
+    assert stock.stock_verify(province_code="20") == []
+    held = StockLevel.objects.filter(province_code="20").aggregate(v=Sum("value"))["v"]
+    assert sum(inventory.values_list("balance", flat=True)) == held
+    kept = GoodsRollup.objects.aggregate(revenue=Sum(F("revenue") - F("revenue_returned")))
+    assert balance("5113.consumer_goods") == kept["revenue"]
+    before = sorted(GoodsRollup.objects.values_list(*columns))
+    assert rollup.goods_rollup_rebuild(province_code="20") == len(before)
+    assert sorted(GoodsRollup.objects.values_list(*columns)) == before
+    # every sale's cash went to the bank by the last evening
+    assert sum(drawers.values_list("balance", flat=True)) == cash_before
     assert_the_money_holds()
 
     # a second build changes nothing
