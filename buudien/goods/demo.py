@@ -927,17 +927,8 @@ def _year(
                 back = at + dt.timedelta(days=rng.randint(1, 6), minutes=rng.randint(5, 90))
                 if back < now and back.time() < dt.time(17, 30):
                     add(back, _return(rng, outlet, key, back, sold, made))
-    for month, wanted in sorted(bought.items()):
-        day = next(day for day in days if day >= month)
-        suppliers = sorted({by_pk[pk].product.supplier for pk in wanted}, key=lambda s: s.code)
-        for index, supplier in enumerate(suppliers):
-            lines = [
-                (by_pk[pk], math.ceil(quantity * (1 + EXTRA)))
-                for pk, quantity in sorted(wanted.items())
-                if by_pk[pk].product.supplier_id == supplier.pk
-            ]
-            at = _at(day, 7 * 60 + index)
-            add(at, _receipt(rng, keeper, main, supplier, lines, month, at, made))
+    for at, receive in _purchases(rng, bought, days, by_pk, keeper, main, made):
+        add(at, receive)
     bigger = [o for o in outlets if o.point.kind == PointKind.BC2] or outlets
     for number in range(WRITE_OFFS):
         outlet = rng.choice(bigger)
@@ -950,6 +941,36 @@ def _year(
     for event in sorted(events):
         if event.at < now:
             event.run()
+
+
+def _purchases(
+    rng: random.Random,
+    bought: dict[dt.date, Counter[int]],
+    days: list[dt.date],
+    by_pk: dict[int, Item],
+    keeper: Any,
+    main: ServicePoint,
+    made: _Made,
+    prefix: str = "demo",
+    minute: int = 7 * 60,
+) -> list[tuple[dt.datetime, Callable[[], None]]]:
+    """The warehouse's receipts of each month: from each supplier, on the month's first
+    business day, what the month sends out and a little more (``EXTRA``)."""
+    found = []
+    for month, wanted in sorted(bought.items()):
+        day = next(day for day in days if day >= month)
+        suppliers = sorted({by_pk[pk].product.supplier for pk in wanted}, key=lambda s: s.code)
+        for index, supplier in enumerate(suppliers):
+            lines = [
+                (by_pk[pk], math.ceil(quantity * (1 + EXTRA)))
+                for pk, quantity in sorted(wanted.items())
+                if by_pk[pk].product.supplier_id == supplier.pk
+            ]
+            at = _at(day, minute + index)
+            found.append(
+                (at, _receipt(rng, keeper, main, supplier, lines, month, at, made, prefix))
+            )
+    return found
 
 
 def _sale(

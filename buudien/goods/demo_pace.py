@@ -52,7 +52,7 @@ from buudien.goods.demo import (
     _Made,
     _outlets,
     _periods,
-    _receipt,
+    _purchases,
     _transfer,
 )
 from buudien.goods.models import GoodsReceiptLine, Price, Product, Sale, SaleLine, Warehouse
@@ -257,18 +257,8 @@ def _stock(
             if outlet.point.pk != main.pk:
                 sends.append((sent_on, outlet, send))
     events: list[tuple[dt.datetime, int, Callable[[], None]]] = []
-    for month, wanted in sorted(bought.items()):
-        day = next(day for day in days if day >= month)
-        suppliers = sorted({by_pk[pk].product.supplier for pk in wanted}, key=lambda s: s.code)
-        for index, supplier in enumerate(suppliers):
-            lines = [
-                (by_pk[pk], math.ceil(quantity * (1 + EXTRA)))
-                for pk, quantity in sorted(wanted.items())
-                if by_pk[pk].product.supplier_id == supplier.pk
-            ]
-            at = _at(day, 6 * 60 + index)
-            receive = _receipt(rng, keeper, main, supplier, lines, month, at, made, "pace")
-            events.append((at, len(events), receive))
+    for at, receive in _purchases(rng, bought, days, by_pk, keeper, main, made, "pace", 6 * 60):
+        events.append((at, len(events), receive))
     for sent_on, outlet, send in sends:
         at = _at(sent_on, 6 * 60 + 40 + outlet.point.pk % 20)
         send_goods = _transfer(keeper, main, outlet, send, by_pk, at, made, "pace")
