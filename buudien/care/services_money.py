@@ -48,7 +48,7 @@ from buudien.counter import fields
 from buudien.counter.choices import CancelStatus
 from buudien.counter.desk import Desk, Op, key_clean, moment_of, user_or_none
 from buudien.counter.models import CancelRequest
-from buudien.finance import banks, ledger
+from buudien.finance import banks, costs, ledger
 from buudien.finance.choices import EntryKind
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -66,6 +66,7 @@ APP = "care"
 PREFIX = "BT"  # bồi thường: the reference printed on the receipt
 APPROVERS = frozenset({Role.ACCOUNTANT, Role.ADMIN})
 TRANSFER_ROLES = frozenset({Role.ACCOUNTANT, Role.ADMIN})
+COMPENSATION_CATEGORY = "811"  # other expenses (Circular 200/2014 and 99/2025)
 
 
 def _vnd(amount: int) -> str:
@@ -316,7 +317,8 @@ def compensation_pay(
             kind=EntryKind.COMPENSATION,
             legs=[
                 ledger.Leg(
-                    debit=ledger.account_compensation_expense(province),
+                    # Other expenses (811) of the point that books it: its unit's cost.
+                    debit=costs.cost_account(province, COMPENSATION_CATEGORY, desk.point),
                     credit=credit,
                     amount=compensation.amount,
                     service=service,

@@ -144,8 +144,6 @@ TRANSFERS_AWAITED = "113"
 # Cash taken out of a drawer and not yet received (by another point, or on the bank account).
 CASH_IN_TRANSIT = "113.cash"
 CONSIGNORS_AWAITING_COD = "3388.orders"
-# Compensation paid to customers for mail lost, damaged or late (other expenses, 811).
-COMPENSATION_EXPENSE = "811.compensation"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -442,18 +440,6 @@ def account_for_supplier(province_code: str, supplier: str) -> Account:
         kind=AccountKind.LIABILITY,
         name=lambda: _("Payable to supplier %(supplier)s") % {"supplier": supplier.upper()},
         partner=supplier,
-    )
-
-
-def account_compensation_expense(province_code: str) -> Account:
-    """``811.compensation``: the compensation paid to customers for mail lost, damaged or
-    late (Decree 47/2011/NĐ-CP), one of the enterprise's other expenses (expense). Made by
-    the first compensation paid, not with the province's chart."""
-    return _account_ensure(
-        province_code=province_code,
-        code=COMPENSATION_EXPENSE,
-        kind=AccountKind.EXPENSE,
-        name=lambda: _("Compensation paid to customers"),
     )
 
 

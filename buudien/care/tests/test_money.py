@@ -22,6 +22,7 @@ from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, Entry
 from buudien.mail.choices import MailService
 from buudien.mail.tests.ops_factories import ops_item
+from buudien.planning.selectors import year_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -194,9 +195,17 @@ def test_paid_at_the_counter_once_debits_the_expense_and_credits_the_drawer(
     )
     entry = Entry.objects.get(pk=paid.entry_id)
     legs = [(t.debit.code, t.credit.code, t.amount) for t in entry.transfers.all()]
-    assert (entry.kind, legs) == ("compensation", [("811.compensation", "1111.240001", 108_000)])
+    # other expenses (811) of the point that paid it: its unit's cost
+    assert (entry.kind, legs) == ("compensation", [("811.240001", "1111.240001", 108_000)])
     balances = dict(Account.objects.values_list("code", "balance"))
-    assert (balances["811.compensation"], balances["1111.240001"]) == (108_000, 392_000)
+    assert (balances["811.240001"], balances["1111.240001"]) == (108_000, 392_000)
+    assert Account.objects.get(code="811.240001").point == world.point_a
+    # the year report of the point's unit counts it among its other expenses
+    report = year_report(
+        user=None, province_code="20", year=2026, unit=world.point_a.unit.code, estimate=False
+    )
+    groups = {group["code"]: group["actual"] for group in report["expenses"]["groups"]}
+    assert groups.get("811") == 108_000
     rollup = CareRollup.objects.get(month=dt.date(2026, 12, 1))
     assert (rollup.compensations, rollup.compensation_paid) == (1, 108_000)
     step = made.request.steps.get(kind="compensated")
@@ -277,7 +286,7 @@ def test_paid_by_transfer_by_an_accountant_from_the_bank(
 
     assert (paid.method, paid.point, paid.amount) == ("transfer", world.point_a, 80_000)
     legs = [(t.debit.code, t.credit.code, t.amount) for t in paid.entry.transfers.all()]
-    assert legs == [("811.compensation", "1121.vietinbank", 80_000)]
+    assert legs == [("811.240001", "1121.vietinbank", 80_000)]
 
 
 # --- refunds -----------------------------------------------------------------------------
