@@ -35,7 +35,9 @@ def scope_q(user: Any, field: str) -> Q:
     if path is None:
         return Q(pk__in=[])
     if path == "":
-        return Q()
+        # Everything, as a condition of its own: an empty Q() would vanish from an OR
+        # (Q() | Q(point=None) is Q(point=None)), and a superuser would see only the rest.
+        return ~Q(pk__in=[])
     return Q(**{f"{field}__startswith": path})
 
 
