@@ -19,10 +19,7 @@ from buudien.finance.models import (
     Transfer,
 )
 from buudien.finance.selectors import account_scope_q
-from buudien.network.choices import UnitKind
-from buudien.network.models import Unit
-from buudien.people import access
-from buudien.people.admin_scope import ReadOnlyAdmin
+from buudien.people.admin_scope import PerProvinceMixin, ReadOnlyAdmin
 
 
 class _ReadOnly(ReadOnlyAdmin):
@@ -30,24 +27,8 @@ class _ReadOnly(ReadOnlyAdmin):
     list_per_page = 100
 
 
-def _provinces(request: HttpRequest) -> list[str] | None:
-    """The provinces whose provincial post is in the user's scope (None: a superuser's, all)."""
-    if request.user.is_superuser:
-        return None
-    return list(
-        access.visible(
-            request.user, Unit.objects.filter(kind=UnitKind.PROVINCE), "path"
-        ).values_list("province_code", flat=True)
-    )
-
-
-class _PerProvince(_ReadOnly):
+class _PerProvince(PerProvinceMixin, _ReadOnly):
     """The rows of the provinces in the user's scope only."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        codes = _provinces(request)
-        return queryset if codes is None else queryset.filter(province_code__in=codes)
 
 
 def _kt1_references(prefix: str = "") -> Q:

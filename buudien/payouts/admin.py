@@ -1,5 +1,6 @@
 """The Django admin of payouts: payers are kept here by administrators; lists, lines and
-payments are read only (they change through their services)."""
+payments are read only (they change through their services). Each administrator sees the
+rows of the provinces in their scope only."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from buudien.payouts.models import Payer, Payment, PayoutLine, PayoutList
-from buudien.people.admin_scope import ReadOnlyAdmin, RoleGatedMixin
+from buudien.people.admin_scope import PerProvinceMixin, ReadOnlyAdmin, RoleGatedMixin
 
 
 @admin.register(Payer)
-class PayerAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PayerAdmin(PerProvinceMixin, RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "name",
         "code",
@@ -32,14 +33,14 @@ class PayerAdmin(RoleGatedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PayoutList)
-class PayoutListAdmin(ReadOnlyAdmin):
+class PayoutListAdmin(PerProvinceMixin, ReadOnlyAdmin):
     list_display = ["code", "payer", "period", "status", "line_count", "total_amount"]
     list_filter = ["status", "service", "province_code"]
     search_fields = ["code"]
 
 
 @admin.register(PayoutLine)
-class PayoutLineAdmin(ReadOnlyAdmin):
+class PayoutLineAdmin(PerProvinceMixin, ReadOnlyAdmin):
     list_display = ["payout_list", "number", "beneficiary_name", "amount", "point", "status"]
     list_filter = ["status", "province_code"]
     search_fields = ["citizen_id", "name_folded"]
@@ -47,7 +48,7 @@ class PayoutLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(PerProvinceMixin, ReadOnlyAdmin):
     list_display = ["line", "point", "clerk", "paid_at", "proxy_name"]
     list_filter = ["province_code"]
     search_fields = ["proxy_name", "proxy_citizen_id", "proxy_document"]

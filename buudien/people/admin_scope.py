@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from buudien.core.audit import audit_record, snapshot
+from buudien.network.choices import UnitKind
+from buudien.network.models import Unit
 from buudien.people import access
 
 
@@ -19,6 +22,40 @@ def province_of(request: HttpRequest) -> str | None:
         return None
     unit = getattr(user, "unit", None)
     return (unit.province_code if unit is not None else "") or None
+
+
+def provinces_of(request: HttpRequest) -> list[str] | None:
+    """The provinces whose provincial post is in an administrator's scope; None for a
+    superuser's (all of them)."""
+    if request.user.is_superuser:
+        return None
+    provinces = Unit.objects.filter(kind=UnitKind.PROVINCE)
+    return list(
+        access.visible(request.user, provinces, "path").values_list("province_code", flat=True)
+    )
+
+
+class PerProvinceMixin:
+    """The rows of the provinces in the administrator's scope only (all of them for a
+    superuser), whatever Django permissions they hold; a row added by hand is given one of
+    those provinces. ``province_field`` is the lookup of the row's province."""
+
+    province_field = "province_code"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
+        codes = provinces_of(request)
+        if codes is None:
+            return queryset
+        return queryset.filter(**{f"{self.province_field}__in": codes})
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        codes = provinces_of(request) if db_field.name == "province_code" else None
+        if codes is not None:
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=[(code, code) for code in codes]
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class RoleGatedMixin:
