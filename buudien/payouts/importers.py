@@ -4,8 +4,9 @@ file, imported and funded through ``services.list_import``. Registered when the 
 
 The payer and the month come from the caller (``buudien payouts import FILE --payer bhxh
 --period 2026-11``, the upload page, the API) or from the file's own ``payer`` and ``period``
-columns (``buudien import payout_list FILE``): every row must name the same ones. All or
-nothing: every problem of every row is reported, by row and column.
+columns (``buudien import payout_list FILE``): every row must name the same ones, and the
+same as the caller's when both are given. All or nothing: every problem of every row is
+reported, by row and column.
 """
 
 from __future__ import annotations
@@ -83,7 +84,12 @@ COLUMNS = (
     Column("citizen_id", _citizen_id(), help=gettext_lazy("the beneficiary's citizen ID")),
     Column("amount", _amount(), help=gettext_lazy("the amount to pay, in đồng")),
     Column("point_code", im.code(16), help=gettext_lazy("the pay point's code")),
-    Column("period", _period(), help=gettext_lazy("the month the list pays")),
+    Column(
+        "period",
+        _period(),
+        required=False,
+        help=gettext_lazy("the month the list pays, when not given to the command (--period)"),
+    ),
     Column("address", im.text(300), required=False, help=gettext_lazy("the beneficiary's address")),
     Column("phone", im.text(20), required=False, help=gettext_lazy("the beneficiary's phone")),
     Column(
@@ -179,19 +185,36 @@ class PayoutListImport(ImportKind):
         return payer
 
     def _period_of(self, rows: list[Row], errors: list[RowError]) -> dt.date | None:
-        period = self.period
+        """The month given (``--period``) or the file's; a file whose column says another
+        month than the one given is refused once, naming both."""
+        given = self.period
+        first = next((row["period"] for row in rows if row["period"]), None)
+        if given is not None and first is not None and first != given:
+            errors.append(
+                RowError(
+                    1,
+                    "period",
+                    _("the file's period is %(value)s, but %(period)s was given (--period)")
+                    % {"value": f"{first:%m/%Y}", "period": f"{given:%m/%Y}"},
+                )
+            )
+            return None
+        period = given or first
         if period is None:
-            found = [row["period"] for row in rows if row["period"]]
-            if not found:
-                return None
-            period = found[0]
+            errors.append(
+                RowError(1, "period", _("say which month: a period column or --period YYYY-MM"))
+            )
+            return None
         for row in rows:
-            if row["period"] and row["period"] != period:
+            value = row["period"]
+            if value is None and given is None and "period" not in row.invalid:
+                errors.append(row.error("period", _("a value is required")))
+            elif value and value != period:
                 errors.append(
                     row.error(
                         "period",
                         _("this list pays %(period)s, not %(value)s")
-                        % {"period": f"{period:%m/%Y}", "value": f"{row['period']:%m/%Y}"},
+                        % {"period": f"{period:%m/%Y}", "value": f"{value:%m/%Y}"},
                     )
                 )
         return period
