@@ -243,6 +243,11 @@ CARE_HOTLINE = env_str("CARE_HOTLINE", "1900 54 54 81")
 # of a director or an accountant (buudien.counter.cancellations); at or below it, it is done
 # at once.
 BUUDIEN_CANCEL_APPROVAL_ABOVE = env_int("BUUDIEN_CANCEL_APPROVAL_ABOVE", 5_000_000)
+# Cash a counter hands to the bank above this many đồng waits in cash in transit (113) until
+# an accountant or a director of the point's units approves the deposit
+# (buudien.cashdesk); at or below it, it reaches the bank account at once. Cash handed to
+# another point's safe always waits for the receiving point to confirm it.
+BUUDIEN_HANDOVER_APPROVAL_ABOVE = env_int("BUUDIEN_HANDOVER_APPROVAL_ABOVE", 50_000_000)
 
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

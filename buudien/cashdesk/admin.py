@@ -37,8 +37,20 @@ class CashClosingAdmin(_ReadOnly):
 
 @admin.register(CashHandover)
 class CashHandoverAdmin(_ReadOnly):
-    list_display = ["business_date", "point", "kind", "bank", "to_point", "amount", "slip"]
-    list_filter = ["province_code", "kind", "business_date"]
+    list_display = [
+        "business_date",
+        "point",
+        "kind",
+        "bank",
+        "to_point",
+        "amount",
+        "slip",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["province_code", "kind", "status", "business_date"]
+    list_select_related = ["point", "to_point", "decided_by"]
 
 
 @admin.register(CodPayout)

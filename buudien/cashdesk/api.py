@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
 from buudien.cashdesk import selectors, services
-from buudien.cashdesk.choices import ClosingStatus, PayoutMethod
+from buudien.cashdesk.choices import ClosingStatus, HandoverKind, HandoverStatus, PayoutMethod
 from buudien.cashdesk.models import CashClosing, CashHandover, CodPayout
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError
@@ -86,13 +86,29 @@ class HandoverIn(Schema):
 class HandoverOut(Schema):
     id: int
     point: str = Field(..., alias="point.code")
-    kind: str
+    kind: HandoverKind
     bank: str
     to_point: str | None = Field(None, alias="to_point.code")
     amount: int
     slip: str
     business_date: dt.date
-    entry_id: int
+    created_at: dt.datetime
+    status: HandoverStatus = Field(
+        ...,
+        description="pending: in cash in transit, waiting for the receiving point's "
+        "confirmation or an accountant's approval; confirmed: received; refused: back in "
+        "the drawer.",
+    )
+    decided_at: dt.datetime | None
+    refusal: str
+    entry_id: int = Field(..., description="Out of the drawer.")
+    settled_entry_id: int | None = Field(
+        None, description="Out of cash in transit: received, or back into the drawer."
+    )
+
+
+class RefusalIn(Schema):
+    reason: str = Field(..., max_length=services.REFUSAL_MAX)
 
 
 class SenderOwedOut(Schema):
@@ -260,7 +276,64 @@ def handovers_create(request: HttpRequest, payload: HandoverIn) -> Any:
         point=point,
         to_point=to_point,
     )
-    return Status(201, CashHandover.objects.select_related("point", "to_point").get(pk=done.pk))
+    return Status(201, _handover(done))
+
+
+def _handover(handover: CashHandover) -> CashHandover:
+    return CashHandover.objects.select_related("point", "to_point").get(pk=handover.pk)
+
+
+@router.get("/handovers", response=list[HandoverOut], summary="Handovers you may see")
+def handovers_list(
+    request: HttpRequest,
+    point: str | None = None,
+    status: HandoverStatus | None = None,
+    awaiting: bool = False,
+) -> Any:
+    """Newest first; ``point``: out of its drawer. ``awaiting``: only those in transit that
+    wait for you to confirm or approve, oldest first."""
+    if awaiting:
+        return selectors.handovers_awaiting(user=request.user)[:500]
+    found = selectors.point_get(user=request.user, code=point) if point else None
+    return selectors.handover_list(user=request.user, point=found, status=status or "")[:500]
+
+
+@router.get("/handovers/{handover_id}", response=HandoverOut, summary="One handover")
+def handovers_get(request: HttpRequest, handover_id: int) -> Any:
+    return selectors.handover_get(user=request.user, handover_id=handover_id)
+
+
+@router.post(
+    "/handovers/{handover_id}/confirm",
+    response=HandoverOut,
+    summary="Confirm cash received at a safe",
+)
+def handovers_confirm(request: HttpRequest, handover_id: int) -> Any:
+    """A clerk of the receiving point, or a director or an accountant over it; never who
+    recorded it. Confirming twice books once."""
+    return _handover(services.handover_confirm(actor=request.user, handover_id=handover_id))
+
+
+@router.post(
+    "/handovers/{handover_id}/approve",
+    response=HandoverOut,
+    summary="Approve a deposit at the bank",
+)
+def handovers_approve(request: HttpRequest, handover_id: int) -> Any:
+    """An accountant or a director of the point's units; never who recorded it. Approving
+    twice books once."""
+    return _handover(services.handover_approve(actor=request.user, handover_id=handover_id))
+
+
+@router.post(
+    "/handovers/{handover_id}/refuse",
+    response=HandoverOut,
+    summary="Refuse a handover: the cash goes back into the drawer",
+)
+def handovers_refuse(request: HttpRequest, handover_id: int, payload: RefusalIn) -> Any:
+    return _handover(
+        services.handover_refuse(actor=request.user, handover_id=handover_id, reason=payload.reason)
+    )
 
 
 # --- COD ---------------------------------------------------------------------------------------

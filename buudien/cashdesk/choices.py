@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The Vietnamese banknotes a drawer is counted in, largest first (đồng). Coins are rare:
 # they are counted as one amount beside the notes.
@@ -49,6 +50,17 @@ class ClosingAction(models.TextChoices):
 class HandoverKind(models.TextChoices):
     BANK = "bank", _("Deposited at the bank")
     POINT = "point", _("Handed to another counter's safe")
+
+
+class HandoverStatus(models.TextChoices):
+    """Where cash handed over stands. ``pending``: out of the drawer, in cash in transit
+    (113), until the receiving point confirms it (another point's safe) or an accountant
+    approves the deposit (the bank, above the amount a clerk deposits alone); ``confirmed``:
+    received; ``refused``: sent back into the drawer it came from."""
+
+    PENDING = "pending", pgettext_lazy("handover", "In transit, awaiting confirmation")
+    CONFIRMED = "confirmed", pgettext_lazy("handover", "Received")
+    REFUSED = "refused", pgettext_lazy("handover", "Refused, back in the drawer")
 
 
 class PayoutMethod(models.TextChoices):

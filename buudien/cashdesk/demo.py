@@ -6,8 +6,11 @@ that move money through the drawers.
 Everything goes through the services a person would use: the point's clerk counts the drawer
 (by banknote, the odd đồng as coins); most counts match the ledger, a few are short or over,
 and the accountant ``ketoan`` approves those (the last day's few are left waiting in the
-queue, one sent back for a recount). Today's drawers are left to be closed by hand. Seeded
-and fast: a closing is a few queries.
+queue, one sent back for a recount). Today's drawers are left to be closed by hand. Today the
+largest drawers deposit their cash at the bank (the accountant approves the deposits above
+the approval amount, the last one left waiting) and small points of the main post office's
+unit hand cash to its safe (its clerk confirms the first, the last waits on its counter).
+Seeded and fast: a closing is a few queries.
 """
 
 from __future__ import annotations
@@ -16,17 +19,21 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from buudien.cashdesk import selectors, services
 from buudien.cashdesk.choices import DENOMINATIONS, ClosingStatus, PayoutMethod
+from buudien.cashdesk.models import CashHandover
 from buudien.core.bizdays import VIETNAM, business_days_in, local_today
 from buudien.core.money import format_number, format_vnd
+from buudien.finance.banks import bank_choices
 from buudien.finance.selectors import DrawerDays, drawer_days
 from buudien.mail.ledger import cod_collected_post
 from buudien.mail.models import PostalItem
+from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint, Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
@@ -130,11 +137,15 @@ def build(*, seed: int, report: Callable[[str], None], today: dt.date | None = N
             )
             approved += 1
     paid, paid_total = _cod(clerks, accountant, today, drawers)
+    handed = _handovers(points, clerks, accountant, today, drawers)
     return _(
         "Cash desk: %(closings)s closings of %(days)d days, %(approved)d differences approved, "
         "%(waiting)d waiting; COD of %(collected)d items delivered, %(paid)d COD payouts "
-        "(%(total)s) (%(seconds)s s)."
+        "(%(total)s); %(handed)d hand-overs of cash, %(in_transit)d in transit "
+        "(%(seconds)s s)."
     ) % {
+        "handed": handed.made,
+        "in_transit": handed.in_transit,
         "collected": collected,
         "closings": format_number(closings),
         "days": len(days),
@@ -216,3 +227,94 @@ def _cod(
         paid += 1
         total += payout.total
     return paid, total
+
+
+# --- cash handed over today ----------------------------------------------------------------
+
+# What a counter keeps in its drawer for the next day's change; the cash above it goes to the
+# bank (the largest drawers) or to the safe of the unit's main post office (small points).
+FLOAT = 5_000_000
+BANK_DEPOSITS = 4
+SAFE_TRANSFERS = 2
+SAFE_MOST = 3_000_000
+
+
+@dataclass
+class Handed:
+    made: int = 0
+    in_transit: int = 0
+
+
+def _handovers(
+    points: list[ServicePoint],
+    clerks: dict[int, Any],
+    accountant: Any,
+    today: dt.date,
+    drawers: dict[int, DrawerDays],
+) -> Handed:
+    """Today's cash handed over, as the counters would: the largest drawers deposit their
+    cash above the float at the bank (a deposit above the approval amount waits for the
+    accountant, who approves all but the last), and the first small points of the main post
+    office's unit hand some cash to its safe (its clerk confirms the first; the last waits
+    on the main office's counter)."""
+    handed = Handed()
+    bank = next(iter(bank_choices(points[0].province_code)), ("", ""))[0] if points else ""
+    by_pk = {point.pk: point for point in points}
+    ranked = sorted(
+        (pk for pk in clerks if pk in drawers),
+        key=lambda pk: (-drawers[pk].spendable(today), by_pk[pk].code),
+    )
+    deposits = [
+        (pk, (drawers[pk].spendable(today) - FLOAT) // 1_000_000 * 1_000_000)
+        for pk in ranked[:BANK_DEPOSITS]
+    ]
+    waiting: list[CashHandover] = []
+    for index, (pk, amount) in enumerate(deposits):
+        if not bank or amount <= 0:
+            continue
+        point = by_pk[pk]
+        done = services.handover_record(
+            actor=clerks[pk],
+            point=point,
+            amount=amount,
+            bank=bank,
+            slip=f"GNT-{today:%y%m%d}-{index + 1:02d}",
+            idempotency_key=f"demo:{today:%Y%m%d}:bank:{point.code}",
+        )
+        drawers[pk].take(today, amount)
+        handed.made += 1
+        if done.is_pending:
+            waiting.append(done)
+    for done in waiting[:-1]:
+        services.handover_approve(actor=accountant, handover_id=done.pk)
+    handed.in_transit += 1 if waiting else 0
+
+    main = next((p for p in points if p.kind == PointKind.BC1 and p.pk in clerks), None)
+    if main is None:
+        return handed
+    small = [
+        p
+        for p in points
+        if p.unit_id == main.unit_id
+        and p.pk != main.pk
+        and p.pk in clerks
+        and drawers[p.pk].spendable(today) >= 1_000_000
+    ][:SAFE_TRANSFERS]
+    for index, point in enumerate(small):
+        amount = min(SAFE_MOST, drawers[point.pk].spendable(today)) // 1_000_000 * 1_000_000
+        done = services.handover_record(
+            actor=clerks[point.pk],
+            point=point,
+            amount=amount,
+            to_point=main,
+            slip=f"PXK-{today:%y%m%d}-{index + 1:02d}",
+            idempotency_key=f"demo:{today:%Y%m%d}:safe:{point.code}",
+        )
+        drawers[point.pk].take(today, amount)
+        handed.made += 1
+        if index < len(small) - 1:
+            services.handover_confirm(actor=clerks[main.pk], handover_id=done.pk)
+            drawers[main.pk].put(today, amount)
+        else:
+            handed.in_transit += 1
+    return handed

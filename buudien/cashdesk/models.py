@@ -14,7 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from buudien.cashdesk.choices import ClosingAction, ClosingStatus, HandoverKind, PayoutMethod
+from buudien.cashdesk.choices import (
+    ClosingAction,
+    ClosingStatus,
+    HandoverKind,
+    HandoverStatus,
+    PayoutMethod,
+)
 
 
 class CashClosing(models.Model):
@@ -141,7 +147,13 @@ class ClosingEvent(models.Model):
 
 
 class CashHandover(models.Model):
-    """Cash taken out of a drawer and handed to the bank or to another counter's safe."""
+    """Cash taken out of a drawer and handed to the bank or to another counter's safe.
+
+    ``entry`` took it out of the drawer: into the bank account at once (a deposit at or
+    below ``BUUDIEN_HANDOVER_APPROVAL_ABOVE``), or into cash in transit (113.cash) while it
+    waits (``pending``) for the receiving point's confirmation or an accountant's approval;
+    ``settled_entry`` then moved it on, to where it was handed, or back into the drawer
+    (``refused``)."""
 
     province_code = models.CharField(_("province code"), max_length=2)
     idempotency_key = models.CharField(_("idempotency key"), max_length=128)
@@ -175,6 +187,25 @@ class CashHandover(models.Model):
     entry = models.ForeignKey(
         "finance.Entry", verbose_name=_("ledger entry"), on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField(_("status"), max_length=12, choices=HandoverStatus)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed or refused by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("confirmed or refused at"), null=True, blank=True)
+    refusal = models.CharField(_("reason for refusing"), max_length=200, blank=True)
+    settled_entry = models.ForeignKey(
+        "finance.Entry",
+        verbose_name=_("entry of the receipt or the return"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("cash handover")
@@ -186,9 +217,16 @@ class CashHandover(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="cashdesk_handover_positive"),
         ]
+        indexes = [
+            models.Index(fields=["province_code", "status"], name="cashdesk_handover_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.amount}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == HandoverStatus.PENDING
 
 
 class CodPayout(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
-from buudien.cashdesk.choices import ClosingStatus
+from buudien.cashdesk.choices import ClosingStatus, HandoverKind, HandoverStatus
 from buudien.cashdesk.models import CashClosing, CashHandover, CodPayout, CodPayoutItem
 from buudien.core.errors import NotFound
 from buudien.core.text import fold
@@ -24,6 +24,7 @@ from buudien.finance.models import Account, DailyBalance, Entry
 from buudien.mail.models import PostalItem
 from buudien.network.models import ServicePoint
 from buudien.people import access
+from buudien.people.choices import Role
 
 # mail.ledger.cod_key(item) is f"{COD_KEY_PREFIX}{item.pk}": the COD of an item is collected
 # when its entry exists.
@@ -163,13 +164,64 @@ def closing_of_day(*, point: ServicePoint, day: dt.date) -> CashClosing | None:
     ).first()
 
 
-def handover_list(*, user: Any, point: ServicePoint | None = None) -> QuerySet[CashHandover]:
-    handovers = CashHandover.objects.filter(point_scope_q(user)).select_related(
-        "point", "to_point", "created_by"
+# --- cash handed over --------------------------------------------------------------------------
+
+# Who confirms cash handed to a point's safe over the point, and approves a deposit at the bank
+# (with a clerk of the receiving point: services.handover_may_decide).
+HANDOVER_DECIDERS = frozenset({Role.ACCOUNTANT, Role.DIRECTOR})
+
+
+def handover_visible_q(user: Any) -> Q:
+    """Handovers ``user`` may see: from a point they may see, or to one (a clerk: from or to
+    their own point)."""
+    return point_scope_q(user, "point") | point_scope_q(user, "to_point")
+
+
+def handover_list(
+    *, user: Any, point: ServicePoint | None = None, status: str = ""
+) -> QuerySet[CashHandover]:
+    """Handovers ``user`` may see, newest first; ``point``: out of its drawer only."""
+    handovers = CashHandover.objects.filter(handover_visible_q(user)).select_related(
+        "point", "to_point", "created_by", "decided_by"
     )
     if point is not None:
         handovers = handovers.filter(point=point)
-    return handovers
+    if status:
+        handovers = handovers.filter(status=status)
+    return handovers.order_by("-created_at", "-id")
+
+
+def handover_get(*, user: Any, handover_id: int) -> CashHandover:
+    found = (
+        CashHandover.objects.filter(pk=handover_id)
+        .filter(handover_visible_q(user))
+        .select_related("point", "to_point", "created_by", "decided_by", "entry")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such cash handover."))
+    return found
+
+
+def handovers_awaiting(*, user: Any) -> QuerySet[CashHandover]:
+    """Handovers in transit that wait for ``user``, oldest first: cash handed to the safe of
+    their own point (a clerk), or, for a director or an accountant, to a point of their
+    units, and deposits at the bank of their units' points that wait for approval; never
+    those they recorded themselves."""
+    wanted = Q(pk__in=[])
+    own = getattr(user, "point_id", None)
+    if own is not None and access.has_role(user, frozenset({Role.CLERK})):
+        wanted |= Q(kind=HandoverKind.POINT, to_point_id=own)
+    if access.has_role(user, HANDOVER_DECIDERS):
+        wanted |= Q(kind=HandoverKind.POINT) & access.scope_q(user, "to_point__unit_path")
+        wanted |= Q(kind=HandoverKind.BANK) & access.scope_q(user, "point__unit_path")
+    return (
+        CashHandover.objects.filter(status=HandoverStatus.PENDING)
+        .filter(wanted)
+        .exclude(created_by_id=getattr(user, "pk", None))
+        .select_related("point", "to_point", "created_by")
+        .order_by("created_at", "id")
+    )
 
 
 # --- COD owed to senders -----------------------------------------------------------------------

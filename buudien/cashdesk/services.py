@@ -9,15 +9,23 @@ transaction: a refused operation changes nothing.
   drawer; a surplus: debit the drawer, credit 3381; kind ``cash_discrepancy``, posted once)
   or asks for a recount. A recount replaces a count not yet decided; a closing that is done
   or approved is final.
-- Cash handed to the bank (``bank_deposit``: debit the bank, credit the drawer) or to
-  another counter's safe (``cash_transfer``: debit its drawer, credit this one).
+- Cash handed over leaves the drawer at once. To the bank (``bank_deposit``): at or below
+  ``settings.BUUDIEN_HANDOVER_APPROVAL_ABOVE`` debit the bank, credit the drawer; above it,
+  debit cash in transit (113.cash), credit the drawer, and it waits for an accountant or a
+  director of the point's units, who approves it (debit the bank, credit 113.cash) or
+  refuses it with a reason (debit the drawer, credit 113.cash). To another counter's safe
+  (``cash_transfer``): always into cash in transit, until a clerk of the receiving point (or
+  a director or an accountant over it) confirms it (debit its drawer) or refuses it (back
+  into the giving drawer). Whoever recorded it never decides; each step posts once.
 - COD collected on delivery (``mail.ledger``: debit the delivering drawer, credit 3388.cod)
   is paid to the sender at the counter where they posted the items, in cash (debit 3388.cod,
   credit the drawer) or by bank transfer (credit the bank), one batch per sender: one entry
   ``cod_paid`` with a leg per item (service = the item's). Each item's COD is paid once.
 
 Handovers and payouts are counter operations (``buudien.counter.desk``): once per key (the
-key as given), written to the audit log as ``cashdesk.handover`` and ``cashdesk.cod_payout``.
+key as given), written to the audit log as ``cashdesk.handover`` and ``cashdesk.cod_payout``;
+the decisions on a handover as ``cashdesk.handover_confirm``, ``cashdesk.handover_approve`` and
+``cashdesk.handover_refuse``.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from buudien.cashdesk.choices import (
     ClosingAction,
     ClosingStatus,
     HandoverKind,
+    HandoverStatus,
     PayoutMethod,
 )
 from buudien.cashdesk.models import (
@@ -52,6 +61,7 @@ from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.sequences import sequence_next
 from buudien.core.text import fold
+from buudien.counter import fields
 from buudien.counter.desk import Desk, Op, key_clean, user_or_none
 from buudien.finance import banks, ledger
 from buudien.finance.choices import EntryKind
@@ -67,6 +77,8 @@ APP = "cashdesk"
 COUNT_ROLES = frozenset({Role.CLERK})
 APPROVE_ROLES = frozenset({Role.ACCOUNTANT})
 BANK_ROLES = frozenset({Role.ACCOUNTANT})
+DECIDE_ROLES = selectors.HANDOVER_DECIDERS
+REFUSAL_MAX = 200
 # Far more notes of one kind than a drawer holds, and more coins than a day takes.
 MAX_NOTES = 100_000
 MAX_COINS = 10_000_000
@@ -349,6 +361,17 @@ def _amount(value: Any, field: str = "amount") -> int:
     return value
 
 
+def handover_threshold() -> int:
+    """Above this many đồng, cash handed to the bank waits for an accountant's approval."""
+    return int(settings.BUUDIEN_HANDOVER_APPROVAL_ABOVE)
+
+
+def handover_waits(kind: str, amount: int) -> bool:
+    """Whether cash handed over waits in cash in transit: always for another point's safe,
+    above the threshold for the bank."""
+    return kind == HandoverKind.POINT or amount > handover_threshold()
+
+
 def handover_record(
     *,
     actor: Any,
@@ -360,8 +383,12 @@ def handover_record(
     slip: str = "",
 ) -> CashHandover:
     """Record cash taken out of ``point``'s drawer and handed to the province's account at
-    ``bank`` (a bank deposit) or to the safe of ``to_point`` (a cash transfer). Retried
-    under the same key, it returns the handover already recorded."""
+    ``bank`` (a bank deposit) or to the safe of ``to_point`` (a cash transfer). The drawer
+    is credited at once. A deposit at or below ``handover_threshold()`` reaches the bank
+    account at once; a larger one, and any cash for another point, goes into cash in
+    transit (113.cash) and waits (``pending``) for an accountant's approval or the receiving
+    point's confirmation. Retried under the same key, it returns the handover already
+    recorded."""
     _counter_point(actor, point)
     amount = _amount(amount)
     key = key_clean(idempotency_key, limit=KEY_MAX)
@@ -385,6 +412,7 @@ def handover_record(
         )
     else:  # one of the province's own accounts, never one named on the way
         bank = banks.bank_code(point.province_code, bank)
+    waits = handover_waits(kind, amount)
     desk = Desk.at_point(actor=actor, point=point, app=APP)
 
     def same(existing: CashHandover) -> bool:
@@ -403,17 +431,13 @@ def handover_record(
 
     def work(op: Op) -> CashHandover:
         drawer = ledger.account_for_drawer(point)
-        if to_point is not None:
-            safe = ledger.account_for_drawer(to_point)
-            legs = [ledger.Leg(debit=safe, credit=drawer, amount=amount)]
-            entry_kind = EntryKind.CASH_TRANSFER
+        if waits:
+            into = ledger.account_cash_in_transit(point.province_code)
         else:
-            account = banks.bank_account(point.province_code, bank)
-            legs = [ledger.Leg(debit=account, credit=drawer, amount=amount)]
-            entry_kind = EntryKind.BANK_DEPOSIT
+            into = banks.bank_account(point.province_code, bank)
         entry = desk.post(
-            kind=entry_kind,
-            legs=legs,
+            kind=_handover_entry_kind(kind),
+            legs=[ledger.Leg(debit=into, credit=drawer, amount=amount)],
             reference=f"handover:{point.code}:{slip}"[:100] if slip else f"handover:{point.code}",
             key=f"{APP}:handover:{op.key}",
         )
@@ -426,6 +450,7 @@ def handover_record(
             slip=slip,
             business_date=entry.business_date,
             entry=entry,
+            status=HandoverStatus.PENDING if waits else HandoverStatus.CONFIRMED,
         )
 
     return desk.once(
@@ -437,6 +462,170 @@ def handover_record(
         reused=reused,
         work=work,
     )
+
+
+def _handover_entry_kind(kind: str) -> str:
+    return EntryKind.CASH_TRANSFER if kind == HandoverKind.POINT else EntryKind.BANK_DEPOSIT
+
+
+def handover_may_decide(actor: Any, handover: CashHandover) -> str:
+    """Why ``actor`` may not confirm (another point's safe) or approve (the bank) ``handover``,
+    "" when they may: a clerk of the receiving point, or a director or an accountant whose
+    units hold the receiving point (the bank: the giving point); never who recorded it."""
+    if handover.kind == HandoverKind.POINT:
+        receiving = handover.to_point
+        assert receiving is not None
+        clerk_there = (
+            access.has_role(actor, COUNT_ROLES) and getattr(actor, "point_id", None) == receiving.pk
+        )
+        over_it = access.has_role(actor, DECIDE_ROLES) and access.in_scope(
+            actor, receiving.unit_path
+        )
+        if not (clerk_there or over_it):
+            return _(
+                "Cash handed to the safe of %(point)s is confirmed by a clerk of that point, "
+                "or by a director or an accountant over it."
+            ) % {"point": receiving}
+    elif not (
+        access.has_role(actor, DECIDE_ROLES) and access.in_scope(actor, handover.point.unit_path)
+    ):
+        return _("A deposit at the bank is approved by an accountant or a director of the point.")
+    if handover.created_by_id is not None and handover.created_by_id == actor.pk:
+        return _("You recorded this handover: someone else confirms or refuses it.")
+    return ""
+
+
+def _handover_locked(actor: Any, handover_id: int) -> CashHandover:
+    """The handover, locked, if ``actor`` may see it ("not found" otherwise)."""
+    found = selectors.handover_get(user=actor, handover_id=handover_id)
+    return (
+        CashHandover.objects.select_for_update(of=("self",))
+        .select_related("point", "to_point", "entry")
+        .get(pk=found.pk)
+    )
+
+
+def _handover_decider(actor: Any, handover: CashHandover) -> None:
+    refusal = handover_may_decide(actor, handover)
+    if refusal:
+        raise AccessDenied(refusal)
+
+
+def _handover_claim(handover: CashHandover, actor: Any, **fields: Any) -> None:
+    """Pending → decided, by a conditional UPDATE: of two decisions at once, one wins."""
+    claimed = CashHandover.objects.filter(pk=handover.pk, status=HandoverStatus.PENDING).update(
+        decided_by=user_or_none(actor), decided_at=timezone.now(), **fields
+    )
+    if claimed != 1:  # pragma: no cover - the row lock makes this a race of SQLite only
+        raise DomainError(_("The handover was decided meanwhile: open the page again."))
+
+
+def _handover_settle(
+    handover: CashHandover, actor: Any, *, into: Account, point: ServicePoint, memo: str
+) -> CashHandover:
+    """Move the handover's cash out of cash in transit into ``into``: one entry, once."""
+    entry = ledger.entry_post(
+        actor=user_or_none(actor),
+        idempotency_key=f"{APP}:handover-settled:{handover.pk}",
+        kind=handover.entry.kind,
+        reference=handover.entry.reference,
+        legs=[
+            ledger.Leg(
+                debit=into,
+                credit=ledger.account_cash_in_transit(handover.province_code),
+                amount=handover.amount,
+            )
+        ],
+        province_code=handover.province_code,
+        point=point,
+        memo=memo[:500],
+        late=True,
+    )
+    CashHandover.objects.filter(pk=handover.pk).update(settled_entry=entry)
+    return CashHandover.objects.select_related("point", "to_point", "entry", "settled_entry").get(
+        pk=handover.pk
+    )
+
+
+def _handover_receive(actor: Any, handover_id: int, kind: str) -> CashHandover:
+    handover = _handover_locked(actor, handover_id)
+    if handover.kind != kind:
+        raise DomainError(
+            _("Cash handed to another point's safe is confirmed there, not approved.")
+            if handover.kind == HandoverKind.POINT
+            else _("A deposit at the bank is approved by an accountant, not confirmed.")
+        )
+    _handover_decider(actor, handover)
+    if handover.status == HandoverStatus.CONFIRMED:
+        return handover  # a retry: received once
+    if handover.status == HandoverStatus.REFUSED:
+        raise DomainError(
+            _("This handover was refused: the cash went back into the drawer of %(point)s.")
+            % {"point": handover.point}
+        )
+    if kind == HandoverKind.POINT:
+        assert handover.to_point is not None
+        into, point = ledger.account_for_drawer(handover.to_point), handover.to_point
+    else:  # refused, changing nothing, if the account was closed meanwhile
+        into, point = banks.bank_account(handover.province_code, handover.bank), handover.point
+    _handover_claim(handover, actor, status=HandoverStatus.CONFIRMED)
+    done = _handover_settle(handover, actor, into=into, point=point, memo="")
+    audit_record(
+        actor=actor,
+        action=f"cashdesk.handover_{'confirm' if kind == HandoverKind.POINT else 'approve'}",
+        obj=done,
+        before={"status": HandoverStatus.PENDING},
+        after={"status": done.status, "entry": done.settled_entry_id, "amount": done.amount},
+    )
+    return done
+
+
+@transaction.atomic
+def handover_confirm(*, actor: Any, handover_id: int) -> CashHandover:
+    """The receiving point confirms the cash handed to its safe: out of cash in transit into
+    its drawer (one entry, once; a retry returns the handover as it is). A clerk of that
+    point, or a director or an accountant over it; never who recorded it."""
+    return _handover_receive(actor, handover_id, HandoverKind.POINT)
+
+
+@transaction.atomic
+def handover_approve(*, actor: Any, handover_id: int) -> CashHandover:
+    """An accountant (or a director) of the point's units approves a deposit that waits: out
+    of cash in transit into the bank account (one entry, once; a retry returns it). Never
+    who recorded it."""
+    return _handover_receive(actor, handover_id, HandoverKind.BANK)
+
+
+@transaction.atomic
+def handover_refuse(*, actor: Any, handover_id: int, reason: Any) -> CashHandover:
+    """Refuse a handover that waits, saying why: the cash goes back out of cash in transit
+    into the drawer it came from (one entry, once; refusing it again returns it). Who may
+    confirm or approve it may refuse it."""
+    handover = _handover_locked(actor, handover_id)
+    _handover_decider(actor, handover)
+    why = fields.text(reason, field="reason", label=_("The reason"), limit=REFUSAL_MAX)
+    if handover.status == HandoverStatus.REFUSED:
+        return handover
+    if handover.status == HandoverStatus.CONFIRMED:
+        raise DomainError(_("This handover was received already: it cannot be refused now."))
+    _handover_claim(handover, actor, status=HandoverStatus.REFUSED, refusal=why)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the system's language
+        memo = _("Refused: %(reason)s") % {"reason": why}
+    done = _handover_settle(
+        handover,
+        actor,
+        into=ledger.account_for_drawer(handover.point),
+        point=handover.point,
+        memo=memo,
+    )
+    audit_record(
+        actor=actor,
+        action="cashdesk.handover_refuse",
+        obj=done,
+        before={"status": HandoverStatus.PENDING},
+        after={"status": done.status, "entry": done.settled_entry_id, "reason": why},
+    )
+    return done
 
 
 # --- COD paid to senders -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buudien.cashdesk import selectors, services, sheets
-from buudien.cashdesk.choices import ClosingStatus, PayoutMethod
+from buudien.cashdesk.choices import ClosingStatus, HandoverKind, HandoverStatus, PayoutMethod
 from buudien.cashdesk.forms import (
     ClosingFilterForm,
     CountForm,
@@ -25,11 +25,13 @@ from buudien.cashdesk.forms import (
     PayoutForm,
     new_token,
 )
-from buudien.cashdesk.models import CashClosing
+from buudien.cashdesk.models import CashClosing, CashHandover
 from buudien.core.bizdays import local_today
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.forms import apply_domain_error
 from buudien.core.http import HtmxHttpRequest, paged
+from buudien.core.money import format_vnd
+from buudien.counter.forms import RefuseForm
 from buudien.finance.banks import bank_choices
 from buudien.network.models import ServicePoint
 from buudien.people import access
@@ -321,11 +323,7 @@ def handover(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(amount)s handed over and taken out of the drawer.")
-                % {"amount": f"{done.amount:,}".replace(",", ".") + " ₫"},
-            )
+            messages.success(request, _handed_said(done))
             return redirect("cashdesk:handover")
     return render(
         request,
@@ -336,8 +334,145 @@ def handover(request: HttpRequest) -> HttpResponse:
             "form": form,
             "books": selectors.drawer_day(point=point, day=local_today()),
             "handovers": selectors.handover_list(user=request.user, point=point)[:20],
+            "limit": services.handover_threshold(),
         },
     )
+
+
+def _handed_said(done: CashHandover) -> str:
+    amount = format_vnd(done.amount)
+    if not done.is_pending:
+        return _("%(amount)s handed over and taken out of the drawer.") % {"amount": amount}
+    if done.kind == HandoverKind.POINT:
+        return _(
+            "%(amount)s taken out of the drawer: it is in transit until %(point)s confirms "
+            "receiving it."
+        ) % {"amount": amount, "point": done.to_point}
+    return _(
+        "%(amount)s taken out of the drawer: above %(limit)s the deposit is in transit until "
+        "an accountant approves it."
+    ) % {"amount": amount, "limit": format_vnd(services.handover_threshold())}
+
+
+# How many decided handovers the page of cash in transit lists under those waiting.
+DECIDED_SHOWN = 20
+
+
+def _accept_question(handover: CashHandover) -> str:
+    values = {"amount": format_vnd(handover.amount), "point": handover.point}
+    if handover.kind == HandoverKind.POINT:
+        return _("Confirm that %(amount)s from %(point)s was received in your safe?") % values
+    return _("Approve the deposit of %(amount)s from %(point)s at %(bank)s?") % {
+        **values,
+        "bank": handover.bank.upper(),
+    }
+
+
+def _transit_page(
+    request: HttpRequest,
+    *,
+    row_id: int | None = None,
+    form: RefuseForm | None = None,
+    error: str = "",
+) -> HttpResponse:
+    """Cash in transit: the handovers waiting for ``request.user`` (to confirm at their
+    point's safe, or to approve at the bank), each with its buttons; those waiting for
+    others; the last ones decided. ``row_id`` is the row a refused decision came from."""
+    user = request.user
+    rows: list[dict[str, Any]] = []
+    for handover in selectors.handovers_awaiting(user=user)[:200]:
+        here = handover.pk == row_id
+        rows.append(
+            {
+                "handover": handover,
+                "form": form
+                if here and form is not None
+                else RefuseForm(auto_id=f"id_%s_{handover.pk}"),
+                "error": error if here else "",
+                "confirm": _accept_question(handover),
+            }
+        )
+    waiting_here = {row["handover"].pk for row in rows}
+    others = [
+        h
+        for h in selectors.handover_list(user=user, status=HandoverStatus.PENDING)[:200]
+        if h.pk not in waiting_here
+    ]
+    decided = (
+        selectors.handover_list(user=user)
+        .filter(decided_at__isnull=False)
+        .order_by("-decided_at", "-id")[:DECIDED_SHOWN]
+    )
+    refused = bool(error) or (form is not None and bool(form.errors))
+    return render(
+        request,
+        "cashdesk/transit.html",
+        {
+            **_tabs(user),
+            "rows": rows,
+            "others": others,
+            "decided": decided,
+            "limit": services.handover_threshold(),
+        },
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+@require_GET
+def transit(request: HttpRequest) -> HttpResponse:
+    return _transit_page(request)
+
+
+@login_required
+@require_POST
+def transit_accept(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """The receiving point confirms the cash in its safe; an accountant approves a deposit."""
+    handover = selectors.handover_get(user=request.user, handover_id=handover_id)
+    receive = (
+        services.handover_confirm
+        if handover.kind == HandoverKind.POINT
+        else services.handover_approve
+    )
+    try:
+        done = receive(actor=request.user, handover_id=handover.pk)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _transit_page(request, row_id=handover.pk, error=str(exc.message))
+    said = (
+        _("Received: %(amount)s from %(point)s is in your drawer.")
+        if done.kind == HandoverKind.POINT
+        else _("Approved: %(amount)s from %(point)s is on the bank account.")
+    )
+    messages.success(request, said % {"amount": format_vnd(done.amount), "point": done.point})
+    return redirect("cashdesk:transit")
+
+
+@login_required
+@require_POST
+def transit_refuse(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """Refused, with a reason: the cash goes back into the drawer it came from."""
+    handover = selectors.handover_get(user=request.user, handover_id=handover_id)
+    form = RefuseForm(request.POST, auto_id=f"id_%s_{handover.pk}")
+    form.is_valid()  # the reason as typed; the service decides whether it will do
+    try:
+        done = services.handover_refuse(
+            actor=request.user, handover_id=handover.pk, reason=form.cleaned_data.get("reason")
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        apply_domain_error(form, exc)
+    else:
+        messages.success(
+            request,
+            _("Refused: %(amount)s goes back into the drawer of %(point)s.")
+            % {"amount": format_vnd(done.amount), "point": done.point},
+        )
+        return redirect("cashdesk:transit")
+    form.focus()
+    return _transit_page(request, row_id=handover.pk, form=form)
 
 
 # --- COD paid to senders -------------------------------------------------------------------

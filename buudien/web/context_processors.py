@@ -25,8 +25,15 @@ class NavItem:
 FINANCE_ROLES = frozenset({"accountant", "director", "auditor", "admin"})
 SUPERVISORS = frozenset({"director", "auditor", "admin"})
 COUNTER_ROLES = frozenset({"clerk", "admin", "kt1_operator"})
-# Who approves the cancellations above the amount a clerk cancels alone (counter.cancellations).
+# Who approves the cancellations above the amount a clerk cancels alone (counter.cancellations),
+# and the cash handed over that waits in transit (cashdesk.services.handover_approve).
 CANCEL_DECIDERS = frozenset({"director", "accountant"})
+CASHDESK_TRANSIT = "/cashdesk/transit/"
+# The cash desk's pages but cash in transit.
+CASHDESK_PAGES = tuple(
+    f"/cashdesk/{page}/"
+    for page in ("total", "approvals", "closings", "history", "handover", "cod")
+)
 
 
 def _has(user: Any, roles: frozenset[str]) -> bool:
@@ -62,18 +69,22 @@ def _mail_subnav(user: Any) -> list[tuple[Any, str, str]]:
 
 def _finance_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     """The counter's financial services, then the cash desk; the ledger for who keeps it."""
+    deciders = _has(user, CANCEL_DECIDERS)
     entries: list[tuple[Any, str, Any]] = [
         (_("Bill collection"), "collection:index", "/collection/"),
         (_("Disbursements and pensions"), "payouts:index", "/payouts/"),
         (_("Savings, credit and accounts"), "agency:index", "/agency/"),
         (_("QR payment"), "cashless:index", "/cashless/"),
         (_("Insurance"), "insurance:index", "/insurance/"),
-        (_("Cash desk"), "cashdesk:index", "/cashdesk/"),
+        # Who decides on cash in transit has an entry for it (below): the cash desk's is
+        # active on the desk's other pages.
+        (_("Cash desk"), "cashdesk:index", CASHDESK_PAGES if deciders else "/cashdesk/"),
     ]
-    if _has(user, CANCEL_DECIDERS):
+    if deciders:
         entries.append(
             (_("Cancellations to approve"), "counter:cancel_requests", "/counter/cancellations/")
         )
+        entries.append((_("Cash in transit to approve"), "cashdesk:transit", CASHDESK_TRANSIT))
     if _has(user, FINANCE_ROLES):
         ledger_pages = ("/finance/accounts/", "/finance/trial-balance/", "/finance/journal/")
         entries.append((_("Ledger"), "finance:index", ledger_pages))

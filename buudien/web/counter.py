@@ -1,7 +1,8 @@
 """The counter clerk's home: the day's operations a key away, what the counter has done today
 by service, the drawer, and what waits for the clerk (items to hand out, pension lines to
-pay, dossiers due). Read from the ledger's transfers and rollups and the domains' own
-records, in a handful of queries whatever the size of the province."""
+pay, dossiers due, cash handed to the point's safe to confirm). Read from the ledger's
+transfers and rollups and the domains' own records, in a handful of queries whatever the size
+of the province."""
 
 from __future__ import annotations
 
@@ -113,7 +114,12 @@ def waiting(user: Any, point: ServicePoint, day: dt.date) -> dict[str, Any]:
         payout_list__status=ListStatus.OPEN,
     ).aggregate(n=Count("id"), amount=Sum("amount"))
     due = [row for row in dossiers.deadlines(user=user, today=day) if row.point_code == point.code]
+    to_confirm = cashdesk.handovers_awaiting(user=user).aggregate(
+        n=Count("id"), amount=Sum("amount")
+    )
     return {
+        "cash_to_confirm": to_confirm["n"] or 0,
+        "cash_to_confirm_amount": to_confirm["amount"] or 0,
         "items": items,
         "payout_lines": lines["n"] or 0,
         "payout_amount": lines["amount"] or 0,

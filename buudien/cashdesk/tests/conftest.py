@@ -69,6 +69,13 @@ def banks_open(world: Any) -> list[Account]:
 
 
 @pytest.fixture
+def limit(settings: Any) -> int:
+    """Deposits at the bank above 1.000.000 ₫ wait for an accountant's approval."""
+    settings.BUUDIEN_HANDOVER_APPROVAL_ABOVE = 1_000_000
+    return 1_000_000
+
+
+@pytest.fixture
 def drawer_a(world: Any) -> Account:
     return ledger.account_for_drawer(world.point_a)
 

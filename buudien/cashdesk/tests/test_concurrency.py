@@ -76,3 +76,35 @@ def test_two_approvals_at_once_book_once(world, clerk_a, drawer_a, fund):
     assert Entry.objects.filter(kind=EntryKind.CASH_DISCREPANCY).count() == 1
     drawer_a.refresh_from_db()
     assert drawer_a.balance == 50_000
+
+
+def test_a_confirmation_and_a_refusal_at_once_move_the_cash_once(world, clerk_a, drawer_a, fund):
+    """The receiving clerk confirms while a director refuses: one of them wins, the cash
+    leaves cash in transit once (into the receiving drawer or back)."""
+    from buudien.cashdesk.models import CashHandover
+    from buudien.finance import ledger
+    from buudien.people.tests.factories import UserFactory
+
+    clerk_b = UserFactory(username="cb", role="clerk", unit=world.unit_b, point=world.point_b)
+    director = UserFactory(username="dir", role="director", unit=world.province)
+    fund(drawer_a, 300_000)
+    done = services.handover_record(
+        actor=clerk_a,
+        point=world.point_a,
+        amount=300_000,
+        to_point=world.point_b,
+        idempotency_key="k",
+    )
+
+    def confirm() -> Any:
+        return services.handover_confirm(actor=clerk_b, handover_id=done.pk)
+
+    def refuse() -> Any:
+        return services.handover_refuse(actor=director, handover_id=done.pk, reason="thiếu")
+
+    results = _at_once(confirm, refuse, confirm, refuse)
+    assert any(isinstance(r, CashHandover) for r in results)
+    assert Entry.objects.filter(kind=EntryKind.CASH_TRANSFER).count() == 2
+    assert ledger.account_cash_in_transit("20").balance == 0
+    a, b = (ledger.account_for_drawer(p).balance for p in (world.point_a, world.point_b))
+    assert sorted([a, b]) == [0, 300_000]

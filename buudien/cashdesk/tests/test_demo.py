@@ -56,3 +56,47 @@ def test_the_demo_closes_the_last_days_and_pays_cod(
     payout = CodPayout.objects.get()
     assert (payout.total, payout.method, payout.paid_by) == (370_000, "cash", clerk_a)
     assert Entry.objects.filter(kind=EntryKind.COD_COLLECTED).count() == 2
+
+
+def test_the_demo_hands_cash_over_and_decides_as_people_would(
+    world, clerk_a, clerk_b, accountant, drawer_a, fund, banks_open, english
+):
+    """The largest drawers deposit their cash above the float at the bank: above the approval
+    amount the accountant approves all but the last; the small points of the main post
+    office's unit hand cash to its safe: its clerk confirms the first, the last waits."""
+    from buudien.cashdesk.choices import HandoverKind, HandoverStatus
+    from buudien.cashdesk.models import CashHandover
+    from buudien.cashdesk.selectors import handovers_awaiting
+    from buudien.finance import ledger
+    from buudien.network.choices import PointKind
+    from buudien.network.tests.demo_checks import assert_the_money_holds
+    from buudien.network.tests.factories import PointFactory
+    from buudien.people.tests.factories import UserFactory
+
+    main = PointFactory(code="240100", kind=PointKind.BC1, unit=world.unit_a)
+    small = PointFactory(code="240003", kind=PointKind.BDVHX, unit=world.unit_a)
+    clerk_main = UserFactory(username="gdv.240100", role="clerk", unit=world.unit_a, point=main)
+    UserFactory(username="gdv.240003", role="clerk", unit=world.unit_a, point=small)
+    fund(drawer_a, 80_000_000)
+    fund(ledger.account_for_drawer(world.point_b), 70_000_000)
+    fund(ledger.account_for_drawer(small), 4_000_000)
+
+    summary = demo.build(seed=7, report=lambda text: None, today=local_today())
+
+    assert "4 hand-overs of cash, 2 in transit" in summary
+    bank = CashHandover.objects.filter(kind=HandoverKind.BANK).order_by("-amount")
+    assert [(h.point, h.amount, h.status) for h in bank] == [
+        (world.point_a, 75_000_000, HandoverStatus.CONFIRMED),
+        (world.point_b, 65_000_000, HandoverStatus.PENDING),
+    ]
+    assert bank[0].decided_by == accountant and bank[0].settled_entry is not None
+    safe = CashHandover.objects.filter(kind=HandoverKind.POINT).order_by("point__code")
+    assert [(h.point, h.to_point, h.amount, h.status) for h in safe] == [
+        (world.point_a, main, 3_000_000, HandoverStatus.CONFIRMED),
+        (small, main, 3_000_000, HandoverStatus.PENDING),
+    ]
+    assert safe[0].decided_by == clerk_main
+    assert list(handovers_awaiting(user=clerk_main)) == [safe[1]]
+    assert ledger.account_for_drawer(main).balance == 3_000_000
+    assert ledger.account_cash_in_transit("20").balance == 68_000_000
+    assert_the_money_holds()
