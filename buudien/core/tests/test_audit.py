@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from buudien.core.audit import audit_record, snapshot
+from buudien.core.audit import audit_insert, audit_record, snapshot
 from buudien.core.context import client_ip
 from buudien.core.middleware import RequestContextMiddleware
 from buudien.core.models import AuditEntry, CalendarDay
@@ -171,3 +171,32 @@ def test_it_names_the_console_when_no_request_is_behind_a_change(db: Any) -> Non
     entry = audit_record(actor=None, action="import.points")
     assert entry.actor is None
     assert entry.actor_name == f"console:{getpass.getuser()}"
+
+
+@pytest.mark.django_db
+def test_many_rows_are_audited_as_one_by_one(
+    clerk_a: Any, clerk_b: Any, day_off: CalendarDay, from_address: str
+) -> None:
+    # given two clerks' actions on the same kind of row, one by one and in one insert
+    one = audit_record(actor=clerk_a, action="core.test", obj=day_off, after={"n": 1})
+    written = audit_insert(
+        action="core.test",
+        model=CalendarDay,
+        objects=[(clerk_a, day_off.pk, str(day_off), {"n": 1}), (clerk_b, 7, "x" * 300, None)],
+    )
+    # then each entry says what audit_record says: who, from where, which object, after
+    assert written == 2
+    entries = AuditEntry.objects.filter(action="core.test").exclude(pk=one.pk).order_by("pk")
+    fields = ("actor_id", "actor_name", "ip", "object_type", "object_id", "object_repr", "after")
+    first, second = ([getattr(e, f) for f in fields] for e in entries)
+    assert first == [getattr(one, f) for f in fields]
+    assert second == [
+        clerk_b.pk,
+        "clerk_b",
+        "203.0.113.7",
+        "core.calendarday",
+        "7",
+        "x" * 200,
+        None,
+    ]
+    assert all(e.at is not None for e in entries)

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from buudien.core.models import Sequence
-from buudien.core.sequences import sequence_next
+from buudien.core.sequences import sequence_next, sequence_next_many
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs a real PostgreSQL"
@@ -163,7 +163,7 @@ TAKER = """
 import sys, time
 import django
 django.setup()
-from buudien.core.sequences import sequence_next
+from buudien.core.sequences import sequence_next, sequence_next_many
 time.sleep(max(0.0, float(sys.argv[1]) - time.monotonic()))
 print(*[sequence_next("s10.RR", 3) for _ in range(40)])
 """
@@ -200,3 +200,30 @@ def test_concurrent_processes_never_get_the_same_value_on_a_sqlite_file(tmp_path
     taken = sorted(v for last in lasts for v in range(last - 2, last + 1))
     assert all(taker.returncode == 0 for taker in takers)
     assert taken == list(range(1, 4 * 40 * 3 + 1))
+
+
+@pytest.mark.django_db
+def test_many_counters_are_taken_at_once_after_what_each_had() -> None:
+    # given a counter at 4 and another not made yet
+    sequence_next("dossiers:HS:240001", 4)
+    # when blocks of 3 and 2 are taken at once
+    taken = sequence_next_many({"dossiers:HS:240001": 3, "dossiers:HS:240002": 2})
+    # then each block follows what its counter had, and the next single value follows it
+    assert taken == {"dossiers:HS:240001": 7, "dossiers:HS:240002": 2}
+    assert sequence_next("dossiers:HS:240002") == 3
+
+
+@pytest.mark.django_db
+def test_many_counters_taken_in_a_rolled_back_transaction_are_given_back() -> None:
+    sequence_next("a")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        sequence_next_many({"a": 5, "b": 5})
+        raise RuntimeError
+    assert sequence_next_many({"a": 1, "b": 1}) == {"a": 2, "b": 1}
+
+
+@pytest.mark.django_db
+def test_many_counters_refuse_a_block_of_no_values() -> None:
+    with pytest.raises(ValueError):
+        sequence_next_many({"a": 1, "b": 0})
+    assert not Sequence.objects.exists()
