@@ -42,6 +42,48 @@ def pytest_unconfigure(config: Any) -> None:
         clock.stop()
 
 
+# The modules that take longest, with roughly the seconds they take on a CI core (from
+# ``--durations``). The workers get the longest first: xdist's loadscope sends the modules with
+# the most tests first, which left these (a few slow tests each) for the end, one worker
+# running them while the other stood idle. A module that takes more than ~10 s belongs here;
+# any other counts a fifth of a second a test.
+SLOW_MODULES = {
+    "buudien/network/tests/test_demo_dates.py": 100,
+    "buudien/core/tests/test_serve.py": 90,
+    "buudien/web/tests/test_accessibility.py": 70,
+    "buudien/network/tests/test_demo.py": 50,
+    "buudien/core/tests/test_schemathesis.py": 45,
+    "buudien/core/tests/test_settings.py": 20,
+    "buudien/payouts/tests/test_demo.py": 15,
+    "buudien/agency/tests/test_demo.py": 15,
+    "buudien/dossiers/tests/test_demo.py": 12,
+    "buudien/mail/tests/test_demo_year.py": 10,
+    "buudien/goods/tests/test_demo.py": 10,
+}
+SECONDS_PER_TEST = 0.2
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """``--dist loadscope``, the longest work first (longest processing time first): both
+    workers then finish within seconds of each other, on small modules."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    def seconds(unit: tuple[str, dict[str, bool]]) -> float:
+        scope, tests = unit
+        return SLOW_MODULES.get(scope.split("::")[0], len(tests) * SECONDS_PER_TEST)
+
+    class LongestFirst(LoadScopeScheduling):  # type: ignore[misc]
+        def _assign_work_unit(self, node: Any) -> None:
+            ordered = sorted(self.workqueue.items(), key=seconds, reverse=True)
+            self.workqueue.clear()
+            self.workqueue.update(ordered)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Tests marked ``postgres`` need a real PostgreSQL: skipped on SQLite."""
     from django.db import connection
