@@ -50,8 +50,7 @@ def pytest_unconfigure(config: Any) -> None:
 SLOW_MODULES = {
     "buudien/network/tests/test_demo_dates.py": 100,
     "buudien/core/tests/test_serve.py": 90,
-    "buudien/web/tests/test_accessibility.py": 70,
-    "buudien/network/tests/test_demo.py": 50,
+    "buudien/network/tests/test_demo.py": 90,  # and the axe walk of every role's pages
     "buudien/core/tests/test_schemathesis.py": 45,
     "buudien/core/tests/test_settings.py": 20,
     "buudien/payouts/tests/test_demo.py": 15,

@@ -482,3 +482,15 @@ def test_the_demo_runs_at_a_province_pace_through_the_ledger(built: Built) -> No
     settled = paced.filter(kind="collection_settlement")
     assert settled.exists() and not settled.filter(point__isnull=False).exists()
     assert_the_money_holds()
+
+
+# Last in the module: a test with a live server runs outside a transaction, and the database
+# (this module's demo) is emptied after it.
+@pytest.mark.browser
+def test_every_roles_main_pages_pass_axe(built: Built, live_server: Any, page: Any) -> None:
+    """The accessibility walk of buudien.web.tests.accessibility over this demo: every role's
+    main pages and a citizen's, no serious or critical axe violation, no control unlabelled."""
+    from buudien.web.tests.accessibility import assert_every_roles_main_pages_pass_axe
+
+    accounts = {role: username for username, role in DEMO_ACCOUNTS.items()}
+    assert_every_roles_main_pages_pass_axe(page, live_server.url, accounts)
