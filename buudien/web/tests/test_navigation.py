@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
+
+from buudien.web.tests.walk import person, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +68,6 @@ ROLES = [
 ]
 
 
-HREF = re.compile(r'href="(/[^"#?]*)')
-# Not pages of the role's day: static files, the admin (its own permissions), the API, the
-# language switch and logging out.
-NOT_WALKED = ("/static/", "/admin/", "/api/", "/i18n/", "/accounts/logout")
-
-
 @pytest.mark.parametrize(("role", "unit", "point"), ROLES, ids=[r[0] for r in ROLES])
 def test_every_link_a_role_is_shown_opens(
     client_as: Any, world: Any, role: str, unit: str, point: str | None
@@ -80,29 +75,10 @@ def test_every_link_a_role_is_shown_opens(
     """From the home page, every link of every page a role reaches (menus, sub-menus, the
     links in the pages) answers the page, never a 403 or a 404: a person is shown only what
     they may open."""
-    from buudien.people.tests.factories import UserFactory
-
-    user = UserFactory(
-        username=f"nav_{role}",
-        role=role,
-        unit=getattr(world, unit),
-        point=getattr(world, point) if point else None,
-        is_staff=role == "admin",
-    )
-    client = client_as(user)
-    todo, status, found_on = ["/"], {}, {}
-    while todo and len(status) < 500:
-        url = todo.pop(0)
-        if url in status:
-            continue
-        response = client.get(url, follow=True)
-        status[url] = response.status_code
-        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            for match in HREF.finditer(response.content.decode()):
-                link = match.group(1)
-                if not link.startswith(NOT_WALKED) and link not in status:
-                    found_on.setdefault(link, url)
-                    todo.append(link)
+    user = person(world, role, unit, point, username=f"nav_{role}")
+    pages = list(walk(client_as(user)))
+    status = {page.url: page.response.status_code for page in pages}
+    found_on = {page.url: page.linked_from for page in pages}
     assert len(status) > 20, f"{role} reaches only {sorted(status)}"
     refused = {url: (code, found_on.get(url)) for url, code in status.items() if code != 200}
     assert not refused, f"{role} is shown links that do not open (status, linked from): {refused}"
