@@ -75,46 +75,6 @@ def migrated(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     return path
 
 
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="it serves SQLite whatever the test session's database: once is enough",
-)
-def test_serve_runs_gunicorn_with_static_files(tmp_path: Path, migrated: Path) -> None:
-    shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
-    env.update({"BUUDIEN_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "buudien", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        # The server checks its migrations first.
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                status, server_name, body = _get(f"http://127.0.0.1:{port}/login/")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert status == 200
-        assert "gunicorn" in server_name
-        assert "Đăng nhập" in body.decode()
-        status, _, css = _get(f"http://127.0.0.1:{port}/static/web/buudien.css")
-        assert status == 200 and b"--brand" in css
-        status, _, js = _get(f"http://127.0.0.1:{port}/static/django_htmx/htmx-2.min.js")
-        assert status == 200 and len(js) > 10_000
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
 # --- under concurrent load: no database session or pool is shared between workers ----------
 
 
@@ -506,13 +466,23 @@ def stored_points(env: dict[str, str]) -> dict[str, dict[str, str]]:
 def test_serve_under_concurrent_load_shares_no_database_session(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    """Two workers of four threads, after migrating in the same command, answer every request
-    right: no worker inherits the master's database connection or connection pool."""
+    """``buudien serve`` is gunicorn serving the pages and the static files; its two workers of
+    four threads, after migrating in the same command, answer every request right: no worker
+    inherits the master's database connection or connection pool."""
     log = tmp_path / "server.log"
     with (
         served_database(tmp_path, request, migrated=True) as env,
         serving(env, log, "--workers", "2", "--threads", "4") as port,
     ):
+        status, server_name, body = _get(f"http://127.0.0.1:{port}/login/")
+        assert status == 200
+        assert "gunicorn" in server_name
+        assert "Đăng nhập" in body.decode()
+        status, _, css = _get(f"http://127.0.0.1:{port}/static/web/buudien.css")
+        assert status == 200 and b"--brand" in css
+        status, _, js = _get(f"http://127.0.0.1:{port}/static/django_htmx/htmx-2.min.js")
+        assert status == 200 and len(js) > 10_000
+
         data = seed(env)
         result = load(port, data)
         time.sleep(0.5)  # the last lines of the server's log
