@@ -35,31 +35,48 @@ class CounterAccounts:
 def counter_accounts(point: ServicePoint, partners: Iterable[str]) -> CounterAccounts:
     """The accounts a sale (or a return) at ``point`` posts to; ``partners`` are the ledger
     partners of its consignors."""
-    province = point.province_code
-    drawer = f"{ledger.DRAWER_PREFIX}{point.code}"
+    return counter_accounts_of([point], partners)[point.pk]
+
+
+def counter_accounts_of(
+    points: Iterable[ServicePoint], partners: Iterable[str]
+) -> dict[int, CounterAccounts]:
+    """``counter_accounts`` of several points of one province, in one query: by point id."""
+    points = list(points)
+    if not points:
+        return {}
+    province = points[0].province_code
     revenue = f"{ledger.REVENUE_PREFIX}{SERVICE}"
-    inventory = f"{ledger.INVENTORY_PREFIX}{point.code}"
-    cost = f"{ledger.COST_OF_GOODS_SOLD}.{point.code}"
     wanted: dict[str, Callable[[], Account]] = {
-        drawer: partial(ledger.account_for_drawer, point),
         revenue: partial(ledger.account_for_revenue, province, SERVICE),
         ledger.VAT_PAYABLE: partial(ledger.account_vat_payable, province),
-        cost: partial(ledger.account_cost_of_goods_sold, point),
-        inventory: partial(ledger.account_for_inventory, point),
     }
     owed = {partner: f"{ledger.PARTNER_PREFIX}{partner}" for partner in partners}
     for partner, code in owed.items():
         wanted[code] = partial(ledger.account_for_partner, province, partner)
+    codes: dict[int, tuple[str, str, str]] = {}
+    for point in points:
+        drawer = f"{ledger.DRAWER_PREFIX}{point.code}"
+        inventory = f"{ledger.INVENTORY_PREFIX}{point.code}"
+        cost = f"{ledger.COST_OF_GOODS_SOLD}.{point.code}"
+        codes[point.pk] = (drawer, inventory, cost)
+        wanted[drawer] = partial(ledger.account_for_drawer, point)
+        wanted[inventory] = partial(ledger.account_for_inventory, point)
+        wanted[cost] = partial(ledger.account_cost_of_goods_sold, point)
     found = {
         account.code: account
         for account in Account.objects.filter(province_code=province, code__in=list(wanted))
     }
     accounts = {code: found.get(code) or make() for code, make in wanted.items()}
-    return CounterAccounts(
-        drawer=accounts[drawer],
-        revenue=accounts[revenue],
-        vat=accounts[ledger.VAT_PAYABLE],
-        cost=accounts[cost],
-        inventory=accounts[inventory],
-        consignors={partner: accounts[code] for partner, code in owed.items()},
-    )
+    consignors = {partner: accounts[code] for partner, code in owed.items()}
+    return {
+        pk: CounterAccounts(
+            drawer=accounts[drawer],
+            revenue=accounts[revenue],
+            vat=accounts[ledger.VAT_PAYABLE],
+            cost=accounts[cost],
+            inventory=accounts[inventory],
+            consignors=consignors,
+        )
+        for pk, (drawer, inventory, cost) in codes.items()
+    }

@@ -42,7 +42,7 @@ from buudien.core.audit import audit_record, audit_unsaved
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.models import AuditEntry
 from buudien.core.money import format_vnd
-from buudien.core.sequences import sequence_next
+from buudien.core.sequences import sequence_next_many
 from buudien.counter import cancellations, fields
 from buudien.counter.desk import Desk, Op, actor_id, fingerprint_of, key_clean, moment_of
 from buudien.counter.problems import Problems
@@ -50,7 +50,12 @@ from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Entry
 from buudien.goods import stock
-from buudien.goods.accounts import SERVICE, counter_accounts
+from buudien.goods.accounts import (
+    SERVICE,
+    CounterAccounts,
+    counter_accounts,
+    counter_accounts_of,
+)
 from buudien.goods.catalogue import (
     APP,
     MAX_UNIT_COST,
@@ -677,14 +682,13 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
     }
     # The levels of every point, locked in one order (point, then product: as stock_apply).
     points = {sale.point.pk: sale.point for _i, sale, *_rest in todo}
-    levels: dict[int, dict[int, StockLevel]] = {
-        pk: stock.levels_locked(
-            points[pk],
-            [line.product for _i, s, _d, lines, _k in todo if s.point.pk == pk for line in lines],
-            create=False,
-        )
-        for pk in sorted(points)
-    }
+    levels: dict[int, dict[int, StockLevel]] = defaultdict(dict)
+    for row in (
+        StockLevel.objects.select_for_update()
+        .filter(province_code=province_code, point_id__in=points, product_id__in=products)
+        .order_by("pk")
+    ):
+        levels[row.point_id][row.product_id] = row
     made: list[tuple[BulkSale, Desk, str, list[SaleLine], list[StockMovement]]] = []
     deltas: dict[int, list[int]] = {}
     for index, sale, desk, lines, key in sorted(todo, key=lambda one: (one[1].at, one[0])):
@@ -735,10 +739,19 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
     counts: dict[int, int] = defaultdict(int)
     for sale, *_rest in made:
         counts[sale.point.pk] += 1
+    taken = sequence_next_many(
+        {f"{APP}:{SALE_PREFIX}:{points[pk].code}": n for pk, n in counts.items()}
+    )
     serial = {
-        pk: sequence_next(f"{APP}:{SALE_PREFIX}:{points[pk].code}", count) - count
-        for pk, count in counts.items()
+        pk: taken[f"{APP}:{SALE_PREFIX}:{points[pk].code}"] - count for pk, count in counts.items()
     }
+    partners = {
+        supplier_partner(row.supplier)
+        for *_rest, rows, _m in made
+        for row in rows
+        if row.supplier_share
+    }
+    accounts = counter_accounts_of(points.values(), partners)
     postings: list[ledger.Posting] = []
     numbers: list[str] = []
     for sale, desk, key, rows, moves in made:
@@ -749,7 +762,7 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
             move.reference = number
         posting = desk.posting(
             kind=EntryKind.GOODS_SALE,
-            legs=_sale_legs(sale.point, rows, None, None),
+            legs=_sale_legs(sale.point, rows, None, None, accounts[sale.point.pk]),
             reference=f"{APP}:{number}",
             key=key,
         )
@@ -803,8 +816,8 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
             one.pk = by_number[one.reference]
     lines_out: list[SaleLine] = []
     for one, (_sale, _desk, _key, rows, _moves) in zip(written, made, strict=True):
-        for row in rows:
-            row.sale = one
+        for line_row in rows:
+            line_row.sale = one
         lines_out += rows
     SaleLine.objects.bulk_create(lines_out)
     rollup_sales([(one, rows) for one, (_s, _d, _k, rows, _m) in zip(written, made, strict=True)])
@@ -923,13 +936,15 @@ def _money_legs(
     back: bool,
     money: Any = None,
     consigned_to: Any = None,
+    accounts: CounterAccounts | None = None,
 ) -> list[ledger.Leg]:
     """The legs of a sale (``back``: of a return) from its parts: (money, VAT, consignor's
     share, cost, supplier) each. The money goes through the drawer, or ``money``; the
     consignors' shares are owed to each, or held on ``consigned_to`` (goods sent cash on
-    delivery: owed once the buyer pays)."""
-    owed_to = set() if consigned_to else {supplier_partner(p[4]) for p in parts if p[2]}
-    accounts = counter_accounts(point, owed_to)
+    delivery: owed once the buyer pays). ``accounts``: the point's, read already."""
+    if accounts is None:
+        owed_to = set() if consigned_to else {supplier_partner(p[4]) for p in parts if p[2]}
+        accounts = counter_accounts(point, owed_to)
     drawer, revenue, vat = money or accounts.drawer, accounts.revenue, accounts.vat
     sums = _Legs()
 
@@ -953,10 +968,16 @@ def _money_legs(
 
 
 def _sale_legs(
-    point: ServicePoint, rows: Sequence[SaleLine], money: Any, consigned_to: Any
+    point: ServicePoint,
+    rows: Sequence[SaleLine],
+    money: Any,
+    consigned_to: Any,
+    accounts: CounterAccounts | None = None,
 ) -> list[ledger.Leg]:
     parts = [(r.line_total, r.vat, r.supplier_share, r.cost, r.supplier) for r in rows]
-    return _money_legs(point, parts, back=False, money=money, consigned_to=consigned_to)
+    return _money_legs(
+        point, parts, back=False, money=money, consigned_to=consigned_to, accounts=accounts
+    )
 
 
 # --- customers' returns ----------------------------------------------------------------------
