@@ -10,7 +10,9 @@ prepared executemany on SQLite. Batches of the two alternate, so both meet a tab
 same size.
 
 The stream is realistic for the network: every batch is one leg (EMA, EMB, ... EMI) of 10,000
-different items, so each batch also updates 10,000 items. BENCH_EVENTS (default 200,000)
+different items, so each batch also updates 10,000 items. The items are ordinary letters: a
+scanner records their delivery, while an item that needs a proof is delivered on the
+postman's round. BENCH_EVENTS (default 200,000)
 events in all, over BENCH_EVENTS / 8 items of a scratch province ("97") deleted at the end.
 """
 
@@ -88,7 +90,7 @@ def setup() -> tuple[User, list[ServicePoint], list[tuple[int, str]]]:
     ]
     user = User.objects.create(username=USERNAME, role="clerk", unit=parent)
     tariff, _ = Tariff.objects.get_or_create(
-        service=MailService.REGISTERED,
+        service=MailService.ORDINARY,
         valid_from=dt.date(2001, 1, 1),
         defaults={"name": "bench"},
     )
@@ -97,7 +99,7 @@ def setup() -> tuple[User, list[ServicePoint], list[tuple[int, str]]]:
         PostalItem(
             province_code=PROVINCE,
             s10=s10_make("ZB", serial),
-            service=MailService.REGISTERED,
+            service=MailService.ORDINARY,
             accepted_point=points[0],
             accepted_at=START,
             accepted_on=START.date(),

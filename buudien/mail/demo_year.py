@@ -697,7 +697,10 @@ def _deliver(
 
 
 def _ingest(journeys: Iterable[_Journey], now: dt.datetime) -> int:
-    """Send every event that has happened by ``now`` to the scanners' API, oldest first."""
+    """Send every event that has happened by ``now`` to the scanners' API, oldest first, as
+    the system (``actor=None``): the year is history recorded as it was, its deliveries of
+    registered and COD items included, which a person's scanner may not record (today's
+    round delivers them against a signature, through ``operations``)."""
     happened = sorted(
         (event for journey in journeys for event in journey.events if event[0] <= now),
         key=lambda event: event[0],

@@ -119,6 +119,35 @@ def ops_item(
     return item
 
 
+def round_deliver(
+    items: list[PostalItem], *, postman: Any, at: dt.datetime, point: Any = None
+) -> Any:
+    """``items`` taken out on ``postman``'s round from ``point`` (their delivery office by
+    default) an hour before ``at``, delivered at ``at`` against a signature with their COD
+    collected, and the round closed: how an item that needs a proof is delivered (a scan
+    cannot record its delivery)."""
+    from buudien.mail.operations import services as operations
+
+    delivery_round = operations.round_start(
+        actor=postman,
+        postman=postman,
+        point=point or items[0].delivery_point,
+        items=items,
+        at=at - dt.timedelta(hours=1),
+    )
+    for attempt in delivery_round.attempts.select_related("item").order_by("id"):
+        item = attempt.item
+        operations.attempt_deliver(
+            actor=postman,
+            attempt=attempt,
+            recipient_name=item.recipient_name,
+            signature=SIGNED,
+            cod_collected=0 if item.returning else item.cod_amount,
+            at=at,
+        )
+    return operations.round_close(actor=postman, delivery_round=delivery_round, at=at)
+
+
 def codes(item: PostalItem) -> list[str]:
     return list(item.events.order_by("occurred_at", "id").values_list("code", flat=True))
 

@@ -46,6 +46,12 @@ def _scan(item, code="EMB", *, at=T0, office="240001", event_id=None, **extra):
     }
 
 
+def _letter(world):
+    """An ordinary letter: a scan may record its delivery (an item that needs a proof is
+    delivered on the postman's round)."""
+    return item_make(point=world.point_a, service="ordinary")
+
+
 def _state(item):
     item.refresh_from_db()
     return item.status, item.returning, item.last_event_code, item.last_event_at
@@ -170,6 +176,7 @@ def test_it_stores_the_good_events_and_rejects_each_bad_one_with_its_reason(
         _scan(secret, "EMC", event_id="e16"),  # 16 KT1: unknown to a clerk
         _scan(other, "EMG", event_id="ok-2", at=T0.replace(tzinfo=None).isoformat()),  # 17
         _scan(item, "EMC", event_id="e18", recipient_name="x" * 201),  # 18
+        _scan(item, "EMI", event_id="e19", recipient_name="An"),  # 19 registered: on a round
     ]
     result = events_ingest(actor=clerk_a, source="scanner-01", events=events)
 
@@ -192,6 +199,7 @@ def test_it_stores_the_good_events_and_rejects_each_bad_one_with_its_reason(
         15: "not_an_object",
         16: "unknown_item",
         18: "bad_field",
+        19: "proof_required",
     }
     reasons = {r.index: r.reason for r in result.rejected}
     assert reasons[2] == f"Wrong check digit: expected {item.s10[10]}, got {wrong_digit[10]}."
@@ -207,6 +215,56 @@ def test_it_stores_the_good_events_and_rejects_each_bad_one_with_its_reason(
     assert _state(item)[:3] == ("in_transit", False, "EMB")
     assert _state(other)[:3] == ("at_delivery_office", False, "EMG")
     assert _state(secret) == ("accepted", False, "", None)
+
+
+def test_a_scan_does_not_deliver_an_item_that_needs_a_proof(clerk_a, kt1_operator, world):
+    """Registered, EMS, parcels, administrative deliveries, and any item with COD, a declared
+    value or an add-on are delivered on the postman's round, against a proof and with the
+    COD collected: a person's scan of their delivery is refused alone, the rest stored."""
+    needs_proof = [
+        item_make(point=world.point_a, service=service)
+        for service in ("registered", "ems", "parcel", "admin_delivery")
+    ]
+    needs_proof += [
+        item_make(point=world.point_a, service="ordinary", **extra)
+        for extra in ({"cod_amount": 150_000}, {"declared_value": 500_000}, {"addons": ["ar"]})
+    ]
+    letter = _letter(world)
+    events = [
+        _scan(item, "EMI", event_id=f"d{i}", recipient_name="Nguyễn Văn An")
+        for i, item in enumerate([*needs_proof, letter])
+    ]
+    events.append(_scan(needs_proof[0], "EMG", at=T0 - dt.timedelta(hours=1), event_id="g"))
+
+    result = events_ingest(actor=clerk_a, source="s", events=events)
+
+    assert [(r.index, r.s10, r.fault) for r in result.rejected] == [
+        (i, item.s10, "proof_required") for i, item in enumerate(needs_proof)
+    ]
+    assert result.rejected[0].reason.startswith("This item is delivered only on the postman")
+    assert result.accepted == 2
+    assert _state(letter)[:3] == ("delivered", False, "EMI")
+    assert _state(needs_proof[0])[:3] == ("at_delivery_office", False, "EMG")
+    assert not TrackingEvent.objects.filter(item__in=needs_proof, code="EMI").exists()
+    assert not PostalItem.objects.filter(pk__in=[i.pk for i in needs_proof], status="delivered")
+    # A KT1 item is delivered by its officers' chain of custody, never on a round.
+    secret = item_make(point=world.point_a, service="kt1")
+    kt1 = events_ingest(
+        actor=kt1_operator,
+        source="kt1",
+        events=[_scan(secret, "EMI", event_id="k", recipient_name="Văn thư")],
+    )
+    assert (kt1.accepted, kt1.rejected) == (1, [])
+
+
+def test_the_system_records_past_deliveries_as_they_were(world):
+    """``actor=None`` is the system itself (the demo's year, an import of another system's
+    history): its deliveries are taken as they happened."""
+    item = item_make(point=world.point_a)
+    events = [_scan(item, "EMI", event_id="1", recipient_name="Nguyễn Văn An")]
+    result = events_ingest(actor=None, source="import", events=events)
+    assert (result.accepted, result.rejected) == (1, [])
+    assert _state(item)[0] == "delivered"
 
 
 def test_a_kt1_item_reads_exactly_as_an_unknown_one_to_a_clerk(clerk_a, world):
@@ -354,7 +412,7 @@ def test_the_same_event_id_from_another_source_is_another_event(clerk_a, world):
 
 
 def test_several_events_of_one_item_in_a_batch_fold_in_time_order(clerk_a, world):
-    item = item_make(point=world.point_a)
+    item = _letter(world)
     events = [
         _scan(item, "EMI", at=T0 + dt.timedelta(hours=3), event_id="3", recipient_name="An"),
         _scan(item, "EMB", at=T0, event_id="1"),
@@ -370,7 +428,7 @@ def test_several_events_of_one_item_in_a_batch_fold_in_time_order(clerk_a, world
 
 
 def test_an_event_sent_late_by_an_offline_scanner_keeps_the_right_status(clerk_a, world):
-    item = item_make(point=world.point_a)
+    item = _letter(world)
     events_ingest(
         actor=clerk_a,
         source="s",
@@ -385,7 +443,7 @@ def test_an_event_sent_late_by_an_offline_scanner_keeps_the_right_status(clerk_a
 
 
 def test_a_late_event_in_a_batch_leaves_the_other_items_folded_on(clerk_a, world):
-    late, fresh = item_make(point=world.point_a), item_make(point=world.point_a)
+    late, fresh = _letter(world), _letter(world)
     events_ingest(
         actor=clerk_a,
         source="s",
@@ -407,7 +465,7 @@ def test_a_late_event_in_a_batch_leaves_the_other_items_folded_on(clerk_a, world
 def test_a_batch_of_legs_and_deliveries_sets_the_delivery_time_of_the_delivered_only(
     clerk_a, world
 ):
-    moving, delivered = item_make(point=world.point_a), item_make(point=world.point_a)
+    moving, delivered = _letter(world), _letter(world)
     events_ingest(
         actor=clerk_a,
         source="s",
@@ -424,7 +482,7 @@ def test_a_batch_of_legs_and_deliveries_sets_the_delivery_time_of_the_delivered_
 
 
 def test_a_return_through_the_scanners(clerk_a, world):
-    item = item_make(point=world.point_a)
+    item = _letter(world)
     steps = [
         ("EDG", {}),
         ("EMH", {"reason": "moved", "action": "return"}),
@@ -522,7 +580,7 @@ def test_a_key_stored_already_for_another_item_is_a_duplicate(clerk_a, world):
 
 
 def test_a_batch_of_deliveries_records_who_received_each(clerk_a, world):
-    items = [item_make(point=world.point_a) for _ in range(3)]
+    items = [_letter(world) for _ in range(3)]
     events = [
         _scan(item, "EMI", event_id=f"d{i}", recipient_name=f" Người nhận {i} ")
         for i, item in enumerate(items)
@@ -535,7 +593,7 @@ def test_a_batch_of_deliveries_records_who_received_each(clerk_a, world):
 
 
 def test_one_delivery_without_a_name_is_rejected_alone(clerk_a, world):
-    items = [item_make(point=world.point_a) for _ in range(3)]
+    items = [_letter(world) for _ in range(3)]
     events = [
         _scan(item, "EMI", event_id=f"d{i}", recipient_name=name)
         for i, (item, name) in enumerate(zip(items, ["An", "  ", "Bình"], strict=True))

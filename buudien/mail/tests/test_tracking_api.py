@@ -72,6 +72,36 @@ def test_a_scanner_sends_events_with_its_token(client, clerk_a, world):
     assert (event.actor, event.source, event.source_event_id) == (clerk_a, "scanner-01", "1")
 
 
+def test_a_scanner_does_not_deliver_a_cod_item_the_rest_of_its_batch_is_stored(
+    client, clerk_a, world
+):
+    """The probe's staff token recorded a COD parcel delivered, its COD never collected:
+    that scan is rejected on its own, the postman's round delivers the item."""
+    from buudien.finance.models import Entry
+
+    parcel = item_make(point=world.point_a, service="parcel", cod_amount=350_000)
+    letter = item_make(point=world.point_a, service="ordinary")
+    payload = {
+        "source": "scanner-01",
+        "events": [
+            _scan(parcel, "EMI", event_id="1", recipient_name="Nguyễn Văn An"),
+            _scan(letter, "EMI", event_id="2", recipient_name="Trần Văn Bình"),
+        ],
+    }
+    response = _post(client, payload, **_bearer(clerk_a))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["accepted"], [(r["index"], r["fault"]) for r in body["rejected"]]) == (
+        1,
+        [(0, "proof_required")],
+    )
+    assert "postman's round" in body["rejected"][0]["reason"]
+    parcel.refresh_from_db()
+    letter.refresh_from_db()
+    assert (parcel.status, letter.status) == ("accepted", "delivered")
+    assert not Entry.objects.filter(kind="cod_collected").exists()
+
+
 def test_a_retried_request_stores_nothing_twice(client, clerk_a, world):
     item = item_make(point=world.point_a)
     payload = {"source": "scanner-01", "events": [_scan(item)]}

@@ -4,7 +4,10 @@
 all events were rejected: the body says which, one by one (a 207 Multi-Status would tell no
 more, and clients handle 200 better). 400 for a body that is not JSON, 422 for JSON of the
 wrong shape, 413 above 10,000 events, 401 without a token or session, 403 for a user who may
-not record events (an auditor: read-only) or has no unit; nothing is stored then.
+not record events (an auditor: read-only) or has no unit; nothing is stored then. A delivery
+(EMI) of an item delivered only against a proof (registered, EMS, parcel, administrative
+delivery, or with COD, a declared value or an add-on) is rejected on its own
+(``proof_required``): the postman's round delivers it, with the proof and the COD.
 
 The body is parsed by hand, not by pydantic: a batch of 10,000 events is judged event by
 event in ``events_ingest``, which reports each bad one instead of refusing the whole batch.
@@ -98,7 +101,13 @@ _EVENT_SCHEMA: dict[str, Any] = {
         "event_id": {"type": "string", "description": "the scanner's own id of the event"},
         "reason": {"type": "string", "description": "EMH: absent, refused, wrong_address ..."},
         "action": {"type": "string", "description": "EMH: retry, hold, return"},
-        "recipient_name": {"type": "string", "description": "EMI: who received the item"},
+        "recipient_name": {
+            "type": "string",
+            "description": "EMI: who received the item. An item delivered only against a "
+            "proof (registered, EMS, parcel, administrative delivery, or with COD, a declared "
+            "value or an add-on) is delivered on the postman's round: its EMI is rejected "
+            "(proof_required).",
+        },
         "note": {"type": "string"},
     },
 }

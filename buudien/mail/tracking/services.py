@@ -36,7 +36,7 @@ from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.s10 import LENGTH as S10_LENGTH
 from buudien.core.s10 import S10Error, s10_normalise, s10_parse
 from buudien.mail.choices import EventCode, FailureAction, FailureReason, ItemStatus, MailService
-from buudien.mail.models import PostalItem, TrackingEvent
+from buudien.mail.models import PROOF_SERVICES, PostalItem, TrackingEvent
 from buudien.mail.tracking.delivered import items_finished
 from buudien.mail.tracking.status import ItemState, state_of, status_step
 from buudien.network.models import ServicePoint
@@ -103,7 +103,7 @@ class Rejection:
     person) and ``fault`` (for a program: s10_malformed, s10_check_digit, unknown_item,
     unknown_code, reason_required, unknown_reason, unknown_action, recipient_required,
     bad_time, future_time, unknown_office, office_out_of_scope, bad_event_id, bad_field,
-    not_an_object)."""
+    not_an_object, proof_required)."""
 
     index: int
     s10: str
@@ -371,10 +371,20 @@ def _s10_keys(given: set[Any]) -> tuple[dict[str, str], list[str]]:
 # adapts them), UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]" for SQLite (what Django writes there,
 # and text of that form sorts as time does), so that nothing is converted twice.
 
-# (id, s10, province_code, service, status, returning, last_event_at as stored)
-ItemRow = tuple[int, str, str, str, str, Any, Any]
+# (id, s10, province_code, service, status, returning, last_event_at as stored, needs a proof)
+ItemRow = tuple[int, str, str, str, str, Any, Any, Any]
 _ITEM_ID, _ITEM_S10, _ITEM_PROVINCE, _ITEM_SERVICE = (itemgetter(i) for i in range(4))
 _ITEM_RETURNING, _ITEM_LAST_AT = itemgetter(5), itemgetter(6)
+_ITEM_NEEDS_PROOF = itemgetter(7)
+# ``PostalItem.needs_proof`` in SQL, read with the items: a proof service, COD, a declared value
+# or an add-on (an item with none of them has ``addons`` '[]').
+_PROOF_SERVICES_SQL = ", ".join(f"'{service}'" for service in sorted(PROOF_SERVICES))
+_NEEDS_PROOF_SQL = {
+    "postgresql": f"(i.service IN ({_PROOF_SERVICES_SQL}) OR i.cod_amount > 0 "
+    "OR i.declared_value > 0 OR i.addons <> '[]'::jsonb)",
+    "sqlite": f"(i.service IN ({_PROOF_SERVICES_SQL}) OR i.cod_amount > 0 "
+    "OR i.declared_value > 0 OR coalesce(json_array_length(i.addons), 0) > 0)",
+}
 _BAD_TIME = (None, None, False)
 
 
@@ -424,7 +434,8 @@ def _items_by_s10(keys: list[str]) -> tuple[dict[str, ItemRow], dict[str, list[I
         with _pg_cursor() as cursor:
             cursor.execute(
                 'SELECT i.id, i.s10, i.province_code, i.service, i.status, i."returning", '
-                f"i.last_event_at FROM unnest(%b::text[]) AS k(s10) JOIN {ITEM_TABLE} AS i "
+                f"i.last_event_at, {_NEEDS_PROOF_SQL['postgresql']} "
+                f"FROM unnest(%b::text[]) AS k(s10) JOIN {ITEM_TABLE} AS i "
                 "ON i.s10 = k.s10 ORDER BY i.id FOR NO KEY UPDATE OF i",
                 [keys],
                 binary=True,
@@ -435,8 +446,8 @@ def _items_by_s10(keys: list[str]) -> tuple[dict[str, ItemRow], dict[str, list[I
             # Sorted ids walk the s10 index in order: a fifth faster than in any order.
             cursor.execute(
                 'SELECT i.id, i.s10, i.province_code, i.service, i.status, i."returning", '
-                "CAST(i.last_event_at AS TEXT) FROM json_each(%s) AS k "
-                f"JOIN {ITEM_TABLE} AS i ON i.s10 = k.value",
+                f"CAST(i.last_event_at AS TEXT), {_NEEDS_PROOF_SQL['sqlite']} "
+                f"FROM json_each(%s) AS k JOIN {ITEM_TABLE} AS i ON i.s10 = k.value",
                 [json.dumps(sorted(keys))],
             )
             rows = cursor.cursor.fetchall()
@@ -728,6 +739,40 @@ def _parse_time(value: Any, latest: dt.datetime, sqlite: bool) -> tuple[Any, Any
     return at, (_sqlite_time(at) if sqlite else at), at > latest
 
 
+def _proof_message() -> str:
+    return _(
+        "This item is delivered only on the postman's round, against the recipient's "
+        "signature or a photo, with any COD collected: a scan does not record its delivery."
+    )
+
+
+def _proof_items(events: list[Any], batch: _Batch) -> frozenset[int]:
+    """The items of the batch that need a proof of delivery (``PostalItem.needs_proof``, read
+    with them) and that a delivery (EMI) of the batch names; nothing more is read for a
+    batch without a delivery, or without such an item."""
+    needs = {row[0] for row in batch.items.values() if row[7]}
+    for group in batch.shared.values():
+        needs.update(row[0] for row in group if row[7])
+    if not needs:
+        return frozenset()
+    try:
+        if EMI not in set(map(_CODE, events)):
+            return frozenset()
+    except (KeyError, TypeError):
+        pass  # not every event is an object with a code: look at each below
+    named = {
+        event.get("s10") for event in events if type(event) is dict and event.get("code") == EMI
+    }
+    delivered: set[int] = set()
+    for given in named:
+        if type(given) is not str:
+            continue
+        key = batch.normal.get(given, given)
+        rows = batch.shared.get(key) or ([batch.items[key]] if key in batch.items else [])
+        delivered.update(row[0] for row in rows)
+    return frozenset(delivered & needs)
+
+
 def _reject_s10(index: int, given: str, key: str) -> Rejection:
     """Why an event whose item was not found is refused: a malformed id (the fault that
     ``s10_parse`` names), or no such item."""
@@ -777,6 +822,13 @@ def events_ingest(*, actor: Any, source: str, events: list[Any]) -> IngestResult
     duplicate and is stored once. KT1 items are "unknown" to anyone but a KT1 operator; a KT1
     operator's KT1 events are audited, one entry per item. An auditor's batch is refused
     whole (AccessDenied): auditors have read-only access.
+
+    A person's delivery (EMI) of an item delivered only against a proof
+    (``PostalItem.needs_proof``: registered, EMS, parcels, administrative deliveries, and any
+    item with COD, a declared value or an add-on) is refused on its own (``proof_required``):
+    such an item is delivered on the postman's round (``operations.attempt_deliver``), which
+    takes the proof and books the COD. ``actor=None`` is the system itself, which records
+    past deliveries as they were (the demo's year, an import of another system's history).
 
     Two lookups whatever the batch size (items, locked in id order on PostgreSQL; offices),
     one write (COPY on PostgreSQL, executemany on SQLite) whose unique constraint finds the
@@ -830,6 +882,9 @@ class _Batch:
     normal: dict[str, str]  # id as given -> normalised, for the ids not given normalised
     offices: dict[str, tuple[int, bool, str]]  # code -> (id, within scope, province)
     times: dict[str, tuple[Any, Any, bool]]  # given -> (aware, as stored, in the future)
+    # Items a delivery (EMI) of the batch names that are delivered only against a proof, on
+    # the postman's round (``_proof_items``): their EMI is refused.
+    proof: frozenset[int] = frozenset()
 
 
 # (item, code, aware time, time as stored, point id, office code, reason, action,
@@ -896,6 +951,8 @@ def _judge(index: int, event: Any, batch: _Batch) -> Judged | Rejection:
     ):
         message = _("The event id must be text of 1 to %(max)d characters.") % {"max": EVENT_ID_MAX}
         return Rejection(index, given, message, "bad_event_id")
+    if code == EMI and item[0] in batch.proof:
+        return Rejection(index, given, _proof_message(), "proof_required")
     assert office_code is not None
     return (
         item,
@@ -943,7 +1000,8 @@ def _clean_rows(
     items = batch.items
     s10_count, times_count = given_counts
     if (
-        batch.normal
+        batch.proof  # a delivery to refuse
+        or batch.normal
         or batch.shared
         or len(items) != s10_count
         or not office_given <= scoped.keys()
@@ -1056,6 +1114,8 @@ def _ingest(actor: Any, source: str, events: list[Any], scope: str) -> IngestRes
         items, shared = _items_by_s10(s10_wanted)
         offices = _offices_by_code([c for c in office_given if type(c) is str], scope)
         batch = _Batch(kt1_allowed, items, shared, normal, offices, times)
+        if actor is not None:
+            batch.proof = _proof_items(events, batch)
         scoped = {code: office[0] for code, office in offices.items() if office[1]}
         plain_codes = _PLAIN_CODES
         seen: set[tuple[str, str]] = set()

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from ops_factories are parameters of the tests)
 """The on-time delivery rate: planned (``on_time_rate``, basis points), actual from mail's
 delivery rollup, and shown by every renderer."""
 
@@ -15,8 +16,7 @@ from buudien.core.bizdays import VIETNAM
 from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed, import_file
 from buudien.mail.models import DeliveryRollup
-from buudien.mail.tests.tracking_factories import item_make
-from buudien.mail.tracking.services import events_ingest
+from buudien.mail.tests.ops_factories import ops_item, postman_a, round_deliver  # noqa: F401
 from buudien.planning import selectors, services
 from buudien.planning.models import Plan
 from buudien.planning.render import render_year_report
@@ -69,25 +69,16 @@ def test_a_rate_set_on_the_page_is_checked(world, english):
     services.plan_check(metric="on_time_rate", subject="total", amount=10_000, year=2026)
 
 
-def test_the_report_reads_the_rate_from_the_delivery_rollup(world, clerk_a):
+def test_the_report_reads_the_rate_from_the_delivery_rollup(world, postman_a):
     assert _rate() == {"actual": None, "plan": None, "previous": None}
     accepted = dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM)  # due Thursday 05/03
     items = [
-        item_make(point=world.point_a, delivery_point=world.point_a, accepted_at=accepted)
+        ops_item(point=world.point_a, delivery_point=world.point_a, accepted_at=accepted)
         for _ in range(8)
     ]
-    events = [
-        {
-            "s10": item.s10,
-            "code": "EMI",
-            "occurred_at": dt.datetime(2026, 3, 5 if i < 6 else 9, 10, tzinfo=VIETNAM).isoformat(),
-            "office_code": "240001",
-            "event_id": f"e{i}",
-            "recipient_name": "Nguyễn Văn An",
-        }
-        for i, item in enumerate(items)
-    ]
-    events_ingest(actor=clerk_a, source="s", events=events)
+    # Registered items: delivered on the postman's rounds, against a signature.
+    round_deliver(items[:6], postman=postman_a, at=dt.datetime(2026, 3, 5, 10, tzinfo=VIETNAM))
+    round_deliver(items[6:], postman=postman_a, at=dt.datetime(2026, 3, 9, 10, tzinfo=VIETNAM))
     assert sum(DeliveryRollup.objects.values_list("delivered", flat=True)) == 8
     Plan.objects.create(
         province_code="20",
