@@ -13,8 +13,9 @@ goods sold, the rollup and the ledger all have that magnitude:
   to the shops of the district, each with a VAT invoice to the shop's tax code;
 - the goods are bought for it: on the first business day of each month the warehouse
   receives from each supplier what the month's transfers need (``receipt_make``), and each
-  point gets a transfer of what it will sell until the next one (monthly at the offices,
-  twice a year elsewhere: ``transfer_send`` and ``transfer_receive``), as in the sample;
+  point gets a transfer of what it will sell until the next one (``transfer_send`` and
+  ``transfer_receive``): the level I and II offices each month, the others once at the
+  start (a few hundred documents through the services rather than thousands);
 - each business day's sales of every point go through ``services.sales_make_many``: the
   sales ``sale_make`` would make, written in a few statements.
 
@@ -45,7 +46,6 @@ from buudien.goods.demo import (
     EXTRA,
     MONTHLY,
     PROVINCE,
-    SMALL_EVERY,
     Item,
     Outlet,
     _at,
@@ -62,8 +62,8 @@ from buudien.network.models import Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
 
-RETAIL = 260_000  # sales a year at the counters
-WHOLESALE = 4_000  # orders a year of the shops, at the level I and II offices
+RETAIL = 80_000  # sales a year at the counters
+WHOLESALE = 9_000  # orders a year of the shops, at the level I and II offices
 CARTONS = (24, 30, 48, 60, 96, 120)  # units of a product in a shop's order
 SHOPS = (
     "Cửa hàng tạp hóa Minh Anh", "Đại lý Hoàng Long", "Cửa hàng Thu Hà", "Tạp hóa Bảo Ngọc",
@@ -235,7 +235,9 @@ def _stock(
     first business day (and a little more of each, as in the sample)."""
     by_pk = {item.product.pk: item for item in items}
     first, last = days[0], days[-1]
-    periods = {True: _periods(first, last, 1), False: _periods(first, last, SMALL_EVERY)}
+    # The offices monthly; the others once, with all they will sell (a few hundred documents
+    # through the services, not thousands).
+    periods = {True: _periods(first, last, 1), False: [(first, last)]}
     need: dict[tuple[int, dt.date], Counter[int]] = defaultdict(Counter)  # (point, day) -> units
     for day, sales in plan.items():
         for sale in sales:

@@ -32,15 +32,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.cashless.registry import settles
-from buudien.core.audit import audit_record, audit_unsaved
+from buudien.core.audit import audit_insert, audit_record
+from buudien.core.bulk import insert_rows
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.models import AuditEntry
 from buudien.core.money import format_vnd
 from buudien.core.sequences import sequence_next_many
 from buudien.counter import cancellations, fields
@@ -682,11 +682,20 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
     }
     # The levels of every point, locked in one order (point, then product: as stock_apply).
     points = {sale.point.pk: sale.point for _i, sale, *_rest in todo}
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for _i, sale, _d, lines, _k in todo:
+        wanted[sale.point.pk].update(line.product.pk for line in lines)
     levels: dict[int, dict[int, StockLevel]] = defaultdict(dict)
+    pairs = Q()
+    for point_pk, product_pks in wanted.items():
+        pairs |= Q(point_id=point_pk, product_id__in=sorted(product_pks))
     for row in (
         StockLevel.objects.select_for_update()
-        .filter(province_code=province_code, point_id__in=points, product_id__in=products)
+        .filter(pairs, province_code=province_code)
         .order_by("pk")
+        .only("pk", "point_id", "product_id", "quantity", "value")
+        if wanted
+        else []
     ):
         levels[row.point_id][row.product_id] = row
     made: list[tuple[BulkSale, Desk, str, list[SaleLine], list[StockMovement]]] = []
@@ -772,62 +781,75 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
     )
     with connection.cursor() as cursor:
         cursor.execute(*stock.levels_sql(deltas))
-    StockMovement.objects.bulk_create([move for *_rest, moves in made for move in moves])
-    written = Sale.objects.bulk_create(
-        [
-            Sale(
-                province_code=province_code,
-                reference=number,
-                idempotency_key=key,
-                fingerprint=fingerprint_of(
-                    {
-                        "lines": [[row.product.code, row.quantity] for row in rows],
-                        "payment": PaymentMethod.CASH,
-                        "buyer": list(sale.buyer),
-                    }
-                ),
-                point=sale.point,
-                business_date=entry.business_date,
-                created_at=desk.moment,
-                created_by_id=actor_id(sale.actor),
-                entry=entry,
-                payment_method=PaymentMethod.CASH,
-                total=sum(row.line_total for row in rows),
-                vat=sum(row.vat for row in rows),
-                revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
-                supplier_share=sum(row.supplier_share for row in rows),
-                cost=sum(row.cost for row in rows),
-                buyer_tax_code=sale.buyer[0],
-                buyer_name=sale.buyer[1],
-                buyer_address=sale.buyer[2],
-            )
-            for (sale, desk, key, rows, _moves), number, entry in zip(
-                made, numbers, entries, strict=True
-            )
-        ]
-    )
-    if written and written[0].pk is None:  # a database that does not return the ids
-        by_number = dict(
-            Sale.objects.filter(province_code=province_code, reference__in=numbers).values_list(
-                "reference", "pk"
-            )
+    # The rows through core.bulk (COPY, prepared INSERTs): bulk_create spent most of a
+    # day's time building instances and compiling SQL.
+    insert_rows(StockMovement, (_values(move) for *_rest, moves in made for move in moves))
+    written = [
+        Sale(
+            province_code=province_code,
+            reference=number,
+            idempotency_key=key,
+            fingerprint=fingerprint_of(
+                {
+                    "lines": [[row.product.code, row.quantity] for row in rows],
+                    "payment": PaymentMethod.CASH,
+                    "buyer": list(sale.buyer),
+                }
+            ),
+            point=sale.point,
+            business_date=entry.business_date,
+            created_at=desk.moment,
+            created_by_id=actor_id(sale.actor),
+            entry_id=entry.pk,
+            payment_method=PaymentMethod.CASH,
+            total=sum(row.line_total for row in rows),
+            vat=sum(row.vat for row in rows),
+            revenue=sum(_revenue(row.line_total, row.vat, row.supplier_share) for row in rows),
+            supplier_share=sum(row.supplier_share for row in rows),
+            cost=sum(row.cost for row in rows),
+            buyer_tax_code=sale.buyer[0],
+            buyer_name=sale.buyer[1],
+            buyer_address=sale.buyer[2],
         )
-        for one in written:
-            one.pk = by_number[one.reference]
-    lines_out: list[SaleLine] = []
-    for one, (_sale, _desk, _key, rows, _moves) in zip(written, made, strict=True):
-        for line_row in rows:
-            line_row.sale = one
-        lines_out += rows
-    SaleLine.objects.bulk_create(lines_out)
+        for (sale, desk, key, rows, _moves), number, entry in zip(
+            made, numbers, entries, strict=True
+        )
+    ]
+    insert_rows(Sale, (_values(one) for one in written))
+    ids = dict(
+        Sale.objects.filter(province_code=province_code, reference__in=numbers).values_list(
+            "reference", "pk"
+        )
+    )
+    for one in written:
+        one.pk = ids[one.reference]
+    insert_rows(
+        SaleLine,
+        (
+            {**_values(line_row), "sale_id": one.pk}
+            for one, (_sale, _desk, _key, rows, _moves) in zip(written, made, strict=True)
+            for line_row in rows
+        ),
+    )
     rollup_sales([(one, rows) for one, (_s, _d, _k, rows, _m) in zip(written, made, strict=True)])
-    AuditEntry.objects.bulk_create(
-        [
-            audit_unsaved(actor=sale.actor, action=f"{APP}.sale", obj=one)
+    audit_insert(
+        action=f"{APP}.sale",
+        model=Sale,
+        objects=(
+            (sale.actor, one.pk, str(one), None)
             for one, (sale, *_rest) in zip(written, made, strict=True)
-        ]
+        ),
     )
     return written
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """A row's values by attribute name (its id left out), for ``core.bulk.insert_rows``."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 def _sale_line(province: str, product: Product, quantity: int, price: int, cost: int) -> SaleLine:

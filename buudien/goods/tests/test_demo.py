@@ -135,7 +135,7 @@ def test_a_small_year_of_goods_through_the_services(built, monkeypatch):
     paced = demo_pace.build(seed=2023, report=lambda _text: None)
     assert "(" in paced and paced != ""
     more = Sale.objects.filter(idempotency_key__contains=":pace-")
-    assert 300 < more.count() < 900
+    assert 100 < more.count() < 400
     assert more.values("point").distinct().count() >= 10
     assert more.exclude(buyer_tax_code="").filter(lines__quantity__gte=24).exists()  # the shops
     assert not more.filter(created_at__gte=NOW).exists()
