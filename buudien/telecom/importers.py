@@ -15,15 +15,13 @@ import re
 from contextvars import ContextVar
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.core import imports as im
 from buudien.core.imports import Column, ImportKind, ImportResult, Parser, Row, RowError, register
 from buudien.core.money import format_vnd
-from buudien.counter.desk import user_or_none
-from buudien.telecom import selectors
+from buudien.telecom import selectors, services
 from buudien.telecom.choices import DENOMINATIONS
 from buudien.telecom.models import Operator, Pin, PinBatch
 
@@ -199,30 +197,12 @@ class PinImport(ImportKind):
     def write(self, rows: list[Row]) -> ImportResult:
         operator = self.operator
         assert operator is not None
-        values = {row["face_value"] for row in rows}
-        batch = PinBatch.objects.create(
-            province_code=operator.province_code,
+        batch = services.pins_receive(
+            actor=self.actor,
             operator=operator,
-            face_value=values.pop() if len(values) == 1 else None,
-            count=len(rows),
-            total=sum(row["face_value"] for row in rows),
-            file_name=str(self.asked.get("file_name", ""))[:200],
-            received_at=self.at or timezone.now(),
-            received_by=user_or_none(self.actor),
-        )
-        Pin.objects.bulk_create(
-            [
-                Pin(
-                    province_code=operator.province_code,
-                    operator=operator,
-                    face_value=row["face_value"],
-                    serial=row["serial"],
-                    code=row["code"],
-                    batch=batch,
-                )
-                for row in rows
-            ],
-            batch_size=1000,
+            codes=[(row["serial"], row["code"], row["face_value"]) for row in rows],
+            file_name=str(self.asked.get("file_name", "")),
+            at=self.at,
         )
         self.asked["batch"] = batch
         return ImportResult(created=len(rows))

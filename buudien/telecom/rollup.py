@@ -2,18 +2,23 @@
 
 ``rollup_add`` counts a sale just made (or, with negative figures, a top-up cancelled) on its
 business day and point, per operator and kind: ONE ``INSERT ... ON CONFLICT DO UPDATE`` in
-the caller's transaction, on both databases. ``telecom_rollup_rebuild`` recomputes the rows
-from the top-ups and the code sales (the tests check that both paths agree).
+the caller's transaction, on both databases; ``rollup_add_many`` the sales of a list
+(``services.topups_sell_many``, ``pins_sell_many``), summed per row.
+``telecom_rollup_rebuild`` recomputes the rows from the top-ups and the code sales (the tests
+check that both paths agree).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 
+from buudien.core import rollup
 from buudien.telecom.choices import TelecomKind
 from buudien.telecom.models import PinSale, TelecomRollup, Topup
 
@@ -55,6 +60,20 @@ def rollup_add(
                 commission,
             ],
         )
+
+
+def rollup_add_many(sales: Iterable[tuple[Any, ...]]) -> None:
+    """Add many sales' figures, each ``(province, day, point id, operator id, kind, sales,
+    units, amount, commission)``: summed per rollup row first, then one upsert per chunk
+    of rows (``core.rollup.add_many``)."""
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    for sale in sales:
+        into = sums[tuple(sale[: len(KEYS)])]
+        for index, value in enumerate(sale[len(KEYS) :]):
+            into[index] += value
+    rollup.add_many(
+        TelecomRollup, KEYS, COUNTERS, [[*key, *values] for key, values in sorted(sums.items())]
+    )
 
 
 @transaction.atomic

@@ -17,11 +17,19 @@ value under a lock that concurrent sales skip (``select_for_update(skip_locked=T
 PostgreSQL; on SQLite the immediate transaction serialises the writers) and claims them with
 a conditional UPDATE, so two sales never get the same code. Too few codes is a refusal that
 changes nothing. A code is shown once (``codes_reveal``): every later read masks it.
+
+Many sales of a business day at once (a till that worked offline, the demo's year at a
+province's pace): ``topups_sell_many`` and ``pins_sell_many`` record each sale as
+``topup_sell`` and ``pins_sell`` do, in a few statements (``counter.many``); the codes an
+operator sends are written by ``pins_receive`` (the import of its file, ``importers``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -31,11 +39,12 @@ from django.utils.translation import gettext_lazy
 
 from buudien.agency import accounts as agency_accounts
 from buudien.core.audit import audit_record
+from buudien.core.bulk import insert_rows
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError
 from buudien.core.money import format_vnd
-from buudien.counter import cancellations, fields
-from buudien.counter.desk import Desk, Op, can_act, user_or_none
+from buudien.counter import cancellations, fields, many
+from buudien.counter.desk import Desk, Op, can_act, fingerprint_of, user_or_none
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -43,8 +52,8 @@ from buudien.finance.models import Entry
 from buudien.goods.services import commission_of
 from buudien.network.models import ServicePoint
 from buudien.telecom.choices import DENOMINATIONS, MAX_PINS, PinStatus, TelecomKind
-from buudien.telecom.models import Operator, Pin, PinSale, Topup
-from buudien.telecom.rollup import rollup_add
+from buudien.telecom.models import Operator, Pin, PinBatch, PinSale, Topup
+from buudien.telecom.rollup import rollup_add, rollup_add_many
 
 APP = "telecom"
 SERVICE = Service.TELECOM
@@ -69,23 +78,53 @@ def operators_active(province_code: str) -> list[Operator]:
     return list(Operator.objects.filter(province_code=province_code, is_active=True))
 
 
+def _no_operator(text: str, field: str) -> DomainError:
+    return DomainError(
+        _("Choose a mobile operator of the list, not %(code)r.") % {"code": text}, field=field
+    )
+
+
+def _operator_code(code: Any) -> str:
+    return str(code or "").strip().lower()[:24]
+
+
 def operator_get(province_code: str, code: Any, *, field: str = "operator") -> Operator:
     """The active operator ``code`` of the province, or a refusal naming ``field``."""
-    text = str(code or "").strip().lower()[:24]
+    text = _operator_code(code)
     found = Operator.objects.filter(province_code=province_code, code=text, is_active=True).first()
     if found is None:
-        raise DomainError(
-            _("Choose a mobile operator of the list, not %(code)r.") % {"code": text}, field=field
-        )
+        raise _no_operator(text, field)
     return found
 
 
 def operator_of_prefix(province_code: str, prefix: str) -> Operator | None:
     """The active operator owning the three-digit ``prefix`` (e.g. ``098``), if any."""
-    for operator in operators_active(province_code):
-        if prefix in operator.prefix_list():
-            return operator
-    return None
+    return Operators(province_code).of_prefix(prefix)
+
+
+class Operators:
+    """The active operators of a province, read once: by code and by prefix (a list of
+    sales checks each of its rows against them)."""
+
+    def __init__(self, province_code: str) -> None:
+        self.province_code = province_code
+        self.by_code: dict[str, Operator] = {}
+        self.by_prefix: dict[str, Operator] = {}
+        for operator in operators_active(province_code):
+            self.by_code[operator.code] = operator
+            for prefix in operator.prefix_list():
+                self.by_prefix.setdefault(prefix, operator)
+
+    def get(self, code: Any, *, field: str = "operator") -> Operator:
+        """As ``operator_get``."""
+        text = _operator_code(code)
+        found = self.by_code.get(text)
+        if found is None:
+            raise _no_operator(text, field)
+        return found
+
+    def of_prefix(self, prefix: str) -> Operator | None:
+        return self.by_prefix.get(prefix)
 
 
 def mobile_number(value: Any, *, field: str = "phone") -> str:
@@ -99,8 +138,8 @@ def mobile_number(value: Any, *, field: str = "phone") -> str:
 
 
 def denomination(value: Any, *, field: str) -> int:
-    allowed = ", ".join(format_vnd(one) for one in DENOMINATIONS)
     if isinstance(value, bool) or not isinstance(value, int) or value not in DENOMINATIONS:
+        allowed = ", ".join(format_vnd(one) for one in DENOMINATIONS)
         raise DomainError(
             _("Choose a face value of the list: %(values)s.") % {"values": allowed}, field=field
         )
@@ -130,6 +169,37 @@ def _legs(point: ServicePoint, operator: Operator, amount: int, commission: int)
 # --- top-ups ---------------------------------------------------------------------------------
 
 
+def _topup_checked(
+    operators: Operators, phone: Any, amount: Any, operator: Any
+) -> tuple[str, int, Operator]:
+    """A top-up's number, face value and operator (the owner of the number's prefix, the
+    one chosen when given), or every problem at once."""
+    problems = Problems()
+    number = problems.check(mobile_number, phone)
+    value = problems.check(denomination, amount, field="amount")
+    chosen = problems.check(operators.get, operator) if operator not in (None, "") else None
+    owner = operators.of_prefix(number[:3]) if number else None
+    if number and owner is None:
+        problems.add(
+            "phone",
+            _("No mobile operator of the list owns the prefix %(prefix)s of %(phone)s.")
+            % {"prefix": number[:3], "phone": number},
+        )
+    elif number and chosen is not None and owner is not None and owner.pk != chosen.pk:
+        problems.add(
+            "phone",
+            _("%(phone)s is a %(owner)s number, not %(chosen)s: check the number or the operator.")
+            % {"phone": number, "owner": owner.name, "chosen": chosen.name},
+        )
+    problems.raise_any()
+    assert number is not None and value is not None and owner is not None
+    return number, value, owner
+
+
+def _topup_fingerprint(owner: Operator, number: str, value: int) -> dict[str, Any]:
+    return {"operator": owner.code, "phone": number, "amount": value}
+
+
 def topup_sell(
     *,
     actor: Any,
@@ -145,27 +215,7 @@ def topup_sell(
     one, the prefix must be its own. Every problem is refused at once, nothing written."""
     desk = _desk(actor, point, at)
     province = desk.province
-    problems = Problems()
-    number = problems.check(mobile_number, phone)
-    value = problems.check(denomination, amount, field="amount")
-    chosen = (
-        problems.check(operator_get, province, operator) if operator not in (None, "") else None
-    )
-    owner = operator_of_prefix(province, number[:3]) if number else None
-    if number and owner is None:
-        problems.add(
-            "phone",
-            _("No mobile operator of the list owns the prefix %(prefix)s of %(phone)s.")
-            % {"prefix": number[:3], "phone": number},
-        )
-    elif number and chosen is not None and owner is not None and owner.pk != chosen.pk:
-        problems.add(
-            "phone",
-            _("%(phone)s is a %(owner)s number, not %(chosen)s: check the number or the operator.")
-            % {"phone": number, "owner": owner.name, "chosen": chosen.name},
-        )
-    problems.raise_any()
-    assert number is not None and value is not None and owner is not None
+    number, value, owner = _topup_checked(Operators(province), phone, amount, operator)
 
     def work(op: Op) -> Topup:
         commission = commission_of(value, owner.topup_commission_bp)
@@ -191,7 +241,7 @@ def topup_sell(
         operation="topup",
         key=idempotency_key,
         prefix=TOPUP_PREFIX,
-        fingerprint={"operator": owner.code, "phone": number, "amount": value},
+        fingerprint=_topup_fingerprint(owner, number, value),
         work=work,
     )
 
@@ -321,6 +371,30 @@ def _pins_take(operator: Operator, face_value: int, quantity: int) -> list[int]:
     return list(rows.values_list("id", flat=True)[:quantity])
 
 
+def _pins_checked(
+    operators: Operators, operator: Any, face_value: Any, quantity: Any
+) -> tuple[Operator, int, int]:
+    """A code sale's operator, face value and quantity, or every problem at once."""
+    problems = Problems()
+    chosen = problems.check(operators.get, operator)
+    value = problems.check(denomination, face_value, field="face_value")
+    count = problems.check(
+        fields.whole,
+        quantity,
+        field="quantity",
+        label=gettext_lazy("The quantity"),
+        low=1,
+        high=MAX_PINS,
+    )
+    problems.raise_any()
+    assert chosen is not None and value is not None and count is not None
+    return chosen, value, count
+
+
+def _pins_fingerprint(chosen: Operator, value: int, count: int) -> dict[str, Any]:
+    return {"operator": chosen.code, "face_value": value, "quantity": count}
+
+
 def pins_sell(
     *,
     actor: Any,
@@ -335,14 +409,7 @@ def pins_sell(
     cash. The codes are shown once: ``codes_reveal`` right after the sale."""
     desk = _desk(actor, point, at)
     province = desk.province
-    problems = Problems()
-    chosen = problems.check(operator_get, province, operator)
-    value = problems.check(denomination, face_value, field="face_value")
-    count = problems.check(
-        fields.whole, quantity, field="quantity", label=_("The quantity"), low=1, high=MAX_PINS
-    )
-    problems.raise_any()
-    assert chosen is not None and value is not None and count is not None
+    chosen, value, count = _pins_checked(Operators(province), operator, face_value, quantity)
 
     def work(op: Op) -> PinSale:
         ids = _pins_take(chosen, value, count)
@@ -383,9 +450,49 @@ def pins_sell(
         operation="pins",
         key=idempotency_key,
         prefix=PIN_PREFIX,
-        fingerprint={"operator": chosen.code, "face_value": value, "quantity": count},
+        fingerprint=_pins_fingerprint(chosen, value, count),
         work=work,
     )
+
+
+def pins_receive(
+    *,
+    actor: Any,
+    operator: Operator,
+    codes: Sequence[tuple[str, str, int]],
+    file_name: str = "",
+    at: dt.datetime | None = None,
+) -> PinBatch:
+    """An operator's codes received as one batch, each ``(serial, code, face value)``,
+    checked already (``importers.PinImport`` checks a file's; the database refuses a serial
+    of the operator received before): stock of the province, which any of its points sells.
+    The codes written in a few statements (``core.bulk``). The batch."""
+    values = {value for _serial, _code, value in codes}
+    batch = PinBatch.objects.create(
+        province_code=operator.province_code,
+        operator=operator,
+        face_value=values.pop() if len(values) == 1 else None,
+        count=len(codes),
+        total=sum(value for _serial, _code, value in codes),
+        file_name=file_name[:200],
+        received_at=at or timezone.now(),
+        received_by=user_or_none(actor),
+    )
+    insert_rows(
+        Pin,
+        (
+            {
+                "province_code": operator.province_code,
+                "operator_id": operator.pk,
+                "face_value": value,
+                "serial": serial,
+                "code": code,
+                "batch_id": batch.pk,
+            }
+            for serial, code, value in codes
+        ),
+    )
+    return batch
 
 
 def may_reveal(actor: Any, sale: PinSale) -> bool:
@@ -421,3 +528,206 @@ def codes_reveal(*, actor: Any, sale: PinSale) -> list[Pin] | None:
 def codes_access(*, actor: Any, sale: PinSale, how: str) -> None:
     """A later read of a sale's codes (masked: a reprint, the API) in the audit log."""
     audit_record(actor=actor, action=f"telecom.pins_{how}", obj=sale)
+
+
+# --- many sales at once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopupRow:
+    """One top-up of a list (``topups_sell_many``): the clerk at their point, when (None:
+    noon of the list's day), under which key, and what ``topup_sell`` takes."""
+
+    actor: Any
+    point: ServicePoint
+    idempotency_key: str
+    phone: Any
+    amount: Any
+    operator: Any = None
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class PinRow:
+    """One sale of card codes of a list (``pins_sell_many``), as ``TopupRow``."""
+
+    actor: Any
+    point: ServicePoint
+    idempotency_key: str
+    operator: Any
+    face_value: Any
+    quantity: Any = 1
+    at: dt.datetime | None = None
+
+
+def _many_desks() -> many.Desks:
+    return many.Desks(
+        app=APP, elsewhere=_("You sell top-ups and card codes at your own service point only.")
+    )
+
+
+@transaction.atomic
+def topups_sell_many(*, province_code: str, day: dt.date, rows: Sequence[TopupRow]) -> list[str]:
+    """The top-ups of ``rows``, made on ``day`` at the points of the province (a day of a
+    till that worked offline, the demo's year at a province's pace), each recorded as
+    ``topup_sell`` records it (its number, row, entry, rollup and audit line) in a few
+    statements (``counter.many``). All or nothing: a row that ``topup_sell`` would refuse
+    refuses the list, naming the row. A row whose key was used for the same top-up is the
+    top-up made already. The top-ups' references, in the order of ``rows``."""
+    many.list_checked(rows, province_code, day)
+    operators = Operators(province_code)
+    desks = _many_desks()
+    planned = []
+    for index, row in enumerate(rows):
+        try:
+            desk = desks.open(row.actor, row.point, row.at or many.noon(day))
+            number, value, owner = _topup_checked(operators, row.phone, row.amount, row.operator)
+            key = desk.key("topup", row.idempotency_key)
+        except DomainError as exc:
+            raise many.refused(index, exc) from None
+        commission = commission_of(value, owner.topup_commission_bp)
+        planned.append(
+            many.Planned(
+                index,
+                desk,
+                key,
+                fingerprint_of(_topup_fingerprint(owner, number, value)),
+                _legs(row.point, owner, value, commission),
+                {
+                    "operator_id": owner.pk,
+                    "phone": number,
+                    "amount": value,
+                    "commission": commission,
+                },
+            )
+        )
+    todo, done = many.operations_done(Topup, province_code, planned)
+    many.operations_write(
+        Topup,
+        todo,
+        province=province_code,
+        kind=EntryKind.TELECOM_SALE,
+        operation="topup",
+        prefix=TOPUP_PREFIX,
+    )
+    _rollup_many(province_code, todo, TelecomKind.TOPUP)
+    return [done.get(one.key) or one.reference for one in planned]
+
+
+@transaction.atomic
+def pins_sell_many(*, province_code: str, day: dt.date, rows: Sequence[PinRow]) -> list[str]:
+    """The sales of card codes of ``rows`` on ``day``, each recorded as ``pins_sell`` records
+    it (the codes taken from the available ones in the order of the list, its number, row,
+    entry, rollup and audit line) in a few statements; as ``topups_sell_many`` otherwise.
+    Too few codes for a row refuses the list, naming the row. The codes are shown to no one
+    (``codes_reveal`` is the selling clerk's, at the counter)."""
+    many.list_checked(rows, province_code, day)
+    operators = Operators(province_code)
+    desks = _many_desks()
+    planned = []
+    for index, row in enumerate(rows):
+        try:
+            desk = desks.open(row.actor, row.point, row.at or many.noon(day))
+            chosen, value, count = _pins_checked(
+                operators, row.operator, row.face_value, row.quantity
+            )
+            key = desk.key("pins", row.idempotency_key)
+        except DomainError as exc:
+            raise many.refused(index, exc) from None
+        amount = value * count
+        commission = commission_of(amount, chosen.pin_commission_bp)
+        planned.append(
+            many.Planned(
+                index,
+                desk,
+                key,
+                fingerprint_of(_pins_fingerprint(chosen, value, count)),
+                _legs(row.point, chosen, amount, commission),
+                {
+                    "operator_id": chosen.pk,
+                    "face_value": value,
+                    "quantity": count,
+                    "amount": amount,
+                    "commission": commission,
+                },
+            )
+        )
+    todo, done = many.operations_done(PinSale, province_code, planned)
+    codes = _pins_of_many(operators, todo)
+    many.operations_write(
+        PinSale,
+        todo,
+        province=province_code,
+        kind=EntryKind.TELECOM_SALE,
+        operation="pins",
+        prefix=PIN_PREFIX,
+    )
+    # The claim, as ``pins_sell``'s: a code another sale took meanwhile is not available.
+    claims = [run for one in todo for run in _runs(one.pk, codes[one.key])]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Pin._meta.db_table} SET status = %s, sale_id = %s "
+            "WHERE id BETWEEN %s AND %s AND status = %s",
+            [(PinStatus.SOLD.value, *run, PinStatus.AVAILABLE.value) for run in claims],
+        )
+        taken = cursor.rowcount
+    if taken != sum(len(codes[one.key]) for one in todo):  # PostgreSQL: another sale's
+        raise DomainError(
+            _("Some of the codes were sold meanwhile: nothing was sold; try again."),
+            field="quantity",
+        )
+    _rollup_many(province_code, todo, TelecomKind.PIN)
+    return [done.get(one.key) or one.reference for one in planned]
+
+
+def _runs(sale: int, ids: list[int]) -> list[tuple[int, int, int]]:
+    """``ids`` (ascending) as runs of consecutive ids ``(sale, first, last)``: the codes of
+    a file are consecutive rows, so a sale's are mostly one run."""
+    runs: list[tuple[int, int, int]] = []
+    for pk in ids:
+        if runs and runs[-1][2] == pk - 1:
+            runs[-1] = (sale, runs[-1][1], pk)
+        else:
+            runs.append((sale, pk, pk))
+    return runs
+
+
+def _pins_of_many(operators: Operators, todo: Sequence[many.Planned]) -> dict[str, list[int]]:
+    """The codes each sale of ``todo`` takes (by its key): of each operator and face value,
+    the first available ones, in the order of the list; too few refuses the row that runs
+    out."""
+    wanted: dict[tuple[int, int], list[many.Planned]] = defaultdict(list)
+    for one in todo:
+        wanted[(one.fields["operator_id"], one.fields["face_value"])].append(one)
+    by_pk = {operator.pk: operator for operator in operators.by_code.values()}
+    codes: dict[str, list[int]] = {}
+    for (operator_id, value), sales in sorted(wanted.items()):
+        operator = by_pk[operator_id]
+        ids = _pins_take(operator, value, sum(one.fields["quantity"] for one in sales))
+        start = 0
+        for one in sales:
+            count = one.fields["quantity"]
+            if start + count > len(ids):
+                raise many.refused(
+                    one.index, _too_few(operator, value, count, max(0, len(ids) - start))
+                )
+            codes[one.key] = ids[start : start + count]
+            start += count
+    return codes
+
+
+def _rollup_many(province: str, todo: Sequence[many.Planned], kind: TelecomKind) -> None:
+    rollup_add_many(
+        (
+            province,
+            one.business_date or one.desk.day,
+            one.desk.point.pk,
+            one.fields["operator_id"],
+            kind.value,
+            1,
+            one.fields.get("quantity", 1),
+            one.fields["amount"],
+            one.fields["commission"],
+        )
+        for one in todo
+    )
