@@ -21,6 +21,19 @@ def _os_user() -> str:
         return "unknown"
 
 
+def _who(actor: Any) -> tuple[Any, str, str | None]:
+    """The user (None for a system's act), the name and the address an entry records."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    ip = client_ip.get()
+    if is_user:
+        actor_name = actor.get_username()
+    elif ip is None:  # not in a request: the console (an import, the demo, a migration)
+        actor_name = f"console:{_os_user()}"
+    else:
+        actor_name = ""
+    return (actor if is_user else None), actor_name, ip
+
+
 def _entry(
     *,
     actor: Any,
@@ -37,16 +50,9 @@ def _entry(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    ip = client_ip.get()
-    if is_user:
-        actor_name = actor.get_username()
-    elif ip is None:  # not in a request: the console (an import, the demo, a migration)
-        actor_name = f"console:{_os_user()}"
-    else:
-        actor_name = ""
+    user, actor_name, ip = _who(actor)
     return AuditEntry(
-        actor=actor if is_user else None,
+        actor=user,
         actor_name=actor_name,
         action=action,
         object_type=object_type,
@@ -111,22 +117,22 @@ def audit_insert(
     entries written."""
     now = timezone.now()
     label = model._meta.label_lower
-    who: dict[Any, AuditEntry] = {}
+    known: dict[Any, tuple[Any, str, str | None]] = {}
 
     def row(actor: Any, pk: Any, text: str, after: dict[str, Any] | None) -> dict[str, Any]:
         key = getattr(actor, "pk", None)
-        if key not in who:
-            who[key] = _entry(actor=actor, action=action)
-        made = who[key]
+        if key not in known:
+            known[key] = _who(actor)
+        user, name, ip = known[key]
         return {
             "at": now,
-            "actor_id": made.actor_id,
-            "actor_name": made.actor_name,
+            "actor_id": user.pk if user is not None else None,
+            "actor_name": name,
             "action": action,
             "object_type": label,
             "object_id": str(pk),
             "object_repr": str(text)[:200],
-            "ip": made.ip,
+            "ip": ip,
             "after": after,
         }
 

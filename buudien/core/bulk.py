@@ -16,6 +16,31 @@ from typing import Any
 from django.db import connection, models
 
 CHUNK = 2_000
+_TEXT = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
+_WHOLE = frozenset(
+    {
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "AutoField",
+        "BigAutoField",
+    }
+)
+
+
+def _plain(field: Any) -> type | None:
+    """The Python type whose values ``field`` stores unchanged (``str`` for text, ``int`` for
+    whole numbers and the keys that point at them), None when its values are adapted."""
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    if kind in _TEXT and not field.is_relation:
+        return str
+    if kind in _WHOLE:
+        return int
+    return None
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> int:
@@ -27,11 +52,19 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
     defaults = {f.attname: f.get_default() for f in fields}
-    preps = [(f.attname, f.get_db_prep_save) for f in fields]
+    preps = [(f.attname, f.get_db_prep_save, _plain(f)) for f in fields]
 
     def prepare(row: Mapping[str, Any]) -> list[Any]:
         given = {**defaults, **row}
-        return [prep(given[name], connection) for name, prep in preps]
+        values = []
+        for name, prep, plain in preps:
+            value = given[name]
+            # A text or a whole number the database takes as it is: no adapting needed.
+            if value is None or (plain is not None and type(value) is plain):
+                values.append(value)
+            else:
+                values.append(prep(value, connection))
+        return values
 
     prepared = (prepare(row) for row in rows)
     if connection.vendor == "postgresql":
