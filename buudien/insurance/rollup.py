@@ -5,17 +5,22 @@
 insurer and product kind: ONE ``INSERT ... ON CONFLICT DO UPDATE`` that adds the figures, in
 the caller's transaction, on both databases.
 
+``rollup_issued_many`` counts the policies of a list (``services.policies_issue_many``),
+summed per row, in one upsert per chunk of rows.
+
 ``insurance_rollup_rebuild`` recomputes the rows from the policies (one GROUP BY): after an
 import, or to check that the incremental path agrees (the tests do).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
+from buudien.core import rollup as core_rollup
 from buudien.insurance.choices import PolicyStatus
 from buudien.insurance.models import InsuranceRollup, Policy
 
@@ -52,6 +57,18 @@ def rollup_policy(policy: Policy, *, cancelled: bool = False) -> None:
             f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {added}",
             params,
         )
+
+
+def rollup_issued_many(issued: Mapping[tuple[Any, ...], Sequence[int]]) -> None:
+    """Count many policies just issued (``services.policies_issue_many``): by rollup key
+    (province, day, point id, insurer id, kind), the policies, premiums and commissions;
+    one upsert per chunk of rows (``core.rollup.add_many``)."""
+    core_rollup.add_many(
+        InsuranceRollup,
+        KEYS,
+        COUNTERS,
+        [[*key, *figures, 0, 0, 0] for key, figures in sorted(issued.items())],
+    )
 
 
 @transaction.atomic

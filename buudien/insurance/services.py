@@ -18,12 +18,19 @@ was issued, by a clerk of its point or an administrator, for a reason; above the
 clerk cancels alone, once a director or an accountant approves it (``counter.cancellations``);
 the policy stays, marked cancelled.
 Both keep the figures' rollup (``insurance.rollup``) in their transaction.
+
+``policies_issue_many`` issues the policies of a business day at once (a till that worked
+offline, the demo's year at a province's pace), each as ``policy_issue`` does, in a few
+statements (``counter.many``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -31,25 +38,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buudien.agency import accounts as agency_accounts
 from buudien.core.audit import audit_record
 from buudien.core.bizdays import months_later
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.text import fold
-from buudien.counter import cancellations, fields
-from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act, check_counter, moment_of
+from buudien.counter import cancellations, fields, many
+from buudien.counter.desk import (
+    COUNTER_ROLES,
+    Desk,
+    Op,
+    can_act,
+    check_counter,
+    fingerprint_of,
+    moment_of,
+)
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Entry
 from buudien.insurance import rollup
 from buudien.insurance.choices import PolicyStatus, ProductKind
-from buudien.insurance.models import Policy, Product
+from buudien.insurance.models import Insurer, Policy, Product
 from buudien.insurance.plates import plate_clean
 from buudien.network.models import ServicePoint
 
-__all__ = ["COUNTER_ROLES", "can_act", "policy_cancel", "policy_issue"]
+__all__ = [
+    "COUNTER_ROLES",
+    "PolicyRow",
+    "can_act",
+    "policies_issue_many",
+    "policy_cancel",
+    "policy_issue",
+]
 
 APP = "insurance"
 # bảo hiểm: <prefix><point code><serial of 6 digits> ("BH" alone is goods' sale, bán hàng)
@@ -58,22 +81,48 @@ START_AHEAD_DAYS = 60
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{3,29}$")
 
 
-def product_for(province_code: str, value: Any) -> Product:
-    """The active product of the province with the code ``value`` (or the product given)."""
+def _product_code(value: Any) -> str:
     code = value.code if isinstance(value, Product) else str(value or "").strip().upper()[:32]
     if not code:
         raise DomainError(_("Choose the insurance product."), field="product")
-    found = (
-        Product.objects.select_related("insurer")
-        .filter(province_code=province_code, code=code, is_active=True, insurer__is_active=True)
-        .first()
+    return code
+
+
+def _no_product(code: str) -> DomainError:
+    return DomainError(
+        _("No insurance product %(code)s is sold in the province.") % {"code": code},
+        field="product",
     )
+
+
+def _products_sold(province_code: str) -> Any:
+    return Product.objects.select_related("insurer").filter(
+        province_code=province_code, is_active=True, insurer__is_active=True
+    )
+
+
+def product_for(province_code: str, value: Any) -> Product:
+    """The active product of the province with the code ``value`` (or the product given)."""
+    code = _product_code(value)
+    found = _products_sold(province_code).filter(code=code).first()
     if found is None:
-        raise DomainError(
-            _("No insurance product %(code)s is sold in the province.") % {"code": code},
-            field="product",
-        )
+        raise _no_product(code)
     return found
+
+
+class Products:
+    """The products sold in a province, read once (a list of policies checks each of its
+    rows against them): ``get`` is ``product_for``."""
+
+    def __init__(self, province_code: str) -> None:
+        self.by_code = {product.code: product for product in _products_sold(province_code)}
+
+    def get(self, value: Any) -> Product:
+        code = _product_code(value)
+        found = self.by_code.get(code)
+        if found is None:
+            raise _no_product(code)
+        return found
 
 
 def _premium(product: Product, value: Any) -> int:
@@ -129,6 +178,129 @@ def _number(value: Any) -> str:
     )
 
 
+def _issued_already(number: str, insurer: Insurer) -> DomainError:
+    return DomainError(
+        _("Certificate %(number)s of %(insurer)s has been issued already.")
+        % {"number": number, "insurer": insurer.name},
+        field="policy_number",
+    )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A policy asked for, checked: what its row, its entry and its fingerprint hold."""
+
+    product: Product
+    name: str
+    citizen_id: str
+    phone: str
+    address: str
+    plate: str
+    starts_on: dt.date
+    premium: int
+    number: str  # the certificate's pre-printed number; blank: the reference
+
+    @property
+    def commission(self) -> int:
+        return self.product.commission_of(self.premium)
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {
+            "product": self.product.code,
+            "name": self.name,
+            "citizen_id": self.citizen_id,
+            "phone": self.phone,
+            "address": self.address,
+            "plate": self.plate,
+            "starts_on": self.starts_on.isoformat(),
+            "premium": self.premium,
+            "number": self.number,
+        }
+
+    def legs(self, point: ServicePoint) -> list[ledger.Leg]:
+        """The premium into the drawer: what the insurer is owed, and the commission."""
+        province = point.province_code
+        drawer = agency_accounts.drawer(point)
+        amount, commission = self.premium, self.commission
+        legs = []
+        if amount > commission:
+            payable = agency_accounts.partner_payable(province, self.product.insurer.partner)
+            legs.append(ledger.Leg(drawer, payable, amount - commission, Service.INSURANCE))
+        if commission > 0:
+            revenue = agency_accounts.revenue(province, Service.INSURANCE)
+            legs.append(ledger.Leg(drawer, revenue, commission, Service.INSURANCE))
+        return legs
+
+    def fields(self, numbered: str) -> dict[str, Any]:
+        """The policy's own fields (besides those of every counter operation)."""
+        product = self.product
+        return {
+            "product_id": product.pk,
+            "insurer_id": product.insurer_id,
+            "kind": product.kind,
+            "policy_number": numbered,
+            "insured_name": self.name,
+            "insured_folded": fold(self.name),
+            "citizen_id": self.citizen_id,
+            "phone": self.phone,
+            "address": self.address,
+            "plate": self.plate,
+            "starts_on": self.starts_on,
+            "ends_on": months_later(self.starts_on, product.term_months),
+            "premium": self.premium,
+            "commission": self.commission,
+        }
+
+
+def _policy_checked(
+    products: Callable[[Any], Product],
+    day: dt.date,
+    *,
+    product: Any,
+    insured_name: Any,
+    citizen_id: Any,
+    phone: Any,
+    address: Any,
+    plate: Any,
+    starts_on: Any,
+    premium: Any,
+    policy_number: Any,
+) -> _Checked:
+    """A policy asked for on ``day`` (see ``policy_issue``), or every problem at once."""
+    problems = Problems()
+    chosen: Product | None = problems.check(products, product)
+    name = problems.check(
+        fields.text, insured_name, field="insured_name", label=gettext_lazy("The insured's name")
+    )
+    health = chosen is not None and chosen.kind == ProductKind.HEALTH
+    cid = problems.check(fields.citizen_id, citizen_id, required=health)
+    tel = problems.check(fields.phone, phone, required=False)
+    where = problems.check(
+        fields.text,
+        address,
+        field="address",
+        label=gettext_lazy("The address"),
+        required=False,
+        limit=300,
+    )
+    start = problems.check(_start, starts_on, day)
+    number = problems.check(_number, policy_number)
+    amount: int | None = None
+    vehicle = ""
+    if chosen is not None:
+        amount = problems.check(_premium, chosen, premium)
+        if chosen.plate_required:
+            vehicle = (
+                problems.check(plate_clean, plate, car=chosen.kind == ProductKind.CAR_LIABILITY)
+                or ""
+            )
+    problems.raise_any()
+    assert chosen is not None and amount is not None and start is not None and name is not None
+    return _Checked(
+        chosen, name, cid or "", tel or "", where or "", vehicle, start, amount, number or ""
+    )
+
+
 def policy_issue(
     *,
     actor: Any,
@@ -151,71 +323,29 @@ def policy_issue(
     ``starts_on`` (today, or a day up to 60 days ahead) for the product's term. The number is
     the certificate's pre-printed ``policy_number``, or the reference when none is given."""
     desk = Desk.open(actor=actor, point=point, at=at, app=APP)
-    problems = Problems()
-    chosen: Product | None = problems.check(product_for, point.province_code, product)
-    name = problems.check(
-        fields.text, insured_name, field="insured_name", label=_("The insured's name")
+    checked = _policy_checked(
+        lambda value: product_for(point.province_code, value),
+        desk.day,
+        product=product,
+        insured_name=insured_name,
+        citizen_id=citizen_id,
+        phone=phone,
+        address=address,
+        plate=plate,
+        starts_on=starts_on,
+        premium=premium,
+        policy_number=policy_number,
     )
-    health = chosen is not None and chosen.kind == ProductKind.HEALTH
-    cid = problems.check(fields.citizen_id, citizen_id, required=health)
-    tel = problems.check(fields.phone, phone, required=False)
-    where = problems.check(
-        fields.text, address, field="address", label=_("The address"), required=False, limit=300
-    )
-    start = problems.check(_start, starts_on, desk.day)
-    number = problems.check(_number, policy_number)
-    amount: int | None = None
-    vehicle = ""
-    if chosen is not None:
-        amount = problems.check(_premium, chosen, premium)
-        if chosen.plate_required:
-            vehicle = (
-                problems.check(plate_clean, plate, car=chosen.kind == ProductKind.CAR_LIABILITY)
-                or ""
-            )
-    problems.raise_any()
-    assert chosen is not None and amount is not None and start is not None and name is not None
-    insurer = chosen.insurer
-    commission = chosen.commission_of(amount)
-    ends = months_later(start, chosen.term_months)
 
     def work(op: Op) -> Policy:
-        numbered = number or op.reference()
+        numbered = checked.number or op.reference()
+        insurer = checked.product.insurer
         if Policy.objects.filter(
             province_code=point.province_code, insurer=insurer, policy_number=numbered
         ).exists():
-            raise DomainError(
-                _("Certificate %(number)s of %(insurer)s has been issued already.")
-                % {"number": numbered, "insurer": insurer.name},
-                field="policy_number",
-            )
-        province = point.province_code
-        drawer = ledger.account_for_drawer(point)
-        legs = []
-        if amount > commission:
-            payable = ledger.account_for_partner(province, insurer.partner)
-            legs.append(ledger.Leg(drawer, payable, amount - commission, Service.INSURANCE))
-        if commission > 0:
-            revenue = ledger.account_for_revenue(province, Service.INSURANCE)
-            legs.append(ledger.Leg(drawer, revenue, commission, Service.INSURANCE))
-        entry = op.post(kind=EntryKind.INSURANCE_PREMIUM, legs=legs)
-        policy = Policy.objects.create(
-            **op.record(entry),
-            product=chosen,
-            insurer=insurer,
-            kind=chosen.kind,
-            policy_number=numbered,
-            insured_name=name,
-            insured_folded=fold(name),
-            citizen_id=cid or "",
-            phone=tel or "",
-            address=where or "",
-            plate=vehicle,
-            starts_on=start,
-            ends_on=ends,
-            premium=amount,
-            commission=commission,
-        )
+            raise _issued_already(numbered, insurer)
+        entry = op.post(kind=EntryKind.INSURANCE_PREMIUM, legs=checked.legs(point))
+        policy = Policy.objects.create(**op.record(entry), **checked.fields(numbered))
         rollup.rollup_policy(policy)
         return policy
 
@@ -224,17 +354,7 @@ def policy_issue(
         operation="policy",
         key=idempotency_key,
         prefix=PREFIX,
-        fingerprint={
-            "product": chosen.code,
-            "name": name,
-            "citizen_id": cid,
-            "phone": tel,
-            "address": where,
-            "plate": vehicle,
-            "starts_on": start.isoformat(),
-            "premium": amount,
-            "number": number,
-        },
+        fingerprint=checked.fingerprint(),
         work=work,
     )
 
@@ -330,3 +450,117 @@ def policy_cancel(
     return cancellations.cancel(
         kind=POLICY_CANCEL, actor=actor, record=policy, reason=reason, at=at
     )
+
+
+# --- many policies at once -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """One policy of a list (``policies_issue_many``): the clerk at their point, when (None:
+    noon of the list's day), under which key, and what ``policy_issue`` takes."""
+
+    actor: Any
+    point: ServicePoint
+    idempotency_key: str
+    product: Any
+    insured_name: Any
+    citizen_id: Any = ""
+    phone: Any = ""
+    address: Any = ""
+    plate: Any = ""
+    starts_on: Any = None
+    premium: Any = None
+    policy_number: Any = ""
+    at: dt.datetime | None = None
+
+
+@transaction.atomic
+def policies_issue_many(
+    *, province_code: str, day: dt.date, rows: Sequence[PolicyRow]
+) -> list[str]:
+    """The policies of ``rows``, issued on ``day`` at the points of the province (a day of a
+    till that worked offline, the demo's year at a province's pace), each recorded as
+    ``policy_issue`` records it (its reference and number, row, entry, rollup and audit
+    line) in a few statements (``counter.many``). All or nothing: a row that
+    ``policy_issue`` would refuse refuses the list, naming the row (a certificate's number
+    issued already, or twice in the list, too). A row whose key was used for the same
+    policy is the policy issued already. The policies' references, in the order of
+    ``rows``."""
+    many.list_checked(rows, province_code, day)
+    products = Products(province_code)
+    desks = many.Desks(app=APP)
+    planned = []
+    checks: dict[str, _Checked] = {}
+    for index, row in enumerate(rows):
+        try:
+            desk = desks.open(row.actor, row.point, row.at or many.noon(day))
+            checked = _policy_checked(
+                products.get,
+                desk.day,
+                product=row.product,
+                insured_name=row.insured_name,
+                citizen_id=row.citizen_id,
+                phone=row.phone,
+                address=row.address,
+                plate=row.plate,
+                starts_on=row.starts_on,
+                premium=row.premium,
+                policy_number=row.policy_number,
+            )
+            key = desk.key("policy", row.idempotency_key)
+        except DomainError as exc:
+            raise many.refused(index, exc) from None
+        checks[key] = checked
+        fingerprint = fingerprint_of(checked.fingerprint())
+        planned.append(many.Planned(index, desk, key, fingerprint, checked.legs(row.point), {}))
+    todo, done = many.operations_done(Policy, province_code, planned)
+
+    def numbered(todo: Sequence[many.Planned]) -> None:
+        """Each policy's number (the certificate's, or its reference), issued once."""
+        first: dict[tuple[int, str], many.Planned] = {}
+        for one in todo:
+            checked = checks[one.key]
+            one.fields = checked.fields(checked.number or one.reference)
+            given = (checked.product.insurer_id, one.fields["policy_number"])
+            if given in first:
+                raise many.refused(one.index, _issued_already(given[1], checked.product.insurer))
+            first[given] = one
+        by_insurer: dict[int, list[str]] = defaultdict(list)
+        for insurer_id, number in sorted(first):
+            by_insurer[insurer_id].append(number)
+        for insurer_id, numbers in by_insurer.items():
+            for run in many.chunks(numbers):
+                for number in Policy.objects.filter(
+                    province_code=province_code, insurer_id=insurer_id, policy_number__in=run
+                ).values_list("policy_number", flat=True):
+                    one = first[(insurer_id, number)]
+                    raise many.refused(
+                        one.index, _issued_already(number, checks[one.key].product.insurer)
+                    )
+
+    many.operations_write(
+        Policy,
+        todo,
+        province=province_code,
+        kind=EntryKind.INSURANCE_PREMIUM,
+        operation="policy",
+        prefix=PREFIX,
+        numbered=numbered,
+    )
+    issued: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for one in todo:
+        figures = issued[
+            (
+                province_code,
+                one.business_date or one.desk.day,
+                one.desk.point.pk,
+                one.fields["insurer_id"],
+                one.fields["kind"],
+            )
+        ]
+        figures[0] += 1
+        figures[1] += one.fields["premium"]
+        figures[2] += one.fields["commission"]
+    rollup.rollup_issued_many(issued)
+    return [done.get(one.key) or one.reference for one in planned]
