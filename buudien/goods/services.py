@@ -685,19 +685,19 @@ def sales_make_many(*, province_code: str, sales: Sequence[BulkSale]) -> list[Sa
     wanted: dict[int, set[int]] = defaultdict(set)
     for _i, sale, _d, lines, _k in todo:
         wanted[sale.point.pk].update(line.product.pk for line in lines)
-    levels: dict[int, dict[int, StockLevel]] = defaultdict(dict)
+    levels: dict[int, dict[int, stock.HeldRow]] = defaultdict(dict)
     pairs = Q()
     for point_pk, product_pks in wanted.items():
         pairs |= Q(point_id=point_pk, product_id__in=sorted(product_pks))
-    for row in (
+    for pk, point_pk, product_pk, quantity, value in (
         StockLevel.objects.select_for_update()
         .filter(pairs, province_code=province_code)
         .order_by("pk")
-        .only("pk", "point_id", "product_id", "quantity", "value")
+        .values_list("pk", "point_id", "product_id", "quantity", "value")
         if wanted
         else []
     ):
-        levels[row.point_id][row.product_id] = row
+        levels[point_pk][product_pk] = stock.HeldRow(pk, quantity, value)
     made: list[tuple[BulkSale, Desk, str, list[SaleLine], list[StockMovement]]] = []
     deltas: dict[int, list[int]] = {}
     for index, sale, desk, lines, key in sorted(todo, key=lambda one: (one[1].at, one[0])):

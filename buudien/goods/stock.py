@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
@@ -49,7 +49,23 @@ class Moved:
         return abs(self.value)
 
 
-def average_cost(level: StockLevel | None, quantity: int) -> int:
+class Held(Protocol):
+    """What a level holds: a ``StockLevel``, or a lighter row of one read for a list."""
+
+    quantity: int
+    value: int
+
+
+@dataclass(slots=True)
+class HeldRow:
+    """A stock level read as plain values (a list of many sales reads thousands)."""
+
+    pk: int
+    quantity: int
+    value: int
+
+
+def average_cost(level: Held | None, quantity: int) -> int:
     """The cost of ``quantity`` units taken out of ``level``: their share of its value,
     rounded down; the last units take the whole of what is left."""
     if level is None or level.quantity <= 0:
