@@ -484,6 +484,51 @@ def test_the_demo_runs_at_a_province_pace_through_the_ledger(built: Built) -> No
     assert_the_money_holds()
 
 
+def test_the_demo_sells_telecom_and_insurance_at_a_province_pace(built: Built) -> None:
+    """The rest of the year of telecom and insurance, through their bulk paths: the
+    year-end report's sections count the records the pace made, whose cash went to the bank
+    and whose partners' share was paid month by month."""
+    from django.db.models import Sum
+
+    from buudien.finance.models import Entry, Transfer
+    from buudien.insurance.models import Policy
+    from buudien.planning.selectors import year_report
+    from buudien.telecom.models import PinSale, Topup
+
+    paced = {"idempotency_key__contains": ":pace-"}
+    assert Topup.objects.filter(**paced).exists() and PinSale.objects.filter(**paced).exists()
+    year = Policy.objects.filter(**paced).latest("business_date").business_date.year
+    report = year_report(user=None, province_code="20", year=year)
+
+    def total(rows: Any, field: str) -> int:
+        return int(rows.aggregate(s=Sum(field))["s"] or 0)
+
+    topups = Topup.objects.filter(business_date__year=year, cancelled_at__isnull=True)
+    sales = PinSale.objects.filter(business_date__year=year)
+    telecom = report["telecom"]
+    assert telecom["sales"]["actual"] == topups.count() + sales.count()
+    assert telecom["face_value"]["actual"] == total(topups, "amount") + total(sales, "amount")
+    assert telecom["commission"]["actual"] == total(topups, "commission") + total(
+        sales, "commission"
+    )
+    policies = Policy.objects.filter(business_date__year=year, status="issued")
+    insurance = report["insurance"]
+    assert insurance["policies"]["actual"] == policies.count()
+    assert insurance["premium"]["actual"] == total(policies, "premium")
+    assert insurance["commission"]["actual"] == total(policies, "commission")
+    for kind, deposits, payments in (
+        ("telecom_sale", "pace:telecom-deposit:", "telecom:pace:pay:"),
+        ("insurance_premium", "pace:insurance-deposit:", "insurance:pace:pay:"),
+    ):
+        made = Transfer.objects.filter(entry__kind=kind, entry__idempotency_key__contains=":pace-")
+        banked = Transfer.objects.filter(entry__idempotency_key__startswith=deposits)
+        assert total(made.filter(debit__code__startswith="1111."), "amount") == total(
+            banked.filter(credit__code__startswith="1111."), "amount"
+        )
+        paid = Entry.objects.filter(idempotency_key__startswith=payments)
+        assert paid.exists() and not paid.filter(point__isnull=False).exists()
+
+
 # Last in the module: a test with a live server runs outside a transaction, and the database
 # (this module's demo) is emptied after it.
 @pytest.mark.browser
