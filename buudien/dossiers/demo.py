@@ -14,10 +14,10 @@ at the post's counters. A step of ``buudien demo`` (``dossiers.year``, registere
   offices that carry the four communes' dossiers (which also receive their commune's
   procedures). The sample is small because each hand-over, result and return goes through
   its service: a few milliseconds each, and a sample this thin hands most dossiers over alone.
-- Intake is posted a month of a counter at a time, as ``services.dossier_receive`` would post
-  each dossier at the counter (``receive_list``): the same checks, reference, key,
-  fingerprint, ledger entry (through ``ledger.entries_post``), step and audit line, written in
-  a few statements.
+- Intake is posted a day of a counter at a time through the services' bulk path
+  (``services.dossiers_receive_many``): each dossier as ``services.dossier_receive`` records
+  it at the counter (the same checks, reference, key, fingerprint, ledger entry, step and
+  audit line), written in a few statements.
 - Everything after intake goes through the services, on the post's rounds to the agencies
   (the main office on Mondays, Wednesdays and Fridays, the level II offices on Mondays and
   Thursdays, the others on Thursdays): the dossiers received since the last round are handed
@@ -39,11 +39,10 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import (
@@ -54,20 +53,11 @@ from buudien.core.bizdays import (
     year_before,
 )
 from buudien.core.catalogue import Service
-from buudien.core.context import client_ip
 from buudien.core.errors import DomainError
-from buudien.core.models import AuditEntry
 from buudien.core.money import format_number, format_vnd
-from buudien.core.sequences import sequence_next
-from buudien.core.text import fold
-from buudien.counter import fields
-from buudien.counter.desk import Desk, actor_id, fingerprint_of
 from buudien.dossiers import services, settlements
-from buudien.dossiers.choices import AgencyKind, Mode, ReturnBy, Status, StepKind
-from buudien.dossiers.models import Agency, Dossier, DossierStep, Procedure
-from buudien.dossiers.rollup import rollup_received
-from buudien.finance import ledger
-from buudien.finance.choices import EntryKind
+from buudien.dossiers.choices import AgencyKind, Mode, ReturnBy
+from buudien.dossiers.models import Agency, Dossier, Procedure
 from buudien.mail.choices import EventCode
 from buudien.mail.models import PostalItem
 from buudien.mail.tracking.services import event_record
@@ -80,7 +70,7 @@ from buudien.network.management.commands.demo import (
     MIDDLE_MALE,
     PROVINCE_UNIT_CODE,
 )
-from buudien.network.models import AdminArea, PointService, ServicePoint, Unit
+from buudien.network.models import PointService, ServicePoint, Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
 
@@ -446,168 +436,6 @@ def _target(dossiers: int | None) -> int:
     return int(raw) if raw.isdigit() else DEFAULT_DOSSIERS
 
 
-# --- intake as a list ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Intake:
-    """One dossier handed in at a counter, as ``services.dossier_receive`` is asked."""
-
-    key: str
-    procedure: Procedure
-    mode: str
-    applicant_name: str
-    citizen_id: str
-    at: dt.datetime
-    phone: str = ""
-    address: str = ""
-    return_by: str = ""
-    commune: AdminArea | None = None
-    agency_reference: str = ""
-
-
-@transaction.atomic
-def receive_list(*, actor: Any, point: ServicePoint, rows: Sequence[Intake]) -> list[Dossier]:
-    """Receive ``rows`` at ``point``'s counter at once, each as ``services.dossier_receive``
-    records it (the same checks, reference, stored key, fingerprint, ledger entry, step and
-    audit line), in a few statements: the demo's year of intake. Every document is given;
-    keys already used are refused by the database."""
-    made: list[Dossier] = []
-    postings: list[ledger.Posting] = []
-    posted: list[Dossier] = []
-    drawer = ledger.account_for_drawer(point)
-    revenue = ledger.account_for_revenue(point.province_code, Service.DOSSIER)
-    payables: dict[int, Any] = {}
-    last = sequence_next(f"{services.APP}:{services.PREFIX}:{point.code}", len(rows))
-    for offset, row in enumerate(rows):
-        desk = Desk.open(
-            actor=actor, point=point, app=services.APP, at=row.at, roles=services.DOSSIER_ROLES
-        )
-        procedure = services.procedure_for(desk.province, row.procedure)
-        name = fields.text(
-            row.applicant_name, field="applicant_name", label=_("The applicant's name")
-        )
-        cid = fields.citizen_id(row.citizen_id)
-        tel = fields.phone(row.phone, required=False)
-        where = fields.text(
-            row.address,
-            field="address",
-            label=_("The applicant's address"),
-            required=row.return_by == ReturnBy.ADDRESS,
-            limit=300,
-        )
-        lodged = row.mode == Mode.RETURN
-        indexes = [] if lodged else list(range(len(procedure.documents or [])))
-        docs = [] if lodged else services.documents_received(procedure, indexes)
-        fee = 0 if lodged else procedure.agency_fee
-        number = fields.text(
-            row.agency_reference,
-            field="agency_reference",
-            label=_("The agency's receipt number"),
-            required=lodged,
-            limit=40,
-        ).upper()
-        charge = procedure.charge_for(row.mode)
-        reference = f"{services.PREFIX}{point.code}{last - len(rows) + 1 + offset:06d}"
-        stored = desk.key("receive", row.key)
-        dossier = Dossier(
-            province_code=desk.province,
-            point=point,
-            idempotency_key=stored,
-            created_at=desk.moment,
-            created_by_id=actor_id(actor),
-            reference=reference,
-            fingerprint=fingerprint_of(
-                {
-                    "procedure": procedure.code,
-                    "mode": row.mode,
-                    "citizen_id": cid,
-                    "name": name,
-                    "documents": indexes,
-                    "return_by": row.return_by,
-                    "commune": row.commune.pk if row.commune else None,
-                    "agency_reference": number,
-                    "at_address": False,
-                }
-            ),
-            business_date=desk.day,
-            procedure=procedure,
-            agency=procedure.agency,
-            mode=row.mode,
-            status=Status.HANDED_OVER if lodged else Status.RECEIVED,
-            applicant_name=name,
-            applicant_folded=fold(f"{name} {cid}")[:150],
-            citizen_id=cid,
-            phone=tel,
-            address=where,
-            documents=docs,
-            agency_reference=number,
-            agency_fee=fee,
-            charge=charge,
-            return_by=row.return_by if row.mode in Mode.returns() else "",
-            commune=row.commune if row.return_by == ReturnBy.ADDRESS else None,
-            due_date=services.due_date(procedure, desk.day),
-        )
-        legs = []
-        if fee:
-            if procedure.agency_id not in payables:
-                payables[procedure.agency_id] = ledger.account_for_partner(
-                    desk.province, services.agency_partner(procedure.agency)
-                )
-            payable = payables[procedure.agency_id]
-            legs.append(ledger.Leg(drawer, payable, fee, Service.DOSSIER))
-        if charge:
-            legs.append(ledger.Leg(drawer, revenue, charge, Service.DOSSIER))
-        if legs:
-            postings.append(
-                desk.posting(
-                    kind=EntryKind.DOSSIER_FEE,
-                    legs=legs,
-                    reference=f"{services.APP}:{reference}",
-                    key=stored,
-                )
-            )
-            posted.append(dossier)
-        made.append(dossier)
-    for dossier, entry in zip(
-        posted,
-        ledger.entries_post(actor=actor, province_code=PROVINCE, postings=postings),
-        strict=True,
-    ):
-        dossier.entry = entry
-        dossier.business_date = entry.business_date
-    Dossier.objects.bulk_create(made)
-    rollup_received(made)
-    DossierStep.objects.bulk_create(
-        DossierStep(
-            province_code=d.province_code,
-            dossier=d,
-            kind=StepKind.RECEIVED,
-            at=d.created_at,
-            point=point,
-            actor_id=actor_id(actor),
-            note=_("Lodged at %(agency)s under number %(number)s")
-            % {"agency": d.agency.name, "number": d.agency_reference}
-            if d.mode == Mode.RETURN
-            else "",
-        )
-        for d in made
-    )
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor,
-            actor_name=actor.get_username(),
-            action=f"{services.APP}.receive",
-            object_type=Dossier._meta.label_lower,
-            object_id=str(d.pk),
-            object_repr=str(d)[:200],
-            ip=client_ip.get(),
-        )
-        for d in made
-    )
-    return made
-
-
 # --- the year ---------------------------------------------------------------------------------
 
 WEIGHTS = {p.code: p.weight for p in all_procedures()}
@@ -787,17 +615,19 @@ def build(
     plan = _Plan()
     made = _Made()
     for counter in counters:
-        intake: dict[dt.date, list[Intake]] = defaultdict(list)
+        intake: dict[dt.date, list[services.Intake]] = defaultdict(list)
         for day in days:
             for _n in range(_draws(rng, counter.weight * scale)):
                 at = _at(day, rng.randint(7 * 60 + 30, 16 * 60 + 30))
                 if at >= now:
                     continue
-                intake[day.replace(day=1)].append(_intake(rng, people, counter, at, made))
+                intake[day].append(_intake(rng, people, counter, at, made))
         for rows in intake.values():
-            rows.sort(key=lambda row: row.at)
-            for dossier in receive_list(actor=counter.clerk, point=counter.point, rows=rows):
-                _schedule(rng, calendar, counter, dossier, plan)
+            rows.sort(key=lambda row: row.at or now)
+            codes = services.dossiers_receive_many(rows=rows)
+            found = {d.reference: d for d in Dossier.objects.filter(reference__in=codes)}
+            for code in codes:
+                _schedule(rng, calendar, counter, found[code], plan)
     _run(rng, plan, counters, now, made)
     _settle(first, today, made)
     agencies = Agency.objects.filter(province_code=PROVINCE).count()
@@ -910,7 +740,7 @@ def _draws(rng: random.Random, rate: float) -> int:
 
 def _intake(
     rng: random.Random, people: _People, counter: _Counter, at: dt.datetime, made: _Made
-) -> Intake:
+) -> services.Intake:
     made.dossiers += 1
     procedure = rng.choices(counter.procedures, counter.weights)[0]
     mode = Mode.RECEIVE if rng.random() < RECEIVE_ONLY_SHARE else Mode.BOTH
@@ -924,7 +754,9 @@ def _intake(
         # Lodged at the agency; the post returns the result (no draw: the sample stays).
         mode = Mode.RETURN
         number = f"{procedure.agency.code.upper()}-{at:%y%m%d}-{made.dossiers:05d}"
-    return Intake(
+    return services.Intake(
+        actor=counter.clerk,
+        point=counter.point,
         key=f"demo-{made.dossiers}",
         procedure=procedure,
         mode=mode,

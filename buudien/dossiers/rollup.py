@@ -1,11 +1,13 @@
 """Keeping the dossier rollup (``DossierRollup``) up to date, and rebuilding it.
 
-``rollup_received`` counts dossiers just received (``services.dossier_receive``, the demo's
-``receive_list``) on their business day and point; ``rollup_returned`` counts results just
-returned (``services.dossier_return`` at the counter, ``services.results_delivered`` when a
-postman delivers one) on the day in Vietnam and the point that returned them, with those
-returned by the promised date. Each is ONE ``INSERT ... ON CONFLICT DO UPDATE`` that adds
-the counts, in the caller's transaction, on both databases.
+``rollup_received`` counts dossiers just received (``services.dossier_receive``; a list
+written without its objects, ``services.dossiers_receive_many``, through
+``rollup_received_values``) on their business day and point; ``rollup_returned`` counts
+results just returned (``services.dossier_return`` and ``dossiers_return_many`` at the
+counter, ``services.results_delivered`` when a postman delivers one) on the day in Vietnam
+and the point that returned them, with those returned by the promised date. Each is ONE
+``INSERT ... ON CONFLICT DO UPDATE`` that adds the counts, in the caller's transaction, on
+both databases.
 
 ``dossier_rollup_rebuild`` recomputes the rows from the dossiers (two GROUP BY queries):
 after an import, or to check that the incremental path agrees (the demo's test does).
@@ -37,12 +39,31 @@ def _counts() -> Counts:
 
 def rollup_received(dossiers: Iterable[Dossier]) -> None:
     """Count these dossiers, just received."""
+    rollup_received_values(
+        (
+            d.province_code,
+            d.business_date,
+            d.point_id,
+            d.agency_id,
+            d.procedure_id,
+            d.agency_fee,
+            d.charge,
+        )
+        for d in dossiers
+    )
+
+
+def rollup_received_values(
+    dossiers: Iterable[tuple[str, dt.date, int, int, int, int, int]],
+) -> None:
+    """Count dossiers just received, each given as its (province, business day, point,
+    agency, procedure, agency's fee, charge): for a list written without its objects."""
     counts = _counts()
-    for d in dossiers:
-        entry = counts[(d.province_code, d.business_date, d.point_id, d.agency_id, d.procedure_id)]
+    for province, day, point, agency, procedure, fee, charge in dossiers:
+        entry = counts[(province, day, point, agency, procedure)]
         entry[0] += 1
-        entry[1] += d.agency_fee
-        entry[2] += d.charge
+        entry[1] += fee
+        entry[2] += charge
     _upsert(counts)
 
 

@@ -22,27 +22,33 @@ nothing when it refuses.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core.audit import audit_record
-from buudien.core.bizdays import add_business_days
+from buudien.core.audit import audit_insert
+from buudien.core.bizdays import add_business_days, business_days_in
+from buudien.core.bulk import insert_rows
 from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
-from buudien.core.sequences import sequence_next
+from buudien.core.sequences import sequence_next_many
 from buudien.core.text import fold
-from buudien.counter import fields
-from buudien.counter.desk import Desk, Op, actor_id
+from buudien.counter import fields, many
+from buudien.counter.desk import Desk, Op, actor_id, fingerprint_of, moment_of
+from buudien.counter.drawers import drawers_of
 from buudien.counter.problems import Problems
 from buudien.dossiers.choices import Direction, Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import Agency, Dossier, DossierStep, Handover, Procedure
-from buudien.dossiers.rollup import rollup_received, rollup_returned
+from buudien.dossiers.rollup import rollup_received, rollup_received_values, rollup_returned
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
 from buudien.mail.acceptance.services import item_accept
 from buudien.mail.choices import EventCode, MailService
 from buudien.mail.models import PostalItem, TrackingEvent
@@ -172,6 +178,205 @@ def _step(
     )
 
 
+@dataclass(frozen=True)
+class Intake:
+    """One dossier received by ``actor`` at ``point``, as ``dossier_receive`` is asked (a
+    row of ``dossiers_receive_many``); ``documents`` None: every document of the procedure."""
+
+    actor: Any
+    point: ServicePoint
+    key: str
+    procedure: Procedure | str
+    mode: str
+    applicant_name: str
+    citizen_id: str
+    at: dt.datetime | None = None
+    documents: Sequence[int] | None = None
+    phone: str = ""
+    address: str = ""
+    return_by: str = ""
+    commune: AdminArea | int | str | None = None
+    agency_reference: str = ""
+    at_address: bool = False
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An intake whose every field was checked: what its row, entry and step record."""
+
+    procedure: Procedure
+    fields: dict[str, Any]  # the dossier's own columns (by attribute name)
+    fingerprint: dict[str, Any]
+    note: str
+
+    @property
+    def fee(self) -> int:
+        return int(self.fields["agency_fee"])
+
+    @property
+    def charge(self) -> int:
+        return int(self.fields["charge"])
+
+
+def _promised(procedure: Procedure, day: dt.date, known: dict[Any, Any]) -> dt.date:
+    """``due_date`` for a list: the business days after each day of the list read once."""
+    days = procedure.processing_days
+    if not days:
+        return due_date(procedure, day)
+    after: list[dt.date] = known.get(("after", day), [])
+    if len(after) < days:
+        after = business_days_in(day + dt.timedelta(days=1), day + dt.timedelta(days=days * 2 + 30))
+        known[("after", day)] = after
+    return after[days - 1]
+
+
+def _intake_checked(row: Intake, day: dt.date, known: dict[Any, Any] | None = None) -> _Checked:
+    """``row`` checked as received on ``day`` (see ``dossier_receive``), or refused with
+    every problem at once. ``known``: the procedures and promised dates a list found
+    already."""
+    province = row.point.province_code
+    mode, at_address, return_by = row.mode, row.at_address, row.return_by
+    known = {} if known is None else known
+    problems = Problems()
+    asked = row.procedure.pk if isinstance(row.procedure, Procedure) else row.procedure
+    if ("procedure", asked) not in known:
+        known[("procedure", asked)] = problems.check(procedure_for, province, row.procedure)
+    found = known[("procedure", asked)]
+    if found is None and not problems:  # refused for an earlier row of the list
+        found = problems.check(procedure_for, province, row.procedure)
+    if mode not in Mode.values:
+        problems.add("mode", _("Choose what the post does for the dossier."))
+    lodged = mode == Mode.RETURN
+    if lodged and at_address:
+        problems.add(
+            "at_address", _("A dossier lodged at the agency is not picked up at an address.")
+        )
+    number = problems.check(
+        fields.text,
+        row.agency_reference,
+        field="agency_reference",
+        label=_("The agency's receipt number"),
+        required=lodged,
+        limit=40,
+    )
+    number = (number or "").upper()
+    name = problems.check(
+        fields.text, row.applicant_name, field="applicant_name", label=_("The applicant's name")
+    )
+    cid = problems.check(fields.citizen_id, row.citizen_id)
+    tel = problems.check(fields.phone, row.phone, required=False)
+    where = problems.check(
+        fields.text,
+        row.address,
+        field="address",
+        label=_("The applicant's address"),
+        required=return_by == ReturnBy.ADDRESS or at_address,
+        limit=300,
+    )
+    returns = mode in Mode.returns()
+    if returns and return_by not in ReturnBy.values:
+        problems.add("return_by", _("Say where the result is returned."))
+    if mode == Mode.RECEIVE and return_by:
+        problems.add("return_by", _("The agency returns the result of this dossier itself."))
+    posted = returns and return_by == ReturnBy.ADDRESS
+    area = problems.check(commune_of, row.commune, required=posted)
+    given = list(range(len(found.documents or []))) if found else []
+    if row.documents is not None:
+        given = sorted(set(row.documents))
+    # The documents of a dossier lodged at the agency stay there.
+    docs: list[dict[str, Any]] | None = []
+    if not lodged:
+        docs = problems.check(documents_received, found, given) if found else None
+    problems.raise_any()
+    assert found is not None and docs is not None
+    agency = found.agency
+    note = _("At the applicant's address") if at_address else ""
+    if lodged:
+        note = _("Lodged at %(agency)s under number %(number)s") % {
+            "agency": agency.name,
+            "number": number,
+        }
+    return _Checked(
+        procedure=found,
+        fields={
+            "procedure_id": found.pk,
+            "agency_id": agency.pk,
+            "mode": mode,
+            "status": Status.HANDED_OVER if lodged else Status.RECEIVED,
+            "applicant_name": name,
+            "applicant_folded": fold(f"{name} {cid}")[:150],
+            "citizen_id": cid,
+            "phone": tel,
+            "address": where,
+            "documents": docs,
+            "agency_reference": number,
+            "at_address": at_address,
+            # The agency's fee is paid at the agency for a dossier lodged there.
+            "agency_fee": 0 if lodged else found.agency_fee,
+            "charge": found.charge_for(mode),
+            "return_by": return_by if returns else "",
+            "commune_id": area.pk if area else None,
+            "due_date": _promised(found, day, known),
+        },
+        fingerprint={
+            "procedure": found.code,
+            "mode": mode,
+            "citizen_id": cid,
+            "name": name,
+            "documents": given if row.documents is not None or not lodged else [],
+            "return_by": return_by,
+            "commune": area.pk if area else None,
+            "agency_reference": number,
+            "at_address": at_address,
+        },
+        note=note,
+    )
+
+
+class _Accounts:
+    """The ledger accounts of intake: those of a list's dossiers (``checked``) at ``points``
+    in one query, no account made that none of them posts to."""
+
+    def __init__(
+        self, province: str, points: Iterable[ServicePoint], checked: Iterable[_Checked]
+    ) -> None:
+        self.province = province
+        checked = list(checked)
+        owed = {
+            f"{ledger.PARTNER_PREFIX}{agency_partner(c.procedure.agency)}": c.procedure.agency
+            for c in checked
+            if c.fee
+        }
+        wanted: dict[str, Callable[[], Account]] = {
+            code: partial(ledger.account_for_partner, province, agency_partner(agency))
+            for code, agency in owed.items()
+        }
+        revenue = f"{ledger.REVENUE_PREFIX}{Service.DOSSIER}"
+        if any(c.charge for c in checked):
+            wanted[revenue] = partial(ledger.account_for_revenue, province, Service.DOSSIER)
+        self.drawers, found = drawers_of(province, list(points), wanted)
+        self.owed = {agency.pk: found[code] for code, agency in owed.items()}
+        self.revenue = found.get(revenue)
+
+    def legs(self, point: ServicePoint, checked: _Checked) -> list[ledger.Leg]:
+        """The agency's fee owed to it and the post's charge, both taken in the drawer."""
+        if point.pk not in self.drawers:
+            self.drawers[point.pk] = ledger.account_for_drawer(point)
+        drawer = self.drawers[point.pk]
+        legs = []
+        if checked.fee:
+            agency = checked.procedure.agency
+            if agency.pk not in self.owed:
+                partner = agency_partner(agency)
+                self.owed[agency.pk] = ledger.account_for_partner(self.province, partner)
+            legs.append(ledger.Leg(drawer, self.owed[agency.pk], checked.fee, Service.DOSSIER))
+        if checked.charge:
+            if self.revenue is None:
+                self.revenue = ledger.account_for_revenue(self.province, Service.DOSSIER)
+            legs.append(ledger.Leg(drawer, self.revenue, checked.charge, Service.DOSSIER))
+        return legs
+
+
 def dossier_receive(
     *,
     actor: Any,
@@ -197,95 +402,30 @@ def dossier_receive(
     key and request return the dossier already received; every problem of the request is
     refused at once."""
     desk = _desk(actor, point, at, roles=PICKUP_ROLES if at_address else DOSSIER_ROLES)
-    province = desk.province
-    problems = Problems()
-    found = problems.check(procedure_for, province, procedure)
-    if mode not in Mode.values:
-        problems.add("mode", _("Choose what the post does for the dossier."))
-    lodged = mode == Mode.RETURN
-    if lodged and at_address:
-        problems.add(
-            "at_address", _("A dossier lodged at the agency is not picked up at an address.")
-        )
-    number = problems.check(
-        fields.text,
-        agency_reference,
-        field="agency_reference",
-        label=_("The agency's receipt number"),
-        required=lodged,
-        limit=40,
+    row = Intake(
+        actor=actor,
+        point=point,
+        key=idempotency_key,
+        procedure=procedure,
+        mode=mode,
+        applicant_name=applicant_name,
+        citizen_id=citizen_id,
+        documents=documents,
+        phone=phone,
+        address=address,
+        return_by=return_by,
+        commune=commune,
+        agency_reference=agency_reference,
+        at_address=at_address,
     )
-    number = (number or "").upper()
-    name = problems.check(
-        fields.text, applicant_name, field="applicant_name", label=_("The applicant's name")
-    )
-    cid = problems.check(fields.citizen_id, citizen_id)
-    tel = problems.check(fields.phone, phone, required=False)
-    where = problems.check(
-        fields.text,
-        address,
-        field="address",
-        label=_("The applicant's address"),
-        required=return_by == ReturnBy.ADDRESS or at_address,
-        limit=300,
-    )
-    returns = mode in Mode.returns()
-    if returns and return_by not in ReturnBy.values:
-        problems.add("return_by", _("Say where the result is returned."))
-    if mode == Mode.RECEIVE and return_by:
-        problems.add("return_by", _("The agency returns the result of this dossier itself."))
-    posted = returns and return_by == ReturnBy.ADDRESS
-    area = problems.check(commune_of, commune, required=posted)
-    # The documents of a dossier lodged at the agency stay there.
-    docs: list[dict[str, Any]] | None = []
-    if not lodged:
-        docs = problems.check(documents_received, found, documents) if found else None
-    problems.raise_any()
-    assert found is not None and docs is not None
-    charge = found.charge_for(mode)
-    agency = found.agency
-    # The agency's fee is paid at the agency for a dossier lodged there.
-    fee = 0 if lodged else found.agency_fee
-    promised = due_date(found, desk.day)
+    checked = _intake_checked(row, desk.day)
 
     def work(op: Op) -> Dossier:
-        legs = []
-        drawer = ledger.account_for_drawer(point)
-        if fee:
-            payable = ledger.account_for_partner(province, agency_partner(agency))
-            legs.append(ledger.Leg(drawer, payable, fee, Service.DOSSIER))
-        if charge:
-            revenue = ledger.account_for_revenue(province, Service.DOSSIER)
-            legs.append(ledger.Leg(drawer, revenue, charge, Service.DOSSIER))
+        legs = _Accounts(desk.province, [point], [checked]).legs(point, checked)
         entry = op.post(kind=EntryKind.DOSSIER_FEE, legs=legs) if legs else None
-        dossier = Dossier.objects.create(
-            **op.record(entry),
-            procedure=found,
-            agency=agency,
-            mode=mode,
-            status=Status.HANDED_OVER if lodged else Status.RECEIVED,
-            applicant_name=name,
-            applicant_folded=fold(f"{name} {cid}")[:150],
-            citizen_id=cid,
-            phone=tel,
-            address=where,
-            documents=docs,
-            agency_reference=number,
-            at_address=at_address,
-            agency_fee=fee,
-            charge=charge,
-            return_by=return_by if returns else "",
-            commune=area,
-            due_date=promised,
-        )
-        note = _("At the applicant's address") if at_address else ""
-        if lodged:
-            note = _("Lodged at %(agency)s under number %(number)s") % {
-                "agency": agency.name,
-                "number": number,
-            }
+        dossier = Dossier.objects.create(**op.record(entry), **checked.fields)
         _step(
-            dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point, note=note
+            dossier, StepKind.RECEIVED, at=desk.moment, actor=actor, point=point, note=checked.note
         ).save()
         rollup_received([dossier])
         return dossier
@@ -295,26 +435,111 @@ def dossier_receive(
         operation="receive",
         key=idempotency_key,
         prefix=PREFIX,
-        fingerprint={
-            "procedure": found.code,
-            "mode": mode,
-            "citizen_id": cid,
-            "name": name,
-            "documents": sorted(set(documents)),
-            "return_by": return_by,
-            "commune": area.pk if area else None,
-            "agency_reference": number,
-            "at_address": at_address,
-        },
+        fingerprint=checked.fingerprint,
         work=work,
     )
 
 
-def _dossiers_by_code(
-    province: str, codes: Sequence[str], agency: Agency | None = None
-) -> dict[str, Dossier]:
-    """The dossiers by their codes, locked; with ``agency``, a code may also be the number
-    on that agency's receipt of a dossier lodged there (as its result comes back)."""
+# --- the bulk path: many operations at once --------------------------------------------------
+#
+# Each ``*_many`` function records a list as its one-by-one service records each operation
+# (the same checks, rows, numbers, steps, rollup, ledger entries and audit lines), in a few
+# statements (``counter.many``: the rows by ``core.bulk``, the numbers of every point at once,
+# the money through ``ledger.entries_post``), the rollup in one upsert. A list is one
+# province's and one business day's; each row names who did it (a list may hold several
+# clerks' operations, at their points). All or nothing: a problem anywhere refuses the whole
+# list, naming its row (``rows.<i>.<field>``).
+
+
+def _one_day(rows: Sequence[Any]) -> str:
+    """The province of a list (one province's, of one business day: ``many.list_checked``)."""
+    province = str(rows[0].point.province_code)
+    many.list_checked(rows, province, moment_of(rows[0].at)[1])
+    return province
+
+
+@transaction.atomic
+def dossiers_receive_many(*, rows: Sequence[Intake]) -> list[str]:
+    """Receive the dossiers of ``rows`` (each by its actor at its point and moment), each
+    as ``dossier_receive`` records it, in a few statements (see above). A row whose key was
+    used for the same request is the dossier received already; for another request, the
+    list is refused. The dossiers' codes, in the order of ``rows``."""
+    if not rows:
+        return []
+    province = _one_day(rows)
+    desks: dict[tuple[Any, int, dt.date, bool], Desk] = {}
+    known: dict[Any, Any] = {}
+    planned: list[tuple[Intake, _Checked, many.Planned]] = []
+    for index, row in enumerate(rows):
+        try:
+            moment, day = moment_of(row.at)
+            where = (getattr(row.actor, "pk", None), row.point.pk, day, row.at_address)
+            if where not in desks:
+                roles = PICKUP_ROLES if row.at_address else DOSSIER_ROLES
+                desks[where] = _desk(row.actor, row.point, moment, roles=roles)
+            desk = replace(desks[where], moment=moment)
+            checked = _intake_checked(row, day, known)
+            key = desk.key("receive", row.key)
+        except DomainError as exc:
+            raise many.refused(index, exc) from None
+        digest = fingerprint_of(checked.fingerprint)
+        plan = many.Planned(index, desk, key, digest, [], checked.fields)
+        planned.append((row, checked, plan))
+    todo, codes = many.operations_done(Dossier, province, [plan for *_, plan in planned])
+    if todo:
+        asked = {plan.key: checked for _row, checked, plan in planned}
+        accounts = _Accounts(
+            province, {plan.desk.point for plan in todo}, [asked[plan.key] for plan in todo]
+        )
+        for plan in todo:
+            plan.legs = accounts.legs(plan.desk.point, asked[plan.key])
+        many.operations_write(
+            Dossier,
+            todo,
+            province=province,
+            kind=EntryKind.DOSSIER_FEE,
+            operation="receive",
+            prefix=PREFIX,
+        )
+        _received(province, todo, {plan.key: c.note for _r, c, plan in planned})
+    codes.update((plan.key, plan.reference) for plan in todo)
+    return [codes[plan.key] for *_, plan in planned]
+
+
+def _received(province: str, todo: Sequence[many.Planned], notes: dict[str, str]) -> None:
+    """The step and the rollup of dossiers just received (``many.operations_write``)."""
+    insert_rows(
+        DossierStep,
+        (
+            {
+                "province_code": province,
+                "dossier_id": plan.pk,
+                "kind": StepKind.RECEIVED,
+                "at": plan.desk.moment,
+                "point_id": plan.desk.point.pk,
+                "actor_id": actor_id(plan.desk.actor),
+                "note": notes[plan.key][:300],
+            }
+            for plan in todo
+        ),
+    )
+    rollup_received_values(
+        (
+            province,
+            plan.business_date or plan.desk.day,
+            plan.desk.point.pk,
+            plan.fields["agency_id"],
+            plan.fields["procedure_id"],
+            plan.fields["agency_fee"],
+            plan.fields["charge"],
+        )
+        for plan in todo
+    )
+
+
+def _codes_wanted(codes: Sequence[str]) -> list[str]:
+    """The codes of a hand-over as given: trimmed, upper case, each once, 1 to
+    ``MAX_HANDOVER``."""
     wanted = [str(code or "").strip().upper()[:40] for code in codes]
     wanted = [code for code in dict.fromkeys(wanted) if code]
     if not wanted or len(wanted) > MAX_HANDOVER:
@@ -322,8 +547,38 @@ def _dossiers_by_code(
             _("A hand-over holds 1 to %(max)s dossiers.") % {"max": MAX_HANDOVER},
             field="dossiers",
         )
-    rows = Dossier.objects.select_for_update().filter(province_code=province, reference__in=wanted)
-    found = {row.reference: row for row in rows}
+    return wanted
+
+
+# What the hand-overs, results and returns read of a dossier (the rest is read if needed).
+_READ = (
+    "province_code", "reference", "point", "agency", "procedure", "mode", "status", "handover",
+    "due_date", "return_by", "commune", "citizen_id", "applicant_name", "agency_reference",
+    "late_reason", "result_item", "returned_at",
+)  # fmt: skip
+
+
+def _dossiers_locked(province: str, codes: Iterable[str]) -> dict[str, Dossier]:
+    """The dossiers of ``codes`` (their references) that exist, locked, by reference."""
+    wanted = list(dict.fromkeys(codes))
+    found: dict[str, Dossier] = {}
+    for chunk in many.chunks(wanted):
+        rows = (
+            Dossier.objects.select_for_update()
+            .filter(province_code=province, reference__in=chunk)
+            .only(*_READ)
+        )
+        found.update((row.reference, row) for row in rows)
+    return found
+
+
+def _dossiers_by_code(
+    province: str, wanted: Sequence[str], known: dict[str, Dossier], agency: Agency | None = None
+) -> dict[str, Dossier]:
+    """The dossiers of the codes ``wanted`` (``_codes_wanted``) among those ``known``
+    (``_dossiers_locked``); with ``agency``, a code may also be the number on that agency's
+    receipt of a dossier lodged there (as its result comes back)."""
+    found = {code: known[code] for code in wanted if code in known}
     if agency is not None and len(found) < len(wanted):
         lodged = Dossier.objects.select_for_update().filter(
             province_code=province,
@@ -331,27 +586,15 @@ def _dossiers_by_code(
             mode=Mode.RETURN,
             agency_reference__in=[code for code in wanted if code not in found],
         )
-        found.update({row.agency_reference.upper(): row for row in lodged})
+        for row in lodged:
+            # One object per dossier in a list: a change to it is seen by the next batch.
+            found[row.agency_reference.upper()] = known.setdefault(row.reference, row)
     missing = [code for code in wanted if code not in found]
     if missing:
         raise NotFound(
             _("No such dossier: %(codes)s.") % {"codes": ", ".join(missing)}, field="dossiers"
         )
     return {code: found[code] for code in wanted}
-
-
-def _handover(desk: Desk, agency: Agency, direction: str, count: int) -> Handover:
-    serial = sequence_next(f"{APP}:{HANDOVER_PREFIX}:{desk.point.code}")
-    return Handover.objects.create(
-        province_code=desk.province,
-        number=f"{HANDOVER_PREFIX}{desk.point.code}{serial:06d}",
-        direction=direction,
-        agency=agency,
-        point=desk.point,
-        created_at=desk.moment,
-        created_by_id=actor_id(desk.actor),
-        count=count,
-    )
 
 
 def agency_for(province: str, agency: Agency | str) -> Agency:
@@ -366,6 +609,242 @@ def agency_for(province: str, agency: Agency | str) -> Agency:
     return found
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Dossiers handed to an agency by ``actor`` at ``point`` in one record
+    (``handovers_send_many``; signed by the agency's ``receiver_name`` at ``signed_at`` when
+    given), or the results it hands back there (``results_receive_many``; ``late_reason``
+    for those late)."""
+
+    actor: Any
+    point: ServicePoint
+    agency: Agency | str
+    dossiers: Sequence[str]
+    at: dt.datetime | None = None
+    receiver_name: str = ""
+    signed_at: dt.datetime | None = None
+    late_reason: str = ""
+
+
+def _column(name: str) -> models.Field[Any, Any]:
+    found = Dossier._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
+
+
+def _update(names: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]]) -> None:
+    """Set the columns ``names`` (attribute names) of each dossier (its id, its values): one
+    prepared UPDATE, run for every row."""
+    if not rows:
+        return
+    fields_ = [_column(name) for name in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields_)
+    sql = f"UPDATE {quote(Dossier._meta.db_table)} SET {sets} WHERE id = %s"
+    params = [
+        [f.get_db_prep_save(value, connection) for f, value in zip(fields_, values, strict=True)]
+        + [pk]
+        for pk, values in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class _Work:
+    """A list of one province's hand-overs, results or returns: the desks and agencies
+    looked up once, and what the list writes, gathered and then written in a few
+    statements. ``listed``: a refusal names its row."""
+
+    def __init__(self, province: str, *, listed: bool) -> None:
+        self.province, self.listed = province, listed
+        self.desks: dict[tuple[Any, int, dt.date], Desk] = {}
+        self.agencies: dict[Any, Agency] = {}
+        self.steps: list[dict[str, Any]] = []
+
+    def refused(self, index: int, exc: DomainError) -> DomainError:
+        return many.refused(index, exc) if self.listed else exc
+
+    def batches[T](
+        self,
+        batches: Sequence[Batch],
+        check: Callable[[Batch, Desk, Agency, dict[str, Dossier]], T],
+        *,
+        moved: Callable[[Dossier], None],
+        lodged: bool = False,
+    ) -> list[tuple[Desk, Agency, dict[str, Dossier], T]]:
+        """Each batch's desk, agency and dossiers (locked, all of the list in one read; with
+        ``lodged``, also by the number of the agency's receipt) and what ``check`` finds of
+        them; a refusal names the batch. ``moved`` marks a batch's dossiers once checked, so
+        that a later batch of the list cannot take them again."""
+        wanted: list[list[str]] = []
+        for index, batch in enumerate(batches):
+            try:
+                wanted.append(_codes_wanted(batch.dossiers))
+            except DomainError as exc:
+                raise self.refused(index, exc) from None
+        known = _dossiers_locked(self.province, [code for codes in wanted for code in codes])
+        found = []
+        for index, (batch, codes) in enumerate(zip(batches, wanted, strict=True)):
+            try:
+                desk = self.desk(batch.actor, batch.point, batch.at)
+                agency = self.agency(batch.agency)
+                rows = _dossiers_by_code(self.province, codes, known, agency if lodged else None)
+                checked = check(batch, desk, agency, rows)
+            except DomainError as exc:
+                raise self.refused(index, exc) from None
+            for row in rows.values():
+                moved(row)
+            found.append((desk, agency, rows, checked))
+        return found
+
+    def desk(self, actor: Any, point: ServicePoint, at: dt.datetime | None) -> Desk:
+        moment, day = moment_of(at)
+        key = (getattr(actor, "pk", None), point.pk, day)
+        if key not in self.desks:
+            self.desks[key] = _desk(actor, point, moment)
+        return replace(self.desks[key], moment=moment)
+
+    def agency(self, value: Agency | str) -> Agency:
+        key = value.pk if isinstance(value, Agency) else value
+        if key not in self.agencies:
+            self.agencies[key] = agency_for(self.province, value)
+        return self.agencies[key]
+
+    def step(
+        self,
+        row: Dossier,
+        kind: str,
+        desk: Desk,
+        *,
+        at: dt.datetime | None = None,
+        point: ServicePoint | None = None,
+        note: str = "",
+    ) -> None:
+        """A step of ``row`` by the desk's actor, at the desk's moment (or ``at``)."""
+        self.steps.append(
+            {
+                "province_code": self.province,
+                "dossier_id": row.pk,
+                "kind": kind,
+                "at": at or desk.moment,
+                "point_id": point.pk if point else None,
+                "actor_id": actor_id(desk.actor),
+                "note": note[:300],
+            }
+        )
+
+    def handovers(
+        self, direction: str, made: Sequence[tuple[Desk, Agency, int, str, dt.datetime | None]]
+    ) -> list[int]:
+        """The records of ``made`` (desk, agency, dossiers, receiver, signed at), numbered at
+        each point in order, written at once and to the audit log. Their ids, in order."""
+        points = {desk.point.pk: desk.point for desk, *_rest in made}
+        counts = Counter(desk.point.pk for desk, *_rest in made)
+        names = {pk: f"{APP}:{HANDOVER_PREFIX}:{point.code}" for pk, point in points.items()}
+        taken = sequence_next_many({names[pk]: counts[pk] for pk in points})
+        first = {pk: taken[names[pk]] - counts[pk] + 1 for pk in points}
+        numbers: list[str] = []
+        records: list[dict[str, Any]] = []
+        for desk, agency, count, receiver, signed in made:
+            serial = first[desk.point.pk]
+            first[desk.point.pk] += 1
+            number = f"{HANDOVER_PREFIX}{desk.point.code}{serial:06d}"
+            numbers.append(number)
+            records.append(
+                {
+                    "province_code": self.province,
+                    "number": number,
+                    "direction": direction,
+                    "agency_id": agency.pk,
+                    "point_id": desk.point.pk,
+                    "created_at": desk.moment,
+                    "created_by_id": actor_id(desk.actor),
+                    "count": count,
+                    "receiver_name": receiver,
+                    "confirmed_at": signed,
+                }
+            )
+        insert_rows(Handover, records)
+        ids: dict[str, int] = {}
+        for chunk in many.chunks(numbers):
+            ids.update(
+                Handover.objects.filter(province_code=self.province, number__in=chunk).values_list(
+                    "number", "id"
+                )
+            )
+        action = "handover" if direction == Direction.TO_AGENCY else "results"
+        audit_insert(
+            action=f"{APP}.{action}",
+            model=Handover,
+            objects=(
+                (desk.actor, ids[r["number"]], r["number"], {"count": r["count"]})
+                for r, (desk, *_rest) in zip(records, made, strict=True)
+            ),
+        )
+        return [ids[number] for number in numbers]
+
+    def write_steps(self) -> None:
+        insert_rows(DossierStep, self.steps)
+        self.steps = []
+
+
+def _send_checked(rows: dict[str, Dossier], agency: Agency, point: ServicePoint) -> None:
+    """Refused, naming the dossiers: one of another agency or point, one handed over
+    already."""
+    problems = []
+    for code, row in rows.items():
+        if row.agency_id != agency.pk:
+            problems.append(
+                _("%(code)s goes to %(agency)s.") % {"code": code, "agency": row.agency}
+            )
+        elif row.point_id != point.pk:
+            problems.append(_("%(code)s was received at another point.") % {"code": code})
+        elif row.handover_id is not None or row.status != Status.RECEIVED:
+            problems.append(_("%(code)s was handed over already.") % {"code": code})
+    if problems:
+        raise DomainError(" ".join(problems), field="dossiers")
+
+
+def _receiver(name: str) -> str:
+    return fields.text(name, field="receiver_name", label=_("The receiver's name"))
+
+
+def _send(batches: Sequence[Batch], *, listed: bool) -> list[int]:
+    """Hand the dossiers of each batch to its agency (see ``handover_send``), each signed by
+    the agency's receiver when the batch names one. The records' ids."""
+    work = _Work(_one_day(batches), listed=listed)
+
+    def check(
+        batch: Batch, _desk: Desk, agency: Agency, rows: dict[str, Dossier]
+    ) -> tuple[str, dt.datetime | None]:
+        _send_checked(rows, agency, batch.point)
+        if not batch.receiver_name:
+            return "", None
+        signed = work.desk(batch.actor, batch.point, batch.signed_at or batch.at).moment
+        return _receiver(batch.receiver_name), signed
+
+    def handed(row: Dossier) -> None:
+        row.status = Status.HANDED_OVER if row.mode in Mode.returns() else Status.CLOSED
+
+    checked = work.batches(batches, check, moved=handed)
+    ids = work.handovers(
+        Direction.TO_AGENCY,
+        [(desk, agency, len(rows), *signing) for desk, agency, rows, signing in checked],
+    )
+    updates = []
+    for pk, (desk, _agency, rows, (name, signed_at)) in zip(ids, checked, strict=True):
+        for row in rows.values():
+            row.handover_id = pk
+            updates.append((row.pk, [pk, row.status]))
+            work.step(row, StepKind.HANDED_OVER, desk, point=desk.point)
+        if signed_at is not None:
+            for row in rows.values():
+                work.step(row, StepKind.CONFIRMED, desk, at=signed_at, note=name)
+    _update(["handover_id", "status"], updates)
+    work.write_steps()
+    return ids
+
+
 @transaction.atomic
 def handover_send(
     *,
@@ -377,31 +856,18 @@ def handover_send(
 ) -> Handover:
     """Hand dossiers received at ``point`` to ``agency``, in one record. Refused, naming the
     dossiers: one of another agency or point, one handed over already."""
-    desk = _desk(actor, point, at)
-    found = agency_for(desk.province, agency)
-    rows = _dossiers_by_code(desk.province, dossiers)
-    problems = []
-    for code, row in rows.items():
-        if row.agency_id != found.pk:
-            problems.append(
-                _("%(code)s goes to %(agency)s.") % {"code": code, "agency": row.agency}
-            )
-        elif row.point_id != point.pk:
-            problems.append(_("%(code)s was received at another point.") % {"code": code})
-        elif row.handover_id is not None or row.status != Status.RECEIVED:
-            problems.append(_("%(code)s was handed over already.") % {"code": code})
-    if problems:
-        raise DomainError(" ".join(problems), field="dossiers")
-    handover = _handover(desk, found, Direction.TO_AGENCY, len(rows))
-    steps = []
-    for row in rows.values():
-        row.handover = handover
-        row.status = Status.HANDED_OVER if row.mode in Mode.returns() else Status.CLOSED
-        steps.append(_step(row, StepKind.HANDED_OVER, at=desk.moment, actor=actor, point=point))
-    Dossier.objects.bulk_update(rows.values(), ["handover", "status"])
-    DossierStep.objects.bulk_create(steps)
-    audit_record(actor=actor, action="dossiers.handover", obj=handover, after={"count": len(rows)})
-    return handover
+    (pk,) = _send([Batch(actor, point, agency, dossiers, at)], listed=False)
+    return Handover.objects.get(pk=pk)
+
+
+@transaction.atomic
+def handovers_send_many(*, batches: Sequence[Batch]) -> list[int]:
+    """The hand-overs of ``batches`` (each as ``handover_send`` records it, and as
+    ``handover_confirm`` records its signature when the batch names the receiver), in a few
+    statements (see above). The records' ids, in order."""
+    if not batches:
+        return []
+    return _send(batches, listed=True)
 
 
 @transaction.atomic
@@ -410,7 +876,7 @@ def handover_confirm(
 ) -> Handover:
     """The agency's receiver signed the record of ``handover``: recorded once."""
     desk = _desk(actor, handover.point, at)
-    name = fields.text(receiver_name, field="receiver_name", label=_("The receiver's name"))
+    name = _receiver(receiver_name)
     locked = Handover.objects.select_for_update().get(pk=handover.pk)
     if locked.confirmed_at is not None:
         raise DomainError(
@@ -426,28 +892,15 @@ def handover_confirm(
     return locked
 
 
-@transaction.atomic
-def results_receive(
-    *,
-    actor: Any,
-    point: ServicePoint,
-    agency: Agency | str,
-    dossiers: Sequence[str],
-    receiver_name: str = "",
-    late_reason: str = "",
-    at: dt.datetime | None = None,
-) -> Handover:
-    """The results ``agency`` hands back to ``point``, in one record. A result later than its
-    promised date needs the agency's reason (kept on the dossier, shown on its steps)."""
-    desk = _desk(actor, point, at)
-    found = agency_for(desk.province, agency)
-    rows = _dossiers_by_code(desk.province, dossiers, found)
-    reason = fields.text(
-        late_reason, field="late_reason", label=_("The reason"), required=False, limit=300
-    )
+def _results_checked(
+    desk: Desk, rows: dict[str, Dossier], agency: Agency, reason: str
+) -> list[str]:
+    """The codes of ``rows`` late against their promised date; refused, naming the
+    dossiers: one of another agency, one whose result the agency returns itself, one not
+    with the agency; and late ones without the agency's ``reason``."""
     problems = []
     for code, row in rows.items():
-        if row.agency_id != found.pk:
+        if row.agency_id != agency.pk:
             problems.append(
                 _("%(code)s goes to %(agency)s.") % {"code": code, "agency": row.agency}
             )
@@ -467,41 +920,86 @@ def results_receive(
             % {"codes": ", ".join(late)},
             field="late_reason",
         )
-    handover = _handover(desk, found, Direction.FROM_AGENCY, len(rows))
-    if receiver_name:
-        handover.receiver_name = fields.text(
-            receiver_name, field="receiver_name", label=_("The receiver's name")
+    return late
+
+
+def _results(batches: Sequence[Batch], *, listed: bool) -> list[int]:
+    """The results each batch's agency hands back (see ``results_receive``). The records'
+    ids."""
+    work = _Work(_one_day(batches), listed=listed)
+
+    def check(
+        batch: Batch, desk: Desk, agency: Agency, rows: dict[str, Dossier]
+    ) -> tuple[set[str], str, str]:
+        reason = fields.text(
+            batch.late_reason, field="late_reason", label=_("The reason"), required=False, limit=300
         )
-        handover.confirmed_at = desk.moment
-        handover.save(update_fields=["receiver_name", "confirmed_at"])
-    steps = []
-    for code, row in rows.items():
-        row.result_handover = handover
-        row.result_at = desk.moment
+        late = _results_checked(desk, rows, agency, reason)
+        return set(late), reason, _receiver(batch.receiver_name) if batch.receiver_name else ""
+
+    def back(row: Dossier) -> None:
         row.status = Status.RESULT_BACK
-        if code in late:
-            row.late_reason = reason
-            steps.append(_step(row, StepKind.LATE, at=desk.moment, actor=actor, note=reason))
-        steps.append(_step(row, StepKind.RESULT_BACK, at=desk.moment, actor=actor, point=point))
-        if row.return_by == ReturnBy.ADDRESS and row.commune_id is not None:
-            row.result_item = _result_post(desk, found, row)
-            row.status = Status.POSTED
-            steps.append(
-                _step(
-                    row,
-                    StepKind.POSTED,
-                    at=desk.moment,
-                    actor=actor,
-                    point=point,
-                    note=row.result_item.s10,
+
+    checked = work.batches(batches, check, moved=back, lodged=True)
+    ids = work.handovers(
+        Direction.FROM_AGENCY,
+        [
+            (desk, agency, len(rows), name, desk.moment if name else None)
+            for desk, agency, rows, (_late, _reason, name) in checked
+        ],
+    )
+    updates = []
+    for pk, (desk, agency, rows, (late_codes, reason, _name)) in zip(ids, checked, strict=True):
+        for code, row in rows.items():
+            row.result_handover_id = pk
+            row.result_at = desk.moment
+            if code in late_codes:
+                row.late_reason = reason
+                work.step(row, StepKind.LATE, desk, note=reason)
+            work.step(row, StepKind.RESULT_BACK, desk, point=desk.point)
+            if row.return_by == ReturnBy.ADDRESS and row.commune_id is not None:
+                item = _result_post(desk, agency, row)
+                row.result_item = item
+                row.status = Status.POSTED
+                work.step(row, StepKind.POSTED, desk, point=desk.point, note=item.s10)
+            updates.append(
+                (
+                    row.pk,
+                    [pk, row.result_at, row.status, row.late_reason, row.result_item_id],
                 )
             )
-    Dossier.objects.bulk_update(
-        rows.values(), ["result_handover", "result_at", "status", "late_reason", "result_item"]
+    _update(["result_handover_id", "result_at", "status", "late_reason", "result_item_id"], updates)
+    work.write_steps()
+    return ids
+
+
+@transaction.atomic
+def results_receive(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    agency: Agency | str,
+    dossiers: Sequence[str],
+    receiver_name: str = "",
+    late_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Handover:
+    """The results ``agency`` hands back to ``point``, in one record. A result later than its
+    promised date needs the agency's reason (kept on the dossier, shown on its steps)."""
+    batch = Batch(
+        actor, point, agency, dossiers, at, receiver_name=receiver_name, late_reason=late_reason
     )
-    DossierStep.objects.bulk_create(steps)
-    audit_record(actor=actor, action="dossiers.results", obj=handover, after={"count": len(rows)})
-    return handover
+    (pk,) = _results([batch], listed=False)
+    return Handover.objects.get(pk=pk)
+
+
+@transaction.atomic
+def results_receive_many(*, batches: Sequence[Batch]) -> list[int]:
+    """The results of ``batches``, each as ``results_receive`` records it, in a few
+    statements (see above). The records' ids, in order."""
+    if not batches:
+        return []
+    return _results(batches, listed=True)
 
 
 def _result_post(desk: Desk, agency: Agency, row: Dossier) -> PostalItem:
@@ -608,25 +1106,22 @@ def results_delivered(item_ids: Sequence[int]) -> None:
     rollup_returned(rows)
 
 
-@transaction.atomic
-def dossier_return(
-    *,
-    actor: Any,
-    point: ServicePoint,
-    dossier: Dossier | str,
-    presented_id: str,
-    receiver_name: str = "",
-    at: dt.datetime | None = None,
-) -> Dossier:
-    """Return the result of a dossier at ``point``'s counter to the applicant, who shows the
-    citizen ID the dossier was received under. Never twice."""
-    desk = _desk(actor, point, at)
-    code = dossier.reference if isinstance(dossier, Dossier) else str(dossier or "").strip()
-    row = (
-        Dossier.objects.select_for_update()
-        .filter(province_code=desk.province, reference=code.upper()[:24])
-        .first()
-    )
+@dataclass(frozen=True)
+class Handback:
+    """A result returned by ``actor`` at ``point``'s counter to the applicant, who shows the
+    citizen ID ``presented_id`` (a row of ``dossiers_return_many``)."""
+
+    actor: Any
+    point: ServicePoint
+    dossier: str
+    presented_id: str
+    receiver_name: str = ""
+    at: dt.datetime | None = None
+
+
+def _return_checked(row: Dossier | None, presented_id: str, receiver_name: str) -> str:
+    """The receiver of the result of ``row``, or its refusal: no such dossier, returned or
+    posted already, not back at the post, another citizen ID."""
     if row is None:
         raise NotFound(_("No such dossier."), field="dossier")
     if row.status == Status.RETURNED:
@@ -653,17 +1148,72 @@ def dossier_return(
             _("The citizen ID shown is not the applicant's: the result is not returned."),
             field="presented_id",
         )
-    row.status = Status.RETURNED
-    row.returned_at = desk.moment
-    row.returned_point = point
-    row.returned_by_id = actor_id(actor)
-    row.receiver_name = fields.text(
+    return fields.text(
         receiver_name or row.applicant_name, field="receiver_name", label=_("The receiver")
     )
-    row.save(
-        update_fields=["status", "returned_at", "returned_point", "returned_by", "receiver_name"]
+
+
+RETURNED_COLUMNS = ("status", "returned_at", "returned_point_id", "returned_by_id", "receiver_name")
+
+
+def _return(rows: Sequence[Handback], *, listed: bool) -> list[Dossier]:
+    """Return the result of each row's dossier (see ``dossier_return``)."""
+    province = _one_day(rows)
+    work = _Work(province, listed=listed)
+    known = _dossiers_locked(province, [row.dossier.strip().upper()[:24] for row in rows])
+    returned = []
+    for index, row in enumerate(rows):
+        try:
+            desk = work.desk(row.actor, row.point, row.at)
+            found = known.get(row.dossier.strip().upper()[:24])
+            receiver = _return_checked(found, row.presented_id, row.receiver_name)
+        except DomainError as exc:
+            raise work.refused(index, exc) from None
+        assert found is not None
+        found.status = Status.RETURNED
+        found.returned_at = desk.moment
+        found.returned_point = row.point
+        found.returned_by_id = actor_id(row.actor)
+        found.receiver_name = receiver
+        work.step(found, StepKind.RETURNED, desk, point=row.point)
+        returned.append((row.actor, found))
+    dossiers = [found for _actor, found in returned]
+    _update(
+        RETURNED_COLUMNS,
+        [(d.pk, [getattr(d, name) for name in RETURNED_COLUMNS]) for d in dossiers],
     )
-    _step(row, StepKind.RETURNED, at=desk.moment, actor=actor, point=point).save()
-    rollup_returned([row])
-    audit_record(actor=actor, action="dossiers.return", obj=row)
+    work.write_steps()
+    rollup_returned(dossiers)
+    audit_insert(
+        action=f"{APP}.return",
+        model=Dossier,
+        objects=((actor, d.pk, d.reference, None) for actor, d in returned),
+    )
+    return dossiers
+
+
+@transaction.atomic
+def dossier_return(
+    *,
+    actor: Any,
+    point: ServicePoint,
+    dossier: Dossier | str,
+    presented_id: str,
+    receiver_name: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Return the result of a dossier at ``point``'s counter to the applicant, who shows the
+    citizen ID the dossier was received under. Never twice."""
+    code = dossier.reference if isinstance(dossier, Dossier) else str(dossier or "")
+    back = Handback(actor, point, code, presented_id, receiver_name, at)
+    (row,) = _return([back], listed=False)
     return row
+
+
+@transaction.atomic
+def dossiers_return_many(*, rows: Sequence[Handback]) -> int:
+    """Return the results of ``rows``, each as ``dossier_return`` records it, in a few
+    statements (see above). The results returned."""
+    if not rows:
+        return 0
+    return len(_return(rows, listed=True))

@@ -1,13 +1,11 @@
 """The demo's year of dossiers, at a small scale and on a fixed day: every status, late
-results with their reasons, the ledger agreeing with the rows; intake as a list writes what
-the service writes."""
+results with their reasons, the ledger agreeing with the rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import time_machine
@@ -15,8 +13,7 @@ from django.db.models import F, Sum
 
 from buudien.core.bizdays import VIETNAM
 from buudien.core.demo import demo_steps
-from buudien.core.models import AuditEntry
-from buudien.dossiers import demo, rollup, selectors, services
+from buudien.dossiers import demo, rollup, selectors
 from buudien.dossiers.choices import Mode, ReturnBy, Status, StepKind
 from buudien.dossiers.models import (
     Agency,
@@ -158,52 +155,3 @@ def _the_rollup_kept_by_the_services_is_the_rollup_of_the_dossiers() -> None:
     assert rollup.dossier_rollup_rebuild(province_code="20") == len(kept)
 
     assert sorted(DossierRollup.objects.values_list(*columns)) == kept
-
-
-@pytest.mark.parametrize("mode", [Mode.BOTH, Mode.RETURN])
-def test_intake_as_a_list_writes_what_the_service_writes(clerk_a, world, procedure, mode):
-    at = dt.datetime(2026, 4, 28, 9, 30, tzinfo=VIETNAM)
-    asked: dict[str, Any] = {
-        "procedure": procedure,
-        "mode": mode,
-        "applicant_name": "Hoàng Văn Thụ",
-        "citizen_id": "020123456789",
-        "phone": "0912345678",
-        "return_by": ReturnBy.COUNTER,
-        "agency_reference": "H36-0001" if mode == Mode.RETURN else "",
-        "at": at,
-    }
-    documents = [] if mode == Mode.RETURN else [0, 1, 2]
-    by_service = services.dossier_receive(
-        actor=clerk_a, point=world.point_a, idempotency_key="one", documents=documents, **asked
-    )
-    (by_list,) = demo.receive_list(
-        actor=clerk_a, point=world.point_a, rows=[demo.Intake(key="two", **asked)]
-    )
-
-    by_list = Dossier.objects.get(pk=by_list.pk)
-    skip = {"id", "reference", "idempotency_key", "entry_id"}
-    fields = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in skip]
-    assert {f: getattr(by_list, f) for f in fields} == {f: getattr(by_service, f) for f in fields}
-    assert by_list.reference == "HS240001000002"
-    assert by_list.idempotency_key == "dossiers:receive:240001:two"
-
-    def entry(dossier: Dossier) -> tuple[Any, ...]:
-        e = dossier.entry
-        assert e is not None
-        legs = sorted((t.debit.code, t.credit.code, t.amount, t.service) for t in e.transfers.all())
-        return (e.kind, e.business_date, e.point_id, e.reference.split(":")[0], legs)
-
-    assert entry(by_list) == entry(by_service)
-    assert by_list.entry.idempotency_key == by_list.idempotency_key
-    assert by_list.entry.reference == f"dossiers:{by_list.reference}"
-    for dossier in (by_service, by_list):
-        assert [(s.kind, s.at, s.point_id, s.actor_id, s.note) for s in dossier.steps.all()] == [
-            (StepKind.RECEIVED, at, world.point_a.pk, clerk_a.pk, by_service.steps.get().note)
-        ]
-        audit = AuditEntry.objects.get(action="dossiers.receive", object_id=str(dossier.pk))
-        assert (audit.actor_id, audit.object_type, audit.object_repr) == (
-            clerk_a.pk,
-            "dossiers.dossier",
-            dossier.reference,
-        )
