@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -33,26 +35,30 @@ from buudien.core.bizdays import local_today, months_later
 from buudien.core.catalogue import Service
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.core.text import fold
-from buudien.counter import fields
+from buudien.counter import fields, many
 from buudien.counter.api import commune_of_code
-from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act
+from buudien.counter.desk import COUNTER_ROLES, Desk, Op, can_act, fingerprint_of, moment_of
+from buudien.counter.drawers import drawers_of
 from buudien.counter.problems import Problems
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
+from buudien.finance.models import Account
 from buudien.network.models import AdminArea, ServicePoint
 from buudien.people import access
 from buudien.press.choices import PeriodKind, RecipientKind, SubscriberKind
 from buudien.press.models import Programme, ProgrammeRecipient, Subscription, Title, TitlePrice
-from buudien.press.work import rollup_subscription
+from buudien.press.work import rollup_subscriptions
 
 __all__ = [
     "COUNTER_ROLES",
     "AllocationLine",
+    "Order",
     "can_act",
     "issues_on",
     "price_in_force",
     "recipient_add",
     "subscription_take",
+    "subscriptions_take_many",
 ]
 
 APP = "press"
@@ -176,6 +182,208 @@ def delivery_point_for(province_code: str, value: Any, day: dt.date) -> ServiceP
     return found
 
 
+@dataclass(frozen=True)
+class Order:
+    """One subscription taken by ``actor`` at ``point``, as ``subscription_take`` is asked (a
+    row of ``subscriptions_take_many``)."""
+
+    actor: Any
+    point: ServicePoint
+    key: str
+    title: Any
+    subscriber_name: str
+    address: str
+    subscriber_kind: str = SubscriberKind.PERSON
+    phone: str = ""
+    delivery_point: Any = None
+    copies: Any = 1
+    period_kind: str = PeriodKind.MONTH
+    starts_on: dt.date | str | None = None
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A subscription whose every field was checked: its title, its row's own fields (by
+    attribute name) and the fingerprint of its request."""
+
+    title: Title
+    fields: dict[str, Any]
+    fingerprint: dict[str, Any]
+
+    @property
+    def total(self) -> int:
+        return int(self.fields["total"])
+
+    @property
+    def margin(self) -> int:
+        return int(self.fields["margin"])
+
+
+def _once[T](known: dict[Any, Any], key: tuple[Any, ...], find: Callable[[], T]) -> T:
+    """``find()`` once for ``key`` in a list (a refusal is not kept: each row says it)."""
+    if key not in known:
+        known[key] = find()
+    found: T = known[key]
+    return found
+
+
+def _title_code(value: Any) -> str:
+    return value.code if isinstance(value, Title) else str(value or "").strip().upper()[:32]
+
+
+def _titles(known: dict[Any, Any], province: str) -> dict[str, Title]:
+    """The titles ``title_for`` finds, by code, read once for a list."""
+    if "titles" not in known:
+        known["titles"] = {
+            title.code: title
+            for title in Title.objects.select_related("publisher").filter(
+                province_code=province, is_active=True, publisher__is_active=True
+            )
+        }
+    found: dict[str, Title] = known["titles"]
+    return found
+
+
+def _price(known: dict[Any, Any], title: Title, period: str, day: dt.date) -> TitlePrice | None:
+    """``price_in_force``, the province's prices read once for a list."""
+    if "prices" not in known:
+        prices: dict[tuple[int, str], list[TitlePrice]] = defaultdict(list)
+        for price in TitlePrice.objects.filter(province_code=title.province_code).order_by(
+            "-valid_from"
+        ):
+            prices[(price.title_id, price.period_kind)].append(price)
+        known["prices"] = prices
+    return next((p for p in known["prices"][(title.pk, period)] if p.valid_from <= day), None)
+
+
+def _order_checked(row: Order, day: dt.date, known: dict[Any, Any]) -> _Taken:
+    """``row`` checked as taken on ``day`` (see ``subscription_take``), or refused with
+    every problem at once. ``known``: the titles, points and prices a list found already."""
+    province = row.point.province_code
+    problems = Problems()
+    chosen = _titles(known, province).get(_title_code(row.title))
+    if chosen is None:  # refused, with the service's reason
+        problems.check(title_for, province, row.title)
+    name = problems.check(
+        fields.text, row.subscriber_name, field="subscriber_name", label=_("The subscriber's name")
+    )
+    kind = problems.check(
+        _choice,
+        row.subscriber_kind or SubscriberKind.PERSON,
+        SubscriberKind,
+        field="subscriber_kind",
+        message=_("Choose the kind of subscriber."),
+    )
+    tel = problems.check(fields.phone, row.phone, required=False)
+    where = problems.check(
+        fields.text, row.address, field="address", label=_("The delivery address"), limit=300
+    )
+    given = row.delivery_point or row.point
+    deliverer: ServicePoint | None = problems.check(
+        _once,
+        known,
+        ("point", given.pk if isinstance(given, ServicePoint) else given, day),
+        lambda: delivery_point_for(province, given, day),
+    )
+    count = problems.check(_copies, row.copies)
+    period = problems.check(
+        _choice,
+        row.period_kind or PeriodKind.MONTH,
+        PeriodKind,
+        field="period_kind",
+        message=_("Choose the period: a month, a quarter, a half-year or a year."),
+    )
+    start = problems.check(_start, row.starts_on, day)
+    price: TitlePrice | None = None
+    if chosen is not None and period is not None and start is not None:
+        price = _price(known, chosen, period, start)
+        if price is None:
+            problems.add(
+                "period_kind",
+                _("%(title)s has no price for a %(period)s on %(day)s.")
+                % {
+                    "title": chosen.name,
+                    "period": PeriodKind(period).label.lower(),
+                    "day": f"{start:%d/%m/%Y}",
+                },
+            )
+    problems.raise_any()
+    assert chosen is not None and price is not None and start is not None and name is not None
+    assert deliverer is not None and count is not None and period is not None
+    assert where is not None and kind is not None
+    total = price.price * count
+    margin = chosen.margin_of(total)
+    return _Taken(
+        title=chosen,
+        fields={
+            "title_id": chosen.pk,
+            "subscriber_name": name,
+            "subscriber_kind": kind,
+            "phone": tel or "",
+            "address": where,
+            "delivery_point_id": deliverer.pk,
+            "copies": count,
+            "period_kind": period,
+            "starts_on": start,
+            "ends_on": months_later(start, PeriodKind(period).months) - dt.timedelta(days=1),
+            "price": price.price,
+            "total": total,
+            "publisher_share": total - margin,
+            "margin": margin,
+        },
+        fingerprint={
+            "title": chosen.code,
+            "name": name,
+            "kind": kind,
+            "phone": tel,
+            "address": where,
+            "delivery_point": deliverer.code,
+            "copies": count,
+            "period": period,
+            "starts_on": start.isoformat(),
+        },
+    )
+
+
+class _Accounts:
+    """The accounts of subscriptions: those of a list's (``taken``) at ``points`` in one
+    query, no account made that none of them posts to."""
+
+    def __init__(
+        self, province: str, points: Iterable[ServicePoint], taken: Iterable[_Taken]
+    ) -> None:
+        self.province = province
+        taken = list(taken)
+        owed = {
+            f"{ledger.PARTNER_PREFIX}{t.title.publisher.partner}": t.title.publisher
+            for t in taken
+            if t.total > t.margin
+        }
+        wanted: dict[str, Callable[[], Account]] = {
+            code: partial(ledger.account_for_partner, province, publisher.partner)
+            for code, publisher in owed.items()
+        }
+        revenue = f"{ledger.REVENUE_PREFIX}{Service.PRESS}"
+        if any(t.margin > 0 for t in taken):
+            wanted[revenue] = partial(ledger.account_for_revenue, province, Service.PRESS)
+        self.drawers, found = drawers_of(province, list(points), wanted)
+        self.owed = {publisher.pk: found[code] for code, publisher in owed.items()}
+        self.revenue = found.get(revenue)
+
+    def legs(self, point: ServicePoint, taken: _Taken) -> list[ledger.Leg]:
+        """The publisher's share owed to it and the post's margin, both taken in the drawer."""
+        drawer, total, margin = self.drawers[point.pk], taken.total, taken.margin
+        legs = []
+        if total > margin:
+            owed = self.owed[taken.title.publisher.pk]
+            legs.append(ledger.Leg(drawer, owed, total - margin, Service.PRESS))
+        if margin > 0:
+            assert self.revenue is not None
+            legs.append(ledger.Leg(drawer, self.revenue, margin, Service.PRESS))
+        return legs
+
+
 def subscription_take(
     *,
     actor: Any,
@@ -196,104 +404,95 @@ def subscription_take(
     from ``starts_on`` and take its price in cash. It is delivered by the postman of
     ``delivery_point`` (a point's code; the counter's own point when none is given)."""
     desk = Desk.open(actor=actor, point=point, at=at, app=APP)
-    province = point.province_code
-    problems = Problems()
-    chosen: Title | None = problems.check(title_for, province, title)
-    name = problems.check(
-        fields.text, subscriber_name, field="subscriber_name", label=_("The subscriber's name")
+    row = Order(
+        actor,
+        point,
+        idempotency_key,
+        title,
+        subscriber_name,
+        address,
+        subscriber_kind,
+        phone,
+        delivery_point,
+        copies,
+        period_kind,
+        starts_on,
+        at,
     )
-    kind = problems.check(
-        _choice,
-        subscriber_kind or SubscriberKind.PERSON,
-        SubscriberKind,
-        field="subscriber_kind",
-        message=_("Choose the kind of subscriber."),
-    )
-    tel = problems.check(fields.phone, phone, required=False)
-    where = problems.check(
-        fields.text, address, field="address", label=_("The delivery address"), limit=300
-    )
-    deliverer: ServicePoint | None = problems.check(
-        delivery_point_for, province, delivery_point or point, desk.day
-    )
-    count = problems.check(_copies, copies)
-    period = problems.check(
-        _choice,
-        period_kind or PeriodKind.MONTH,
-        PeriodKind,
-        field="period_kind",
-        message=_("Choose the period: a month, a quarter, a half-year or a year."),
-    )
-    start = problems.check(_start, starts_on, desk.day)
-    price: TitlePrice | None = None
-    if chosen is not None and period is not None and start is not None:
-        price = price_in_force(chosen, period, start)
-        if price is None:
-            problems.add(
-                "period_kind",
-                _("%(title)s has no price for a %(period)s on %(day)s.")
-                % {
-                    "title": chosen.name,
-                    "period": PeriodKind(period).label.lower(),
-                    "day": f"{start:%d/%m/%Y}",
-                },
-            )
-    problems.raise_any()
-    assert chosen is not None and price is not None and start is not None and name is not None
-    assert deliverer is not None and count is not None and period is not None
-    assert where is not None and kind is not None
-    total = price.price * count
-    margin = chosen.margin_of(total)
-    ends = months_later(start, PeriodKind(period).months) - dt.timedelta(days=1)
+    taken = _order_checked(row, desk.day, {})
 
     def work(op: Op) -> Subscription:
-        drawer = ledger.account_for_drawer(point)
-        legs = []
-        if total > margin:
-            payable = ledger.account_for_partner(province, chosen.publisher.partner)
-            legs.append(ledger.Leg(drawer, payable, total - margin, Service.PRESS))
-        if margin > 0:
-            revenue = ledger.account_for_revenue(province, Service.PRESS)
-            legs.append(ledger.Leg(drawer, revenue, margin, Service.PRESS))
+        legs = _Accounts(point.province_code, [point], [taken]).legs(point, taken)
         entry = op.post(kind=EntryKind.FEE, legs=legs)
-        row = Subscription.objects.create(
-            **op.record(entry),
-            title=chosen,
-            subscriber_name=name,
-            subscriber_kind=kind,
-            phone=tel or "",
-            address=where,
-            delivery_point=deliverer,
-            copies=count,
-            period_kind=period,
-            starts_on=start,
-            ends_on=ends,
-            price=price.price,
-            total=total,
-            publisher_share=total - margin,
-            margin=margin,
+        made = Subscription.objects.create(**op.record(entry), **taken.fields)
+        rollup_subscriptions(
+            [(made.province_code, made.business_date, made.point_id, taken.title.pk, taken.fields)]
         )
-        rollup_subscription(row)
-        return row
+        return made
 
     return desk.once(
         Subscription,
         operation="subscription",
         key=idempotency_key,
         prefix=PREFIX,
-        fingerprint={
-            "title": chosen.code,
-            "name": name,
-            "kind": kind,
-            "phone": tel,
-            "address": where,
-            "delivery_point": deliverer.code,
-            "copies": count,
-            "period": period,
-            "starts_on": start.isoformat(),
-        },
+        fingerprint=taken.fingerprint,
         work=work,
     )
+
+
+@transaction.atomic
+def subscriptions_take_many(*, rows: Sequence[Order]) -> list[str]:
+    """Take the subscriptions of ``rows`` (each by its actor at its point and moment; one
+    province's, of one business day), each as ``subscription_take`` records it: its
+    reference from its point's serials, its ledger entry, its row, its counts in the rollup
+    and its audit line, but written in a few statements for the whole list
+    (``counter.many``). All or nothing: a problem refuses the list, naming its row. A row
+    whose key was used for the same request is the subscription taken already; for another
+    request the list is refused. The subscriptions' references, in the order of ``rows``."""
+    if not rows:
+        return []
+    province = str(rows[0].point.province_code)
+    many.list_checked(rows, province, moment_of(rows[0].at)[1])
+    desks = many.Desks(app=APP)
+    known: dict[Any, Any] = {}
+    planned: list[tuple[Order, _Taken, many.Planned]] = []
+    for index, row in enumerate(rows):
+        try:
+            desk = desks.open(row.actor, row.point, row.at or many.noon(moment_of(None)[1]))
+            taken = _order_checked(row, desk.day, known)
+            key = desk.key("subscription", row.key)
+        except DomainError as exc:
+            raise many.refused(index, exc) from None
+        plan = many.Planned(index, desk, key, fingerprint_of(taken.fingerprint), [], taken.fields)
+        planned.append((row, taken, plan))
+    todo, references = many.operations_done(Subscription, province, [p for *_, p in planned])
+    if todo:
+        asked = {plan.key: taken for _row, taken, plan in planned}
+        accounts = _Accounts(
+            province, {plan.desk.point for plan in todo}, [asked[plan.key] for plan in todo]
+        )
+        for plan in todo:
+            plan.legs = accounts.legs(plan.desk.point, asked[plan.key])
+        many.operations_write(
+            Subscription,
+            todo,
+            province=province,
+            kind=EntryKind.FEE,
+            operation="subscription",
+            prefix=PREFIX,
+        )
+        rollup_subscriptions(
+            (
+                province,
+                plan.business_date or plan.desk.day,
+                plan.desk.point.pk,
+                plan.fields["title_id"],
+                plan.fields,
+            )
+            for plan in todo
+        )
+    references.update((plan.key, plan.reference) for plan in todo)
+    return [references[plan.key] for *_, plan in planned]
 
 
 def _commune(province_code: str, value: Any) -> AdminArea:

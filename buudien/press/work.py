@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -142,23 +143,24 @@ def _copies(value: Any, *, field: str, label: str, high: int = COPIES_MAX) -> in
     return value
 
 
-def rollup_subscription(row: Subscription) -> None:
-    """Count a subscription just taken, in its month, at its point (``services``)."""
-    rollup.add(
+def rollup_subscriptions(
+    rows: Iterable[tuple[str, dt.date, int, int, Mapping[str, Any]]],
+) -> None:
+    """Count subscriptions just taken (``services``), each given as its (province, business
+    day, point, title, fields), in its month at its point: the list's counts summed per row
+    of the rollup, added in one statement."""
+    counts: dict[tuple[str, dt.date, int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for province, day, point_id, title_id, found in rows:
+        count = counts[(province, _month(day), point_id, title_id)]
+        count[0] += 1
+        count[1] += found["copies"]
+        count[2] += found["total"]
+        count[3] += found["margin"]
+    rollup.add_many(
         PressRollup,
-        {
-            "province_code": row.province_code,
-            "month": _month(row.business_date),
-            "point_id": row.point_id,
-            "title_id": row.title_id,
-            "public": False,
-        },
-        {
-            "subscriptions": 1,
-            "subscribed_copies": row.copies,
-            "sales": row.total,
-            "margin": row.margin,
-        },
+        ["province_code", "month", "point_id", "title_id", "public"],
+        ["subscriptions", "subscribed_copies", "sales", "margin"],
+        [[*key, False, *count] for key, count in sorted(counts.items())],
     )
 
 
