@@ -227,14 +227,7 @@ def _subscriptions(
     taken = 0
     for at, number, outlet, kind, period, code in planned:
         commune = outlet.point.commune
-        if kind == SubscriberKind.PERSON:
-            name = people.name()
-        elif kind == SubscriberKind.COMMUNE:
-            name = f"UBND {commune.name}" if commune else "UBND xã"
-        elif kind == SubscriberKind.SCHOOL:
-            name = f"Trường THCS {commune.name.split(' ', 1)[-1]}" if commune else "Trường THCS"
-        else:
-            name = rng.choice(AGENCIES) + (f" {commune.name}" if commune else "")
+        name = subscriber_name(rng, people, kind, commune)
         services.subscription_take(
             actor=outlet.clerk,
             point=outlet.point,
@@ -251,6 +244,18 @@ def _subscriptions(
         )
         taken += 1
     return taken
+
+
+def subscriber_name(rng: random.Random, people: People, kind: str, commune: Any) -> str:
+    """A subscriber of ``kind`` at a point of ``commune``: a person, the commune's People's
+    Committee, its lower secondary school or one of its agencies."""
+    if kind == SubscriberKind.PERSON:
+        return people.name()
+    if kind == SubscriberKind.COMMUNE:
+        return f"UBND {commune.name}" if commune else "UBND xã"
+    if kind == SubscriberKind.SCHOOL:
+        return f"Trường THCS {commune.name.split(' ', 1)[-1]}" if commune else "Trường THCS"
+    return rng.choice(AGENCIES) + (f" {commune.name}" if commune else "")
 
 
 def _programmes(
