@@ -28,6 +28,8 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -57,7 +59,7 @@ from buudien.core.catalogue import Service
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.money import format_vnd
 from buudien.core.text import fold
-from buudien.counter import fields
+from buudien.counter import fields, many
 from buudien.counter.desk import (
     COUNTER_ROLES,
     Desk,
@@ -66,7 +68,9 @@ from buudien.counter.desk import (
     can_act,
     check_counter,
     counter_point_of,
+    fingerprint_of,
     key_reused,
+    moment_of,
 )
 from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
@@ -454,6 +458,80 @@ def loan_referral_record(
 # --- payment accounts ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A payment account opened by ``actor`` at ``point``, as ``payment_account_open`` is
+    asked (a row of ``payment_accounts_open_many``)."""
+
+    actor: Any
+    point: ServicePoint
+    key: str
+    customer_name: str
+    citizen_id: str
+    phone: str
+    partner: str
+    account_number: str
+    channel: str = OpeningChannel.COUNTER
+    at: dt.datetime | None = None
+
+
+def _opening_checked(row: Opening, day: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The row's fields (its commission at the rate in force on ``day``) and the fingerprint
+    of its request, or its refusal."""
+    name = fields.text(row.customer_name, field="customer_name", label=_("Customer's name"))
+    cid = fields.citizen_id(row.citizen_id)
+    phone = fields.phone(row.phone)
+    partner = _partner(row.partner)
+    number = fields.pattern(
+        row.account_number,
+        _ACCOUNT,
+        field="account_number",
+        message=_("An account number is 6 to 20 digits."),
+    )
+    if row.channel not in OpeningChannel.values:
+        raise DomainError(_("Say whether it was opened online or at the counter."), field="channel")
+    rate = rates.rate_in_force(
+        province_code=row.point.province_code,
+        service=RateService.PAYMENT_ACCOUNT,
+        partner=partner,
+        day=day,
+    )
+    found = {
+        "partner": partner,
+        "customer_name": name,
+        "citizen_id": cid,
+        "phone": phone,
+        "account_number": number,
+        "channel": row.channel,
+        "commission": rate.of(0),
+    }
+    asked = {"op": "account", "point": row.point.pk, "partner": partner, "number": number}
+    return found, {**asked, "cid": cid}
+
+
+def _opened_already(partner: str, number: str) -> DomainError:
+    return DomainError(
+        _("Account %(number)s of %(partner)s was already recorded as opened.")
+        % {"number": number, "partner": Partner(partner).label},
+        field="account_number",
+    )
+
+
+def _commission_legs(province: str, partner: str, commission: int) -> list[ledger.Leg]:
+    """What the partner owes the post for an account opened: D partner receivable / C
+    revenue ``payment_account``; nothing at a zero commission."""
+    if commission <= 0:
+        return []
+    return [
+        ledger.Leg(
+            accounts.account_partner_receivable(province, partner),
+            accounts.revenue(province, Service.PAYMENT_ACCOUNT),
+            commission,
+            Service.PAYMENT_ACCOUNT,
+        )
+    ]
+
+
 def payment_account_open(
     *,
     actor: Any,
@@ -471,71 +549,94 @@ def payment_account_open(
     post a commission per account: one entry, D partner receivable / C revenue
     ``payment_account``, so the ledger counts the accounts opened."""
     desk = _desk(actor, point, at)
-    name = fields.text(customer_name, field="customer_name", label=_("Customer's name"))
-    cid = fields.citizen_id(citizen_id)
-    phone = fields.phone(phone)
-    partner = _partner(partner)
-    number = fields.pattern(
-        account_number,
-        _ACCOUNT,
-        field="account_number",
-        message=_("An account number is 6 to 20 digits."),
-    )
-    if channel not in OpeningChannel.values:
-        raise DomainError(_("Say whether it was opened online or at the counter."), field="channel")
+    row = Opening(
+        actor, point, idempotency_key, customer_name, citizen_id, phone, partner,
+        account_number, channel, at,
+    )  # fmt: skip
+    found, fingerprint = _opening_checked(row, desk.day)
 
     def work(op: Op) -> PaymentAccount:
         province = desk.province
+        partner, number = found["partner"], found["account_number"]
         if PaymentAccount.objects.filter(
             province_code=province, partner=partner, account_number=number
         ).exists():
-            raise DomainError(
-                _("Account %(number)s of %(partner)s was already recorded as opened.")
-                % {"number": number, "partner": Partner(partner).label},
-                field="account_number",
-            )
-        rate = rates.rate_in_force(
-            province_code=province,
-            service=RateService.PAYMENT_ACCOUNT,
-            partner=partner,
-            day=desk.day,
-        )
-        commission = rate.of(0)
+            raise _opened_already(partner, number)
         op.reference()
-        entry = None
-        if commission > 0:
-            leg = ledger.Leg(
-                accounts.account_partner_receivable(province, partner),
-                accounts.revenue(province, Service.PAYMENT_ACCOUNT),
-                commission,
-                Service.PAYMENT_ACCOUNT,
-            )
-            entry = op.post(kind=EntryKind.PAYMENT_ACCOUNT_FEE, legs=[leg])
-        return PaymentAccount.objects.create(
-            **op.record(entry),
-            partner=partner,
-            customer_name=name,
-            citizen_id=cid,
-            phone=phone,
-            account_number=number,
-            channel=channel,
-            commission=commission,
-        )
+        legs = _commission_legs(province, partner, found["commission"])
+        entry = op.post(kind=EntryKind.PAYMENT_ACCOUNT_FEE, legs=legs) if legs else None
+        return PaymentAccount.objects.create(**op.record(entry), **found)
 
     return desk.once(
         PaymentAccount,
         operation="account",
         key=idempotency_key,
         prefix=PREFIX_ACCOUNT,
-        fingerprint={
-            "op": "account",
-            "point": point.pk,
-            "partner": partner,
-            "number": number,
-            "cid": cid,
-        },
+        fingerprint=fingerprint,
         work=work,
     )
+
+
+@transaction.atomic
+def payment_accounts_open_many(*, rows: Sequence[Opening]) -> list[str]:
+    """The payment accounts of ``rows`` (each opened by its actor at its point and moment;
+    one province's, of one business day), each recorded as ``payment_account_open`` records
+    it: its reference from its point's serials, the commission's ledger entry, its row and
+    its audit line, but in a few statements for the whole list (``counter.many``). All or
+    nothing: a problem (an account recorded already, or twice in the list) refuses the list,
+    naming its row. A row whose key was used for the same request is the account recorded
+    already. The accounts' references, in the order of ``rows``."""
+    if not rows:
+        return []
+    province = str(rows[0].point.province_code)
+    many.list_checked(rows, province, moment_of(rows[0].at)[1])
+    desks = many.Desks(app=APP)
+    planned: list[many.Planned] = []
+    numbers: dict[tuple[str, str], int] = {}
+    with accounts.cached():
+        for index, row in enumerate(rows):
+            try:
+                desk = desks.open(row.actor, row.point, row.at or many.noon(moment_of(None)[1]))
+                found, fingerprint = _opening_checked(row, desk.day)
+                key = desk.key("account", row.key)
+            except DomainError as exc:
+                raise many.refused(index, exc) from None
+            planned.append(many.Planned(index, desk, key, fingerprint_of(fingerprint), [], found))
+        todo, references = many.operations_done(PaymentAccount, province, planned)
+        for plan in todo:
+            opened = (plan.fields["partner"], plan.fields["account_number"])
+            if opened in numbers:
+                raise many.refused(plan.index, _opened_already(*opened))
+            numbers[opened] = plan.index
+        before = _opened_before(province, list(numbers))
+        if before:
+            raise many.refused(numbers[before[0]], _opened_already(*before[0]))
+        for plan in todo:
+            plan.legs = _commission_legs(
+                province, plan.fields["partner"], plan.fields["commission"]
+            )
+        many.operations_write(
+            PaymentAccount,
+            todo,
+            province=province,
+            kind=EntryKind.PAYMENT_ACCOUNT_FEE,
+            operation="account",
+            prefix=PREFIX_ACCOUNT,
+        )
+    references.update((plan.key, plan.reference) for plan in todo)
+    return [references[plan.key] for plan in planned]
+
+
+def _opened_before(province: str, numbers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Which of ``numbers`` (partner, account number) are recorded already, in list order."""
+    found: set[tuple[str, str]] = set()
+    for chunk in many.chunks([number for _partner, number in numbers]):
+        found.update(
+            PaymentAccount.objects.filter(
+                province_code=province, account_number__in=chunk
+            ).values_list("partner", "account_number")
+        )
+    return [pair for pair in numbers if pair in found]
 
 
 # --- remittances -----------------------------------------------------------------------------
