@@ -286,7 +286,7 @@ def test_every_step_of_the_year_says_what_it_made_and_the_money_holds(built: Bui
     # Customer care's line (in English until its Vietnamese is in the catalogue).
     care = ("Chăm sóc khách hàng: ", "Customer care: ")
     assert len([line for line in built.output.splitlines() if line.startswith(care)]) == 1
-    assert len(demo_steps()) == 18  # and the plans: "... dòng kế hoạch năm ..."
+    assert len(demo_steps()) == 24  # and the plans: "... dòng kế hoạch năm ..."
     assert "dòng kế hoạch năm" in built.output
     assert_the_money_holds()
 
@@ -527,6 +527,69 @@ def test_the_demo_sells_telecom_and_insurance_at_a_province_pace(built: Built) -
         )
         paid = Entry.objects.filter(idempotency_key__startswith=payments)
         assert paid.exists() and not paid.filter(point__isnull=False).exists()
+
+
+def test_dossiers_press_and_accounts_run_at_a_province_pace(built: Built) -> None:
+    """The rest of the year of dossiers, press subscriptions and payment accounts, through
+    their bulk paths: the year-end report's sections count the records the pace made (its
+    dossiers handed over, back and returned, some late with a reason), whose cash went to
+    the bank and whose fees and publishers' shares were passed on month by month."""
+    from django.db.models import Sum
+
+    from buudien.agency.models import PaymentAccount
+    from buudien.core.bizdays import VIETNAM
+    from buudien.dossiers.models import Dossier, DossierStep, FeeSettlement
+    from buudien.finance.models import Entry, Transfer
+    from buudien.planning.selectors import year_report
+    from buudien.press.models import PublisherSettlement, Subscription
+
+    paced = {"idempotency_key__contains": ":pace-"}
+    dossiers = Dossier.objects.filter(**paced)
+    assert dossiers.filter(status="returned").exists() and dossiers.exclude(late_reason="").exists()
+    assert DossierStep.objects.filter(dossier__in=dossiers, kind="confirmed").exists()
+    assert Subscription.objects.filter(**paced).exists()
+    assert PaymentAccount.objects.filter(**paced, channel="online").exists()
+    year = dossiers.latest("business_date").business_date.year
+    report = year_report(user=None, province_code="20", year=year)
+
+    def total(rows: Any, field: str) -> int:
+        return int(rows.aggregate(s=Sum(field))["s"] or 0)
+
+    received = Dossier.objects.filter(business_date__year=year)
+    back = Dossier.objects.filter(returned_at__isnull=False).values_list("returned_at", "due_date")
+    returned = [(at.astimezone(VIETNAM).date(), due) for at, due in back]
+    returned = [(day, due) for day, due in returned if day.year == year]
+    admin = report["public_admin"]
+    assert admin["received"]["actual"] == received.count()
+    assert admin["charges"]["actual"] == total(received, "charge")
+    assert admin["agency_fees"]["actual"] == total(received, "agency_fee")
+    assert admin["returned"]["actual"] == len(returned)
+    on_time = sum(1 for day, due in returned if day <= due)
+    assert admin["on_time_pct"]["actual"] == round(100 * on_time / len(returned), 1)
+    settled = FeeSettlement.objects.filter(entry__business_date__year=year)
+    assert settled.filter(idempotency_key__startswith="pace:").exists()
+    assert admin["fees_passed_on"]["actual"] == total(settled, "total")
+    taken = Subscription.objects.filter(business_date__year=year)
+    press = report["press"]
+    assert press["subscriptions"]["actual"] == taken.count()
+    assert press["sales"]["actual"] == total(taken, "total")
+    assert press["margin"]["actual"] == total(taken, "margin")
+    assert PublisherSettlement.objects.filter(idempotency_key__startswith="pace:").exists()
+    opened = PaymentAccount.objects.filter(business_date__year=year)
+    accounts = report["payment_accounts"]
+    assert accounts["actual"] == opened.count()
+    assert accounts["online"] == opened.filter(channel="online").count()
+    assert accounts["counter"] == opened.filter(channel="counter").count()
+    # The cash the dossiers and subscriptions of the pace took went to the bank.
+    for kind, made, deposits in (
+        ("dossier_fee", dossiers, "pace:dossiers-deposit:"),
+        ("fee", Subscription.objects.filter(**paced), "pace:press-deposit:"),
+    ):
+        into = Transfer.objects.filter(entry__in=Entry.objects.filter(pk__in=made.values("entry")))
+        banked = Transfer.objects.filter(entry__idempotency_key__startswith=deposits)
+        assert total(into.filter(debit__code__startswith="1111."), "amount") == total(
+            banked.filter(credit__code__startswith="1111."), "amount"
+        ), kind
 
 
 # Last in the module: a test with a live server runs outside a transaction, and the database
