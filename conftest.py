@@ -51,7 +51,8 @@ SLOW_MODULES = {
     "buudien/network/tests/test_demo_dates.py": 100,
     "buudien/core/tests/test_serve.py": 90,
     "buudien/network/tests/test_demo.py": 90,  # and the axe walk of every role's pages
-    "buudien/core/tests/test_schemathesis.py": 45,
+    "buudien/people/tests/test_admin_provinces.py": 40,  # its own build of the tiny demo
+    "buudien/core/tests/test_schemathesis.py": 30,
     "buudien/core/tests/test_settings.py": 20,
     "buudien/payouts/tests/test_demo.py": 15,
     "buudien/agency/tests/test_demo.py": 15,
@@ -83,10 +84,44 @@ def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
     return LongestFirst(config, log)
 
 
+def _outside_a_transaction(item: Any) -> bool:
+    """A test that runs outside a transaction (a live server's, ``transactional_db``): the
+    database is emptied after it."""
+    marker = item.get_closest_marker("django_db")
+    asked = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    names = getattr(item, "fixturenames", ())
+    return asked or "transactional_db" in names or "live_server" in names
+
+
+def _outside_a_transaction_last_in_module(items: list[Any]) -> None:
+    """Within each module, the tests that run outside a transaction come after the others, as
+    pytest-django orders them (and Django's runner): pytest's grouping of the browser tests by
+    their browser (a session's parameter) had moved a module's browser test ahead of its other
+    tests, and its flush emptied the data the module's fixture had built for them."""
+    last: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not _outside_a_transaction(item):
+            last[item.nodeid.split("::")[0]] = index
+    moved: dict[int, list[Any]] = {}
+    kept = []
+    for index, item in enumerate(items):
+        module = item.nodeid.split("::")[0]
+        if _outside_a_transaction(item) and last.get(module, -1) > index:
+            moved.setdefault(last[module], []).append(item)
+        else:
+            kept.append((index, item))
+    items[:] = [placed for index, item in kept for placed in [item, *moved.get(index, [])]]
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Tests marked ``postgres`` need a real PostgreSQL: skipped on SQLite."""
+    """After pytest's own ordering: a module's tests outside a transaction last in it; tests
+    marked ``postgres`` need a real PostgreSQL: skipped on SQLite."""
     from django.db import connection
 
+    _outside_a_transaction_last_in_module(items)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs a real PostgreSQL")

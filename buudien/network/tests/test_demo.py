@@ -614,8 +614,8 @@ def test_dossiers_press_and_accounts_run_at_a_province_pace(built: Built) -> Non
         ), kind
 
 
-# Last in the module: a test with a live server runs outside a transaction, and the database
-# (this module's demo) is emptied after it.
+# After the module's other tests (the root conftest orders them so): a test with a live server
+# runs outside a transaction, and the database (this module's demo) is emptied after it.
 @pytest.mark.browser
 def test_every_roles_main_pages_pass_axe(built: Built, live_server: Any, page: Any) -> None:
     """The accessibility walk of buudien.web.tests.accessibility over this demo: every role's
