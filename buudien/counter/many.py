@@ -217,9 +217,11 @@ def _written_since(
     over); any not there (an entry posted before, under its key) looked up by ``by``."""
     asked = set(wanted)
     found: dict[str, tuple[Any, ...]] = {}
-    rows = model._default_manager.filter(pk__gt=before, province_code=province)
-    for key, *values in rows.values_list(by, *fields):
-        if key in asked:
+    # By the primary key alone: the province is checked here, or the database may walk its
+    # index of the province's rows (all of them) instead of the few just written.
+    rows = model._default_manager.filter(pk__gt=before)
+    for where, key, *values in rows.values_list("province_code", by, *fields):
+        if where == province and key in asked:
             found[key] = tuple(values)
     missing = [key for key in wanted if key not in found]
     found.update(
