@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from buudien.core.audit import audit_record, snapshot
@@ -29,10 +29,30 @@ def provinces_of(request: HttpRequest) -> list[str] | None:
     superuser's (all of them)."""
     if request.user.is_superuser:
         return None
-    provinces = Unit.objects.filter(kind=UnitKind.PROVINCE)
-    return list(
-        access.visible(request.user, provinces, "path").values_list("province_code", flat=True)
-    )
+    known = getattr(request, "_provinces_of", None)  # read once per request
+    if known is None:
+        provinces = Unit.objects.filter(kind=UnitKind.PROVINCE)
+        known = list(
+            access.visible(request.user, provinces, "path").values_list("province_code", flat=True)
+        )
+        request._provinces_of = known  # type: ignore[attr-defined]
+    return list(known)
+
+
+def province_lookup(model: type[Model], depth: int = 0) -> str | None:
+    """The lookup from ``model``'s rows to their province code: its own ``province_code``,
+    else through its foreign keys (two steps at most: a token's user's unit); None for a
+    table of no province."""
+    if any(field.name == "province_code" and field.concrete for field in model._meta.fields):
+        return "province_code"
+    if depth == 2:
+        return None
+    for field in model._meta.fields:
+        if field.many_to_one or field.one_to_one:
+            found = province_lookup(field.related_model, depth + 1)  # type: ignore[arg-type]
+            if found:
+                return f"{field.name}__{found}"
+    return None
 
 
 class PerProvinceMixin:

@@ -66,7 +66,7 @@ def test_an_admin_opens_one_entry_read_only(
 def test_an_admin_filters_and_searches_the_audit_log(
     client_as: Any, admin_user: Any, entry: AuditEntry
 ) -> None:
-    audit_record(actor=None, action="login.failed", object_repr="someone")
+    audit_record(actor=None, action="login.failed", obj=admin_user, object_repr="someone")
     client = client_as(admin_user)
     url = reverse("admin:core_auditentry_changelist")
     by_action = client.get(url, {"action": "login.failed"})
@@ -80,6 +80,51 @@ def test_an_admin_filters_and_searches_the_audit_log(
     assert [e.action for e in by_search.context["cl"].result_list] == ["calendar_day.create"]
     assert by_day.context["cl"].result_count == 2
     assert by_other_day.context["cl"].result_count == 0
+
+
+@pytest.mark.django_db
+def test_an_admin_reads_the_entries_of_their_province_only(
+    client_as: Any, admin_user: Any, superuser: Any, world: Any, clerk_a: Any
+) -> None:
+    """An entry is of its actor's province; the system's (and the corporation's staff's) of
+    its object's, when that is a row of a province; one about nothing of a province is a
+    superuser's. Cao Bằng's administrator reads none of Lạng Sơn's."""
+    from buudien.network.tests.factories import PointFactory
+
+    cao_bang_point = PointFactory(code="270001", unit=world.other_province, province_code="04")
+    cao_bang_admin = UserFactory(
+        username="admin04", role="admin", is_staff=True, unit=world.other_province
+    )
+    head_office = UserFactory(username="vnp", role="admin", is_staff=True, unit=world.corporation)
+    by_clerk = audit_record(actor=clerk_a, action="point.update", obj=world.point_b)
+    by_system = audit_record(actor=None, action="point.update", obj=world.point_a)
+    by_head_office = audit_record(actor=head_office, action="point.update", obj=world.point_b)
+    by_system_04 = audit_record(actor=None, action="point.update", obj=cao_bang_point)
+    by_admin_04 = audit_record(actor=cao_bang_admin, action="point.update", obj=cao_bang_point)
+    an_import = audit_record(
+        actor=None, action="import.units", object_type="import", object_id="units"
+    )
+    # An object_type that names a table with an id that is no number, or a row gone.
+    odd = audit_record(actor=None, action="x", object_type="network.servicepoint", object_id="a")
+    gone = audit_record(
+        actor=None, action="x", object_type="network.servicepoint", object_id="999999"
+    )
+    url = reverse("admin:core_auditentry_changelist")
+
+    def listed(user: Any) -> set[int]:
+        response = client_as(user).get(url)
+        assert response.status_code == 200
+        return {entry.pk for entry in response.context["cl"].result_list}
+
+    lang_son = {by_clerk.pk, by_system.pk, by_head_office.pk}
+    cao_bang = {by_system_04.pk, by_admin_04.pk}
+    assert listed(admin_user) == lang_son
+    assert listed(cao_bang_admin) == cao_bang
+    assert listed(superuser) == lang_son | cao_bang | {an_import.pk, odd.pk, gone.pk}
+    opened = client_as(cao_bang_admin).get(
+        reverse("admin:core_auditentry_change", args=[by_system.pk])
+    )
+    assert opened.status_code != 200
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from buudien.network.demo import PROVINCE
 from buudien.network.tests.test_demo import TINY_YEAR
+from buudien.people.admin_scope import province_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -31,31 +32,15 @@ OTHER = "04"
 # The country's reference tables, read alike by every province: the geography and the
 # communes of the remote-area surcharge.
 NATIONAL = {"network.AdminArea", "network.CommuneChange", "mail.RemoteCommune"}
-# Rows that belong to a person rather than to a province; their app keeps its own rule.
-NOT_A_PROVINCES = {"core.AuditEntry": "the log names its actor, whose unit is not the row's"}
-
-
-def _province_path(model: type[Model], depth: int = 0) -> str | None:
-    """The lookup from ``model`` to a province code: its own, or through its foreign keys."""
-    if any(field.name == "province_code" and field.concrete for field in model._meta.fields):
-        return "province_code"
-    if depth == 2:
-        return None
-    for field in model._meta.fields:
-        if field.many_to_one or field.one_to_one:
-            found = _province_path(field.related_model, depth + 1)  # type: ignore[arg-type]
-            if found:
-                return f"{field.name}__{found}"
-    return None
 
 
 def _walked() -> list[tuple[str, str]]:
     labels = []
     for model in admin.site._registry:
         label = model._meta.label
-        if label in NATIONAL or label in NOT_A_PROVINCES:
+        if label in NATIONAL:
             continue
-        path = _province_path(model)
+        path = province_lookup(model)
         if path:
             labels.append((label, path))
     return sorted(labels)
