@@ -48,7 +48,8 @@ def month_of(value: dt.date | dt.datetime) -> dt.date:
 class SubtreeFigures[T: Summable, G: PointGroup]:
     """The figures of ``unit``'s subtree (the whole province when None) from ``date_from``
     to ``date_to`` (inclusive); ``points`` maps each point of the subtree to its unit's path
-    and kind."""
+    and kind (read here unless given: a report that reads several services' figures reads
+    the points once)."""
 
     tally: Callable[[], T]
     # The service whose imported history (``planning.RevenueHistory``) gives the months
@@ -62,16 +63,19 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
         date_from: dt.date,
         date_to: dt.date,
         unit: Unit | None = None,
+        points: dict[int, tuple[str, str]] | None = None,
     ) -> None:
         self.province_code = province_code
         self.date_from, self.date_to = date_from, date_to
         self.unit = unit
-        points = ServicePoint.objects.filter(province_code=province_code)
-        if unit is not None:
-            points = points.filter(unit_path__startswith=unit.path)
-        self.points: dict[int, tuple[str, str]] = {
-            pk: (path, kind) for pk, path, kind in points.values_list("pk", "unit_path", "kind")
-        }
+        if points is None:
+            rows = ServicePoint.objects.filter(province_code=province_code)
+            if unit is not None:
+                rows = rows.filter(unit_path__startswith=unit.path)
+            points = {
+                pk: (path, kind) for pk, path, kind in rows.values_list("pk", "unit_path", "kind")
+            }
+        self.points: dict[int, tuple[str, str]] = points
         self.groups: list[G] = []
         if unit is None or self.points:
             self._load_records()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -150,6 +151,36 @@ def point_counts_by_kind(points: QuerySet[ServicePoint]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in PointKind.values}
 
 
+@dataclass(frozen=True)
+class PointCounts:
+    by_kind: dict[str, int]  # every kind, in the choices' order
+    total: int
+    bdvhx_multi: int  # the multi-service commune cultural points
+    cashless: int  # the points that take payments without cash
+
+
+def point_counts(points: QuerySet[ServicePoint]) -> PointCounts:
+    """``points`` counted by kind, with the multi-service BĐVHX and the cashless points
+    among them: one grouped query."""
+    rows = (
+        points.order_by()
+        .values_list("kind")
+        .annotate(
+            n=Count("pk"),
+            multi=Count("pk", filter=Q(kind=PointKind.BDVHX, multi_service=True)),
+            cashless=Count("pk", filter=Q(cashless=True)),
+        )
+        .values_list("kind", "n", "multi", "cashless")
+    )
+    counts = {kind: (n, multi, cashless) for kind, n, multi, cashless in rows}
+    return PointCounts(
+        by_kind={kind: counts.get(kind, (0, 0, 0))[0] for kind in PointKind.values},
+        total=sum(n for n, _multi, _cashless in counts.values()),
+        bdvhx_multi=sum(multi for _n, multi, _cashless in counts.values()),
+        cashless=sum(cashless for _n, _multi, cashless in counts.values()),
+    )
+
+
 @dataclass
 class Coverage:
     province_code: str
@@ -173,30 +204,40 @@ def provinces_visible(user: Any) -> QuerySet[Unit]:
     return unit_list(user=user, kind=UnitKind.PROVINCE).exclude(province_code="")
 
 
-def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
+def coverage(
+    *, user: Any, province_code: str, day: dt.date, province: Unit | None = None
+) -> Coverage:
     """Communes with at least one active counter on ``day``, out of all communes in force.
 
     The structure (legacy or 2025) is the one in force on ``day``; each point's commune in
-    that structure is used.
+    that structure is used. ``province``: the provincial post, when the caller has read it
+    among ``provinces_visible(user)``.
     """
-    province = provinces_visible(user).filter(province_code=province_code).first()
+    if province is None or province.province_code != province_code:
+        province = provinces_visible(user).filter(province_code=province_code).first()
     if province is None:
         raise NotFound(_("No such province in your scope."))
     structure = AdminAreaStructure.in_force_on(day)
     communes = AdminArea.objects.in_force_on(day).filter(
         structure=structure, level=AdminAreaLevel.COMMUNE, province_code=province_code
     )
-    points = (
+    # The communes, and the province's own area (for its name), in one read.
+    areas = list(
+        AdminArea.objects.filter(
+            Q(pk__in=communes.values("pk"))
+            | Q(structure=structure, level=AdminAreaLevel.PROVINCE, code=province_code)
+        ).order_by("name_folded")
+    )
+    all_communes = [a for a in areas if a.level == AdminAreaLevel.COMMUNE]
+    area = next((a for a in areas if a.level == AdminAreaLevel.PROVINCE), None)
+    points = list(
         ServicePoint.objects.in_force_on(day)
         .with_counter()
         .filter(unit_path__startswith=province.path)
+        .values_list("commune", "commune_legacy")
     )
-    all_communes = list(communes.order_by("name_folded"))
-    covered_ids = covered_communes(points, day, {c.pk for c in all_communes})
+    covered_ids = communes_of(points, day, {c.pk for c in all_communes})
     uncovered = [c for c in all_communes if c.pk not in covered_ids]
-    area = AdminArea.objects.filter(
-        structure=structure, level=AdminAreaLevel.PROVINCE, code=province_code
-    ).first()
     return Coverage(
         province_code=province_code,
         province_name=area.name if area else province.name,
@@ -204,7 +245,7 @@ def coverage(*, user: Any, province_code: str, day: dt.date) -> Coverage:
         structure=structure,
         communes_total=len(all_communes),
         communes_covered=len(all_communes) - len(uncovered),
-        points_active=points.count(),
+        points_active=len(points),
         uncovered=uncovered,
     )
 
@@ -215,11 +256,16 @@ def covered_communes(points: QuerySet[ServicePoint], day: dt.date, in_force: set
     formed it (``CommuneChange``), the point was in the merged commune's seat (the one
     predecessor marked as such, or the only one): a past year's points are counted in that
     year's communes."""
+    return communes_of(points.values_list("commune", "commune_legacy"), day, in_force)
+
+
+def communes_of(
+    points: Iterable[tuple[int | None, int | None]], day: dt.date, in_force: set[int]
+) -> set[int]:
+    """``covered_communes`` of points given as (commune, legacy commune) ids."""
     if AdminAreaStructure.in_force_on(day) == AdminAreaStructure.V2025:
-        return set(points.exclude(commune__isnull=True).values_list("commune", flat=True))
-    found = set(
-        points.exclude(commune_legacy__isnull=True).values_list("commune_legacy", flat=True)
-    )
+        return {commune for commune, _legacy in points if commune is not None}
+    found = {legacy for _commune, legacy in points if legacy is not None}
     if not found - in_force:
         return found
     before: dict[int, list[tuple[int, bool]]] = {}

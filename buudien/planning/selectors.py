@@ -254,7 +254,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, CharField, Count, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,6 +282,7 @@ from buudien.network.choices import (
     PointKind,
     UnitKind,
 )
+from buudien.network.figures import SubtreeFigures
 from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.choices import Role
@@ -517,25 +518,49 @@ class PlanBook:
     row, else the sum of its own rows of the subject's parts (a line from its services, the
     total from the lines), else the sum of its children's plans. None when nothing is set."""
 
-    def __init__(self, province: Unit, year: int) -> None:
+    def __init__(
+        self,
+        province: Unit,
+        year: int,
+        *,
+        units: Iterable[Unit] | None = None,
+        direct: dict[tuple[int, str, str], int] | None = None,
+    ) -> None:
+        """``units``: the provincial post's subtree, and ``direct``: the plan rows of the
+        year, when they have been read already (``of_years``)."""
         self.year = year
-        self.units = {
-            u.pk: u
-            for u in Unit.objects.filter(path__startswith=province.path).only(
+        if units is None:
+            units = Unit.objects.filter(path__startswith=province.path).only(
                 "pk", "parent_id", "path", "code"
             )
-        }
+        self.units = {u.pk: u for u in units}
         self.children: dict[int, list[int]] = defaultdict(list)
         for unit in self.units.values():
             if unit.parent_id in self.units:
                 self.children[unit.parent_id].append(unit.pk)
-        self.direct: dict[tuple[int, str, str], int] = {
-            (unit_id, metric, subject): amount
-            for unit_id, metric, subject, amount in Plan.objects.filter(
-                province_code=province.province_code, year=year
-            ).values_list("unit_id", "metric", "subject", "amount")
-        }
+        if direct is None:
+            direct = {
+                (unit_id, metric, subject): amount
+                for unit_id, metric, subject, amount in Plan.objects.filter(
+                    province_code=province.province_code, year=year
+                ).values_list("unit_id", "metric", "subject", "amount")
+            }
+        self.direct = direct
         self._cache: dict[tuple[int, str, str], int | None] = {}
+
+    @classmethod
+    def of_years(
+        cls, province: Unit, years: Collection[int], *, units: Iterable[Unit]
+    ) -> dict[int, PlanBook]:
+        """The books of several years of the province whose subtree is ``units``, their plan
+        rows read at once."""
+        direct: dict[int, dict[tuple[int, str, str], int]] = {year: {} for year in years}
+        for year, unit_id, metric, subject, amount in Plan.objects.filter(
+            province_code=province.province_code, year__in=list(years)
+        ).values_list("year", "unit_id", "metric", "subject", "amount"):
+            direct[year][(unit_id, metric, subject)] = amount
+        units = list(units)
+        return {year: cls(province, year, units=units, direct=direct[year]) for year in years}
 
     def _local(self, unit_id: int, metric: str, subject: str) -> int | None:
         amount = self.direct.get((unit_id, metric, subject))
@@ -654,18 +679,41 @@ class Figures:
         self.estimated = end is not None and end > date_to
         self.end = end if end is not None and self.estimated else date_to
         self.previous_end = shift_year(self.end, -1)
-        self._successions()
-        self.children = [
-            child
-            for child in Unit.objects.filter(parent=unit)
-            .order_by("code")
-            .only("pk", "code", "name", "kind", "path")
-            if child.pk not in self.carried
-        ]
+        code = province.province_code
+        # The units of the province (whose figures count), the unit's children and the
+        # provincial post's subtree (its plans, ``province_units``), in one read.
+        units = list(
+            Unit.objects.filter(
+                Q(province_code=code) | Q(parent=unit) | Q(path__startswith=province.path)
+            )
+        )
+        self.province_units = [u for u in units if u.path.startswith(province.path)]
+        self.codes = {u.pk: u.code for u in units}
+        self._successions(units)
+        self.children = sorted(
+            (u for u in units if u.parent_id == unit.pk and u.pk not in self.carried),
+            key=lambda child: child.code,
+        )
+        # Every point of the province: its unit, its unit's path and its kind.
+        self.points = {
+            pk: (unit_id, path, kind)
+            for pk, unit_id, path, kind in ServicePoint.objects.filter(
+                province_code=code
+            ).values_list("pk", "unit_id", "unit_path", "kind")
+        }
         self.cells: dict[_Key, _Cell] = defaultdict(_Cell)
         self._load()
 
-    def _successions(self) -> None:
+    def points_of(self, unit: Unit | None) -> dict[int, tuple[str, str]]:
+        """The points of ``unit``'s subtree (the province's for None), each with its unit's
+        path and kind: what a service's ``SubtreeFigures`` reads of them."""
+        return {
+            pk: (path, kind)
+            for pk, (_unit_id, path, kind) in self.points.items()
+            if unit is None or path.startswith(unit.path)
+        }
+
+    def _successions(self, units: list[Unit]) -> None:
         """The units of the province replaced before the period's end by successors
         (``UnitSuccession``): their figures are carried to the successors by share, and they
         are no child of their own."""
@@ -674,19 +722,16 @@ class Figures:
             predecessor__province_code=self.province.province_code
         ).values_list("predecessor_id", "successor_id", "share_bp"):
             self.successors[before].append((after, share))
-        self.units_of_province = {
-            pk: (path, valid_to)
-            for pk, path, valid_to in Unit.objects.filter(
-                province_code=self.province.province_code
-            ).values_list("pk", "path", "valid_to")
+        self.units_of_province: dict[int, tuple[str, dt.date | None]] = {
+            u.pk: (u.path, u.valid_to)
+            for u in units
+            if u.province_code == self.province.province_code
         }
-        self.carried = {
-            pk
-            for pk in self.successors
-            if pk in self.units_of_province
-            and self.units_of_province[pk][1] is not None
-            and self.units_of_province[pk][1] < self.date_to
-        }
+        self.carried = set()
+        for pk in self.successors:
+            _path, valid_to = self.units_of_province.get(pk, ("", None))
+            if valid_to is not None and valid_to < self.date_to:
+                self.carried.add(pk)
 
     def _resolve(self, unit_id: int, depth: int = 0) -> list[tuple[int, Fraction]]:
         """(unit, weight) that ``unit_id``'s figures go to: itself, or its successors'
@@ -714,11 +759,10 @@ class Figures:
         used = [pk for pk in sorted(self.carried) if self._targets(pk)]
         if not used:
             return []
-        names = dict(
-            Unit.objects.filter(
-                pk__in={*used, *(a for u in used for a, _s in self.successors[u])}
-            ).values_list("pk", "code")
-        )
+        named = {*used, *(a for u in used for a, _s in self.successors[u])}
+        names = {pk: code for pk, code in self.codes.items() if pk in named}
+        if named - set(names):  # a successor outside the province
+            names.update(Unit.objects.filter(pk__in=named).values_list("pk", "code"))
         return [
             {
                 "code": names[pk],
@@ -751,9 +795,8 @@ class Figures:
                 self.unit_targets[pk] = targets
         point_child = {
             pk: self.unit_targets[unit_id]
-            for pk, unit_id in ServicePoint.objects.filter(
-                province_code=province_code, unit_id__in=list(self.unit_targets)
-            ).values_list("pk", "unit_id")
+            for pk, (unit_id, _path, _kind) in self.points.items()
+            if unit_id in self.unit_targets
         }
         self._load_rollup(province_code, whole, point_child)
         self._load_history(province_code, point_child)
@@ -763,124 +806,116 @@ class Figures:
         self, province_code: str, whole: bool, point_child: dict[int, _Targets]
     ) -> None:
         """Whole months from MonthlyFigure, the days of a month cut by the period from
-        DailyFigure: one GROUP BY each, per point, service and month (and two more for the
-        days estimated)."""
-        self._load_ranges(
-            [(self.date_from, self.date_to), (self.previous_from, self.previous_to)],
-            None,
+        DailyFigure (and the days estimated, a year before): a GROUP BY of each, per point,
+        service and month, in one statement."""
+        # (the ranges, the periods their rows go to: None for the period of their year)
+        asked: list[tuple[list[tuple[dt.date, dt.date]], tuple[int, ...] | None]] = [
+            ([(self.date_from, self.date_to), (self.previous_from, self.previous_to)], None)
+        ]
+        if self.estimated:
+            rest = [(self.previous_to + dt.timedelta(days=1), self.previous_end)]
+            asked.append((rest, (PREVIOUS, ESTIMATED)))
+        reads: list[tuple[Any, str, list[tuple[dt.date, dt.date]], tuple[int, ...] | None]] = []
+        for ranges, periods in asked:
+            months: list[tuple[dt.date, dt.date]] = []
+            days: list[tuple[dt.date, dt.date]] = []
+            for start, end in ranges:
+                whole_months, edges = split_months(start, end)
+                if whole_months is not None:
+                    months.append(whole_months)
+                days += edges
+            if months:
+                reads.append((MonthlyFigure, "month", months, periods))
+            if days:
+                reads.append((DailyFigure, "date", days, periods))
+        rows = self._rollup_rows(
+            [(model, column, ranges) for model, column, ranges, _periods in reads],
             province_code,
             whole,
             point_child,
+            self.unit_targets,
         )
-        if self.estimated:
-            self._load_ranges(
-                [(self.previous_to + dt.timedelta(days=1), self.previous_end)],
-                (PREVIOUS, ESTIMATED),
-                province_code,
-                whole,
-                point_child,
-            )
-
-    def _load_ranges(
-        self,
-        ranges: list[tuple[dt.date, dt.date]],
-        periods: tuple[int, ...] | None,
-        province_code: str,
-        whole: bool,
-        point_child: dict[int, _Targets],
-    ) -> None:
-        months: list[tuple[dt.date, dt.date]] = []
-        days: list[tuple[dt.date, dt.date]] = []
-        for start, end in ranges:
-            whole_months, edges = split_months(start, end)
-            if whole_months is not None:
-                months.append(whole_months)
-            days += edges
-        if months:
-            self._add_rollup_rows(
-                self._rollup_rows(
-                    MonthlyFigure,
-                    "month",
-                    months,
-                    province_code,
-                    whole,
-                    point_child,
-                    self.unit_targets,
-                ),
-                point_child,
-                periods,
-            )
-        if days:
-            self._add_rollup_rows(
-                self._rollup_rows(
-                    DailyFigure, "date", days, province_code, whole, point_child, self.unit_targets
-                ),
-                point_child,
-                periods,
-            )
+        whole_row: _Targets = ((0, Fraction(1)),)  # a province-wide row: the unit itself
+        for read, point_id, unit_id, service, ym, revenue, volume, expense, budget in rows:
+            ym = int(ym)
+            if point_id is not None:
+                targets = point_child.get(point_id, whole_row)
+            elif unit_id is not None:
+                targets = self.unit_targets.get(unit_id, whole_row)
+            else:
+                targets = whole_row
+            for period in reads[read][3] or (self._period(ym // 100),):
+                self._add_split(
+                    period, ym % 100, targets, service, revenue, volume, expense, budget
+                )
 
     @staticmethod
     def _rollup_rows(
-        model: Any,
-        column: str,
-        ranges: list[tuple[dt.date, dt.date]],
+        reads: list[tuple[Any, str, list[tuple[dt.date, dt.date]]]],
         province_code: str,
         whole: bool,
         point_child: dict[int, _Targets],
         unit_child: dict[int, _Targets],
     ) -> list[Any]:
-        table = connection.ops.quote_name(model._meta.db_table)
+        """Rows of (the read's index, point, unit, service, yyyymm, revenue, volume,
+        expense, budget) of each read (a rollup model, its date column and the ranges of
+        it), in one statement."""
+        if not reads:
+            return []
         ops = connection.ops
-        params: list[Any] = [province_code]
-        spans = []
-        for start, end in ranges:
-            spans.append(f"{column} BETWEEN %s AND %s")
-            params += [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
-        where = ""
-        if not whole:
-            # The subtree's points, and the costs its units booked without a point.
-            points, units = sorted(point_child) or [0], sorted(unit_child)
-            where = (
-                f" AND (point_id IN ({', '.join(['%s'] * len(points))})"
-                f" OR (point_id IS NULL AND unit_id IN ({', '.join(['%s'] * len(units))})))"
-            )
-            params += points + units
-        month = _month_sql(column)
         pg = connection.vendor == "postgresql"
         whole_number = "::bigint" if pg else ""  # SUM of bigint is numeric on PostgreSQL
         sums = ", ".join(
             f"SUM({name}){whole_number}" for name in ("revenue", "volume", "expense", "budget")
         )
-        sql = (
-            f"SELECT point_id, unit_id, service, {month} AS ym, {sums} FROM {table} "
-            f"WHERE province_code = %s AND ({' OR '.join(spans)}){where} "
-            f"GROUP BY point_id, unit_id, service, {month}"
-        )
+        selects: list[str] = []
+        params: list[Any] = []
+        for index, (model, column, ranges) in enumerate(reads):
+            table = ops.quote_name(model._meta.db_table)
+            params.append(province_code)
+            spans = []
+            for start, end in ranges:
+                spans.append(f"{column} BETWEEN %s AND %s")
+                params += [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
+            where = ""
+            if not whole:
+                # The subtree's points, and the costs its units booked without a point.
+                # (no id is 0: an empty list is no SQL on PostgreSQL)
+                points, units = sorted(point_child) or [0], sorted(unit_child) or [0]
+                where = (
+                    f" AND (point_id IN ({', '.join(['%s'] * len(points))})"
+                    f" OR (point_id IS NULL AND unit_id IN ({', '.join(['%s'] * len(units))})))"
+                )
+                params += points + units
+            month = _month_sql(column)
+            selects.append(
+                f"SELECT {index:d} AS part, point_id, unit_id, service, {month} AS ym, {sums} "
+                f"FROM {table} WHERE province_code = %s AND ({' OR '.join(spans)}){where} "
+                f"GROUP BY point_id, unit_id, service, {month}"
+            )
+        sql = " UNION ALL ".join(selects)
+        if not pg:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return list(cursor.fetchall())
+        # On PostgreSQL, aggregate in memory rather than sort on disk, and skip JIT
+        # compilation, which costs more than it saves on a query of this size: settings of
+        # this statement's transaction only. Bound on the client (Django's default), the
+        # settings and the query go as one string, which the server runs as one transaction.
+        import psycopg
+
+        settings = ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"]
+        with connection.cursor() as cursor:
+            if isinstance(cursor.cursor, psycopg.ClientCursor):
+                cursor.execute("; ".join([*settings, sql]), params)
+                while cursor.description is None and cursor.nextset():
+                    pass  # past the SETs, to the rows
+                return list(cursor.fetchall())
         with transaction.atomic(), connection.cursor() as cursor:
-            if pg:
-                # Aggregate in memory rather than sort on disk, and skip JIT compilation,
-                # which costs more than it saves on a query of this size.
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL jit = off")
+            for setting in settings:
+                cursor.execute(setting)
             cursor.execute(sql, params)
             return list(cursor.fetchall())
-
-    def _add_rollup_rows(
-        self, rows: list[Any], point_child: dict[int, _Targets], periods: tuple[int, ...] | None
-    ) -> None:
-        """Rows of (point, unit, service, yyyymm, revenue, volume, expense, budget), into the
-        ``periods`` given, else into the period of their year."""
-        whole: _Targets = ((0, Fraction(1)),)  # a province-wide row: the unit itself
-        for point_id, unit_id, service, ym, revenue, volume, expense, budget in rows:
-            ym = int(ym)
-            if point_id is not None:
-                targets = point_child.get(point_id, whole)
-            else:
-                targets = self.unit_targets.get(unit_id, whole) if unit_id is not None else whole
-            for period in periods or (self._period(ym // 100),):
-                self._add_split(
-                    period, ym % 100, targets, service, revenue, volume, expense, budget
-                )
 
     def _add_split(
         self,
@@ -941,12 +976,29 @@ class Figures:
             self.previous_from, self.previous_end
         )
         units = list(self.unit_targets)
+        # The revenue history and the costs' and budget's, in one read: (None, ...) for the
+        # revenue of a service, (its kind, ...) for the others.
         revenue = (
             RevenueHistory.objects.filter(province_code=province_code, unit_id__in=units)
             .filter(in_periods)
-            .values_list("month", "unit_id", "service", "amount", "volume")
+            .annotate(kind=Value(None, output_field=CharField()))
+            .order_by()
+            .values_list("kind", "month", "unit_id", "service", "amount", "volume")
         )
-        for month, unit_id, service, amount, volume in revenue:
+        finance = (
+            FinanceHistory.objects.filter(province_code=province_code, unit_id__in=units)
+            .filter(in_periods)
+            .annotate(
+                service=Value("", output_field=CharField()),
+                volume=Value(None, output_field=BigIntegerField()),
+            )
+            .order_by()
+            .values_list("kind", "month", "unit_id", "service", "amount", "volume")
+        )
+        rows = list(revenue.union(finance, all=True).order_by())
+        for kind, month, unit_id, service, amount, volume in rows:
+            if kind is not None:
+                continue
             targets = self.unit_targets[unit_id]
             weights = [weight for _child, weight in targets]
             amounts = _split(amount, weights)
@@ -959,12 +1011,9 @@ class Figures:
                     if volumes is not None:
                         cell.volume += volumes[index]
                         cell.volume_n += 1
-        finance = (
-            FinanceHistory.objects.filter(province_code=province_code, unit_id__in=units)
-            .filter(in_periods)
-            .values_list("month", "unit_id", "kind", "amount")
-        )
-        for month, unit_id, kind, amount in finance:
+        for kind, month, unit_id, _service, amount, _volume in rows:
+            if kind is None:
+                continue
             targets = self.unit_targets[unit_id]
             amounts = _split(amount, [weight for _child, weight in targets])
             for period in self._history_periods(month):
@@ -1374,11 +1423,21 @@ def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[st
 def both_periods[F](
     make: Callable[..., F], *, province: Unit, unit: Unit, figures: Figures
 ) -> tuple[F, F]:
-    """``make``'s figures (a service's ``SubtreeFigures``) of ``unit``'s subtree over the
-    period of ``figures`` and over the same period a year before."""
+    """``make``'s figures (a service's ``SubtreeFigures``, or the like) of ``unit``'s subtree
+    over the period of ``figures`` and over the same period a year before; a
+    ``SubtreeFigures`` is given the points ``figures`` has read."""
     scope = None if unit.pk == province.pk else unit
+    shared: dict[str, Any] = {}
+    if isinstance(make, type) and issubclass(make, SubtreeFigures):
+        shared["points"] = figures.points_of(scope)
     now, before = (
-        make(province_code=province.province_code, date_from=start, date_to=end, unit=scope)
+        make(
+            province_code=province.province_code,
+            date_from=start,
+            date_to=end,
+            unit=scope,
+            **shared,
+        )
         for start, end in (
             (figures.date_from, figures.date_to),
             (figures.previous_from, figures.previous_to),
@@ -1747,6 +1806,7 @@ def year_report(
     period: str | None = None,
     basis: str = "previous_year",
     parts: Collection[str] | None = None,
+    details: bool = True,
 ) -> dict[str, Any]:
     """The figures of the year-end report (see the module docstring for the shape) of a unit
     subtree (the province by default) over a period of ``year`` (the whole year by
@@ -1762,7 +1822,9 @@ def year_report(
 
     ``parts`` names the sections read from the other domains (``DOMAIN_PARTS``) to compute,
     the others left out of the answer (the home page's dashboard needs care's only); None
-    computes them all."""
+    computes them all. Without ``details`` the sections only the report itself shows are
+    left out too (``DETAILS``: the network, partners' finance, the breakdowns of the budget
+    and of the costs, next year's plan, the quality of delivery)."""
     require_reader(user)
     if basis not in ESTIMATE_BASES:
         raise DomainError(
@@ -1792,8 +1854,10 @@ def year_report(
         date_to=today if estimated else date_to,
         end=date_to,
     )
-    plans = PlanBook(province, year)
-    next_plans = PlanBook(province, year + 1)
+    books = PlanBook.of_years(
+        province, [year, year + 1] if details else [year], units=figures.province_units
+    )
+    plans = books[year]
     uid = subtree.pk
 
     def actual(measure: str, period: int, services: Iterable[str] | None = None) -> int | None:
@@ -1882,8 +1946,14 @@ def year_report(
             }
         )
     by_code = {row["code"]: row for row in services}
-    partners = partners_finance(province=province, unit=subtree, figures=figures)
-    return {
+    left_out = object()
+
+    def detail(make: Callable[[], Any]) -> Any:
+        """A section only the report shows: left out without ``details``."""
+        return make() if details else left_out
+
+    partners = detail(lambda: partners_finance(province=province, unit=subtree, figures=figures))
+    report = {
         "schema": 1,
         "province": {"code": province.province_code, "name": province.name},
         "unit": {"code": subtree.code, "name": subtree.name, "kind": subtree.kind},
@@ -1895,7 +1965,9 @@ def year_report(
             "name": period_words(year, kind, date_from, date_to),
         },
         # A part of the year: the plan's share for it, by last year's seasons or its days.
-        "period_plan": _period_plan(province.province_code, date_from, date_to, revenue),
+        "period_plan": detail(
+            lambda: _period_plan(province.province_code, date_from, date_to, revenue)
+        ),
         "previous_period": {
             "from": figures.previous_from.isoformat(),
             "to": figures.previous_end.isoformat(),
@@ -1916,26 +1988,34 @@ def year_report(
                 plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
                 actual("budget", PREVIOUS),
             ),
-            **budget_parts(
-                province=province,
-                unit=subtree,
-                figures=figures,
-                totals=(actual("budget", CURRENT), actual("budget", PREVIOUS)),
+            **(
+                budget_parts(
+                    province=province,
+                    unit=subtree,
+                    figures=figures,
+                    totals=(actual("budget", CURRENT), actual("budget", PREVIOUS)),
+                )
+                if details
+                else {}
             ),
         },
         "expenses": {
             "actual": expenses[0],
             "previous": expenses[1],
             "growth_pct": growth(*expenses),
-            **cost_groups(province=province, unit=subtree, figures=figures, totals=expenses),
+            **(
+                cost_groups(province=province, unit=subtree, figures=figures, totals=expenses)
+                if details
+                else {}
+            ),
         },
         "surplus": _figure(surplus[0], plans.get(uid, PlanMetric.SURPLUS), surplus[1]),
-        "network": network_at(province=province, unit=subtree, day=figures.date_to),
-        "network_change": network_change(
-            unit=subtree, date_from=date_from, date_to=figures.date_to
+        "network": detail(lambda: network_at(province=province, unit=subtree, day=figures.date_to)),
+        "network_change": detail(
+            lambda: network_change(unit=subtree, date_from=date_from, date_to=figures.date_to)
         ),
-        "payment_accounts_opened": partners["payment_accounts"]["actual"],
-        **partners,
+        "payment_accounts_opened": detail(lambda: partners["payment_accounts"]["actual"]),
+        **(partners if details else {}),
         "pensions_paid": by_code[Service.PENSION]["volume"],
         "items_by_service": {code: by_code[code]["volume"] for code in POSTAL_SERVICES},
         "monthly": [
@@ -1952,27 +2032,34 @@ def year_report(
         "per_unit": children,
         # The replaced units whose figures per_unit carries to their successors, and how.
         "successions": figures.mapping(),
-        "next_year_plan": {
-            "year": year + 1,
-            "revenue": next_plans.get(uid, PlanMetric.REVENUE),
-            "surplus": next_plans.get(uid, PlanMetric.SURPLUS),
-            "budget_contribution": next_plans.get(uid, PlanMetric.BUDGET_CONTRIBUTION),
-            "uplift_pct": _aim(next_plans, uid),
-        },
-        "quality": {
-            "on_time_rate": {
-                "actual": on_time_rate(
-                    province=province, unit=subtree, date_from=date_from, date_to=figures.date_to
-                ),
-                "plan": _rate_plan(plans, uid),
-                "previous": on_time_rate(
-                    province=province,
-                    unit=subtree,
-                    date_from=figures.previous_from,
-                    date_to=figures.previous_to,
-                ),
+        "next_year_plan": detail(
+            lambda: {
+                "year": year + 1,
+                "revenue": books[year + 1].get(uid, PlanMetric.REVENUE),
+                "surplus": books[year + 1].get(uid, PlanMetric.SURPLUS),
+                "budget_contribution": books[year + 1].get(uid, PlanMetric.BUDGET_CONTRIBUTION),
+                "uplift_pct": _aim(books[year + 1], uid),
             }
-        },
+        ),
+        "quality": detail(
+            lambda: {
+                "on_time_rate": {
+                    "actual": on_time_rate(
+                        province=province,
+                        unit=subtree,
+                        date_from=date_from,
+                        date_to=figures.date_to,
+                    ),
+                    "plan": _rate_plan(plans, uid),
+                    "previous": on_time_rate(
+                        province=province,
+                        unit=subtree,
+                        date_from=figures.previous_from,
+                        date_to=figures.previous_to,
+                    ),
+                }
+            }
+        ),
         **{
             name: make()
             for name, make in cast(
@@ -2004,6 +2091,7 @@ def year_report(
             if parts is None or name in parts
         },
     }
+    return {key: value for key, value in report.items() if value is not left_out}
 
 
 # The sections of the report read from the other domains' records (``year_report(parts=)``).

@@ -48,24 +48,22 @@ def home(request: HttpRequest) -> HttpResponse:
     point = getattr(request.user, "point", None)
     if getattr(request.user, "role", "") == Role.CLERK and point is not None:
         return render(request, "web/counter_home.html", counter_day(request.user, point, today))
-    points = network.point_list(user=request.user, active_on=today)
+    counts = network.point_counts(network.point_list(user=request.user, active_on=today))
+    provinces = list(network.provinces_visible(request.user)[:5])
     coverages = [
-        network.coverage(user=request.user, province_code=p.province_code, day=today)
-        for p in network.provinces_visible(request.user)[:5]
+        network.coverage(user=request.user, province_code=p.province_code, day=today, province=p)
+        for p in provinces
     ]
     context = {
         "today": today,
-        "points_total": points.count(),
-        "by_kind": [
-            (kind, PointKind(kind).label, n)
-            for kind, n in network.point_counts_by_kind(points).items()
-        ],
-        "bdvhx": points.filter(kind=PointKind.BDVHX).count(),
-        "bdvhx_multi": points.filter(kind="bdvhx", multi_service=True).count(),
-        "cashless": points.filter(cashless=True).count(),
+        "points_total": counts.total,
+        "by_kind": [(kind, PointKind(kind).label, n) for kind, n in counts.by_kind.items()],
+        "bdvhx": counts.by_kind[PointKind.BDVHX],
+        "bdvhx_multi": counts.bdvhx_multi,
+        "cashless": counts.cashless,
         "coverages": coverages,
         "units": network.unit_list(user=request.user, active_on=today).count(),
-        "dashboard": dashboard_context(request.user, today),
+        "dashboard": dashboard_context(request.user, today, provinces=provinces),
         "dossiers": _dossier_desk(request.user, today),
     }
     return render(request, "web/home.html", context)

@@ -12,6 +12,7 @@ from buudien.care.figures import open_overdue
 from buudien.care.services import can_handle
 from buudien.core.errors import DomainError
 from buudien.network import selectors as network
+from buudien.network.models import Unit
 from buudien.planning import selectors
 from buudien.planning.render import charts
 from buudien.planning.render.html import headline
@@ -19,12 +20,17 @@ from buudien.planning.render.tables import lines_table, units_table
 from buudien.planning.render.views import can_read_reports, report_url
 
 
-def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
+def dashboard_context(
+    user: Any, today: dt.date, *, provinces: list[Unit] | None = None
+) -> dict[str, Any] | None:
     """What the dashboard shows, or None for a user who does not read reports (or sees no
-    whole province)."""
+    whole province). ``provinces``: the first of ``network.provinces_visible(user)``, when
+    the caller has read them."""
     if not can_read_reports(user):
         return None
-    province = network.provinces_visible(user).first()
+    if provinces is None:
+        provinces = list(network.provinces_visible(user)[:1])
+    province = provinces[0] if provinces else None
     if province is None:
         return None
     try:
@@ -34,6 +40,7 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any] | None:
             year=today.year,
             date_to=today,
             parts={"care"},  # the other domains' sections are the report page's
+            details=False,  # and so are the network, the breakdowns, next year's plan
         )
     except DomainError:
         return None

@@ -74,6 +74,19 @@ def test_a_replaced_units_figures_go_to_its_successors_by_share(world, district)
     assert "UD" in {u["code"] for u in before["per_unit"]}
 
 
+def test_a_replaced_units_own_report_after_its_end_has_nothing_of_its_own(world, district):
+    """Its figures went to successors outside it: no unit's figures count in its report
+    (the query of them named an empty list of units, which PostgreSQL refused: a 500)."""
+    import_file(
+        "unit_successions",
+        _csv("predecessor_code,successor_code,share_pct\nUD,UA,60\nUD,UB,40\n"),
+        name="s.csv",
+    )
+    report = _report(unit="UD")
+    assert report["unit"]["code"] == "UD"
+    assert (report["revenue"]["actual"], report["revenue"]["previous"]) == (None, None)
+
+
 def test_without_a_succession_the_replaced_unit_keeps_its_row(world, district):
     units = {u["code"]: u["previous"] for u in _report()["per_unit"]}
     assert units["UD"] == 10_000_001 and _report()["successions"] == []

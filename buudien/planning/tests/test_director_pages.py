@@ -1,0 +1,93 @@
+"""The director's pages read the database a bounded number of times, whatever the number of
+units and points (#19).
+
+The province grows between two counts: each time districts are added, each with two
+commune posts, a point in each, its revenue of the day and a plan."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from buudien.core.catalogue import Service
+from buudien.network.choices import UnitKind
+from buudien.network.tests.factories import PointFactory, UnitFactory
+from buudien.planning.choices import TOTAL, PlanMetric
+from buudien.planning.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+HOME, REPORT = "/", "/planning/report/"
+# The home page of a director (the network today and the dashboard): the goal of #19.
+HOME_QUERIES = 20
+# The report page reads every section of the report, each domain's own figures for the
+# period and the same period a year before: fewer than before #19 (111 on the demo) and
+# the same for any number of units, but not yet the 20 of #19's goal.
+REPORT_QUERIES = 90
+
+_districts = itertools.count(1)
+
+
+def _grow(world: Any, post: Callable[..., Any], districts: int) -> None:
+    """``districts`` more districts of the province, each with two commune posts, a point at
+    each with a fee of today, and a revenue plan of the year for every unit added."""
+    today = timezone.localdate()
+    for _ in range(districts):
+        n = next(_districts)
+        district = UnitFactory(code=f"BDH9{n:02d}", kind=UnitKind.DISTRICT, parent=world.province)
+        units = [district]
+        for c in range(2):
+            commune = UnitFactory(code=f"BDX9{n:02d}{c}", parent=district)
+            point = PointFactory(code=f"2499{n:02d}{c}", unit=commune)
+            post(point, Service.REGISTERED, 100_000 * (n + c), today)
+            units.append(commune)
+        for unit in units:
+            Plan.objects.create(
+                province_code="20",
+                year=today.year,
+                unit=unit,
+                metric=PlanMetric.REVENUE,
+                subject=TOTAL,
+                amount=50_000_000,
+            )
+
+
+def _count(client: Any, url: str) -> int:
+    cache.clear()  # the charts drawn afresh: the count of a first visit
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_directors_pages_read_as_often_for_many_units_as_for_few(
+    world: Any,
+    director: Any,
+    post: Callable[..., Any],
+    client_as: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_as(director)
+    counts, added = [], 0
+    for districts in (2, 12):
+        _grow(world, post, districts)
+        added += districts
+        cache.clear()
+        with django_assert_max_num_queries(HOME_QUERIES):
+            home = client.get(HOME)
+        # Every unit below the province is in the dashboard's table: the world's two and the
+        # districts added.
+        assert len(home.context["dashboard"]["units"].rows) == 2 + added
+        assert 'data-testid="dashboard-chart-lines"' in home.content.decode()
+        counts.append((_count(client, HOME), _count(client, REPORT)))
+
+    few, many = counts
+    assert many == few
+    assert many[1] <= REPORT_QUERIES
