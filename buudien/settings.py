@@ -186,6 +186,18 @@ elif env_bool("DATABASE_POOL", True):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
+# --- cache ------------------------------------------------------------------------------
+# Each process's memory (Django's default, named here): what is kept is cheap to make again
+# and keyed by what it is made from (the report's charts, drawn once for the same figures),
+# so a restart, or another worker, merely draws it once more.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "buudien",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 # --- passwords and login ----------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

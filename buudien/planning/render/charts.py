@@ -9,10 +9,12 @@ no empty axes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import itertools
+import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -333,11 +335,69 @@ def png(figure: Figure, *, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
+# What each chart draws from: the report's keys it reads, and its drawing.
+_CHARTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], Figure | None]]] = {
+    "lines": (("year", "lines"), lines_chart),
+    "monthly": (("year", "monthly"), monthly_chart),
+    "services": (("year", "services"), services_chart),
+}
+# A chart kept is the drawing of the same figures: it stays right as long as it is kept.
+# Raise CHARTS_VERSION when a drawing changes (a process keeps its cache until it ends).
+CHARTS_VERSION = 1
+CHART_SECONDS = 24 * 60 * 60
+
+
+def _chart_key(report: dict[str, Any], key: str, title: str) -> str:
+    """The cache key of a chart: the province, the unit, the period and the language it is
+    of, and a digest of the figures it draws (so a change of them is another chart)."""
+    from django.utils.translation import get_language
+
+    reads, _draw = _CHARTS[key]
+    data = json.dumps([title, *(report.get(name) for name in reads)], sort_keys=True, default=str)
+    digest = hashlib.sha256(data.encode()).hexdigest()[:32]
+    period = report.get("period") or {}
+    return ":".join(
+        [
+            f"buudien:chart:{CHARTS_VERSION}",
+            str((report.get("province") or {}).get("code", "")),
+            str((report.get("unit") or {}).get("code", "")),
+            f"{period.get('from', '')}-{period.get('to', '')}",
+            get_language() or "",
+            key,
+            digest,
+        ]
+    )
+
+
+def svg_charts(report: dict[str, Any], titles: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The charts ``titles`` names ((key, title), in that order) that the report has data
+    for, each as inline SVG: ``{"key", "title", "svg"}``. Drawn once for the same figures
+    and kept (Django's cache, a day): a page shown again draws nothing."""
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for key, title in titles:
+        cache_key = _chart_key(report, key, title)
+        text = cache.get(cache_key)
+        if text is None:
+            figure = _CHARTS[key][1](report)
+            text = svg(figure, title=title) if figure is not None else ""  # "": no data
+            cache.set(cache_key, text, CHART_SECONDS)
+        if text:
+            out.append({"key": key, "title": title, "svg": mark_safe(text)})
+    return out
+
+
+# The report's charts, in reading order: (key, title).
+REPORT_CHARTS = (
+    ("lines", "Thực hiện và kế hoạch doanh thu theo mảng kinh doanh"),
+    ("monthly", "Doanh thu theo tháng, năm nay và năm trước"),
+    ("services", "Tăng trưởng doanh thu theo dịch vụ"),
+)
+
+
 def all_charts(report: dict[str, Any]) -> list[tuple[str, str, Figure]]:
     """(key, title, figure) of every chart the report has data for, in reading order."""
-    charts: Sequence[tuple[str, str, Figure | None]] = (
-        ("lines", "Thực hiện và kế hoạch doanh thu theo mảng kinh doanh", lines_chart(report)),
-        ("monthly", "Doanh thu theo tháng, năm nay và năm trước", monthly_chart(report)),
-        ("services", "Tăng trưởng doanh thu theo dịch vụ", services_chart(report)),
-    )
+    charts = [(key, title, _CHARTS[key][1](report)) for key, title in REPORT_CHARTS]
     return [(key, title, figure) for key, title, figure in charts if figure is not None]

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.safestring import mark_safe
-
 from buudien.care.figures import open_overdue
 from buudien.care.services import can_handle
 from buudien.core.errors import DomainError
@@ -18,6 +16,12 @@ from buudien.planning.render import charts
 from buudien.planning.render.html import headline
 from buudien.planning.render.tables import lines_table, units_table
 from buudien.planning.render.views import can_read_reports, report_url
+
+# The dashboard's charts: (key, title).
+DASHBOARD_CHARTS = (
+    ("lines", "Thực hiện và kế hoạch theo mảng kinh doanh"),
+    ("monthly", "Doanh thu theo tháng, năm nay và năm trước"),
+)
 
 
 def dashboard_context(
@@ -44,23 +48,12 @@ def dashboard_context(
         )
     except DomainError:
         return None
-    figures = [
-        (key, title, figure)
-        for key, title, figure in (
-            ("lines", "Thực hiện và kế hoạch theo mảng kinh doanh", charts.lines_chart(report)),
-            ("monthly", "Doanh thu theo tháng, năm nay và năm trước", charts.monthly_chart(report)),
-        )
-        if figure is not None
-    ]
     return {
         "report": report,
         "province": province,
         "today": today,
         "headline": headline(report),
-        "charts": [
-            {"key": key, "title": title, "svg": mark_safe(charts.svg(figure, title=title))}
-            for key, title, figure in figures
-        ],
+        "charts": charts.svg_charts(report, DASHBOARD_CHARTS),
         "lines": lines_table(report),
         "units": units_table(report),
         "report_url": report_url(province=province.province_code, year=today.year),

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from buudien.planning.render import charts
 from buudien.planning.render import numbers as n
@@ -53,10 +52,7 @@ def report_context(report: dict[str, Any], *, issued_on: dt.date | None = None) 
         "title": report_title(report),
         "headline": headline(report),
         "narrative": narrative(report),
-        "charts": [
-            {"key": key, "title": title, "svg": mark_safe(charts.svg(figure, title=title))}
-            for key, title, figure in charts.all_charts(report)
-        ],
+        "charts": charts.svg_charts(report, charts.REPORT_CHARTS),
         "tables": all_tables(report),
     }
 

@@ -1,5 +1,5 @@
 """The director's pages read the database a bounded number of times, whatever the number of
-units and points (#19).
+units and points, and draw their charts once for the same figures (#19).
 
 The province grows between two counts: each time districts are added, each with two
 commune posts, a point in each, its revenue of the day and a plan."""
@@ -21,6 +21,7 @@ from buudien.network.choices import UnitKind
 from buudien.network.tests.factories import PointFactory, UnitFactory
 from buudien.planning.choices import TOTAL, PlanMetric
 from buudien.planning.models import Plan
+from buudien.planning.render import charts
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,46 @@ def test_the_directors_pages_read_as_often_for_many_units_as_for_few(
     few, many = counts
     assert many == few
     assert many[1] <= REPORT_QUERIES
+
+
+def test_the_charts_are_drawn_once_for_the_same_figures(
+    world: Any,
+    director: Any,
+    post: Callable[..., Any],
+    client_as: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn: list[str] = []
+    draw = charts.svg
+
+    def counted(figure: Any, *, title: str = "") -> str:
+        drawn.append(title)
+        return draw(figure, title=title)
+
+    monkeypatch.setattr(charts, "svg", counted)
+    client = client_as(director)
+    _grow(world, post, 1)
+    cache.clear()
+
+    def svgs(url: str) -> list[str]:
+        response = client.get(url)
+        charts_shown = response.context["dashboard"]["charts"] if url == HOME else None
+        return [str(c["svg"]) for c in charts_shown or response.context["charts"]]
+
+    first = svgs(HOME)
+    on_first = len(drawn)
+    again = svgs(HOME)
+    on_again = len(drawn) - on_first
+    report = svgs(REPORT)
+    on_report = len(drawn) - on_first - on_again
+    svgs(REPORT)
+    on_report_again = len(drawn) - on_first - on_again - on_report
+    # The figures change (a fee of today): the dashboard's charts are drawn anew.
+    post(world.point_a, Service.EMS, 12_345_000, timezone.localdate())
+    changed = svgs(HOME)
+
+    assert on_first == len(first) == 2 and on_again == 0  # the lines and the months
+    assert again == first
+    assert on_report == len(report) >= 2 and on_report_again == 0
+    assert len(drawn) == on_first + on_report + 2
+    assert changed != first
