@@ -21,11 +21,12 @@ surplus) have a real province's magnitude:
   among the points that offer the service by the weight of their kind (a level I office
   does what some thirty commune posts do), with the months' seasons (Tết, the year's end).
 
-Goods, telecom, insurance, press, dossiers and payment accounts are left to their samples:
-the report counts the domain's own records for them (sales, stock, policies, subscriptions,
-dossiers, accounts opened), which this step does not make; posting their money here would
-set a ledger of tỷ beside records of triệu. ``BUUDIEN_DEMO_PACE`` scales the pace (1 by
-default; 0 skips the step; the tests take a thousandth). Seeded and repeatable.
+Goods, telecom, insurance, press, dossiers and payment accounts have steps of their own at
+this pace (``<app>.demo_pace``): the report counts the domain's own records for them (sales,
+stock, policies, subscriptions, dossiers, accounts opened), which those steps make through
+their bulk paths, using ``pace_factor``, ``pace_days``, ``offers`` and ``Takings`` from here.
+``BUUDIEN_DEMO_PACE`` scales the pace (1 by default; 0 skips the steps; the tests take a
+thousandth). Seeded and repeatable.
 """
 
 from __future__ import annotations
