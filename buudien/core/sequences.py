@@ -72,4 +72,3 @@ def sequence_next_many(counts: Mapping[str, int]) -> dict[str, int]:
             )
             found.update((name, int(value)) for name, value in cursor.fetchall())
     return found
-
