@@ -42,7 +42,10 @@
      (data-confirm: cancel, close) are not where work starts. */
   function focusWhereWorkStarts() {
     if (document.activeElement && document.activeElement !== document.body) return;
-    if (document.querySelector("[autofocus]")) return;  // the page chose; the browser focuses it
+    // The page chose (autofocus): focused now, not when the browser gets round to it (a
+    // loaded machine's Chromium did so after the load event).
+    var chosen = document.querySelector("[autofocus]");
+    if (chosen) { chosen.focus({ preventScroll: true }); return; }
     var main = document.querySelector("main");
     if (!main) return;
     var forms = main.querySelectorAll("form:not([data-confirm]):not([data-no-focus])");
