@@ -19,9 +19,6 @@ Ledger entries (``D`` debit, ``C`` credit):
   remittance to an account), D drawer / C revenue ``remittance`` (the fee), D drawer /
   C VAT payable;
 - remittance paid: D remittances to pay out / C drawer.
-
-A business day's list of payment accounts goes through ``payment_accounts_open_many``: each
-the account ``payment_account_open`` records, in a few statements (``counter.many``).
 """
 
 from __future__ import annotations

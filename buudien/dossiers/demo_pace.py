@@ -12,8 +12,7 @@ steps, the rollup the report reads and the ledger all have that magnitude:
   weight of its kind (``finance.demo.offers``) with the months' seasons; the procedures of the
   sample by their weights (a commune People's Committee's at the points of its commune); a
   fifth sent on only (the agency returns the result), the rest returned at the counter;
-- on the point's rounds (``PACE_ROUNDS``: a province's volume takes the offices to the
-  agencies more often than the sample's rounds) the dossiers go to their agencies
+- on the point's rounds (the sample's) the dossiers go to their agencies
   (``handovers_send_many``, signed by the agency's receiver); the results come back on the
   last round before the promised date (``results_receive_many``), some of them late, with the
   agency's reason; the applicant mostly comes for it on the promised day, some later, a few
@@ -51,9 +50,11 @@ from buudien.dossiers.demo import (
     LATE_REASONS,
     LATE_SHARE,
     NEVER_COLLECTED_SHARE,
+    OTHER_ROUNDS,
     PROVINCE,
     REAL_PACE,
     RECEIVE_ONLY_SHARE,
+    ROUNDS,
     SETTLEMENT_BANK,
     WEIGHTS,
     _at,
@@ -63,21 +64,13 @@ from buudien.dossiers.demo import (
 from buudien.dossiers.models import Agency, Dossier, Procedure
 from buudien.finance import demo as pace
 from buudien.finance import ledger
-from buudien.network.choices import PointKind
 from buudien.network.models import ServicePoint
 from buudien.people.choices import Role
 from buudien.people.models import User
 
-# The weekdays of the rounds to the agencies: every day from the main office, three days a
-# week from the level II offices, twice a week from the others.
-PACE_ROUNDS: dict[str, tuple[int, ...]] = {
-    PointKind.BC1: (0, 1, 2, 3, 4),
-    PointKind.BC2: (0, 2, 4),
-}
-OTHER_PACE_ROUNDS = (1, 3)
-# Of the results back in time: the applicant comes on the promised day; otherwise a day to
-# a few days later.
-ON_THE_DAY_SHARE = 0.9
+# Of the results back in time: the applicant comes on the promised day; otherwise some
+# days later.
+ON_THE_DAY_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -189,7 +182,7 @@ def _desks() -> dict[int, _Desk]:
             people[point.pk],
             received,
             [WEIGHTS.get(p.code, 1) for p in received],
-            PACE_ROUNDS.get(point.kind, OTHER_PACE_ROUNDS),
+            ROUNDS.get(point.kind, OTHER_ROUNDS),
         )
     return desks
 
@@ -290,7 +283,7 @@ class _Year:
         plan.results[back][where].append((code, due))
         if rng.random() < NEVER_COLLECTED_SHARE:
             return
-        fetched = due if rng.random() < ON_THE_DAY_SHARE else due + rng.randint(1, 4)
+        fetched = due if rng.random() < ON_THE_DAY_SHARE else due + rng.randint(1, 7)
         plan.returns[max(fetched, back + 1)].append((desk.point.pk, code, row.citizen_id))
 
     def send(self, position: int, day: dt.date) -> None:

@@ -17,12 +17,6 @@ nothing when it refuses.
   charge taken at intake, tracked like any item (``results_receive``). Whichever way its
   delivery is recorded (the postman's phone, a scanner's batch), mail hands the item to
   ``results_delivered`` in the same transaction and the dossier is returned.
-
-A business day's list of intakes, hand-overs, results or returns (a till that worked offline,
-the demo's year at a province's pace) goes through ``dossiers_receive_many``,
-``handovers_send_many``, ``results_receive_many`` and ``dossiers_return_many``: the same
-records as one by one (hand-overs, results and returns one by one are lists of one), in a few
-statements (see the section below).
 """
 
 from __future__ import annotations

@@ -15,9 +15,6 @@ The ledger entry of a subscription (``D`` debit, ``C`` credit), every leg of ser
 - D drawer / C payable to the publisher (``3388.partner.nxb-<code>``): the price less the
   post's margin, owed to the publisher and settled with it per period;
 - D drawer / C revenue ``press``: the post's margin (the title's basis points of the price).
-
-A business day's list of subscriptions goes through ``subscriptions_take_many``: each the
-subscription ``subscription_take`` records, in a few statements (``counter.many``).
 """
 
 from __future__ import annotations
