@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from buudien.api import api
+from buudien.api import api, direct_urls
 
 admin.site.site_header = "buudien"
 admin.site.site_title = "buudien"
 
 urlpatterns = [
+    *direct_urls(),  # the public tracking lookup first: see its docstring
     path("", include("buudien.web.urls")),
     path("network/", include("buudien.network.urls")),
     path("counter/", include("buudien.counter.urls")),

@@ -7,7 +7,8 @@ afresh (a few milliseconds) costs ten times more than executing it. Django turns
 prepared statements off on its connections (``prepare_threshold=None``, for poolers such as
 PgBouncer in transaction mode); ``rows`` turns them on for one statement, on a server-side
 binding cursor. Django's own pool keeps each connection, and its prepared statements,
-across requests. SQLite runs the same SQL through Django's cursor.
+across requests. SQLite runs the same SQL on the driver's cursor (Django's when queries are
+counted or logged).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -53,9 +55,27 @@ def rows(sql: str, params: list[Any], *, one: bool = False) -> list[tuple[Any, .
                 return cursor.fetchmany(1) if one else cursor.fetchall()
         finally:
             raw.prepare_threshold = threshold
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchmany(1) if one else cursor.fetchall()
+    if connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as counted:  # seen by whoever counts or logs queries
+            counted.execute(sql, params)
+            return counted.fetchmany(1) if one else counted.fetchall()
+    # SQLite, nobody watching: the driver's own cursor, without Django's wrapper and its
+    # rewriting of the placeholders on every call (a third of a lookup's time in SQL).
+    connection.ensure_connection()
+    with connection.wrap_database_errors:  # Django's exceptions, as through its cursor
+        cursor = connection.connection.execute(_qmarks(sql), params)
+        try:
+            return cursor.fetchmany(1) if one else cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _qmarks(sql: str) -> str:
+    """The SQL with sqlite3's placeholders, as Django's SQLite cursor rewrites it."""
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -389,7 +389,28 @@ def test_tracking_is_public_and_leaves_no_session(client, clerk_a, world):
     assert "Cookie" not in response.headers.get("Vary", "")
 
 
-def test_a_timeline_takes_two_queries(client, clerk_a, world, monkeypatch):
+def test_an_item_without_events_has_an_empty_timeline(client, world):
+    item = item_make(point=world.point_a, recipient_commune=world.commune_b)
+    item_make(point=world.point_b, service="kt1")  # another item, whose events are not its
+    response = client.get(f"/api/tracking/{item.s10}", **ENGLISH)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["s10"] == item.s10
+    assert data["events"] == []
+    assert data["origin"]["commune"] == world.point_a.commune.name
+
+
+def test_the_lookup_answers_get_only_and_leaves_the_events_path_to_the_scanners(client):
+    # The lookup is served ahead of ninja (buudien.api.direct_urls): other methods and the
+    # router's fixed path answer as ninja does.
+    refused = client.post(f"/api/tracking/{s10_make('RR', 7)}")
+    assert refused.status_code == 405
+    assert refused.headers["Allow"] == "GET"
+    assert client.get(EVENTS).status_code == 405
+    assert client.post(EVENTS, b"{}", content_type="application/json").status_code == 401
+
+
+def test_a_timeline_takes_one_query(client, clerk_a, world, monkeypatch):
     item = _delivered_item(clerk_a, world)
     calls = []
     run = tracking_selectors.rows
@@ -400,9 +421,9 @@ def test_a_timeline_takes_two_queries(client, clerk_a, world, monkeypatch):
 
     monkeypatch.setattr(tracking_selectors, "rows", counted)
     assert client.get(f"/api/tracking/{item.s10}").status_code == 200
-    assert len(calls) == 2
+    assert len(calls) == 1
     assert client.get(f"/api/tracking/{s10_make('RR', 1)}").status_code == 404
-    assert len(calls) == 3
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize("field", ["office_code", "event_id", "note", "recipient_name"])
