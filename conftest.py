@@ -219,6 +219,17 @@ def _quick_flush_on_postgresql() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once() -> Any:
+    """A job's task runs inside the request that queues it (Django's immediate backend), so
+    a test sees it done; the tests of the queue and its worker set the database backend."""
+    from django.test.utils import override_settings
+
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings: Any) -> None:
     """Argon2 is the production hasher (tested on its own); tests log in with a faster one."""

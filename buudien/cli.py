@@ -75,6 +75,12 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
     parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    parser.add_argument(
+        "--task-workers",
+        type=int,
+        default=int(os.environ.get("BUUDIEN_TASK_WORKERS", "1")),
+        help="workers of the background queue started beside the server (0: none)",
+    )
     args = parser.parse_args(argv)
 
     _setup()
@@ -103,8 +109,66 @@ def serve(argv: list[str]) -> int:
             return application
 
     print(f"buudien: serving at http://{args.bind}/", flush=True)
-    Server().run()
+    workers = TaskWorkers(args.task_workers)
+    try:
+        Server().run()
+    finally:
+        workers.stop()
     return 0
+
+
+class TaskWorkers:
+    """The background queue's workers (``db_worker`` of django-tasks-db), each a process of
+    its own beside gunicorn's: started with the server, started again if one ends, stopped
+    with the server. None when the tasks run in the request (``BUUDIEN_TASKS=immediate``)."""
+
+    def __init__(self, count: int) -> None:
+        import subprocess
+        import threading
+
+        from django.conf import settings
+
+        self._stopping = threading.Event()
+        self._procs: list[subprocess.Popen[bytes]] = []
+        backend = settings.TASKS["default"]["BACKEND"]
+        if count <= 0 or not backend.startswith("django_tasks_db."):
+            return
+        self._command = [sys.executable, "-m", "buudien", "db_worker", "--queue-name", "*"]
+        self._command += ["--no-reload", "--interval", "1", "-v", "1"]
+        for index in range(count):
+            self._procs.append(self._start())
+            threading.Thread(target=self._watch, args=(index,), daemon=True).start()
+        print(f"buudien: {count} background worker(s) started", flush=True)
+
+    def _start(self) -> Any:
+        import subprocess
+
+        return subprocess.Popen(self._command)
+
+    def _watch(self, index: int) -> None:
+        import time
+
+        while not self._stopping.is_set():
+            code = self._procs[index].wait()
+            if self._stopping.is_set():
+                return
+            print(f"buudien: background worker ended ({code}); starting it again", flush=True)
+            time.sleep(1)
+            if not self._stopping.is_set():
+                self._procs[index] = self._start()
+
+    def stop(self) -> None:
+        import subprocess
+
+        self._stopping.set()
+        for proc in self._procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self._procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def main(argv: list[str] | None = None) -> int:

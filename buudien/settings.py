@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_tasks_db",
     "buudien.core",
     "buudien.counter",
     "buudien.people",
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "buudien.care",
     "buudien.emulation",
     "buudien.planning",
+    "buudien.jobs",
     "buudien.web",
 ]
 
@@ -197,6 +199,23 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
+
+# --- background work --------------------------------------------------------------------
+# Long work (a year report's file, an import) runs as a task of Django's tasks framework, on
+# a queue kept in the database (no other service to run): ``buudien serve`` starts its worker
+# beside the web server. BUUDIEN_TASKS=immediate runs each task inside the request instead
+# (the tests, or a machine where no worker runs).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_str("BUUDIEN_TASKS", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A finished job and its file are kept this many days for its requester to download.
+BUUDIEN_JOBS_KEEP_DAYS = env_int("BUUDIEN_JOBS_KEEP_DAYS", 7)
 
 # --- passwords and login ----------------------------------------------------------------
 PASSWORD_HASHERS = [

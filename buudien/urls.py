@@ -31,6 +31,7 @@ urlpatterns = [
     path("planning/", include("buudien.planning.urls")),
     path("care/", include("buudien.care.urls")),
     path("emulation/", include("buudien.emulation.urls")),
+    path("jobs/", include("buudien.jobs.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -699,21 +699,29 @@ def import_file(
     actor: Any = None,
     dry_run: bool = False,
     name: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     """Import a file of ``kind_name``, all or nothing.
 
     Raises :class:`ImportFailed` (every problem, nothing written), ``AccessDenied`` when
     ``actor`` may not import this kind, ``NotFound`` for an unknown kind. With ``dry_run`` the
     writes are made and rolled back, so the counts are exact and nothing is kept.
+    ``progress(step, done, total)`` is told each of the three steps as it begins.
     """
     kind = get_kind(kind_name)(actor=actor)
     kind.check_access()
     file_name = name or source_name(source)
+    if progress:
+        progress(_("Reading the file"), 0, 3)
     rows, errors, readable = kind.read(source)
     if readable:
+        if progress:
+            progress(_("Checking %(n)d rows") % {"n": len(rows)}, 1, 3)
         errors.extend(kind.validate(rows))
     if errors:
         raise ImportFailed(errors)
+    if progress:
+        progress(_("Writing %(n)d rows") % {"n": len(rows)}, 2, 3)
     try:
         with transaction.atomic():
             result = kind.write(rows)

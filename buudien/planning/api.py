@@ -13,10 +13,20 @@ from ninja.files import UploadedFile
 from buudien.core.errors import DomainError, NotFound
 from buudien.core.imports import import_for_api
 from buudien.finance.selectors import user_province_code
+from buudien.jobs.api import accepted
+from buudien.jobs.schemas import JobOut
 from buudien.people import access
 from buudien.planning import scorecard, selectors, services
+from buudien.planning.jobs import report_file_start
 from buudien.planning.models import Plan
-from buudien.planning.schemas import ImportOut, PlanIn, PlanOut, UpliftIn, UpliftOut
+from buudien.planning.schemas import (
+    ImportOut,
+    PlanIn,
+    PlanOut,
+    ReportFileIn,
+    UpliftIn,
+    UpliftOut,
+)
 
 router = Router(tags=["planning"])
 
@@ -148,6 +158,29 @@ def report_year(
         period=period,
         basis=basis,
     )
+
+
+@router.post(
+    "/reports/year/file",
+    response={202: JobOut},
+    summary="Make the year-end report's .docx or .xlsx in the background",
+)
+def report_year_file(request: HttpRequest, payload: ReportFileIn) -> Any:
+    """Answers 202 with the job at once; ``GET /api/jobs/{id}`` tells its progress, and its
+    ``file_url`` gives the file when it is done. The fields are those of
+    ``GET /reports/year``; ``issued_on`` is the date written on the report."""
+    job = report_file_start(
+        actor=request.user,
+        fmt=payload.fmt,
+        province=_province(request, payload.province),
+        year=payload.year,
+        unit=payload.unit,
+        estimate=payload.estimate,
+        basis=payload.basis,
+        period=payload.period,
+        issued_on=payload.issued_on,
+    )
+    return accepted(job)
 
 
 @router.get("/communes", summary="The 2025 communes of a province and their points")

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from ninja import Schema
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 
 class PlanOut(Schema):
@@ -40,3 +43,14 @@ class ImportOut(Schema):
     created: int
     updated: int
     unchanged: int
+
+
+class ReportFileIn(Schema):
+    fmt: Literal["docx", "xlsx"]
+    year: StrictInt
+    province: str | None = None
+    unit: str | None = None
+    period: str | None = None
+    estimate: StrictBool = True
+    basis: str = "previous_year"
+    issued_on: dt.date | None = None

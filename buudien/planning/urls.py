@@ -12,4 +12,5 @@ urlpatterns = [
     path("communes/", views.communes, name="communes"),
     path("communes/<str:code>/", views.commune_scorecard, name="commune"),
     path("report/download.<str:fmt>", report_views.report_download, name="report_download"),
+    path("report/file.<str:fmt>", report_views.report_file, name="report_file"),
 ]

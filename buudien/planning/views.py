@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from buudien.core import imports as im
 from buudien.core.errors import AccessDenied, DomainError, NotFound
-from buudien.core.imports import ImportFailed, import_file
 from buudien.finance.selectors import user_province_code
+from buudien.jobs.services import import_start
 from buudien.planning import scorecard, selectors, services
 from buudien.planning.choices import PlanMetric
 from buudien.planning.forms import ImportForm, PlanFilterForm, UpliftForm
@@ -147,19 +147,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a kind and a file."))
         return redirect(_back(province, year, unit_code))
     upload = form.cleaned_data["file"]
+    # In the background: the job's page shows how far it has got, then the counts or every
+    # problem of the file (row, column, reason), and the way back here.
     try:
-        result = import_file(
-            form.cleaned_data["kind"], upload, actor=request.user, name=upload.name
+        job = import_start(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            data=upload.read(),
+            name=upload.name,
+            back=_back(province, year, unit_code),
         )
-    except ImportFailed as exc:
-        messages.error(request, str(exc.message))
-        for line in exc.lines()[:50]:
-            messages.error(request, line)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Imported: %(result)s.") % {"result": result})
-    return redirect(_back(province, year, unit_code))
+        return redirect(_back(province, year, unit_code))
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 # --- the commune scorecard --------------------------------------------------------------------

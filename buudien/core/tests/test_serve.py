@@ -491,6 +491,24 @@ def test_serve_under_concurrent_load_shares_no_database_session(
         )
         assert stored_points(env) == result.final
 
+        # Long work goes to the background queue's worker that ``serve`` started: the
+        # request answers 202 at once, the worker makes the file.
+        admin = next(user for user in data["users"] if user["role"] == "admin")
+        status, job = _call(
+            port,
+            "POST",
+            "/api/planning/reports/year/file",
+            admin["token"],
+            {"fmt": "xlsx", "year": 2026, "province": "20"},
+        )
+        assert status == 202 and job["status"] in ("queued", "running", "done"), job
+        deadline = time.monotonic() + 60
+        while job["status"] not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status, job = _call(port, "GET", f"/api/jobs/{job['id']}", admin["token"])
+        assert job["status"] == "done", f"{job}\n--- server log ---\n{log_tail(log)}"
+        assert "background worker(s) started" in log.read_text()
+
 
 FORK_SCRIPT = """
 from buudien import cli

@@ -15,19 +15,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
 from buudien.network import selectors as network
 from buudien.planning import selectors
+from buudien.planning.jobs import FILE_FORMATS, report_file_start
 from buudien.planning.render import (
     CONTENT_TYPES,
     FORMATS,
@@ -83,7 +86,7 @@ class ReportForm(forms.Form):
         self.fields["province"].choices = provinces  # type: ignore[attr-defined]
 
 
-def _form(request: HttpRequest) -> ReportForm:
+def _form(request: HttpRequest, data: Any = None) -> ReportForm:
     if not can_read_reports(request.user):
         raise AccessDenied(_("Only directors, accountants and auditors read the reports."))
     provinces = [
@@ -91,7 +94,7 @@ def _form(request: HttpRequest) -> ReportForm:
     ]
     if not provinces:
         raise AccessDenied(_("You see no whole province."))
-    data = request.GET.copy()
+    data = (request.GET if data is None else data).copy()
     data.setdefault("province", provinces[0][0])
     data.setdefault("year", str(timezone.localdate().year))
     data.setdefault("figures", "estimate")
@@ -138,9 +141,47 @@ def report_page(request: HttpRequest) -> HttpResponse:
         }
         base = reverse("planning:report_download", kwargs={"fmt": "docx"})[: -len("docx")]
         context["downloads"] = [
-            (fmt, f"{base}{fmt}?{urlencode(query)}") for fmt in ("docx", "xlsx", "json", "html")
+            (fmt, f"{base}{fmt}?{urlencode(query)}") for fmt in ("json", "html")
         ]
+        # The .docx and .xlsx are made in the background: the button asks for the file and
+        # lands on the job's page, which shows its progress and then the download.
+        context["file_formats"] = FILE_FORMATS
+        context["report_query"] = query
     return render(request, "planning/report.html", context)
+
+
+@login_required
+@require_POST
+def report_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Ask for the report's .docx or .xlsx: a background job, whose page the reader lands on."""
+    if fmt not in FILE_FORMATS:
+        raise Http404
+    form = _form(request, request.POST)
+    back = (
+        reverse("planning:report")
+        + "?"
+        + urlencode(
+            {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+        )
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    job = report_file_start(
+        actor=request.user,
+        fmt=fmt,
+        province=data["province"],
+        year=data["year"],
+        estimate=data["figures"] != "to_date",
+        basis="plan" if data["figures"] == "estimate_plan" else "previous_year",
+        period=data["period"],
+        issued_on=data["date"],
+        back=back,
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @login_required
