@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from buudien.core.console import console_for, progress_bar
 from buudien.core.errors import DomainError
 from buudien.core.imports import ImportFailed, describe_kinds, import_file
 
@@ -82,8 +83,15 @@ class Command(BaseCommand):
         path: str = options["file"]
         if not os.path.isfile(path):
             raise CommandError(_("No such file: %(path)s") % {"path": path})
+        console = console_for(self.stdout)
         try:
-            result = import_file(kind, path, dry_run=options["dry_run"])
+            with progress_bar(console) as bar:
+                task = bar.add_task(_("Import"), total=3)
+
+                def progress(step: str, done: int, total: int) -> None:
+                    bar.update(task, description=str(step), completed=done, total=total)
+
+                result = import_file(kind, path, dry_run=options["dry_run"], progress=progress)
         except ImportFailed as exc:
             for line in exc.lines():
                 self.stderr.write(line)

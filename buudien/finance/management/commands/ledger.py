@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from buudien.core.console import progress_bar
 from buudien.core.errors import DomainError
 from buudien.finance import banks, ledger
 
@@ -90,14 +90,7 @@ class Command(BaseCommand):
 
     def _rebuild(self, console: Console, options: dict[str, Any]) -> None:
         date_from = _date(options["date_from"]) if options.get("date_from") else None
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not console.is_terminal,
-        ) as bar:
+        with progress_bar(console) as bar:
             task = bar.add_task(_("Rebuilding rollups"), total=None)
 
             def progress(done: int, total: int) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from buudien.core.console import console_for, progress_bar
 from buudien.core.demo import demo_steps
 from buudien.network.demo import (
     DEMO_PASSWORD,
@@ -41,7 +42,6 @@ from buudien.network.demo import (
     demo_network,
 )
 from buudien.network.geography import geography_load
-from buudien.network.management.commands.geography import console_for, progress_bar
 from buudien.people.choices import Role
 
 __all__ = [
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         verbosity = int(options["verbosity"])
         console = console_for(self.stdout)
-        steps = 8
+        steps = 4 + len(demo_steps())  # migrations, reset, geography, network, each step
         with progress_bar(console, enabled=verbosity > 0) as bar:
             task = bar.add_task(_("Demo"), total=steps)
 

@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from buudien.core.console import console_for, progress_bar
 from buudien.core.errors import DomainError
 from buudien.network.geography import GeographyStats, geography_load
-
-
-def console_for(stdout: Any) -> Console:
-    """A rich console writing to the command's own stdout (so call_command can capture it)."""
-    out: TextIO = getattr(stdout, "_out", sys.stdout)
-    return Console(file=out, highlight=False)
-
-
-def progress_bar(console: Console, *, enabled: bool = True) -> Progress:
-    """A progress bar, drawn only on a terminal."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not (enabled and console.is_terminal),
-    )
 
 
 def stats_lines(stats: GeographyStats) -> list[str]:
