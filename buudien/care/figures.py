@@ -23,10 +23,11 @@ their deadline, counted through the index of open requests (``care_open_idx``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.care.choices import Channel, Ground, RequestKind, Status
@@ -137,17 +138,19 @@ class CareFigures(SubtreeFigures[Tally, Group]):
 
     tally = Tally
 
-    def _load_records(self) -> None:
-        rows = CareRollup.objects.filter(
-            province_code=self.province_code,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
+    date_column = "month"
+
+    def _rollup(self) -> QuerySet[Any]:
+        rows = CareRollup.objects.filter(province_code=self.province_code)
         if self.unit is not None:
             rows = rows.filter(unit__path__startswith=self.unit.path)
-        names = ("unit__path", "month", "channel", "kind", "service", "ground", *COUNTERS)
+        return rows
+
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
+        names = ("part", "unit__path", "month", "channel", "kind", "service", "ground", *COUNTERS)
         for row in rows.values(*names).order_by():
-            self.groups.append(
+            yield (
+                row["part"],
                 Group(
                     None,
                     row["unit__path"],
@@ -157,7 +160,7 @@ class CareFigures(SubtreeFigures[Tally, Group]):
                     row["service"],
                     row["ground"],
                     _tally(row["kind"], row),
-                )
+                ),
             )
 
     def by_channel(self) -> dict[str, Tally]:

@@ -19,17 +19,19 @@ History must not overlap the months with records (as for the ledger, ADR 0003).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+import functools
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from buudien.core.catalogue import Service
-from buudien.core.tally import Summable, tally_by, tally_by_unit, total_of
+from buudien.core.tally import Summable
 from buudien.dossiers.models import DossierRollup, FeeSettlement
-from buudien.network.models import ServicePoint, Unit
-from buudien.planning.models import RevenueHistory
+from buudien.network.figures import SubtreeFigures
+from buudien.network.models import Unit
 
 
 @dataclass
@@ -60,49 +62,25 @@ class Group:
     agency_id: int | None
     procedure_id: int | None
     tally: Tally
+    month: dt.date | None = None  # of history; records are of the whole period
 
 
-class DossierFigures:
+class DossierFigures(SubtreeFigures[Tally, Group]):
     """The figures of the dossiers of ``unit``'s subtree (the whole province when None) from
     ``date_from`` to ``date_to`` (inclusive)."""
 
-    def __init__(
-        self,
-        *,
-        province_code: str,
-        date_from: dt.date,
-        date_to: dt.date,
-        unit: Unit | None = None,
-    ) -> None:
-        self.province_code = province_code
-        self.date_from, self.date_to = date_from, date_to
-        self.unit = unit
-        points = ServicePoint.objects.filter(province_code=province_code)
-        if unit is not None:
-            points = points.filter(unit_path__startswith=unit.path)
-        self.point_paths: dict[int, str] = dict(points.values_list("pk", "unit_path"))
-        self.groups: list[Group] = []
-        if unit is None or self.point_paths:
-            self._load_records()
-        self._load_history()
+    tally = Tally
+    history_service = Service.DOSSIER
 
-    def _in_scope(self, column: str) -> Q:
-        if self.unit is None:
-            return Q()
-        return Q(**{f"{column}__in": sorted(self.point_paths)})
+    def _rollup(self) -> QuerySet[Any]:
+        rows = DossierRollup.objects.filter(province_code=self.province_code)
+        if self.unit is not None:
+            rows = rows.filter(point_id__in=sorted(self.points))
+        return rows
 
-    def _path(self, point_id: int | None) -> str:
-        return self.point_paths.get(point_id, "") if point_id is not None else ""
-
-    def _load_records(self) -> None:
-        rows = (
-            DossierRollup.objects.filter(
-                self._in_scope("point_id"),
-                province_code=self.province_code,
-                day__gte=self.date_from,
-                day__lte=self.date_to,
-            )
-            .values_list("point_id", "agency_id", "procedure_id")
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
+        grouped = (
+            rows.values_list("part", "point_id", "agency_id", "procedure_id")
             .annotate(
                 received=Sum("received"),
                 fees=Sum("agency_fees"),
@@ -112,7 +90,8 @@ class DossierFigures:
             )
             .order_by()
         )
-        for point_id, agency_id, procedure_id, received, fees, charges, returned, on_time in rows:
+        for part, point_id, agency_id, procedure_id, *sums in grouped:
+            received, fees, charges, returned, on_time = sums
             # A side with nothing in the period stays "no data", as a count of the
             # dossiers themselves would have it.
             tally = Tally()
@@ -121,47 +100,19 @@ class DossierFigures:
                 tally.charges = int(charges)
             if returned:
                 tally.returned, tally.returned_on_time = int(returned), int(on_time)
-            self.groups.append(
-                Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
-            )
+            yield part, Group(point_id, self._path(point_id), agency_id, procedure_id, tally)
 
-    def _load_history(self) -> None:
-        rows = RevenueHistory.objects.filter(
-            province_code=self.province_code,
-            service=Service.DOSSIER,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
-        if self.unit is not None:
-            rows = rows.filter(unit__path__startswith=self.unit.path)
-        for point_id, path, volume, amount in rows.values_list(
-            "point_id", "unit__path", "volume", "amount"
-        ):
-            tally = Tally(received=volume, charges=amount)
-            self.groups.append(Group(point_id, path, None, None, tally))
-
-    def _by(self, key: Callable[[Group], Hashable | None]) -> dict[Any, Tally]:
-        return tally_by(self.groups, key, Tally)
-
-    def total(self) -> Tally:
-        return total_of(self.groups, Tally)
+    def _history_group(
+        self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
+    ) -> Group:
+        tally = Tally(received=volume, charges=amount)
+        return Group(point_id, path, None, None, tally, month)
 
     def fees_passed_on(self) -> int | None:
         """The agencies' fees passed on in the period (settlements by the business day of
         their transfer; province-wide: a settlement is per agency, not per point). None
         when the period has none."""
-        if self.unit is not None:
-            return None
-        total = FeeSettlement.objects.filter(
-            province_code=self.province_code,
-            entry__business_date__gte=self.date_from,
-            entry__business_date__lte=self.date_to,
-        ).aggregate(total=Sum("total"))["total"]
-        return int(total) if total is not None else None
-
-    def by_point(self) -> dict[int, Tally]:
-        """Per point id (history imported per unit only is left out)."""
-        return self._by(lambda group: group.point_id)
+        return fees_passed_on([self])[0]
 
     def by_agency(self) -> dict[int, Tally]:
         """Per agency id (records only)."""
@@ -171,10 +122,23 @@ class DossierFigures:
         """Per procedure id (records only)."""
         return self._by(lambda group: group.procedure_id)
 
-    def by_unit(self, units: Iterable[Unit]) -> dict[int, Tally]:
-        """Per unit id of ``units`` (e.g. the children of the unit): the figures of its
-        subtree. A unit without data has an empty ``Tally``."""
-        return tally_by_unit(self.groups, units, Tally)
+
+def fees_passed_on(figures: Sequence[DossierFigures]) -> list[int | None]:
+    """``DossierFigures.fees_passed_on`` of each of ``figures`` (of the same scope), in one
+    aggregate query."""
+    if not figures or figures[0].unit is not None:
+        return [None for _one in figures]
+    spans = [
+        Q(entry__business_date__gte=one.date_from, entry__business_date__lte=one.date_to)
+        for one in figures
+    ]
+    found = FeeSettlement.objects.filter(
+        functools.reduce(operator.or_, spans), province_code=figures[0].province_code
+    ).aggregate(**{f"total_{i}": Sum("total", filter=span) for i, span in enumerate(spans)})
+    return [
+        int(total) if (total := found[f"total_{i}"]) is not None else None
+        for i in range(len(spans))
+    ]
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> DossierFigures:

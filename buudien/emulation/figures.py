@@ -26,7 +26,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 
 from buudien.emulation.choices import (
     AwardKind,
@@ -86,34 +86,61 @@ def _movements(province: Unit, unit: Unit, year: int) -> list[dict[str, Any]]:
 
 
 def _pledges(province: Unit, unit: Unit, year: int) -> dict[str, Any]:
-    pledges = Pledge.objects.filter(
-        province_code=province.province_code, year=year, unit_path__startswith=unit.path
+    """The units that signed a pledge for ``year``, whose results are recorded, and that met
+    every target of a pledge with results: one read of the pledges, each with whether a
+    target of it was missed (not met, or not stated)."""
+    missed = PledgeTarget.objects.filter(pledge=OuterRef("pk")).exclude(met=True)
+    rows = (
+        Pledge.objects.filter(
+            province_code=province.province_code, year=year, unit_path__startswith=unit.path
+        )
+        .annotate(missed=Exists(missed))
+        .values_list("unit_id", "results_at", "missed")
+        .order_by()
     )
-    signed = pledges.values("unit").distinct().count()
-    assessed = pledges.filter(results_at__isnull=False)
-    missed = PledgeTarget.objects.filter(pledge__in=assessed).exclude(met=True)
-    met = assessed.exclude(pk__in=missed.values("pledge_id")).values("unit").distinct().count()
-    recorded = assessed.values("unit").distinct().count()
+    signed, recorded, met = set(), set(), set()
+    for unit_id, results_at, has_missed in rows:
+        signed.add(unit_id)
+        if results_at is not None:
+            recorded.add(unit_id)
+            if not has_missed:
+                met.add(unit_id)
     return {
-        "signed": signed,
-        "assessed": recorded,
-        "met": met,
-        "met_pct": round(met * 100 / recorded, 1) if recorded else None,
+        "signed": len(signed),
+        "assessed": len(recorded),
+        "met": len(met),
+        "met_pct": round(len(met) * 100 / len(recorded), 1) if recorded else None,
     }
 
 
-def _awards_in(province: Unit, unit: Unit, start: dt.date, end: dt.date) -> list[Award]:
-    return list(
+def _decided_in(periods: list[tuple[dt.date, dt.date]]) -> Q:
+    """Records whose decision's date lies in one of ``periods``."""
+    spans = Q()
+    for start, end in periods:
+        spans |= Q(decision_date__gte=start, decision_date__lte=end)
+    return spans
+
+
+def _awards_in(
+    province: Unit, unit: Unit, periods: list[tuple[dt.date, dt.date]]
+) -> list[list[Award]]:
+    """The awards given in each of ``periods`` (apart from each other) in one read, by the
+    date of their decision."""
+    spans = _decided_in(periods)
+    found = list(
         Award.objects.filter(
+            spans,
             province_code=province.province_code,
             status=AwardStatus.AWARDED,
-            decision_date__gte=start,
-            decision_date__lte=end,
             unit_path__startswith=unit.path,
         )
         .select_related("person", "unit")
         .order_by("decision_date", "pk")
     )
+    return [
+        [award for award in found if award.decision_date and start <= award.decision_date <= end]
+        for start, end in periods
+    ]
 
 
 def _per(awards: list[Award], key: Any) -> dict[Any, Counter[str]]:
@@ -197,25 +224,46 @@ def _awards(now: list[Award], before: list[Award]) -> tuple[dict[str, Any], list
     return summary, notable
 
 
-def _initiatives(province: Unit, unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
-    recognised = Initiative.objects.filter(
-        province_code=province.province_code,
-        status=InitiativeStatus.RECOGNISED,
-        decision_date__gte=start,
-        decision_date__lte=end,
-        unit_path__startswith=unit.path,
+def _initiatives(
+    province: Unit, unit: Unit, periods: list[tuple[dt.date, dt.date]]
+) -> list[dict[str, Any]]:
+    """The initiatives recognised in each of ``periods`` (apart from each other), per level,
+    their benefit, in one read; and the units where those of the first period are applied,
+    in another."""
+    spans = _decided_in(periods)
+    rows = list(
+        Initiative.objects.filter(
+            spans,
+            province_code=province.province_code,
+            status=InitiativeStatus.RECOGNISED,
+            unit_path__startswith=unit.path,
+        ).values_list("pk", "decision_date", "level", "benefit_amount")
     )
-    return {
-        "recognised": recognised.count(),
-        "per_level": dict(recognised.values_list("level").annotate(n=Count("pk")).order_by()),
-        "benefit_amount": recognised.aggregate(total=Sum("benefit_amount"))["total"],
-        "applied_units": InitiativeApplication.objects.filter(
-            initiative__in=recognised, unit__path__startswith=unit.path
+    out = []
+    for index, (start, end) in enumerate(periods):
+        found = [row for row in rows if row[1] is not None and start <= row[1] <= end]
+        benefits = [row[3] for row in found if row[3] is not None]
+        applied = None
+        if index == 0:
+            applied = (
+                InitiativeApplication.objects.filter(
+                    initiative__in=[row[0] for row in found], unit__path__startswith=unit.path
+                )
+                .values("unit")
+                .distinct()
+                .count()
+                if found
+                else 0
+            )
+        out.append(
+            {
+                "recognised": len(found),
+                "per_level": dict(Counter(row[2] for row in found)),
+                "benefit_amount": sum(benefits) if benefits else None,
+                "applied_units": applied,
+            }
         )
-        .values("unit")
-        .distinct()
-        .count(),
-    }
+    return out
 
 
 def emulation_figures(
@@ -230,12 +278,9 @@ def emulation_figures(
     """The report's section (see the module docstring); ``previous_*``: the same period a
     year before."""
     year = date_to.year
-    awards, notable = _awards(
-        _awards_in(province, unit, date_from, date_to),
-        _awards_in(province, unit, previous_from, previous_to),
-    )
-    now = _initiatives(province, unit, date_from, date_to)
-    before = _initiatives(province, unit, previous_from, previous_to)
+    periods = [(date_from, date_to), (previous_from, previous_to)]
+    awards, notable = _awards(*_awards_in(province, unit, periods))
+    now, before = _initiatives(province, unit, periods)
     per_level = [
         {
             "code": level.value,

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from buudien.core.bizdays import local_today
@@ -90,15 +90,16 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
     tally = Tally
     history_service = Service.CONSUMER_GOODS
 
-    def _load_records(self) -> None:
-        rows = GoodsRollup.objects.filter(
-            province_code=self.province_code, day__gte=self.date_from, day__lte=self.date_to
-        )
+    def _rollup(self) -> QuerySet[Any]:
+        rows = GoodsRollup.objects.filter(province_code=self.province_code)
         if self.unit is not None:
             rows = rows.filter(point_id__in=sorted(self.points))
+        return rows
+
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
         grouped = (
             rows.annotate(month=TruncMonth("day"))
-            .values_list("point_id", "group", "mode", "month")
+            .values_list("part", "point_id", "group", "mode", "month")
             .annotate(
                 sales_=Sum("sales_once"),
                 returns_=Sum("returns_once"),
@@ -112,9 +113,10 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
             )
             .order_by()
         )
-        for point_id, group, mode, month, *values in grouped:
+        for part, point_id, group, mode, month, *values in grouped:
             *counted, keyed_sales, keyed_returns = (int(value or 0) for value in values)
-            self.groups.append(
+            yield (
+                part,
                 Group(
                     point_id,
                     self._path(point_id),
@@ -123,7 +125,7 @@ class GoodsFigures(SubtreeFigures[Tally, Group]):
                     month_of(month),
                     Tally(*counted),
                     (keyed_sales, keyed_returns),
-                )
+                ),
             )
 
     def _history_group(
@@ -217,14 +219,60 @@ def stock_value(
 ) -> int | None:
     """The value at cost of the stock of ``unit``'s subtree (see ``stock_by_point``); None
     when no point has ever held goods by then."""
-    held = stock_by_point(province_code=province_code, unit=unit, as_of=as_of)
+    return stock_values(province_code=province_code, unit=unit, days=[as_of])[0]
+
+
+def stock_values(
+    *, province_code: str, unit: Unit | None = None, days: Sequence[dt.date | None]
+) -> list[int | None]:
+    """``stock_value`` as at each of ``days`` (None: now): the stock of the days before today
+    and whether any goods had moved by each of them in one GROUP BY of the movements, the
+    stock now from the levels in another."""
     scope = _scope(unit)
-    if not held:
-        moved = StockMovement.objects.filter(scope, province_code=province_code)
-        if as_of is not None:
-            moved = moved.filter(business_date__lte=as_of)
-        return 0 if moved.exists() else None
-    return sum(one.value for one in held.values())
+    today = local_today()
+    past = {index: day for index, day in enumerate(days) if day is not None and day < today}
+    rows: list[dict[str, Any]] = []
+    if past:
+        sums: dict[str, Any] = {}
+        for index, last in past.items():
+            span = Q(business_date__lte=last)
+            sums |= {
+                f"q_{index}": Sum("quantity", filter=span),
+                f"v_{index}": Sum("value", filter=span),
+                f"n_{index}": Count("pk", filter=span),
+            }
+        rows = list(
+            StockMovement.objects.filter(
+                scope, province_code=province_code, business_date__lte=max(past.values())
+            )
+            .values("point_id")
+            .annotate(**sums)
+            .order_by()
+        )
+    levels: dict[int, Held] | None = None
+    out: list[int | None] = []
+    for index, day in enumerate(days):
+        if index in past:
+            held = [
+                int(row[f"v_{index}"] or 0)
+                for row in rows
+                if row[f"q_{index}"] or row[f"v_{index}"]  # emptied: holds nothing
+            ]
+            moved = any(row[f"n_{index}"] for row in rows)
+        else:
+            if levels is None:
+                levels = stock_by_point(province_code=province_code, unit=unit)
+            held = [one.value for one in levels.values()]
+            if not held:
+                movements = StockMovement.objects.filter(scope, province_code=province_code)
+                if day is not None:
+                    movements = movements.filter(business_date__lte=day)
+                moved = movements.exists()
+        if held:
+            out.append(sum(held))
+        else:
+            out.append(0 if moved else None)
+    return out
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ volume the policies; history has no insurer, kind or premium.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from buudien.core.catalogue import Service
@@ -61,15 +62,16 @@ class InsuranceFigures(SubtreeFigures[Tally, Group]):
     tally = Tally
     history_service = Service.INSURANCE
 
-    def _load_records(self) -> None:
-        rows = InsuranceRollup.objects.filter(
-            province_code=self.province_code, day__gte=self.date_from, day__lte=self.date_to
-        )
+    def _rollup(self) -> QuerySet[Any]:
+        rows = InsuranceRollup.objects.filter(province_code=self.province_code)
         if self.unit is not None:
             rows = rows.filter(point_id__in=sorted(self.points))
+        return rows
+
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
         grouped = (
             rows.annotate(month=TruncMonth("day"))
-            .values_list("point_id", "insurer_id", "kind", "month")
+            .values_list("part", "point_id", "insurer_id", "kind", "month")
             .annotate(
                 n=Sum(F("policies") - F("cancelled")),
                 gone=Sum("cancelled"),
@@ -78,10 +80,11 @@ class InsuranceFigures(SubtreeFigures[Tally, Group]):
             )
             .order_by()
         )
-        for point_id, insurer_id, kind, month, *values in grouped:
+        for part, point_id, insurer_id, kind, month, *values in grouped:
             tally = Tally(*(int(value or 0) for value in values))
-            self.groups.append(
-                Group(point_id, self._path(point_id), insurer_id, kind, month_of(month), tally)
+            yield (
+                part,
+                Group(point_id, self._path(point_id), insurer_id, kind, month_of(month), tally),
             )
 
     def _history_group(

@@ -2,16 +2,22 @@
 rollup as groups (one per point, month and whatever else the service keys them by) and
 summed per key (``core.tally``): in total, per point, month and child unit, and at the
 commune cultural points (BĐVHX). A service subclasses ``SubtreeFigures`` with the query of
-its rollup (``_load_records``) and of its imported history (``_load_history``). Shared by
-goods, telecom and insurance; ``unit_year`` starts their summaries of a year."""
+its rollup (``_rollup``, ``_records``) and its imported history's groups (``_history_group``);
+``over`` reads several periods at once (a report's period and the same a year before) in one
+query of each. Shared by dossiers, goods, telecom, insurance, press and care; ``unit_year``
+starts their summaries of a year."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+import functools
+import itertools
+import operator
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from buudien.core.bizdays import local_today
@@ -25,7 +31,7 @@ from buudien.planning.models import RevenueHistory
 
 class PointGroup(Protocol):
     """One group of figures: its point (None for history kept per unit only), its unit's
-    path, the first day of its month, its figures."""
+    path, the first day of its month (None: of the whole period), its figures."""
 
     @property
     def point_id(self) -> int | None: ...
@@ -34,7 +40,7 @@ class PointGroup(Protocol):
     def unit_path(self) -> str: ...
 
     @property
-    def month(self) -> dt.date: ...
+    def month(self) -> dt.date | None: ...
 
     @property
     def tally(self) -> Any: ...
@@ -45,16 +51,24 @@ def month_of(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+# A row of the imported history: service, point, its unit's path, month, volume, amount.
+type HistoryRow = tuple[str, int | None, str, dt.date, int | None, int]
+
+
 class SubtreeFigures[T: Summable, G: PointGroup]:
     """The figures of ``unit``'s subtree (the whole province when None) from ``date_from``
     to ``date_to`` (inclusive); ``points`` maps each point of the subtree to its unit's path
     and kind (read here unless given: a report that reads several services' figures reads
-    the points once)."""
+    the points once). ``over`` reads the figures of several periods at once: one query of
+    the rollup and one of the history for all of them."""
 
     tally: Callable[[], T]
     # The service whose imported history (``planning.RevenueHistory``) gives the months
     # before go-live; None: no history.
     history_service: str | None = None
+    # The rollup's column of the date: "day" (a row per day: the days of the period), or
+    # "month" (the first day of its month: the months that start in the period).
+    date_column = "day"
 
     def __init__(
         self,
@@ -64,6 +78,7 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
         date_to: dt.date,
         unit: Unit | None = None,
         points: dict[int, tuple[str, str]] | None = None,
+        load: bool = True,
     ) -> None:
         self.province_code = province_code
         self.date_from, self.date_to = date_from, date_to
@@ -77,30 +92,108 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
             }
         self.points: dict[int, tuple[str, str]] = points
         self.groups: list[G] = []
-        if unit is None or self.points:
-            self._load_records()
-        self._load_history()
+        # What the figures of several periods of the same points read once (``over``).
+        self.shared: dict[str, Any] = {}
+        if load:
+            type(self)._load([self])
 
-    def _load_records(self) -> None:
+    @classmethod
+    def over(
+        cls,
+        periods: Sequence[tuple[dt.date, dt.date]],
+        *,
+        province_code: str,
+        unit: Unit | None = None,
+        points: dict[int, tuple[str, str]] | None = None,
+        history: Iterable[HistoryRow] | None = None,
+    ) -> list[Self]:
+        """The figures of each of ``periods`` (from, to), in their order: the points read
+        once (unless given), the rollup's rows of all the periods in one query and their
+        history in one (or taken from ``history``: rows of the province's imported history
+        that hold at least the service's rows of the periods' months)."""
+        out: list[Self] = []
+        for start, end in periods:
+            one = cls(
+                province_code=province_code,
+                date_from=start,
+                date_to=end,
+                unit=unit,
+                points=points,
+                load=False,
+            )
+            points = one.points
+            if out:
+                one.shared = out[0].shared
+            out.append(one)
+        cls._load(out, history)
+        return out
+
+    @classmethod
+    def _load(
+        cls, figures: Sequence[SubtreeFigures[T, G]], history: Iterable[HistoryRow] | None = None
+    ) -> None:
+        """Read the records and the history of ``figures`` (of one subtree, periods apart
+        from each other; overlapping periods are read one by one)."""
+        spans = sorted((f.date_from, f.date_to) for f in figures)
+        if any(later[0] <= earlier[1] for earlier, later in itertools.pairwise(spans)):
+            for one in figures:
+                cls._load([one], history)
+            return
+        first = figures[0]
+        if first.unit is None or first.points:
+            rows = first._rollup().filter(
+                functools.reduce(operator.or_, (f._span(cls.date_column) for f in figures))
+            )
+            part = Case(
+                *(When(f._span(cls.date_column), then=Value(i)) for i, f in enumerate(figures)),
+                output_field=IntegerField(),
+            )
+            for index, group in first._records(rows.annotate(part=part)):
+                figures[index].groups.append(group)
+        cls._load_history(figures, history)
+
+    def _span(self, column: str) -> Q:
+        """The rows of the period by ``column``: its days, or the months that start in it."""
+        start = self.date_from if column == "day" else self.date_from.replace(day=1)
+        return Q(**{f"{column}__gte": start, f"{column}__lte": self.date_to})
+
+    def _rollup(self) -> QuerySet[Any]:
+        """The rollup's rows of the province, of the subtree's points."""
         raise NotImplementedError
 
-    def _load_history(self) -> None:
-        """The imported history of ``history_service`` over the period's months: a group
-        per row (``_history_group``), of its unit's subtree."""
-        if self.history_service is None:
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, G]]:
+        """The groups of ``rows`` (annotated with ``part``, the index of their period), each
+        with its period's index."""
+        raise NotImplementedError
+
+    @classmethod
+    def _load_history(
+        cls, figures: Sequence[SubtreeFigures[T, G]], history: Iterable[HistoryRow] | None
+    ) -> None:
+        """The imported history of ``history_service`` over the periods' months, in one
+        query (unless given): a group per row (``_history_group``), of its unit's
+        subtree."""
+        if cls.history_service is None:
             return
-        rows = RevenueHistory.objects.filter(
-            province_code=self.province_code,
-            service=self.history_service,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
-        if self.unit is not None:
-            rows = rows.filter(unit__path__startswith=self.unit.path)
-        for point_id, path, month, volume, amount in rows.values_list(
-            "point_id", "unit__path", "month", "volume", "amount"
-        ):
-            self.groups.append(self._history_group(point_id, path, month, volume, amount))
+        first = figures[0]
+        if history is None:
+            rows = RevenueHistory.objects.filter(
+                functools.reduce(operator.or_, (f._span("month") for f in figures)),
+                province_code=first.province_code,
+                service=cls.history_service,
+            )
+            history = rows.values_list(
+                "service", "point_id", "unit__path", "month", "volume", "amount"
+            )
+        for service, point_id, path, month, volume, amount in history:
+            if service != cls.history_service:
+                continue
+            if first.unit is not None and not path.startswith(first.unit.path):
+                continue
+            for one in figures:
+                if one.date_from.replace(day=1) <= month <= one.date_to:
+                    one.groups.append(one._history_group(point_id, path, month, volume, amount))
+                    break
 
     def _history_group(
         self, point_id: int | None, path: str, month: dt.date, volume: int | None, amount: int
@@ -123,7 +216,7 @@ class SubtreeFigures[T: Summable, G: PointGroup]:
 
     def by_month(self) -> dict[int, T]:
         """Per month number (1-12) of the period's months."""
-        return self._by(lambda group: group.month.month)
+        return self._by(lambda group: group.month.month if group.month else None)
 
     def by_unit(self, units: Iterable[Unit]) -> dict[int, T]:
         """Per unit id of ``units`` (e.g. the children of the unit): the figures of its

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from buudien.network.models import Unit
@@ -42,15 +43,17 @@ def workforce(*, unit: Unit, year: int, on: dt.date | None = None) -> dict[str, 
     headcount at its end (or at ``on``, the end of a shorter period, against the same day a
     year before)."""
     end = on or _year_end(year)
-    now = selectors.headcount(unit, end)
-    before = selectors.headcount(unit, _same_day_before(end))
+    now, before = selectors.headcounts(unit, [end, _same_day_before(end)])
     actual, previous = now["total"] or None, before["total"] or None
     contracts = [(str(code), str(label)) for code, label in ContractType.choices]
     if now[selectors.UNSPECIFIED] or before[selectors.UNSPECIFIED]:
         contracts.append((selectors.UNSPECIFIED, _("Contract not recorded")))
     income = selectors.income(unit, year)
-    staff = User.objects.filter(unit__path__startswith=unit.path)
     first, last = dt.date(year, 1, 1), end
+    moved = User.objects.filter(unit__path__startswith=unit.path).aggregate(
+        joined=Count("pk", filter=Q(employed_from__range=(first, last))),
+        left=Count("pk", filter=Q(employed_until__range=(first, last))),
+    )
     return {
         "headcount": {
             "actual": actual,
@@ -71,7 +74,7 @@ def workforce(*, unit: Unit, year: int, on: dt.date | None = None) -> dict[str, 
             "previous": income["previous_average_income"],
             "growth_pct": income["growth_pct"],
         },
-        "joined": staff.filter(employed_from__range=(first, last)).count(),
-        "left": staff.filter(employed_until__range=(first, last)).count(),
+        "joined": moved["joined"],
+        "left": moved["left"],
         "as_of": end.isoformat(),
     }

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -65,12 +68,23 @@ def employed(unit: Unit, day: dt.date) -> QuerySet[User]:
 def headcount(unit: Unit, day: dt.date) -> dict[str, int]:
     """The staff of ``unit``'s subtree employed on ``day``, per contract type (its code, and
     ``unspecified``) and in ``total``."""
-    counts = _counts()
-    for contract, n in (
-        employed(unit, day).order_by().values_list("contract_type").annotate(n=Count("pk"))
-    ):
-        _add(counts, contract, n)
-    return counts
+    return headcounts(unit, [day])[0]
+
+
+def headcounts(unit: Unit, days: Sequence[dt.date]) -> list[dict[str, int]]:
+    """``headcount`` on each of ``days``, from one GROUP BY."""
+    spans = [employed_on(day) for day in days]
+    rows = (
+        User.objects.filter(functools.reduce(operator.or_, spans), unit__path__startswith=unit.path)
+        .order_by()
+        .values_list("contract_type")
+        .annotate(**{f"n_{i}": Count("pk", filter=span) for i, span in enumerate(spans)})
+    )
+    out = [_counts() for _day in days]
+    for contract, *counted in rows:
+        for counts, n in zip(out, counted, strict=True):
+            _add(counts, contract, n)
+    return out
 
 
 def headcount_by_unit(province: Unit, day: dt.date) -> dict[str, Any]:

@@ -246,6 +246,7 @@ import calendar
 import datetime as dt
 import functools
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -264,6 +265,7 @@ from buudien.care.choices import Channel, Ground
 from buudien.core.catalogue import SERVICE_LINE, Line, Service, services_of
 from buudien.core.errors import AccessDenied, DomainError, NotFound
 from buudien.dossiers.figures import DossierFigures
+from buudien.dossiers.figures import fees_passed_on as dossiers_fees_passed_on
 from buudien.emulation.figures import emulation_figures
 from buudien.finance import budget as finance_budget
 from buudien.finance import costs as finance_costs
@@ -282,7 +284,7 @@ from buudien.network.choices import (
     PointKind,
     UnitKind,
 )
-from buudien.network.figures import SubtreeFigures
+from buudien.network.figures import HistoryRow, SubtreeFigures
 from buudien.network.models import AdminArea, ServicePoint, Unit, UnitSuccession
 from buudien.people import access
 from buudien.people.choices import Role
@@ -975,27 +977,35 @@ class Figures:
         in_periods = self._months(self.date_from, self.date_to) | self._months(
             self.previous_from, self.previous_end
         )
-        units = list(self.unit_targets)
-        # The revenue history and the costs' and budget's, in one read: (None, ...) for the
-        # revenue of a service, (its kind, ...) for the others.
+        # The revenue history and the costs' and budget's of the province, in one read:
+        # (None, ...) for the revenue of a service, (its kind, ...) for the others.
         revenue = (
-            RevenueHistory.objects.filter(province_code=province_code, unit_id__in=units)
+            RevenueHistory.objects.filter(province_code=province_code)
             .filter(in_periods)
             .annotate(kind=Value(None, output_field=CharField()))
             .order_by()
-            .values_list("kind", "month", "unit_id", "service", "amount", "volume")
+            .values_list("kind", "month", "unit_id", "service", "amount", "volume", "point_id")
         )
         finance = (
-            FinanceHistory.objects.filter(province_code=province_code, unit_id__in=units)
+            FinanceHistory.objects.filter(province_code=province_code)
             .filter(in_periods)
             .annotate(
                 service=Value("", output_field=CharField()),
                 volume=Value(None, output_field=BigIntegerField()),
+                point=Value(None, output_field=BigIntegerField()),
             )
             .order_by()
-            .values_list("kind", "month", "unit_id", "service", "amount", "volume")
+            .values_list("kind", "month", "unit_id", "service", "amount", "volume", "point")
         )
-        rows = list(revenue.union(finance, all=True).order_by())
+        found = list(revenue.union(finance, all=True).order_by())
+        # The services' history of the province (``SubtreeFigures.over``'s rows).
+        self.history: list[HistoryRow] = [
+            (service, point_id, self.units_of_province[unit_id][0], month, volume, amount)
+            for kind, month, unit_id, service, amount, volume, point_id in found
+            if kind is None and unit_id in self.units_of_province
+        ]
+        # Those of the units whose figures count here.
+        rows = [row[:6] for row in found if row[2] in self.unit_targets]
         for kind, month, unit_id, service, amount, volume in rows:
             if kind is not None:
                 continue
@@ -1087,17 +1097,20 @@ class Figures:
 def network_change(*, unit: Unit, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """The points of the unit's subtree that opened in the period (their first day of
     service in it) and that closed in it (their first day without service in it), by kind."""
-    points = ServicePoint.objects.filter(unit_path__startswith=unit.path).order_by()
-    opened = dict(
-        points.filter(opened_on__gte=date_from, opened_on__lte=date_to)
+    opened_in = Q(opened_on__gte=date_from, opened_on__lte=date_to)
+    closed_in = Q(closed_on__gte=date_from, closed_on__lte=date_to)
+    rows = (
+        ServicePoint.objects.filter(opened_in | closed_in, unit_path__startswith=unit.path)
+        .order_by()
         .values_list("kind")
-        .annotate(n=Count("pk"))
+        .annotate(opened=Count("pk", filter=opened_in), closed=Count("pk", filter=closed_in))
     )
-    closed = dict(
-        points.filter(closed_on__gte=date_from, closed_on__lte=date_to)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-    )
+    opened, closed = {}, {}
+    for kind, n_opened, n_closed in rows:
+        if n_opened:
+            opened[kind] = n_opened
+        if n_closed:
+            closed[kind] = n_closed
     return {
         "opened": sum(opened.values()),
         "closed": sum(closed.values()),
@@ -1218,18 +1231,25 @@ def _minus(a: int | None, b: int | None) -> int | None:
 
 
 def on_time_rate(
-    *, province: Unit, unit: Unit, date_from: dt.date, date_to: dt.date
-) -> float | None:
-    """The % of items delivered from ``date_from`` to ``date_to`` by the offices of ``unit``'s
-    subtree that were on time, from the delivery rollup: one aggregate query."""
+    *, province: Unit, unit: Unit, periods: list[tuple[dt.date, dt.date]]
+) -> list[float | None]:
+    """The % of items delivered in each of ``periods`` (from, to) by the offices of
+    ``unit``'s subtree that were on time, from the delivery rollup: one aggregate query."""
+    spans = [Q(day__gte=start, day__lte=end) for start, end in periods]
     rows = DeliveryRollup.objects.filter(
-        province_code=province.province_code, day__gte=date_from, day__lte=date_to
+        functools.reduce(operator.or_, spans), province_code=province.province_code
     )
     if unit.pk != province.pk:
         codes = ServicePoint.objects.filter(unit_path__startswith=unit.path).values("code")
         rows = rows.filter(office_code__in=codes)
-    found = rows.aggregate(delivered=Sum("delivered"), on_time=Sum("on_time"))
-    return pct(found["on_time"], found["delivered"])
+    found = rows.aggregate(
+        **{
+            f"{name}_{index}": Sum(name, filter=span)
+            for index, span in enumerate(spans)
+            for name in ("delivered", "on_time")
+        }
+    )
+    return [pct(found[f"on_time_{i}"], found[f"delivered_{i}"]) for i in range(len(spans))]
 
 
 def _compare(actual: int | None, previous: int | None) -> dict[str, Any]:
@@ -1237,23 +1257,20 @@ def _compare(actual: int | None, previous: int | None) -> dict[str, Any]:
 
 
 def _history_volume(
-    *, province_code: str, unit: Unit, service: str, date_from: dt.date, date_to: dt.date
+    figures: Figures, *, unit: Unit, service: str, date_from: dt.date, date_to: dt.date
 ) -> int | None:
     """The imported history's volume of ``service`` in the subtree over the months of the
-    period (the months before go-live), None when it has none."""
-    found = (
-        RevenueHistory.objects.filter(
-            province_code=province_code,
-            service=service,
-            unit__path__startswith=unit.path,
-            month__gte=date_from.replace(day=1),
-            month__lte=date_to,
-            volume__isnull=False,
-        )
-        .order_by()
-        .aggregate(volume=Sum("volume"), n=Count("id"))
-    )
-    return int(found["volume"]) if found["n"] else None
+    period (the months before go-live), None when it has none: from the history
+    ``figures`` has read."""
+    volumes = [
+        volume
+        for found, _point, path, month, volume, _amount in figures.history
+        if found == service
+        and volume is not None
+        and path.startswith(unit.path)
+        and date_from.replace(day=1) <= month <= date_to
+    ]
+    return sum(volumes) if volumes else None
 
 
 def cost_groups(
@@ -1373,36 +1390,28 @@ def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[st
     no channel) and the savings balance mobilised as at the period's end, against the
     same period a year before."""
     code = province.province_code
-    periods = (
+    periods = [
         (figures.date_from, figures.date_to),
         (figures.previous_from, figures.previous_to),
+    ]
+    live = agency_figures.accounts_opened_in(
+        province_code=code, unit_path=unit.path, periods=periods
     )
     opened: list[int | None] = []
-    channels = None
-    for start, end in periods:
-        live = agency_figures.accounts_opened(
-            province_code=code, unit_path=unit.path, date_from=start, date_to=end
-        )
+    for (start, end), found in zip(periods, live, strict=True):
         history = _history_volume(
-            province_code=code,
-            unit=unit,
-            service=Service.PAYMENT_ACCOUNT,
-            date_from=start,
-            date_to=end,
+            figures, unit=unit, service=Service.PAYMENT_ACCOUNT, date_from=start, date_to=end
         )
-        parts = [n for n in (live.total if live else None, history) if n is not None]
+        parts = [n for n in (found.total if found else None, history) if n is not None]
         opened.append(sum(parts) if parts else None)
-        if channels is None:
-            channels = live
+    # (the channels of the period, else of the year before)
+    channels = live[0] if live[0] is not None else live[1]
     # A balance is known up to today: a period still running is stated as at today, and
     # last year's as at the same date.
     today = timezone.localdate()
     shift = max(0, (figures.date_to - today).days)
     as_at = [end - dt.timedelta(days=shift) for _start, end in periods]
-    savings = [
-        agency_figures.savings_balance(province_code=code, unit_path=unit.path, on=day)
-        for day in as_at
-    ]
+    savings = agency_figures.savings_balances(province_code=code, unit_path=unit.path, days=as_at)
     return {
         "payment_accounts": {
             **_compare(opened[0], opened[1]),
@@ -1420,28 +1429,19 @@ def partners_finance(*, province: Unit, unit: Unit, figures: Figures) -> dict[st
     }
 
 
-def both_periods[F](
-    make: Callable[..., F], *, province: Unit, unit: Unit, figures: Figures
+def both_periods[F: SubtreeFigures[Any, Any]](
+    make: type[F], *, province: Unit, unit: Unit, figures: Figures
 ) -> tuple[F, F]:
-    """``make``'s figures (a service's ``SubtreeFigures``, or the like) of ``unit``'s subtree
-    over the period of ``figures`` and over the same period a year before; a
-    ``SubtreeFigures`` is given the points ``figures`` has read."""
+    """``make``'s figures (a service's ``SubtreeFigures``) of ``unit``'s subtree over the
+    period of ``figures`` and over the same period a year before, given the points
+    ``figures`` has read: both periods in one query of the rollup and one of the history."""
     scope = None if unit.pk == province.pk else unit
-    shared: dict[str, Any] = {}
-    if isinstance(make, type) and issubclass(make, SubtreeFigures):
-        shared["points"] = figures.points_of(scope)
-    now, before = (
-        make(
-            province_code=province.province_code,
-            date_from=start,
-            date_to=end,
-            unit=scope,
-            **shared,
-        )
-        for start, end in (
-            (figures.date_from, figures.date_to),
-            (figures.previous_from, figures.previous_to),
-        )
+    now, before = make.over(
+        [(figures.date_from, figures.date_to), (figures.previous_from, figures.previous_to)],
+        province_code=province.province_code,
+        unit=scope,
+        points=figures.points_of(scope),
+        history=figures.history,
     )
     return now, before
 
@@ -1459,7 +1459,7 @@ def public_admin(
         "returned": _compare(this.returned, last.returned),
         "on_time_pct": {"actual": this.on_time_pct, "previous": last.on_time_pct},
         "agency_fees": _compare(this.agency_fees, last.agency_fees),
-        "fees_passed_on": _compare(now.fees_passed_on(), before.fees_passed_on()),
+        "fees_passed_on": _compare(*dossiers_fees_passed_on([now, before])),
         "charges": _compare(this.charges, last.charges),
         "per_unit": [
             {
@@ -1488,9 +1488,8 @@ def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
-    stock = (
-        goods_figures.stock_value(province_code=code, unit=scope, as_of=day)
-        for day in (figures.date_to, figures.previous_to)
+    stock = goods_figures.stock_values(
+        province_code=code, unit=scope, days=[figures.date_to, figures.previous_to]
     )
     groups, groups_last = now.by_group(), before.by_group()
     per_group = []
@@ -1628,7 +1627,7 @@ def press(
         press_figures.PressFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
-    reach, reach_last = now.recipients(), before.recipients()
+    reach, reach_last = press_figures.recipients_of([now, before])
     names = dict(Title.objects.filter(province_code=code).values_list("pk", "name"))
     per, per_last = now.by_title(), before.by_title()
     per_title = []
@@ -1792,6 +1791,20 @@ def _aim(plans: PlanBook, unit_id: int) -> float | None:
 def _rate_plan(plans: PlanBook, unit_id: int) -> float | None:
     points = plans.direct.get((unit_id, PlanMetric.ON_TIME_RATE.value, TOTAL))
     return None if points is None else round(points / 100, 1)
+
+
+def _quality(province: Unit, unit: Unit, figures: Figures, plans: PlanBook) -> dict[str, Any]:
+    """The quality of delivery: the on-time rate of the period, its plan, last year's."""
+    actual, previous = on_time_rate(
+        province=province,
+        unit=unit,
+        periods=[
+            (figures.date_from, figures.date_to),
+            (figures.previous_from, figures.previous_to),
+        ],
+    )
+    rate = {"actual": actual, "plan": _rate_plan(plans, unit.pk), "previous": previous}
+    return {"on_time_rate": rate}
 
 
 def year_report(
@@ -2041,25 +2054,7 @@ def year_report(
                 "uplift_pct": _aim(books[year + 1], uid),
             }
         ),
-        "quality": detail(
-            lambda: {
-                "on_time_rate": {
-                    "actual": on_time_rate(
-                        province=province,
-                        unit=subtree,
-                        date_from=date_from,
-                        date_to=figures.date_to,
-                    ),
-                    "plan": _rate_plan(plans, uid),
-                    "previous": on_time_rate(
-                        province=province,
-                        unit=subtree,
-                        date_from=figures.previous_from,
-                        date_to=figures.previous_to,
-                    ),
-                }
-            }
-        ),
+        "quality": detail(lambda: _quality(province, subtree, figures, plans)),
         **{
             name: make()
             for name, make in cast(

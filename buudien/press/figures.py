@@ -29,10 +29,13 @@ recipient.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from buudien.core.catalogue import Service
@@ -139,15 +142,17 @@ class PressFigures(SubtreeFigures[Tally, Group]):
     tally = Tally
     history_service = Service.PRESS
 
-    def _load_records(self) -> None:
-        rows = PressRollup.objects.filter(
-            province_code=self.province_code,
-            month__gte=self.date_from.replace(day=1),
-            month__lte=self.date_to,
-        )
+    date_column = "month"
+
+    def _rollup(self) -> QuerySet[Any]:
+        rows = PressRollup.objects.filter(province_code=self.province_code)
         if self.unit is not None:
             rows = rows.filter(point_id__in=sorted(self.points))
+        return rows
+
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
         names = (
+            "part",
             "point_id",
             "title_id",
             "public",
@@ -160,7 +165,8 @@ class PressFigures(SubtreeFigures[Tally, Group]):
         )
         for row in rows.values(*names).order_by():
             point_id, public = row["point_id"], bool(row["public"])
-            self.groups.append(
+            yield (
+                row["part"],
                 Group(
                     point_id,
                     self._path(point_id),
@@ -168,7 +174,7 @@ class PressFigures(SubtreeFigures[Tally, Group]):
                     public,
                     month_of(row["month"]),
                     _tally(public, row),
-                )
+                ),
             )
 
     def _history_group(
@@ -188,9 +194,15 @@ class PressFigures(SubtreeFigures[Tally, Group]):
     def by_commune(self) -> dict[int, Tally]:
         """Per commune id: the figures of the points in it (records only; see the module
         docstring)."""
-        communes = dict(
-            ServicePoint.objects.filter(pk__in=sorted(self.points)).values_list("pk", "commune_id")
-        )
+        # Read once for the figures of several periods (``over``: the same points).
+        communes = self.shared.get("communes")
+        if communes is None:
+            communes = dict(
+                ServicePoint.objects.filter(pk__in=sorted(self.points)).values_list(
+                    "pk", "commune_id"
+                )
+            )
+            self.shared["communes"] = communes
         return self._by(
             lambda group: communes.get(group.point_id) if group.point_id is not None else None
         )
@@ -208,43 +220,64 @@ class PressFigures(SubtreeFigures[Tally, Group]):
         """The recipients of the period's issues at the subtree's points, reached or never
         (none delivered; some missed, or due before ``as_of`` and not confirmed): one GROUP
         BY of the period's deliveries (see the module docstring)."""
-        moment = as_of or timezone.now()
-        rows = (
-            PressDelivery.objects.filter(
-                province_code=self.province_code,
-                point_id__in=sorted(self.points),
-                issue_date__gte=self.date_from,
-                issue_date__lte=self.date_to,
-            )
-            .values("subscription_id", "recipient_id")
-            .annotate(
-                delivered=Count("pk", filter=Q(status=DeliveryStatus.DELIVERED)),
-                failed=Count(
-                    "pk",
-                    filter=Q(status=DeliveryStatus.MISSED)
-                    | Q(status=DeliveryStatus.PENDING, due_at__lt=moment),
-                ),
-                deliveries=Count("pk"),
-                name=Max("name"),
-                point=Min("point_id"),
-            )
-            .order_by()
+        return recipients_of([self], as_of=as_of, listed=listed)[0]
+
+
+def recipients_of(
+    figures: Sequence[PressFigures],
+    *,
+    as_of: dt.datetime | None = None,
+    listed: int = NEVER_REACHED_LISTED,
+) -> list[Recipients]:
+    """``PressFigures.recipients`` of each of ``figures`` (of the same points, periods apart
+    from each other), in one GROUP BY of their deliveries."""
+    moment = as_of or timezone.now()
+    first = figures[0]
+    spans = [Q(issue_date__gte=f.date_from, issue_date__lte=f.date_to) for f in figures]
+    rows = (
+        PressDelivery.objects.filter(
+            functools.reduce(operator.or_, spans),
+            province_code=first.province_code,
+            point_id__in=sorted(first.points),
         )
-        out = Recipients(never_reached=[])
+        .annotate(
+            part=Case(
+                *(When(span, then=Value(index)) for index, span in enumerate(spans)),
+                output_field=IntegerField(),
+            )
+        )
+        .values("part", "subscription_id", "recipient_id")
+        .annotate(
+            delivered=Count("pk", filter=Q(status=DeliveryStatus.DELIVERED)),
+            failed=Count(
+                "pk",
+                filter=Q(status=DeliveryStatus.MISSED)
+                | Q(status=DeliveryStatus.PENDING, due_at__lt=moment),
+            ),
+            deliveries=Count("pk"),
+            name=Max("name"),
+            point=Min("point_id"),
+        )
+        .order_by()
+    )
+    found = [Recipients(never_reached=[]) for _figures in figures]
+    for row in rows:
+        out = found[row["part"]]
         assert out.never_reached is not None
-        for row in rows:
-            public = row["recipient_id"] is not None
-            prefix = "public_" if public else "press_"
-            if row["delivered"]:
-                setattr(out, prefix + "reached", getattr(out, prefix + "reached") + 1)
-            elif row["failed"]:
-                setattr(out, prefix + "never_reached", getattr(out, prefix + "never_reached") + 1)
-                out.never_reached.append(
-                    Recipient(row["name"], public, row["point"], row["deliveries"], row["failed"])
-                )
+        public = row["recipient_id"] is not None
+        prefix = "public_" if public else "press_"
+        if row["delivered"]:
+            setattr(out, prefix + "reached", getattr(out, prefix + "reached") + 1)
+        elif row["failed"]:
+            setattr(out, prefix + "never_reached", getattr(out, prefix + "never_reached") + 1)
+            out.never_reached.append(
+                Recipient(row["name"], public, row["point"], row["deliveries"], row["failed"])
+            )
+    for out in found:
+        assert out.never_reached is not None
         out.never_reached.sort(key=lambda one: (one.point_id, one.public, one.name))
         del out.never_reached[listed:]
-        return out
+    return found
 
 
 def year_figures(*, province_code: str, year: int, unit: Unit | None = None) -> PressFigures:

@@ -13,10 +13,11 @@ face value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from buudien.core.catalogue import Service
@@ -52,21 +53,23 @@ class TelecomFigures(SubtreeFigures[Tally, Group]):
     tally = Tally
     history_service = Service.TELECOM
 
-    def _load_records(self) -> None:
-        rows = TelecomRollup.objects.filter(
-            province_code=self.province_code, day__gte=self.date_from, day__lte=self.date_to
-        )
+    def _rollup(self) -> QuerySet[Any]:
+        rows = TelecomRollup.objects.filter(province_code=self.province_code)
         if self.unit is not None:
             rows = rows.filter(point_id__in=sorted(self.points))
-        for point_id, operator_id, kind, month, *values in (
+        return rows
+
+    def _records(self, rows: QuerySet[Any]) -> Iterable[tuple[int, Group]]:
+        for part, point_id, operator_id, kind, month, *values in (
             rows.annotate(month=TruncMonth("day"))
-            .values_list("point_id", "operator_id", "kind", "month")
+            .values_list("part", "point_id", "operator_id", "kind", "month")
             .annotate(s=Sum("sales"), u=Sum("units"), a=Sum("amount"), c=Sum("commission"))
             .order_by()
         ):
             tally = Tally(*(int(value or 0) for value in values))
-            self.groups.append(
-                Group(point_id, self._path(point_id), operator_id, kind, month_of(month), tally)
+            yield (
+                part,
+                Group(point_id, self._path(point_id), operator_id, kind, month_of(month), tally),
             )
 
     def _history_group(

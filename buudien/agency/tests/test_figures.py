@@ -87,6 +87,39 @@ def test_the_savings_balance_as_at_a_day(clerk_a, clerk_b, world):
     assert at(MAR, world.unit_b).balance == 7_000_000
 
 
+def test_several_periods_and_days_are_read_in_one_query_each_as_one_by_one(
+    clerk_a, clerk_b, world, opened, django_assert_num_queries
+):
+    deposit(clerk_a, world.point_a, key="a1", at=_at(JAN))
+    deposit(clerk_b, world.point_b, key="b1", book_number="LP000222", amount=7_000_000, at=_at(MAR))
+    where = {"province_code": "20", "unit_path": world.province.path}
+    periods = [
+        (dt.date(2026, 1, 1), dt.date(2026, 2, 28)),
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ]
+    days = [dt.date(2026, 1, 14), FEB, MAR]
+    with django_assert_num_queries(1):
+        accounts = figures.accounts_opened_in(**where, periods=periods)
+    with django_assert_num_queries(2):
+        balances = figures.savings_balances(**where, days=days)
+
+    assert accounts == [
+        figures.accounts_opened(**where, date_from=start, date_to=end) for start, end in periods
+    ]
+    assert [(one.online, one.counter) if one else None for one in accounts] == [
+        (2, 0),
+        (0, 1),
+        None,
+    ]
+    assert balances == [figures.savings_balance(**where, on=day) for day in days]
+    assert [(one.balance, one.books) if one else None for one in balances] == [
+        None,
+        (10_000_000, 1),
+        (17_000_000, 2),
+    ]
+
+
 def test_the_year_report_has_accounts_with_history_and_savings(
     clerk_a, world, opened, time_machine
 ):
