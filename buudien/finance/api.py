@@ -16,6 +16,7 @@ from buudien.core.imports import import_for_api
 from buudien.counter.api import idempotency_key
 from buudien.counter.schemas import CancelRequestOut
 from buudien.finance import banks, budget, costs, ledger, reversals, selectors
+from buudien.finance.jobs import rollups_rebuild_start
 from buudien.finance.models import BusinessDay, Entry
 from buudien.finance.schemas import (
     AccountOut,
@@ -30,10 +31,13 @@ from buudien.finance.schemas import (
     EntryIn,
     EntryOut,
     ReverseIn,
+    RollupsRebuildIn,
     StatementOut,
     TaxOwedOut,
     TrialBalanceOut,
 )
+from buudien.jobs.api import accepted
+from buudien.jobs.schemas import JobOut
 from buudien.people import access
 from buudien.planning.schemas import ImportOut
 
@@ -362,3 +366,18 @@ def bank_accounts_open(request: HttpRequest, payload: BankAccountIn) -> Any:
         actor=request.user, province_code=payload.province, bank=payload.bank, name=payload.name
     )
     return Status(201, _bank_out(account))
+
+
+@router.post(
+    "/rollups/rebuild",
+    response={202: JobOut},
+    summary="Rebuild a province's daily rollups from its transfers, in the background",
+)
+def rollups_rebuild(request: HttpRequest, payload: RollupsRebuildIn) -> Any:
+    """Administrators of the whole province. Idempotent; answers 202 with the job, whose
+    progress counts the days rebuilt (``GET /api/jobs/{id}``)."""
+    return accepted(
+        rollups_rebuild_start(
+            actor=request.user, province_code=payload.province, date_from=payload.date_from
+        )
+    )

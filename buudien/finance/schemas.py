@@ -205,3 +205,8 @@ class BankAccountIn(Schema):
     province: str = Field(..., pattern=r"^\d{2}$")
     bank: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=200)
+
+
+class RollupsRebuildIn(Schema):
+    province: str
+    date_from: dt.date | None = None

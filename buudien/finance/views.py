@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from buudien.core.bizdays import local_today
 from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.forms import apply_domain_error
-from buudien.core.imports import ImportFailed, import_file
 from buudien.core.money import format_vnd
-from buudien.finance import budget, costs, exports, ledger, selectors
+from buudien.finance import budget, costs, exports, jobs, ledger, selectors
 from buudien.finance.forms import BudgetPaymentForm, CostFileForm, CostForm, DayForm, RangeForm
+from buudien.jobs.services import import_start
 from buudien.network.models import ServicePoint, Unit
 from buudien.people import access
 from buudien.web.context_processors import FINANCE_ROLES
@@ -108,6 +108,8 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
             "report": report,
             "xlsx_query": query.urlencode(),
             "statement_query": statement_query,
+            "can_rebuild": bool(province) and jobs.can_rebuild(request.user, province),
+            "province": province,
         },
     )
 
@@ -284,17 +286,29 @@ def cost_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose the file to load."))
         return redirect(back)
     upload = form.cleaned_data["file"]
+    # In the background: the job's page shows its progress, then the counts or every problem
+    # of the file (row, column, reason), and the way back to the costs.
     try:
-        result = import_file("costs", upload, actor=request.user, name=upload.name)
-    except ImportFailed as exc:
+        job = import_start(
+            actor=request.user, kind="costs", data=upload.read(), name=upload.name, back=back
+        )
+    except DomainError as exc:
         messages.error(request, str(exc.message))
-        for line in exc.lines()[:50]:
-            messages.error(request, line)
-    except (DomainError, AccessDenied) as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Costs loaded: %(result)s.") % {"result": result})
-    return redirect(back)
+        return redirect(back)
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def rollups_rebuild(request: HttpRequest) -> HttpResponse:
+    """An administrator rebuilds the province's rollups: a background job, whose page shows the
+    days done."""
+    province = request.POST.get("province", "")
+    try:
+        job = jobs.rollups_rebuild_start(actor=request.user, province_code=province)
+    except AccessDenied:
+        raise PermissionDenied from None
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 # --- payments to the state budget ------------------------------------------------------------

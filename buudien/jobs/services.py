@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.5  # seconds between two writes of the same step's progress
 PROBLEMS_KEPT = 1000
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,19 @@ def _finish(job: Job, status: str, **fields: Any) -> None:
 
 def job_prune(now: dt.datetime | None = None) -> int:
     """Forget the jobs finished more than ``BUUDIEN_JOBS_KEEP_DAYS`` days ago (their files
-    with them), and the queue's own records of them. Returns the number of jobs forgotten."""
+    with them), and the queue's own records of them; end those cut short. Returns the number
+    of jobs forgotten."""
     from django_tasks_db.models import DBTaskResult
 
-    before = (now or timezone.now()) - dt.timedelta(days=settings.BUUDIEN_JOBS_KEEP_DAYS)
+    now = now or timezone.now()
+    # A job still running after STALE_AFTER was cut short (its worker stopped mid-way): said so,
+    # so that its page stops waiting for it.
+    Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        message=_("The work was interrupted (its worker stopped); ask for it again."),
+    )
+    before = now - dt.timedelta(days=settings.BUUDIEN_JOBS_KEEP_DAYS)
     forgotten, _counts = Job.objects.filter(
         Q(finished_at__lt=before) | Q(finished_at=None, created_at__lt=before)
     ).delete()

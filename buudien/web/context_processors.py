@@ -209,6 +209,8 @@ def _planning_subnav(user: Any) -> list[tuple[Any, str, Any]]:
     return [
         (_("Plans"), "planning:index", ("/planning/uplift", "/planning/import")),
         (_("Year-end report"), "planning:report", "/planning/report"),
+        # The report's files and the imports asked for here are made in the background.
+        (_("My background work"), "jobs:index", "/jobs/"),
     ]
 
 
@@ -269,7 +271,7 @@ def _sections() -> list[tuple[tuple[str, ...], frozenset[str], Subnav]]:
         (("/mail/",), EVERYONE, _mail_subnav),
         (("/care/",), CARE_ROLES, _care_subnav),
         (("/emulation/",), EVERYONE, _emulation_subnav),
-        (("/planning/",), PLANNING_ROLES, _planning_subnav),
+        (("/planning/", "/jobs/"), PLANNING_ROLES, _planning_subnav),
         (("/dossiers/",), DOSSIER_ROLES, _dossiers_subnav),
         (("/goods/", "/telecom/"), GOODS_ROLES, _goods_subnav),
         (("/press/",), PRESS_ROLES, _press_subnav),

@@ -207,8 +207,14 @@ def test_old_jobs_and_their_files_are_forgotten(director: Any, settings: Any) ->
         status=JobStatus.DONE, finished_at=timezone.now() - dt.timedelta(days=8), result=b"x"
     )
     recent = Job.objects.create(kind="import", title="new", requested_by=director, language="vi")
+    cut = Job.objects.create(kind="import", title="cut", requested_by=director, language="vi")
+    Job.objects.filter(pk=cut.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(hours=7)
+    )
     assert services.job_prune() == 1
-    assert list(Job.objects.all()) == [recent]
+    assert set(Job.objects.all()) == {recent, cut}
+    cut.refresh_from_db()
+    assert cut.status == JobStatus.FAILED and "bị gián đoạn" in cut.message
 
 
 def test_on_the_database_queue_the_job_waits_for_the_worker_and_the_page_polls(
@@ -236,3 +242,52 @@ def test_on_the_database_queue_the_job_waits_for_the_worker_and_the_page_polls(
     ).content.decode()
     assert part.startswith('<div id="job-status"') and "hx-trigger" not in part
     assert 'data-testid="job-download"' in part
+
+
+def test_an_administrator_rebuilds_the_rollups_in_the_background(
+    world: Any, admin_user: Any, director: Any, client_as: Any
+) -> None:
+    from buudien.finance import ledger
+    from buudien.finance.models import DailyBalance
+
+    ledger.entry_post(
+        actor=None,
+        idempotency_key="rebuild-1",
+        kind="fee",
+        reference="x",
+        legs=[
+            ledger.Leg(
+                ledger.account_for_drawer(world.point_a),
+                ledger.account_for_revenue("20", "registered"),
+                50_000,
+                "registered",
+            )
+        ],
+        province_code="20",
+        point=world.point_a,
+        business_date=dt.date(2023, 3, 5),
+    )
+    before = sorted(DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total"))
+    DailyBalance.objects.all().delete()
+
+    client = client_as(admin_user)
+    page = client.get("/finance/trial-balance/?province=20").content.decode()
+    assert 'data-testid="rebuild"' in page
+    response = client.post("/finance/rollups/rebuild/", {"province": "20"})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == JobStatus.DONE and job.total >= 1 and job.done == job.total
+    assert sorted(DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total")) == (
+        before
+    )
+    # A director reads the trial balance, and rebuilds nothing.
+    other = client_as(director)
+    assert (
+        'data-testid="rebuild"'
+        not in other.get("/finance/trial-balance/?province=20").content.decode()
+    )
+    assert other.post("/finance/rollups/rebuild/", {"province": "20"}).status_code == 403
+    api = other.post(
+        "/api/finance/rollups/rebuild", {"province": "20"}, content_type="application/json"
+    )
+    assert api.status_code == 403 and Job.objects.count() == 1
