@@ -125,7 +125,7 @@ def units_update(request: HttpRequest, code: str, payload: UnitPatch) -> Any:
 @router.get("/points", response=list[PointOut], summary="List service points in your scope")
 @paginate
 def points_list(request: HttpRequest, filters: Query[PointFilters]) -> Any:
-    return selectors.point_list(
+    points = selectors.point_list(
         user=request.user,
         q=filters.q,
         kind=filters.kind or "",
@@ -135,7 +135,8 @@ def points_list(request: HttpRequest, filters: Query[PointFilters]) -> Any:
         cashless=filters.cashless,
         service=filters.service or "",
         active_on=filters.active_on,
-    ).prefetch_related("offers")
+    )
+    return selectors.with_services(points)
 
 
 @router.get("/points/{code}", response=PointOut, summary="One service point")

@@ -76,6 +76,9 @@ class PointOut(Schema):
 
     @staticmethod
     def resolve_services(obj: object) -> list[str]:
+        if hasattr(obj, "service_list"):  # selectors.with_services: a list's, in one query
+            listed: str | None = obj.service_list
+            return sorted(listed.split(",")) if listed else []
         offers = getattr(obj, "offers", None)
         return sorted(o.service for o in offers.all()) if offers is not None else []
 

@@ -313,6 +313,29 @@ def test_it_lists_points_with_a_pinned_number_of_queries(
     assert "Bưu cục Đồng Đăng" in response.content.decode()
 
 
+def test_the_api_searches_points_without_diacritics_with_their_services_in_one_query(
+    client_as, director, world, django_assert_max_num_queries
+):
+    from buudien.network.models import PointService
+
+    for n, offered in enumerate([["registered", "ems", "collection"], [], ["pension"]]):
+        point = PointFactory(
+            code=f"26{n:04d}", name=f"Bưu cục Đồng Đăng {n}", unit=world.unit_a,
+            commune=world.commune_a,
+        )  # fmt: skip
+        PointService.objects.bulk_create(PointService(point=point, service=s) for s in offered)
+    client = client_as(director)
+    client.get("/api/network/points", {"q": "dong dang"})  # the session read once
+    # the session, the user, the user's unit, the count, the points with their services
+    with django_assert_max_num_queries(5):
+        response = client.get("/api/network/points", {"q": "dong dang"})
+    assert response.status_code == 200, response.content
+    found = {p["code"]: p["services"] for p in response.json()["items"]}
+    assert found["260000"] == ["collection", "ems", "registered"]
+    assert found["260001"] == []
+    assert found["260002"] == ["pension"]
+
+
 def test_it_answers_htmx_with_only_the_rows(client_as, director):
     response = client_as(director).get(
         reverse("network:points"), {"q": "chi lang"}, HTTP_HX_REQUEST="true"
