@@ -6,9 +6,11 @@ local PostgreSQL when it answers), because Django's settings are fixed per proce
     python -m bench                          # all of them, on both databases
     python -m bench tracking_ingest          # some of them (names without "bench.")
     python -m bench tracking_ingest --db sqlite
+    python -m bench year_report --full --db postgresql
     BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/h_mail python -m bench tracking_ingest
 
-Sizes come from each benchmark's environment variables (BENCH_EVENTS for tracking_ingest).
+Sizes come from each benchmark's environment variables (BENCH_EVENTS for tracking_ingest);
+the defaults run in minutes, ``--full`` runs year_report at its goal's size (10M postings).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ BENCHMARKS = [
     "bench.goods_sale",
     "bench.press_allocation",
     "bench.year_report",
+    "bench.counter_http",
 ]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/buudien_bench")
 
@@ -53,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     names = [module.removeprefix("bench.") for module in BENCHMARKS]
     parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(names))
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the sizes of the goals (year_report: 10M postings on PostgreSQL, 2M on SQLite)",
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.names) - set(names))
     if unknown:
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         for label, url in targets:
             with tempfile.TemporaryDirectory() as data_dir:
                 env = {**os.environ, "BUUDIEN_DATA_DIR": data_dir, "BENCH_DB_LABEL": label}
+                if args.full:
+                    env["BENCH_FULL"] = "1"
                 env.pop("DATABASE_URL", None)
                 if url:
                     env["DATABASE_URL"] = url

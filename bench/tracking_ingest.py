@@ -7,7 +7,8 @@ the status update of every item touched, in one transaction per batch.
 Raw baseline: the same rows, already resolved to ids, written into the same table in the same
 batches, one transaction each: psycopg ``cursor.copy`` + ``write_row`` on PostgreSQL, one
 prepared executemany on SQLite. Batches of the two alternate, so both meet a table of the
-same size.
+same size. Goal: ours at least 50% of raw's rows/s, the median of the batches' ratios (each
+batch of ours against the raw batch just before it).
 
 The stream is realistic for the network: every batch is one leg (EMA, EMB, ... EMI) of 10,000
 different items, so each batch also updates 10,000 items. The items are ordinary letters: a
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import statistics
 import sys
 import time
 
@@ -31,6 +33,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench.common import goal  # noqa: E402
 from buudien.core.bizdays import VIETNAM  # noqa: E402
 from buudien.core.s10 import s10_make  # noqa: E402
 from buudien.mail.choices import MailService, Zone  # noqa: E402
@@ -212,6 +215,7 @@ def main() -> int:
                 cursor.execute(f"ANALYZE {PostalItem._meta.db_table}")
         ours_s = raw_s = 0.0
         ours_n = raw_n = 0
+        ratios: list[float] = []  # each batch's ours / raw in rows/s, the pair one after the other
         began = time.perf_counter()
         for events, raw in batches(user, points, items):
             if connection.vendor != "postgresql":
@@ -224,6 +228,7 @@ def main() -> int:
             assert result.accepted == len(events) and not result.rejected, result.rejected[:3]
             raw_s += t1 - t0
             ours_s += t2 - t1
+            ratios.append((t1 - t0) / (t2 - t1))
             raw_n += len(raw)
             ours_n += result.accepted
             if t2 - began > MAX_SECONDS:
@@ -238,10 +243,19 @@ def main() -> int:
         print(f"\nTracking event ingestion, {ours_n:,} events in batches of {BATCH:,}, {label}")
         print(f"  raw {baseline:<38} {raw_rate:>10,.0f} rows/s   ({raw_s:.1f} s)")
         print(f"  ours: events_ingest (validate + write + status) {ours_rate:>10,.0f} rows/s")
-        ratio = ours_rate / raw_rate
-        verdict = "OK" if ratio >= 0.5 else "BELOW the 50% requirement"
-        print(f"  ours / raw = {ratio:.0%} ({verdict}); items delivered: {delivered:,}")
-        return 0
+        ratio = statistics.median(ratios)
+        print(
+            f"  ours / raw = {ours_rate / raw_rate:.0%} over the run; items delivered: "
+            f"{delivered:,}"
+        )
+        print(
+            goal(
+                f"ours ≥ 50% of raw's rows/s, median of the {len(ratios)} interleaved batches "
+                f"= {ratio:.0%} (lowest {min(ratios):.0%}, highest {max(ratios):.0%})",
+                ratio >= 0.5,
+            )
+        )
+        return 0 if ratio >= 0.5 else 1
     finally:
         cleanup()
 
