@@ -48,7 +48,8 @@ from buudien.finance import ledger
 from buudien.finance.choices import EntryKind
 from buudien.finance.models import Account, DailyFigure
 from buudien.network.choices import PointKind
-from buudien.network.models import PointService, ServicePoint
+from buudien.network.demo import PROVINCE_UNIT_CODE
+from buudien.network.models import PointService, ServicePoint, Unit
 from buudien.people.choices import Role
 from buudien.people.models import User
 
@@ -247,6 +248,75 @@ class Takings:
             )
             self.deposits += 1
         return postings
+
+
+class Owed:
+    """What the post owes its partners (``3388.partner.<partner>``) for each month's
+    operations, paid from ``bank`` on the first business day from the ``SETTLE_DAY``
+    of the next month. ``name`` keeps one step's payments apart from another's."""
+
+    def __init__(self, bank: Account, name: str) -> None:
+        self.bank, self.name = bank, name
+        self.due: dict[dt.date, dict[Account, int]] = defaultdict(lambda: defaultdict(int))
+        self.payments = 0
+
+    def add(self, day: dt.date, payable: Account, amount: int) -> None:
+        self.due[day.replace(day=1)][payable] += amount
+
+    def paid(self, day: dt.date) -> list[ledger.Posting]:
+        """The payments of ``day``: the months whose day of payment has come."""
+        postings = []
+        for month in sorted(self.due):
+            if (month + dt.timedelta(days=32)).replace(day=SETTLE_DAY) > day:
+                continue
+            for account, amount in sorted(self.due.pop(month).items(), key=lambda i: i[0].code):
+                if not amount:
+                    continue
+                postings.append(
+                    ledger.Posting(
+                        idempotency_key=f"{self.name}:{account.code}:{month:%Y%m}",
+                        kind=EntryKind.COLLECTION_SETTLEMENT,
+                        reference=f"TT{month:%y%m}",
+                        legs=[ledger.Leg(account, self.bank, amount)],
+                        business_date=day,
+                        memo=_("Settlement of %(month)s") % {"month": f"{month:%m/%Y}"},
+                    )
+                )
+        self.payments += len(postings)
+        return postings
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a step at a province's pace needs: its scale, the province, the accountant who
+    posts the deposits and the payments, the bank account they go through, the days."""
+
+    scale: float
+    province: Unit
+    accountant: User
+    bank: Account
+    days: list[dt.date]
+
+
+def setting() -> Setting | None:
+    """The setting of a step at a province's pace; None when it has nothing to do (pace 0,
+    no province, no ledger yet)."""
+    scale = pace_factor()
+    province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
+    accountant = (
+        User.objects.filter(role=Role.ACCOUNTANT, unit=province).order_by("pk").first()
+        if province is not None
+        else None
+    )
+    bank = (
+        Account.objects.filter(province_code=PROVINCE, code__startswith=ledger.BANK_PREFIX)
+        .order_by("-balance", "code")
+        .first()
+    )
+    days = pace_days() if scale else []
+    if not days or province is None or accountant is None or bank is None:
+        return None
+    return Setting(scale, province, accountant, bank, days)
 
 
 class _Year:

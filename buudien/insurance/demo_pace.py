@@ -17,7 +17,7 @@ and the ledger all have that magnitude:
   ``policy_issue`` would issue, written in a few statements;
 - the premiums are deposited at the bank as the points do (``finance.demo.Takings``), and
   each month's premiums less the commission are paid to the insurers on the 10th of the
-  next month (``telecom.demo_pace.Owed``).
+  next month (``finance.demo.Owed``).
 
 ``BUUDIEN_DEMO_PACE`` scales it (0 skips it). Seeded and repeatable; a second build changes
 nothing.
@@ -39,11 +39,11 @@ from buudien.core.catalogue import Service
 from buudien.core.money import format_number, format_vnd
 from buudien.finance import demo as pace
 from buudien.finance import ledger
+from buudien.finance.demo import Owed, setting
 from buudien.insurance import services
 from buudien.insurance.choices import ProductKind
 from buudien.insurance.demo import PRODUCTS, PROVINCE, Counter, _counters, _People
 from buudien.insurance.models import Policy, Product
-from buudien.telecom.demo_pace import Owed, setting
 
 POLICIES = 65_000
 KEY = "pace"  # the policies' keys: pace-<yyyymmdd>-<n>

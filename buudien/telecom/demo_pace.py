@@ -34,7 +34,6 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -45,13 +44,11 @@ from buudien.core.catalogue import Service
 from buudien.core.money import format_number, format_vnd
 from buudien.finance import demo as pace
 from buudien.finance import ledger
-from buudien.finance.choices import EntryKind
+from buudien.finance.demo import Owed, setting
 from buudien.finance.models import Account
 from buudien.goods.demo import Outlet, _outlets
 from buudien.goods.services import commission_of
-from buudien.network.demo import PROVINCE_UNIT_CODE
-from buudien.network.models import ServicePoint, Unit
-from buudien.people.choices import Role
+from buudien.network.models import ServicePoint
 from buudien.people.models import User
 from buudien.telecom import services
 from buudien.telecom.demo import CARDS, OPERATORS, PROVINCE, TOPUPS, _phone, _pick
@@ -65,75 +62,6 @@ SHOP_CARDS = [(50_000, 2), (100_000, 4), (200_000, 3), (500_000, 1)]  # what sho
 SHOP_QUANTITIES = [(10, 3), (15, 2), (20, 3)]
 KEY = "pace"  # the sales' keys: pace-<yyyymmdd>-<n>
 SPARE = 0.02  # codes received beyond what a month sells
-
-
-class Owed:
-    """What the post owes its partners (``3388.partner.<partner>``) for each month's
-    operations, paid from ``bank`` on the first business day from the ``pace.SETTLE_DAY``
-    of the next month. ``name`` keeps one step's payments apart from another's."""
-
-    def __init__(self, bank: Account, name: str) -> None:
-        self.bank, self.name = bank, name
-        self.due: dict[dt.date, dict[Account, int]] = defaultdict(lambda: defaultdict(int))
-        self.payments = 0
-
-    def add(self, day: dt.date, payable: Account, amount: int) -> None:
-        self.due[day.replace(day=1)][payable] += amount
-
-    def paid(self, day: dt.date) -> list[ledger.Posting]:
-        """The payments of ``day``: the months whose day of payment has come."""
-        postings = []
-        for month in sorted(self.due):
-            if (month + dt.timedelta(days=32)).replace(day=pace.SETTLE_DAY) > day:
-                continue
-            for account, amount in sorted(self.due.pop(month).items(), key=lambda i: i[0].code):
-                if not amount:
-                    continue
-                postings.append(
-                    ledger.Posting(
-                        idempotency_key=f"{self.name}:{account.code}:{month:%Y%m}",
-                        kind=EntryKind.COLLECTION_SETTLEMENT,
-                        reference=f"TT{month:%y%m}",
-                        legs=[ledger.Leg(account, self.bank, amount)],
-                        business_date=day,
-                        memo=_("Settlement of %(month)s") % {"month": f"{month:%m/%Y}"},
-                    )
-                )
-        self.payments += len(postings)
-        return postings
-
-
-@dataclass(frozen=True)
-class Setting:
-    """What a step at a province's pace needs: its scale, the province, the accountant who
-    posts the deposits and the payments, the bank account they go through, the days."""
-
-    scale: float
-    province: Unit
-    accountant: User
-    bank: Account
-    days: list[dt.date]
-
-
-def setting() -> Setting | None:
-    """The setting of a step at a province's pace; None when it has nothing to do (pace 0,
-    no province, no ledger yet)."""
-    scale = pace.pace_factor()
-    province = Unit.objects.filter(code=PROVINCE_UNIT_CODE).first()
-    accountant = (
-        User.objects.filter(role=Role.ACCOUNTANT, unit=province).order_by("pk").first()
-        if province is not None
-        else None
-    )
-    bank = (
-        Account.objects.filter(province_code=PROVINCE, code__startswith=ledger.BANK_PREFIX)
-        .order_by("-balance", "code")
-        .first()
-    )
-    days = pace.pace_days() if scale else []
-    if not days or province is None or accountant is None or bank is None:
-        return None
-    return Setting(scale, province, accountant, bank, days)
 
 
 def build(*, seed: int, report: Callable[[str], None]) -> str:
