@@ -19,7 +19,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 PREPARE_AFTER = 0  # psycopg's prepare_threshold while such a query runs
@@ -42,11 +42,12 @@ def bind(params: list[Any], values: dict[Any, Any]) -> list[Any]:
 
 def rows(sql: str, params: list[Any], *, one: bool = False) -> list[tuple[Any, ...]]:
     """Run a compiled query: on PostgreSQL as a prepared statement."""
-    if connection.vendor == "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` looks it up on every use
+    if db.vendor == "postgresql":
         import psycopg
 
-        connection.ensure_connection()
-        raw = connection.connection
+        db.ensure_connection()
+        raw = db.connection
         threshold = raw.prepare_threshold
         raw.prepare_threshold = PREPARE_AFTER
         try:
@@ -55,15 +56,15 @@ def rows(sql: str, params: list[Any], *, one: bool = False) -> list[tuple[Any, .
                 return cursor.fetchmany(1) if one else cursor.fetchall()
         finally:
             raw.prepare_threshold = threshold
-    if connection.queries_logged or connection.execute_wrappers:
-        with connection.cursor() as counted:  # seen by whoever counts or logs queries
+    if db.queries_logged or db.execute_wrappers:
+        with db.cursor() as counted:  # seen by whoever counts or logs queries
             counted.execute(sql, params)
             return counted.fetchmany(1) if one else counted.fetchall()
     # SQLite, nobody watching: the driver's own cursor, without Django's wrapper and its
     # rewriting of the placeholders on every call (a third of a lookup's time in SQL).
-    connection.ensure_connection()
-    with connection.wrap_database_errors:  # Django's exceptions, as through its cursor
-        cursor = connection.connection.execute(_qmarks(sql), params)
+    db.ensure_connection()
+    with db.wrap_database_errors:  # Django's exceptions, as through its cursor
+        cursor = db.connection.execute(_qmarks(sql), params)
         try:
             return cursor.fetchmany(1) if one else cursor.fetchall()
         finally:
