@@ -16,12 +16,23 @@ def plus(a: int | None, b: int | None) -> int | None:
     return a if b is None else a + b
 
 
+# The names of each Summable's fields (``fields`` is slow to ask on every addition: a
+# report adds some tens of thousands of groups).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class Summable:
     """A dataclass of figures (int or None) that adds another of its kind, field by field."""
 
     def add(self, other: Any) -> None:
-        for name in (f.name for f in fields(self)):  # type: ignore[arg-type]
-            setattr(self, name, plus(getattr(self, name), getattr(other, name)))
+        names = _FIELDS.get(type(self))
+        if names is None:
+            names = _FIELDS[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        for name in names:
+            theirs = getattr(other, name)
+            if theirs is not None:  # plus(): None is "no data"
+                ours = getattr(self, name)
+                setattr(self, name, theirs if ours is None else ours + theirs)
 
 
 class Grouped(Protocol):

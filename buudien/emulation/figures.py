@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -121,44 +122,84 @@ def _decided_in(periods: list[tuple[dt.date, dt.date]]) -> Q:
     return spans
 
 
+@dataclass(frozen=True)
+class _Award:
+    """What the report shows of an award: its row and its recipient's names, read as values
+    (a model instance with its person and unit costs ten times as much, on some thousands)."""
+
+    pk: int
+    kind: str
+    name: str
+    level: str
+    person_id: int | None
+    issuer: str
+    decision_number: str
+    decision_date: dt.date | None
+    person_full_name: str | None
+    person_username: str | None
+    person_position: str | None
+    unit_name: str | None
+
+    @property
+    def title(self) -> str:
+        """As ``Award.title``: the kind, or the name of another title or award."""
+        return self.name if self.kind == AwardKind.OTHER else str(AwardKind(self.kind).label)
+
+
+_AWARD_COLUMNS = (
+    "pk",
+    "kind",
+    "name",
+    "level",
+    "person_id",
+    "issuer",
+    "decision_number",
+    "decision_date",
+    "person__full_name",
+    "person__username",
+    "person__position",
+    "unit__name",
+)
+
+
 def _awards_in(
     province: Unit, unit: Unit, periods: list[tuple[dt.date, dt.date]]
-) -> list[list[Award]]:
+) -> list[list[_Award]]:
     """The awards given in each of ``periods`` (apart from each other) in one read, by the
     date of their decision."""
     spans = _decided_in(periods)
-    found = list(
-        Award.objects.filter(
+    found = [
+        _Award(*row)
+        for row in Award.objects.filter(
             spans,
             province_code=province.province_code,
             status=AwardStatus.AWARDED,
             unit_path__startswith=unit.path,
         )
-        .select_related("person", "unit")
         .order_by("decision_date", "pk")
-    )
+        .values_list(*_AWARD_COLUMNS)
+    ]
     return [
         [award for award in found if award.decision_date and start <= award.decision_date <= end]
         for start, end in periods
     ]
 
 
-def _per(awards: list[Award], key: Any) -> dict[Any, Counter[str]]:
+def _per(awards: list[_Award], key: Any) -> dict[Any, Counter[str]]:
     out: dict[Any, Counter[str]] = {}
     for award in awards:
         out.setdefault(key(award), Counter())["persons" if award.person_id else "units"] += 1
     return out
 
 
-def _recipient(award: Award) -> str:
-    if award.person_id and award.person is not None:
-        person = award.person
-        name = person.full_name or person.username
-        return f"{name}, {person.position}" if person.position else name
-    return award.unit.name if award.unit is not None else ""
+def _recipient(award: _Award) -> str:
+    if award.person_id and award.person_username is not None:
+        name = award.person_full_name or award.person_username
+        return f"{name}, {award.person_position}" if award.person_position else name
+    return award.unit_name if award.unit_name is not None else ""
 
 
-def _awards(now: list[Award], before: list[Award]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _awards(now: list[_Award], before: list[_Award]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     levels, levels_before = _per(now, lambda a: a.level), _per(before, lambda a: a.level)
     kinds, kinds_before = _per(now, lambda a: a.title), _per(before, lambda a: a.title)
     first_seen: dict[str, tuple[int, str]] = {}
