@@ -247,7 +247,7 @@ import datetime as dt
 import functools
 import math
 import operator
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -255,7 +255,17 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -706,6 +716,26 @@ class Figures:
         self.cells: dict[_Key, _Cell] = defaultdict(_Cell)
         self._load()
 
+    @functools.cached_property
+    def _names(self) -> dict[str, dict[int, str]]:
+        """The names of the province's telecom operators, insurers and press titles by id:
+        one read, the first time a section asks for one of them."""
+        out: dict[str, dict[int, str]] = {"operator": {}, "insurer": {}, "title": {}}
+        reads = [
+            model.objects.filter(province_code=self.province.province_code)
+            .annotate(of=Value(of, output_field=CharField()))
+            .order_by()
+            .values_list("of", "pk", "name")
+            for model, of in ((Operator, "operator"), (Insurer, "insurer"), (Title, "title"))
+        ]
+        for of, pk, name in reads[0].union(*reads[1:], all=True).order_by():
+            out[of][pk] = name
+        return out
+
+    def names(self, of: str) -> dict[int, str]:
+        """The names of the province's ``operator``s, ``insurer``s or ``title``s by id."""
+        return self._names[of]
+
     def points_of(self, unit: Unit | None) -> dict[int, tuple[str, str]]:
         """The points of ``unit``'s subtree (the province's for None), each with its unit's
         path and kind: what a service's ``SubtreeFigures`` reads of them."""
@@ -1124,12 +1154,18 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
     commune with a counter), out of all the province's communes when the unit is the
     province (a smaller unit has no commune list of its own: total and % are null)."""
     points = ServicePoint.objects.in_force_on(day).filter(unit_path__startswith=unit.path)
-    grouped = points.order_by().values_list("kind").annotate(n=Count("pk"))
-    counts = dict(grouped.values_list("kind", "n"))
-    by_kind = {kind: counts.get(kind, 0) for kind in PointKind.values}
     cashless = Q(cashless=True)
     if apps.is_installed("buudien.cashless"):
         cashless |= Q(cashless_record__since__lte=day)
+    # The points serving that day, each with its kind, communes and whether it took cashless
+    # payments by then, in one read.
+    rows = list(
+        points.order_by()
+        .annotate(is_cashless=ExpressionWrapper(cashless, output_field=BooleanField()))
+        .values_list("kind", "commune", "commune_legacy", "is_cashless")
+    )
+    counts = Counter(kind for kind, _commune, _legacy, _cashless in rows)
+    by_kind = {kind: counts.get(kind, 0) for kind in PointKind.values}
     structure = AdminAreaStructure.in_force_on(day)
     communes = set(
         AdminArea.objects.in_force_on(day)
@@ -1140,8 +1176,11 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
         )
         .values_list("pk", flat=True)
     )
-    covered = network_selectors.covered_communes(
-        points.filter(kind__in=PointKind.with_counter()), day, communes
+    with_counter = set(PointKind.with_counter())
+    covered = network_selectors.communes_of(
+        [(commune, legacy) for kind, commune, legacy, _c in rows if kind in with_counter],
+        day,
+        communes,
     )
     communes_total = (len(communes) or None) if unit.pk == province.pk else None
     communes_covered = len(covered & communes)
@@ -1150,7 +1189,7 @@ def network_at(*, province: Unit, unit: Unit, day: dt.date) -> dict[str, Any]:
         "points_by_kind": by_kind,
         "points_total": sum(by_kind.values()),
         "bdvhx_multi_service": _multi_service(points.filter(kind=PointKind.BDVHX)),
-        "cashless_points": points.filter(cashless).distinct().count(),
+        "cashless_points": sum(1 for *_point, is_cashless in rows if is_cashless),
         "communes_total": communes_total,
         "communes_covered": communes_covered,
         "coverage_pct": pct(communes_covered, communes_total),
@@ -1526,13 +1565,12 @@ def goods(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
 def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     """The report's section of telecom (see the module docstring) over the period of
     ``figures`` against the same period a year before."""
-    code = province.province_code
     now, before = both_periods(
         telecom_figures.TelecomFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
-    names = dict(Operator.objects.filter(province_code=code).values_list("pk", "name"))
+    names = figures.names("operator")
 
     def rows(
         found: dict[Any, telecom_figures.Tally],
@@ -1583,13 +1621,12 @@ def telecom(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
 def insurance(*, province: Unit, unit: Unit, figures: Figures) -> dict[str, Any]:
     """The report's section of insurance (see the module docstring) over the period of
     ``figures`` against the same period a year before."""
-    code = province.province_code
     now, before = both_periods(
         insurance_figures.InsuranceFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     bdvhx, bdvhx_last = now.bdvhx(), before.bdvhx()
-    insurers = dict(Insurer.objects.filter(province_code=code).values_list("pk", "name"))
+    insurers = figures.names("insurer")
     per, per_last = now.by_insurer(), before.by_insurer()
     per_insurer = []
     for pk in sorted(set(per) | set(per_last), key=lambda pk: str(insurers.get(pk, ""))):
@@ -1622,13 +1659,12 @@ def press(
     """The report's section of the press and the public press (see the module docstring)
     over the period of ``figures`` against the same period a year before; their revenue is
     the services' (``services``: the report's rows by code)."""
-    code = province.province_code
     now, before = both_periods(
         press_figures.PressFigures, province=province, unit=unit, figures=figures
     )
     this, last = now.total(), before.total()
     reach, reach_last = press_figures.recipients_of([now, before])
-    names = dict(Title.objects.filter(province_code=code).values_list("pk", "name"))
+    names = figures.names("title")
     per, per_last = now.by_title(), before.by_title()
     per_title = []
     for pk in sorted(set(per) | set(per_last), key=lambda pk: str(names.get(pk, ""))):
