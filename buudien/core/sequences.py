@@ -1,25 +1,31 @@
 """Named counters taken atomically: S10 serials per office, receipt numbers.
 
-A block of values is taken with one ``UPDATE core_sequence SET value = value + count``. The
-UPDATE itself serialises the takers: on PostgreSQL the second waits on the row lock of the
-first until it commits, then adds to the committed value; on SQLite the transaction begins
-IMMEDIATE (see settings), so writers queue on the database lock. Either way two calls never
-get overlapping blocks. A taker inside a longer transaction keeps the row locked until that
-transaction ends, so take numbers late in a service, not early.
+A block of values is taken with one statement (``INSERT ... ON CONFLICT DO UPDATE SET value =
+value + count RETURNING value``, which creates the counter on first use). It serialises the
+takers: on PostgreSQL the second waits on the row lock of the first until it commits, then
+adds to the committed value; on SQLite the transaction begins IMMEDIATE (see settings), so
+writers queue on the database lock. Either way two calls never get overlapping blocks. A
+taker inside a longer transaction keeps the row locked until that transaction ends, so take
+numbers late in a service, not early.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from buudien.core.models import Sequence
 
 
-def _advance(name: str, count: int) -> bool:
-    return Sequence.objects.filter(name=name).update(value=F("value") + count) == 1
+def _upsert_sql(extra: str = "") -> str:
+    """Add to a counter, creating it at the amount added: one statement, which locks the
+    counter's row until the transaction ends. ``extra`` is more to return with the value."""
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    return (
+        f"INSERT INTO {table} (name, value) VALUES (%s, %s) ON CONFLICT (name) "
+        f"DO UPDATE SET value = {table}.value + excluded.value RETURNING value{extra}"
+    )
 
 
 def sequence_next(name: str, count: int = 1) -> int:
@@ -27,23 +33,33 @@ def sequence_next(name: str, count: int = 1) -> int:
 
     The block is ``last - count + 1 .. last``. A counter that does not exist yet starts at 0,
     so its first value is 1. Values taken by a transaction that rolls back are given back.
+    One statement (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``), no savepoint: a
+    concurrent creator of the same row is waited for and added to, on both databases.
     """
     if count < 1:
         raise ValueError("count must be 1 or more")
     if not name:
         raise ValueError("a sequence needs a name")
-    with transaction.atomic():
-        if not _advance(name, count):
-            try:
-                # The savepoint keeps the outer transaction usable if another taker created
-                # the row first (PostgreSQL waits for that taker, then reports the clash).
-                with transaction.atomic():
-                    Sequence.objects.create(name=name, value=count)
-                return count
-            except IntegrityError:
-                if not _advance(name, count):  # pragma: no cover - the row exists by now
-                    raise
-        return Sequence.objects.filter(name=name).values_list("value", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [name, count])
+        return int(cursor.fetchone()[0])
+
+
+def sequence_next_with(name: str, other: str) -> tuple[int, int | None]:
+    """``sequence_next(name)`` and, read by the same statement, the value of the counter
+    ``other`` (None when it does not exist): the S10 serials' office count and its block."""
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    # On PostgreSQL the subquery reads with the statement's snapshot, taken before it waited
+    # for the row of ``name``: locking ``other`` (FOR SHARE) reads its latest committed value,
+    # as another taker of ``name`` may have changed it while this one waited.
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert_sql(f", (SELECT s.value FROM {table} s WHERE s.name = %s{lock})"),
+            [name, 1, other],
+        )
+        value, found = cursor.fetchone()
+    return int(value), None if found is None else int(found)
 
 
 _CHUNK = 400

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from buudien.core.models import Sequence
-from buudien.core.sequences import sequence_next, sequence_next_many
+from buudien.core.sequences import sequence_next, sequence_next_many, sequence_next_with
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs a real PostgreSQL"
@@ -98,12 +98,25 @@ def test_it_refuses_a_counter_without_a_name() -> None:
 
 
 @pytest.mark.django_db
-def test_it_takes_one_value_in_two_queries_once_the_counter_exists(
+def test_it_takes_one_value_in_one_statement_whether_the_counter_exists_or_not(
     django_assert_num_queries: Callable[..., object],
 ) -> None:
     Sequence.objects.create(name="receipts", value=1)
-    with django_assert_num_queries(4):  # SAVEPOINT, UPDATE, SELECT, RELEASE
+    with django_assert_num_queries(1):  # INSERT ... ON CONFLICT DO UPDATE ... RETURNING
         assert sequence_next("receipts") == 2
+    with django_assert_num_queries(1):
+        assert sequence_next("labels", 3) == 3
+    assert dict(Sequence.objects.values_list("name", "value")) == {"receipts": 2, "labels": 3}
+
+
+@pytest.mark.django_db
+def test_it_takes_a_value_with_another_counter_read_by_the_same_statement(
+    django_assert_num_queries: Callable[..., object],
+) -> None:
+    Sequence.objects.create(name="office:block", value=7)
+    with django_assert_num_queries(1):
+        assert sequence_next_with("office", "office:block") == (1, 7)
+    assert sequence_next_with("office", "nothing") == (2, None)
 
 
 def _take_concurrently(name: str, threads: int, calls: int, count: int) -> list[int]:
