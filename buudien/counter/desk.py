@@ -148,13 +148,21 @@ def once_per_key[M: models.Model](
     same: Callable[[M], bool] | None = None,
     reused: Callable[[M], DomainError] | None = None,
     key_field: str = "idempotency_key",
+    optimistic: bool = False,
+    clash: Callable[[], DomainError] | None = None,
 ) -> M:
     """The row recorded under ``key`` already, or ``work()`` in one transaction.
 
     A row found under the key must be the same request: its ``fingerprint`` column equal to
     ``fingerprint``, or ``same(row)`` true; else ``reused(row)`` (or the general refusal) is
     raised. Two requests racing with one key: the loser's insert clashes and it returns the
-    winner's row."""
+    winner's row.
+
+    ``optimistic``: the key is looked for only when the work fails (its insert clashes with
+    the row under the key, which rolls it back whole, or it is refused): a first request,
+    the usual one, spares that query. For a ``work`` whose writes under the key can only be
+    undone by rolling back (no message sent, no file written). ``clash()``: the refusal
+    when an insert clashed with no row under the key (another unique constraint)."""
 
     def existing() -> M | None:
         rows = model._default_manager.filter(province_code=province_code, **{key_field: key})
@@ -169,18 +177,27 @@ def once_per_key[M: models.Model](
             raise reused(row) if reused is not None else key_reused(key)
         return row
 
-    row = existing()
-    if row is not None:
-        return row
+    if not optimistic:
+        row = existing()
+        if row is not None:
+            return row
     try:
         with transaction.atomic():
             return work()
     except IntegrityError:
         row = existing()
         if row is None:
+            if clash is not None:
+                raise clash() from None
             raise DomainError(
                 _("Another operation took the same number at the same moment: try again.")
             ) from None
+        return row
+    except DomainError:
+        # A retry is answered with its row even when the request would be refused now.
+        row = existing() if optimistic else None
+        if row is None:
+            raise
         return row
 
 
@@ -320,16 +337,27 @@ class Desk:
         )
 
     def post(
-        self, *, kind: str, legs: Sequence[ledger.Leg], reference: str, key: str, memo: str = ""
+        self,
+        *,
+        kind: str,
+        legs: Sequence[ledger.Leg],
+        reference: str,
+        key: str,
+        memo: str = "",
+        savepoint: bool = True,
     ) -> Entry:
         """The entry of ``posting`` posted now."""
         return self.book(
-            self.posting(kind=kind, legs=legs, reference=reference, key=key, memo=memo)
+            self.posting(kind=kind, legs=legs, reference=reference, key=key, memo=memo),
+            savepoint=savepoint,
         )
 
-    def book(self, posting: ledger.Posting) -> Entry:
-        """One entry a service built (``posting``, or its own ``ledger.Posting``) posted now."""
-        return ledger.posting_post(actor=self.actor, province_code=self.province, posting=posting)
+    def book(self, posting: ledger.Posting, *, savepoint: bool = True) -> Entry:
+        """One entry a service built (``posting``, or its own ``ledger.Posting``) posted now.
+        ``savepoint=False`` in a ``once`` work whose refusals go up (``ledger._post``)."""
+        return ledger.posting_post(
+            actor=self.actor, province_code=self.province, posting=posting, savepoint=savepoint
+        )
 
     def post_list(self, postings: Sequence[ledger.Posting]) -> list[Entry]:
         """The entries of a list (a business customer's bills, a payout list) posted in a few
@@ -350,6 +378,8 @@ class Desk:
         key_field: str = "idempotency_key",
         prefix: str = "",
         number: Callable[[], str] | None = None,
+        optimistic: bool = False,
+        clash: Callable[[], DomainError] | None = None,
     ) -> M:
         """``work`` run once for the key (see ``once_per_key``), its row written to the audit
         log in the same transaction (``<app>.<operation>``); a replay writes nothing.
@@ -359,7 +389,8 @@ class Desk:
         The key is stored as ``<app>:<operation>:<point>:<key>`` unless the service keeps
         the key as given (``stored``, in ``key_field``); a service whose operations may come
         without a key (``key=None``) has them done each time asked. ``prefix`` or ``number``
-        make the row's reference (``Op.reference``)."""
+        make the row's reference (``Op.reference``); ``optimistic`` and ``clash`` as in
+        ``once_per_key``."""
         if (fingerprint is None) == (same is None):
             raise TypeError("Desk.once takes a fingerprint or a same() test, one of them.")
         digest = fingerprint_of(fingerprint) if fingerprint is not None else ""
@@ -382,6 +413,8 @@ class Desk:
             reused=reused,
             key_field=key_field,
             work=recorded,
+            optimistic=optimistic,
+            clash=clash,
         )
 
     def _recorded[M: models.Model](self, op: Op, operation: str, work: Callable[[Op], M]) -> M:

@@ -41,7 +41,7 @@ import time
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -212,11 +212,51 @@ def _account_ensure(
     return account
 
 
+# Accounts this process has read, by (province, code), with how to read or make each again:
+# a posting's legs may name them without a query. Accounts are never deleted, so an id keeps
+# its account; the posting still checks, as it locks them, that each id is the row of its
+# province and code (a test database rolled back and filled again reuses ids), and reads it
+# again when not (``_lock_legs``).
+_KNOWN: dict[tuple[str, str], tuple[Account, Callable[[], Account]]] = {}
+
+
+def account_known(province_code: str, code: str, read: Callable[[], Account]) -> Account:
+    """The account ``code`` of the province as this process knows it (``read()`` the first
+    time, e.g. ``lambda: account_for_drawer(point)``), for a posting's legs only: its
+    balance is not current."""
+    known = _KNOWN.get((province_code, code))
+    account = read() if known is None else known[0]
+    # The latest way to read it again: the caller's rows (its point) are the current ones.
+    _KNOWN[(province_code, code)] = (account, read)
+    return account
+
+
+def _account_again(side: Account) -> Account:
+    """The account ``side`` named, read again (made, when it is known how and is missing)."""
+    known = _KNOWN.pop((side.province_code, side.code), None)
+    if known is not None:
+        account = known[1]()
+        _KNOWN[(side.province_code, side.code)] = (account, known[1])
+        return account
+    found = Account.objects.filter(province_code=side.province_code, code=side.code).first()
+    if found is None:
+        raise DomainError(_("Unknown account."), field="legs")
+    return found
+
+
+def drawer_code(point: ServicePoint) -> str:
+    return f"{DRAWER_PREFIX}{point.code}"
+
+
+def revenue_code(service: str) -> str:
+    return f"{REVENUE_PREFIX}{service}"
+
+
 def account_for_drawer(point: ServicePoint) -> Account:
     """``1111.<point code>``: the cash drawer of a point (asset; never below zero)."""
     return _account_ensure(
         province_code=point.province_code,
-        code=f"{DRAWER_PREFIX}{point.code}",
+        code=drawer_code(point),
         kind=AccountKind.ASSET,
         name=lambda: _("Cash drawer of %(point)s") % {"point": point},
         allow_negative=False,
@@ -230,7 +270,7 @@ def account_for_revenue(province_code: str, service: str) -> Account:
         raise DomainError(_("Unknown service %(service)s.") % {"service": service}, field="service")
     return _account_ensure(
         province_code=province_code,
-        code=f"{REVENUE_PREFIX}{service}",
+        code=revenue_code(service),
         kind=AccountKind.REVENUE,
         name=lambda: _("Revenue: %(service)s") % {"service": Service(service).label},
         service=service,
@@ -643,7 +683,7 @@ def _validate(request: _Request) -> None:
         for side in (leg.debit, leg.credit):
             if not isinstance(side, Account) or side.pk is None:
                 raise DomainError(_("Unknown account."), field=f"legs.{index}")
-        if leg.debit.id == leg.credit.id:
+        if leg.debit.id == leg.credit.id and leg.debit.code == leg.credit.code:
             raise DomainError(
                 _("A transfer moves money between two different accounts, not %(code)s to itself.")
                 % {"code": leg.debit.code},
@@ -740,33 +780,37 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _lock_accounts(cursor: Any, ids: list[int]) -> dict[int, _Locked]:
+def _lock_accounts(
+    cursor: Any, ids: list[int], day_lock: tuple[str, dt.date] | None = None
+) -> dict[int, _Locked]:
     """The accounts, locked in primary-key order (PostgreSQL; SQLite's IMMEDIATE transaction
-    already holds the database's write lock)."""
+    already holds the database's write lock). With ``day_lock`` (province, day), on
+    PostgreSQL the same statement takes the shared lock of that business day after each
+    account's (one round trip; a lock taken again is the same lock)."""
+    day = ""
+    params: list[Any] = []
+    if day_lock is not None and connection.vendor == "postgresql":
+        day = ", pg_advisory_xact_lock_shared(%s, %s)"
+        params = [_DAY_LOCK_NAMESPACE, _day_lock_key(*day_lock)]
     sql = (
         "SELECT id, province_code, code, name, kind, allow_negative, balance, closed_at, point_id, "
-        f"unit_id FROM {_table(Account)} WHERE id IN ({_marks(len(ids))}) ORDER BY id"
+        f"unit_id{day} FROM {_table(Account)} WHERE id IN ({_marks(len(ids))}) ORDER BY id"
     )
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    cursor.execute(sql, ids)
+    cursor.execute(sql, [*params, *ids])
     return {
-        row[0]: _Locked(row[0], row[1], row[2], row[3], row[4], bool(row[5]), *row[6:])
+        row[0]: _Locked(row[0], row[1], row[2], row[3], row[4], bool(row[5]), *row[6:10])
         for row in cursor.fetchall()
     }
 
 
-def _find_entry_and_lock_day(cursor: Any, province: str, key: str, day: dt.date) -> int | None:
-    """The id of the entry already posted under ``key``, if any; on PostgreSQL the shared
-    lock of the business day is taken by the same statement (one round trip)."""
-    lookup = f"SELECT id FROM {_table(Entry)} WHERE province_code = %s AND idempotency_key = %s"
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            f"SELECT pg_advisory_xact_lock_shared(%s, %s), ({lookup})",
-            [_DAY_LOCK_NAMESPACE, _day_lock_key(province, day), province, key],
-        )
-        return cursor.fetchone()[1]
-    cursor.execute(lookup, [province, key])
+def _find_entry(cursor: Any, province: str, key: str) -> int | None:
+    """The id of the entry posted under ``key``, if any."""
+    cursor.execute(
+        f"SELECT id FROM {_table(Entry)} WHERE province_code = %s AND idempotency_key = %s",
+        [province, key],
+    )
     row = cursor.fetchone()
     return row[0] if row else None
 
@@ -777,14 +821,18 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _insert_entry(cursor: Any, values: list[Any], province: str, day: dt.date) -> int | None:
+def _insert_entry(
+    cursor: Any, values: list[Any], province: str, day: dt.date, *, keyed: bool = False
+) -> int | None:
     """Insert the entry unless its business day is closed (None then). Run after the day's
-    lock is held, so a close that committed meanwhile is seen."""
+    lock is held, so a close that committed meanwhile is seen. ``keyed``: nor when an entry
+    holds its key already (None too; the caller looks for it then)."""
     ops = connection.ops
+    clash = " ON CONFLICT (province_code, idempotency_key) DO NOTHING" if keyed else ""
     cursor.execute(
         f"INSERT INTO {_table(Entry)} ({_ENTRY_COLUMNS}) SELECT {_marks(len(values))} "
         f"WHERE NOT EXISTS (SELECT 1 FROM {_table(BusinessDay)} WHERE province_code = %s "
-        "AND date = %s AND closed_at IS NOT NULL) RETURNING id",
+        f"AND date = %s AND closed_at IS NOT NULL){clash} RETURNING id",
         [*values, province, ops.adapt_datefield_value(day)],
     )
     row = cursor.fetchone()
@@ -1083,45 +1131,103 @@ def _audit_later(audits: list[AuditEntry]) -> Callable[..., None]:
     return add
 
 
-def _post(request: _Request) -> Entry:
+def _checked(
+    request: _Request, ids: list[int], accounts: dict[int, _Locked], province: str
+) -> tuple[dict[int, int], dict[int, tuple[int, int, int]]]:
+    """The balance change and the (debits, credits, transfers) of each account the request
+    moves, once it is seen to be allowed: its accounts open and of the province, an entry
+    reversed once, no account that may not go negative below zero."""
+    _check_accounts(ids, accounts, province)
+    if request.reverses is not None:
+        done = Entry.objects.filter(province_code=province, reverses=request.reverses).first()
+        if done is not None:
+            raise DomainError(
+                _("Entry #%(entry)s was already reversed by entry #%(reversal)s.")
+                % {"entry": request.reverses.pk, "reversal": done.pk}
+            )
+    deltas: dict[int, int] = dict.fromkeys(ids, 0)
+    totals: dict[int, tuple[int, int, int]] = dict.fromkeys(ids, (0, 0, 0))
+    for leg in request.legs:
+        debit, credit = accounts[leg.debit.id], accounts[leg.credit.id]
+        deltas[debit.pk] += leg.amount if debit.kind in DEBIT_NORMAL else -leg.amount
+        deltas[credit.pk] += -leg.amount if credit.kind in DEBIT_NORMAL else leg.amount
+        d, c, n = totals[debit.pk]
+        totals[debit.pk] = (d + leg.amount, c, n + 1)
+        d, c, n = totals[credit.pk]
+        totals[credit.pk] = (d, c + leg.amount, n + 1)
+    for pk in ids:
+        account = accounts[pk]
+        if not account.allow_negative and account.balance + deltas[pk] < 0:
+            raise _not_enough(account, account.balance, -deltas[pk])
+    return deltas, totals
+
+
+def _leg_ids(request: _Request) -> list[int]:
+    return sorted({leg.debit.id for leg in request.legs} | {leg.credit.id for leg in request.legs})
+
+
+def _lock_legs(
+    cursor: Any, request: _Request, day_lock: tuple[str, dt.date]
+) -> tuple[_Request, list[int], dict[int, _Locked]]:
+    """The request's accounts locked (and the day's lock, on PostgreSQL), with their ids.
+    A leg may name an account this process knew (``account_known``): when its id is no
+    longer the row of its province and code, the account is read (or made) again, its
+    legs given the row, and the accounts locked again."""
+    ids = _leg_ids(request)
+    accounts = _lock_accounts(cursor, ids, day_lock)
+    stale = {
+        (side.pk, side.province_code, side.code): side
+        for leg in request.legs
+        for side in (leg.debit, leg.credit)
+        if (found := accounts.get(side.pk)) is None
+        or (found.province_code, found.code) != (side.province_code, side.code)
+    }
+    if not stale:
+        return request, ids, accounts
+    fresh = {named: _account_again(side) for named, side in stale.items()}
+
+    def current(side: Account) -> Account:
+        return fresh.get((side.pk, side.province_code, side.code), side)
+
+    legs = tuple(
+        Leg(current(leg.debit), current(leg.credit), leg.amount, leg.service)
+        for leg in request.legs
+    )
+    request = replace(request, legs=legs)
+    ids = _leg_ids(request)
+    return request, ids, _lock_accounts(cursor, ids, day_lock)
+
+
+def _post(request: _Request, *, savepoint: bool = True) -> Entry:
     """One posting, one transaction. The hot path of every counter in the province, so it is
     plain SQL rather than the ORM, which cost three to four times as much here
-    (bench/ledger_posting, docs/adr/0002-ledger.md): four statements on PostgreSQL (lock the
-    accounts; find the key and lock the day; insert the entry unless the day is closed; the
-    balances, transfers and the three rollups in one), eight on SQLite."""
+    (bench/ledger_posting, docs/adr/0002-ledger.md): three statements on PostgreSQL (lock the
+    accounts and the day; insert the entry unless the day is closed or its key is taken; the
+    balances, transfers and the three rollups in one), seven on SQLite. A key taken already
+    is looked for after the insert found it, or when a check refuses the request (a retry is
+    answered with its entry even when the request would be refused now). ``savepoint=False``
+    inside a caller's transaction: a refusal goes up to the caller, which rolls back (its
+    own savepoint or transaction), so none is needed here."""
     province = request.province_code
-    ids = sorted({leg.debit.id for leg in request.legs} | {leg.credit.id for leg in request.legs})
     wanted = _check_not_future(request)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
         # The accounts first, in primary-key order: two requests over the same accounts queue
         # here, so the second one sees the first one's entry and balances.
-        accounts = _lock_accounts(cursor, ids)
-        existing = _find_entry_and_lock_day(cursor, province, request.idempotency_key, wanted)
-        if existing is not None:
-            return _same_request_or_refuse(Entry.objects.get(pk=existing), request)
-        _check_accounts(ids, accounts, province)
-        if request.reverses is not None:
-            done = Entry.objects.filter(province_code=province, reverses=request.reverses).first()
-            if done is not None:
-                raise DomainError(
-                    _("Entry #%(entry)s was already reversed by entry #%(reversal)s.")
-                    % {"entry": request.reverses.pk, "reversal": done.pk}
-                )
+        request, ids, accounts = _lock_legs(cursor, request, (province, wanted))
 
-        deltas: dict[int, int] = dict.fromkeys(ids, 0)
-        totals: dict[int, tuple[int, int, int]] = dict.fromkeys(ids, (0, 0, 0))
-        for leg in request.legs:
-            debit, credit = accounts[leg.debit.id], accounts[leg.credit.id]
-            deltas[debit.pk] += leg.amount if debit.kind in DEBIT_NORMAL else -leg.amount
-            deltas[credit.pk] += -leg.amount if credit.kind in DEBIT_NORMAL else leg.amount
-            d, c, n = totals[debit.pk]
-            totals[debit.pk] = (d + leg.amount, c, n + 1)
-            d, c, n = totals[credit.pk]
-            totals[credit.pk] = (d, c + leg.amount, n + 1)
-        for pk in ids:
-            account = accounts[pk]
-            if not account.allow_negative and account.balance + deltas[pk] < 0:
-                raise _not_enough(account, account.balance, -deltas[pk])
+        def posted_already() -> Entry | None:
+            existing = _find_entry(cursor, province, request.idempotency_key)
+            if existing is None:
+                return None
+            return _same_request_or_refuse(Entry.objects.get(pk=existing), request)
+
+        try:
+            deltas, totals = _checked(request, ids, accounts, province)
+        except DomainError:
+            entry = posted_already()
+            if entry is not None:
+                return entry
+            raise
 
         actor = request.actor
         actor_id = _actor_id(actor)
@@ -1129,10 +1235,17 @@ def _post(request: _Request) -> Entry:
         made = _Made(request, wanted, None, _point_of(request, accounts))
         while True:
             entry_id = _insert_entry(
-                cursor, _entry_values(made, province, actor_id, now), province, made.day
+                cursor,
+                _entry_values(made, province, actor_id, now),
+                province,
+                made.day,
+                keyed=True,
             )
             if entry_id is not None:
                 break
+            entry = posted_already()
+            if entry is not None:
+                return entry
             # The day is closed: refused, unless the caller knows it is late (or the day was
             # not chosen by the caller: the default day closed meanwhile).
             if request.business_date is not None and not request.late:
@@ -1169,6 +1282,7 @@ def entry_post(
     point: ServicePoint | None = None,
     memo: str = "",
     late: bool = False,
+    savepoint: bool = True,
 ) -> Entry:
     """Post an entry of ``legs`` atomically and return it (or the entry already posted under
     ``idempotency_key`` for the same request). Refused with a DomainError, nothing posted:
@@ -1191,7 +1305,7 @@ def entry_post(
         memo=memo,
     )
     _validate(request)
-    return _with_retries(lambda: _post(request))
+    return _with_retries(lambda: _post(request, savepoint=savepoint))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1210,8 +1324,10 @@ class Posting:
     actor: Any = None  # who made it, when not the list's actor (a list of several clerks')
 
 
-def posting_post(*, actor: Any, province_code: str, posting: Posting) -> Entry:
-    """``entry_post`` of one ``Posting``."""
+def posting_post(
+    *, actor: Any, province_code: str, posting: Posting, savepoint: bool = True
+) -> Entry:
+    """``entry_post`` of one ``Posting`` (``savepoint``: see ``_post``)."""
     return entry_post(
         actor=actor,
         idempotency_key=posting.idempotency_key,
@@ -1223,6 +1339,7 @@ def posting_post(*, actor: Any, province_code: str, posting: Posting) -> Entry:
         point=posting.point,
         memo=posting.memo,
         late=posting.late,
+        savepoint=savepoint,
     )
 
 

@@ -237,6 +237,24 @@ def test_it_refuses_an_account_that_does_not_exist(world, drawer_a):
     assert Entry.objects.count() == 0
 
 
+def test_an_account_known_by_a_stale_id_is_read_again_by_its_code(world, drawer_a, revenue, vat):
+    """``account_known``: the process's copy of an account whose id is now another row (a
+    database emptied and filled again) posts to the account of its code, not that row."""
+    stale = Account(pk=vat.pk, province_code=PROVINCE, code=drawer_a.code, kind=drawer_a.kind)
+    ledger._KNOWN[(PROVINCE, drawer_a.code)] = (stale, lambda: drawer_a)
+    try:
+        known = ledger.account_known(PROVINCE, drawer_a.code, lambda: drawer_a)
+        assert known.pk == vat.pk  # no query: the copy the process has
+        entry = _fee(known, revenue, vat, key="known:1")
+    finally:
+        ledger._KNOWN.pop((PROVINCE, drawer_a.code), None)
+    assert sorted(entry.transfers.values_list("debit__code", "credit__code", "amount")) == [
+        (drawer_a.code, vat.code, 8_000),
+        (drawer_a.code, revenue.code, 100_000),
+    ]
+    assert balances()[drawer_a.code] == 108_000
+
+
 def test_it_refuses_an_account_of_another_province(world, drawer_a, fund):
     fund(drawer_a, 50_000)
     elsewhere = ledger.account_for_partner("04", "evn")
