@@ -28,7 +28,7 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         row = (
-            ApiToken.objects.select_related("user", "user__unit")
+            ApiToken.objects.select_related("user", "user__unit", "user__point")
             .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
             .first()
         )

@@ -63,6 +63,29 @@ def fee_accounts(item: PostalItem, point: ServicePoint) -> FeeAccounts:
     )
 
 
+def fee_accounts_known(
+    item: PostalItem, point: ServicePoint, *, drawer: Account | None = None
+) -> FeeAccounts:
+    """``fee_accounts`` as this process knows them (``ledger.account_known``): no query once
+    read; the posting checks them as it locks them. ``drawer``: the account that pays the
+    fee instead of the point's drawer (what the recipient owes, paid on delivery)."""
+    province = item.province_code
+    return FeeAccounts(
+        drawer
+        or ledger.account_known(
+            province, ledger.drawer_code(point), lambda: ledger.account_for_drawer(point)
+        ),
+        ledger.account_known(
+            province,
+            ledger.revenue_code(item.service),
+            lambda: ledger.account_for_revenue(province, item.service),
+        ),
+        ledger.account_known(
+            province, ledger.VAT_PAYABLE, lambda: ledger.account_vat_payable(province)
+        ),
+    )
+
+
 def fee_posting(
     *,
     item: PostalItem,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
@@ -221,11 +221,21 @@ def commune_search(*, q: str = "", province_code: str = "", limit: int = 50) -> 
 def delivery_point_for(commune: AdminArea, day: dt.date) -> ServicePoint | None:
     """The office that delivers in a 2025 commune: its first serving post office (level I,
     then II, then III), else its first commune cultural post office, else none."""
-    ranked = [PointKind.BC1, PointKind.BC2, PointKind.BC3, PointKind.BDVHX]
-    candidates = list(
-        ServicePoint.objects.in_force_on(day)
-        .filter(commune=commune, kind__in=ranked)
-        .order_by("code")
+    return delivery_points(commune, day).first()
+
+
+_DELIVERING = [PointKind.BC1, PointKind.BC2, PointKind.BC3, PointKind.BDVHX]
+
+
+def delivery_points(commune: AdminArea, day: dt.date) -> QuerySet[ServicePoint]:
+    """The points that may deliver in ``commune`` on ``day``, the delivering one first (as a
+    subquery, the acceptance reads the first with its price: ``item_accept``)."""
+    rank = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(_DELIVERING)),
+        output_field=IntegerField(),
     )
-    candidates.sort(key=lambda point: ranked.index(PointKind(point.kind)))
-    return candidates[0] if candidates else None
+    return (
+        ServicePoint.objects.in_force_on(day)
+        .filter(commune=commune, kind__in=_DELIVERING)
+        .order_by(rank, "code")
+    )

@@ -32,9 +32,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Q
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
@@ -145,6 +145,56 @@ def tariff_in_force(service: str, day: dt.date) -> Tariff:
     return tariff
 
 
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """What pricing an item reads, read at once (``grid_in_force``): the tariff in force,
+    its weight steps in one zone, whether the commune is remote, and the values of the
+    caller's ``extra`` expressions (the same on every row)."""
+
+    tariff: Tariff
+    zone: str
+    steps: list[tuple[int, int]]
+    remote: bool
+    extra: dict[str, Any]
+
+
+def grid_in_force(
+    service: str,
+    day: dt.date,
+    *,
+    zone: str,
+    commune: AdminArea,
+    extra: dict[str, Any] | None = None,
+) -> Grid | None:
+    """The ``Grid`` of ``service`` on ``day`` for an item to ``commune`` in ``zone``, in one
+    query (the steps of the tariff in force, each with its tariff and the flags); None when
+    there is no such tariff or it has no step in the zone (``quote`` then reads and refuses
+    as it does alone)."""
+    annotations = {"remote": Exists(_remote_q(commune, day)), **(extra or {})}
+    in_force = (
+        Tariff.objects.filter(service=service, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .values("pk")[:1]
+    )
+    rows = list(
+        TariffStep.objects.filter(tariff=Subquery(in_force), zone=zone)
+        .select_related("tariff")
+        .annotate(**annotations)
+        .order_by("up_to_g")
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    return Grid(
+        tariff=first.tariff,
+        zone=zone,
+        steps=[(row.up_to_g, row.price) for row in rows],
+        remote=bool(first.remote),  # type: ignore[attr-defined]
+        extra={name: getattr(first, name) for name in extra or {}},
+    )
+
+
 def region_of(province_code: str) -> str:
     """North (≤ 37), Central (38–68) or South (≥ 70), by the GSO province code."""
     try:
@@ -195,20 +245,44 @@ def commune_2025(commune: AdminArea) -> AdminArea:
 
 
 def is_remote(commune: AdminArea, day: dt.date) -> bool:
-    return (
-        RemoteCommune.objects.filter(commune=commune, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .exists()
+    return _remote_q(commune, day).exists()
+
+
+def _remote_q(commune: AdminArea, day: dt.date) -> QuerySet[RemoteCommune]:
+    return RemoteCommune.objects.filter(commune=commune, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
 
 
-def postage(tariff: Tariff, zone: str, weight_g: int) -> int:
-    """The price of the weight step of ``weight_g`` in ``zone``, with the extra steps above."""
-    steps = list(
-        TariffStep.objects.filter(tariff=tariff, zone=zone)
-        .order_by("up_to_g")
-        .values_list("up_to_g", "price")
+def _steps_and_remote(
+    tariff: Tariff, zone: str, commune: AdminArea | None, day: dt.date
+) -> tuple[list[tuple[int, int]], bool]:
+    """The weight steps of ``tariff`` in ``zone`` (up to, price) and whether ``commune`` is
+    remote on ``day``, in one query (the remote flag rides on each step's row)."""
+    rows = TariffStep.objects.filter(tariff=tariff, zone=zone).order_by("up_to_g")
+    if commune is None:
+        return list(rows.values_list("up_to_g", "price")), False
+    found = list(
+        rows.annotate(remote=Exists(_remote_q(commune, day))).values_list(
+            "up_to_g", "price", "remote"
+        )
     )
+    if not found:  # no steps to carry the flag: the tariff is refused anyway
+        return [], is_remote(commune, day)
+    return [(up_to, price) for up_to, price, _remote in found], bool(found[0][2])
+
+
+def postage(
+    tariff: Tariff, zone: str, weight_g: int, *, steps: list[tuple[int, int]] | None = None
+) -> int:
+    """The price of the weight step of ``weight_g`` in ``zone``, with the extra steps above.
+    ``steps``: the (up to, price) steps of the zone, when the caller has read them."""
+    if steps is None:
+        steps = list(
+            TariffStep.objects.filter(tariff=tariff, zone=zone)
+            .order_by("up_to_g")
+            .values_list("up_to_g", "price")
+        )
     if not steps:
         raise DomainError(
             _("The tariff %(tariff)s has no price for this zone.") % {"tariff": tariff.name},
@@ -290,9 +364,15 @@ def quote(
     addons: Iterable[str] = (),
     day: dt.date,
     recipient_province: str = "",
+    tariff: Tariff | None = None,
+    grid: Grid | None = None,
 ) -> Quote:
     """The price of one item on ``day``. ``recipient_province`` prices to a province when the
-    commune is not known (the public calculator): no remote surcharge is then counted."""
+    commune is not known (the public calculator): no remote surcharge is then counted.
+    ``tariff``: the tariff in force on ``day`` for ``service``, when the caller has read it;
+    ``grid``: that and the rest the price reads (``grid_in_force``), for the item's zone."""
+    if grid is not None:
+        tariff = grid.tariff
     if service not in MailService.values:
         raise DomainError(
             _("Unknown service “%(service)s”.") % {"service": service}, field="service"
@@ -314,7 +394,8 @@ def quote(
             _("An amount cannot exceed %(max)s đồng.") % {"max": format_number(MAX_AMOUNT)},
             field="declared_value",
         )
-    tariff = tariff_in_force(service, day)
+    if tariff is None:
+        tariff = tariff_in_force(service, day)
     if weight_g > tariff.max_weight_g:
         raise DomainError(
             _("%(service)s items weigh at most %(max)s g; this one weighs %(weight)s g.")
@@ -337,8 +418,11 @@ def quote(
     if service in VOLUMETRIC_SERVICES:
         volumetric = volumetric_weight_g(size, tariff.volumetric_divisor)
     charged = max(weight_g, volumetric)
-    base = postage(tariff, zone, charged)
-    remote = commune is not None and is_remote(commune, day)
+    if grid is not None and grid.zone == zone and commune is not None:
+        steps, remote = grid.steps, grid.remote
+    else:
+        steps, remote = _steps_and_remote(tariff, zone, commune, day)
+    base = postage(tariff, zone, charged, steps=steps)
     surcharge = _share(base, tariff.remote_surcharge_bp) if remote else 0
     lines = addon_lines(tariff, addons, declared_value)
     addons_total = sum(line.amount for line in lines)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
@@ -25,14 +25,13 @@ from buudien.core.errors import AccessDenied, DomainError
 from buudien.core.models import Sequence
 from buudien.core.money import format_number
 from buudien.core.s10 import SERIAL_MAX, s10_make
-from buudien.core.sequences import sequence_next
+from buudien.core.sequences import sequence_next, sequence_next_with
 from buudien.counter.desk import Desk, Op, key_clean, moment_of, refuse_closed
-from buudien.finance import ledger
 from buudien.finance.models import Account
 from buudien.mail import selectors
 from buudien.mail.acceptance import pricing
 from buudien.mail.choices import EventCode, ItemStatus, Kt1Grade, Kt1Urgency, MailService
-from buudien.mail.ledger import FeeAccounts, fee_posting
+from buudien.mail.ledger import fee_accounts_known, fee_posting
 from buudien.mail.models import PostalItem, TrackingEvent
 from buudien.network.choices import AdminAreaLevel
 from buudien.network.models import AdminArea, ServicePoint
@@ -78,14 +77,19 @@ def s10_take(*, point: ServicePoint, prefix: str) -> str:
     takers; a rolled-back acceptance gives its number back.
     """
     office = s10_sequence(point, prefix)
-    count = sequence_next(office)
-    offset = (count - 1) % S10_BLOCK
     block_name = f"{office}:block"
+    # The office's count and its block in use, in one statement.
+    count, in_use = sequence_next_with(office, block_name)
+    offset = (count - 1) % S10_BLOCK
     if offset == 0:
         block = sequence_next(f"s10:{prefix}:blocks")
         Sequence.objects.update_or_create(name=block_name, defaults={"value": block})
-    else:
+    elif in_use is None:
+        # Made while this taker waited for the office's row (on PostgreSQL a row inserted
+        # after the statement's snapshot is not seen by it): read now.
         block = Sequence.objects.values_list("value", flat=True).get(name=block_name)
+    else:
+        block = in_use
     serial = (block - 1) * S10_BLOCK + offset + 1
     if serial > SERIAL_MAX:
         raise DomainError(
@@ -183,17 +187,58 @@ def aware(at: dt.datetime | None) -> dt.datetime:
     return moment_of(at)[0]
 
 
+# The item's foreign keys: rows the acceptance has read already (and the database's
+# constraints hold them), so cleaning does not ask whether each exists (one query each).
+_READ_ALREADY = [
+    "s10",
+    "accepted_point",
+    "accepted_by",
+    "sender_commune",
+    "recipient_commune",
+    "delivery_point",
+    "tariff",
+]
+
+
+def _grid_and_delivery(
+    service: str, day: dt.date, point: ServicePoint, commune: AdminArea
+) -> tuple[pricing.Grid | None, ServicePoint | None]:
+    """The item's price grid (``pricing.grid_in_force``) and its delivery point, read by one
+    query: the point rides on the grid's rows as its id and code (the rest of it is read
+    only if asked for). Without a grid, the point is read alone."""
+    delivering = selectors.delivery_points(commune, day)
+    grid = pricing.grid_in_force(
+        service,
+        day,
+        zone=pricing.zone_for(point.province_code, commune.province_code),
+        commune=commune,
+        extra={
+            "delivery_id": Subquery(delivering.values("pk")[:1]),
+            "delivery_code": Subquery(delivering.values("code")[:1]),
+        },
+    )
+    if grid is None:
+        return None, selectors.delivery_point_for(commune, day)
+    if grid.extra["delivery_id"] is None:
+        return grid, None
+    found = ServicePoint.from_db(
+        ServicePoint.objects.db,
+        ["id", "code"],
+        [grid.extra["delivery_id"], grid.extra["delivery_code"]],
+    )
+    return grid, found
+
+
 def _full_clean(item: PostalItem) -> None:
     """Lengths and choices of the row as a DomainError naming the field."""
     try:
-        item.full_clean(exclude=["s10"], validate_unique=False, validate_constraints=False)
+        item.full_clean(exclude=_READ_ALREADY, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
         field, problems = next(iter(errors.items()))
         raise DomainError(problems[0], field=field, errors=errors) from exc
 
 
-@transaction.atomic
 def item_accept(
     *,
     actor: Any,
@@ -266,9 +311,12 @@ def item_accept(
             field="sender_commune",
         )
 
-    tariff = pricing.tariff_in_force(service, day)
+    grid, delivery_point = _grid_and_delivery(service, day, point, commune)
+    tariff = grid.tariff if grid is not None else pricing.tariff_in_force(service, day)
     chosen = pricing.addons_for_item(tariff, addons, cod_amount=cod_amount)
     quote = pricing.quote(
+        tariff=tariff,
+        grid=grid,
         service=service,
         sender_province=point.province_code,
         recipient_commune=commune,
@@ -306,7 +354,7 @@ def item_accept(
         recipient_address=address,
         recipient_commune=commune,
         recipient_province_code=commune.province_code,
-        delivery_point=selectors.delivery_point_for(commune, day),
+        delivery_point=delivery_point,
         weight_g=weight_g,
         length_mm=length_mm,
         width_mm=width_mm,
@@ -342,12 +390,15 @@ def item_accept(
         item.idempotency_key = op.key
         return _write(item, desk=desk, quote=quote, owed=price_on_delivery)
 
+    # The checks above only read: the transaction is the one of ``once``, which looks for a
+    # row under the key only when the item's insert clashes with it (a retry).
     return desk.once(
         PostalItem,
         operation="accept",
         key=key_clean(idempotency_key) if idempotency_key else None,
         same=same,
         work=work,
+        optimistic=True,
     )
 
 
@@ -386,17 +437,13 @@ def _write(
         source=ACCEPT_SOURCE,
     )
     accounts = None
-    if owed is not None:
-        accounts = FeeAccounts(
-            owed,
-            ledger.account_for_revenue(item.province_code, item.service),
-            ledger.account_vat_payable(item.province_code),
-        )
+    if quote.net > 0 or quote.vat > 0:  # a prepaid item books nothing
+        accounts = fee_accounts_known(item, point, drawer=owed)
     posting = fee_posting(
         item=item, point=point, net=quote.net, vat=quote.vat, day=desk.day, accounts=accounts
     )
     if posting is not None:
-        desk.book(posting)
+        desk.book(posting, savepoint=False)
     if item.is_kt1:
         audit_record(
             actor=desk.actor,

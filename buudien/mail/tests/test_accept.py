@@ -372,9 +372,9 @@ def test_the_counter_list_holds_the_days_items_of_the_point(clerk_a, clerk_b, wo
 # --- concurrency (PostgreSQL: SQLite serialises writers anyway) -----------------------------
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_acceptances_never_share_a_number(clerk_a, clerk_b, world):
+def _accept_in_threads(jobs):
+    """Each job (actor, point, commune) accepts 6 items in a thread of its own (its own
+    connection), all at once: the S10 numbers given, and what failed."""
     import threading
 
     from django.db import connection
@@ -394,20 +394,26 @@ def test_concurrent_acceptances_never_share_a_number(clerk_a, clerk_b, world):
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=accept_many, args=(clerk, point, commune))
-        for clerk, point, commune in [
+    threads = [threading.Thread(target=accept_many, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return numbers, failures
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_never_share_a_number(clerk_a, clerk_b, world):
+    numbers, failures = _accept_in_threads(
+        [
             (clerk_a, world.point_a, world.commune_b),
             (clerk_a, world.point_a, world.commune_b),
             (clerk_a, world.point_a, world.commune_b),
             (clerk_b, world.point_b, world.commune_a),
             (clerk_b, world.point_b, world.commune_a),
         ]
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    )
 
     assert failures == []
     assert len(numbers) == len(set(numbers)) == 30
@@ -419,3 +425,21 @@ def test_concurrent_acceptances_never_share_a_number(clerk_a, clerk_b, world):
     )
     block_a = (serials_a[0] - 1) // services.S10_BLOCK
     assert serials_a == [block_a * services.S10_BLOCK + n for n in range(1, 19)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_across_blocks_never_share_a_number(clerk_a, world, monkeypatch):
+    """Blocks of 4 serials: a taker that waited for the office's row while another took a
+    new block numbers its item in that block, not the one before (the office's count and
+    its block are read by one statement: the block's row is read with a lock, so as last
+    committed)."""
+    monkeypatch.setattr(services, "S10_BLOCK", 4)
+    numbers, failures = _accept_in_threads([(clerk_a, world.point_a, world.commune_b)] * 4)
+
+    assert failures == []
+    assert len(numbers) == len(set(numbers)) == 24
+    serials = sorted(s10_parse(s).serial for s in numbers)
+    blocks = sorted({(serial - 1) // 4 for serial in serials})
+    assert len(blocks) == 6  # six whole blocks, each of its four serials
+    assert serials == [block * 4 + n for block in blocks for n in range(1, 5)]
