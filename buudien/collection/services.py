@@ -315,6 +315,32 @@ def _accounts(province: str, partner: Partner, point: ServicePoint | None) -> _A
     return _Accounts(payable, revenue, vat, drawer)
 
 
+def _accounts_known(province: str, partner: Partner, point: ServicePoint | None) -> _Accounts:
+    """``_accounts`` as this process knows them (``ledger.account_known``): no query once
+    read; the posting checks them as it locks them."""
+    drawer = None
+    if point is not None:
+        drawer = ledger.account_known(
+            province, ledger.drawer_code(point), lambda: ledger.account_for_drawer(point)
+        )
+    return _Accounts(
+        ledger.account_known(
+            province,
+            f"{ledger.PARTNER_PREFIX}{partner.code}",
+            lambda: ledger.account_for_partner(province, partner.code),
+        ),
+        ledger.account_known(
+            province,
+            ledger.revenue_code(SERVICE),
+            lambda: ledger.account_for_revenue(province, SERVICE),
+        ),
+        ledger.account_known(
+            province, ledger.VAT_PAYABLE, lambda: ledger.account_vat_payable(province)
+        ),
+        drawer,
+    )
+
+
 def _legs(bill: Bill, money_in: Account, accounts: _Accounts) -> list[ledger.Leg]:
     """The legs of a bill's entry: the money in (drawer or bank) to the partner's payable,
     the commission from the payable to the revenue, the fee and its VAT."""
@@ -437,7 +463,6 @@ def _reference(point: ServicePoint, serial: int) -> str:
     return f"TH-{point.code}-{serial:06d}"
 
 
-@transaction.atomic
 def bill_collect(
     *,
     actor: Any,
@@ -464,41 +489,40 @@ def bill_collect(
     row = BillRow(partner, customer_code, customer_name, amount, period, method, at)
     bill = _bill_from(row, desk=desk, key=key)
 
+    def twice() -> DomainError:
+        """The refusal of a bill whose insert clashed with one collected already."""
+        taken = (
+            Bill.objects.filter(
+                province_code=province,
+                partner=bill.partner,
+                customer_code=bill.customer_code,
+                period=bill.period,
+            )
+            .exclude(status=BillStatus.CANCELLED)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        return _refuse_twice(bill, taken)
+
     def work(op: Op) -> Bill:
         _check_transfer(bill, desk.point)
-        if bill.period:
-            twice = (
-                Bill.objects.filter(
-                    province_code=province,
-                    partner=bill.partner,
-                    customer_code=bill.customer_code,
-                    period=bill.period,
-                )
-                .exclude(status=BillStatus.CANCELLED)
-                .first()
-            )
-            if twice is not None:
-                raise _refuse_twice(bill, twice.reference)
-        # The number is taken last: the point's counter row stays locked until the end.
+        # The number is taken first: the point's counter row stays locked until the end.
         bill.reference = op.reference()
-        try:
-            with transaction.atomic():
-                bill.save()
-        except IntegrityError:
-            if Bill.objects.filter(province_code=province, idempotency_key=key).exists():
-                raise  # a concurrent request with the same key: ``once`` answers with its bill
-            raise _refuse_twice(bill, None) from None
         if bill.method == PaymentMethod.CASH:
             # The ledger reference is the bill's own (``bill:<reference>``), as the transfer's.
             entry = desk.post(
                 kind=EntryKind.COLLECTION,
-                legs=_cash_legs(bill, _accounts(province, bill.partner, desk.point)),
+                legs=_cash_legs(bill, _accounts_known(province, bill.partner, desk.point)),
                 reference=bill_reference(bill),
                 key=bill_key(bill),
+                savepoint=False,
             )
             bill.entry = entry
             bill.business_date = entry.business_date
-            bill.save(update_fields=["entry", "business_date"])
+        # Inserted last, with its entry: a bill collected twice (the constraint on partner,
+        # customer and period) or a retry racing this one clashes here, and ``once`` rolls
+        # the whole operation back, then answers (``twice``, or the retried bill).
+        bill.save()
         return bill
 
     return desk.once(
@@ -510,6 +534,8 @@ def bill_collect(
         reused=lambda found: _refuse_reused(key, found),
         number=lambda: _reference(desk.point, sequence_next(f"collection:{desk.point.code}")),
         work=work,
+        optimistic=True,
+        clash=twice,
     )
 
 
