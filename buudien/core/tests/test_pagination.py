@@ -42,3 +42,22 @@ def test_paging_still_pages(world: Any, director: Any, client_as: Any) -> None:
     assert first["count"] == second["count"] == 2
     assert first["items"][0]["code"] != second["items"][0]["code"]
     assert client.get("/api/network/points", {"limit": 1001}).status_code == 422
+
+
+def test_a_page_that_is_not_full_counts_without_a_count_query(
+    world: Any, director: Any, client_as: Any, django_assert_num_queries: Any
+) -> None:
+    client = client_as(director)
+    client.get("/api/network/points")  # the session and the user read once
+    whole = client.get("/api/network/points").json()
+    assert whole["count"] == len(whole["items"]) == 2
+    last = client.get("/api/network/points", {"limit": 5, "offset": 1}).json()
+    assert last["count"] == 2 and len(last["items"]) == 1
+    # Past the end the page tells nothing: the count is asked for.
+    assert client.get("/api/network/points", {"offset": 7}).json() == {"items": [], "count": 2}
+    full = client.get("/api/network/points", {"limit": 2}).json()
+    assert full["count"] == 2 and len(full["items"]) == 2
+    with django_assert_num_queries(4):  # session, user, unit, the page: no COUNT
+        client.get("/api/network/points")
+    with django_assert_num_queries(5):  # a full page: the COUNT too
+        client.get("/api/network/points", {"limit": 2})
