@@ -184,7 +184,6 @@ def item_timeline(s10: str) -> Timeline | None:
     if not found:
         return None
     row = found[0][:_ITEM_COLUMNS]
-    found_events = [event[_ITEM_COLUMNS:] for event in found if event[_ITEM_COLUMNS] is not None]
     (
         _pk,
         _province,
@@ -213,28 +212,32 @@ def item_timeline(s10: str) -> Timeline | None:
     destination = Place(
         dest_commune or "", _province_name(dest_parent_level, dest_parent, dest_grandparent)
     )
-    labels = _labels(get_language())
-    events = [
-        TimelineEvent(
-            code=code,
-            label=labels.get(("event", code), code),
-            office_code=office_code,
-            office_name=office_name or "",
-            occurred_at=aware(at).astimezone(VIETNAM),  # type: ignore[union-attr]
-            reason=reason,
-            reason_label=labels.get(("reason", reason), reason),
-            action=action,
-            action_label=labels.get(("action", action), action),
-            received_by=initials(recipient) if code == EMI else "",
+    labels = _labels(get_language()).get
+    events = []
+    for event in found:
+        code, at, office_code, office_name, reason, action, recipient = event[_ITEM_COLUMNS:]
+        if code is None:  # the item's one row when it has no events
+            continue
+        events.append(
+            TimelineEvent(
+                code,
+                labels(("event", code), code),
+                office_code,
+                office_name or "",
+                aware(at).astimezone(VIETNAM),  # type: ignore[union-attr]
+                reason,
+                labels(("reason", reason), reason),
+                action,
+                labels(("action", action), action),
+                initials(recipient) if code == EMI else "",
+            )
         )
-        for code, at, office_code, office_name, reason, action, recipient in found_events
-    ]
     return Timeline(
         s10=s10,
         service=service,
-        service_label=labels.get(("service", service), service),
+        service_label=labels(("service", service), service),
         status=status,
-        status_label=labels.get(("status", status), status),
+        status_label=labels(("status", status), status),
         returning=bool(returning),
         delivered_at=_local(aware(delivered_at)),
         origin=origin,
