@@ -16,9 +16,12 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-LOCALE = "vi"
+# Parsed once: given its name, Babel parses the locale again on every number it writes (half
+# the time of writing one; a report writes some thousands).
+LOCALE = Locale.parse("vi")
 CURRENCY = "VND"
 
 Number = int | Decimal | float

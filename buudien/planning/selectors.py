@@ -600,7 +600,7 @@ class PlanBook:
 # --- actuals ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     revenue: int = 0
     revenue_n: int = 0
@@ -628,6 +628,8 @@ _Key = tuple[int, int, int, str]
 # Where a unit's (or a point's) figures go in a report: (child or 0, weight), weights adding
 # up to 1 (a unit replaced by several successors has several).
 _Targets = tuple[tuple[int, Fraction], ...]
+# The weight of figures that go whole to one child: targets with it are never split.
+_WHOLE = Fraction(1)
 
 
 def _split(amount: int, weights: list[Fraction]) -> list[int]:
@@ -784,6 +786,8 @@ class Figures:
             path = self.units_of_province.get(final, ("", None))[0]
             if path.startswith(self.unit.path):
                 out[self._child_of_path(path)] += weight
+        if len(out) == 1 and next(iter(out.values())) == 1:
+            return ((next(iter(out)), _WHOLE),)
         return tuple(out.items())
 
     def mapping(self) -> list[dict[str, Any]]:
@@ -867,7 +871,7 @@ class Figures:
             point_child,
             self.unit_targets,
         )
-        whole_row: _Targets = ((0, Fraction(1)),)  # a province-wide row: the unit itself
+        whole_row: _Targets = ((0, _WHOLE),)  # a province-wide row: the unit itself
         for read, point_id, unit_id, service, ym, revenue, volume, expense, budget in rows:
             ym = int(ym)
             if point_id is not None:
@@ -962,7 +966,7 @@ class Figures:
     ) -> None:
         """Add a row's figures to its children: whole to one, or split by the successions'
         weights, each figure's parts adding up to it exactly."""
-        if len(targets) == 1 and targets[0][1] == 1:
+        if targets[0][1] is _WHOLE:
             self._add_cell(
                 (period, month, targets[0][0], service), service, revenue, volume, expense, budget
             )
@@ -1040,9 +1044,12 @@ class Figures:
             if kind is not None:
                 continue
             targets = self.unit_targets[unit_id]
-            weights = [weight for _child, weight in targets]
-            amounts = _split(amount, weights)
-            volumes = _split(volume, weights) if volume is not None else None
+            if targets[0][1] is _WHOLE:  # (most) no split to work out
+                amounts, volumes = [amount], None if volume is None else [volume]
+            else:
+                weights = [weight for _child, weight in targets]
+                amounts = _split(amount, weights)
+                volumes = _split(volume, weights) if volume is not None else None
             for period in self._history_periods(month):
                 for index, (child, _weight) in enumerate(targets):
                     cell = self.cells[(period, month.month, child, service)]
@@ -1055,7 +1062,10 @@ class Figures:
             if kind is None:
                 continue
             targets = self.unit_targets[unit_id]
-            amounts = _split(amount, [weight for _child, weight in targets])
+            if targets[0][1] is _WHOLE:
+                amounts = [amount]
+            else:
+                amounts = _split(amount, [weight for _child, weight in targets])
             for period in self._history_periods(month):
                 for index, (child, _weight) in enumerate(targets):
                     cell = self.cells[(period, month.month, child, "")]
@@ -1072,14 +1082,15 @@ class Figures:
         self.by_month: dict[tuple[int, int], _Cell] = defaultdict(_Cell)
         self.by_child: dict[tuple[int, int], _Cell] = defaultdict(_Cell)
         self.by_period: dict[int, _Cell] = defaultdict(_Cell)
+        by_service, by_month, by_child = self.by_service, self.by_month, self.by_child
         for (period, month, child, service), cell in self.cells.items():
-            for target in (
-                self.by_service[(period, service)],
-                self.by_month[(period, month)],
-                self.by_child[(period, child)],
-                self.by_period[period],
-            ):
-                target.add(cell)
+            by_service[(period, service)].add(cell)
+            by_month[(period, month)].add(cell)
+            by_child[(period, child)].add(cell)
+        # A period's sum is its months' (every cell is of one month): a few dozen additions
+        # instead of one per cell.
+        for (period, _month), cell in by_month.items():
+            self.by_period[period].add(cell)
 
     def total(
         self,
