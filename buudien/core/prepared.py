@@ -79,8 +79,11 @@ def _qmarks(sql: str) -> str:
     return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
 
 
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A datetime as read by ``rows``: a raw SQLite cursor gives naive UTC datetimes."""
+def aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A datetime as read by ``rows``: a raw SQLite cursor gives naive UTC datetimes, or the
+    stored text of one (a column read as text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
