@@ -104,6 +104,33 @@ def test_a_year_before_go_live_comes_from_the_imported_history(sold, world):
     assert found.by_unit([world.unit_a, world.unit_b])[world.unit_a.pk].revenue == 1_000_000
 
 
+def test_several_periods_are_read_in_one_query_of_each_as_one_by_one(
+    sold, world, django_assert_num_queries
+):
+    """``over``: the rollup of both periods in one query, their history in another (the
+    points read once); each period's figures as when read alone, overlapping ones too."""
+    periods = [
+        (MONDAY.date(), MONDAY.date()),
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        (TUESDAY.date(), dt.date(2026, 12, 31)),
+    ]
+    with django_assert_num_queries(3):
+        found = GoodsFigures.over(periods, province_code="20")
+    alone = [GoodsFigures(province_code="20", date_from=a, date_to=b) for a, b in periods]
+
+    def seen(one: GoodsFigures) -> tuple[Any, ...]:
+        return one.total(), one.by_group(), one.by_unit([world.unit_a, world.unit_b])
+
+    assert [seen(one) for one in found] == [seen(one) for one in alone]
+    assert found[0].total().revenue == 31_500 and found[1].total().revenue == 1_000_000
+    overlapping = [(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), (MONDAY.date(), MONDAY.date())]
+    both = GoodsFigures.over(overlapping, province_code="20", unit=world.unit_a)
+    assert [one.total() for one in both] == [
+        GoodsFigures(province_code="20", date_from=a, date_to=b, unit=world.unit_a).total()
+        for a, b in overlapping
+    ]
+
+
 def test_stock_per_point_with_its_value_now_and_at_the_end_of_a_day(sold, world, warehouse):
     now = figures.stock_by_point(province_code="20")
     assert now == {
