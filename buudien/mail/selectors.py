@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -225,6 +226,24 @@ def delivery_point_for(commune: AdminArea, day: dt.date) -> ServicePoint | None:
 
 
 _DELIVERING = [PointKind.BC1, PointKind.BC2, PointKind.BC3, PointKind.BDVHX]
+
+
+def delivery_point_sql(commune: AdminArea, day: dt.date, column: str) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) of ``column`` of the point that delivers in ``commune`` on
+    ``day`` (``delivery_points().first()``), to read with another query."""
+    when = connection.ops.adapt_datefield_value(day)
+    ranks = " ".join("WHEN %s THEN %s" for _kind in _DELIVERING)
+    sql = (
+        f"SELECT p.{connection.ops.quote_name(column)} FROM {ServicePoint._meta.db_table} p "
+        "WHERE p.commune_id = %s AND p.opened_on <= %s AND (p.closed_on IS NULL "
+        f"OR p.closed_on > %s) AND p.kind IN ({', '.join(['%s'] * len(_DELIVERING))}) "
+        f"ORDER BY CASE p.kind {ranks} END, p.code LIMIT 1"
+    )
+    kinds = [kind.value for kind in _DELIVERING]
+    params: list[Any] = [commune.pk, when, when, *kinds]
+    for index, kind in enumerate(kinds):
+        params += [kind, index]
+    return sql, params
 
 
 def delivery_points(commune: AdminArea, day: dt.date) -> QuerySet[ServicePoint]:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from buudien.core.audit import audit_record
@@ -206,15 +205,14 @@ def _grid_and_delivery(
     """The item's price grid (``pricing.grid_in_force``) and its delivery point, read by one
     query: the point rides on the grid's rows as its id and code (the rest of it is read
     only if asked for). Without a grid, the point is read alone."""
-    delivering = selectors.delivery_points(commune, day)
     grid = pricing.grid_in_force(
         service,
         day,
         zone=pricing.zone_for(point.province_code, commune.province_code),
         commune=commune,
         extra={
-            "delivery_id": Subquery(delivering.values("pk")[:1]),
-            "delivery_code": Subquery(delivering.values("code")[:1]),
+            "delivery_id": selectors.delivery_point_sql(commune, day, "id"),
+            "delivery_code": selectors.delivery_point_sql(commune, day, "code"),
         },
     )
     if grid is None:
