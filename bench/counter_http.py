@@ -2,9 +2,12 @@
 
 Starts ``buudien serve`` (gunicorn, its default 2 workers × 4 threads; settings
 ``bench.counter_site``: the site and ``/bench/hello``, a bare Django view) on a small
-prepared province ("93": a post office, its clerk with an API token, a tariff, a partner),
-and drives it from this process at BENCH_CONNECTIONS (8) keep-alive connections, one thread
-each (http.client), for BENCH_SECONDS (5) a turn, in 3 interleaved rounds of:
+prepared province ("93": BENCH_POINTS post offices (8), a clerk of each with an API token, a
+tariff, a partner), and drives it from this process at BENCH_CONNECTIONS (8) keep-alive
+connections, one thread each (http.client), each connection a clerk (the points' clerks in
+turn: 8 counters of a province; BENCH_POINTS=1 puts them all at one counter, where each
+acceptance waits for the one before to take its S10 number and post its fee), for
+BENCH_SECONDS (5) a turn, in 3 interleaved rounds of:
 - hello: ``GET /bench/hello``, the server's floor;
 - accept: ``POST /api/mail/items``, a registered letter, a new Idempotency-Key each;
 - bill: ``POST /api/collection/bills``, a cash bill of a new customer each.
@@ -64,16 +67,17 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = 3
 KEEP = os.environ.get("BENCH_KEEP", "") == "1"
 PROVINCE = "93"
-POINT = "930001"
+POINTS = int(os.environ.get("BENCH_POINTS", "8"))
 COMMUNE = "99301"
-USER = "bench-counter-clerk"
+USER = "bench-counter-clerk"  # and a number
 TARIFF = "bench-counter"
 SHARE_GOAL, P99_GOAL_MS = 0.10, 100.0
 
 
 def cleanup() -> None:
     """The scratch province's rows, in plain SQL (ledger rows refuse ORM deletes)."""
-    user_ids = list(User.objects.filter(username=USER).values_list("pk", flat=True))
+    users = User.objects.filter(username__startswith=USER)
+    user_ids = list(users.values_list("pk", flat=True))
     with transaction.atomic(), connection.cursor() as cursor:
 
         def delete(model: type[models.Model], where: str, params: list[Any]) -> None:
@@ -96,8 +100,8 @@ def cleanup() -> None:
         ]
         for model in province_tables:
             delete(model, "province_code = %s", [PROVINCE])
-        delete(Sequence, "name LIKE %s OR name = %s", [f"s10:{POINT}:%", f"collection:{POINT}"])
-        delete(User, "username = %s", [USER])
+        delete(Sequence, "name LIKE %s OR name LIKE %s", ["s10:93____:%", "collection:93____"])
+        delete(User, "username LIKE %s", [f"{USER}%"])
         delete(ServicePoint, "province_code = %s", [PROVINCE])
         delete(Unit, "code = %s", ["BENCH93"])
         delete(AdminArea, "code = %s", [COMMUNE])
@@ -107,8 +111,9 @@ def cleanup() -> None:
             delete(Tariff, "id = %s", [tariff])
 
 
-def setup() -> str:
-    """The province, its point and clerk, a registered tariff, a partner; the clerk's token."""
+def setup() -> list[str]:
+    """The province, its points and clerks, a registered tariff, a partner; the clerks'
+    tokens."""
     unit = Unit.objects.create(
         code="BENCH93", name="Bench counter", kind="province", province_code=PROVINCE
     )
@@ -120,16 +125,20 @@ def setup() -> str:
         division_type="xã",
         province_code=PROVINCE,
     )
-    point = ServicePoint.objects.create(
-        code=POINT,
-        name="Bưu cục quầy",
-        kind="bc3",
-        unit=unit,
-        province_code=PROVINCE,
-        commune=commune,
-        opened_on=dt.date(2020, 1, 1),
-    )
-    clerk = User.objects.create(username=USER, role="clerk", unit=unit, point=point)
+    clerks = []
+    for n in range(1, POINTS + 1):
+        point = ServicePoint.objects.create(
+            code=f"93{n:04d}",
+            name=f"Bưu cục quầy {n}",
+            kind="bc3",
+            unit=unit,
+            province_code=PROVINCE,
+            commune=commune,
+            opened_on=dt.date(2020, 1, 1),
+        )
+        clerks.append(
+            User.objects.create(username=f"{USER}-{n}", role="clerk", unit=unit, point=point)
+        )
     # Its own registered tariff, from the day before any other (the latest start wins).
     tariff = Tariff.objects.create(
         service="registered",
@@ -153,8 +162,7 @@ def setup() -> str:
         commission_fixed=1_500,
     )
     ledger.account_for_partner(PROVINCE, "evn")
-    _token, secret = api_token_create(actor=None, user=clerk, name="bench")
-    return secret
+    return [api_token_create(actor=None, user=clerk, name="bench")[1] for clerk in clerks]
 
 
 @dataclass
@@ -208,16 +216,16 @@ def bill(n: int) -> tuple[str, str, bytes | None, dict[str, str], int]:
 
 
 def drive(
-    port: int, token: str, request: Request, seconds: float, numbers: itertools.count[int]
+    port: int, tokens: list[str], request: Request, seconds: float, numbers: itertools.count[int]
 ) -> Turn:
     """CONNECTIONS threads, each on its own keep-alive connection, sending ``request`` for
     ``seconds``."""
     turn = Turn()
     lock = threading.Lock()
     start = threading.Barrier(CONNECTIONS + 1)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def work() -> None:
+    def work(token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         ms: list[float] = []
         errors: list[str] = []
@@ -236,7 +244,9 @@ def drive(
             turn.ms.extend(ms)
             turn.errors.extend(errors)
 
-    threads = [threading.Thread(target=work) for _ in range(CONNECTIONS)]
+    threads = [
+        threading.Thread(target=work, args=(tokens[n % len(tokens)],)) for n in range(CONNECTIONS)
+    ]
     for thread in threads:
         thread.start()
     start.wait()
@@ -283,7 +293,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     label = os.environ.get("BENCH_DB_LABEL", connection.vendor)
     cleanup()
-    token = setup()
+    tokens = setup()
     connection.close()  # the server's workers write; this process holds nothing open
     port = free_port()
     server = serve(port)
@@ -292,10 +302,10 @@ def main() -> int:
     turns: dict[str, list[Turn]] = {name: [] for name in endpoints}
     try:
         for request in endpoints.values():  # each worker's first requests fill its caches
-            drive(port, token, request, 1.0, numbers)
+            drive(port, tokens, request, 1.0, numbers)
         for _ in range(ROUNDS):
             for name, request in endpoints.items():
-                turns[name].append(drive(port, token, request, SECONDS, numbers))
+                turns[name].append(drive(port, tokens, request, SECONDS, numbers))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -305,7 +315,8 @@ def main() -> int:
 
     print(
         f"\ncounter_http [{label}]: buudien serve (2 workers × 4 threads), {CONNECTIONS} "
-        f"keep-alive connections, {ROUNDS} rounds × {SECONDS:.0f} s per endpoint, interleaved"
+        f"keep-alive connections (clerks of {POINTS} points), {ROUNDS} rounds × {SECONDS:.0f} s "
+        "per endpoint, interleaved"
     )
     hello_rates = [turn.rate for turn in turns["hello"]]
     failed = False
