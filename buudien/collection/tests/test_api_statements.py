@@ -54,6 +54,8 @@ def test_a_bill_through_the_api_takes_at_most_10_statements(client, headers, evn
     sent = [query["sql"] for query in statements.captured_queries]
     assert response.status_code == 201
     assert len(sent) <= MOST[connection.vendor], "\n".join(sent)
+    # The token's last use was written by the first request: at most once a minute.
+    assert not [sql for sql in sent if sql.startswith('UPDATE "people_apitoken"')]
     body = response.json()
     assert (body["point_code"], body["clerk"], body["partner"]) == ("240001", "clerk_a", "evn")
     assert (body["amount"], body["commission"], body["status"]) == (1_250_000, 2_750, "collected")
