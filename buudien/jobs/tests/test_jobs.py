@@ -267,7 +267,9 @@ def test_an_administrator_rebuilds_the_rollups_in_the_background(
         point=world.point_a,
         business_date=dt.date(2023, 3, 5),
     )
-    before = sorted(DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total"))
+    before = sorted(
+        DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total")
+    )
     DailyBalance.objects.all().delete()
 
     client = client_as(admin_user)
@@ -277,9 +279,9 @@ def test_an_administrator_rebuilds_the_rollups_in_the_background(
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == JobStatus.DONE and job.total >= 1 and job.done == job.total
-    assert sorted(DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total")) == (
-        before
-    )
+    assert sorted(
+        DailyBalance.objects.values_list("account_id", "date", "debit_total", "credit_total")
+    ) == (before)
     # A director reads the trial balance, and rebuilds nothing.
     other = client_as(director)
     assert (
