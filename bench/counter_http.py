@@ -47,6 +47,7 @@ from django.db import close_old_connections, connection, models, transaction  # 
 
 from bench.common import goal, pct  # noqa: E402
 from buudien.collection.models import Bill, Partner  # noqa: E402
+from buudien.core.bizdays import local_today  # noqa: E402
 from buudien.core.models import AuditEntry, Sequence  # noqa: E402
 from buudien.finance import ledger  # noqa: E402
 from buudien.finance.models import (  # noqa: E402
@@ -139,18 +140,16 @@ def setup() -> list[str]:
         clerks.append(
             User.objects.create(username=f"{USER}-{n}", role="clerk", unit=unit, point=point)
         )
-    # Its own registered tariff, from the day before any other (the latest start wins).
+    # Its own registered tariff, in force today whatever else the database holds (the latest
+    # start wins): other benches leave tariffs without steps in a shared database.
     tariff = Tariff.objects.create(
         service="registered",
         name=TARIFF,
-        valid_from=dt.date(1990, 1, 1),
+        valid_from=local_today(),
         vat_rate_bp=800,
         max_weight_g=2_000,
         extra_step_g=500,
     )
-    if Tariff.objects.filter(service="registered").exclude(pk=tariff.pk).exists():
-        tariff.valid_from = dt.date(2099, 1, 1)  # another one is in force: use it
-        tariff.save(update_fields=["valid_from"])
     for zone in ("province", "region", "country"):
         TariffStep.objects.create(tariff=tariff, zone=zone, up_to_g=2_000, price=13_000)
     Partner.objects.create(
