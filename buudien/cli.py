@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 
@@ -123,9 +126,6 @@ class TaskWorkers:
     with the server. None when the tasks run in the request (``BUUDIEN_TASKS=immediate``)."""
 
     def __init__(self, count: int) -> None:
-        import subprocess
-        import threading
-
         from django.conf import settings
 
         self._stopping = threading.Event()
@@ -140,14 +140,10 @@ class TaskWorkers:
             threading.Thread(target=self._watch, args=(index,), daemon=True).start()
         print(f"buudien: {count} background worker(s) started", flush=True)
 
-    def _start(self) -> Any:
-        import subprocess
-
+    def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(self._command)
 
     def _watch(self, index: int) -> None:
-        import time
-
         while not self._stopping.is_set():
             code = self._procs[index].wait()
             if self._stopping.is_set():
@@ -158,8 +154,6 @@ class TaskWorkers:
                 self._procs[index] = self._start()
 
     def stop(self) -> None:
-        import subprocess
-
         self._stopping.set()
         for proc in self._procs:
             if proc.poll() is None:

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -130,10 +131,12 @@ def job_execute(job_id: str) -> str:
             outcome = _KINDS[job.kind](job, Progress(job))
         except DomainError as exc:
             lines = exc.lines() if hasattr(exc, "lines") else []
-            _finish(job, JobStatus.FAILED, message=str(exc.message), problems=lines[:PROBLEMS_KEPT])
+            return _finish(
+                job, JobStatus.FAILED, message=str(exc.message), problems=lines[:PROBLEMS_KEPT]
+            )
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
-            _finish(
+            return _finish(
                 job,
                 JobStatus.FAILED,
                 message=_(
@@ -141,20 +144,19 @@ def job_execute(job_id: str) -> str:
                     "error is in the server's log."
                 ),
             )
-        else:
-            _finish(
-                job,
-                JobStatus.DONE,
-                message=outcome.message,
-                result=outcome.file,
-                result_name=outcome.file_name,
-                result_type=outcome.content_type if outcome.file is not None else "",
-            )
-    return str(Job.objects.values_list("status", flat=True).get(pk=job_id))
+        return _finish(
+            job,
+            JobStatus.DONE,
+            message=outcome.message,
+            result=outcome.file,
+            result_name=outcome.file_name,
+            result_type=outcome.content_type if outcome.file is not None else "",
+        )
 
 
-def _finish(job: Job, status: str, **fields: Any) -> None:
+def _finish(job: Job, status: str, **fields: Any) -> str:
     Job.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
+    return status
 
 
 def job_prune(now: dt.datetime | None = None) -> int:
@@ -202,8 +204,6 @@ def job_file(user: Any, job_id: Any) -> Job:
 
 
 def _is_uuid(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

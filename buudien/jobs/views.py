@@ -7,16 +7,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_htmx.middleware import HtmxDetails
 
+from buudien.core.http import HtmxHttpRequest
 from buudien.jobs import services
 from buudien.jobs.models import Job
 
 POLL_SECONDS = 1
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def file_response(job: Job) -> HttpResponse:

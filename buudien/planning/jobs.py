@@ -62,17 +62,9 @@ def report_file_start(
     a refusal is immediate; the report checks it again when the file is made, as the reader."""
     if fmt not in FILE_FORMATS:
         raise DomainError(_("A file is .docx or .xlsx."), field="fmt")
-    selectors.require_reader(actor)
-    if basis not in selectors.ESTIMATE_BASES:
-        raise DomainError(
-            _("An estimate rests on previous_year or plan, not %(basis)s.") % {"basis": basis},
-            field="basis",
-        )
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
-    if period:
-        selectors.period_bounds(year, period)
-    selectors.report_scope(user=actor, province_code=province, unit_code=unit)
+    selectors.report_request_checked(
+        user=actor, province_code=province, year=year, unit=unit, period=period, basis=basis
+    )
     return job_start(
         kind="report_file",
         actor=actor,

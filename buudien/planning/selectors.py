@@ -1854,6 +1854,43 @@ def _quality(province: Unit, unit: Unit, figures: Figures, plans: PlanBook) -> d
     return {"on_time_rate": rate}
 
 
+def report_request_checked(
+    *,
+    user: Any,
+    province_code: str,
+    year: int,
+    unit: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    period: str | None = None,
+    basis: str = "previous_year",
+) -> tuple[dt.date, dt.date, tuple[Unit, Unit]]:
+    """What ``year_report`` checks before it reads a figure (the reader, the basis, the year,
+    the period, the province or unit in the reader's scope), raising its DomainError; the
+    period's first and last day and ``report_scope``'s answer. The report's files ask it
+    before they are queued, so a bad request is refused at once."""
+    require_reader(user)
+    if basis not in ESTIMATE_BASES:
+        raise DomainError(
+            _("An estimate rests on previous_year or plan, not %(basis)s.") % {"basis": basis},
+            field="basis",
+        )
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    first, last = year_bounds(year)
+    if period:
+        if date_from or date_to:
+            raise DomainError(_("Give a period or dates, not both."), field="period")
+        date_from, date_to = period_bounds(year, period)
+    date_from, date_to = date_from or first, date_to or last
+    if not first <= date_from <= date_to <= last:
+        raise DomainError(
+            _("The period must lie within %(year)s and end after it starts.") % {"year": year},
+            field="date_from",
+        )
+    return date_from, date_to, report_scope(user=user, province_code=province_code, unit_code=unit)
+
+
 def year_report(
     *,
     user: Any,
@@ -1885,26 +1922,17 @@ def year_report(
     computes them all. Without ``details`` the sections only the report itself shows are
     left out too (``DETAILS``: the network, partners' finance, the breakdowns of the budget
     and of the costs, next year's plan, the quality of delivery)."""
-    require_reader(user)
-    if basis not in ESTIMATE_BASES:
-        raise DomainError(
-            _("An estimate rests on previous_year or plan, not %(basis)s.") % {"basis": basis},
-            field="basis",
-        )
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("The year must be between 2000 and 2100."), field="year")
+    date_from, date_to, (province, subtree) = report_request_checked(
+        user=user,
+        province_code=province_code,
+        year=year,
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        basis=basis,
+    )
     first, last = year_bounds(year)
-    if period:
-        if date_from or date_to:
-            raise DomainError(_("Give a period or dates, not both."), field="period")
-        date_from, date_to = period_bounds(year, period)
-    date_from, date_to = date_from or first, date_to or last
-    if not first <= date_from <= date_to <= last:
-        raise DomainError(
-            _("The period must lie within %(year)s and end after it starts.") % {"year": year},
-            field="date_from",
-        )
-    province, subtree = report_scope(user=user, province_code=province_code, unit_code=unit)
     today = timezone.localdate()
     estimated = estimate and date_from <= today < date_to
     figures = Figures(
